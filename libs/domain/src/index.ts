@@ -1,1 +1,6 @@
-export const hello = (): string => 'domain';
+export * from './shared/vocabulary';
+export * from './shared/errors';
+export * from './shared/violation';
+export * from './ordinance/ordinance-version';
+export * from './case/case.events';
+export * from './case/case.commands';
