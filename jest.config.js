@@ -17,8 +17,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // NestJS 12 ships ESM only; Jest must transform it to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // NestJS 12 and uuid ship ESM only; Jest must transform them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid)/)'],
   moduleNameMapper: {
     '^@trust-ledger/(domain|event-store|projections)$': '<rootDir>/libs/$1/src',
     '^@trust-ledger/(domain|event-store|projections)/(.*)$': '<rootDir>/libs/$1/src/$2',
