@@ -20,8 +20,8 @@ module.exports = {
   // NestJS 12 and uuid ship ESM only; Jest must transform them to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid)/)'],
   moduleNameMapper: {
-    '^@trust-ledger/(domain|event-store|projections)$': '<rootDir>/libs/$1/src',
-    '^@trust-ledger/(domain|event-store|projections)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@trust-ledger/(domain|event-store|projections|integrity|privacy)$': '<rootDir>/libs/$1/src',
+    '^@trust-ledger/(domain|event-store|projections|integrity|privacy)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
