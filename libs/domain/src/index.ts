@@ -5,3 +5,5 @@ export * from './shared/clock';
 export * from './ordinance/ordinance-version';
 export * from './case/case.events';
 export * from './case/case.commands';
+export * from './case/case.state';
+export * from './case/case.decider';

@@ -1,0 +1,535 @@
+import { specFor } from '../../testing/given-when-then';
+import {
+  caseClosed,
+  caseOpened,
+  closeCase,
+  CASE_ID,
+  AGENCY_ID,
+  decideRequest,
+  decisionAmended,
+  decisionRecorded,
+  eligibleForRelease,
+  erasePersonalData,
+  hoursAfter,
+  informationDisclosed,
+  judicialWarrant,
+  noticeIssued,
+  NOW,
+  openCase,
+  personalDataErased,
+  recordCustodyAccess,
+  recordCustodyEvent,
+  recordDisclosure,
+  recordFederalRequest,
+  recordNotice,
+  released,
+  REQUEST_ID,
+  requestReceived,
+  T0,
+} from '../../testing/case-builders';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
+import type { CaseCommand } from './case.commands';
+import type { CaseEvent } from './case.events';
+import { caseDecider, decideCase } from './case.decider';
+
+const given = specFor(caseDecider);
+
+/** The field errors a rejected command reports (fails the test when it is not a ValidationError). */
+function fieldErrors(history: CaseEvent[], command: CaseCommand): FieldError[] {
+  const state = history.reduce(caseDecider.evolve, caseDecider.initialState);
+  try {
+    decideCase(state, command);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).errors;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const opened = caseOpened();
+const detainer = requestReceived();
+/** An instant written with an offset: textually after T0, in fact half an hour before it. */
+const HALF_HOUR_BEFORE_T0_WITH_OFFSET = '2024-06-15T11:30:00+02:00';
+
+const everyCommandButOpen: CaseCommand[] = [
+  recordFederalRequest({ requestId: 'another-request' }),
+  recordNotice(),
+  decideRequest(),
+  recordDisclosure(),
+  recordCustodyAccess(),
+  recordCustodyEvent(),
+  closeCase(),
+  erasePersonalData(),
+];
+
+describe('Case aggregate', () => {
+  describe('any command', () => {
+    it.each(everyCommandButOpen.map((c) => [c.type, c] as const))(
+      '%s on a case never opened is CASE_NOT_FOUND',
+      (_type, command) => {
+        given([]).when(command).thenThrows(NotFoundError, 'CASE_NOT_FOUND');
+      },
+    );
+
+    it.each(
+      everyCommandButOpen.filter((c) => c.type !== 'ErasePersonalData').map((c) => [c.type, c] as const),
+    )('%s on a closed case is CASE_CLOSED', (_type, command) => {
+      given([opened, detainer, decisionRecorded(), caseClosed()])
+        .when(command)
+        .thenThrows(ConflictError, 'CASE_CLOSED');
+    });
+  });
+
+  describe('OpenCase', () => {
+    it('opens the case at the command time, deriving the subject profile the rules need', () => {
+      given([])
+        .when(
+          openCase({
+            subject: {
+              fullName: 'Test Subject',
+              dateOfBirth: '1990-02-28',
+              preferredLanguage: 'es-MX',
+              attorney: { name: 'Counsel', email: 'counsel@example.org' },
+            },
+            custody: { status: 'IN_CUSTODY', bookedAt: '2024-06-15T07:00:00Z', facility: 'County Jail' },
+            convictions: [{ offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2020-01-10' }],
+          }),
+        )
+        .then([
+          {
+            type: 'CaseOpened',
+            data: {
+              caseId: CASE_ID,
+              agencyId: AGENCY_ID,
+              openedAt: NOW,
+              subject: {
+                fullName: 'Test Subject',
+                dateOfBirth: '1990-02-28',
+                preferredLanguage: 'es-MX',
+                attorney: { name: 'Counsel', email: 'counsel@example.org' },
+              },
+              subjectProfile: { preferredLanguage: 'es-MX', hasAttorney: true, hasDesignee: false },
+              custody: { status: 'IN_CUSTODY', bookedAt: '2024-06-15T07:00:00Z', facility: 'County Jail' },
+              convictions: [{ offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2020-01-10' }],
+            },
+          },
+        ]);
+    });
+
+    it('records no preferred language, attorney or designee when none is given', () => {
+      const [event] = decideCase(
+        caseDecider.initialState,
+        openCase({ subject: { fullName: 'Test Subject', designee: { name: 'Sister' } } }),
+      );
+      expect(event).toMatchObject({
+        data: { subjectProfile: { preferredLanguage: null, hasAttorney: false, hasDesignee: true } },
+      });
+    });
+
+    it('keeps only the fields the event defines, so nothing unexpected is stored', () => {
+      const subject = { fullName: 'Test Subject', nickname: 'not a field' };
+      const [event] = decideCase(caseDecider.initialState, openCase({ subject }));
+      expect(event?.type === 'CaseOpened' && event.data.subject).toStrictEqual({ fullName: 'Test Subject' });
+    });
+
+    it('refuses to open a case that exists', () => {
+      given([opened]).when(openCase()).thenThrows(ConflictError, 'CASE_ALREADY_EXISTS');
+    });
+
+    it('refuses to reopen a closed case', () => {
+      given([opened, caseClosed()]).when(openCase()).thenThrows(ConflictError, 'CASE_ALREADY_EXISTS');
+    });
+
+    it('names every invalid field at once', () => {
+      expect(
+        fieldErrors(
+          [],
+          openCase({
+            subject: { fullName: ' ', dateOfBirth: '1990-02-30', preferredLanguage: 'spanish!' },
+            custody: { status: 'IN_CUSTODY', bookedAt: '2024-06-15 07:00' },
+            convictions: [{ offense: 'Theft', category: 'MISDEMEANOR', convictedAt: '2020-13-01' }],
+          }),
+        ).map((e) => e.field),
+      ).toEqual([
+        'subject.fullName',
+        'subject.dateOfBirth',
+        'subject.preferredLanguage',
+        'custody.bookedAt',
+        'convictions[0].convictedAt',
+      ]);
+    });
+  });
+
+  describe('RecordFederalRequest', () => {
+    it('records the request with its documents', () => {
+      const documents = [
+        judicialWarrant(),
+        { kind: 'ADMINISTRATIVE_WARRANT_I200', issuerRole: 'IMMIGRATION_OFFICER' } as const,
+      ];
+      given([opened])
+        .when(recordFederalRequest({ documents, informationRequested: ['RELEASE_DATE'] }))
+        .then([requestReceived({ documents, informationRequested: ['RELEASE_DATE'] })]);
+    });
+
+    it('refuses a request id already recorded on the case', () => {
+      given([opened, detainer]).when(recordFederalRequest()).thenThrows(ConflictError, 'DUPLICATE_REQUEST');
+    });
+
+    it('requires court, judge and signing time on every judicial warrant and court order', () => {
+      expect(
+        fieldErrors(
+          [opened],
+          recordFederalRequest({
+            documents: [
+              { kind: 'ORDER_TO_DETAIN_I203', issuerRole: 'IMMIGRATION_OFFICER' },
+              { kind: 'JUDICIAL_WARRANT', issuerRole: 'FEDERAL_JUDGE', court: 'U.S. District Court' },
+              { kind: 'COURT_ORDER', issuerRole: 'STATE_JUDGE', judgeName: 'Judge B', signedAt: 'yesterday' },
+            ],
+          }),
+        ),
+      ).toEqual([
+        { field: 'documents[1].judgeName', reason: 'is required for a JUDICIAL_WARRANT' },
+        { field: 'documents[1].signedAt', reason: 'is required for a JUDICIAL_WARRANT' },
+        { field: 'documents[2].court', reason: 'is required for a COURT_ORDER' },
+        { field: 'documents[2].signedAt', reason: 'must be an ISO 8601 date-time with an offset' },
+      ]);
+    });
+
+    it.each(['2024-06-15T10:00:00', '2024-02-30T10:00:00Z', '2024-06-15T25:00:00Z', '15/06/2024'])(
+      'refuses receivedAt %s',
+      (receivedAt) => {
+        expect(fieldErrors([opened], recordFederalRequest({ receivedAt }))).toEqual([
+          { field: 'receivedAt', reason: 'must be an ISO 8601 date-time with an offset' },
+        ]);
+      },
+    );
+  });
+
+  describe('RecordNotice', () => {
+    it('records a request-and-intent notice', () => {
+      given([opened, detainer]).when(recordNotice()).then([noticeIssued()]);
+    });
+
+    it('records a release-date notice that answers no request, with nulls for what was not given', () => {
+      given([opened])
+        .when(recordNotice({ purpose: 'RELEASE_DATE', requestId: undefined, statedIntent: undefined }))
+        .then([noticeIssued({ purpose: 'RELEASE_DATE', requestId: null, statedIntent: null })]);
+    });
+
+    it('requires the request and the stated intent on a request-and-intent notice', () => {
+      expect(
+        fieldErrors(
+          [opened, detainer],
+          recordNotice({ requestId: undefined, statedIntent: undefined, language: '' }),
+        ),
+      ).toEqual([
+        { field: 'language', reason: 'must be a BCP 47 language tag' },
+        { field: 'requestId', reason: 'is required for a REQUEST_AND_INTENT notice' },
+        { field: 'statedIntent', reason: 'is required for a REQUEST_AND_INTENT notice' },
+      ]);
+    });
+
+    it('refuses a notice about a request the case does not have', () => {
+      given([opened]).when(recordNotice()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
+    it('refuses a notice delivered before the request arrived, comparing instants not text', () => {
+      given([opened, detainer])
+        .when(recordNotice({ deliveredAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
+        .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it('refuses a notice id already recorded on the case', () => {
+      given([opened, detainer, noticeIssued()])
+        .when(recordNotice({ recipient: 'ATTORNEY' }))
+        .thenThrows(ConflictError, 'DUPLICATE_NOTICE');
+    });
+  });
+
+  describe('DecideRequest', () => {
+    it('records the decision', () => {
+      given([opened, detainer]).when(decideRequest()).then([decisionRecorded()]);
+    });
+
+    it('records an exception decision with its code', () => {
+      const data = {
+        outcome: 'HONORED',
+        basis: 'ORDINANCE_EXCEPTION',
+        exceptionCode: 'VIOLENT_OR_SERIOUS_FELONY_5Y',
+      } as const;
+      given([opened, detainer])
+        .when(decideRequest(data))
+        .then([decisionRecorded(data)]);
+    });
+
+    it('amends a decision, with the reason', () => {
+      given([opened, detainer, decisionRecorded()])
+        .when(
+          decideRequest({
+            outcome: 'DECLINED',
+            decidedAt: hoursAfter(T0, 3),
+            rationale: 'Reconsidered',
+            amendsDecision: true,
+            reason: 'Recording error',
+          }),
+        )
+        .then([decisionAmended()]);
+    });
+
+    it('amends an amended decision', () => {
+      given([opened, detainer, decisionRecorded(), decisionAmended()])
+        .when(decideRequest({ decidedAt: hoursAfter(T0, 5), amendsDecision: true, reason: 'Second look' }))
+        .then([
+          decisionAmended({
+            decidedAt: hoursAfter(T0, 5),
+            rationale: 'No judicial warrant',
+            reason: 'Second look',
+          }),
+        ]);
+    });
+
+    it('refuses a second decision that does not say it amends the first', () => {
+      given([opened, detainer, decisionRecorded()])
+        .when(decideRequest({ outcome: 'HONORED' }))
+        .thenThrows(ConflictError, 'ALREADY_DECIDED');
+    });
+
+    it('refuses an amendment when nothing was decided', () => {
+      given([opened, detainer])
+        .when(decideRequest({ amendsDecision: true, reason: 'Correction' }))
+        .thenThrows(ConflictError, 'NO_DECISION_TO_AMEND');
+    });
+
+    it('refuses an amendment dated before the decision it amends', () => {
+      given([opened, detainer, decisionRecorded()])
+        .when(decideRequest({ decidedAt: hoursAfter(T0, 1), amendsDecision: true, reason: 'Correction' }))
+        .thenThrows(ConflictError, 'PRECEDES_AMENDED_DECISION');
+    });
+
+    it('refuses a decision on a request the case does not have', () => {
+      given([opened]).when(decideRequest()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
+    it('refuses a decision made before the request arrived', () => {
+      given([opened, detainer])
+        .when(decideRequest({ decidedAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
+        .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it('requires the exception code, the amendment reason and a rationale', () => {
+      expect(
+        fieldErrors(
+          [opened, detainer, decisionRecorded()],
+          decideRequest({
+            basis: 'ORDINANCE_EXCEPTION',
+            amendsDecision: true,
+            rationale: '',
+            decidedAt: 'now',
+          }),
+        ),
+      ).toEqual([
+        { field: 'decidedAt', reason: 'must be an ISO 8601 date-time with an offset' },
+        { field: 'rationale', reason: 'is required' },
+        { field: 'exceptionCode', reason: 'is required with basis ORDINANCE_EXCEPTION' },
+        { field: 'reason', reason: 'is required to amend a decision' },
+      ]);
+    });
+  });
+
+  describe('RecordDisclosure', () => {
+    it('records the disclosure', () => {
+      given([opened, detainer])
+        .when(recordDisclosure({ categories: ['RELEASE_DATE'] }))
+        .then([informationDisclosed()]);
+    });
+
+    it('records a disclosure that answers no request', () => {
+      given([opened])
+        .when(recordDisclosure({ requestId: undefined, categories: ['RELEASE_DATE'] }))
+        .then([informationDisclosed({ requestId: null })]);
+    });
+
+    it('refuses a disclosure answering a request the case does not have', () => {
+      given([opened]).when(recordDisclosure()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
+    it('refuses a disclosure made before the request arrived', () => {
+      given([opened, detainer])
+        .when(recordDisclosure({ disclosedAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
+        .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it('refuses a disclosure of nothing', () => {
+      expect(fieldErrors([opened, detainer], recordDisclosure({ categories: [] }))).toEqual([
+        { field: 'categories', reason: 'must name at least one category' },
+      ]);
+    });
+  });
+
+  describe('RecordCustodyAccess', () => {
+    it('records access, with no consent when none was given', () => {
+      given([opened, detainer])
+        .when(recordCustodyAccess())
+        .then([
+          {
+            type: 'CustodyAccessGranted',
+            data: {
+              requestId: REQUEST_ID,
+              agency: 'ICE',
+              purpose: 'CRIMINAL_INVESTIGATION',
+              grantedAt: hoursAfter(T0, 2),
+              consent: null,
+            },
+          },
+        ]);
+    });
+
+    it('refuses access answering a request the case does not have', () => {
+      given([opened]).when(recordCustodyAccess()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
+    it('refuses access granted before the request arrived', () => {
+      given([opened, detainer])
+        .when(recordCustodyAccess({ grantedAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
+        .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it('requires a language tag on the consent', () => {
+      const consent = { written: true, toldVoluntary: true, toldMayHaveAttorney: true, language: 'en_US' };
+      expect(fieldErrors([opened, detainer], recordCustodyAccess({ consent }))).toEqual([
+        { field: 'consent.language', reason: 'must be a BCP 47 language tag' },
+      ]);
+    });
+  });
+
+  describe('RecordCustodyEvent', () => {
+    it('records eligibility for release with its reason', () => {
+      given([opened])
+        .when(
+          recordCustodyEvent({ kind: 'ELIGIBLE_FOR_RELEASE', at: hoursAfter(T0, 4), reason: 'BAIL_POSTED' }),
+        )
+        .then([eligibleForRelease()]);
+    });
+
+    it('records a release', () => {
+      given([opened]).when(recordCustodyEvent()).then([released()]);
+    });
+
+    it('records a transfer naming the request it answers', () => {
+      given([opened, detainer])
+        .when(recordCustodyEvent({ kind: 'TRANSFERRED', toAgency: 'ICE', requestId: REQUEST_ID }))
+        .then([
+          {
+            type: 'SubjectTransferred',
+            data: { at: hoursAfter(T0, 4.5), toAgency: 'ICE', requestId: REQUEST_ID },
+          },
+        ]);
+    });
+
+    it('records a release even when the case was opened as not in custody (that status is a snapshot)', () => {
+      given([caseOpened({ custody: { status: 'NOT_IN_CUSTODY' } })])
+        .when(recordCustodyEvent())
+        .then([released()]);
+    });
+
+    it('requires the reason for eligibility and the destination of a transfer', () => {
+      expect(fieldErrors([opened], recordCustodyEvent({ kind: 'ELIGIBLE_FOR_RELEASE' }))).toEqual([
+        { field: 'reason', reason: 'is required for ELIGIBLE_FOR_RELEASE' },
+      ]);
+      expect(fieldErrors([opened], recordCustodyEvent({ kind: 'TRANSFERRED', at: '2024-06-15' }))).toEqual([
+        { field: 'at', reason: 'must be an ISO 8601 date-time with an offset' },
+        { field: 'toAgency', reason: 'is required for TRANSFERRED' },
+      ]);
+    });
+
+    it('refuses a custody event naming a request the case does not have', () => {
+      given([opened])
+        .when(recordCustodyEvent({ requestId: REQUEST_ID }))
+        .thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
+    it('refuses a custody event before the request it names arrived', () => {
+      given([opened, detainer])
+        .when(recordCustodyEvent({ requestId: REQUEST_ID, at: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
+        .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+  });
+
+  describe('CloseCase', () => {
+    it('closes the case', () => {
+      given([opened, detainer, decisionRecorded(), released()]).when(closeCase()).then([caseClosed()]);
+    });
+
+    it('closes the case at the moment of its last act', () => {
+      given([opened, detainer, released()])
+        .when(closeCase({ closedAt: hoursAfter(T0, 4.5) }))
+        .then([caseClosed({ closedAt: hoursAfter(T0, 4.5) })]);
+    });
+
+    it('refuses to close before the last recorded act', () => {
+      given([opened, detainer, decisionRecorded(), released()])
+        .when(closeCase({ closedAt: hoursAfter(T0, 4) }))
+        .thenThrows(ConflictError, 'CLOSES_BEFORE_LAST_ACT');
+    });
+
+    it('requires a reason', () => {
+      expect(fieldErrors([opened], closeCase({ reason: '' }))).toEqual([
+        { field: 'reason', reason: 'is required' },
+      ]);
+    });
+  });
+
+  describe('ErasePersonalData', () => {
+    it('erases the personal data at the command time', () => {
+      given([opened])
+        .when(erasePersonalData())
+        .then([personalDataErased({ erasedAt: NOW })]);
+    });
+
+    it('erases after the case closed', () => {
+      given([opened, caseClosed()]).when(erasePersonalData()).then([personalDataErased()]);
+    });
+
+    it('refuses a second erasure', () => {
+      given([opened, caseClosed(), personalDataErased()])
+        .when(erasePersonalData())
+        .thenThrows(ConflictError, 'ALREADY_ERASED');
+    });
+
+    it('still records acts on an open case whose personal data was erased', () => {
+      given([opened, personalDataErased()]).when(recordFederalRequest()).then([detainer]);
+    });
+
+    it('requires a reason', () => {
+      expect(fieldErrors([opened], erasePersonalData({ reason: ' ' }))).toEqual([
+        { field: 'reason', reason: 'is required' },
+      ]);
+    });
+  });
+
+  describe('evolve', () => {
+    it('keeps the current decision of each request and the latest act', () => {
+      const state = [opened, detainer, decisionRecorded(), decisionAmended(), informationDisclosed()].reduce(
+        caseDecider.evolve,
+        caseDecider.initialState,
+      );
+      const { reason: _reason, ...amendedDecision } = decisionAmended().data;
+      expect(state).toStrictEqual({
+        exists: true,
+        closed: false,
+        erased: false,
+        agencyId: AGENCY_ID,
+        requests: {
+          [REQUEST_ID]: {
+            requestType: 'DETAINER',
+            requestingAgency: 'ICE',
+            receivedAt: T0,
+            decision: amendedDecision,
+          },
+        },
+        noticeIds: [],
+        lastActAt: hoursAfter(T0, 3),
+      });
+    });
+  });
+});

@@ -1,0 +1,384 @@
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
+import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
+import type {
+  CaseCommand,
+  CloseCase,
+  DecideRequest,
+  ErasePersonalData,
+  OpenCase,
+  RecordCustodyAccess,
+  RecordCustodyEvent,
+  RecordDisclosure,
+  RecordFederalRequest,
+  RecordNotice,
+} from './case.commands';
+import type {
+  CaseEvent,
+  Conviction,
+  CustodyAtOpening,
+  DecisionFields,
+  InformedConsent,
+  RequestDocument,
+  Subject,
+} from './case.events';
+import {
+  evolveCase,
+  findRequest,
+  initialCaseState,
+  type CaseRequestState,
+  type CaseState,
+} from './case.state';
+import { isBefore, isIsoDate, isIsoDateTime } from './iso-time';
+import { isLanguageTag } from './language';
+
+/**
+ * Decides what a command on a case records, or refuses it with a typed error: NotFound for an
+ * unknown case, Validation naming every offending field, Conflict when it contradicts the record.
+ */
+export function decideCase(state: CaseState, command: CaseCommand): CaseEvent[] {
+  if (command.type === 'OpenCase') {
+    if (state.exists) throw new ConflictError('CASE_ALREADY_EXISTS', 'The case already exists');
+    return openCase(command);
+  }
+  if (!state.exists) throw new NotFoundError('CASE_NOT_FOUND', 'No such case');
+  // Erasure answers the person's right to be forgotten, which outlives the case.
+  if (command.type === 'ErasePersonalData') return erasePersonalData(state, command);
+  if (state.closed) throw new ConflictError('CASE_CLOSED', 'The case is closed');
+  switch (command.type) {
+    case 'RecordFederalRequest':
+      return recordFederalRequest(state, command);
+    case 'RecordNotice':
+      return recordNotice(state, command);
+    case 'DecideRequest':
+      return decideRequest(state, command);
+    case 'RecordDisclosure':
+      return recordDisclosure(state, command);
+    case 'RecordCustodyAccess':
+      return recordCustodyAccess(state, command);
+    case 'RecordCustodyEvent':
+      return recordCustodyEvent(state, command);
+    case 'CloseCase':
+      return closeCase(state, command);
+  }
+}
+
+export const caseDecider = { decide: decideCase, evolve: evolveCase, initialState: initialCaseState };
+
+function openCase({ data, now }: OpenCase): CaseEvent[] {
+  const { subject, custody, convictions } = data;
+  assertValid([
+    ...requiredText('subject.fullName', subject.fullName),
+    ...(subject.dateOfBirth == null ? [] : date('subject.dateOfBirth', subject.dateOfBirth)),
+    ...(subject.preferredLanguage == null
+      ? []
+      : languageTag('subject.preferredLanguage', subject.preferredLanguage)),
+    ...(custody.bookedAt == null ? [] : dateTime('custody.bookedAt', custody.bookedAt)),
+    ...convictions.flatMap((c, i) => date(`convictions[${i}].convictedAt`, c.convictedAt)),
+  ]);
+  return [
+    {
+      type: 'CaseOpened',
+      data: {
+        caseId: data.caseId,
+        agencyId: data.agencyId,
+        openedAt: now,
+        subject: subjectOf(subject),
+        subjectProfile: {
+          preferredLanguage: subject.preferredLanguage ?? null,
+          hasAttorney: subject.attorney != null,
+          hasDesignee: subject.designee != null,
+        },
+        custody: custodyOf(custody),
+        convictions: convictions.map(convictionOf),
+      },
+    },
+  ];
+}
+
+function recordFederalRequest(state: CaseState, { data }: RecordFederalRequest): CaseEvent[] {
+  assertValid([
+    ...dateTime('receivedAt', data.receivedAt),
+    ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`)),
+  ]);
+  if (findRequest(state, data.requestId)) {
+    throw new ConflictError(
+      'DUPLICATE_REQUEST',
+      `Request ${data.requestId} is already recorded on this case`,
+    );
+  }
+  return [
+    {
+      type: 'FederalRequestReceived',
+      data: {
+        requestId: data.requestId,
+        requestingAgency: data.requestingAgency,
+        requestType: data.requestType,
+        form: data.form,
+        receivedAt: data.receivedAt,
+        documents: data.documents.map(documentOf),
+        informationRequested: [...data.informationRequested],
+      },
+    },
+  ];
+}
+
+function recordNotice(state: CaseState, { data }: RecordNotice): CaseEvent[] {
+  const requestAndIntent = data.purpose === 'REQUEST_AND_INTENT';
+  assertValid([
+    ...dateTime('deliveredAt', data.deliveredAt),
+    ...languageTag('language', data.language),
+    ...(requestAndIntent ? requiredText('requestId', data.requestId, 'for a REQUEST_AND_INTENT notice') : []),
+    ...(requestAndIntent
+      ? requiredValue('statedIntent', data.statedIntent, 'for a REQUEST_AND_INTENT notice')
+      : []),
+  ]);
+  if (state.noticeIds.includes(data.noticeId)) {
+    throw new ConflictError('DUPLICATE_NOTICE', `Notice ${data.noticeId} is already recorded on this case`);
+  }
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.deliveredAt);
+  return [
+    {
+      type: 'NoticeIssued',
+      data: {
+        noticeId: data.noticeId,
+        requestId: data.requestId ?? null,
+        purpose: data.purpose,
+        recipient: data.recipient,
+        deliveredAt: data.deliveredAt,
+        method: data.method,
+        language: data.language,
+        includesCopyOfRequest: data.includesCopyOfRequest,
+        statedIntent: data.statedIntent ?? null,
+      },
+    },
+  ];
+}
+
+function decideRequest(state: CaseState, { data }: DecideRequest): CaseEvent[] {
+  assertValid([
+    ...dateTime('decidedAt', data.decidedAt),
+    ...requiredText('rationale', data.rationale),
+    ...(data.basis === 'ORDINANCE_EXCEPTION'
+      ? requiredText('exceptionCode', data.exceptionCode, 'with basis ORDINANCE_EXCEPTION')
+      : []),
+    ...(data.amendsDecision ? requiredText('reason', data.reason, 'to amend a decision') : []),
+  ]);
+  const request = answeredRequest(state, data.requestId, data.decidedAt);
+  const decision: DecisionFields = {
+    requestId: data.requestId,
+    outcome: data.outcome,
+    basis: data.basis,
+    exceptionCode: data.exceptionCode ?? null,
+    decidedAt: data.decidedAt,
+    rationale: data.rationale,
+  };
+  if (!data.amendsDecision) {
+    if (request.decision) {
+      throw new ConflictError(
+        'ALREADY_DECIDED',
+        `Request ${data.requestId} is decided; amend the decision instead`,
+      );
+    }
+    return [{ type: 'DecisionRecorded', data: decision }];
+  }
+  if (!request.decision) {
+    throw new ConflictError('NO_DECISION_TO_AMEND', `Request ${data.requestId} has no decision to amend`);
+  }
+  // An amendment is a later decision; dating it earlier would rewrite what was in force meanwhile.
+  if (isBefore(data.decidedAt, request.decision.decidedAt)) {
+    throw new ConflictError(
+      'PRECEDES_AMENDED_DECISION',
+      'An amendment cannot be decided before the decision it amends',
+    );
+  }
+  // reason is checked present above for amendments.
+  return [{ type: 'DecisionAmended', data: { ...decision, reason: data.reason! } }];
+}
+
+function recordDisclosure(state: CaseState, { data }: RecordDisclosure): CaseEvent[] {
+  assertValid([
+    ...dateTime('disclosedAt', data.disclosedAt),
+    ...(data.categories.length === 0
+      ? [{ field: 'categories', reason: 'must name at least one category' }]
+      : []),
+  ]);
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.disclosedAt);
+  return [
+    {
+      type: 'InformationDisclosed',
+      data: {
+        requestId: data.requestId ?? null,
+        recipientAgency: data.recipientAgency,
+        categories: [...data.categories],
+        disclosedAt: data.disclosedAt,
+      },
+    },
+  ];
+}
+
+function recordCustodyAccess(state: CaseState, { data }: RecordCustodyAccess): CaseEvent[] {
+  assertValid([
+    ...dateTime('grantedAt', data.grantedAt),
+    ...(data.consent == null ? [] : languageTag('consent.language', data.consent.language)),
+  ]);
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.grantedAt);
+  return [
+    {
+      type: 'CustodyAccessGranted',
+      data: {
+        requestId: data.requestId ?? null,
+        agency: data.agency,
+        purpose: data.purpose,
+        grantedAt: data.grantedAt,
+        consent: data.consent == null ? null : consentOf(data.consent),
+      },
+    },
+  ];
+}
+
+/**
+ * Eligibility, release and transfer are recorded whatever the custody status at opening said: that
+ * status is a snapshot, and refusing a later fact would leave a hold unmeasured.
+ */
+function recordCustodyEvent(state: CaseState, { data }: RecordCustodyEvent): CaseEvent[] {
+  assertValid([
+    ...dateTime('at', data.at),
+    ...(data.kind === 'ELIGIBLE_FOR_RELEASE'
+      ? requiredValue('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')
+      : []),
+    ...(data.kind === 'TRANSFERRED' ? requiredValue('toAgency', data.toAgency, 'for TRANSFERRED') : []),
+  ]);
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.at);
+  const { at } = data;
+  const requestId = data.requestId ?? null;
+  // reason and toAgency are checked present above for the kinds that need them.
+  switch (data.kind) {
+    case 'ELIGIBLE_FOR_RELEASE':
+      return [{ type: 'SubjectEligibleForRelease', data: { at, reason: data.reason!, requestId } }];
+    case 'RELEASED':
+      return [{ type: 'SubjectReleased', data: { at, requestId } }];
+    case 'TRANSFERRED':
+      return [{ type: 'SubjectTransferred', data: { at, toAgency: data.toAgency!, requestId } }];
+  }
+}
+
+function closeCase(state: CaseState, { data }: CloseCase): CaseEvent[] {
+  assertValid([...dateTime('closedAt', data.closedAt), ...requiredText('reason', data.reason)]);
+  if (state.lastActAt !== null && isBefore(data.closedAt, state.lastActAt)) {
+    throw new ConflictError(
+      'CLOSES_BEFORE_LAST_ACT',
+      'A case cannot close before the last act recorded on it',
+    );
+  }
+  return [{ type: 'CaseClosed', data: { closedAt: data.closedAt, reason: data.reason } }];
+}
+
+function erasePersonalData(state: CaseState, { data, now }: ErasePersonalData): CaseEvent[] {
+  assertValid(requiredText('reason', data.reason));
+  if (state.erased)
+    throw new ConflictError('ALREADY_ERASED', "The subject's personal data is already erased");
+  return [{ type: 'PersonalDataErased', data: { erasedAt: now, reason: data.reason } }];
+}
+
+/** The request an act answers; the act cannot have happened before the request arrived. */
+function answeredRequest(state: CaseState, requestId: string, at: string): CaseRequestState {
+  const request = findRequest(state, requestId);
+  if (!request)
+    throw new ConflictError('UNKNOWN_REQUEST', `Request ${requestId} is not recorded on this case`);
+  if (isBefore(at, request.receivedAt)) {
+    throw new ConflictError('PRECEDES_REQUEST', `The act precedes the receipt of request ${requestId}`);
+  }
+  return request;
+}
+
+// Field checks: each returns the errors for one field, so a command's errors are reported together.
+
+function assertValid(errors: FieldError[]): void {
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+function requiredText(field: string, value: string | null | undefined, when?: string): FieldError[] {
+  return value == null || value.trim() === ''
+    ? [{ field, reason: when ? `is required ${when}` : 'is required' }]
+    : [];
+}
+
+function requiredValue(field: string, value: unknown, when: string): FieldError[] {
+  return value == null ? [{ field, reason: `is required ${when}` }] : [];
+}
+
+function dateTime(field: string, value: string | null | undefined): FieldError[] {
+  if (value == null) return [{ field, reason: 'is required' }];
+  return isIsoDateTime(value) ? [] : [{ field, reason: 'must be an ISO 8601 date-time with an offset' }];
+}
+
+function date(field: string, value: string | null | undefined): FieldError[] {
+  if (value == null) return [{ field, reason: 'is required' }];
+  return isIsoDate(value) ? [] : [{ field, reason: 'must be a date YYYY-MM-DD' }];
+}
+
+function languageTag(field: string, value: string | null | undefined): FieldError[] {
+  if (value == null) return [{ field, reason: 'is required' }];
+  return isLanguageTag(value) ? [] : [{ field, reason: 'must be a BCP 47 language tag' }];
+}
+
+function documentErrors(doc: RequestDocument, at: string): FieldError[] {
+  const courtDocument = COURT_DOCUMENT_KINDS.includes(doc.kind);
+  const when = `for a ${doc.kind}`;
+  return [
+    ...(courtDocument ? requiredText(`${at}.court`, doc.court, when) : []),
+    ...(courtDocument ? requiredText(`${at}.judgeName`, doc.judgeName, when) : []),
+    ...(doc.signedAt == null
+      ? courtDocument
+        ? [{ field: `${at}.signedAt`, reason: `is required ${when}` }]
+        : []
+      : dateTime(`${at}.signedAt`, doc.signedAt)),
+  ];
+}
+
+// Events keep exactly the fields their types name, whatever else a caller's object carried.
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function subjectOf(s: Subject): Subject {
+  return withoutUndefined({
+    fullName: s.fullName,
+    dateOfBirth: s.dateOfBirth,
+    aNumber: s.aNumber,
+    preferredLanguage: s.preferredLanguage,
+    attorney:
+      s.attorney &&
+      withoutUndefined({ name: s.attorney.name, phone: s.attorney.phone, email: s.attorney.email }),
+    designee: s.designee && withoutUndefined({ name: s.designee.name, phone: s.designee.phone }),
+  });
+}
+
+function custodyOf(c: CustodyAtOpening): CustodyAtOpening {
+  return withoutUndefined({ status: c.status, bookedAt: c.bookedAt, facility: c.facility });
+}
+
+function convictionOf(c: Conviction): Conviction {
+  return { offense: c.offense, category: c.category, convictedAt: c.convictedAt };
+}
+
+function documentOf(d: RequestDocument): RequestDocument {
+  return withoutUndefined({
+    kind: d.kind,
+    issuerRole: d.issuerRole,
+    court: d.court,
+    judgeName: d.judgeName,
+    signedAt: d.signedAt,
+    docketNumber: d.docketNumber,
+  });
+}
+
+function consentOf(c: InformedConsent): InformedConsent {
+  return {
+    written: c.written,
+    toldVoluntary: c.toldVoluntary,
+    toldMayHaveAttorney: c.toldMayHaveAttorney,
+    language: c.language,
+  };
+}
