@@ -1,0 +1,125 @@
+import { isTimeZone } from '../shared/date-time';
+import type { FieldError } from '../shared/errors';
+import { assertValid, check, dateTime, distinct, oneOf, requiredText } from '../shared/field-checks';
+import { CONVICTION_CATEGORIES, ORDINANCE_SECTIONS, type IssuerRole } from '../shared/vocabulary';
+import type { OrdinanceCommand, OrdinanceTerms } from './ordinance.commands';
+import type { OrdinanceEvent } from './ordinance.events';
+import type { DetainerException, OrdinanceHistory } from './ordinance-version';
+
+/**
+ * Only judges of a court sign judicial warrants (§ 14): an immigration judge or officer never does,
+ * so configuration may choose among these and no others.
+ */
+export const JUDICIAL_WARRANT_ISSUER_ROLES: readonly IssuerRole[] = [
+  'FEDERAL_JUDGE',
+  'FEDERAL_MAGISTRATE_JUDGE',
+  'STATE_JUDGE',
+];
+
+export const REPORTING_PERIODS = ['QUARTER', 'YEAR'] as const;
+
+/** The `ordinance` stream's state is every version adopted so far. */
+export const initialOrdinanceState: OrdinanceHistory = [];
+
+/** Adopts a version numbered after those already adopted; refuses terms the ordinance cannot mean. */
+export function decideOrdinance(state: OrdinanceHistory, command: OrdinanceCommand): OrdinanceEvent[] {
+  const t = command.data;
+  assertValid(termsErrors(t));
+  return [
+    {
+      type: 'OrdinanceVersionAdopted',
+      data: {
+        version: state.length + 1,
+        effectiveFrom: t.effectiveFrom,
+        sectionsInForce: [...t.sectionsInForce],
+        judicialWarrantIssuers: [...t.judicialWarrantIssuers],
+        detainerExceptions: t.detainerExceptions.map((e): DetainerException => ({
+          code: e.code,
+          description: e.description,
+          convictionCategories: [...e.convictionCategories],
+          withinYears: e.withinYears,
+        })),
+        releaseGraceMinutes: t.releaseGraceMinutes,
+        noticeDeadlineHours: t.noticeDeadlineHours,
+        certificationDeadlineDays: t.certificationDeadlineDays,
+        certificationExpeditedDays: t.certificationExpeditedDays,
+        reportingPeriod: t.reportingPeriod,
+        reportDueDays: t.reportDueDays,
+        smallCellThreshold: t.smallCellThreshold,
+        timeZone: t.timeZone,
+      },
+    },
+  ];
+}
+
+export function evolveOrdinance(state: OrdinanceHistory, event: OrdinanceEvent): OrdinanceHistory {
+  return [...state, event.data];
+}
+
+export const ordinanceDecider = {
+  decide: decideOrdinance,
+  evolve: evolveOrdinance,
+  initialState: initialOrdinanceState,
+};
+
+/** The ordinance's history as recorded on its stream, for rules and views. */
+export function ordinanceHistoryFrom(events: readonly OrdinanceEvent[]): OrdinanceHistory {
+  return events.reduce(evolveOrdinance, initialOrdinanceState);
+}
+
+function termsErrors(t: OrdinanceTerms): FieldError[] {
+  return [
+    ...dateTime('effectiveFrom', t.effectiveFrom),
+    ...t.sectionsInForce.flatMap((s, i) => oneOf(`sectionsInForce[${i}]`, s, ORDINANCE_SECTIONS)),
+    ...distinct('sectionsInForce', t.sectionsInForce),
+    ...check(t.judicialWarrantIssuers.length > 0, 'judicialWarrantIssuers', 'must name at least one judge'),
+    ...t.judicialWarrantIssuers.flatMap((r, i) =>
+      oneOf(`judicialWarrantIssuers[${i}]`, r, JUDICIAL_WARRANT_ISSUER_ROLES),
+    ),
+    ...distinct('judicialWarrantIssuers', t.judicialWarrantIssuers),
+    ...t.detainerExceptions.flatMap((e, i) => exceptionErrors(e, `detainerExceptions[${i}]`)),
+    ...distinct(
+      'detainerExceptions',
+      t.detainerExceptions.map((e) => e.code),
+    ).map((e) => ({ field: `${e.field}.code`, reason: e.reason })),
+    ...positiveInteger('releaseGraceMinutes', t.releaseGraceMinutes),
+    ...positiveInteger('noticeDeadlineHours', t.noticeDeadlineHours),
+    ...positiveInteger('certificationDeadlineDays', t.certificationDeadlineDays),
+    ...positiveInteger('certificationExpeditedDays', t.certificationExpeditedDays),
+    // Expedited means sooner: people in removal proceedings cannot be made to wait longer.
+    ...check(
+      t.certificationExpeditedDays <= t.certificationDeadlineDays,
+      'certificationExpeditedDays',
+      'must not exceed certificationDeadlineDays',
+    ),
+    ...oneOf('reportingPeriod', t.reportingPeriod, REPORTING_PERIODS),
+    ...positiveInteger('reportDueDays', t.reportDueDays),
+    ...check(
+      Number.isInteger(t.smallCellThreshold) && t.smallCellThreshold >= 2,
+      'smallCellThreshold',
+      'must be an integer of at least 2',
+    ),
+    ...check(isTimeZone(t.timeZone), 'timeZone', 'must be an IANA time zone'),
+  ];
+}
+
+function exceptionErrors(e: DetainerException, at: string): FieldError[] {
+  return [
+    ...requiredText(`${at}.code`, e.code),
+    ...requiredText(`${at}.description`, e.description),
+    ...check(
+      e.convictionCategories.length > 0,
+      `${at}.convictionCategories`,
+      'must name at least one category',
+    ),
+    ...e.convictionCategories.flatMap((c, i) =>
+      oneOf(`${at}.convictionCategories[${i}]`, c, CONVICTION_CATEGORIES),
+    ),
+    ...distinct(`${at}.convictionCategories`, e.convictionCategories),
+    ...positiveInteger(`${at}.withinYears`, e.withinYears),
+  ];
+}
+
+function positiveInteger(field: string, value: number): FieldError[] {
+  return check(Number.isInteger(value) && value > 0, field, 'must be a positive integer');
+}

@@ -1,0 +1,129 @@
+/**
+ * Instants and calendar days. Times on the wire are ISO 8601 date-times with an offset, compared as
+ * instants, never as text. Calendar days are those of an IANA time zone, computed with Intl (the
+ * platform's tz database) so that daylight-saving changes fall where the zone puts them.
+ */
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export interface CalendarDate {
+  year: number;
+  /** 1–12 */
+  month: number;
+  /** 1–31 */
+  day: number;
+}
+
+/** A date-time with an offset that names a real calendar moment (`Date.parse` accepts 30 February). */
+export function isIsoDateTime(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = m;
+  return (
+    isCalendarDate(Number(y), Number(mo), Number(d)) &&
+    Number(h) <= 23 &&
+    Number(mi) <= 59 &&
+    Number(s) <= 59 &&
+    Number(oh) <= 23 &&
+    Number(om) <= 59
+  );
+}
+
+/** A calendar date `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+  const m = DATE.exec(value);
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+export function isBefore(a: string, b: string): boolean {
+  return Date.parse(a) < Date.parse(b);
+}
+
+/** Intl throws a RangeError for a zone its tz database does not know. */
+export function isTimeZone(name: string): boolean {
+  try {
+    formatterFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date, in `timeZone`, of an instant (epoch milliseconds). */
+export function calendarDateIn(instant: number, timeZone: string): CalendarDate {
+  const wall = new Date(wallClockAt(instant, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+}
+
+/** The date `days` calendar days after `date` (before, when negative); months and years roll over. */
+export function plusDays(date: CalendarDate, days: number): CalendarDate {
+  const d = new Date(utc(date.year, date.month, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/**
+ * The first instant (epoch milliseconds) of a calendar day in `timeZone`: local midnight, or — where
+ * a daylight-saving change skips midnight — the moment the clocks jump, when that day begins.
+ */
+export function startOfDayIn(date: CalendarDate, timeZone: string): number {
+  const wall = utc(date.year, date.month, date.day);
+  // A day holds at most one offset change, so the offsets a day either side are the only candidates.
+  const before = offsetAt(wall - DAY_MS, timeZone);
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const matches = [wall - before, wall - after].filter((t) => wallClockAt(t, timeZone) === wall);
+  // Two matches: clocks fell back to midnight, so it happened twice, and the day began at the first.
+  // None: midnight was skipped, and the day began when the clocks jumped, at midnight's old offset.
+  return matches.length > 0 ? Math.min(...matches) : wall - before;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(utc(year, month + 1, 0)).getUTCDate();
+}
+
+/** Epoch milliseconds of a UTC wall time; unlike Date.UTC, years 0–99 are not taken as 1900–1999. */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (to the second, as the tz database). */
+function offsetAt(instant: number, timeZone: string): number {
+  const wholeSecond = Math.floor(instant / 1000) * 1000;
+  return wallClockAt(wholeSecond, timeZone) - wholeSecond;
+}
+
+/** The local wall-clock time at an instant, expressed as the epoch milliseconds of that wall time in UTC. */
+function wallClockAt(instant: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const ms = ((instant % 1000) + 1000) % 1000;
+  return utc(parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second) + ms;
+}
+
+// Building a formatter is far costlier than using one, and rules ask about the same zone repeatedly.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}

@@ -1,0 +1,45 @@
+import { isIsoDate, isIsoDateTime } from './date-time';
+import { ValidationError, type FieldError } from './errors';
+
+/** Field checks for deciders: each returns one field's errors, so a command's errors are reported together. */
+
+export function assertValid(errors: FieldError[]): void {
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+export function check(ok: boolean, field: string, reason: string): FieldError[] {
+  return ok ? [] : [{ field, reason }];
+}
+
+export function requiredText(field: string, value: string | null | undefined, when?: string): FieldError[] {
+  return value == null || value.trim() === ''
+    ? [{ field, reason: when ? `is required ${when}` : 'is required' }]
+    : [];
+}
+
+export function dateTime(field: string, value: string | null | undefined): FieldError[] {
+  if (value == null) return [{ field, reason: 'is required' }];
+  return check(isIsoDateTime(value), field, 'must be an ISO 8601 date-time with an offset');
+}
+
+export function date(field: string, value: string): FieldError[] {
+  return check(isIsoDate(value), field, 'must be a date YYYY-MM-DD');
+}
+
+/** Each listed value at most once: a repeated one is a mistake, never a second fact. */
+export function distinct(field: string, values: readonly unknown[]): FieldError[] {
+  return values.flatMap((v, i) =>
+    values.indexOf(v) < i ? [{ field: `${field}[${i}]`, reason: `repeats ${String(v)}` }] : [],
+  );
+}
+
+/** Each value one of `allowed`, for lists that arrive from outside the type system (configuration). */
+export function oneOf(field: string, value: unknown, allowed: readonly unknown[]): FieldError[] {
+  return check(allowed.includes(value), field, `must be one of ${allowed.join(', ')}`);
+}
+
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
+
+export function languageTag(field: string, value: string): FieldError[] {
+  return check(LANGUAGE_TAG.test(value), field, 'must be a BCP 47 language tag');
+}
