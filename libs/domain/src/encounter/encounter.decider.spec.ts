@@ -1,0 +1,81 @@
+import { encounterRecorded, recordEncounter } from '../../testing/encounter-builders';
+import { specFor } from '../../testing/given-when-then';
+import { ConflictError, ValidationError } from '../shared/errors';
+import { encounterDecider } from './encounter.decider';
+
+const given = specFor(encounterDecider);
+
+describe('RecordEncounter', () => {
+  it('records the encounter, with no status inquiry when none is stated', () => {
+    given([]).when(recordEncounter()).then([encounterRecorded()]);
+  });
+
+  it('records a status inquiry, with no explanation when none is given', () => {
+    given([])
+      .when(
+        recordEncounter({
+          personRole: 'VICTIM',
+          grounds: ['CALL_FOR_SERVICE'],
+          statusInquiry: { asked: true, justification: 'VISA_CERTIFICATION' },
+        }),
+      )
+      .then([
+        encounterRecorded({
+          personRole: 'VICTIM',
+          grounds: ['CALL_FOR_SERVICE'],
+          statusInquiry: { asked: true, justification: 'VISA_CERTIFICATION', explanation: null },
+        }),
+      ]);
+  });
+
+  it('keeps the explanation given for an inquiry', () => {
+    const statusInquiry = {
+      asked: true,
+      justification: 'FIREARMS_CHECK' as const,
+      explanation: 'federal form',
+    };
+    given([])
+      .when(recordEncounter({ statusInquiry }))
+      .then([encounterRecorded({ statusInquiry })]);
+  });
+
+  it('refuses to record the same encounter twice', () => {
+    given([encounterRecorded()])
+      .when(recordEncounter())
+      .thenThrows(ConflictError, 'ENCOUNTER_ALREADY_RECORDED');
+  });
+
+  describe('rejects, naming every offending field,', () => {
+    const errorsOf = (data: Parameters<typeof recordEncounter>[0]) => {
+      try {
+        encounterDecider.decide(encounterDecider.initialState, recordEncounter(data));
+      } catch (e) {
+        expect(e).toBeInstanceOf(ValidationError);
+        return (e as ValidationError).errors;
+      }
+      throw new Error('expected a ValidationError');
+    };
+
+    it('an encounter with no grounds', () => {
+      given([])
+        .when(recordEncounter({ grounds: [] }))
+        .thenThrows(ValidationError);
+      expect(errorsOf({ grounds: [] })).toEqual([
+        { field: 'grounds', reason: 'must name at least one ground' },
+      ]);
+    });
+
+    it('a repeated ground', () => {
+      expect(errorsOf({ grounds: ['TRAFFIC', 'TRAFFIC'] })).toEqual([
+        { field: 'grounds[1]', reason: 'repeats TRAFFIC' },
+      ]);
+    });
+
+    it('a time without an offset, and a missing agency, together', () => {
+      expect(errorsOf({ occurredAt: '2024-06-15T10:00:00', agencyId: '' })).toEqual([
+        { field: 'agencyId', reason: 'is required' },
+        { field: 'occurredAt', reason: 'must be an ISO 8601 date-time with an offset' },
+      ]);
+    });
+  });
+});

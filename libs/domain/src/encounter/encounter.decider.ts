@@ -1,0 +1,59 @@
+import { ConflictError } from '../shared/errors';
+import { assertValid, check, dateTime, distinct, requiredText } from '../shared/field-checks';
+import type { EncounterCommand } from './encounter.commands';
+import type { EncounterEvent } from './encounter.events';
+
+/** An encounter is recorded once; its stream holds nothing else. */
+export interface EncounterState {
+  recorded: boolean;
+}
+
+export const initialEncounterState: EncounterState = { recorded: false };
+
+export function decideEncounter(state: EncounterState, { data }: EncounterCommand): EncounterEvent[] {
+  assertValid([
+    ...requiredText('agencyId', data.agencyId),
+    ...dateTime('occurredAt', data.occurredAt),
+    // An encounter with no stated ground could never be judged under § 1.
+    ...check(data.grounds.length > 0, 'grounds', 'must name at least one ground'),
+    ...distinct('grounds', data.grounds),
+  ]);
+  if (state.recorded) {
+    throw new ConflictError(
+      'ENCOUNTER_ALREADY_RECORDED',
+      `Encounter ${data.encounterId} is already recorded`,
+    );
+  }
+  const inquiry = data.statusInquiry;
+  return [
+    {
+      type: 'EncounterRecorded',
+      data: {
+        encounterId: data.encounterId,
+        agencyId: data.agencyId,
+        occurredAt: data.occurredAt,
+        kind: data.kind,
+        personRole: data.personRole,
+        grounds: [...data.grounds],
+        statusInquiry:
+          inquiry == null
+            ? null
+            : {
+                asked: inquiry.asked,
+                justification: inquiry.justification,
+                explanation: inquiry.explanation ?? null,
+              },
+      },
+    },
+  ];
+}
+
+export function evolveEncounter(_state: EncounterState, _event: EncounterEvent): EncounterState {
+  return { recorded: true };
+}
+
+export const encounterDecider = {
+  decide: decideEncounter,
+  evolve: evolveEncounter,
+  initialState: initialEncounterState,
+};
