@@ -1,1 +1,5 @@
-export {};
+export * from './hash-chain';
+export * from './hash-chaining-event-store';
+export * from './checkpoint';
+export * from './checkpointer';
+export * from './verify';

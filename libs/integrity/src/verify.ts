@@ -1,0 +1,76 @@
+import type { EventStore } from '@trust-ledger/event-store';
+import { CheckpointFold, INTEGRITY_STREAM_ID, type CheckpointedHead } from './checkpoint';
+import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-chain';
+
+/**
+ * Recomputes one stream's chain and compares its head with the latest checkpoint that recorded it,
+ * so that besides edits, reorderings and gaps, a deleted tail or a deleted stream is found too.
+ */
+export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
+  const { fold, chain } = await readCheckpoints(store);
+  if (streamId === INTEGRITY_STREAM_ID) return chain.result();
+  return verifyAgainstCheckpoint(store, streamId, fold.heads.get(streamId));
+}
+
+/** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
+export async function verifyAll(store: EventStore): Promise<VerificationResult> {
+  const present = new Set<string>();
+  for await (const event of store.readAll()) present.add(event.streamId);
+  const { fold, chain } = await readCheckpoints(store);
+  const results = [chain.result()];
+  const streamIds = new Set([...present, ...fold.heads.keys()]);
+  streamIds.delete(INTEGRITY_STREAM_ID);
+  for (const streamId of [...streamIds].sort()) {
+    results.push(await verifyAgainstCheckpoint(store, streamId, fold.heads.get(streamId)));
+  }
+  const breaks = results.flatMap((result) => result.breaks);
+  return {
+    valid: breaks.length === 0,
+    checkedEvents: results.reduce((sum, result) => sum + result.checkedEvents, 0),
+    breaks,
+  };
+}
+
+/** The checkpoint stream's own chain, and the heads its checkpoints record. */
+async function readCheckpoints(store: EventStore): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
+  const fold = new CheckpointFold();
+  const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
+  for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
+    chain.add(event);
+    fold.apply(event);
+  }
+  for (const problem of fold.problems) chain.report(problem.revision, problem.reason);
+  return { fold, chain };
+}
+
+async function verifyAgainstCheckpoint(
+  store: EventStore,
+  streamId: string,
+  recorded: CheckpointedHead | undefined,
+): Promise<VerificationResult> {
+  const chain = new ChainVerifier(streamId);
+  let hashAtRecordedHead: string | null | undefined;
+  for await (const event of store.readStream(streamId)) {
+    chain.add(event);
+    if (event.revision === recorded?.revision)
+      hashAtRecordedHead = readIntegrity(event.metadata)?.hash ?? null;
+  }
+  if (recorded !== undefined) {
+    const checkpoint = `checkpoint ${recorded.checkpointRevision} (${recorded.checkpointedAt}) recorded the stream up to revision ${recorded.revision}`;
+    const head = chain.head;
+    if (head === null) {
+      chain.report(0, `stream is missing: ${checkpoint}`);
+    } else if (head.revision < recorded.revision) {
+      const from = head.revision + 1;
+      const missing =
+        from === recorded.revision ? `revision ${from} is` : `revisions ${from}–${recorded.revision} are`;
+      chain.report(from, `${missing} missing (deleted tail): ${checkpoint}`);
+    } else if (hashAtRecordedHead !== undefined && hashAtRecordedHead !== recorded.hash) {
+      chain.report(
+        recorded.revision,
+        `hash differs from the one recorded (history rewritten): ${checkpoint}`,
+      );
+    }
+  }
+  return chain.result();
+}

@@ -1,0 +1,350 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../libs/domain/testing/manual-clock';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from '@trust-ledger/event-store';
+import { SqliteEventStore } from '@trust-ledger/event-store/sqlite/sqlite-event-store';
+import {
+  GENESIS_HASH,
+  HashChainingEventStore,
+  INTEGRITY_STREAM_ID,
+  IntegrityCheckpointer,
+  eventHash,
+  readIntegrity,
+  verifyAll,
+  verifyStream,
+} from '@trust-ledger/integrity';
+
+const A = 'case-aaaaaaaa-0000-4000-8000-000000000001';
+const B = 'case-bbbbbbbb-0000-4000-8000-000000000002';
+
+let dir: string;
+let file: string;
+let store: EventStore;
+const clock = new ManualClock('2024-03-01T12:00:00Z');
+
+function event(n: number): EventToAppend {
+  clock.advance(60_000);
+  return {
+    id: randomUUID(),
+    type: 'NoteRecorded',
+    data: { n, text: `note ${n}` },
+    metadata: { recordedAt: clock.now(), correlationId: randomUUID(), causationId: null, actor: 'officer-1' },
+  };
+}
+
+const open = (): EventStore => new HashChainingEventStore(new SqliteEventStore(file));
+
+async function readAllEvents(s: EventStore, streamId: string): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const e of s.readStream(streamId)) events.push(e);
+  return events;
+}
+
+/** Closes the store, lets `edit` change the SQLite file directly, and reopens the store. */
+async function tamper(edit: (db: Database.Database) => void): Promise<void> {
+  await store.close();
+  const db = new Database(file);
+  try {
+    edit(db);
+  } finally {
+    db.close();
+  }
+  store = open();
+}
+
+/** Stream A: revisions 0–4 written in three appends; stream B: revisions 0–2. */
+async function seed(): Promise<void> {
+  await store.append(A, [event(0), event(1)], { expectedRevision: 'no_stream' });
+  await store.append(A, [event(2)], { expectedRevision: 1 });
+  await store.append(B, [event(0), event(1), event(2)], { expectedRevision: 'any' });
+  await store.append(A, [event(3), event(4)], { expectedRevision: 'stream_exists' });
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'integrity-'));
+  file = join(dir, 'events.db');
+  store = open();
+  await seed();
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the hash chain written by HashChainingEventStore', () => {
+  it('links every event to the previous one of its stream, starting from the genesis hash', async () => {
+    const events = await readAllEvents(store, A);
+    expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    let prevHash = GENESIS_HASH;
+    for (const e of events) {
+      const integrity = readIntegrity(e.metadata);
+      expect(integrity).toEqual({ hash: eventHash(prevHash, e), prevHash });
+      prevHash = integrity!.hash;
+    }
+  });
+
+  it('verifies an untampered log as valid', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await store.append(A, [event(5)], { expectedRevision: 4 });
+    expect(await verifyAll(store)).toEqual({ valid: true, checkedEvents: 10, breaks: [] });
+    expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 6, breaks: [] });
+  });
+
+  it('never forks a stream when concurrent writers append with "any"', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.append(A, [event(10 + i)], { expectedRevision: 'any' })),
+    );
+    expect(results.map((r) => r.nextExpectedRevision).sort((a, b) => a - b)).toEqual([
+      5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
+    expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 13, breaks: [] });
+  });
+
+  it('answers a retried append with the original result and writes nothing', async () => {
+    const retried = [event(5)];
+    const first = await store.append(A, retried, { expectedRevision: 'any' });
+    await store.append(A, [event(6)], { expectedRevision: 'any' });
+    expect(await store.append(A, retried, { expectedRevision: 'any' })).toEqual(first);
+    expect(await store.append(A, retried, { expectedRevision: 4 })).toEqual(first);
+    expect((await readAllEvents(store, A)).length).toBe(7);
+    expect((await verifyAll(store)).valid).toBe(true);
+  });
+
+  it("keeps the caller's expectations: a stale revision or a missing stream is refused", async () => {
+    await expect(store.append(A, [event(5)], { expectedRevision: 3 })).rejects.toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
+    await expect(
+      store.append('case-none', [event(0)], { expectedRevision: 'stream_exists' }),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.append(A, [event(5)], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
+  });
+});
+
+describe('tampering with the SQLite file directly is found and located', () => {
+  it('an edited data field', async () => {
+    await tamper((db) =>
+      db
+        .prepare(
+          `UPDATE events SET data = json_set(data, '$.text', 'changed') WHERE stream_id = ? AND revision = 2`,
+        )
+        .run(A),
+    );
+    const result = await verifyAll(store);
+    expect(result.valid).toBe(false);
+    expect(result.checkedEvents).toBe(8);
+    expect(result.breaks).toEqual([
+      { streamId: A, revision: 2, reason: expect.stringMatching(/content does not match/) },
+    ]);
+    expect((await verifyStream(store, A)).breaks).toEqual(result.breaks);
+    expect(await verifyStream(store, B)).toEqual({ valid: true, checkedEvents: 3, breaks: [] });
+  });
+
+  it('edited metadata (who did it, when)', async () => {
+    await tamper((db) =>
+      db
+        .prepare(
+          `UPDATE events SET metadata = json_set(metadata, '$.actor', 'someone-else') WHERE stream_id = ? AND revision = 1`,
+        )
+        .run(B),
+    );
+    expect((await verifyAll(store)).breaks).toEqual([
+      { streamId: B, revision: 1, reason: expect.stringMatching(/content does not match/) },
+    ]);
+  });
+
+  it('an edit whose hash was recomputed breaks the link of the next event', async () => {
+    await tamper((db) => {
+      const row = db
+        .prepare(`SELECT event_id, type, data, metadata FROM events WHERE stream_id = ? AND revision = 2`)
+        .get(A) as {
+        event_id: string;
+        type: string;
+        data: string;
+        metadata: string;
+      };
+      const metadata = JSON.parse(row.metadata);
+      const data = { ...JSON.parse(row.data), text: 'forged' };
+      const hash = eventHash(metadata.integrity.prevHash, {
+        id: row.event_id,
+        streamId: A,
+        revision: 2,
+        type: row.type,
+        data,
+        metadata,
+      });
+      metadata.integrity.hash = hash;
+      db.prepare(`UPDATE events SET data = ?, metadata = ? WHERE stream_id = ? AND revision = 2`).run(
+        JSON.stringify(data),
+        JSON.stringify(metadata),
+        A,
+      );
+    });
+    expect((await verifyAll(store)).breaks).toEqual([
+      {
+        streamId: A,
+        revision: 3,
+        reason: expect.stringMatching(/prevHash does not match the previous event/),
+      },
+    ]);
+  });
+
+  it('a deleted event in the middle of a stream', async () => {
+    await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision = 2`).run(A));
+    const result = await verifyAll(store);
+    expect(result.checkedEvents).toBe(7);
+    expect(result.breaks).toEqual([{ streamId: A, revision: 2, reason: 'revision 2 is missing (deleted)' }]);
+  });
+
+  it('a deleted tail, once a checkpoint has recorded the stream head', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision >= 3`).run(A));
+    const result = await verifyAll(store);
+    expect(result.breaks).toEqual([
+      {
+        streamId: A,
+        revision: 3,
+        reason: expect.stringMatching(/^revisions 3–4 are missing \(deleted tail\): checkpoint 0 /),
+      },
+    ]);
+    expect((await verifyStream(store, A)).breaks).toEqual(result.breaks);
+  });
+
+  it('a whole deleted stream, once a checkpoint has recorded it', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ?`).run(B));
+    const result = await verifyAll(store);
+    expect(result.breaks).toEqual([
+      { streamId: B, revision: 0, reason: expect.stringMatching(/^stream is missing: checkpoint 0 /) },
+    ]);
+    expect(await verifyStream(store, B)).toEqual({ valid: false, checkedEvents: 0, breaks: result.breaks });
+  });
+
+  it('two events whose revisions were swapped', async () => {
+    await tamper((db) =>
+      db.transaction(() => {
+        const move = db.prepare(`UPDATE events SET revision = ? WHERE stream_id = ? AND revision = ?`);
+        move.run(-1, A, 1);
+        move.run(1, A, 2);
+        move.run(2, A, -1);
+      })(),
+    );
+    expect((await verifyAll(store)).breaks).toEqual([
+      {
+        streamId: A,
+        revision: 1,
+        reason: expect.stringMatching(/content does not match.*; prevHash does not match/),
+      },
+      {
+        streamId: A,
+        revision: 2,
+        reason: expect.stringMatching(/content does not match.*; prevHash does not match/),
+      },
+      { streamId: A, revision: 3, reason: expect.stringMatching(/prevHash does not match/) },
+    ]);
+  });
+
+  it('a whole stream rewritten with a consistent new chain contradicts the checkpoint', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await tamper((db) => {
+      const rows = db
+        .prepare(
+          `SELECT event_id, revision, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision`,
+        )
+        .all(B) as { event_id: string; revision: number; type: string; data: string; metadata: string }[];
+      let prevHash = GENESIS_HASH;
+      for (const row of rows) {
+        const data = { ...JSON.parse(row.data), text: 'rewritten' };
+        const metadata = JSON.parse(row.metadata);
+        const hash = eventHash(prevHash, {
+          id: row.event_id,
+          streamId: B,
+          revision: row.revision,
+          type: row.type,
+          data,
+          metadata,
+        });
+        metadata.integrity = { hash, prevHash };
+        prevHash = hash;
+        db.prepare(`UPDATE events SET data = ?, metadata = ? WHERE event_id = ?`).run(
+          JSON.stringify(data),
+          JSON.stringify(metadata),
+          row.event_id,
+        );
+      }
+    });
+    expect((await verifyAll(store)).breaks).toEqual([
+      {
+        streamId: B,
+        revision: 2,
+        reason: expect.stringMatching(/^hash differs from the one recorded \(history rewritten\)/),
+      },
+    ]);
+  });
+
+  it('an edited checkpoint', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await tamper((db) =>
+      db
+        .prepare(
+          `UPDATE events SET data = json_set(data, '$.digest', ?) WHERE stream_id = ? AND revision = 0`,
+        )
+        .run('0'.repeat(64), INTEGRITY_STREAM_ID),
+    );
+    expect((await verifyAll(store)).breaks).toEqual([
+      {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: expect.stringMatching(/content does not match/),
+      },
+      {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: 'checkpoint digest does not match the stream heads recorded up to it',
+      },
+    ]);
+  });
+});
+
+describe('IntegrityCheckpointer', () => {
+  it('records only the heads that moved since the previous checkpoint, and nothing when none did', async () => {
+    const checkpointer = new IntegrityCheckpointer(store, clock);
+    const first = await checkpointer.record();
+    expect(first?.heads.map((h) => [h.streamId, h.revision])).toEqual([
+      [A, 4],
+      [B, 2],
+    ]);
+    expect(first?.streamCount).toBe(2);
+    expect(await checkpointer.record()).toBeNull();
+
+    await store.append(B, [event(3)], { expectedRevision: 2 });
+    const second = await new IntegrityCheckpointer(store, clock).record();
+    expect(second?.heads).toEqual([
+      { streamId: B, revision: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
+    expect(second?.streamCount).toBe(2);
+    expect(await checkpointer.record()).toBeNull();
+    expect((await verifyAll(store)).valid).toBe(true);
+  });
+
+  it('lets concurrent checkpointers (other processes) agree on one chain of checkpoints', async () => {
+    const results = await Promise.all([
+      new IntegrityCheckpointer(store, clock).record(),
+      new IntegrityCheckpointer(store, clock).record(),
+    ]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect((await readAllEvents(store, INTEGRITY_STREAM_ID)).length).toBe(1);
+    expect((await verifyAll(store)).valid).toBe(true);
+  });
+});
