@@ -1,1 +1,6 @@
-export {};
+export * from './runner/projection';
+export * from './runner/checkpoints';
+export * from './runner/read-model-db';
+export type { BatchCommitted } from './runner/projection-worker';
+export * from './runner/projection-runner';
+export * from './runner/projections.module';

@@ -1,0 +1,212 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore } from '@trust-ledger/event-store';
+import { Checkpoints, type ProjectionError } from './checkpoints';
+import type { Projection, ReadModelDb } from './projection';
+import { ProjectionWorker, type BatchCommitted } from './projection-worker';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  running: boolean;
+  /** Last position the projection reached; null before its first event. */
+  position: string | null;
+  /** Whether the log holds events it has not reached yet. */
+  behind: boolean;
+  /** Events behind the head, where the store's positions are counts (the embedded store's are);
+   * null otherwise. */
+  lag: number | null;
+  error: ProjectionError | null;
+}
+
+/** The projections did not reach a position in time, or one of them stopped on an error first. */
+export class ProjectionsBehindError extends Error {
+  override readonly name = 'ProjectionsBehindError';
+  constructor(
+    readonly position: string,
+    readonly lag: ProjectionStatus[],
+  ) {
+    super(`read models have not reached position ${position}`);
+  }
+}
+
+export class UnknownProjectionError extends Error {
+  override readonly name = 'UnknownProjectionError';
+  constructor(readonly projection: string) {
+    super(`no projection named ${projection}`);
+  }
+}
+
+export interface ProjectionRunnerOptions {
+  /** Most events applied in one transaction. */
+  batchSize?: number;
+}
+
+const INTEGER = /^\d+$/;
+
+function numericLag(head: string | null, position: string | null): number | null {
+  if (head === null) return 0;
+  if (!INTEGER.test(head) || (position !== null && !INTEGER.test(position))) return null;
+  return Math.max(0, Number(head) - Number(position ?? 0));
+}
+
+/**
+ * Keeps every projection caught up with the log. Each has its own subscription and checkpoint; a
+ * batch of events and the checkpoint after it are committed in one read-model transaction, so a
+ * crash at any moment neither applies an event twice nor skips one.
+ */
+export class ProjectionRunner {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  private readonly workers = new Map<string, ProjectionWorker>();
+  private readonly checkpoints: Checkpoints;
+  private readonly batchSize: number;
+  private readonly listeners = new Set<(progress: BatchCommitted | null) => void>();
+  private started = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadModelDb,
+    projections: readonly Projection[] = [],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.checkpoints = new Checkpoints(db);
+    this.batchSize = options.batchSize ?? 500;
+    for (const projection of projections) this.add(projection);
+  }
+
+  /** Adds a projection; only before the runner starts. */
+  add(projection: Projection): void {
+    if (this.started) throw new Error('projections are added before the runner starts');
+    if (this.workers.has(projection.name)) throw new Error(`two projections are named ${projection.name}`);
+    const worker = new ProjectionWorker(
+      projection,
+      this.store,
+      this.db,
+      this.checkpoints,
+      this.batchSize,
+      (progress) => this.emit(progress),
+    );
+    this.workers.set(projection.name, worker);
+  }
+
+  get projections(): Projection[] {
+    return [...this.workers.values()].map((worker) => worker.projection);
+  }
+
+  /** Starts following the log; a projection at a new version is dropped and replayed first. A
+   * projection that stopped on an error retries the event it stopped at. */
+  start(): void {
+    const idle = [...this.workers.values()].filter((worker) => !worker.running);
+    for (const worker of idle) worker.initialise();
+    for (const worker of idle) worker.start();
+    this.started = true;
+  }
+
+  /** Stops every subscription after committing what was already read. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+  }
+
+  /**
+   * Called after every committed batch (with what it did) and whenever a projection stops (with
+   * null). Returns the function that unsubscribes.
+   */
+  onProgress(listener: (progress: BatchCommitted | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Read from the checkpoint table, so it also reports what another process's runner reached. */
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.store.headPosition();
+    return [...this.workers.values()].map((worker) => {
+      const { name, version } = worker.projection;
+      const stored = this.checkpoints.get(name);
+      const current = stored !== undefined && stored.version === version;
+      const position = current ? stored.position : null;
+      return {
+        name,
+        version,
+        running: worker.running,
+        position,
+        behind: head !== null && (position === null || this.store.comparePositions(head, position) > 0),
+        lag: numericLag(head, position),
+        error: worker.error ?? (current ? stored.error : null),
+      };
+    });
+  }
+
+  /**
+   * Resolves once every projection has reached `position`. Rejects with a ProjectionsBehindError
+   * after `timeoutMs`, or as soon as a projection that has not reached it stops on an error; throws
+   * at once if `position` is not one of this store's positions.
+   */
+  waitFor(position: string, timeoutMs: number): Promise<void> {
+    return this.waitForWorkers([...this.workers.values()], position, timeoutMs);
+  }
+
+  /**
+   * Drops the named projection (or all), replays the log into it from the start, and resolves when
+   * it has reached the head as it was when the rebuild began. Memory stays bounded: events stream
+   * through in batches.
+   */
+  async rebuild(name?: string): Promise<void> {
+    const targets = name === undefined ? [...this.workers.values()] : [this.worker(name)];
+    await Promise.all(targets.map((worker) => worker.stop()));
+    const head = await this.store.headPosition();
+    for (const worker of targets) {
+      worker.reset();
+      worker.start();
+    }
+    try {
+      if (head !== null) await this.waitForWorkers(targets, head, Infinity);
+    } finally {
+      if (!this.started) await Promise.all(targets.map((worker) => worker.stop()));
+    }
+  }
+
+  private worker(name: string): ProjectionWorker {
+    const worker = this.workers.get(name);
+    if (worker === undefined) throw new UnknownProjectionError(name);
+    return worker;
+  }
+
+  private emit(progress: BatchCommitted | null): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(progress);
+      } catch (error) {
+        // A listener's bug must not stop a projection whose batch is already committed.
+        this.logger.error(
+          `progress listener failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+
+  private waitForWorkers(workers: ProjectionWorker[], position: string, timeoutMs: number): Promise<void> {
+    this.store.comparePositions(position, position);
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (error?: ProjectionsBehindError): void => {
+        unsubscribe();
+        clearTimeout(timer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const giveUp = (): void => {
+        unsubscribe();
+        clearTimeout(timer);
+        this.status().then((lag) => finish(new ProjectionsBehindError(position, lag)), reject);
+      };
+      const check = (): void => {
+        const waiting = workers.filter((worker) => !worker.hasReached(position));
+        if (waiting.length === 0) finish();
+        else if (waiting.some((worker) => worker.error !== null)) giveUp();
+      };
+      const unsubscribe = this.onProgress(check);
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(giveUp, timeoutMs);
+      check();
+    });
+  }
+}

@@ -1,0 +1,234 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, RecordedEvent, Subscription } from '@trust-ledger/event-store';
+import type { Checkpoints, ProjectionError } from './checkpoints';
+import { passesFilter, type Projection, type ReadModelDb } from './projection';
+
+/** What one committed batch did, for progress listeners (waitFor, metrics). */
+export interface BatchCommitted {
+  projection: string;
+  /** Events that passed the filter and were applied. */
+  applied: number;
+  /** The checkpoint after the batch (null when the log's very first event failed). */
+  position: string | null;
+}
+
+type Outcome = 'stopped' | 'failed' | 'resubscribe';
+
+const IDLE = Symbol('idle');
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+/** Another process (e.g. `projections rebuild` from the CLI) moved this projection's checkpoint. */
+class CheckpointMoved extends Error {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Resolves after pending I/O callbacks: a subscription that has nothing ready by then is idle. */
+function nextTurn(): Promise<typeof IDLE> {
+  return new Promise((resolve) => setImmediate(() => resolve(IDLE)));
+}
+
+/**
+ * Runs one projection on its own subscription and checkpoint, so that a projection that fails or
+ * falls behind never holds the others back.
+ */
+export class ProjectionWorker {
+  private readonly logger: Logger;
+  /** Mirrors the checkpoint row as this worker last committed it. */
+  position: string | null = null;
+  /** Set when the projection stopped on a failure; cleared when it is started again. */
+  error: ProjectionError | null = null;
+  private loop: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+  private stopping: AbortController | undefined;
+  private readonly applyOne: (event: RecordedEvent) => void;
+  private readonly commitBatch: (
+    batch: RecordedEvent[],
+  ) => BatchCommitted & { error: ProjectionError | null };
+
+  constructor(
+    readonly projection: Projection,
+    private readonly store: EventStore,
+    private readonly db: ReadModelDb,
+    private readonly checkpoints: Checkpoints,
+    private readonly batchSize: number,
+    private readonly notify: (progress: BatchCommitted | null) => void,
+  ) {
+    this.logger = new Logger(`Projection ${projection.name}`);
+    // Nested in the batch's transaction, this is a savepoint: a failing event leaves no partial rows.
+    this.applyOne = db.transaction((event: RecordedEvent) => projection.apply(db, event));
+    this.commitBatch = db.transaction((batch: RecordedEvent[]) => this.applyBatch(batch));
+  }
+
+  get running(): boolean {
+    return this.loop !== undefined;
+  }
+
+  /** Loads the checkpoint; a projection seen for the first time or at another version starts over. */
+  initialise(): void {
+    this.db.transaction(() => {
+      const stored = this.checkpoints.get(this.projection.name);
+      if (stored === undefined || stored.version !== this.projection.version) {
+        this.resetTables();
+      } else {
+        this.position = stored.position;
+      }
+    })();
+  }
+
+  /** Drops the tables and the checkpoint so that the next start replays the whole log. */
+  reset(): void {
+    if (this.running) throw new Error(`stop projection ${this.projection.name} before resetting it`);
+    this.db.transaction(() => this.resetTables())();
+  }
+
+  hasReached(position: string): boolean {
+    return this.position !== null && this.store.comparePositions(this.position, position) >= 0;
+  }
+
+  start(): void {
+    if (this.loop !== undefined) return;
+    this.error = null;
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    this.loop = this.run(stopping.signal).finally(() => {
+      this.loop = undefined;
+      this.notify(null);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  private resetTables(): void {
+    const { projection } = this;
+    projection.drop(this.db);
+    projection.setup(this.db);
+    this.checkpoints.save(projection.name, { version: projection.version, position: null, error: null });
+    this.position = null;
+  }
+
+  private async run(stopping: AbortSignal): Promise<void> {
+    while (!stopping.aborted) {
+      let outcome: Outcome;
+      try {
+        outcome = await this.follow(stopping);
+      } catch (error) {
+        // The subscription failed (e.g. the store's connection dropped): nothing was applied past
+        // the checkpoint, so following again from it is safe.
+        this.logger.warn(`subscription failed, resubscribing: ${messageOf(error)}`);
+        outcome = 'resubscribe';
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, RESUBSCRIBE_DELAY_MS);
+          stopping.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+      if (outcome !== 'resubscribe') return;
+    }
+  }
+
+  /** Follows the log from the checkpoint, committing a batch when it is full or the log goes quiet. */
+  private async follow(stopping: AbortSignal): Promise<Outcome> {
+    const subscription = this.store.subscribeToAll(
+      this.position === null ? {} : { fromPosition: this.position },
+    );
+    this.subscription = subscription;
+    if (stopping.aborted) await subscription.close();
+    const events = subscription[Symbol.asyncIterator]();
+    const batch: RecordedEvent[] = [];
+    try {
+      let next = events.next();
+      for (;;) {
+        const result = batch.length === 0 ? await next : await Promise.race([next, nextTurn()]);
+        if (result === IDLE || result.done === true) {
+          const outcome = this.commit(batch);
+          if (outcome !== undefined) return outcome;
+          batch.length = 0;
+          if (result === IDLE) continue;
+          return 'stopped';
+        }
+        batch.push(result.value);
+        if (batch.length >= this.batchSize) {
+          const outcome = this.commit(batch);
+          if (outcome !== undefined) return outcome;
+          batch.length = 0;
+        }
+        next = events.next();
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** Commits the batch; returns why following must end, or undefined to go on. */
+  private commit(batch: RecordedEvent[]): Outcome | undefined {
+    if (batch.length === 0) return undefined;
+    let committed: BatchCommitted & { error: ProjectionError | null };
+    try {
+      committed = this.commitBatch(batch);
+    } catch (error) {
+      if (error instanceof CheckpointMoved) {
+        const stored = this.checkpoints.get(this.projection.name);
+        if (stored !== undefined && stored.version === this.projection.version) {
+          this.logger.warn(
+            `checkpoint moved by another process to ${String(stored.position)}; following from there`,
+          );
+          this.position = stored.position;
+          this.notify(null);
+          return 'resubscribe';
+        }
+        return this.fail({
+          message: 'the checkpoint was reset by another version of this projection',
+          eventId: null,
+          position: null,
+        });
+      }
+      // The read-model database itself failed (disk full, I/O error): the batch was rolled back.
+      return this.fail({ message: messageOf(error), eventId: null, position: null });
+    }
+    this.position = committed.position;
+    this.notify(committed);
+    if (committed.error !== null) return this.fail(committed.error);
+    return undefined;
+  }
+
+  private fail(error: ProjectionError): 'failed' {
+    this.error = error;
+    this.logger.error(
+      `stopped at event ${String(error.eventId)} (position ${String(error.position)}): ${error.message}`,
+    );
+    return 'failed';
+  }
+
+  /** Runs inside one transaction: the rows and the checkpoint move together or not at all. */
+  private applyBatch(batch: RecordedEvent[]): BatchCommitted & { error: ProjectionError | null } {
+    const { projection } = this;
+    const stored = this.checkpoints.get(projection.name);
+    if (stored === undefined || stored.version !== projection.version || stored.position !== this.position) {
+      throw new CheckpointMoved();
+    }
+    let position = stored.position;
+    let applied = 0;
+    let error: ProjectionError | null = null;
+    for (const event of batch) {
+      if (passesFilter(projection.filter, event)) {
+        try {
+          this.applyOne(event);
+        } catch (cause) {
+          // SQLite abandoned the whole transaction (I/O error, disk full): nothing can commit.
+          if (!this.db.inTransaction) throw cause;
+          error = { message: messageOf(cause), eventId: event.id, position: event.position };
+          break;
+        }
+        applied += 1;
+      }
+      position = event.position;
+    }
+    this.checkpoints.save(projection.name, { version: projection.version, position, error });
+    return { projection: projection.name, applied, position, error };
+  }
+}

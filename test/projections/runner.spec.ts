@@ -1,0 +1,306 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { EventFilter, RecordedEvent } from '@trust-ledger/event-store';
+import {
+  ProjectionRunner,
+  ProjectionsBehindError,
+  type BatchCommitted,
+  type Projection,
+  type ReadModelDb,
+} from '@trust-ledger/projections';
+import { appendMany, event, TempData } from './support';
+
+/** Records every event it sees; the primary key turns a double application into a failure. */
+class LedgerProjection implements Projection {
+  /** Event types that make apply throw (after writing a row, to prove the write is undone). */
+  poison = new Set<string>();
+  constructor(
+    readonly name = 'ledger',
+    readonly version = 1,
+    readonly filter?: EventFilter,
+  ) {}
+
+  setup(db: ReadModelDb): void {
+    db.exec(
+      `CREATE TABLE ${this.name} (event_id TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE, type TEXT NOT NULL)`,
+    );
+  }
+  drop(db: ReadModelDb): void {
+    db.exec(`DROP TABLE IF EXISTS ${this.name}`);
+  }
+  apply(db: ReadModelDb, e: RecordedEvent): void {
+    db.prepare(`INSERT INTO ${this.name} (event_id, position, type) VALUES (?, ?, ?)`).run(
+      e.id,
+      Number(e.position),
+      e.type,
+    );
+    if (this.poison.has(e.type)) throw new Error(`cannot apply ${e.type}`);
+  }
+
+  rows(db: ReadModelDb): { event_id: string; position: number; type: string }[] {
+    return db.prepare(`SELECT event_id, position, type FROM ${this.name} ORDER BY position`).all() as never;
+  }
+}
+
+// The runner logs stops and moved checkpoints; these tests provoke both on purpose.
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+/** Resolves at the first progress report (or at once) at which `done` holds. */
+function progressUntil(runner: ProjectionRunner, done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!done()) return;
+      off();
+      resolve();
+    };
+    const off = runner.onProgress(check);
+    check();
+  });
+}
+
+async function allEvents(data: TempData): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const e of data.store.readAll()) events.push(e);
+  return events;
+}
+
+describe('ProjectionRunner', () => {
+  let data: TempData;
+  let runner: ProjectionRunner | undefined;
+
+  beforeEach(() => {
+    data = new TempData();
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    await data.close();
+  });
+
+  it('applies every event once and commits the checkpoint with the rows', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    await appendMany(data.store, 'case-a', 30);
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.start();
+    const head = await appendMany(data.store, 'case-b', 20);
+    await runner.waitFor(head, 10_000);
+
+    const rows = ledger.rows(db);
+    expect(rows.map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
+    expect(await runner.status()).toEqual([
+      { name: 'ledger', version: 1, running: true, position: head, behind: false, lag: 0, error: null },
+    ]);
+  });
+
+  it('commits in batches of at most batchSize events, each batch with its checkpoint', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    const head = await appendMany(data.store, 'case-a', 25);
+    runner = new ProjectionRunner(data.store, db, [ledger], { batchSize: 10 });
+    const batches: BatchCommitted[] = [];
+    const committedRows: { count: number; position: string }[] = [];
+    runner.onProgress((progress) => {
+      if (progress === null) return;
+      batches.push(progress);
+      // Read through another connection: what a crash right now would leave behind.
+      const reader = data.openDb();
+      const { count } = reader.prepare('SELECT count(*) AS count FROM ledger').get() as { count: number };
+      const { position } = reader
+        .prepare(`SELECT position FROM projection_checkpoints WHERE name = 'ledger'`)
+        .get() as { position: string };
+      committedRows.push({ count, position });
+      reader.close();
+    });
+    runner.start();
+    await runner.waitFor(head, 10_000);
+
+    expect(batches.map((b) => b.applied)).toEqual([10, 10, 5]);
+    expect(committedRows).toEqual([
+      { count: 10, position: '10' },
+      { count: 20, position: '20' },
+      { count: 25, position: '25' },
+    ]);
+  });
+
+  it('resumes from its checkpoint after a restart, in a new process as it were', async () => {
+    const ledger = new LedgerProjection();
+    const first = await appendMany(data.store, 'case-a', 40);
+    runner = new ProjectionRunner(data.store, data.openDb(), [ledger]);
+    runner.start();
+    await runner.waitFor(first, 10_000);
+    await runner.stop();
+
+    const head = await appendMany(data.store, 'case-a', 15);
+    const db = data.openDb();
+    const applied: number[] = [];
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.onProgress((p) => p && applied.push(p.applied));
+    runner.start();
+    await runner.waitFor(head, 10_000);
+
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(15);
+    expect(ledger.rows(db)).toHaveLength(55);
+  });
+
+  it('never applies an event twice or skips one when stopped and restarted mid-stream, again and again', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    const head = await appendMany(data.store, 'case-a', 600);
+    runner = new ProjectionRunner(data.store, db, [ledger], { batchSize: 7 });
+    let restarts = 0;
+    while ((await runner.status())[0].position !== head) {
+      runner.start();
+      // Stop as soon as one more batch has committed, while the subscription is mid-page.
+      let batches = 0;
+      await progressUntil(runner, () => batches++ === 1);
+      await runner.stop();
+      restarts += 1;
+    }
+    expect(restarts).toBeGreaterThan(10);
+    expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
+  });
+
+  it('stops a failing projection at the event, undoes its partial write, and leaves the others running', async () => {
+    const db = data.openDb();
+    const failing = new LedgerProjection('failing');
+    failing.poison.add('Poison');
+    const healthy = new LedgerProjection('healthy');
+    await appendMany(data.store, 'case-a', 5);
+    const poison = event('Poison');
+    const { position: poisonPosition } = await data.store.append('case-a', [poison], {
+      expectedRevision: 'any',
+    });
+    const head = await appendMany(data.store, 'case-a', 5);
+    runner = new ProjectionRunner(data.store, db, [failing, healthy]);
+    runner.start();
+
+    const error = await runner.waitFor(head, 10_000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProjectionsBehindError);
+    const [failingStatus] = (error as ProjectionsBehindError).lag;
+    expect(failingStatus).toMatchObject({
+      name: 'failing',
+      position: '5',
+      behind: true,
+      lag: 6,
+      error: { message: 'cannot apply Poison', eventId: poison.id, position: poisonPosition },
+    });
+    expect(failing.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5]);
+
+    // The healthy one is not held back.
+    await progressUntil(runner, () => healthy.rows(db).length === 11);
+    const statuses = await runner.status();
+    expect(statuses[1]).toMatchObject({ name: 'healthy', position: head, error: null });
+
+    // Restarting retries the event: still poisoned, still stopped at the same place.
+    await runner.stop();
+    runner = new ProjectionRunner(data.store, data.openDb(), [failing, healthy]);
+    runner.start();
+    await expect(runner.waitFor(head, 10_000)).rejects.toBeInstanceOf(ProjectionsBehindError);
+    expect((await runner.status())[0]).toMatchObject({ position: '5', error: { eventId: poison.id } });
+
+    // Once the projection is fixed, a restart carries on from the event that failed.
+    await runner.stop();
+    failing.poison.clear();
+    runner = new ProjectionRunner(data.store, data.openDb(), [failing, healthy]);
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(failing.rows(db)).toHaveLength(11);
+    expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
+  it('moves the checkpoint past events its filter excludes, so waitFor and lag see them', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection('cases_only', 1, { streamPrefixes: ['case-'] });
+    await appendMany(data.store, 'case-a', 3);
+    const head = await appendMany(data.store, 'matter-a', 4);
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(ledger.rows(db).map((r) => r.position)).toEqual([1, 2, 3]);
+    expect((await runner.status())[0]).toMatchObject({ position: head, lag: 0 });
+  });
+
+  it('times out waiting with the lag of each projection', async () => {
+    const db = data.openDb();
+    runner = new ProjectionRunner(data.store, db, [new LedgerProjection()]);
+    runner.start();
+    await runner.waitFor(await appendMany(data.store, 'case-a', 2), 10_000);
+    await runner.stop();
+    const head = await appendMany(data.store, 'case-a', 3);
+
+    await expect(runner.waitFor(head, 20)).rejects.toMatchObject({
+      position: head,
+      lag: [{ name: 'ledger', position: '2', behind: true, lag: 3, running: false }],
+    });
+    expect(() => runner!.waitFor('not-a-position', 20)).toThrow();
+  });
+
+  it('rebuilds from the log to the same rows, and rebuilds on start when the version changes', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    const head = await appendMany(data.store, 'case-a', 1200);
+    runner = new ProjectionRunner(data.store, db, [ledger], { batchSize: 100 });
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    const incremental = ledger.rows(db);
+
+    db.prepare('DELETE FROM ledger WHERE position > 600').run(); // damage it
+    await runner.rebuild('ledger');
+    expect(ledger.rows(db)).toEqual(incremental);
+    expect((await runner.status())[0]).toMatchObject({ position: head, running: true });
+    await expect(runner.rebuild('nope')).rejects.toThrow('no projection named nope');
+    await runner.stop();
+
+    // A runner that is not started rebuilds, then stops again.
+    db.prepare('DELETE FROM ledger').run();
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    await runner.rebuild();
+    expect(ledger.rows(db)).toEqual(incremental);
+    expect((await runner.status())[0]).toMatchObject({ position: head, running: false });
+
+    // Same version: the damaged table stays as it is (nothing to replay)...
+    db.prepare('DELETE FROM ledger').run();
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(ledger.rows(db)).toEqual([]);
+    await runner.stop();
+    // ...a new version drops and replays it.
+    const v2 = new LedgerProjection('ledger', 2);
+    runner = new ProjectionRunner(data.store, db, [v2]);
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(v2.rows(db)).toEqual(incremental);
+    expect((await runner.status())[0]).toMatchObject({ version: 2, position: head });
+  });
+
+  it('follows a checkpoint another process moved instead of writing over it (two runners, one file)', async () => {
+    const db = data.openDb();
+    const first = new LedgerProjection();
+    const second = new ProjectionRunner(data.store, data.openDb(), [new LedgerProjection()], {
+      batchSize: 13,
+    });
+    runner = new ProjectionRunner(data.store, db, [first], { batchSize: 11 });
+    runner.start();
+    second.start();
+    try {
+      let head = '';
+      for (let i = 0; i < 10; i++) head = await appendMany(data.store, `case-${i}`, 40);
+      await Promise.all([runner.waitFor(head, 10_000), second.waitFor(head, 10_000)]);
+      expect(first.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
+
+      // A rebuild by the other process resets the checkpoint under this one, which follows it.
+      await second.rebuild('ledger');
+      head = await appendMany(data.store, 'case-z', 30);
+      await runner.waitFor(head, 10_000);
+      expect(first.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
+      expect((await runner.status())[0].error).toBeNull();
+    } finally {
+      await second.stop();
+    }
+  });
+});

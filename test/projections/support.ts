@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore, type EventToAppend, type JsonObject } from '@trust-ledger/event-store';
+import { openReadModelDb, readModelsPath, type ReadModelDb } from '@trust-ledger/projections';
+
+/** A real embedded store and read-model database in a fresh temporary DATA_DIR. */
+export class TempData {
+  readonly dir = mkdtempSync(join(tmpdir(), 'tl-projections-'));
+  readonly store = new SqliteEventStore(join(this.dir, 'events.db'));
+  private readonly dbs: ReadModelDb[] = [];
+
+  /** A new connection to DATA_DIR/read-models.db (as another process would open it). */
+  openDb(): ReadModelDb {
+    const db = openReadModelDb(readModelsPath(this.dir));
+    this.dbs.push(db);
+    return db;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    for (const db of this.dbs) if (db.open) db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function event(
+  type: string,
+  data: JsonObject = {},
+  recordedAt = '2024-01-01T00:00:00Z',
+): EventToAppend {
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { recordedAt, correlationId: randomUUID(), causationId: null, actor: 'test' },
+  };
+}
+
+/** Appends `count` events of `type` to `stream` (in appends of up to 100) and returns the last position. */
+export async function appendMany(
+  store: SqliteEventStore,
+  stream: string,
+  count: number,
+  type = 'Ticked',
+): Promise<string> {
+  let position = '';
+  for (let done = 0; done < count; done += 100) {
+    const events = Array.from({ length: Math.min(100, count - done) }, (_, i) =>
+      event(type, { i: done + i }),
+    );
+    ({ position } = await store.append(stream, events, { expectedRevision: 'any' }));
+  }
+  return position;
+}
