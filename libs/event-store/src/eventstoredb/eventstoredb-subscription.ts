@@ -1,0 +1,62 @@
+import type { AllStreamSubscription, Position } from '@eventstore/db-client';
+import type { EventFilter, RecordedEvent, Subscription } from '../event-store.port';
+import { isSystemEvent, matchesFilter, toRecordedEvent } from './mapping';
+import { comparePosition } from './position';
+
+/** The port's subscription over the client's catch-up subscription to `$all`. Pulling from the
+ * client's stream one event at a time keeps backpressure intact: while the consumer is busy the
+ * stream's buffer fills, the gRPC call stops reading and the server holds back. */
+export class EventStoreDbSubscription implements Subscription {
+  private readonly events: AsyncGenerator<RecordedEvent>;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly source: AllStreamSubscription,
+    after: Position | undefined,
+    filter: EventFilter | undefined,
+    private readonly onClose: () => void,
+  ) {
+    this.events = this.iterate(after, filter);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    return this.events;
+  }
+
+  private async *iterate(
+    after: Position | undefined,
+    filter: EventFilter | undefined,
+  ): AsyncGenerator<RecordedEvent> {
+    try {
+      for await (const resolved of this.source) {
+        if (this.closing !== undefined) return;
+        const event = resolved.event;
+        if (event === undefined || isSystemEvent(event) || !matchesFilter(event, filter)) continue;
+        // The server starts after the checkpoint already; this keeps "strictly after" a local guarantee.
+        if (
+          after !== undefined &&
+          event.position !== undefined &&
+          comparePosition(event.position, after) <= 0
+        )
+          continue;
+        yield toRecordedEvent(event);
+      }
+    } catch (error) {
+      // Closing destroys the client's stream, which ends a pending read with a premature-close error.
+      if (this.closing === undefined) throw error;
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<void> {
+    await this.source.unsubscribe();
+    this.source.destroy();
+    this.onClose();
+  }
+}
