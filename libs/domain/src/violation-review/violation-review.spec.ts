@@ -1,0 +1,51 @@
+import { ValidationError } from '../shared/errors';
+import { specFor } from '../../testing/given-when-then';
+import { violationReviewDecider, type ReviewViolation, type ViolationReviewed } from './violation-review';
+
+const given = specFor(violationReviewDecider);
+const VIOLATION = '3f0c1f0e-8a43-5a8e-9a57-0d7e1e8a1b11';
+const review = (status: string, note = 'Reviewed the evidence pack'): ReviewViolation =>
+  ({
+    type: 'ReviewViolation',
+    data: { violationId: VIOLATION, status, note },
+    actor: 'counsel-1',
+    now: '2024-05-01T10:00:00Z',
+  }) as ReviewViolation;
+const reviewed = (
+  status: ViolationReviewed['data']['status'],
+  note = 'Reviewed the evidence pack',
+): ViolationReviewed => ({
+  type: 'ViolationReviewed',
+  data: { violationId: VIOLATION, status, note, reviewedAt: '2024-05-01T10:00:00Z' },
+});
+
+describe('violation review', () => {
+  it('records counsel’s conclusion with its note and time', () => {
+    given([])
+      .when(review('CONFIRMED'))
+      .then([reviewed('CONFIRMED')]);
+  });
+
+  it('lets counsel revise an earlier conclusion', () => {
+    given([reviewed('CONFIRMED')])
+      .when(review('REMEDIED', 'Subject released; policy retrained'))
+      .then([reviewed('REMEDIED', 'Subject released; policy retrained')]);
+  });
+
+  it('refuses statuses counsel cannot set', () => {
+    given([]).when(review('WITHDRAWN')).thenThrows(ValidationError, 'VALIDATION_FAILED');
+    given([]).when(review('OPEN')).thenThrows(ValidationError);
+  });
+
+  it('requires a note', () => {
+    given([]).when(review('DISMISSED', '   ')).thenThrows(ValidationError);
+  });
+
+  it('tracks the latest conclusion', () => {
+    const state = [reviewed('CONFIRMED'), reviewed('DISMISSED')].reduce(
+      violationReviewDecider.evolve,
+      violationReviewDecider.initialState,
+    );
+    expect(state).toEqual({ status: 'DISMISSED' });
+  });
+});

@@ -1,0 +1,135 @@
+import type { DetectedViolation } from '@trust-ledger/domain';
+import {
+  applyReview,
+  judge,
+  REGISTER_ACTOR,
+  violationIdOf,
+  type RegisteredViolation,
+} from './violation-judgement';
+
+const detected = (overrides: Partial<DetectedViolation> = {}): DetectedViolation => ({
+  ruleId: 'S5_NOTICE_NOT_GIVEN',
+  section: 5,
+  streamId: 'case-1',
+  requestId: 'req-1',
+  occurredAt: '2024-03-01T10:00:00Z',
+  ordinanceVersion: 1,
+  evidence: [{ eventId: 'e-request', streamId: 'case-1', revision: 1, type: 'FederalRequestReceived' }],
+  explanation: 'No notice within 24 hours',
+  ...overrides,
+});
+const at = (eventId: string, recordedAt: string) => ({ eventId, recordedAt });
+
+describe('violation ids', () => {
+  it('derive from the rule and the evidence, not from when or how often it is detected', () => {
+    const v = detected();
+    const later: DetectedViolation = { ...v, occurredAt: '2030-01-01T00:00:00Z', ordinanceVersion: 2 };
+    expect(violationIdOf(v)).toBe(violationIdOf(later));
+    expect(violationIdOf(v)).not.toBe(violationIdOf({ ...v, ruleId: 'S5_NOTICE_DEFICIENT' }));
+    expect(violationIdOf(v)).not.toBe(
+      violationIdOf({ ...v, evidence: [{ ...v.evidence[0], eventId: 'e-other' }] }),
+    );
+    expect(violationIdOf(v)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('judging a stream', () => {
+  const first = judge([], [detected()], 'agency-1', at('e-deadline', '2024-03-02T10:00:05Z'));
+
+  it('opens a newly firing violation, detected when the triggering event was recorded', () => {
+    expect(first).toEqual([
+      {
+        violationId: violationIdOf(detected()),
+        ...detected(),
+        agencyId: 'agency-1',
+        detectedAt: '2024-03-02T10:00:05Z',
+        status: 'OPEN',
+        statusHistory: [
+          { status: 'OPEN', at: '2024-03-02T10:00:05Z', by: REGISTER_ACTOR, eventId: 'e-deadline' },
+        ],
+      },
+    ]);
+  });
+
+  it('changes nothing when the same violation is found again', () => {
+    expect(judge(first, [detected()], 'agency-1', at('e-later', '2024-03-03T00:00:00Z'))).toEqual([]);
+  });
+
+  it('withdraws a violation that no longer fires, citing the event that cleared it', () => {
+    const [withdrawn] = judge(first, [], 'agency-1', at('e-notice', '2024-03-04T00:00:00Z'));
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect(withdrawn.statusHistory.at(-1)).toEqual({
+      status: 'WITHDRAWN',
+      at: '2024-03-04T00:00:00Z',
+      by: REGISTER_ACTOR,
+      eventId: 'e-notice',
+    });
+    expect(judge([withdrawn], [], 'agency-1', at('e-x', '2024-03-05T00:00:00Z'))).toEqual([]);
+  });
+
+  it('reopens a withdrawn violation that fires again, keeping its first detection', () => {
+    const reviewed = applyReview(first[0], {
+      status: 'CONFIRMED',
+      note: 'n',
+      at: '2024-03-03T00:00:00Z',
+      by: 'counsel-1',
+      eventId: 'e-review',
+    });
+    const [withdrawn] = judge([reviewed], [], 'agency-1', at('e-clear', '2024-03-04T00:00:00Z'));
+    const [reopened] = judge([withdrawn], [detected()], 'agency-1', at('e-again', '2024-03-05T00:00:00Z'));
+    expect(reopened.status).toBe('OPEN');
+    expect(reopened.detectedAt).toBe('2024-03-02T10:00:05Z');
+    expect(reopened.statusHistory.map((h) => [h.status, h.eventId])).toEqual([
+      ['OPEN', 'e-deadline'],
+      ['CONFIRMED', 'e-review'],
+      ['WITHDRAWN', 'e-clear'],
+      ['OPEN', 'e-again'],
+    ]);
+  });
+
+  it('refreshes the judged facts of a violation that still fires, keeping its status', () => {
+    const confirmed: RegisteredViolation = { ...first[0], status: 'CONFIRMED' };
+    const [refreshed] = judge(
+      [confirmed],
+      [detected({ ordinanceVersion: 2, explanation: 'No notice within 12 hours' })],
+      'agency-1',
+      at('e-ordinance', '2024-04-01T00:00:00Z'),
+    );
+    expect(refreshed).toMatchObject({
+      status: 'CONFIRMED',
+      ordinanceVersion: 2,
+      explanation: 'No notice within 12 hours',
+    });
+    expect(refreshed.statusHistory).toEqual(confirmed.statusHistory);
+  });
+});
+
+describe('reviews', () => {
+  const open = judge([], [detected()], 'agency-1', at('e-1', '2024-03-02T00:00:00Z'))[0];
+  const review = {
+    status: 'DISMISSED' as const,
+    note: 'Notice was given orally in an emergency',
+    at: '2024-03-06T00:00:00Z',
+    by: 'counsel-9',
+    eventId: 'e-r',
+  };
+
+  it('set the status and are kept in the history with their note and reviewer', () => {
+    const reviewed = applyReview(open, review);
+    expect(reviewed.status).toBe('DISMISSED');
+    expect(reviewed.statusHistory.at(-1)).toEqual({
+      status: 'DISMISSED',
+      at: '2024-03-06T00:00:00Z',
+      by: 'counsel-9',
+      note: 'Notice was given orally in an emergency',
+      eventId: 'e-r',
+    });
+  });
+
+  it('do not revive a withdrawn violation', () => {
+    const withdrawn = judge([open], [], 'agency-1', at('e-2', '2024-03-03T00:00:00Z'))[0];
+    const reviewed = applyReview(withdrawn, review);
+    expect(reviewed.status).toBe('WITHDRAWN');
+    expect(reviewed.statusHistory).toHaveLength(3);
+  });
+});

@@ -1,0 +1,155 @@
+import type { DetectedViolation, EvidenceRef, ReviewStatus, RuleId } from '@trust-ledger/domain';
+import { v5 as uuidv5 } from 'uuid';
+
+export type ViolationStatus = 'OPEN' | ReviewStatus | 'WITHDRAWN';
+export const VIOLATION_STATUSES: readonly ViolationStatus[] = [
+  'OPEN',
+  'CONFIRMED',
+  'DISMISSED',
+  'REMEDIED',
+  'WITHDRAWN',
+];
+
+export interface StatusChange {
+  status: ViolationStatus;
+  at: string;
+  /** The reviewer's `sub`, or REGISTER_ACTOR for the register's own transitions. */
+  by: string;
+  note?: string;
+  /** The event behind the change: the one that made it fire, cleared it, or recorded the review. */
+  eventId: string;
+}
+
+/** A violation as the register keeps it and API.md shows it (`requestId` null where none). */
+export interface RegisteredViolation {
+  violationId: string;
+  ruleId: RuleId;
+  section: number;
+  streamId: string;
+  agencyId: string | null;
+  requestId: string | null;
+  occurredAt: string;
+  detectedAt: string;
+  ordinanceVersion: number;
+  evidence: EvidenceRef[];
+  explanation: string;
+  status: ViolationStatus;
+  statusHistory: StatusChange[];
+}
+
+/** The event whose processing prompted a judgement. */
+export interface Trigger {
+  eventId: string;
+  recordedAt: string;
+}
+
+export const REGISTER_ACTOR = 'system:violation-register';
+
+const VIOLATION_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
+
+/**
+ * The same rule proven by the same events is the same violation, however often (or in whichever
+ * run) it is detected, so re-processing never duplicates one and a rebuild reproduces its id.
+ */
+export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): string {
+  const evidence = v.evidence.map((e) => e.eventId).sort();
+  return uuidv5([v.ruleId, v.streamId, ...evidence].join('\n'), VIOLATION_ID_NAMESPACE);
+}
+
+/**
+ * Compares what a stream's rules find now with what the register holds for it, and returns the
+ * entries that change:
+ * - newly firing → OPEN, detected at the trigger;
+ * - no longer firing → WITHDRAWN, citing the trigger as the event that cleared it (from any status:
+ *   the facts now show the act lawful, whatever was concluded before);
+ * - firing again after withdrawal → OPEN again: counsel's earlier conclusion was about facts that
+ *   have since changed, so it is reviewed afresh (the history keeps everything; detectedAt stays
+ *   the first detection);
+ * - still firing → its judged facts refreshed (e.g. the ordinance version that now judges it), its
+ *   status untouched.
+ */
+export function judge(
+  current: readonly RegisteredViolation[],
+  detected: readonly DetectedViolation[],
+  agencyId: string | null,
+  trigger: Trigger,
+): RegisteredViolation[] {
+  const firing = new Map<string, DetectedViolation>();
+  for (const d of detected) {
+    const id = violationIdOf(d);
+    if (!firing.has(id)) firing.set(id, d);
+  }
+  const byId = new Map(current.map((c) => [c.violationId, c]));
+  const changed: RegisteredViolation[] = [];
+  const change = (status: ViolationStatus): StatusChange => ({
+    status,
+    at: trigger.recordedAt,
+    by: REGISTER_ACTOR,
+    eventId: trigger.eventId,
+  });
+
+  for (const c of current) {
+    if (!firing.has(c.violationId) && c.status !== 'WITHDRAWN') {
+      changed.push({ ...c, status: 'WITHDRAWN', statusHistory: [...c.statusHistory, change('WITHDRAWN')] });
+    }
+  }
+  for (const [violationId, d] of firing) {
+    const c = byId.get(violationId);
+    const facts = factsOf(d);
+    if (c === undefined) {
+      changed.push({
+        violationId,
+        ...facts,
+        agencyId,
+        detectedAt: trigger.recordedAt,
+        status: 'OPEN',
+        statusHistory: [change('OPEN')],
+      });
+    } else if (c.status === 'WITHDRAWN') {
+      changed.push({ ...c, ...facts, status: 'OPEN', statusHistory: [...c.statusHistory, change('OPEN')] });
+    } else if (JSON.stringify(factsOf(c)) !== JSON.stringify(facts)) {
+      changed.push({ ...c, ...facts });
+    }
+  }
+  return changed;
+}
+
+export interface Review {
+  status: ReviewStatus;
+  note: string;
+  at: string;
+  by: string;
+  eventId: string;
+}
+
+/**
+ * Applies counsel's review. A review that arrives after the violation was withdrawn (the two raced)
+ * is kept in the history, but a withdrawn violation stays WITHDRAWN: facts outrank conclusions.
+ */
+export function applyReview(v: RegisteredViolation, review: Review): RegisteredViolation {
+  const entry: StatusChange = {
+    status: review.status,
+    at: review.at,
+    by: review.by,
+    note: review.note,
+    eventId: review.eventId,
+  };
+  return {
+    ...v,
+    status: v.status === 'WITHDRAWN' ? 'WITHDRAWN' : review.status,
+    statusHistory: [...v.statusHistory, entry],
+  };
+}
+
+function factsOf(v: DetectedViolation | RegisteredViolation) {
+  return {
+    ruleId: v.ruleId,
+    section: v.section,
+    streamId: v.streamId,
+    requestId: v.requestId,
+    occurredAt: v.occurredAt,
+    ordinanceVersion: v.ordinanceVersion,
+    evidence: v.evidence,
+    explanation: v.explanation,
+  };
+}
