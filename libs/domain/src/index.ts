@@ -7,6 +7,7 @@ export * from './case/case.events';
 export * from './case/case.commands';
 export * from './case/case.state';
 export * from './case/case.decider';
+export * from './violation-review/violation-review';
 export * from './ordinance/ordinance.events';
 export * from './ordinance/ordinance.commands';
 export * from './ordinance/ordinance.decider';
