@@ -15,3 +15,8 @@ export * from './encounter/encounter.events';
 export * from './encounter/encounter.commands';
 export * from './encounter/encounter.decider';
 export * from './encounter/encounter.rules';
+export * from './certification/certification.events';
+export * from './certification/certification.commands';
+export * from './certification/certification.decider';
+export * from './certification/certification.deadline';
+export * from './certification/certification.rules';

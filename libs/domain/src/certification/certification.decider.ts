@@ -1,0 +1,177 @@
+import { isBefore } from '../shared/date-time';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { assertValid, check, date, dateTime, languageTag, requiredText } from '../shared/field-checks';
+import type {
+  CertificationCommand,
+  DecideCertification,
+  RecordAssistanceRefusal,
+  RequestCertification,
+  WithdrawCertification,
+} from './certification.commands';
+import type { CertificationEvent, Victim } from './certification.events';
+
+export type CertificationStatus = 'PENDING' | 'CERTIFIED' | 'DENIED' | 'WITHDRAWN';
+
+/** `null` until the certification is requested. */
+export type CertificationState = { requestedAt: string; status: CertificationStatus } | null;
+
+export const initialCertificationState: CertificationState = null;
+
+/**
+ * Decides what a command on a certification records, or refuses it: NotFound for an unknown
+ * certification, Validation naming every offending field, Conflict when it contradicts the record.
+ */
+export function decideCertification(
+  state: CertificationState,
+  command: CertificationCommand,
+): CertificationEvent[] {
+  if (command.type === 'RequestCertification') return requestCertification(state, command);
+  if (state === null) throw new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
+  switch (command.type) {
+    case 'RecordAssistanceRefusal':
+      return recordAssistanceRefusal(state, command);
+    case 'DecideCertification':
+      return decide(state, command);
+    case 'WithdrawCertification':
+      return withdraw(state, command);
+  }
+}
+
+/** Total: it never throws, whatever the history holds. */
+export function evolveCertification(
+  state: CertificationState,
+  event: CertificationEvent,
+): CertificationState {
+  switch (event.type) {
+    case 'CertificationRequested':
+      return { requestedAt: event.data.requestedAt, status: 'PENDING' };
+    case 'AssistanceRefusalRecorded':
+      return state;
+    case 'CertificationDecided':
+      return state && { ...state, status: event.data.outcome };
+    case 'CertificationWithdrawn':
+      return state && { ...state, status: 'WITHDRAWN' };
+  }
+}
+
+export const certificationDecider = {
+  decide: decideCertification,
+  evolve: evolveCertification,
+  initialState: initialCertificationState,
+};
+
+/** The certification's status as its views show it. */
+export function certificationStatus(history: readonly CertificationEvent[]): CertificationStatus {
+  const state = history.reduce(evolveCertification, initialCertificationState);
+  if (state === null) throw new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
+  return state.status;
+}
+
+function requestCertification(
+  state: CertificationState,
+  { data }: RequestCertification,
+): CertificationEvent[] {
+  const { victim } = data;
+  assertValid([
+    ...requiredText('agencyId', data.agencyId),
+    ...dateTime('requestedAt', data.requestedAt),
+    ...requiredText('qualifyingActivity', data.qualifyingActivity),
+    ...requiredText('victim.fullName', victim.fullName),
+    ...(victim.dateOfBirth == null ? [] : date('victim.dateOfBirth', victim.dateOfBirth)),
+    ...(victim.preferredLanguage == null
+      ? []
+      : languageTag('victim.preferredLanguage', victim.preferredLanguage)),
+  ]);
+  if (state !== null) {
+    throw new ConflictError(
+      'CERTIFICATION_ALREADY_REQUESTED',
+      `Certification ${data.certificationId} already exists`,
+    );
+  }
+  return [
+    {
+      type: 'CertificationRequested',
+      data: {
+        certificationId: data.certificationId,
+        agencyId: data.agencyId,
+        form: data.form,
+        requestedAt: data.requestedAt,
+        requester: data.requester,
+        inRemovalProceedings: data.inRemovalProceedings,
+        qualifyingActivity: data.qualifyingActivity,
+        victim: victimOf(victim),
+      },
+    },
+  ];
+}
+
+/**
+ * Recorded whatever the certification's status: a refusal learned of after the decision still
+ * shows whether a denial for refused assistance was lawful.
+ */
+function recordAssistanceRefusal(
+  state: NonNullable<CertificationState>,
+  { data }: RecordAssistanceRefusal,
+): CertificationEvent[] {
+  assertValid([...dateTime('at', data.at), ...requiredText('description', data.description)]);
+  notBeforeRequest(state, data.at);
+  return [{ type: 'AssistanceRefusalRecorded', data: { at: data.at, description: data.description } }];
+}
+
+function decide(state: NonNullable<CertificationState>, { data }: DecideCertification): CertificationEvent[] {
+  const denied = data.outcome === 'DENIED';
+  assertValid([
+    ...dateTime('decidedAt', data.decidedAt),
+    ...requiredText('explanation', data.explanation),
+    ...check(!denied || data.grounds != null, 'grounds', 'is required with outcome DENIED'),
+    ...check(denied || data.grounds == null, 'grounds', 'is only given with outcome DENIED'),
+  ]);
+  stillPending(state);
+  notBeforeRequest(state, data.decidedAt);
+  return [
+    {
+      type: 'CertificationDecided',
+      data: {
+        outcome: data.outcome,
+        decidedAt: data.decidedAt,
+        grounds: data.grounds ?? null,
+        explanation: data.explanation,
+      },
+    },
+  ];
+}
+
+function withdraw(
+  state: NonNullable<CertificationState>,
+  { data }: WithdrawCertification,
+): CertificationEvent[] {
+  assertValid([...dateTime('at', data.at), ...requiredText('reason', data.reason)]);
+  stillPending(state);
+  notBeforeRequest(state, data.at);
+  return [{ type: 'CertificationWithdrawn', data: { at: data.at, reason: data.reason } }];
+}
+
+/** A certification is decided or withdrawn once; either ends it. */
+function stillPending(state: NonNullable<CertificationState>): void {
+  if (state.status === 'WITHDRAWN') {
+    throw new ConflictError('CERTIFICATION_WITHDRAWN', 'The certification request was withdrawn');
+  }
+  if (state.status !== 'PENDING') {
+    throw new ConflictError('CERTIFICATION_DECIDED', 'The certification is already decided');
+  }
+}
+
+function notBeforeRequest(state: NonNullable<CertificationState>, at: string): void {
+  if (isBefore(at, state.requestedAt)) {
+    throw new ConflictError('PRECEDES_REQUEST', 'The act precedes the certification request');
+  }
+}
+
+/** Events keep exactly the fields their types name, whatever else a caller's object carried. */
+function victimOf(v: Victim): Victim {
+  return {
+    fullName: v.fullName,
+    ...(v.dateOfBirth == null ? {} : { dateOfBirth: v.dateOfBirth }),
+    ...(v.preferredLanguage == null ? {} : { preferredLanguage: v.preferredLanguage }),
+  };
+}
