@@ -1,0 +1,90 @@
+import type { EventToAppend } from '../event-store.port';
+import { EventStoreDbEventStore } from './eventstoredb-event-store';
+import { encodePosition } from './position';
+
+// Nothing listens on port 1: everything checked here must be decided before the adapter talks to a
+// server. Behaviour against a server is test/contract/eventstoredb.contract.spec.ts.
+const UNREACHABLE = 'esdb://127.0.0.1:1?tls=false';
+
+function event(overrides: Partial<EventToAppend> = {}): EventToAppend {
+  return {
+    id: '0b7f9a9e-2f0c-4c8e-9d55-3a1b2c3d4e5f',
+    type: 'CaseOpened',
+    data: { caseId: 'c-1' },
+    metadata: {
+      recordedAt: '2026-03-01T10:00:00Z',
+      correlationId: 'c',
+      causationId: null,
+      actor: 'officer-1',
+    },
+    ...overrides,
+  };
+}
+
+describe('EventStoreDbEventStore without a server', () => {
+  let store: EventStoreDbEventStore;
+
+  beforeEach(() => {
+    store = new EventStoreDbEventStore(UNREACHABLE);
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('refuses a malformed connection string', () => {
+    expect(() => new EventStoreDbEventStore('http://localhost:2113')).toThrow();
+  });
+
+  it('orders its own positions and refuses any other store’s', () => {
+    const early = encodePosition({ commit: 5n, prepare: 5n });
+    const late = encodePosition({ commit: 5n, prepare: 9n });
+    expect(store.comparePositions(early, late)).toBeLessThan(0);
+    expect(store.comparePositions(late, early)).toBeGreaterThan(0);
+    expect(store.comparePositions(late, late)).toBe(0);
+    expect(() => store.comparePositions('42', late)).toThrow('not a position of the EventStoreDB store');
+  });
+
+  it('refuses appends that reads of the log would hide or that the port does not allow', async () => {
+    await expect(store.append('$case-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      "stream id must not start with '$'",
+    );
+    await expect(
+      store.append('case-1', [event({ type: '$metadata' })], { expectedRevision: 'any' }),
+    ).rejects.toThrow("event type must not start with '$'");
+    await expect(
+      store.append('case-1', [event({ id: 'not-a-uuid' })], { expectedRevision: 'any' }),
+    ).rejects.toThrow('id must be a UUID');
+    await expect(store.append('case-1', [event(), event()], { expectedRevision: 'any' })).rejects.toThrow(
+      'appears twice in the same append',
+    );
+    await expect(store.append('case-1', [event()], { expectedRevision: -1 })).rejects.toThrow(
+      'expected revision',
+    );
+    await expect(
+      store.append('case-1', [event({ metadata: { ...event().metadata, recordedAt: 'yesterday' } })], {
+        expectedRevision: 'any',
+      }),
+    ).rejects.toThrow('recordedAt');
+  });
+
+  it('refuses a checkpoint it did not issue', async () => {
+    expect(() => store.subscribeToAll({ fromPosition: '17' })).toThrow(
+      'not a position of the EventStoreDB store',
+    );
+    await expect(store.readAll({ fromPosition: '17' })[Symbol.asyncIterator]().next()).rejects.toThrow(
+      'not a position of the EventStoreDB store',
+    );
+    await expect(
+      store.readStream('case-1', { upToTime: 'soon' })[Symbol.asyncIterator]().next(),
+    ).rejects.toThrow('upToTime');
+  });
+
+  it('refuses every operation once closed', async () => {
+    await store.close();
+    await expect(store.append('case-1', [event()], { expectedRevision: 'any' })).rejects.toThrow('closed');
+    await expect(store.headPosition()).rejects.toThrow('closed');
+    expect(() => store.subscribeToAll()).toThrow('closed');
+    await expect(store.readStream('case-1')[Symbol.asyncIterator]().next()).rejects.toThrow('closed');
+  });
+});

@@ -1,0 +1,262 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  jsonEvent,
+  type ResolvedEvent,
+  type StreamingRead,
+} from '@eventstore/db-client';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { WrongExpectedRevisionError } from '../event-store.port';
+import {
+  checkCount,
+  checkExpectedRevision,
+  checkStreamId,
+  parseIsoTime,
+  serializeEvents,
+} from '../sqlite/validation';
+import { EventStoreDbSubscription } from './eventstoredb-subscription';
+import {
+  checkFilter,
+  checkWritable,
+  isSystemEvent,
+  matchesFilter,
+  replayOf,
+  satisfies,
+  serverFilterFor,
+  toClientExpectedRevision,
+  toPortError,
+  toRecordedEvent,
+} from './mapping';
+import { comparePosition, decodePosition, encodePosition } from './position';
+
+/** Where an empty append to a stream that does not exist "reaches": before every event. */
+const ORIGIN = encodePosition({ commit: 0n, prepare: 0n });
+
+/**
+ * The production event store: an EventStoreDB node or cluster over gRPC (`esdb://` connection
+ * string, e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true&tlsCAFile=/certs/ca/ca.crt`).
+ *
+ * EventStoreDB deduplicates appends by event id only within a stream; this adapter also refuses an
+ * id already recorded elsewhere in the same stream, but it cannot see ids in other streams.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private closed = false;
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  async append(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    this.checkOpen();
+    checkStreamId(streamId);
+    const expected = options?.expectedRevision;
+    checkExpectedRevision(expected);
+    const serialized = serializeEvents(streamId, events);
+    checkWritable(
+      streamId,
+      serialized.map((event) => event.type),
+    );
+
+    // The whole stream, read from the leader: EventStoreDB appends a reused id without complaint
+    // when the expected revision matches, so reuse must be caught before writing.
+    const recorded = await this.readWholeStream(streamId);
+    const byId = new Map(recorded.map((event) => [event.id, event]));
+    const existing = serialized.map((event) => byId.get(event.id));
+    if (existing.some((event) => event !== undefined)) {
+      return replayOf(
+        expected,
+        serialized.map((event) => event.id),
+        existing,
+      );
+    }
+    const last = recorded.at(-1);
+    const actual = last === undefined ? 'no_stream' : last.revision;
+    if (!satisfies(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    if (serialized.length === 0) {
+      return { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? ORIGIN };
+    }
+
+    let nextExpectedRevision: bigint;
+    try {
+      // Same expectation again: the server checks it atomically, so a write that slipped in since
+      // the read above still fails, and an identical append that slipped in is deduplicated.
+      ({ nextExpectedRevision } = await this.client.appendToStream(
+        streamId,
+        serialized.map((event) =>
+          jsonEvent({
+            id: event.id,
+            type: event.type,
+            data: JSON.parse(event.data) as Record<string, unknown>,
+            metadata: JSON.parse(event.metadata) as Record<string, unknown>,
+          }),
+        ),
+        { expectedRevision: toClientExpectedRevision(expected) },
+      ));
+    } catch (error) {
+      throw toPortError(error, streamId, expected);
+    }
+    // The server's answer carries no position for a deduplicated append, and for a fresh one it is
+    // the write's, not necessarily the last event's: read the last event back for its exact position.
+    const appended = await this.readEventAt(streamId, nextExpectedRevision);
+    const lastId = serialized[serialized.length - 1].id;
+    if (appended?.id !== lastId) {
+      throw new Error(
+        `stream ${streamId}: revision ${String(nextExpectedRevision)} should hold event ${lastId} after the append`,
+      );
+    }
+    return { nextExpectedRevision: appended.revision, position: appended.position };
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.checkOpen();
+    checkStreamId(streamId);
+    const backwards = options.direction === 'backwards';
+    if (options.direction !== undefined && !backwards && options.direction !== 'forwards') {
+      throw new Error(`direction must be forwards or backwards, got ${String(options.direction)}`);
+    }
+    const upTo = options.upToTime === undefined ? undefined : parseIsoTime(options.upToTime, 'upToTime');
+    const maxCount = checkCount(options.maxCount, 'maxCount');
+    const fromRevision = checkCount(options.fromRevision, 'fromRevision');
+    if (maxCount === 0) return;
+    const read = this.client.readStream(streamId, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: fromRevision === undefined ? (backwards ? END : START) : BigInt(fromRevision),
+      // With a time bound, events past it are skipped here, so the server cannot count for us.
+      ...(maxCount !== undefined && upTo === undefined ? { maxCount } : {}),
+    });
+    let yielded = 0;
+    for await (const event of this.recordedEvents(read)) {
+      if (upTo !== undefined && parseIsoTime(event.metadata.recordedAt, 'metadata.recordedAt') > upTo) {
+        // Forwards, every later event was recorded later still.
+        if (backwards) continue;
+        return;
+      }
+      yield event;
+      yielded += 1;
+      if (yielded === maxCount) return;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    this.checkOpen();
+    const after = options.fromPosition === undefined ? undefined : decodePosition(options.fromPosition);
+    const maxCount = checkCount(options.maxCount, 'maxCount');
+    const filter = checkFilter(options.filter);
+    if (maxCount === 0) return;
+    // Client 6.2 sends no server-side filter on reads: system events and the filter are applied here.
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition: after ?? START });
+    let yielded = 0;
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (event === undefined || isSystemEvent(event) || !matchesFilter(event, filter)) continue;
+        // A read from a position includes the event at it; the port's fromPosition is exclusive.
+        if (after !== undefined && comparePosition(event.position, after) <= 0) continue;
+        yield toRecordedEvent(event);
+        yielded += 1;
+        if (yielded === maxCount) return;
+      }
+    } finally {
+      await read.cancel();
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    this.checkOpen();
+    const after = options.fromPosition === undefined ? undefined : decodePosition(options.fromPosition);
+    const filter = checkFilter(options.filter);
+    const source = this.client.subscribeToAll({
+      fromPosition: after ?? START,
+      filter: serverFilterFor(filter),
+    });
+    const subscription = new EventStoreDbSubscription(source, after, filter, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<string | null> {
+    this.checkOpen();
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event;
+        if (event !== undefined && !isSystemEvent(event)) return encodePosition(event.position);
+      }
+      return null;
+    } finally {
+      await read.cancel();
+    }
+  }
+
+  comparePositions(a: string, b: string): number {
+    return comparePosition(decodePosition(a), decodePosition(b));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('the event store is closed');
+  }
+
+  /** Parsed events of a stream read; a stream that does not exist reads as empty. Ends the gRPC
+   * call if the consumer stops early. */
+  private async *recordedEvents(read: StreamingRead<ResolvedEvent>): AsyncGenerator<RecordedEvent> {
+    try {
+      for await (const resolved of read) {
+        if (resolved.event !== undefined) yield toRecordedEvent(resolved.event);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    } finally {
+      await read.cancel();
+    }
+  }
+
+  private async readWholeStream(streamId: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    const read = this.client.readStream(streamId, {
+      direction: FORWARDS,
+      fromRevision: START,
+      requiresLeader: true,
+    });
+    for await (const event of this.recordedEvents(read)) events.push(event);
+    return events;
+  }
+
+  private async readEventAt(streamId: string, revision: bigint): Promise<RecordedEvent | undefined> {
+    const read = this.client.readStream(streamId, {
+      fromRevision: revision,
+      maxCount: 1,
+      requiresLeader: true,
+    });
+    for await (const event of this.recordedEvents(read)) return event;
+    return undefined;
+  }
+}
