@@ -1,1 +1,4 @@
-export {};
+export * from './key-provider';
+export * from './key-store';
+export * from './personal-data-cipher';
+export * from './personal-data-codec';

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const KEY_STORE_FILE = 'keys.db';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS data_keys (
+  key_id  TEXT PRIMARY KEY,
+  wrapped BLOB NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS destroyed_keys (
+  key_id TEXT PRIMARY KEY
+) STRICT;
+`;
+
+export const keyStoreFile = (dataDir: string): string => join(dataDir, KEY_STORE_FILE);
+
+/**
+ * Wrapped data keys by key id, in their own SQLite file so that destroying one really removes it:
+ * `secure_delete` overwrites the deleted row's bytes, and the rollback journal (not WAL, whose frames
+ * would keep old page images around) is removed at each commit. A destroyed key id is remembered, so
+ * that reading it answers "erased" rather than "lost", and it is never issued again.
+ */
+export class SqliteKeyStore {
+  private readonly db: Database.Database;
+  private readonly select: Database.Statement<[string], Buffer>;
+  private readonly isDestroyed: Database.Statement<[string], number>;
+  private readonly insert: Database.Statement<[string, Buffer, string]>;
+  private readonly destroyTx: Database.Transaction<(keyId: string) => void>;
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    // Owner-only from the start; SQLite would create it with the process umask.
+    closeSync(openSync(file, 'a', 0o600));
+    this.db = new Database(file, { timeout: 5000 });
+    this.db.pragma('journal_mode = DELETE');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.exec(SCHEMA);
+    this.select = this.db.prepare<[string], Buffer>('SELECT wrapped FROM data_keys WHERE key_id = ?').pluck();
+    this.isDestroyed = this.db
+      .prepare<[string], number>('SELECT 1 FROM destroyed_keys WHERE key_id = ?')
+      .pluck();
+    this.insert = this.db.prepare(
+      'INSERT OR IGNORE INTO data_keys (key_id, wrapped) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM destroyed_keys WHERE key_id = ?)',
+    );
+    const deleteKey = this.db.prepare('DELETE FROM data_keys WHERE key_id = ?');
+    const remember = this.db.prepare('INSERT OR IGNORE INTO destroyed_keys (key_id) VALUES (?)');
+    this.destroyTx = this.db.transaction((keyId: string) => {
+      deleteKey.run(keyId);
+      remember.run(keyId);
+    });
+  }
+
+  /** The wrapped key; `destroyed` once it was destroyed; undefined when it never existed here. */
+  get(keyId: string): Buffer | 'destroyed' | undefined {
+    const wrapped = this.select.get(keyId);
+    if (wrapped !== undefined) return wrapped;
+    return this.isDestroyed.get(keyId) === undefined ? undefined : 'destroyed';
+  }
+
+  /** Stores `wrapped` unless the key id already has a key (the first writer wins) or was destroyed;
+   * answers with what the store holds afterwards. */
+  putIfAbsent(keyId: string, wrapped: Buffer): Buffer | 'destroyed' {
+    this.insert.run(keyId, wrapped, keyId);
+    const stored = this.get(keyId);
+    if (stored === undefined) throw new Error(`data key ${keyId} was not stored`);
+    return stored;
+  }
+
+  /** Idempotent. Afterwards the wrapped key is in none of the store's files. */
+  destroy(keyId: string): void {
+    this.destroyTx.immediate(keyId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
