@@ -20,3 +20,5 @@ export * from './certification/certification.commands';
 export * from './certification/certification.decider';
 export * from './certification/certification.deadline';
 export * from './certification/certification.rules';
+export * from './case/rules/evaluate-case-rules';
+export { isJudicialWarrant, warrantCovers } from './case/rules/judicial-warrant';

@@ -1,0 +1,153 @@
+import type { Recorded } from '../../shared/violation';
+import type { CaseEvent, Conviction, SubjectProfile } from '../case.events';
+import { instant } from '../iso-time';
+
+/** The facts of one case as the rules read them, each kept as recorded so it can be cited. */
+
+export type RecordedAs<T extends CaseEvent['type']> = Recorded<Extract<CaseEvent, { type: T }>>;
+export type DecisionEvent = RecordedAs<'DecisionRecorded' | 'DecisionAmended'>;
+export type Departure = RecordedAs<'SubjectReleased' | 'SubjectTransferred'>;
+
+export interface RequestRecord {
+  received: RecordedAs<'FederalRequestReceived'>;
+  /** Ordered by when each was decided. */
+  decisions: DecisionEvent[];
+}
+
+/** A hold: from the first moment of eligibility for release to the release or transfer that ended it. */
+export interface Hold {
+  eligibility: RecordedAs<'SubjectEligibleForRelease'>;
+  departure: Departure;
+}
+
+export interface CaseRecord {
+  opened: RecordedAs<'CaseOpened'> | undefined;
+  profile: SubjectProfile;
+  convictions: Conviction[];
+  requests: RequestRecord[];
+  notices: RecordedAs<'NoticeIssued'>[];
+  disclosures: RecordedAs<'InformationDisclosed'>[];
+  accessGrants: RecordedAs<'CustodyAccessGranted'>[];
+  /** Releases and transfers, ordered by when they happened. */
+  departures: Departure[];
+  holds: Hold[];
+}
+
+const NO_PROFILE: SubjectProfile = { preferredLanguage: null, hasAttorney: false, hasDesignee: false };
+
+export function caseRecordOf(history: readonly Recorded<CaseEvent>[]): CaseRecord {
+  const record: CaseRecord = {
+    opened: undefined,
+    profile: NO_PROFILE,
+    convictions: [],
+    requests: [],
+    notices: [],
+    disclosures: [],
+    accessGrants: [],
+    departures: [],
+    holds: [],
+  };
+  const eligibilities: RecordedAs<'SubjectEligibleForRelease'>[] = [];
+  for (const e of history) {
+    switch (e.type) {
+      case 'CaseOpened':
+        record.opened = e;
+        record.profile = e.data.subjectProfile;
+        record.convictions = e.data.convictions;
+        break;
+      case 'FederalRequestReceived':
+        record.requests.push({ received: e, decisions: [] });
+        break;
+      case 'DecisionRecorded':
+      case 'DecisionAmended':
+        requestById(record, e.data.requestId)?.decisions.push(e);
+        break;
+      case 'NoticeIssued':
+        record.notices.push(e);
+        break;
+      case 'InformationDisclosed':
+        record.disclosures.push(e);
+        break;
+      case 'CustodyAccessGranted':
+        record.accessGrants.push(e);
+        break;
+      case 'SubjectEligibleForRelease':
+        eligibilities.push(e);
+        break;
+      case 'SubjectReleased':
+      case 'SubjectTransferred':
+        record.departures.push(e);
+        break;
+      case 'CaseClosed':
+      case 'PersonalDataErased':
+        break;
+    }
+  }
+  for (const r of record.requests) r.decisions.sort(byTime((d) => d.data.decidedAt));
+  record.departures.sort(byTime((d) => d.data.at));
+  record.holds = holdsOf(eligibilities, record.departures);
+  return record;
+}
+
+export function requestById(record: CaseRecord, requestId: string | null): RequestRecord | undefined {
+  return requestId === null
+    ? undefined
+    : record.requests.find((r) => r.received.data.requestId === requestId);
+}
+
+/** The decision in force at `at` (the latest decided by then), or null while the request is pending. */
+export function decisionAt(request: RequestRecord, at: string): DecisionEvent | null {
+  const t = instant(at);
+  return request.decisions.filter((d) => instant(d.data.decidedAt) <= t).at(-1) ?? null;
+}
+
+/**
+ * Every decision in force (null: pending) at some moment strictly between `from` and `to` after
+ * the request arrived; nothing if it arrived only at `to` or later.
+ */
+export function decisionsDuring(request: RequestRecord, from: string, to: string): (DecisionEvent | null)[] {
+  const start = Math.max(instant(from), instant(request.received.data.receivedAt));
+  const end = instant(to);
+  if (start >= end) return [];
+  const first = request.decisions.filter((d) => instant(d.data.decidedAt) <= start).at(-1) ?? null;
+  const later = request.decisions.filter((d) => {
+    const t = instant(d.data.decidedAt);
+    return t > start && t < end;
+  });
+  return [first, ...later];
+}
+
+/** Oldest first by the act's own time, then by recording order, so that every reading is deterministic. */
+export function byTime<T extends { revision: number }>(timeOf: (e: T) => string): (a: T, b: T) => number {
+  return (a, b) => instant(timeOf(a)) - instant(timeOf(b)) || a.revision - b.revision;
+}
+
+/**
+ * Pairs each release or transfer with the first eligibility since the previous one: a hold is
+ * measured from the first moment the person could have walked out, not from a later reason.
+ */
+function holdsOf(eligibilities: RecordedAs<'SubjectEligibleForRelease'>[], departures: Departure[]): Hold[] {
+  type Step =
+    { kind: 'eligible'; e: RecordedAs<'SubjectEligibleForRelease'> } | { kind: 'departed'; e: Departure };
+  const steps: Step[] = [
+    ...eligibilities.map((e): Step => ({ kind: 'eligible', e })),
+    ...departures.map((e): Step => ({ kind: 'departed', e })),
+  ];
+  // At the same instant, eligibility comes first: a release at the moment of eligibility is a hold of zero.
+  steps.sort(
+    (a, b) =>
+      instant(a.e.data.at) - instant(b.e.data.at) ||
+      Number(a.kind === 'departed') - Number(b.kind === 'departed') ||
+      a.e.revision - b.e.revision,
+  );
+  const holds: Hold[] = [];
+  let since: RecordedAs<'SubjectEligibleForRelease'> | null = null;
+  for (const step of steps) {
+    if (step.kind === 'eligible') since ??= step.e;
+    else if (since) {
+      holds.push({ eligibility: since, departure: step.e });
+      since = null;
+    }
+  }
+  return holds;
+}

@@ -1,0 +1,47 @@
+import type { OrdinanceHistory } from '../../ordinance/ordinance-version';
+import { RULE_IDS, type DetectedViolation, type Recorded } from '../../shared/violation';
+import type { CaseEvent } from '../case.events';
+import { instant } from '../iso-time';
+import { caseRecordOf } from './case-record';
+import { section2Violations } from './s2-detainers';
+import { section3Violations } from './s3-disclosures';
+import { section4Violations } from './s4-custody-access';
+import { noticeDeadlines, section5Violations } from './s5-notices';
+
+/**
+ * Every violation of §§ 2–5 the case's recorded facts show as of `now`, each judged under the
+ * ordinance version in force when its act happened. Ordered by when the act happened, then by the
+ * act's revision, then by rule, so the same facts always give the same list.
+ */
+export function evaluateCaseRules(
+  history: readonly Recorded<CaseEvent>[],
+  ordinance: OrdinanceHistory,
+  now: string,
+): DetectedViolation[] {
+  const record = caseRecordOf(history);
+  return [
+    ...section2Violations(record, ordinance),
+    ...section3Violations(record, ordinance),
+    ...section4Violations(record, ordinance),
+    ...section5Violations(record, ordinance, now),
+  ].sort(
+    (a, b) =>
+      instant(a.occurredAt) - instant(b.occurredAt) ||
+      a.evidence[0].revision - b.evidence[0].revision ||
+      RULE_IDS.indexOf(a.ruleId) - RULE_IDS.indexOf(b.ruleId),
+  );
+}
+
+/**
+ * The moments at which the case's violations may change with nothing new recorded: the notice
+ * deadlines not yet met, oldest first. The scheduler re-evaluates the case at those still ahead.
+ */
+export function caseDeadlines(
+  history: readonly Recorded<CaseEvent>[],
+  ordinance: OrdinanceHistory,
+): string[] {
+  const pending = noticeDeadlines(caseRecordOf(history), ordinance)
+    .filter((d) => !d.met)
+    .map((d) => new Date(instant(d.at)).toISOString());
+  return [...new Set(pending)].sort();
+}

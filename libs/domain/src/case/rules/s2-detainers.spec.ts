@@ -1,0 +1,405 @@
+import {
+  caseOpened,
+  decisionAmended,
+  decisionRecorded,
+  eligibleForRelease,
+  hoursAfter,
+  judicialWarrant,
+  minutesAfter,
+  noticeIssued,
+  recorded,
+  released,
+  REQUEST_ID,
+  requestReceived,
+  T0,
+  transferred,
+} from '../../../testing/case-builders';
+import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/ordinance-version';
+import type { CaseEvent, Conviction } from '../case.events';
+import { evaluateCaseRules } from './evaluate-case-rules';
+
+const v1 = defaultOrdinanceVersion();
+const NOW = hoursAfter(T0, 24 * 10);
+const judge = (events: CaseEvent[], ordinance: OrdinanceHistory = [v1]) =>
+  evaluateCaseRules(recorded(events), ordinance, NOW);
+const rulesFired = (events: CaseEvent[], ordinance?: OrdinanceHistory) =>
+  judge(events, ordinance).map((v) => v.ruleId);
+
+/** A detainer received at T0 and noticed in time, so that only § 2 is in question. */
+const detainerCase = (
+  convictions: Conviction[] = [],
+  documents = requestReceived().data.documents,
+): CaseEvent[] => [caseOpened({ convictions }), requestReceived({ documents }), noticeIssued()];
+const honored = (data: Parameters<typeof decisionRecorded>[0] = {}) =>
+  decisionRecorded({ outcome: 'HONORED', basis: 'NONE', ...data });
+const exception = { basis: 'ORDINANCE_EXCEPTION', exceptionCode: 'VIOLENT_OR_SERIOUS_FELONY_5Y' } as const;
+/** Decided 15 June 2024 (UTC). */
+const DECIDED_AT = hoursAfter(T0, 2);
+
+describe('§ 2 — S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', () => {
+  it('fires for a detainer honored without a judicial warrant, citing the decision then the request', () => {
+    expect(judge([...detainerCase(), honored()])).toEqual([
+      {
+        ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+        section: 2,
+        streamId: 'case-6f1c2a3e-0000-4000-8000-000000000001',
+        requestId: REQUEST_ID,
+        occurredAt: DECIDED_AT,
+        ordinanceVersion: 1,
+        evidence: [
+          {
+            eventId: 'evt-3',
+            streamId: 'case-6f1c2a3e-0000-4000-8000-000000000001',
+            revision: 3,
+            type: 'DecisionRecorded',
+          },
+          {
+            eventId: 'evt-1',
+            streamId: 'case-6f1c2a3e-0000-4000-8000-000000000001',
+            revision: 1,
+            type: 'FederalRequestReceived',
+          },
+        ],
+        explanation:
+          'A DETAINER request from ICE was decided HONORED without a judicial warrant and without an ordinance exception.',
+      },
+    ]);
+  });
+
+  it('fires for a partially honored transfer request', () => {
+    const events = [...detainerCase(), requestReceived({ requestId: 'transfer', requestType: 'TRANSFER' })];
+    events.push(noticeIssued({ noticeId: 'n2', requestId: 'transfer' }));
+    events.push(honored({ requestId: 'transfer', outcome: 'PARTIALLY_HONORED' }));
+    expect(rulesFired(events)).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+  });
+
+  it('does not fire for a declined detainer', () => {
+    expect(rulesFired([...detainerCase(), decisionRecorded({ outcome: 'DECLINED' })])).toEqual([]);
+  });
+
+  it('does not fire when a federal magistrate judge signed a warrant before the decision', () => {
+    expect(
+      rulesFired([...detainerCase([], [judicialWarrant()]), honored({ basis: 'JUDICIAL_WARRANT' })]),
+    ).toEqual([]);
+  });
+
+  it('fires with only ICE administrative warrants (I-200, I-203, I-205), whatever the basis says', () => {
+    const administrative = [
+      { kind: 'ADMINISTRATIVE_WARRANT_I200', issuerRole: 'IMMIGRATION_OFFICER' },
+      { kind: 'ORDER_TO_DETAIN_I203', issuerRole: 'IMMIGRATION_OFFICER' },
+      { kind: 'ADMINISTRATIVE_WARRANT_I205', issuerRole: 'IMMIGRATION_OFFICER' },
+    ] as const;
+    expect(
+      rulesFired([...detainerCase([], [...administrative]), honored({ basis: 'JUDICIAL_WARRANT' })]),
+    ).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+  });
+
+  it('fires for a "judicial warrant" signed by an immigration judge, even if configured as an issuer', () => {
+    const byImmigrationJudge = judicialWarrant({
+      issuerRole: 'IMMIGRATION_JUDGE',
+      court: 'Immigration Court',
+    });
+    const misconfigured = {
+      ...v1,
+      judicialWarrantIssuers: [...v1.judicialWarrantIssuers, 'IMMIGRATION_JUDGE' as const],
+    };
+    const events = [...detainerCase([], [byImmigrationJudge]), honored({ basis: 'JUDICIAL_WARRANT' })];
+    expect(rulesFired(events)).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+    expect(rulesFired(events, [misconfigured])).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+  });
+
+  it('counts a state judge only where the version in force at the decision lists state judges', () => {
+    const events = [...detainerCase([], [judicialWarrant({ issuerRole: 'STATE_JUDGE' })]), honored()];
+    const withStateJudges = {
+      ...v1,
+      judicialWarrantIssuers: [...v1.judicialWarrantIssuers, 'STATE_JUDGE' as const],
+    };
+    expect(rulesFired(events)).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+    expect(rulesFired(events, [withStateJudges])).toEqual([]);
+  });
+
+  it('fires when the judicial warrant was signed only after the decision', () => {
+    const lateWarrant = judicialWarrant({ signedAt: hoursAfter(DECIDED_AT, 1) });
+    expect(rulesFired([...detainerCase([], [lateWarrant]), honored()])).toEqual([
+      'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+    ]);
+  });
+
+  describe('the violent or serious felony exception (5 calendar years)', () => {
+    const felony = (convictedAt: string): Conviction => ({
+      offense: 'Robbery',
+      category: 'VIOLENT_FELONY',
+      convictedAt,
+    });
+
+    it('does not fire for a conviction one day inside the window', () => {
+      expect(rulesFired([...detainerCase([felony('2019-06-16')]), honored(exception)])).toEqual([]);
+    });
+
+    it('does not fire for a conviction exactly five years before the decision date', () => {
+      expect(rulesFired([...detainerCase([felony('2019-06-15')]), honored(exception)])).toEqual([]);
+    });
+
+    it('fires for a conviction one day outside the window, citing the case record of convictions', () => {
+      const [violation] = judge([...detainerCase([felony('2019-06-14')]), honored(exception)]);
+      expect(violation).toMatchObject({
+        ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+        evidence: [{ eventId: 'evt-3' }, { eventId: 'evt-1' }, { eventId: 'evt-0', type: 'CaseOpened' }],
+        explanation:
+          'A DETAINER request from ICE was decided HONORED without a judicial warrant, and the case records no conviction meeting the exception claimed.',
+      });
+    });
+
+    it('fires for a conviction of a category the exception does not list', () => {
+      const misdemeanor: Conviction = {
+        offense: 'Trespass',
+        category: 'MISDEMEANOR',
+        convictedAt: '2023-01-01',
+      };
+      expect(rulesFired([...detainerCase([misdemeanor]), honored(exception)])).toEqual([
+        'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      ]);
+    });
+
+    it('fires for an exception code the version in force does not list', () => {
+      const withoutExceptions = { ...v1, detainerExceptions: [] };
+      expect(
+        rulesFired([...detainerCase([felony('2023-01-01')]), honored(exception)], [withoutExceptions]),
+      ).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+    });
+
+    it('fires for a conviction recorded as after the decision', () => {
+      expect(rulesFired([...detainerCase([felony('2024-06-16')]), honored(exception)])).toEqual([
+        'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      ]);
+    });
+
+    it("takes the decision's date in the ordinance's time zone", () => {
+      // 03:00 UTC on 16 June is still 15 June in Los Angeles, exactly five years after the conviction.
+      const events = [
+        ...detainerCase([felony('2019-06-15')]),
+        honored({ ...exception, decidedAt: '2024-06-16T03:00:00Z' }),
+      ];
+      expect(rulesFired(events, [{ ...v1, timeZone: 'America/Los_Angeles' }])).toEqual([]);
+      expect(rulesFired(events)).toEqual(['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+    });
+  });
+
+  it('judges each decision separately: an unlawful decision stays a violation after it is amended', () => {
+    const violations = judge([...detainerCase(), honored(), decisionAmended({ outcome: 'DECLINED' })]);
+    expect(violations.map((v) => [v.ruleId, v.evidence[0].type])).toEqual([
+      ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', 'DecisionRecorded'],
+    ]);
+  });
+
+  it('judges an amendment that honors the detainer at its own time', () => {
+    const violations = judge([
+      ...detainerCase(),
+      decisionRecorded(),
+      decisionAmended({ outcome: 'HONORED' }),
+    ]);
+    expect(violations.map((v) => [v.ruleId, v.evidence[0].type, v.occurredAt])).toEqual([
+      ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', 'DecisionAmended', hoursAfter(T0, 3)],
+    ]);
+  });
+
+  it('leaves honored notification requests to § 3', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
+    expect(rulesFired([caseOpened(), notification, noticeIssued(), honored()])).not.toContain(
+      'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+    );
+  });
+});
+
+describe('§ 2 — holds after eligibility for release', () => {
+  const ELIGIBLE_AT = hoursAfter(T0, 4);
+  const eligible = eligibleForRelease({ at: ELIGIBLE_AT });
+  const releasedAfter = (minutes: number) => released({ at: minutesAfter(ELIGIBLE_AT, minutes) });
+  const felony: Conviction = { offense: 'Robbery', category: 'SERIOUS_FELONY', convictedAt: '2022-01-01' };
+
+  it('S2_HELD_BEYOND_RELEASE fires a minute past the grace period on a pending detainer', () => {
+    expect(judge([...detainerCase(), eligible, releasedAfter(61)])).toEqual([
+      expect.objectContaining({
+        ruleId: 'S2_HELD_BEYOND_RELEASE',
+        requestId: REQUEST_ID,
+        occurredAt: minutesAfter(ELIGIBLE_AT, 61),
+        evidence: [
+          expect.objectContaining({ eventId: 'evt-4', type: 'SubjectReleased' }),
+          expect.objectContaining({ eventId: 'evt-3', type: 'SubjectEligibleForRelease' }),
+          expect.objectContaining({ eventId: 'evt-1', type: 'FederalRequestReceived' }),
+        ],
+        explanation:
+          'Released 1.0 hours after eligibility for release, beyond the 60-minute grace period, while a detainer was pending or honored with neither a judicial warrant nor a qualifying exception.',
+      }),
+    ]);
+  });
+
+  it('does not fire at exactly the grace period', () => {
+    expect(rulesFired([...detainerCase(), eligible, releasedAfter(60)])).toEqual([]);
+  });
+
+  it('uses the grace period of the version in force at the release', () => {
+    expect(
+      rulesFired([...detainerCase(), eligible, releasedAfter(90)], [{ ...v1, releaseGraceMinutes: 120 }]),
+    ).toEqual([]);
+  });
+
+  it('does not fire when the detainer was declined before the grace period ran out', () => {
+    const declined = decisionRecorded({ decidedAt: minutesAfter(ELIGIBLE_AT, 30) });
+    expect(rulesFired([...detainerCase(), declined, eligible, releasedAfter(180)])).toEqual([]);
+  });
+
+  it('fires when the detainer was honored during the excess, even if declined on amendment before release', () => {
+    const events = [
+      ...detainerCase(),
+      honored({ decidedAt: hoursAfter(T0, 1) }),
+      eligible,
+      decisionAmended({ outcome: 'DECLINED', decidedAt: hoursAfter(ELIGIBLE_AT, 10) }),
+      releasedAfter(12 * 60),
+    ];
+    const holds = judge(events).filter((v) => v.ruleId === 'S2_HELD_BEYOND_RELEASE');
+    expect(holds.map((v) => v.evidence.map((e) => e.type))).toEqual([
+      ['SubjectReleased', 'SubjectEligibleForRelease', 'FederalRequestReceived', 'DecisionRecorded'],
+    ]);
+  });
+
+  it('does not count a hold when the case has no detainer', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION' });
+    expect(rulesFired([caseOpened(), notification, noticeIssued(), eligible, releasedAfter(600)])).toEqual(
+      [],
+    );
+  });
+
+  it('does not fire under a judicial warrant, even past 48 hours', () => {
+    const events = [...detainerCase([], [judicialWarrant()]), honored(), eligible, releasedAfter(49 * 60)];
+    expect(rulesFired(events)).toEqual([]);
+  });
+
+  it('measures from the first eligibility, and a transfer ends a hold like a release', () => {
+    const events = [
+      ...detainerCase(),
+      eligible,
+      eligibleForRelease({ at: minutesAfter(ELIGIBLE_AT, 50), reason: 'CHARGES_DISMISSED' }),
+      transferred({ at: minutesAfter(ELIGIBLE_AT, 90), toAgency: 'OTHER' }),
+    ];
+    expect(rulesFired(events)).toEqual(['S2_HELD_BEYOND_RELEASE']);
+  });
+
+  it('a 49-hour hold under a valid exception fires the 48-hour limit, not the grace period', () => {
+    const events = [...detainerCase([felony]), honored(exception), eligible, releasedAfter(49 * 60)];
+    expect(judge(events)).toEqual([
+      expect.objectContaining({
+        ruleId: 'S2_HOLD_EXCEEDS_48_HOURS',
+        occurredAt: hoursAfter(ELIGIBLE_AT, 49),
+        evidence: [
+          expect.objectContaining({ type: 'SubjectReleased' }),
+          expect.objectContaining({ type: 'SubjectEligibleForRelease' }),
+          expect.objectContaining({ type: 'FederalRequestReceived' }),
+          expect.objectContaining({ type: 'DecisionRecorded' }),
+        ],
+        explanation:
+          'Released 49.0 hours after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
+      }),
+    ]);
+  });
+
+  it('a 48-hour hold under a valid exception fires nothing', () => {
+    expect(
+      rulesFired([...detainerCase([felony]), honored(exception), eligible, releasedAfter(48 * 60)]),
+    ).toEqual([]);
+  });
+
+  it('a 49-hour hold on an unexcused honored detainer fires every § 2 rule it breaks', () => {
+    expect(rulesFired([...detainerCase(), honored(), eligible, releasedAfter(49 * 60)])).toEqual([
+      'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      'S2_HELD_BEYOND_RELEASE',
+      'S2_HOLD_EXCEEDS_48_HOURS',
+    ]);
+  });
+});
+
+describe('§ 2 — S2_TRANSFER_CONTRADICTS_DECISION', () => {
+  const TRANSFER_AT = hoursAfter(T0, 3);
+
+  it('fires for a transfer to ICE after its detainer was declined', () => {
+    expect(judge([...detainerCase(), decisionRecorded(), transferred({ at: TRANSFER_AT })])).toEqual([
+      expect.objectContaining({
+        ruleId: 'S2_TRANSFER_CONTRADICTS_DECISION',
+        requestId: REQUEST_ID,
+        occurredAt: TRANSFER_AT,
+        evidence: [
+          expect.objectContaining({ eventId: 'evt-4', type: 'SubjectTransferred' }),
+          expect.objectContaining({ eventId: 'evt-1', type: 'FederalRequestReceived' }),
+          expect.objectContaining({ eventId: 'evt-3', type: 'DecisionRecorded' }),
+        ],
+        explanation:
+          'Transferred to ICE custody while its DETAINER request(s) stood declined or undecided, with no judicial warrant.',
+      }),
+    ]);
+  });
+
+  it('fires for a transfer while the detainer is undecided', () => {
+    expect(rulesFired([...detainerCase(), transferred({ at: TRANSFER_AT })])).toEqual([
+      'S2_TRANSFER_CONTRADICTS_DECISION',
+    ]);
+  });
+
+  it('judges by the decision in force at the transfer, amendments included', () => {
+    const amendedToHonor = decisionAmended({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 2.5) });
+    expect(
+      rulesFired([
+        ...detainerCase([], [judicialWarrant()]),
+        decisionRecorded(),
+        amendedToHonor,
+        transferred({ at: TRANSFER_AT }),
+      ]),
+    ).toEqual([]);
+    const amendedAfter = decisionAmended({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 4) });
+    expect(
+      rulesFired([
+        ...detainerCase([], [judicialWarrant()]),
+        decisionRecorded(),
+        amendedAfter,
+        transferred({ at: TRANSFER_AT }),
+      ]),
+    ).toEqual([]);
+    expect(
+      rulesFired([...detainerCase(), decisionRecorded(), amendedAfter, transferred({ at: TRANSFER_AT })]),
+    ).toEqual(['S2_TRANSFER_CONTRADICTS_DECISION', 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+  });
+
+  it('does not fire under a judicial warrant', () => {
+    expect(
+      rulesFired([
+        ...detainerCase([], [judicialWarrant()]),
+        decisionRecorded(),
+        transferred({ at: TRANSFER_AT }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('does not fire for a transfer to another agency than the one declined', () => {
+    expect(
+      rulesFired([...detainerCase(), decisionRecorded(), transferred({ at: TRANSFER_AT, toAgency: 'CBP' })]),
+    ).toEqual([]);
+    expect(
+      rulesFired([
+        ...detainerCase(),
+        decisionRecorded(),
+        transferred({ at: TRANSFER_AT, toAgency: 'OTHER' }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('does not fire when another request of the same agency was honored at the time', () => {
+    const events = [
+      ...detainerCase([{ offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2022-01-01' }]),
+      decisionRecorded(),
+      requestReceived({ requestId: 'second', requestType: 'TRANSFER', receivedAt: hoursAfter(T0, 1) }),
+      noticeIssued({ noticeId: 'n2', requestId: 'second', deliveredAt: hoursAfter(T0, 1) }),
+      honored({ requestId: 'second', ...exception }),
+      transferred({ at: TRANSFER_AT }),
+    ];
+    expect(rulesFired(events)).toEqual([]);
+  });
+});

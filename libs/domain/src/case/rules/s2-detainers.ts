@@ -1,0 +1,228 @@
+import {
+  sectionInForce,
+  versionInForceAt,
+  type OrdinanceHistory,
+  type OrdinanceVersion,
+} from '../../ordinance/ordinance-version';
+import type { DetectedViolation } from '../../shared/violation';
+import type { RequestType } from '../../shared/vocabulary';
+import { dateIn, instant, later, plusCalendarYears, plusMinutes } from '../iso-time';
+import {
+  decisionAt,
+  decisionsDuring,
+  type CaseRecord,
+  type DecisionEvent,
+  type Departure,
+  type Hold,
+  type RequestRecord,
+} from './case-record';
+import { detected } from './detected';
+import { warrantCovers } from './judicial-warrant';
+
+/** § 2: detainers, holds past release and transfers to federal custody. */
+
+const CUSTODY_REQUESTS: readonly RequestType[] = ['DETAINER', 'TRANSFER'];
+const HOLD_LIMIT_MINUTES = 48 * 60;
+
+export function section2Violations(record: CaseRecord, ordinance: OrdinanceHistory): DetectedViolation[] {
+  return [
+    ...record.requests.flatMap((r) => detainersHonoredWithoutWarrant(record, r, ordinance)),
+    ...record.holds.flatMap((h) => holdViolations(record, h, ordinance)),
+    ...record.departures.flatMap((d) => transferContradictingDecision(record, d, ordinance)),
+  ];
+}
+
+/** Each decision to honor is judged on its own, under the version in force when it was made. */
+function detainersHonoredWithoutWarrant(
+  record: CaseRecord,
+  request: RequestRecord,
+  ordinance: OrdinanceHistory,
+): DetectedViolation[] {
+  const { requestType, requestingAgency } = request.received.data;
+  if (!CUSTODY_REQUESTS.includes(requestType)) return [];
+  return request.decisions.flatMap((decision) => {
+    const { outcome, basis, decidedAt } = decision.data;
+    const version = versionInForceAt(ordinance, decidedAt);
+    if (!sectionInForce(version, 2) || outcome === 'DECLINED') return [];
+    if (
+      warrantCovers(request.received.data, version, decidedAt) ||
+      qualifyingException(record, decision, ordinance)
+    ) {
+      return [];
+    }
+    const claimedException = basis === 'ORDINANCE_EXCEPTION';
+    return [
+      detected('S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', version, {
+        act: decision,
+        occurredAt: decidedAt,
+        requestId: request.received.data.requestId,
+        alsoCites: [request.received, claimedException ? record.opened : null],
+        explanation:
+          `A ${requestType} request from ${requestingAgency} was decided ${outcome} without a judicial warrant` +
+          (claimedException
+            ? ', and the case records no conviction meeting the exception claimed.'
+            : ' and without an ordinance exception.'),
+      }),
+    ];
+  });
+}
+
+/**
+ * An exception listed in the version in force at the decision, whose facts the case records: a
+ * conviction of a listed category on or before the decision's date (in the ordinance's time zone)
+ * and no more than `withinYears` calendar years before it.
+ */
+function qualifyingException(
+  record: CaseRecord,
+  decision: DecisionEvent,
+  ordinance: OrdinanceHistory,
+): boolean {
+  const { basis, exceptionCode, outcome, decidedAt } = decision.data;
+  const version = versionInForceAt(ordinance, decidedAt);
+  if (!version || outcome === 'DECLINED' || basis !== 'ORDINANCE_EXCEPTION') return false;
+  const exception = version.detainerExceptions.find((x) => x.code === exceptionCode);
+  if (!exception) return false;
+  const decisionDate = dateIn(decidedAt, version.timeZone);
+  return record.convictions.some(
+    (c) =>
+      exception.convictionCategories.includes(c.category) &&
+      c.convictedAt <= decisionDate &&
+      plusCalendarYears(c.convictedAt, exception.withinYears) >= decisionDate,
+  );
+}
+
+/**
+ * A hold past eligibility, judged at the release or transfer that ended it. A detainer keeps the
+ * person held while it is pending or honored; what matters is whether it was so after the grace
+ * period (or the 48 hours) ran out, not only at the start or the end.
+ */
+function holdViolations(record: CaseRecord, hold: Hold, ordinance: OrdinanceHistory): DetectedViolation[] {
+  const { eligibility, departure } = hold;
+  const endedAt = departure.data.at;
+  const version = versionInForceAt(ordinance, endedAt);
+  if (!sectionInForce(version, 2)) return [];
+  const heldMinutes = (instant(endedAt) - instant(eligibility.data.at)) / 60_000;
+  const held = `${formatHours(heldMinutes)} after eligibility for release`;
+  const detainers = record.requests.filter((r) => r.received.data.requestType === 'DETAINER');
+  const violations: DetectedViolation[] = [];
+
+  if (heldMinutes > version.releaseGraceMinutes) {
+    const from = plusMinutes(eligibility.data.at, version.releaseGraceMinutes);
+    const unlawful = heldOn(
+      detainers,
+      version,
+      from,
+      endedAt,
+      (d) => !qualifyingException(record, d, ordinance),
+    );
+    if (unlawful.length > 0) {
+      violations.push(
+        detected('S2_HELD_BEYOND_RELEASE', version, {
+          act: departure,
+          occurredAt: endedAt,
+          requestId: unlawful[0].request.received.data.requestId,
+          alsoCites: [eligibility, ...unlawful.flatMap((h) => [h.request.received, ...h.decisions])],
+          explanation:
+            `${departedAs(departure)} ${held}, beyond the ${version.releaseGraceMinutes}-minute grace period, ` +
+            'while a detainer was pending or honored with neither a judicial warrant nor a qualifying exception.',
+        }),
+      );
+    }
+  }
+
+  if (heldMinutes > HOLD_LIMIT_MINUTES) {
+    const from = plusMinutes(eligibility.data.at, HOLD_LIMIT_MINUTES);
+    // No exception lets a detainer hold last beyond 48 hours; only a judicial warrant does.
+    const unlawful = heldOn(detainers, version, from, endedAt, () => true);
+    if (unlawful.length > 0) {
+      violations.push(
+        detected('S2_HOLD_EXCEEDS_48_HOURS', version, {
+          act: departure,
+          occurredAt: endedAt,
+          requestId: unlawful[0].request.received.data.requestId,
+          alsoCites: [eligibility, ...unlawful.flatMap((h) => [h.request.received, ...h.decisions])],
+          explanation: `${departedAs(departure)} ${held}, more than 48 hours, while a detainer was pending or honored without a judicial warrant.`,
+        }),
+      );
+    }
+  }
+  return violations;
+}
+
+interface HeldOn {
+  request: RequestRecord;
+  /** The honoring decisions under which the person was held (none: the detainer was pending). */
+  decisions: DecisionEvent[];
+}
+
+/**
+ * The detainers without a judicial warrant that were pending, or honored in a way `unauthorised`
+ * accepts, at some moment between `from` and `to`.
+ */
+function heldOn(
+  detainers: RequestRecord[],
+  version: OrdinanceVersion,
+  from: string,
+  to: string,
+  unauthorised: (honoring: DecisionEvent) => boolean,
+): HeldOn[] {
+  return detainers.flatMap((request) => {
+    // A warrant must exist by the time the detainer began to hold the person unlawfully.
+    if (warrantCovers(request.received.data, version, later(from, request.received.data.receivedAt)))
+      return [];
+    const holding = decisionsDuring(request, from, to).filter(
+      (d) => d === null || (d.data.outcome !== 'DECLINED' && unauthorised(d)),
+    );
+    if (holding.length === 0) return [];
+    return [{ request, decisions: holding.filter((d): d is DecisionEvent => d !== null) }];
+  });
+}
+
+/**
+ * A transfer into ICE or CBP custody that the agency's own requests were declined or never decided
+ * for. When some request of theirs was honored at the time, the transfer follows that decision,
+ * which the honoring rule judges instead.
+ */
+function transferContradictingDecision(
+  record: CaseRecord,
+  departure: Departure,
+  ordinance: OrdinanceHistory,
+): DetectedViolation[] {
+  if (departure.type !== 'SubjectTransferred') return [];
+  const { toAgency, at } = departure.data;
+  const version = versionInForceAt(ordinance, at);
+  if (toAgency === 'OTHER' || !sectionInForce(version, 2)) return [];
+  const theirs = record.requests.filter(
+    (r) =>
+      r.received.data.requestingAgency === toAgency &&
+      CUSTODY_REQUESTS.includes(r.received.data.requestType) &&
+      instant(r.received.data.receivedAt) <= instant(at),
+  );
+  const authorised = theirs.some((r) => {
+    const outcome = decisionAt(r, at)?.data.outcome;
+    return (
+      warrantCovers(r.received.data, version, at) || outcome === 'HONORED' || outcome === 'PARTIALLY_HONORED'
+    );
+  });
+  if (authorised || theirs.length === 0) return [];
+  const first = theirs[0];
+  return [
+    detected('S2_TRANSFER_CONTRADICTS_DECISION', version, {
+      act: departure,
+      occurredAt: at,
+      requestId: first.received.data.requestId,
+      alsoCites: theirs.flatMap((r) => [r.received, decisionAt(r, at)]),
+      explanation:
+        `Transferred to ${toAgency} custody while its ${theirs.map((r) => r.received.data.requestType).join(', ')} ` +
+        'request(s) stood declined or undecided, with no judicial warrant.',
+    }),
+  ];
+}
+
+function departedAs(departure: Departure): string {
+  return departure.type === 'SubjectReleased' ? 'Released' : `Transferred to ${departure.data.toAgency}`;
+}
+
+function formatHours(minutes: number): string {
+  return `${(minutes / 60).toFixed(1)} hours`;
+}
