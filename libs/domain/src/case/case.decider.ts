@@ -1,4 +1,6 @@
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
+import { isBefore } from '../shared/date-time';
+import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
+import { assertValid, check, date, dateTime, languageTag, requiredText } from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
 import type {
   CaseCommand,
@@ -28,8 +30,6 @@ import {
   type CaseRequestState,
   type CaseState,
 } from './case.state';
-import { isBefore, isIsoDate, isIsoDateTime } from './iso-time';
-import { isLanguageTag } from './language';
 
 /**
  * Decides what a command on a case records, or refuses it with a typed error: NotFound for an
@@ -291,35 +291,8 @@ function answeredRequest(state: CaseState, requestId: string, at: string): CaseR
   return request;
 }
 
-// Field checks: each returns the errors for one field, so a command's errors are reported together.
-
-function assertValid(errors: FieldError[]): void {
-  if (errors.length > 0) throw new ValidationError(errors);
-}
-
-function requiredText(field: string, value: string | null | undefined, when?: string): FieldError[] {
-  return value == null || value.trim() === ''
-    ? [{ field, reason: when ? `is required ${when}` : 'is required' }]
-    : [];
-}
-
 function requiredValue(field: string, value: unknown, when: string): FieldError[] {
-  return value == null ? [{ field, reason: `is required ${when}` }] : [];
-}
-
-function dateTime(field: string, value: string | null | undefined): FieldError[] {
-  if (value == null) return [{ field, reason: 'is required' }];
-  return isIsoDateTime(value) ? [] : [{ field, reason: 'must be an ISO 8601 date-time with an offset' }];
-}
-
-function date(field: string, value: string | null | undefined): FieldError[] {
-  if (value == null) return [{ field, reason: 'is required' }];
-  return isIsoDate(value) ? [] : [{ field, reason: 'must be a date YYYY-MM-DD' }];
-}
-
-function languageTag(field: string, value: string | null | undefined): FieldError[] {
-  if (value == null) return [{ field, reason: 'is required' }];
-  return isLanguageTag(value) ? [] : [{ field, reason: 'must be a BCP 47 language tag' }];
+  return check(value != null, field, `is required ${when}`);
 }
 
 function documentErrors(doc: RequestDocument, at: string): FieldError[] {

@@ -1,47 +1,12 @@
+import { calendarDateIn, isBefore } from '../shared/date-time';
+
 /**
- * Times on the wire are ISO 8601 strings with an offset, so two of them are compared as instants,
- * never as text (`…T10:00:00+02:00` is before `…T09:00:00Z`).
+ * What the case rules need on top of shared/date-time: instants to compute with, and calendar
+ * dates as `YYYY-MM-DD` text, the form convictions are recorded in.
  */
-
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** A date-time with an offset that names a real calendar moment (`Date.parse` accepts 30 February). */
-export function isIsoDateTime(value: string): boolean {
-  const m = DATE_TIME.exec(value);
-  if (!m) return false;
-  const [, y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = m;
-  return (
-    isCalendarDate(Number(y), Number(mo), Number(d)) &&
-    Number(h) <= 23 &&
-    Number(mi) <= 59 &&
-    Number(s) <= 59 &&
-    Number(oh) <= 23 &&
-    Number(om) <= 59
-  );
-}
-
-/** A calendar date `YYYY-MM-DD` (dates of birth, convictions). */
-export function isIsoDate(value: string): boolean {
-  const m = DATE.exec(value);
-  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-}
 
 export function instant(isoDateTime: string): number {
   return Date.parse(isoDateTime);
-}
-
-export function isBefore(a: string, b: string): boolean {
-  return instant(a) < instant(b);
 }
 
 /** The later of two date-times, keeping the caller's original text. */
@@ -55,13 +20,8 @@ export function plusMinutes(isoDateTime: string, minutes: number): string {
 
 /** The calendar date of an instant in the ordinance's time zone: a decision's "date". */
 export function dateIn(isoDateTime: string, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant(isoDateTime));
+  const { year, month, day } = calendarDateIn(instant(isoDateTime), timeZone);
+  return ymd(year, month, day);
 }
 
 /**
@@ -71,6 +31,13 @@ export function dateIn(isoDateTime: string, timeZone: string): string {
 export function plusCalendarYears(date: string, years: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const year = y + years;
-  const day = Math.min(d, daysInMonth(year, m));
-  return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return ymd(year, m, m === 2 && d === 29 && !isLeapYear(year) ? 28 : d);
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function ymd(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -1,7 +1,7 @@
 import type { OrdinanceVersion } from '../../ordinance/ordinance-version';
 import { COURT_DOCUMENT_KINDS, type IssuerRole } from '../../shared/vocabulary';
 import type { FederalRequestReceived, RequestDocument } from '../case.events';
-import { isBefore, isIsoDateTime } from '../iso-time';
+import { isBefore, isIsoDateTime } from '../../shared/date-time';
 
 /** Never judges of a court for the ordinance, whatever a configuration says (§ 14 definitions). */
 const NEVER_JUDICIAL: readonly IssuerRole[] = ['IMMIGRATION_JUDGE', 'IMMIGRATION_OFFICER'];
