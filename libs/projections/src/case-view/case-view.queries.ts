@@ -1,0 +1,88 @@
+import type { RequestType } from '@trust-ledger/domain';
+import type { RecordedEvent } from '@trust-ledger/event-store';
+import type { ReadModelDb } from '../runner/projection';
+import type { CaseRecord } from './case-view';
+
+export interface CaseListFilter {
+  agencyId?: string;
+  status?: 'OPEN' | 'CLOSED';
+  /** Cases with at least one request of this type (received in the range, when one is given too). */
+  requestType?: RequestType;
+  /** ISO times, inclusive. */
+  receivedFrom?: string;
+  receivedTo?: string;
+}
+
+export interface StoredCase {
+  record: CaseRecord;
+  /** The CaseOpened event as recorded, to decode the subject from; null once it is erased. */
+  openedEvent: RecordedEvent | null;
+}
+
+export interface CasePage {
+  items: StoredCase[];
+  /** The `after` of the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+type Row = { seq: number; record: string; opened_event: string | null };
+
+const toStored = (row: Row): StoredCase => ({
+  record: JSON.parse(row.record) as CaseRecord,
+  openedEvent: row.opened_event === null ? null : (JSON.parse(row.opened_event) as RecordedEvent),
+});
+
+/** Reads the case-view projection's tables. */
+export class CaseViewQueries {
+  constructor(private readonly db: ReadModelDb) {}
+
+  get(caseId: string): StoredCase | undefined {
+    const row = this.db
+      .prepare<[string], Row>('SELECT seq, record, opened_event FROM case_views WHERE case_id = ?')
+      .get(caseId);
+    return row && toStored(row);
+  }
+
+  /** Cases in the order they were opened, after the case numbered `after` (exclusive). */
+  list(filter: CaseListFilter, after: number, limit: number): CasePage {
+    const conditions = ['c.seq > ?'];
+    const params: (string | number)[] = [after];
+    if (filter.agencyId !== undefined) {
+      conditions.push('c.agency_id = ?');
+      params.push(filter.agencyId);
+    }
+    if (filter.status !== undefined) {
+      conditions.push('c.status = ?');
+      params.push(filter.status);
+    }
+    const request: string[] = [];
+    if (filter.requestType !== undefined) {
+      request.push('r.request_type = ?');
+      params.push(filter.requestType);
+    }
+    if (filter.receivedFrom !== undefined) {
+      request.push('r.received_at_ms >= ?');
+      params.push(Date.parse(filter.receivedFrom));
+    }
+    if (filter.receivedTo !== undefined) {
+      request.push('r.received_at_ms <= ?');
+      params.push(Date.parse(filter.receivedTo));
+    }
+    if (request.length > 0) {
+      conditions.push(
+        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_id = c.case_id AND ${request.join(' AND ')})`,
+      );
+    }
+    // One row past the page tells whether there is a next page.
+    const rows = this.db
+      .prepare<(string | number)[], Row>(
+        `SELECT c.seq, c.record, c.opened_event FROM case_views c WHERE ${conditions.join(' AND ')} ORDER BY c.seq LIMIT ?`,
+      )
+      .all(...params, limit + 1);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toStored),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
+    };
+  }
+}

@@ -1,0 +1,304 @@
+import {
+  CASE_EVENT_TYPES,
+  isJudicialWarrant,
+  versionInForceAt,
+  type AccessPurpose,
+  type CaseEvent,
+  type Conviction,
+  type CustodyStatus,
+  type DecisionBasis,
+  type DecisionOutcome,
+  type FederalAgency,
+  type InformationCategory,
+  type InformedConsent,
+  type NoticeMethod,
+  type NoticePurpose,
+  type NoticeRecipient,
+  type OrdinanceHistory,
+  type ReleaseEligibilityReason,
+  type RequestDocument,
+  type RequestForm,
+  type RequestType,
+  type StatedIntent,
+  type TransferDestination,
+} from '@trust-ledger/domain';
+import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
+
+export interface DecisionView {
+  outcome: DecisionOutcome;
+  basis: DecisionBasis;
+  exceptionCode: string | null;
+  decidedAt: string;
+  rationale: string;
+  /** Why it replaced the earlier decision; null for a first decision. */
+  amendmentReason: string | null;
+  eventId: string;
+}
+
+export interface NoticeView {
+  noticeId: string;
+  requestId: string | null;
+  purpose: NoticePurpose;
+  recipient: NoticeRecipient;
+  deliveredAt: string;
+  method: NoticeMethod;
+  language: string;
+  includesCopyOfRequest: boolean;
+  statedIntent: StatedIntent | null;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  requestingAgency: FederalAgency;
+  requestType: RequestType;
+  form: RequestForm;
+  receivedAt: string;
+  documents: RequestDocument[];
+  informationRequested: InformationCategory[];
+  status: 'PENDING' | DecisionOutcome;
+  /** The decision in force (the last recorded or amended). */
+  decision: DecisionView | null;
+  /** Decisions an amendment replaced, oldest first. */
+  previousDecisions: DecisionView[];
+}
+
+export interface RequestView extends RequestRecord {
+  /** Judged under the ordinance version in force when the request was received. */
+  hasJudicialWarrant: boolean;
+  notices: NoticeView[];
+}
+
+export interface DisclosureView {
+  eventId: string;
+  requestId: string | null;
+  recipientAgency: FederalAgency;
+  categories: InformationCategory[];
+  disclosedAt: string;
+}
+
+export interface AccessGrantView {
+  eventId: string;
+  requestId: string | null;
+  agency: FederalAgency;
+  purpose: AccessPurpose;
+  grantedAt: string;
+  consent: InformedConsent | null;
+}
+
+export interface CustodyView {
+  status: CustodyStatus;
+  facility: string | null;
+  bookedAt: string | null;
+  eligibleForReleaseAt: string | null;
+  eligibleForReleaseReason: ReleaseEligibilityReason | null;
+  releasedAt: string | null;
+  transferredAt: string | null;
+  transferredTo: TransferDestination | null;
+}
+
+/**
+ * What the case-view projection stores: the case as its events say, without what depends on other
+ * records (the ordinance in force, the violation register). `subject` is kept exactly as recorded
+ * — ciphertext once personal data is encrypted — and is decoded only when the case is read.
+ */
+export interface CaseRecord {
+  caseId: string;
+  agencyId: string;
+  status: 'OPEN' | 'CLOSED';
+  /** Revision of the last event on the case's stream: the ETag. */
+  revision: number;
+  openedAt: string;
+  closedAt: string | null;
+  subject: JsonValue;
+  personalDataErased: boolean;
+  custody: CustodyView;
+  convictions: Conviction[];
+  requests: RequestRecord[];
+  notices: NoticeView[];
+  disclosures: DisclosureView[];
+  accessGrants: AccessGrantView[];
+}
+
+/** API.md's GET /cases/{caseId}. Violations are typed by the register that provides them. */
+export interface CaseView<V = unknown> extends Omit<CaseRecord, 'requests'> {
+  requests: RequestView[];
+  violations: V[];
+}
+
+const CASE_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
+
+/** The port's event as the case event its type names (the decider wrote it, so the data fits). */
+function asCaseEvent(event: RecordedEvent): CaseEvent | undefined {
+  return CASE_TYPES.has(event.type)
+    ? ({ type: event.type, data: event.data } as unknown as CaseEvent)
+    : undefined;
+}
+
+function decisionOf(
+  data: Extract<CaseEvent, { type: 'DecisionRecorded' | 'DecisionAmended' }>['data'],
+  eventId: string,
+  amendmentReason: string | null,
+): DecisionView {
+  const { outcome, basis, exceptionCode, decidedAt, rationale } = data;
+  return { outcome, basis, exceptionCode, decidedAt, rationale, amendmentReason, eventId };
+}
+
+/**
+ * Folds one event of a case's stream into its record. Total, so that the projection never stops on
+ * a case: an event before CaseOpened yields nothing, and an unknown event type only moves the
+ * revision (the ETag must follow the stream, whatever is recorded on it).
+ */
+export function evolveCaseRecord(
+  record: CaseRecord | undefined,
+  event: RecordedEvent,
+): CaseRecord | undefined {
+  const e = asCaseEvent(event);
+  if (e?.type === 'CaseOpened') {
+    const { caseId, agencyId, openedAt, subject, custody, convictions } = e.data;
+    return {
+      caseId,
+      agencyId,
+      status: 'OPEN',
+      revision: event.revision,
+      openedAt,
+      closedAt: null,
+      subject: subject as unknown as JsonValue,
+      personalDataErased: false,
+      custody: {
+        status: custody.status,
+        facility: custody.facility ?? null,
+        bookedAt: custody.bookedAt ?? null,
+        eligibleForReleaseAt: null,
+        eligibleForReleaseReason: null,
+        releasedAt: null,
+        transferredAt: null,
+        transferredTo: null,
+      },
+      convictions,
+      requests: [],
+      notices: [],
+      disclosures: [],
+      accessGrants: [],
+    };
+  }
+  if (record === undefined) return undefined;
+  const next: CaseRecord = { ...record, revision: event.revision };
+  switch (e?.type) {
+    case 'FederalRequestReceived': {
+      const { requestId, requestingAgency, requestType, form, receivedAt, documents, informationRequested } =
+        e.data;
+      next.requests = [
+        ...record.requests,
+        {
+          requestId,
+          requestingAgency,
+          requestType,
+          form,
+          receivedAt,
+          documents,
+          informationRequested,
+          status: 'PENDING',
+          decision: null,
+          previousDecisions: [],
+        },
+      ];
+      break;
+    }
+    case 'NoticeIssued':
+      next.notices = [...record.notices, { ...e.data }];
+      break;
+    case 'DecisionRecorded':
+    case 'DecisionAmended': {
+      const decision = decisionOf(e.data, event.id, e.type === 'DecisionAmended' ? e.data.reason : null);
+      next.requests = record.requests.map((r) =>
+        r.requestId !== e.data.requestId
+          ? r
+          : {
+              ...r,
+              status: decision.outcome,
+              decision,
+              previousDecisions:
+                r.decision === null ? r.previousDecisions : [...r.previousDecisions, r.decision],
+            },
+      );
+      break;
+    }
+    case 'InformationDisclosed':
+      next.disclosures = [...record.disclosures, { eventId: event.id, ...e.data }];
+      break;
+    case 'CustodyAccessGranted':
+      next.accessGrants = [...record.accessGrants, { eventId: event.id, ...e.data }];
+      break;
+    case 'SubjectEligibleForRelease':
+      next.custody = {
+        ...record.custody,
+        eligibleForReleaseAt: e.data.at,
+        eligibleForReleaseReason: e.data.reason,
+      };
+      break;
+    case 'SubjectReleased':
+      next.custody = { ...record.custody, status: 'NOT_IN_CUSTODY', releasedAt: e.data.at };
+      break;
+    case 'SubjectTransferred':
+      next.custody = {
+        ...record.custody,
+        status: 'NOT_IN_CUSTODY',
+        transferredAt: e.data.at,
+        transferredTo: e.data.toAgency,
+      };
+      break;
+    case 'CaseClosed':
+      next.status = 'CLOSED';
+      next.closedAt = e.data.closedAt;
+      break;
+    case 'PersonalDataErased':
+      // The read model keeps nothing of the person once their data is erased.
+      next.subject = eraseAll(record.subject);
+      next.personalDataErased = true;
+      break;
+  }
+  return next;
+}
+
+/** Every leaf of a subject becomes "[erased]", keeping its shape (API.md). */
+export function eraseAll(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(eraseAll);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, eraseAll(v)]));
+  }
+  return '[erased]';
+}
+
+/** Adds what depends on the ordinance in force and on the violation register. */
+export function toCaseView<V>(record: CaseRecord, ordinance: OrdinanceHistory, violations: V[]): CaseView<V> {
+  return {
+    ...record,
+    requests: record.requests.map((request) => {
+      const version = versionInForceAt(ordinance, request.receivedAt);
+      return {
+        ...request,
+        hasJudicialWarrant:
+          version !== undefined && request.documents.some((doc) => isJudicialWarrant(doc, version)),
+        notices: record.notices.filter((notice) => notice.requestId === request.requestId),
+      };
+    }),
+    violations,
+  };
+}
+
+/** The case as these events (one case's stream, in order) make it; undefined before CaseOpened. */
+export function caseRecordFrom(events: Iterable<RecordedEvent>): CaseRecord | undefined {
+  let record: CaseRecord | undefined;
+  for (const event of events) record = evolveCaseRecord(record, event);
+  return record;
+}
+
+/** API.md's case view of these events, judged against `ordinance`. */
+export function caseViewFrom<V = never>(
+  events: Iterable<RecordedEvent>,
+  ordinance: OrdinanceHistory,
+  violations: V[] = [],
+): CaseView<V> | undefined {
+  const record = caseRecordFrom(events);
+  return record && toCaseView(record, ordinance, violations);
+}

@@ -1,0 +1,289 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import * as fc from 'fast-check';
+import {
+  defaultOrdinanceVersion,
+  type CaseEvent,
+  type OrdinanceVersion,
+  type RequestDocument,
+} from '@trust-ledger/domain';
+import type { RecordedEvent } from '@trust-ledger/event-store';
+import {
+  caseRecordFrom,
+  caseViewFrom,
+  CaseViewProjection,
+  CaseViewQueries,
+  ProjectionRunner,
+  type ReadModelDb,
+} from '@trust-ledger/projections';
+import { caseCommandSequences, recordCommands } from './case-commands';
+import { TempData } from './support';
+
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+const CASE = 'c0ffee00-0000-4000-8000-000000000001';
+
+/** Case events as a stream would hold them, recorded a minute apart. */
+function stream(events: CaseEvent[]): RecordedEvent[] {
+  return events.map((e, revision) => ({
+    id: `00000000-0000-4000-8000-${String(revision).padStart(12, '0')}`,
+    streamId: `case-${CASE}`,
+    revision,
+    position: String(revision + 1),
+    type: e.type,
+    data: JSON.parse(JSON.stringify(e.data)),
+    metadata: {
+      recordedAt: new Date(Date.parse('2024-05-01T00:00:00Z') + revision * 60_000).toISOString(),
+      correlationId: 'c',
+      causationId: null,
+      actor: 'officer-1',
+    },
+  }));
+}
+
+const opened: CaseEvent = {
+  type: 'CaseOpened',
+  data: {
+    caseId: CASE,
+    agencyId: 'agency-a',
+    openedAt: '2024-05-01T00:00:00Z',
+    subject: { fullName: 'Ana Pérez', preferredLanguage: 'es', attorney: { name: 'Bo Li', phone: '555' } },
+    subjectProfile: { preferredLanguage: 'es', hasAttorney: true, hasDesignee: false },
+    custody: { status: 'IN_CUSTODY', bookedAt: '2024-04-30T22:00:00Z', facility: 'County Jail' },
+    convictions: [],
+  },
+};
+const stateJudgeWarrant: RequestDocument = {
+  kind: 'JUDICIAL_WARRANT',
+  issuerRole: 'STATE_JUDGE',
+  court: 'Superior Court',
+  judgeName: 'Judge Roe',
+  signedAt: '2024-04-30T12:00:00Z',
+};
+const request = (requestId: string, receivedAt: string, documents = [stateJudgeWarrant]): CaseEvent => ({
+  type: 'FederalRequestReceived',
+  data: {
+    requestId,
+    requestingAgency: 'ICE',
+    requestType: 'DETAINER',
+    form: 'I-247A',
+    receivedAt,
+    documents,
+    informationRequested: [],
+  },
+});
+const decision = (
+  requestId: string,
+  outcome: 'HONORED' | 'DECLINED',
+  decidedAt: string,
+  reason?: string,
+): CaseEvent =>
+  reason === undefined
+    ? {
+        type: 'DecisionRecorded',
+        data: { requestId, outcome, basis: 'NONE', exceptionCode: null, decidedAt, rationale: 'r' },
+      }
+    : {
+        type: 'DecisionAmended',
+        data: { requestId, outcome, basis: 'NONE', exceptionCode: null, decidedAt, rationale: 'r2', reason },
+      };
+
+describe('caseViewFrom', () => {
+  const R1 = '11111111-0000-4000-8000-000000000001';
+  const R2 = '11111111-0000-4000-8000-000000000002';
+  const notice: CaseEvent = {
+    type: 'NoticeIssued',
+    data: {
+      noticeId: 'n1',
+      requestId: R1,
+      purpose: 'REQUEST_AND_INTENT',
+      recipient: 'SUBJECT',
+      deliveredAt: '2024-05-01T03:00:00Z',
+      method: 'WRITTEN_IN_PERSON',
+      language: 'es',
+      includesCopyOfRequest: true,
+      statedIntent: 'DECLINE',
+    },
+  };
+  const events = stream([
+    opened,
+    request(R1, '2024-05-01T01:00:00Z'),
+    request(R2, '2024-07-01T01:00:00Z'),
+    notice,
+    decision(R1, 'HONORED', '2024-05-01T04:00:00Z'),
+    decision(R1, 'DECLINED', '2024-05-01T05:00:00Z', 'counsel found no warrant'),
+    {
+      type: 'InformationDisclosed',
+      data: {
+        requestId: R1,
+        recipientAgency: 'ICE',
+        categories: ['RELEASE_DATE'],
+        disclosedAt: '2024-05-01T06:00:00Z',
+      },
+    },
+    {
+      type: 'CustodyAccessGranted',
+      data: {
+        requestId: null,
+        agency: 'CBP',
+        purpose: 'CRIMINAL_INVESTIGATION',
+        grantedAt: '2024-05-01T06:30:00Z',
+        consent: null,
+      },
+    },
+    {
+      type: 'SubjectEligibleForRelease',
+      data: { at: '2024-05-02T00:00:00Z', reason: 'BAIL_POSTED', requestId: null },
+    },
+    { type: 'SubjectTransferred', data: { at: '2024-05-02T10:00:00Z', toAgency: 'ICE', requestId: R1 } },
+    { type: 'CaseClosed', data: { closedAt: '2024-05-03T00:00:00Z', reason: 'transferred' } },
+  ]);
+
+  it("builds API.md's case view from the case's events", () => {
+    const view = caseViewFrom(events, [defaultOrdinanceVersion()]);
+    expect(view).toMatchObject({
+      caseId: CASE,
+      agencyId: 'agency-a',
+      status: 'CLOSED',
+      revision: 10,
+      subject: { fullName: 'Ana Pérez', preferredLanguage: 'es', attorney: { name: 'Bo Li', phone: '555' } },
+      custody: {
+        status: 'NOT_IN_CUSTODY',
+        facility: 'County Jail',
+        bookedAt: '2024-04-30T22:00:00Z',
+        eligibleForReleaseAt: '2024-05-02T00:00:00Z',
+        releasedAt: null,
+        transferredAt: '2024-05-02T10:00:00Z',
+        transferredTo: 'ICE',
+      },
+      convictions: [],
+      notices: [notice.data],
+      disclosures: [
+        { eventId: events[6].id, requestId: R1, recipientAgency: 'ICE', categories: ['RELEASE_DATE'] },
+      ],
+      accessGrants: [
+        { eventId: events[7].id, agency: 'CBP', purpose: 'CRIMINAL_INVESTIGATION', consent: null },
+      ],
+      violations: [],
+    });
+    expect(view!.requests[0]).toMatchObject({
+      requestId: R1,
+      requestingAgency: 'ICE',
+      requestType: 'DETAINER',
+      form: 'I-247A',
+      receivedAt: '2024-05-01T01:00:00Z',
+      documents: [stateJudgeWarrant],
+      status: 'DECLINED',
+      decision: { outcome: 'DECLINED', amendmentReason: 'counsel found no warrant', eventId: events[5].id },
+      previousDecisions: [{ outcome: 'HONORED', amendmentReason: null, eventId: events[4].id }],
+      notices: [notice.data],
+    });
+    expect(view!.requests[1]).toMatchObject({
+      requestId: R2,
+      status: 'PENDING',
+      decision: null,
+      notices: [],
+    });
+  });
+
+  it('judges a warrant under the ordinance version in force when the request was received', () => {
+    // Version 2 (adopted later) recognises state judges from June on: R1 (May) is judged by version 1.
+    const v2: OrdinanceVersion = {
+      ...defaultOrdinanceVersion(),
+      version: 2,
+      effectiveFrom: '2024-06-01T00:00:00Z',
+      judicialWarrantIssuers: ['FEDERAL_JUDGE', 'FEDERAL_MAGISTRATE_JUDGE', 'STATE_JUDGE'],
+    };
+    const view = caseViewFrom(events, [defaultOrdinanceVersion(), v2]);
+    expect(view!.requests.map((r) => r.hasJudicialWarrant)).toEqual([false, true]);
+    const federal = stream([
+      opened,
+      request(R1, '2024-05-01T01:00:00Z', [{ ...stateJudgeWarrant, issuerRole: 'FEDERAL_JUDGE' }]),
+    ]);
+    expect(caseViewFrom(federal, [defaultOrdinanceVersion()])!.requests[0].hasJudicialWarrant).toBe(true);
+    // Before any version took effect nothing is a judicial warrant under the ordinance.
+    expect(
+      caseViewFrom(federal, [defaultOrdinanceVersion('2025-01-01T00:00:00Z')])!.requests[0]
+        .hasJudicialWarrant,
+    ).toBe(false);
+  });
+
+  it('keeps nothing of the subject once their personal data is erased', () => {
+    const erased = stream([
+      opened,
+      { type: 'PersonalDataErased', data: { erasedAt: '2024-06-01T00:00:00Z', reason: 'asked' } },
+    ]);
+    expect(caseViewFrom(erased, [defaultOrdinanceVersion()])).toMatchObject({
+      personalDataErased: true,
+      subject: {
+        fullName: '[erased]',
+        preferredLanguage: '[erased]',
+        attorney: { name: '[erased]', phone: '[erased]' },
+      },
+    });
+  });
+
+  it('is undefined before the case is opened, and lets unknown events only move the revision', () => {
+    expect(caseViewFrom([], [defaultOrdinanceVersion()])).toBeUndefined();
+    const withUnknown = [
+      ...stream([opened]),
+      { ...stream([opened])[0], type: 'SomethingNew', revision: 1, data: {} },
+    ];
+    expect(caseViewFrom(withUnknown, [defaultOrdinanceVersion()])).toMatchObject({
+      revision: 1,
+      status: 'OPEN',
+    });
+  });
+});
+
+function dump(db: ReadModelDb): unknown {
+  return {
+    cases: db.prepare('SELECT * FROM case_views ORDER BY seq').all(),
+    requests: db.prepare('SELECT * FROM case_view_requests ORDER BY case_id, request_id').all(),
+  };
+}
+
+describe('CaseViewProjection', () => {
+  it('reaches the same rows incrementally (interrupted at random) as by a rebuild, and each equals the pure fold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        caseCommandSequences(),
+        fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+        async (commands, restarts) => {
+          const data = new TempData();
+          const projection = new CaseViewProjection();
+          const db = data.openDb();
+          let runner = new ProjectionRunner(data.store, db, [projection], { batchSize: 3 });
+          try {
+            runner.start();
+            let i = 0;
+            const head = await recordCommands(data.store, commands, async () => {
+              if (!restarts[i++ % restarts.length]) return;
+              await runner.stop();
+              runner = new ProjectionRunner(data.store, data.openDb(), [projection], { batchSize: 3 });
+              runner.start();
+            });
+            if (head === null) return;
+            await runner.waitFor(head, 10_000);
+            const incremental = dump(db);
+
+            await runner.rebuild();
+            expect(dump(db)).toEqual(incremental);
+
+            const queries = new CaseViewQueries(db);
+            const { items } = queries.list({}, 0, 500);
+            for (const { record } of items) {
+              const events: RecordedEvent[] = [];
+              for await (const e of data.store.readStream(`case-${record.caseId}`)) events.push(e);
+              expect(record).toEqual(caseRecordFrom(events));
+            }
+          } finally {
+            await runner.stop();
+            await data.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
