@@ -2,3 +2,4 @@ export * from './key-provider';
 export * from './key-store';
 export * from './personal-data-cipher';
 export * from './personal-data-codec';
+export * from './privacy.module';

@@ -1,0 +1,161 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { SqliteEventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import {
+  EvidenceSigner,
+  HashChainingEventStore,
+  IntegrityCheckpointer,
+  loadOrCreateSigningKey,
+  serializeEvidence,
+} from '@trust-ledger/integrity';
+import { registerVerifyCommand } from '../../apps/cli/src/commands/verify.command';
+import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
+
+const A = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f01';
+const B = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f02';
+
+let dir: string;
+const previousDataDir = process.env.DATA_DIR;
+
+/** Runs the operator commands in-process, as `npm run cli -- <args>` would. */
+async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command().exitOverride();
+  registerVerifyCommand(program);
+  registerVerifyEvidenceCommand(program);
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    write.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, out };
+}
+
+const storeFile = (): string => join(dir, 'trust-ledger.db');
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cli-verify-'));
+  process.env.DATA_DIR = dir;
+  const store = new HashChainingEventStore(new SqliteEventStore(storeFile()));
+  for (const streamId of [A, B]) {
+    for (let n = 0; n < 3; n++) {
+      await store.append(
+        streamId,
+        [
+          {
+            id: randomUUID(),
+            type: 'NoteRecorded',
+            data: { n },
+            metadata: {
+              recordedAt: `2024-06-15T1${n}:00:00Z`,
+              correlationId: randomUUID(),
+              causationId: null,
+              actor: 'a',
+            },
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
+    }
+  }
+  await new IntegrityCheckpointer(store, { now: () => '2024-06-16T00:00:00.000Z' }).record();
+  await store.close();
+});
+
+afterEach(() => {
+  process.env.DATA_DIR = previousDataDir;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function tamper(sql: string, ...params: unknown[]): void {
+  const db = new Database(storeFile());
+  db.prepare(sql).run(...params);
+  db.close();
+}
+
+describe('npm run cli -- verify', () => {
+  it('exits 0 on an intact log', async () => {
+    expect(await cli('verify')).toEqual({ code: 0, out: 'OK: 7 events checked, every hash chain intact\n' });
+    expect(await cli('verify', '--stream', A)).toEqual({
+      code: 0,
+      out: 'OK: 3 events checked, every hash chain intact\n',
+    });
+  });
+
+  it('exits 1 and names each break by stream and revision', async () => {
+    tamper(`UPDATE events SET data = '{"n":9}' WHERE stream_id = ? AND revision = 1`, A);
+    tamper(`DELETE FROM events WHERE stream_id = ? AND revision = 2`, B);
+    const { code, out } = await cli('verify');
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      `BREAK ${A} revision 1: content does not match its hash (edited, moved or reordered)`,
+      expect.stringMatching(
+        new RegExp(`^BREAK ${B} revision 2: revision 2 is missing \\(deleted tail\\): checkpoint 0 `),
+      ),
+      'FAILED: 2 break(s) in 6 events checked',
+      '',
+    ]);
+    expect((await cli('verify', '--stream', B)).code).toBe(1);
+    expect((await cli('verify', '--stream', A)).code).toBe(1);
+  });
+
+  it('refuses to verify a DATA_DIR without an event store rather than pass it', async () => {
+    process.env.DATA_DIR = join(dir, 'mistyped');
+    await expect(cli('verify')).rejects.toThrow(
+      `no event store at ${join(dir, 'mistyped', 'trust-ledger.db')}`,
+    );
+  });
+});
+
+describe('npm run cli -- verify-evidence', () => {
+  let packFile: string;
+
+  beforeEach(async () => {
+    const events: RecordedEvent[] = [];
+    const store = new SqliteEventStore(storeFile());
+    for await (const event of store.readStream(A)) events.push(event);
+    await store.close();
+    const signed = new EvidenceSigner(loadOrCreateSigningKey(dir)).sign({ caseId: A.slice(5), events });
+    packFile = join(dir, 'evidence.json');
+    writeFileSync(packFile, serializeEvidence(signed));
+  });
+
+  it('exits 0 for an untouched pack, using the public key in DATA_DIR', async () => {
+    const { code, out } = await cli('verify-evidence', packFile);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^OK: .* is signed by key [0-9a-f]{32} and its 3 events form intact hash chains\n$/);
+  });
+
+  it('exits 1 with a clear message when a byte was changed', async () => {
+    const bytes = readFileSync(packFile);
+    bytes[bytes.indexOf('"n":1') + 4] = '7'.charCodeAt(0);
+    writeFileSync(packFile, bytes);
+    expect(await cli('verify-evidence', packFile)).toEqual({
+      code: 1,
+      out:
+        `FAILED: ${packFile} cannot be trusted:\n` +
+        '  - the signature does not match the content (the document was changed)\n' +
+        `  - ${A} revision 1: content does not match its hash (edited, moved or reordered)\n`,
+    });
+  });
+
+  it('exits 1 when checked against another public key', async () => {
+    const otherDir = join(dir, 'other');
+    const otherKey = join(otherDir, 'evidence-signing-key.pub.pem');
+    mkdirSync(otherDir);
+    loadOrCreateSigningKey(otherDir);
+    const { code, out } = await cli('verify-evidence', packFile, '--public-key', otherKey);
+    expect(code).toBe(1);
+    expect(out).toMatch(/signed with key [0-9a-f]{32}, but the public key given is [0-9a-f]{32}/);
+  });
+});
