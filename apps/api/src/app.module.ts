@@ -1,0 +1,30 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Clock } from '@trust-ledger/domain';
+import { EventStoreModule } from '@trust-ledger/event-store';
+import { AuthModule } from './auth/auth.module';
+import { sqliteStoreFile, type AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+
+/** Each feature adds its module's import above and one entry here; nothing else in this file. */
+const FEATURES: Array<Type | DynamicModule> = [];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        EventStoreModule.forRoot(
+          config.eventStore === 'eventstoredb'
+            ? { kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! }
+            : { kind: 'sqlite', file: sqliteStoreFile(config) },
+        ),
+        CqrsModule.forRoot(),
+        AuthModule,
+        ...FEATURES,
+      ],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC, ROLES_KEY, type AuthenticatedRequest } from './decorators';
+import type { Role } from './principal';
+import { TokenVerifier } from './token-verifier';
+
+/**
+ * Installed globally: every route needs a valid bearer token unless marked @Public(), so a route
+ * someone forgets to annotate is closed, not open. Then @Roles() narrows who may call it (403).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token)
+      throw new UnauthorizedException('Bearer token required');
+    request.principal = await this.verifier.verify(token);
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(request.principal.role)) {
+      throw new ForbiddenException(`Role ${request.principal.role} may not do this`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,39 @@
+import { SignJWT } from 'jose';
+import { v4 as uuidv4 } from 'uuid';
+import { AGENCY_ID_PATTERN } from '../common/validators';
+import type { AppConfig } from '../config/app-config';
+import { AGENCY_SCOPED_ROLES, type Role } from './principal';
+
+export interface TokenRequest {
+  role: Role;
+  agencyId?: string;
+  /** Defaults to a fresh UUID: every token names some person. */
+  sub?: string;
+  /** jose time span (`'1h'`, `'15m'`) or seconds since the epoch. */
+  expiresIn?: string | number;
+}
+
+/** Signs a token for the embedded set-up (HS256 with the configured secret), for the CLI and tests. */
+export async function mintToken(config: AppConfig, request: TokenRequest): Promise<string> {
+  if (!config.jwtSecret) {
+    throw new Error(
+      'tokens can be minted only with JWT_SECRET (or the generated secret), not with an external JWKS',
+    );
+  }
+  if (AGENCY_SCOPED_ROLES.includes(request.role) && !request.agencyId) {
+    throw new Error(`role ${request.role} needs an agency id`);
+  }
+  if (request.agencyId !== undefined && !AGENCY_ID_PATTERN.test(request.agencyId)) {
+    throw new Error(
+      `agency id "${request.agencyId}" is malformed: 1–64 letters, digits, ".", "_", ":" or "-"`,
+    );
+  }
+  const jwt = new SignJWT({ role: request.role, ...(request.agencyId ? { agencyId: request.agencyId } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(request.sub ?? uuidv4())
+    .setIssuedAt()
+    .setExpirationTime(request.expiresIn ?? '1h');
+  if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer);
+  if (config.jwtAudience) jwt.setAudience(config.jwtAudience);
+  return jwt.sign(new TextEncoder().encode(config.jwtSecret));
+}

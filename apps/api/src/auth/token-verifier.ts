@@ -1,0 +1,64 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AGENCY_ID_PATTERN } from '../common/validators';
+import { AGENCY_SCOPED_ROLES, ROLES, type Principal, type Role } from './principal';
+
+/**
+ * Verifies bearer tokens. Algorithms are pinned per trust source (HS256 for the shared secret,
+ * RS256/ES256 for an identity provider's JWKS) so that a token can never pick its own, `alg: none`
+ * included; `exp` is mandatory so that no token lives forever.
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly getKey: JWTVerifyGetKey;
+  private readonly options: JWTVerifyOptions;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const common = { requiredClaims: ['exp', 'sub'], issuer: config.jwtIssuer, audience: config.jwtAudience };
+    if (config.jwtJwksUrl) {
+      this.getKey = createRemoteJWKSet(new URL(config.jwtJwksUrl));
+      this.options = { ...common, algorithms: ['RS256', 'ES256'] };
+    } else if (config.jwtSecret) {
+      const secret = new TextEncoder().encode(config.jwtSecret);
+      this.getKey = () => secret;
+      this.options = { ...common, algorithms: ['HS256'] };
+    } else {
+      throw new Error('no JWT trust source configured');
+    }
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.getKey, this.options));
+    } catch (e) {
+      throw new UnauthorizedException(e instanceof errors.JWTExpired ? 'Token expired' : 'Invalid token');
+    }
+    return principalFrom(payload);
+  }
+}
+
+function principalFrom(payload: JWTPayload): Principal {
+  const { sub, role, agencyId } = payload;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
+    throw new UnauthorizedException('Token has no valid sub claim');
+  }
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new UnauthorizedException(`Token role must be one of ${ROLES.join(', ')}`);
+  }
+  if (agencyId !== undefined && (typeof agencyId !== 'string' || !AGENCY_ID_PATTERN.test(agencyId))) {
+    throw new UnauthorizedException('Token agencyId claim is malformed');
+  }
+  if (AGENCY_SCOPED_ROLES.includes(role as Role) && agencyId === undefined) {
+    throw new UnauthorizedException(`Token for role ${role} must carry agencyId`);
+  }
+  return { sub, role: role as Role, agencyId: agencyId ?? null };
+}

@@ -1,0 +1,47 @@
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { systemClock, type Clock } from '@trust-ledger/domain';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { validationPipe } from './common/validation';
+import { loadConfig, type AppConfig } from './config/app-config';
+
+export const API_PREFIX = 'api/v1';
+/** API.md: a body over 1 MiB is 413. */
+const BODY_LIMIT = 1024 * 1024;
+
+export type CreateAppOptions = Partial<AppConfig> & { clock?: Clock; logger?: false };
+
+/**
+ * Builds the ready (initialised, not listening) application: configuration from the environment
+ * with `options` on top, the injected clock, validation, the error format, OpenAPI.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const { clock = systemClock, logger, ...overrides } = options;
+  const config = loadConfig(overrides);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, clock),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
+    { logger: logger ?? ['error', 'warn', 'log'] },
+  );
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Trust Ledger')
+    .setDescription('Case tracking for the Model Immigration Protection Ordinance (see API.md)')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    useGlobalPrefix: true,
+    jsonDocumentUrl: 'docs-json',
+  });
+
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,59 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { DomainError } from '@trust-ledger/domain';
+import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+const DOMAIN_STATUS = { NOT_FOUND: 404, CONFLICT: 409, VALIDATION: 400 } as const;
+
+/**
+ * One shape for every error response. Domain errors keep their stable `code` (and field errors);
+ * anything unexpected is logged here and answered with a bare 500, never a stack trace or an
+ * internal message.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      const statusCode = DOMAIN_STATUS[exception.kind];
+      const base = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' };
+      return 'errors' in exception
+        ? { ...base, message: 'Validation failed', errors: exception.errors }
+        : { ...base, code: exception.code, message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const error = STATUS_CODES[statusCode] ?? 'Error';
+      return typeof response === 'string'
+        ? { statusCode, error, message: response }
+        : { error, message: exception.message, ...response, statusCode };
+    }
+    // Fastify's own client errors (malformed JSON, unsupported media type, body too large).
+    const fastifyStatus =
+      exception instanceof Error ? (exception as Error & { statusCode?: unknown }).statusCode : undefined;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return {
+        statusCode: fastifyStatus,
+        error: STATUS_CODES[fastifyStatus] ?? 'Error',
+        message: (exception as Error).message,
+      };
+    }
+    return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+  }
+}

@@ -1,0 +1,93 @@
+import { isIsoDate, isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
+import { applyDecorators } from '@nestjs/common';
+import {
+  IsDefined,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
+
+/**
+ * Decorators for API.md's wire formats, shared by every slice's DTOs. Dates and times use the
+ * domain's own predicates, so that what the API admits is exactly what the deciders accept.
+ */
+
+const formatDecorator =
+  (name: string, test: (value: string) => boolean, message: string) =>
+  (options?: ValidationOptions): PropertyDecorator =>
+    ValidateBy(
+      {
+        name,
+        validator: {
+          validate: (value) => typeof value === 'string' && test(value),
+          defaultMessage: () => message,
+        },
+      },
+      options,
+    );
+
+/** ISO 8601 date-time naming its offset (`Z` or ±hh:mm): a local time without one is ambiguous. */
+export const IsIsoDateTime = formatDecorator(
+  'isIsoDateTime',
+  isIsoDateTime,
+  '$property must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+);
+
+export const IsCalendarDate = formatDecorator(
+  'isCalendarDate',
+  isIsoDate,
+  '$property must be a date YYYY-MM-DD',
+);
+
+/**
+ * A well-formed BCP 47 tag (ICU decides) whose primary subtag is an ISO 639 code, since tags are
+ * compared by primary subtag.
+ */
+export function isLanguageTag(value: string): boolean {
+  if (!/^[A-Za-z]{2,3}(?:-|$)/.test(value)) return false;
+  try {
+    Intl.getCanonicalLocales(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const IsLanguageTag = formatDecorator(
+  'isLanguageTag',
+  isLanguageTag,
+  '$property must be a BCP 47 language tag, e.g. es or es-MX',
+);
+
+/** Agencies are named by the deployment (they are not created through this API). */
+export const AGENCY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+export const IsAgencyId = formatDecorator(
+  'isAgencyId',
+  (value) => AGENCY_ID_PATTERN.test(value),
+  '$property must be an agency id: 1–64 letters, digits, ".", "_", ":" or "-"',
+);
+
+/**
+ * A field the contract requires only in some cases (a judicial warrant's judge, an exception's
+ * code): missing then is a 400 naming why; given otherwise, it is still validated.
+ */
+export const RequiredWhen = <T>(condition: (dto: T) => boolean, why: string): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((dto: T, value: unknown) => condition(dto) || value !== undefined),
+    IsDefined({ message: `$property is required ${why}` }),
+  );
+
+/**
+ * Required non-blank text of bounded length. Checks run in this order and a field reports only its
+ * first failure (stopAtFirstError), so a missing value reads "must be a string", not "too long".
+ */
+export const Text = (maxLength: number): PropertyDecorator =>
+  applyDecorators(
+    IsString(),
+    Matches(/\S/, { message: '$property must not be blank' }),
+    MaxLength(maxLength),
+  );

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
+import { loadOrCreateJwtSecret } from './jwt-secret';
+
+/** The process's configuration, read once at start from the environment (names fixed by API.md). */
+export interface AppConfig {
+  port: number;
+  /** Absolute; holds the embedded event store, the API's own tables and the generated JWT secret. */
+  dataDir: string;
+  eventStore: 'sqlite' | 'eventstoredb';
+  eventStoreConnectionString?: string;
+  /** HS256 secret; resolved from DATA_DIR/jwt-secret when neither it nor a JWKS URL is given. */
+  jwtSecret?: string;
+  jwtJwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  ordinanceEffectiveFrom: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Shorter secrets make HS256 tokens brute-forceable. */
+const MIN_SECRET_LENGTH = 32;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export const sqliteStoreFile = (config: AppConfig): string => join(config.dataDir, 'trust-ledger.db');
+
+/**
+ * Reads the environment, applies explicit overrides (tests, CLI), validates everything at once so
+ * an operator sees every mistake in one message, creates DATA_DIR and resolves the JWT secret.
+ */
+export function loadConfig(
+  overrides: Partial<AppConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const portText = str('PORT') ?? '3000';
+  const port = overrides.port ?? Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be an integer 0–65535, got "${portText}"`);
+
+  const eventStoreText = str('EVENT_STORE') ?? 'sqlite';
+  const eventStore = overrides.eventStore ?? eventStoreText;
+  if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') {
+    problems.push(`EVENT_STORE must be "sqlite" or "eventstoredb", got "${eventStoreText}"`);
+  }
+  const eventStoreConnectionString =
+    overrides.eventStoreConnectionString ?? str('EVENTSTORE_CONNECTION_STRING');
+  if (eventStore === 'eventstoredb' && !/^esdb(\+discover)?:\/\/.+/.test(eventStoreConnectionString ?? '')) {
+    problems.push(
+      'EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (esdb://… or esdb+discover://…)',
+    );
+  }
+
+  const jwtSecret = overrides.jwtSecret ?? str('JWT_SECRET');
+  const jwtJwksUrl = overrides.jwtJwksUrl ?? str('JWT_JWKS_URL');
+  const jwtIssuer = overrides.jwtIssuer ?? str('JWT_ISSUER');
+  const jwtAudience = overrides.jwtAudience ?? str('JWT_AUDIENCE');
+  if (jwtSecret !== undefined && jwtJwksUrl !== undefined) {
+    problems.push(
+      'set either JWT_SECRET or JWT_JWKS_URL, not both: tokens must have exactly one trusted issuer',
+    );
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (jwtJwksUrl !== undefined) {
+    if (!isHttpUrl(jwtJwksUrl)) problems.push(`JWT_JWKS_URL must be an http(s) URL, got "${jwtJwksUrl}"`);
+    if (!jwtIssuer || !jwtAudience) problems.push('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
+  }
+
+  const ordinanceEffectiveFrom =
+    overrides.ordinanceEffectiveFrom ?? str('ORDINANCE_EFFECTIVE_FROM') ?? '2000-01-01T00:00:00Z';
+  if (!isIsoDateTime(ordinanceEffectiveFrom)) {
+    problems.push(
+      `ORDINANCE_EFFECTIVE_FROM must be an ISO 8601 date-time with offset, got "${ordinanceEffectiveFrom}"`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw new ConfigError([`DATA_DIR ${dataDir} cannot be created: ${(e as Error).message}`]);
+  }
+
+  return {
+    port,
+    dataDir,
+    eventStore: eventStore as AppConfig['eventStore'],
+    eventStoreConnectionString,
+    jwtSecret: jwtJwksUrl === undefined ? (jwtSecret ?? loadOrCreateJwtSecret(dataDir)) : undefined,
+    jwtJwksUrl,
+    jwtIssuer,
+    jwtAudience,
+    ordinanceEffectiveFrom,
+  };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
