@@ -51,7 +51,9 @@ const ORIGIN = encodePosition({ commit: 0n, prepare: 0n });
  * string, e.g. `esdb://node1:2113,node2:2113,node3:2113?tls=true&tlsCAFile=/certs/ca/ca.crt`).
  *
  * EventStoreDB deduplicates appends by event id only within a stream; this adapter also refuses an
- * id already recorded elsewhere in the same stream, but it cannot see ids in other streams.
+ * id already recorded elsewhere in the same stream, but it cannot see ids in other streams. To do
+ * so an append first reads its stream (aggregate streams are short) and afterwards reads its last
+ * event back for the exact position: three round trips to the leader per append.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
