@@ -77,9 +77,9 @@ function qualifyingException(
   decision: DecisionEvent,
   ordinance: OrdinanceHistory,
 ): boolean {
-  const { basis, exceptionCode, outcome, decidedAt } = decision.data;
+  const { basis, exceptionCode, decidedAt } = decision.data;
   const version = versionInForceAt(ordinance, decidedAt);
-  if (!version || outcome === 'DECLINED' || basis !== 'ORDINANCE_EXCEPTION') return false;
+  if (!version || basis !== 'ORDINANCE_EXCEPTION') return false;
   const exception = version.detainerExceptions.find((x) => x.code === exceptionCode);
   if (!exception) return false;
   const decisionDate = dateIn(decidedAt, version.timeZone);
