@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../libs/domain/testing/manual-clock';
 import {
+  SqliteEventStore,
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
-import { SqliteEventStore } from '@trust-ledger/event-store/sqlite/sqlite-event-store';
 import {
   GENESIS_HASH,
   HashChainingEventStore,
