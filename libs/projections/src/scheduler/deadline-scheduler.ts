@@ -1,0 +1,170 @@
+import type { Clock } from '@trust-ledger/domain';
+import type { EventStore } from '@trust-ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import type { ReadModelDb } from '../runner/projection';
+import type { ProjectionRunner } from '../runner/projection-runner';
+import { VIOLATION_REGISTER } from '../violations/violation-register.projection';
+import {
+  deadlinePassedEventId,
+  deadlineStreamId,
+  SCHEDULER_ACTOR,
+  type DeadlinePassed,
+} from './deadline-passed';
+
+/** setTimeout's longest delay; a later deadline is simply re-armed when this one fires. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+/** After a failed append (e.g. the store unreachable), when to look again. */
+const RETRY_DELAY_MS = 5000;
+
+const TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vr_deadlines'";
+
+function queriesOf(db: ReadModelDb) {
+  return {
+    due: db.prepare<[number], { stream_id: string; deadline: string }>(
+      'SELECT stream_id, deadline FROM vr_deadlines WHERE deadline_ms <= ? ORDER BY deadline_ms, stream_id',
+    ),
+    next: db.prepare<[], string>('SELECT deadline FROM vr_deadlines ORDER BY deadline_ms LIMIT 1').pluck(),
+  };
+}
+
+export interface SchedulerStatus {
+  running: boolean;
+  /** The next deadline the register knows of, if any. */
+  nextDeadline: string | null;
+  lastTickAt: string | null;
+  lastError: string | null;
+}
+
+/**
+ * Records a DeadlinePassed for every deadline in the violation register (vr_deadlines) that the
+ * injected clock has reached, so that the register judges the stream at that moment with nothing
+ * else recorded. A timer is armed for the next deadline and re-armed whenever the register commits
+ * (new deadlines appear); starting also catches up on deadlines passed while the service was down.
+ * Event ids derive from (stream, deadline), so recording one twice writes nothing.
+ */
+export class DeadlineScheduler {
+  private queries: ReturnType<typeof queriesOf> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private ticking: Promise<number> | undefined;
+  private lastTickAt: string | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadModelDb,
+    private readonly clock: Clock,
+    private readonly runner?: ProjectionRunner,
+  ) {}
+
+  start(): void {
+    if (this.unsubscribe !== undefined) return;
+    this.unsubscribe =
+      this.runner?.onProgress((progress) => {
+        if (progress?.projection === VIOLATION_REGISTER && progress.applied > 0) this.arm();
+      }) ?? (() => undefined);
+    this.arm();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  status(): SchedulerStatus {
+    return {
+      running: this.unsubscribe !== undefined,
+      nextDeadline: this.nextDeadline(),
+      lastTickAt: this.lastTickAt,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Records DeadlinePassed for every deadline reached by now; resolves with how many were due. */
+  tick(): Promise<number> {
+    // One tick at a time: a second caller waits for the running one, then looks again.
+    const run = (this.ticking ?? Promise.resolve(0)).then(() => this.recordDue());
+    this.ticking = run.finally(() => {
+      if (this.ticking === run) this.ticking = undefined;
+    });
+    return run;
+  }
+
+  private async recordDue(): Promise<number> {
+    const now = this.clock.now();
+    const due = this.queriesOf()?.due.all(Date.parse(now)) ?? [];
+    try {
+      for (const { stream_id: streamId, deadline } of due) {
+        const event: DeadlinePassed = { type: 'DeadlinePassed', data: { streamId, deadline } };
+        await this.store.append(
+          deadlineStreamId(streamId),
+          [
+            {
+              id: deadlinePassedEventId(streamId, deadline),
+              ...event,
+              metadata: {
+                recordedAt: now,
+                correlationId: randomUUID(),
+                causationId: null,
+                actor: SCHEDULER_ACTOR,
+              },
+            },
+          ],
+          { expectedRevision: 'any' },
+        );
+      }
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      this.lastTickAt = now;
+    }
+    return due.length;
+  }
+
+  private nextDeadline(): string | null {
+    return this.queriesOf()?.next.get() ?? null;
+  }
+
+  /** The register creates vr_deadlines when it first runs, which may be after the scheduler starts. */
+  private queriesOf(): ReturnType<typeof queriesOf> | undefined {
+    if (this.queries === undefined && this.db.prepare(TABLE_EXISTS).get() !== undefined) {
+      this.queries = queriesOf(this.db);
+    }
+    return this.queries;
+  }
+
+  private arm(): void {
+    if (this.unsubscribe === undefined) return;
+    clearTimeout(this.timer);
+    let next: string | null;
+    try {
+      next = this.nextDeadline();
+    } catch (error) {
+      // The register's tables are being rebuilt: look again shortly.
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.retryLater();
+      return;
+    }
+    if (next === null) return;
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, Date.parse(next) - Date.parse(this.clock.now())));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.tick().then(
+        () => this.arm(),
+        () => this.retryLater(),
+      );
+    }, delay);
+    this.timer.unref();
+  }
+
+  private retryLater(): void {
+    if (this.unsubscribe === undefined) return;
+    this.timer = setTimeout(() => this.arm(), RETRY_DELAY_MS);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './deadline-passed';
+export * from './deadline-scheduler';

@@ -1,0 +1,86 @@
+import {
+  caseDeadlines,
+  certificationDeadlines,
+  evaluateCaseRules,
+  evaluateCertificationRules,
+  evaluateEncounterRules,
+  evaluateMatterRules,
+  type CaseEvent,
+  type CertificationEvent,
+  type DetectedViolation,
+  type EncounterEvent,
+  type MatterEvent,
+  type OrdinanceHistory,
+  type Recorded,
+} from '@trust-ledger/domain';
+import type { JsonObject } from '@trust-ledger/event-store';
+
+/** An event of a ruled stream as the register keeps it: personal data already removed. */
+export type StoredEvent = Recorded<{ type: string; data: JsonObject }>;
+
+/** How the register judges one kind of stream: the domain's pure rules, and nothing else. */
+export interface StreamRules {
+  evaluate(history: readonly StoredEvent[], ordinance: OrdinanceHistory, now: string): DetectedViolation[];
+  /** Moments ahead of which the findings may change with nothing new recorded. */
+  deadlines(history: readonly StoredEvent[], ordinance: OrdinanceHistory): string[];
+  /** The agency the stream belongs to, if this event names it. */
+  agencyOf(event: StoredEvent): string | undefined;
+  /** Data fields holding personal data; the rules never read them, so the register never keeps them. */
+  personalFields: readonly string[];
+}
+
+// A stream's prefix names its aggregate, and only that aggregate's handlers write to it, so its
+// events are that aggregate's events.
+const as = <E extends { type: string; data: unknown }>(history: readonly StoredEvent[]) =>
+  history as unknown as readonly Recorded<E>[];
+
+const agencyIn =
+  (type: string) =>
+  (event: StoredEvent): string | undefined =>
+    event.type === type && typeof event.data.agencyId === 'string' ? event.data.agencyId : undefined;
+
+const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
+  [
+    'case-',
+    {
+      evaluate: (history, ordinance, now) => evaluateCaseRules(as<CaseEvent>(history), ordinance, now),
+      deadlines: (history, ordinance) => caseDeadlines(as<CaseEvent>(history), ordinance),
+      agencyOf: agencyIn('CaseOpened'),
+      personalFields: ['subject'],
+    },
+  ],
+  [
+    'encounter-',
+    {
+      evaluate: (history, ordinance) => evaluateEncounterRules(as<EncounterEvent>(history), ordinance),
+      deadlines: () => [],
+      agencyOf: agencyIn('EncounterRecorded'),
+      personalFields: [],
+    },
+  ],
+  [
+    'matter-',
+    {
+      evaluate: (history, ordinance) => evaluateMatterRules(as<MatterEvent>(history), ordinance),
+      deadlines: () => [],
+      agencyOf: agencyIn('MatterOpened'),
+      personalFields: [],
+    },
+  ],
+  [
+    'certification-',
+    {
+      evaluate: (history, ordinance, now) =>
+        evaluateCertificationRules(as<CertificationEvent>(history), ordinance, now),
+      deadlines: (history, ordinance) => certificationDeadlines(as<CertificationEvent>(history), ordinance),
+      agencyOf: agencyIn('CertificationRequested'),
+      personalFields: ['victim'],
+    },
+  ],
+];
+
+export const RULED_STREAM_PREFIXES: readonly string[] = RULEBOOK.map(([prefix]) => prefix);
+
+export function rulesFor(streamId: string): StreamRules | undefined {
+  return RULEBOOK.find(([prefix]) => streamId.startsWith(prefix))?.[1];
+}

@@ -1,0 +1,88 @@
+import type { RuleId } from '@trust-ledger/domain';
+import type { Statement } from 'better-sqlite3';
+import type { ReadModelDb } from '../runner/projection';
+import type { RegisteredViolation, ViolationStatus } from './violation-judgement';
+import { violationOf, type ViolationRow } from './violation-rows';
+
+export interface ViolationFilter {
+  section?: number;
+  ruleId?: RuleId;
+  status?: ViolationStatus;
+  streamId?: string;
+  agencyId?: string;
+}
+
+export interface ViolationPage {
+  items: RegisteredViolation[];
+  /** The `seq` of the page's last item when more follow, else null. */
+  next: number | null;
+}
+
+const FILTER_COLUMNS: ReadonlyArray<[keyof ViolationFilter, string]> = [
+  ['section', 'section'],
+  ['ruleId', 'rule_id'],
+  ['status', 'status'],
+  ['streamId', 'stream_id'],
+  ['agencyId', 'agency_id'],
+];
+
+/**
+ * Reads of the violation register. Every list is ordered by first detection and paged by it, each
+ * filter served by an index that leads with the filtered column and ends with that order, so a
+ * page costs the same however long the register grows.
+ */
+export class ViolationQueries {
+  private readonly lists = new Map<string, Statement<unknown[], ViolationRow>>();
+  private readonly one;
+  private readonly ofStreamStmt;
+  private readonly sections;
+  private readonly sectionsOfAgency;
+
+  constructor(private readonly db: ReadModelDb) {
+    this.one = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?');
+    this.ofStreamStmt = db.prepare<[string], ViolationRow>(
+      'SELECT * FROM violations WHERE stream_id = ? ORDER BY seq',
+    );
+    const bySection = `SELECT section, count(*) AS n FROM violations
+      WHERE occurred_ms >= ? AND occurred_ms < ? AND status <> 'WITHDRAWN'`;
+    this.sections = db.prepare<[number, number], { section: number; n: number }>(
+      `${bySection} GROUP BY section`,
+    );
+    this.sectionsOfAgency = db.prepare<[number, number, string], { section: number; n: number }>(
+      `${bySection} AND agency_id = ? GROUP BY section`,
+    );
+  }
+
+  list(filter: ViolationFilter, after: number | null, limit: number): ViolationPage {
+    const used = FILTER_COLUMNS.filter(([key]) => filter[key] !== undefined);
+    const key = used.map(([k]) => k).join(',');
+    let stmt = this.lists.get(key);
+    if (stmt === undefined) {
+      const where = ['seq > ?', ...used.map(([, column]) => `${column} = ?`)].join(' AND ');
+      stmt = this.db.prepare<unknown[], ViolationRow>(
+        `SELECT * FROM violations WHERE ${where} ORDER BY seq LIMIT ?`,
+      );
+      this.lists.set(key, stmt);
+    }
+    const rows = stmt.all(after ?? 0, ...used.map(([k]) => filter[k]), limit + 1);
+    const page = rows.slice(0, limit);
+    return { items: page.map(violationOf), next: rows.length > limit ? page[page.length - 1].seq : null };
+  }
+
+  get(violationId: string): RegisteredViolation | undefined {
+    const row = this.one.get(violationId);
+    return row === undefined ? undefined : violationOf(row);
+  }
+
+  /** The case view's `violations`: every violation of one stream, in order of detection. */
+  ofStream(streamId: string): RegisteredViolation[] {
+    return this.ofStreamStmt.all(streamId).map(violationOf);
+  }
+
+  /** Violations not WITHDRAWN whose act happened in [fromMs, toMs), by section (§ 11 statistics). */
+  countBySection(fromMs: number, toMs: number, agencyId: string | null): Map<number, number> {
+    const rows =
+      agencyId === null ? this.sections.all(fromMs, toMs) : this.sectionsOfAgency.all(fromMs, toMs, agencyId);
+    return new Map(rows.map((r) => [r.section, r.n]));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The register's tables. `violations` is the public register (API.md § 12) that queries, the case
+ * view and the statistics read; the `vr_` tables are what the register keeps to judge streams again.
+ */
+export const VIOLATION_TABLES = [
+  'violations',
+  'vr_events',
+  'vr_streams',
+  'vr_ordinance',
+  'vr_deadlines',
+] as const;
+
+export const VIOLATION_SCHEMA = `
+CREATE TABLE violations (
+  seq               INTEGER PRIMARY KEY,  -- order of first detection; the list's cursor
+  violation_id      TEXT    NOT NULL UNIQUE,
+  rule_id           TEXT    NOT NULL,
+  section           INTEGER NOT NULL,
+  stream_id         TEXT    NOT NULL,
+  agency_id         TEXT,
+  request_id        TEXT,
+  occurred_at       TEXT    NOT NULL,
+  occurred_ms       INTEGER NOT NULL,
+  detected_at       TEXT    NOT NULL,
+  ordinance_version INTEGER NOT NULL,
+  evidence          TEXT    NOT NULL,
+  explanation       TEXT    NOT NULL,
+  status            TEXT    NOT NULL,
+  status_history    TEXT    NOT NULL
+) STRICT;
+CREATE INDEX violations_stream ON violations (stream_id, status);
+CREATE INDEX violations_agency ON violations (agency_id, seq);
+CREATE INDEX violations_status ON violations (status, seq);
+CREATE INDEX violations_rule ON violations (rule_id, seq);
+CREATE INDEX violations_section ON violations (section, seq);
+CREATE INDEX violations_occurred ON violations (occurred_ms);
+
+CREATE TABLE vr_events (
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  event     TEXT    NOT NULL,
+  PRIMARY KEY (stream_id, revision)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE vr_streams (
+  stream_id    TEXT    PRIMARY KEY,
+  agency_id    TEXT,
+  event_count  INTEGER NOT NULL,
+  -- the latest moment the stream has been judged at: judging never goes back in time
+  judged_until TEXT    NOT NULL,
+  -- the latest time any of its acts, records or deadlines names: what an ordinance version re-judges
+  latest_ms    INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX vr_streams_latest ON vr_streams (latest_ms);
+
+CREATE TABLE vr_ordinance (
+  revision INTEGER PRIMARY KEY,
+  version  TEXT    NOT NULL
+) STRICT;
+
+-- Deadlines after the stream's judged_until: when each passes, the scheduler records DeadlinePassed.
+CREATE TABLE vr_deadlines (
+  stream_id   TEXT    NOT NULL,
+  deadline_ms INTEGER NOT NULL,
+  deadline    TEXT    NOT NULL,
+  PRIMARY KEY (stream_id, deadline_ms)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
+`;
+
+/** Statuses of violations still calling for action: not yet reviewed, or confirmed and not remedied. */
+export const UNRESOLVED_STATUSES = ['OPEN', 'CONFIRMED'] as const;
+
+/**
+ * For the case view's `hasOpenViolations` filter: an SQL condition true when the stream named by
+ * `streamIdColumn` has an unresolved violation (served by the `violations_stream` index).
+ */
+export const hasUnresolvedViolationSql = (streamIdColumn: string): string =>
+  `EXISTS (SELECT 1 FROM violations v WHERE v.stream_id = ${streamIdColumn} AND v.status IN ('OPEN', 'CONFIRMED'))`;

@@ -1,0 +1,140 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { ORDINANCE_STREAM_ID, violationStreamId, type ReviewStatus } from '@trust-ledger/domain';
+import {
+  SqliteEventStore,
+  type AppendResult,
+  type JsonObject,
+  type RecordedEvent,
+} from '@trust-ledger/event-store';
+import {
+  openReadModelDb,
+  ProjectionRunner,
+  readModelsPath,
+  type Projection,
+  type ReadModelDb,
+} from '@trust-ledger/projections';
+import { DeadlineScheduler } from '@trust-ledger/projections/scheduler';
+import {
+  ViolationQueries,
+  ViolationRegisterProjection,
+  type RegisteredViolation,
+} from '@trust-ledger/projections/violations';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../libs/domain/testing/manual-clock';
+
+export const quietLogs = (): void => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+};
+
+export interface Appended {
+  type: string;
+  data: object;
+}
+
+/**
+ * A real embedded store, read-model database, runner and scheduler in a fresh temporary directory,
+ * with a ManualClock that the scheduler reads.
+ */
+export class Harness {
+  readonly dir = mkdtempSync(join(tmpdir(), 'tl-violations-'));
+  readonly store = new SqliteEventStore(join(this.dir, 'events.db'));
+  readonly db: ReadModelDb = openReadModelDb(readModelsPath(this.dir));
+  readonly clock = new ManualClock('2024-01-01T00:00:00Z');
+  readonly register = new ViolationRegisterProjection();
+  readonly runner: ProjectionRunner;
+  readonly scheduler: DeadlineScheduler;
+  private queriesCache: ViolationQueries | undefined;
+
+  constructor(extra: Projection[] = []) {
+    this.runner = new ProjectionRunner(this.store, this.db, [this.register, ...extra], { batchSize: 50 });
+    this.scheduler = new DeadlineScheduler(this.store, this.db, this.clock);
+  }
+
+  get queries(): ViolationQueries {
+    this.queriesCache ??= new ViolationQueries(this.db);
+    return this.queriesCache;
+  }
+
+  start(): this {
+    this.runner.start();
+    return this;
+  }
+
+  /** Appends events recorded at `recordedAt` (by `actor`) and returns them as recorded. */
+  async append(
+    streamId: string,
+    events: Appended[],
+    recordedAt: string,
+    actor = 'officer-1',
+  ): Promise<AppendResult> {
+    return this.store.append(
+      streamId,
+      events.map((e) => ({
+        id: randomUUID(),
+        type: e.type,
+        data: JSON.parse(JSON.stringify(e.data)) as JsonObject,
+        metadata: { recordedAt, correlationId: randomUUID(), causationId: null, actor },
+      })),
+      { expectedRevision: 'any' },
+    );
+  }
+
+  adopt(version: Appended, recordedAt: string): Promise<AppendResult> {
+    return this.append(ORDINANCE_STREAM_ID, [version], recordedAt, 'admin-1');
+  }
+
+  review(violationId: string, status: ReviewStatus, note: string, reviewedAt: string): Promise<AppendResult> {
+    return this.append(
+      violationStreamId(violationId),
+      [{ type: 'ViolationReviewed', data: { violationId, status, note, reviewedAt } }],
+      reviewedAt,
+      'counsel-1',
+    );
+  }
+
+  /** Lets the register catch up, moves the clock, runs the scheduler's tick, and waits for the
+   * register to take in what it recorded. */
+  async tickAt(now: string): Promise<number> {
+    await this.caughtUp();
+    this.clock.set(now);
+    const due = await this.scheduler.tick();
+    await this.caughtUp();
+    return due;
+  }
+
+  async caughtUp(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head !== null) await this.runner.waitFor(head, 20_000);
+  }
+
+  async events(streamId?: string): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    for await (const e of streamId === undefined ? this.store.readAll() : this.store.readStream(streamId))
+      out.push(e);
+    return out;
+  }
+
+  violations(streamId?: string): RegisteredViolation[] {
+    return this.queries.list(streamId === undefined ? {} : { streamId }, null, 500).items;
+  }
+
+  /** Every row of the register's tables, to compare whole states. */
+  snapshot(): Record<string, unknown[]> {
+    const tables = ['violations', 'vr_streams', 'vr_deadlines', 'vr_ordinance', 'vr_events'];
+    return Object.fromEntries(
+      tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.stop();
+    await this.runner.stop();
+    await this.store.close();
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

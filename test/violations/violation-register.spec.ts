@@ -1,0 +1,245 @@
+import { caseStreamId } from '@trust-ledger/domain';
+import type { RecordedEvent } from '@trust-ledger/event-store';
+import { deadlinePassedEventId, deadlineStreamId } from '@trust-ledger/projections/scheduler';
+import { REGISTER_ACTOR } from '@trust-ledger/projections/violations';
+import { caseOpened, decisionRecorded, noticeIssued, ordinanceAdopted, requestReceived } from './case-events';
+import { Harness, quietLogs } from './support';
+
+quietLogs();
+
+const CASE_A = caseStreamId('a0000000-0000-4000-8000-00000000000a');
+const CASE_B = caseStreamId('b0000000-0000-4000-8000-00000000000b');
+const R1 = 'r1000000-0000-4000-8000-000000000001';
+const R2 = 'r2000000-0000-4000-8000-000000000002';
+
+describe('violation register', () => {
+  let h: Harness;
+  const idOf = async (streamId: string, type: string): Promise<RecordedEvent> => {
+    const found = (await h.events(streamId)).filter((e) => e.type === type);
+    return found[found.length - 1];
+  };
+
+  beforeEach(async () => {
+    h = new Harness().start();
+    await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+  });
+  afterEach(() => h.close());
+
+  it('finds S5_NOTICE_NOT_GIVEN when the deadline passes, and withdraws it when an in-time notice is recorded late', async () => {
+    await h.append(CASE_A, [caseOpened('agency-1')], '2024-03-01T09:00:00Z');
+    await h.append(CASE_A, [requestReceived(R1, '2024-03-01T10:00:00Z')], '2024-03-01T10:05:00Z');
+    await h.caughtUp();
+    expect(h.violations()).toEqual([]);
+
+    expect(await h.tickAt('2024-03-02T09:59:59Z')).toBe(0);
+    expect(h.violations()).toEqual([]);
+
+    expect(await h.tickAt('2024-03-02T10:00:00Z')).toBe(1);
+    const [deadlinePassed] = await h.events(deadlineStreamId(CASE_A));
+    expect(deadlinePassed).toMatchObject({
+      id: deadlinePassedEventId(CASE_A, '2024-03-02T10:00:00.000Z'),
+      type: 'DeadlinePassed',
+      data: { streamId: CASE_A, deadline: '2024-03-02T10:00:00.000Z' },
+      metadata: { actor: 'system:scheduler', recordedAt: '2024-03-02T10:00:00.000Z' },
+    });
+    const request = await idOf(CASE_A, 'FederalRequestReceived');
+    const [violation] = h.violations();
+    expect(violation).toEqual({
+      violationId: expect.any(String),
+      ruleId: 'S5_NOTICE_NOT_GIVEN',
+      section: 5,
+      streamId: CASE_A,
+      agencyId: 'agency-1',
+      requestId: R1,
+      occurredAt: '2024-03-02T10:00:00.000Z',
+      detectedAt: '2024-03-02T10:00:00.000Z',
+      ordinanceVersion: 1,
+      evidence: [{ eventId: request.id, streamId: CASE_A, revision: 1, type: 'FederalRequestReceived' }],
+      explanation: expect.stringContaining('24 hours'),
+      status: 'OPEN',
+      statusHistory: [
+        { status: 'OPEN', at: '2024-03-02T10:00:00.000Z', by: REGISTER_ACTOR, eventId: deadlinePassed.id },
+      ],
+    });
+    expect(JSON.stringify(violation)).not.toContain('Jane Roe');
+
+    // The deadline was judged: another tick records nothing more.
+    expect(await h.tickAt('2024-03-02T11:00:00Z')).toBe(0);
+    expect(await h.events(deadlineStreamId(CASE_A))).toHaveLength(1);
+
+    await h.append(CASE_A, [noticeIssued(R1, '2024-03-02T08:00:00Z')], '2024-03-03T12:00:00Z');
+    await h.caughtUp();
+    const notice = await idOf(CASE_A, 'NoticeIssued');
+    const [withdrawn] = h.violations();
+    expect(withdrawn.violationId).toBe(violation.violationId);
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect(withdrawn.statusHistory.at(-1)).toEqual({
+      status: 'WITHDRAWN',
+      at: '2024-03-03T12:00:00Z',
+      by: REGISTER_ACTOR,
+      eventId: notice.id,
+    });
+  });
+
+  it('judges a deadline passed before the scheduler ran by the next event recorded after it', async () => {
+    await h.append(
+      CASE_A,
+      [caseOpened('agency-1'), requestReceived(R1, '2024-03-01T10:00:00Z')],
+      '2024-03-01T10:05:00Z',
+    );
+    await h.append(
+      CASE_A,
+      [decisionRecorded(R1, '2024-03-04T10:00:00Z', 'DECLINED')],
+      '2024-03-04T10:00:00Z',
+    );
+    await h.caughtUp();
+    const decision = await idOf(CASE_A, 'DecisionRecorded');
+    expect(h.violations().map((v) => [v.ruleId, v.detectedAt, v.statusHistory[0].eventId])).toEqual([
+      ['S5_NOTICE_NOT_GIVEN', '2024-03-04T10:00:00Z', decision.id],
+    ]);
+    expect(await h.tickAt('2024-03-05T00:00:00Z')).toBe(0);
+  });
+
+  it('is unchanged when every event is processed again', async () => {
+    await h.append(
+      CASE_A,
+      [caseOpened('agency-1'), requestReceived(R1, '2024-03-01T10:00:00Z')],
+      '2024-03-01T10:05:00Z',
+    );
+    await h.tickAt('2024-03-02T10:00:00Z');
+    await h.append(
+      CASE_B,
+      [caseOpened('agency-2'), requestReceived(R2, '2024-03-05T10:00:00Z')],
+      '2024-03-05T10:01:00Z',
+    );
+    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
+    await h.caughtUp();
+    const violation = h.violations().find((v) => v.streamId === CASE_B)!;
+    await h.review(
+      violation.violationId,
+      'CONFIRMED',
+      'Held on an administrative form',
+      '2024-03-06T00:00:00Z',
+    );
+    await h.caughtUp();
+    const before = h.snapshot();
+    expect(before.violations.length).toBeGreaterThanOrEqual(2);
+
+    const all = await h.events();
+    h.db.transaction(() => {
+      for (const e of all)
+        if (h.register.filter.streamPrefixes!.some((p) => e.streamId.startsWith(p)))
+          h.register.apply(h.db, e);
+    })();
+    expect(h.snapshot()).toEqual(before);
+  });
+
+  it('applies counsel’s reviews to the status and keeps them in the history', async () => {
+    await h.append(
+      CASE_B,
+      [
+        caseOpened('agency-2'),
+        requestReceived(R2, '2024-03-05T10:00:00Z'),
+        noticeIssued(R2, '2024-03-05T10:30:00Z'),
+      ],
+      '2024-03-05T10:31:00Z',
+    );
+    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
+    await h.caughtUp();
+    const [open] = h.violations();
+    expect(open).toMatchObject({
+      ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      section: 2,
+      status: 'OPEN',
+    });
+
+    await h.review(open.violationId, 'CONFIRMED', 'No warrant in the file', '2024-03-06T09:00:00Z');
+    await h.review(open.violationId, 'REMEDIED', 'Released; staff retrained', '2024-03-09T09:00:00Z');
+    await h.caughtUp();
+    const reviews = await h.events(`violation-${open.violationId}`);
+    const reviewed = h.queries.get(open.violationId)!;
+    expect(reviewed.status).toBe('REMEDIED');
+    expect(reviewed.statusHistory.slice(1)).toEqual([
+      {
+        status: 'CONFIRMED',
+        at: '2024-03-06T09:00:00Z',
+        by: 'counsel-1',
+        note: 'No warrant in the file',
+        eventId: reviews[0].id,
+      },
+      {
+        status: 'REMEDIED',
+        at: '2024-03-09T09:00:00Z',
+        by: 'counsel-1',
+        note: 'Released; staff retrained',
+        eventId: reviews[1].id,
+      },
+    ]);
+  });
+
+  it('re-judges acts after an adopted version’s effectiveFrom, naming the version that judged them', async () => {
+    await h.append(
+      CASE_B,
+      [
+        caseOpened('agency-2'),
+        requestReceived(R2, '2024-03-05T10:00:00Z'),
+        noticeIssued(R2, '2024-03-05T10:30:00Z'),
+      ],
+      '2024-03-05T10:31:00Z',
+    );
+    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
+    await h.caughtUp();
+    const [judgedByV1] = h.violations();
+    expect(judgedByV1.ordinanceVersion).toBe(1);
+
+    // Version 2 takes § 2 out of force from 1 March: the honored detainer of 5 March was lawful.
+    await h.adopt(
+      ordinanceAdopted({
+        version: 2,
+        effectiveFrom: '2024-03-01T00:00:00Z',
+        sectionsInForce: [1, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      }),
+      '2024-04-01T00:00:00Z',
+    );
+    await h.caughtUp();
+    const v2 = await idOf('ordinance', 'OrdinanceVersionAdopted');
+    const [withdrawn] = h.violations();
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect(withdrawn.statusHistory.at(-1)).toMatchObject({
+      status: 'WITHDRAWN',
+      eventId: v2.id,
+      at: '2024-04-01T00:00:00Z',
+    });
+
+    // Version 3 puts § 2 back from 4 March: the same violation reopens, judged by version 3.
+    await h.adopt(
+      ordinanceAdopted({ version: 3, effectiveFrom: '2024-03-04T00:00:00Z' }),
+      '2024-04-02T00:00:00Z',
+    );
+    await h.caughtUp();
+    const [reopened] = h.violations();
+    expect(reopened).toMatchObject({
+      violationId: judgedByV1.violationId,
+      status: 'OPEN',
+      ordinanceVersion: 3,
+    });
+    expect(reopened.statusHistory.map((s) => s.status)).toEqual(['OPEN', 'WITHDRAWN', 'OPEN']);
+  });
+
+  it('leaves streams whose acts all precede an adopted version untouched', async () => {
+    await h.append(
+      CASE_B,
+      [caseOpened('agency-2'), requestReceived(R2, '2024-03-05T10:00:00Z')],
+      '2024-03-05T10:31:00Z',
+    );
+    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
+    await h.tickAt('2024-03-06T10:00:00Z');
+    const before = h.snapshot();
+    await h.adopt(
+      ordinanceAdopted({ version: 2, effectiveFrom: '2024-06-01T00:00:00Z', sectionsInForce: [1] }),
+      '2024-05-01T00:00:00Z',
+    );
+    await h.caughtUp();
+    expect(h.snapshot().violations).toEqual(before.violations);
+  });
+});
