@@ -139,6 +139,12 @@ describe('the master key and the key store files', () => {
     expect(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64').equals(first)).toBe(true);
   });
 
+  it('refuses to generate a new master key when keys.db holds keys wrapped by a lost one', async () => {
+    await cipher.seal('subject:case-1', 'x');
+    rmSync(join(dir, MASTER_KEY_FILE));
+    expect(() => loadMasterKey(dir)).toThrow(`${join(dir, MASTER_KEY_FILE)} is missing but`);
+  });
+
   it('takes MASTER_KEY from configuration when given, and rejects a malformed one', () => {
     const configured = randomBytes(32);
     expect(loadMasterKey(dir, configured.toString('base64')).equals(configured)).toBe(true);

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SqliteKeyStore, keyStoreFile } from './key-store';
 
 /**
  * Wraps and unwraps data keys with a master key the application never stores beside them, in the
@@ -63,6 +64,12 @@ export class LocalKeyProvider implements KeyProvider {
 export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   if (configured !== undefined) return decodeMasterKey(configured, 'MASTER_KEY');
   const file = join(dataDir, MASTER_KEY_FILE);
+  if (!existsSync(file) && SqliteKeyStore.holdsKeys(keyStoreFile(dataDir))) {
+    // A new master key could unwrap none of them, and data sealed from now on would need another.
+    throw new Error(
+      `${file} is missing but ${keyStoreFile(dataDir)} holds data keys: restore it or set MASTER_KEY`,
+    );
+  }
   // Written to a private temporary file and hard-linked into place, so that concurrent first starts
   // (API and CLI) agree on one key and nobody reads a half-written file.
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const KEY_STORE_FILE = 'keys.db';
@@ -76,5 +76,20 @@ export class SqliteKeyStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Whether the file exists and holds at least one data key, without creating anything. */
+  static holdsKeys(file: string): boolean {
+    if (!existsSync(file)) return false;
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const table = db
+        .prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_keys'")
+        .pluck();
+      if (table.get() === undefined) return false;
+      return db.prepare<[], number>('SELECT 1 FROM data_keys LIMIT 1').pluck().get() !== undefined;
+    } finally {
+      db.close();
+    }
   }
 }
