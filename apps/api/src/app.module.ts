@@ -5,6 +5,7 @@ import { EventStoreModule } from '@trust-ledger/event-store';
 import { AuthModule } from './auth/auth.module';
 import { sqliteStoreFile, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { WriteModule } from './write/write.module';
 
 /** Each feature adds its module's import above and one entry here; nothing else in this file. */
 const FEATURES: Array<Type | DynamicModule> = [];
@@ -23,6 +24,7 @@ export class AppModule {
         ),
         CqrsModule.forRoot(),
         AuthModule,
+        WriteModule,
         ...FEATURES,
       ],
     };

@@ -1,0 +1,173 @@
+import { Inject, Injectable, PreconditionFailedException } from '@nestjs/common';
+import { CLOCK, ConflictError, type Clock } from '@trust-ledger/domain';
+import {
+  DuplicateEventIdError,
+  EVENT_STORE,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from '@trust-ledger/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import type { CommandResult } from './command-result';
+import { ID_NAMESPACE, type CommandMeta } from './command-meta';
+import { EVENT_CODEC, type DomainEvent, type EventCodec } from './event-codec';
+import { IdempotencyStore } from './idempotency.store';
+
+export interface Decider<S, C, E extends DomainEvent> {
+  decide(state: S, command: C): E[];
+  evolve(state: S, event: E): S;
+  initialState: S;
+}
+
+export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta {
+  streamId: string;
+  decider: Decider<S, C, E>;
+  command: C;
+  /** Runs on the loaded stream before anything is revealed or decided; throws to refuse. */
+  authorize?: (history: E[], state: S) => void;
+  /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
+  createdId?: string;
+}
+
+/** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one write path of every aggregate: load the stream (through the codec), fold it, decide,
+ * append with the folded revision as the expectation. The store is the only place an event is
+ * published.
+ *
+ * Idempotency: event ids are uuidv5(`${commandId}:${index}`), and commandId derives from the
+ * caller's Idempotency-Key, so a retry re-derives the very same events. A retry is recognised
+ * (1) by the IdempotencyStore's (sub, key) row, (2) failing that, by events in the stream whose
+ * metadata.commandId is this command's, and (3) as a last resort by the store refusing the same
+ * event ids elsewhere. The same request answers with the first response and writes nothing; a
+ * different request under the same key is 409 IDEMPOTENCY_KEY_REUSED.
+ *
+ * Concurrency: If-Match is checked against the folded revision before deciding (412). A race lost
+ * at append time is 412 with If-Match; without it, the command is re-decided on the new state, so
+ * that of many concurrent contradictory commands exactly one is recorded and the others get the
+ * domain's own 409.
+ */
+@Injectable()
+export class CommandExecutor {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async execute<S, C, E extends DomainEvent>(request: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+    const { streamId, decider } = request;
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.readAll(streamId);
+      const history = await Promise.all(recorded.map(async (event) => (await this.codec.decode(event)) as E));
+      const state = history.reduce(decider.evolve, decider.initialState);
+      request.authorize?.(history, state);
+
+      const replayed = this.replay(request, recorded);
+      if (replayed) return replayed;
+
+      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
+      if (request.ifMatch !== undefined && request.ifMatch !== revision) {
+        throw new PreconditionFailedException({
+          code: 'REVISION_MISMATCH',
+          message: `If-Match "${request.ifMatch}" is stale: ${streamId} has changed since`,
+        });
+      }
+
+      const events = decider.decide(state, request.command);
+      if (events.length === 0) throw new Error(`${streamId}: the decider recorded nothing for a command`);
+      const toAppend = await this.toAppend(request, events);
+      let appended: AppendResult;
+      try {
+        appended = await this.store.append(streamId, toAppend, { expectedRevision: revision ?? 'no_stream' });
+      } catch (e) {
+        if (e instanceof DuplicateEventIdError) throw keyReused();
+        if (!(e instanceof WrongExpectedRevisionError)) throw e;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ConflictError(
+            'CONCURRENT_MODIFICATION',
+            `${streamId} is changing too fast; retry the command`,
+          );
+        }
+        continue;
+      }
+      const result = {
+        id: request.createdId ?? toAppend[0].id,
+        streamId,
+        revision: appended.nextExpectedRevision,
+        position: appended.position,
+      };
+      if (request.idempotencyKey !== undefined) {
+        this.idempotency.remember(
+          request.actor,
+          request.idempotencyKey,
+          { requestHash: request.requestHash, streamId, response: result },
+          this.clock.now(),
+        );
+      }
+      return result;
+    }
+  }
+
+  /** The first response to this command if it already ran; 409 when its key came with another request. */
+  private replay<S, C, E extends DomainEvent>(
+    request: ExecuteRequest<S, C, E>,
+    recorded: RecordedEvent[],
+  ): CommandResult | undefined {
+    if (request.idempotencyKey !== undefined) {
+      const remembered = this.idempotency.find(request.actor, request.idempotencyKey);
+      if (remembered) {
+        if (remembered.requestHash !== request.requestHash) throw keyReused();
+        return remembered.response;
+      }
+    }
+    const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
+    if (own.length === 0) return undefined;
+    if (own[0].metadata.requestHash !== request.requestHash) throw keyReused();
+    const last = own[own.length - 1];
+    return {
+      id: request.createdId ?? own[0].id,
+      streamId: request.streamId,
+      revision: last.revision,
+      position: last.position,
+    };
+  }
+
+  private async toAppend<S, C, E extends DomainEvent>(
+    request: ExecuteRequest<S, C, E>,
+    events: E[],
+  ): Promise<EventToAppend[]> {
+    const recordedAt = this.clock.now();
+    return Promise.all(
+      events.map(async (event, index) => ({
+        ...(await this.codec.encode(request.streamId, event)),
+        id: uuidv5(`${request.commandId}:${index}`, ID_NAMESPACE),
+        metadata: {
+          recordedAt,
+          correlationId: request.correlationId,
+          causationId: null,
+          actor: request.actor,
+          commandId: request.commandId,
+          requestHash: request.requestHash,
+        },
+      })),
+    );
+  }
+
+  private async readAll(streamId: string): Promise<RecordedEvent[]> {
+    const recorded: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(streamId)) recorded.push(event);
+    return recorded;
+  }
+}
+
+const keyReused = (): ConflictError =>
+  new ConflictError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was already used with a different request',
+  );

@@ -1,0 +1,75 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ValidationError, type FieldError } from '@trust-ledger/domain';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
+import type { AuthenticatedRequest } from '../auth/decorators';
+
+/** Fixed namespace of every id this API derives (command ids, event ids, created ids). */
+export const ID_NAMESPACE = '1255c95a-cb2a-43df-8ee1-3989dd56c3cc';
+
+/** What the executor needs to know about the HTTP request behind a command. */
+export interface CommandMeta {
+  /** The token's `sub`. */
+  actor: string;
+  /** uuidv5(`${sub}:${Idempotency-Key}`), so that a retry re-derives the same event ids; else random. */
+  commandId: string;
+  idempotencyKey?: string;
+  /** SHA-256 of method, path and canonical JSON body: what "the same request" means for a retry. */
+  requestHash: string;
+  correlationId: string;
+  /** The revision from `If-Match`. */
+  ifMatch?: number;
+}
+
+/** The id of the thing a command creates when the client chose none: a retry names the same thing. */
+export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_NAMESPACE);
+
+const TOKEN_HEADER = /^[\x21-\x7e]{1,255}$/;
+const IF_MATCH = /^(?:W\/)?"(\d{1,15})"$/;
+
+function header(request: AuthenticatedRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+export function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
+  if (!request.principal) throw new Error('command routes must be authenticated');
+  const errors: FieldError[] = [];
+
+  const idempotencyKey = header(request, 'idempotency-key');
+  if (idempotencyKey !== undefined && !TOKEN_HEADER.test(idempotencyKey)) {
+    errors.push({ field: 'Idempotency-Key', reason: 'must be 1–255 visible ASCII characters' });
+  }
+  const correlationHeader = header(request, 'x-correlation-id');
+  if (correlationHeader !== undefined && !TOKEN_HEADER.test(correlationHeader)) {
+    errors.push({ field: 'X-Correlation-Id', reason: 'must be 1–255 visible ASCII characters' });
+  }
+  const ifMatchHeader = header(request, 'if-match');
+  const ifMatch = ifMatchHeader === undefined ? undefined : IF_MATCH.exec(ifMatchHeader.trim())?.[1];
+  if (ifMatchHeader !== undefined && ifMatch === undefined) {
+    errors.push({ field: 'If-Match', reason: 'must be an ETag from this API, e.g. "3"' });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  const { sub } = request.principal;
+  const commandId =
+    idempotencyKey === undefined ? uuidv4() : uuidv5(`${sub}:${idempotencyKey}`, ID_NAMESPACE);
+  const path = request.url.split('?')[0];
+  const requestHash = createHash('sha256')
+    .update(`${request.method}\n${path}\n${canonicalize(request.body ?? null) ?? ''}`)
+    .digest('hex');
+  return {
+    actor: sub,
+    commandId,
+    idempotencyKey,
+    requestHash,
+    correlationId: correlationHeader ?? commandId,
+    ifMatch: ifMatch === undefined ? undefined : Number(ifMatch),
+  };
+}
+
+/** The command's context from the authenticated request's headers (400 when a header is malformed). */
+export const CommandRequest = createParamDecorator((_: unknown, context: ExecutionContext): CommandMeta =>
+  commandMetaOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);
