@@ -26,3 +26,8 @@ export * from './matter/matter.events';
 export * from './matter/matter.commands';
 export * from './matter/matter.decider';
 export * from './matter/matter.rules';
+export * from './reporting/period';
+export * from './reporting/report.events';
+export * from './reporting/report.commands';
+export * from './reporting/report.decider';
+export * from './reporting/reporting.rules';

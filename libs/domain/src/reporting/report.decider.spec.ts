@@ -1,0 +1,112 @@
+import { specFor } from '../../testing/given-when-then';
+import { ordinanceVersion } from '../../testing/ordinance-builders';
+import { amendReport, publishReport, reportAmended, reportPublished } from '../../testing/reporting-builders';
+import { ConflictError, ValidationError, type FieldError } from '../shared/errors';
+import type { ReportCommand } from './report.commands';
+import { reportDecider } from './report.decider';
+import type { ReportEvent } from './report.events';
+
+const given = specFor(reportDecider);
+
+function fieldErrors(history: ReportEvent[], command: ReportCommand): FieldError[] {
+  const state = history.reduce(reportDecider.evolve, reportDecider.initialState);
+  try {
+    reportDecider.decide(state, command);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).errors;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const newYork = [ordinanceVersion({ timeZone: 'America/New_York' })];
+const yearly = [ordinanceVersion({ reportingPeriod: 'YEAR' })];
+
+describe('PublishReport', () => {
+  it('publishes an ended quarter, at the command’s time', () => {
+    given([])
+      .when(publishReport('2024-Q1', '2024-04-01T00:00:00Z'))
+      .then([reportPublished('2024-Q1', '2024-04-01T00:00:00Z')]);
+  });
+
+  it('publishes an ended year when the ordinance reports yearly', () => {
+    given([])
+      .when(publishReport('2024', '2025-01-02T00:00:00Z', yearly))
+      .then([reportPublished('2024', '2025-01-02T00:00:00Z')]);
+  });
+
+  it('refuses a quarter that has not ended in the ordinance’s time zone', () => {
+    given([])
+      .when(publishReport('2024-Q1', '2024-04-01T03:59:59Z', newYork))
+      .thenThrows(ConflictError, 'PERIOD_NOT_ENDED');
+    given([])
+      .when(publishReport('2024-Q1', '2024-04-01T04:00:00Z', newYork))
+      .then([reportPublished('2024-Q1', '2024-04-01T04:00:00Z')]);
+  });
+
+  it('refuses a period already published', () => {
+    given([reportPublished('2024-Q1', '2024-04-02T00:00:00Z')])
+      .when(publishReport('2024-Q1', '2024-05-01T00:00:00Z'))
+      .thenThrows(ConflictError, 'ALREADY_PUBLISHED');
+  });
+
+  it('refuses a period when no ordinance version is in force', () => {
+    given([])
+      .when(
+        publishReport('2024-Q1', '2024-05-01T00:00:00Z', [
+          ordinanceVersion({ effectiveFrom: '2030-01-01T00:00:00Z' }),
+        ]),
+      )
+      .thenThrows(ConflictError, 'NO_ORDINANCE_IN_FORCE');
+  });
+
+  it.each<[string, string, ReturnType<typeof ordinanceVersion>[], string]>([
+    ['a year', '2023', [ordinanceVersion()], 'must be a quarter YYYY-Qn, the reporting period in force'],
+    ['a month', '2024-01', [ordinanceVersion()], 'must be a quarter YYYY-Qn, the reporting period in force'],
+    ['a quarter', '2024-Q1', yearly, 'must be a year YYYY, the reporting period in force'],
+  ])('rejects %s when the ordinance reports otherwise', (_, label, ordinance, reason) => {
+    given([])
+      .when(publishReport(label, '2025-06-01T00:00:00Z', ordinance))
+      .thenThrows(ValidationError);
+    expect(fieldErrors([], publishReport(label, '2025-06-01T00:00:00Z', ordinance))).toEqual([
+      { field: 'period', reason },
+    ]);
+  });
+
+  it('rejects a malformed period and content hash together', () => {
+    const command = publishReport('2024-Q5', '2025-06-01T00:00:00Z');
+    expect(fieldErrors([], { ...command, data: { ...command.data, contentHash: 'ABC' } })).toEqual([
+      { field: 'period', reason: 'must be YYYY, YYYY-Qn or YYYY-MM' },
+      { field: 'contentHash', reason: 'must be a lowercase hex SHA-256' },
+    ]);
+  });
+});
+
+describe('AmendReport', () => {
+  const published = reportPublished('2024-Q1', '2024-04-02T00:00:00Z');
+
+  it('amends a published report, keeping the original beside it', () => {
+    given([published])
+      .when(amendReport('2024-06-01T00:00:00Z'))
+      .then([reportAmended('2024-Q1', '2024-06-01T00:00:00Z')]);
+  });
+
+  it('amends again after an amendment', () => {
+    given([published, reportAmended('2024-Q1', '2024-06-01T00:00:00Z')])
+      .when(amendReport('2024-07-01T00:00:00Z'))
+      .then([reportAmended('2024-Q1', '2024-07-01T00:00:00Z')]);
+  });
+
+  it('refuses to amend a report not yet published', () => {
+    given([]).when(amendReport('2024-06-01T00:00:00Z')).thenThrows(ConflictError, 'NOT_PUBLISHED');
+  });
+
+  it('rejects an amendment without reason or with a malformed hash', () => {
+    expect(
+      fieldErrors([published], amendReport('2024-06-01T00:00:00Z', { reason: ' ', contentHash: 'x' })),
+    ).toEqual([
+      { field: 'reason', reason: 'is required' },
+      { field: 'contentHash', reason: 'must be a lowercase hex SHA-256' },
+    ]);
+  });
+});
