@@ -3,12 +3,14 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Clock } from '@trust-ledger/domain';
 import { EventStoreModule } from '@trust-ledger/event-store';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { sqliteStoreFile, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ReadModelsModule } from './observability/read-models.module';
 import { WriteModule } from './write/write.module';
 
 /** Each feature adds its module's import above and one entry here; nothing else in this file. */
-const FEATURES: Array<Type | DynamicModule> = [];
+const FEATURES: Array<Type | DynamicModule> = [CasesModule, ReadModelsModule];
 
 @Module({})
 export class AppModule {

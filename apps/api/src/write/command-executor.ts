@@ -26,7 +26,7 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   decider: Decider<S, C, E>;
   command: C;
   /** Runs on the loaded stream before anything is revealed or decided; throws to refuse. */
-  authorize?: (history: E[], state: S) => void;
+  authorize?: (state: S) => void;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
 }
@@ -66,7 +66,7 @@ export class CommandExecutor {
       const recorded = await this.readAll(streamId);
       const history = await Promise.all(recorded.map(async (event) => (await this.codec.decode(event)) as E));
       const state = history.reduce(decider.evolve, decider.initialState);
-      request.authorize?.(history, state);
+      request.authorize?.(state);
 
       const replayed = this.replay(request, recorded);
       if (replayed) return replayed;

@@ -1,0 +1,133 @@
+import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiPayloadTooLargeResponse,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandResult } from '../write/command-result';
+import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { CaseParams, RequestParams } from './case-params';
+import { CloseCaseCommand, CloseCaseDto } from './close-case';
+import { DecideRequestCommand, DecideRequestDto } from './decide-request';
+import { OpenCaseCommand, OpenCaseDto } from './open-case';
+import { RecordAccessCommand, RecordAccessDto } from './record-access';
+import { RecordCustodyEventCommand, RecordCustodyEventDto } from './record-custody-event';
+import { RecordDisclosureCommand, RecordDisclosureDto } from './record-disclosure';
+import { RecordNoticeCommand, RecordNoticeDto } from './record-notice';
+import { RecordRequestCommand, RecordRequestDto } from './record-request';
+
+/** HTTP → validated DTO → command bus; the handlers do the rest. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retry with the same key and body returns the first response and writes nothing',
+})
+@ApiHeader({ name: 'If-Match', required: false, description: 'The case ETag ("<revision>"); stale → 412' })
+@ApiHeader({ name: 'X-Correlation-Id', required: false })
+@ApiCreatedResponse({ type: CommandResult, description: 'Recorded; ETag carries the new revision' })
+@ApiBadRequestResponse({ description: 'Invalid input; every offending field is named' })
+@ApiUnauthorizedResponse()
+@ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
+@ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
+@ApiConflictResponse({ description: 'Contradicts the record, or Idempotency-Key reused with another body' })
+@ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+@ApiPayloadTooLargeResponse()
+@Roles('officer', 'supervisor')
+@UseInterceptors(RevisionETagInterceptor)
+@Controller('cases')
+export class CaseCommandsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  open(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Body() body: OpenCaseDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new OpenCaseCommand(user, meta, body));
+  }
+
+  @Post(':caseId/requests')
+  recordRequest(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: RecordRequestDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordRequestCommand(user, meta, caseId, body));
+  }
+
+  @Post(':caseId/notices')
+  recordNotice(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: RecordNoticeDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordNoticeCommand(user, meta, caseId, body));
+  }
+
+  @Post(':caseId/requests/:requestId/decision')
+  decide(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId, requestId }: RequestParams,
+    @Body() body: DecideRequestDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new DecideRequestCommand(user, meta, caseId, requestId, body));
+  }
+
+  @Post(':caseId/disclosures')
+  recordDisclosure(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: RecordDisclosureDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordDisclosureCommand(user, meta, caseId, body));
+  }
+
+  @Post(':caseId/access')
+  recordAccess(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: RecordAccessDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordAccessCommand(user, meta, caseId, body));
+  }
+
+  @Post(':caseId/custody-events')
+  recordCustodyEvent(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: RecordCustodyEventDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordCustodyEventCommand(user, meta, caseId, body));
+  }
+
+  @Post(':caseId/close')
+  close(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { caseId }: CaseParams,
+    @Body() body: CloseCaseDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new CloseCaseCommand(user, meta, caseId, body));
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  caseDecider,
+  caseStreamId,
+  CLOCK,
+  NotFoundError,
+  type CaseCommand,
+  type Clock,
+} from '@trust-ledger/domain';
+import { assertMaySee } from '../auth/agency-scope';
+import type { Principal } from '../auth/principal';
+import { CommandExecutor } from '../write/command-executor';
+import type { CommandMeta } from '../write/command-meta';
+import type { CommandResult } from '../write/command-result';
+
+/** A case command as a handler builds it; the actor and the time are the writer's to fill in. */
+export type CaseCommandInput = CaseCommand extends infer C
+  ? C extends CaseCommand
+    ? Omit<C, 'actor' | 'now'>
+    : never
+  : never;
+
+/** Another agency's case is refused exactly like an unknown one, with the decider's own error. */
+export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
+
+/** What every case command handler shares: the case stream, the Case decider, the agency scope. */
+@Injectable()
+export class CaseWriter {
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs `command` on case `caseId`. Except when opening, the caller must be able to see the case:
+   * another agency's case is refused exactly like an unknown one (the decider's own 404).
+   */
+  execute(
+    principal: Principal,
+    meta: CommandMeta,
+    caseId: string,
+    command: CaseCommandInput,
+    createdId?: string,
+  ): Promise<CommandResult> {
+    return this.executor.execute({
+      ...meta,
+      streamId: caseStreamId(caseId),
+      decider: caseDecider,
+      command: { ...command, actor: meta.actor, now: this.clock.now() },
+      createdId,
+      authorize:
+        command.type === 'OpenCase'
+          ? undefined
+          : (state) => assertMaySee(principal, state.agencyId ?? undefined, caseNotFound),
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  COURT_DOCUMENT_KINDS,
+  DOCUMENT_KINDS,
+  FEDERAL_AGENCIES,
+  INFORMATION_CATEGORIES,
+  ISSUER_ROLES,
+  REQUEST_FORMS,
+  REQUEST_TYPES,
+  type DocumentKind,
+  type FederalAgency,
+  type InformationCategory,
+  type IssuerRole,
+  type RequestForm,
+  type RequestType,
+} from '@trust-ledger/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsUUID,
+  ValidateNested,
+} from 'class-validator';
+import type { Principal } from '../auth/principal';
+import { IsIsoDateTime, RequiredWhen, Text } from '../common/validators';
+import { createdIdFor, type CommandMeta } from '../write/command-meta';
+import type { CommandResult } from '../write/command-result';
+import { CaseWriter } from './case-writer';
+
+const isCourtDocument = (doc: RequestDocumentDto): boolean => COURT_DOCUMENT_KINDS.includes(doc.kind);
+const FOR_COURT_DOCUMENTS = 'for JUDICIAL_WARRANT and COURT_ORDER documents';
+
+export class RequestDocumentDto {
+  @ApiProperty({ enum: DOCUMENT_KINDS })
+  @IsIn(DOCUMENT_KINDS)
+  kind!: DocumentKind;
+
+  @ApiProperty({ enum: ISSUER_ROLES })
+  @IsIn(ISSUER_ROLES)
+  issuerRole!: IssuerRole;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Required for JUDICIAL_WARRANT and COURT_ORDER' })
+  @RequiredWhen(isCourtDocument, FOR_COURT_DOCUMENTS)
+  @Text(200)
+  court?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Required for JUDICIAL_WARRANT and COURT_ORDER' })
+  @RequiredWhen(isCourtDocument, FOR_COURT_DOCUMENTS)
+  @Text(200)
+  judgeName?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Required for JUDICIAL_WARRANT and COURT_ORDER' })
+  @RequiredWhen(isCourtDocument, FOR_COURT_DOCUMENTS)
+  @IsIsoDateTime()
+  signedAt?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Text(100)
+  docketNumber?: string;
+}
+
+export class RecordRequestDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Client-chosen id, so that a retry names the same request',
+  })
+  @IsOptional()
+  @IsUUID()
+  requestId?: string;
+
+  @ApiProperty({ enum: FEDERAL_AGENCIES })
+  @IsIn(FEDERAL_AGENCIES)
+  requestingAgency!: FederalAgency;
+
+  @ApiProperty({ enum: REQUEST_TYPES })
+  @IsIn(REQUEST_TYPES)
+  requestType!: RequestType;
+
+  @ApiProperty({ enum: REQUEST_FORMS })
+  @IsIn(REQUEST_FORMS)
+  form!: RequestForm;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsIsoDateTime()
+  receivedAt!: string;
+
+  @ApiPropertyOptional({ type: () => [RequestDocumentDto], maxItems: 50 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RequestDocumentDto)
+  documents?: RequestDocumentDto[];
+
+  @ApiPropertyOptional({ enum: INFORMATION_CATEGORIES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(INFORMATION_CATEGORIES, { each: true })
+  informationRequested?: InformationCategory[];
+}
+
+export class RecordRequestCommand extends Command<CommandResult> {
+  constructor(
+    readonly principal: Principal,
+    readonly meta: CommandMeta,
+    readonly caseId: string,
+    readonly body: RecordRequestDto,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordRequestCommand)
+export class RecordRequestHandler implements ICommandHandler<RecordRequestCommand> {
+  constructor(private readonly cases: CaseWriter) {}
+
+  execute({ principal, meta, caseId, body }: RecordRequestCommand): Promise<CommandResult> {
+    const requestId = body.requestId ?? createdIdFor(meta.commandId);
+    const {
+      requestingAgency,
+      requestType,
+      form,
+      receivedAt,
+      documents = [],
+      informationRequested = [],
+    } = body;
+    return this.cases.execute(
+      principal,
+      meta,
+      caseId,
+      {
+        type: 'RecordFederalRequest',
+        data: { requestId, requestingAgency, requestType, form, receivedAt, documents, informationRequested },
+      },
+      requestId,
+    );
+  }
+}
