@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CaseCommandsController } from './case-commands.controller';
+import { CaseHistoryController } from './case-history.controller';
 import { CaseWriter } from './case-writer';
 import { CloseCaseHandler } from './close-case';
 import { DecideRequestHandler } from './decide-request';
@@ -10,9 +11,9 @@ import { RecordDisclosureHandler } from './record-disclosure';
 import { RecordNoticeHandler } from './record-notice';
 import { RecordRequestHandler } from './record-request';
 
-/** The case commands of API.md (§§ 2–5, 13). */
+/** The case commands of API.md (§§ 2–5, 13) and the case's history. */
 @Module({
-  controllers: [CaseCommandsController],
+  controllers: [CaseCommandsController, CaseHistoryController],
   providers: [
     CaseWriter,
     OpenCaseHandler,

@@ -1,0 +1,112 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { caseStreamId } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore, type JsonObject } from '@trust-ledger/event-store';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { assertMaySee } from '../auth/agency-scope';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+import { CaseParams } from './case-params';
+import { caseNotFound } from './case-writer';
+
+export class HistoryQuery {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  /** Accepted as on every GET; the history is read from the log itself, so it is always caught up. */
+  @ApiPropertyOptional({ description: 'Ignored: the history is read from the log itself' })
+  @IsOptional()
+  @IsString()
+  minPosition?: string;
+}
+
+export class HistoryItem {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: JsonObject;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ description: "The writer's token sub" }) actor!: string;
+  @ApiProperty() correlationId!: string;
+  @ApiProperty({ type: String, nullable: true }) causationId!: string | null;
+}
+
+export class HistoryPage {
+  @ApiProperty({ type: () => [HistoryItem] }) items!: HistoryItem[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** Everything recorded on a case, in order, straight from its stream (not from a projection). */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CaseHistoryController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+  ) {}
+
+  @Get(':caseId/history')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: HistoryPage })
+  async history(
+    @CurrentUser() user: Principal,
+    @Param() { caseId }: CaseParams,
+    @Query() { cursor, limit = DEFAULT_LIMIT }: HistoryQuery,
+  ): Promise<HistoryPage> {
+    const streamId = caseStreamId(caseId);
+    await this.assertMaySeeCase(user, streamId);
+
+    const items: HistoryItem[] = [];
+    let nextCursor: string | null = null;
+    // One event past the page tells whether there is a next page.
+    for await (const recorded of this.store.readStream(streamId, {
+      fromRevision: Number(cursor ?? 0),
+      maxCount: limit + 1,
+    })) {
+      if (items.length === limit) {
+        nextCursor = String(recorded.revision);
+        break;
+      }
+      const { type, data } = await this.codec.decode(recorded);
+      const { recordedAt, actor, correlationId, causationId } = recorded.metadata;
+      items.push({
+        eventId: recorded.id,
+        type,
+        data,
+        revision: recorded.revision,
+        position: recorded.position,
+        recordedAt,
+        actor,
+        correlationId,
+        causationId,
+      });
+    }
+    return { items, nextCursor };
+  }
+
+  /** The case's agency is on its first event, CaseOpened. */
+  private async assertMaySeeCase(user: Principal, streamId: string): Promise<void> {
+    let agencyId: string | undefined;
+    for await (const first of this.store.readStream(streamId, { maxCount: 1 })) {
+      const { data } = await this.codec.decode(first);
+      agencyId = typeof data.agencyId === 'string' ? data.agencyId : undefined;
+    }
+    assertMaySee(user, agencyId, caseNotFound);
+  }
+}
