@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerTokenCommand } from './commands/token.command';
+
+/** Each operator command lives in its own file under commands/ and adds itself to the program here. */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTokenCommand];
+
+export function buildProgram(): Command {
+  const program = new Command('trust-ledger')
+    .description('Trust Ledger operator commands; each uses DATA_DIR and the rest of the API configuration')
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
