@@ -124,7 +124,7 @@ export class Harness {
 
   /** Every row of the register's tables, to compare whole states. */
   snapshot(): Record<string, unknown[]> {
-    const tables = ['violations', 'vr_streams', 'vr_deadlines', 'vr_ordinance', 'vr_events'];
+    const tables = ['violations', 'vr_streams', 'vr_deadlines', 'vr_ordinance', 'vr_reports', 'vr_events'];
     return Object.fromEntries(
       tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]),
     );

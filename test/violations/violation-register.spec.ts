@@ -1,6 +1,10 @@
 import { caseStreamId } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
-import { deadlinePassedEventId, deadlineStreamId } from '@trust-ledger/projections/scheduler';
+import {
+  DeadlineScheduler,
+  deadlinePassedEventId,
+  deadlineStreamId,
+} from '@trust-ledger/projections/scheduler';
 import { REGISTER_ACTOR } from '@trust-ledger/projections/violations';
 import { caseOpened, decisionRecorded, noticeIssued, ordinanceAdopted, requestReceived } from './case-events';
 import { Harness, quietLogs } from './support';
@@ -241,5 +245,67 @@ describe('violation register', () => {
     );
     await h.caughtUp();
     expect(h.snapshot().violations).toEqual(before.violations);
+  });
+
+  it('finds S11_REPORT_OVERDUE when a period’s report is not published by its due day', async () => {
+    const adoption = await idOf('ordinance', 'OrdinanceVersionAdopted');
+    // 2024-Q1 ends on 1 April; with 60 due days its report is late from 31 May.
+    expect(await h.tickAt('2024-05-30T23:59:59Z')).toBe(0);
+    expect(h.violations()).toEqual([]);
+    expect(await h.tickAt('2024-05-31T00:00:00Z')).toBe(1);
+    expect(h.violations()).toEqual([
+      expect.objectContaining({
+        ruleId: 'S11_REPORT_OVERDUE',
+        section: 11,
+        streamId: 'report-2024-Q1',
+        agencyId: null,
+        occurredAt: '2024-05-31T00:00:00.000Z',
+        evidence: [
+          { eventId: adoption.id, streamId: 'ordinance', revision: 0, type: 'OrdinanceVersionAdopted' },
+        ],
+        status: 'OPEN',
+      }),
+    ]);
+    await h.append(
+      'report-2024-Q2',
+      [
+        {
+          type: 'ReportPublished',
+          data: { period: '2024-Q2', publishedAt: '2024-07-15T00:00:00Z', statistics: {}, contentHash: 'x' },
+        },
+      ],
+      '2024-07-15T00:00:00Z',
+      'supervisor-1',
+    );
+    // Q2 was published in time, so its due day passes without a finding.
+    await h.tickAt('2024-08-30T00:00:00Z');
+    await h.tickAt('2024-08-31T00:00:00Z');
+    expect(h.violations().map((v) => v.streamId)).toEqual(['report-2024-Q1']);
+  });
+
+  it('arms its timer for the next deadline, so no explicit tick is needed once it is due', async () => {
+    const scheduler = new DeadlineScheduler(h.store, h.db, h.clock, h.runner);
+    try {
+      const found = new Promise<void>((resolve) => {
+        const off = h.runner.onProgress(() => {
+          if (h.violations().some((v) => v.ruleId === 'S5_NOTICE_NOT_GIVEN')) {
+            off();
+            resolve();
+          }
+        });
+      });
+      h.clock.set('2024-03-05T00:00:00Z');
+      scheduler.start();
+      await h.append(
+        CASE_A,
+        [caseOpened('agency-1'), requestReceived(R1, '2024-03-01T10:00:00Z')],
+        '2024-03-01T10:05:00Z',
+      );
+      await found;
+      expect(await h.events(deadlineStreamId(CASE_A))).toHaveLength(1);
+      expect(scheduler.status()).toMatchObject({ running: true, lastError: null });
+    } finally {
+      await scheduler.stop();
+    }
   });
 });

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
+  evaluateReportingRules,
   ORDINANCE_STREAM_ID,
+  reportingDeadlines,
   VIOLATION_STREAM_PREFIX,
+  type DetectedViolation,
   type OrdinanceVersion,
+  type OrdinanceVersionAdopted,
+  type PublishedReport,
+  type Recorded,
   type ReviewStatus,
 } from '@trust-ledger/domain';
 import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
@@ -16,6 +22,11 @@ import { VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema'
 
 export const VIOLATION_REGISTER = 'violation-register';
 
+const REPORT_STREAM_PREFIX = 'report-';
+
+/** Recently judged streams' histories, so that judging a stream does not re-read and re-parse it. */
+const HISTORY_CACHE_STREAMS = 2000;
+
 interface StreamRow {
   agency_id: string | null;
   event_count: number;
@@ -23,8 +34,20 @@ interface StreamRow {
   latest_ms: number;
 }
 
-/** Recently judged streams' histories, so that judging a stream does not re-read and re-parse it. */
-const HISTORY_CACHE_STREAMS = 2000;
+/** The ordinance stream as recorded so far, and the versions it adopted, in adoption order. */
+interface Ordinance {
+  count: number;
+  adoptions: Recorded<OrdinanceVersionAdopted>[];
+  versions: OrdinanceVersion[];
+}
+
+/** What one judgement found, to be settled into the register. */
+interface Findings {
+  current: RegisteredViolation[];
+  detected: DetectedViolation[];
+  agencyId: string | null;
+  deadlines: string[];
+}
 
 function statementsOf(db: ReadModelDb) {
   return {
@@ -35,6 +58,10 @@ function statementsOf(db: ReadModelDb) {
       `INSERT INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms) VALUES (?, ?, 1, ?, ?)
        ON CONFLICT (stream_id) DO UPDATE SET agency_id = coalesce(agency_id, excluded.agency_id),
          event_count = event_count + 1, latest_ms = max(latest_ms, excluded.latest_ms)`,
+    ),
+    reportingStream: db.prepare<[string]>(
+      `INSERT OR IGNORE INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms)
+       VALUES ('${ORDINANCE_STREAM_ID}', NULL, 0, ?, 0)`,
     ),
     judged: db.prepare<[string, number, string]>(
       'UPDATE vr_streams SET judged_until = ?, latest_ms = max(latest_ms, ?) WHERE stream_id = ?',
@@ -48,13 +75,22 @@ function statementsOf(db: ReadModelDb) {
     events: db
       .prepare<[string], string>('SELECT event FROM vr_events WHERE stream_id = ? ORDER BY revision')
       .pluck(),
-    insertVersion: db.prepare<[number, string]>(
-      'INSERT OR IGNORE INTO vr_ordinance (revision, version) VALUES (?, ?)',
+    insertAdoption: db.prepare<[number, string]>(
+      'INSERT OR IGNORE INTO vr_ordinance (revision, adoption) VALUES (?, ?)',
     ),
-    versions: db.prepare<[], string>('SELECT version FROM vr_ordinance ORDER BY revision').pluck(),
-    versionCount: db.prepare<[], number>('SELECT count(*) FROM vr_ordinance').pluck(),
+    adoptions: db.prepare<[], string>('SELECT adoption FROM vr_ordinance ORDER BY revision').pluck(),
+    adoptionCount: db.prepare<[], number>('SELECT count(*) FROM vr_ordinance').pluck(),
+    insertReport: db.prepare<[string, string]>(
+      'INSERT OR IGNORE INTO vr_reports (period, published_at) VALUES (?, ?)',
+    ),
+    reports: db.prepare<[], PublishedReport>(
+      'SELECT period, published_at AS publishedAt FROM vr_reports ORDER BY period',
+    ),
     violationsOf: db.prepare<[string], ViolationRow>(
       'SELECT * FROM violations WHERE stream_id = ? ORDER BY seq',
+    ),
+    overdueReports: db.prepare<[], ViolationRow>(
+      "SELECT * FROM violations WHERE rule_id = 'S11_REPORT_OVERDUE' ORDER BY seq",
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
@@ -94,8 +130,9 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
  * event's recordedAt (a DeadlinePassed: as of its deadline; never earlier than the stream was
  * already judged), under the ordinance versions recorded so far, and records the difference:
  * violations that now fire are OPEN, those that no longer fire are WITHDRAWN citing the event.
- * An adopted ordinance version re-judges every stream whose acts reach its effectiveFrom. Counsel's
- * reviews (ViolationReviewed) set the status. All of it is a function of the log alone.
+ * An adopted ordinance version re-judges every stream whose acts reach its effectiveFrom. § 11 is
+ * judged over the ordinance's adoptions and the published reports. Counsel's reviews
+ * (ViolationReviewed) set the status. All of it is a function of the log alone.
  */
 @Injectable()
 @ProjectionProvider()
@@ -106,6 +143,7 @@ export class ViolationRegisterProjection implements Projection {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
       ORDINANCE_STREAM_ID,
+      REPORT_STREAM_PREFIX,
       DEADLINE_STREAM_PREFIX,
       VIOLATION_STREAM_PREFIX,
     ],
@@ -113,7 +151,7 @@ export class ViolationRegisterProjection implements Projection {
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private readonly histories = new Map<string, StoredEvent[]>();
-  private ordinance: { count: number; versions: OrdinanceVersion[] } | undefined;
+  private ordinance: Ordinance | undefined;
 
   setup(db: ReadModelDb): void {
     db.exec(VIOLATION_SCHEMA);
@@ -128,24 +166,27 @@ export class ViolationRegisterProjection implements Projection {
   apply(db: ReadModelDb, event: RecordedEvent): void {
     const s = this.statementsFor(db);
     const trigger: Trigger = { eventId: event.id, recordedAt: event.metadata.recordedAt };
-    if (event.streamId.startsWith(VIOLATION_STREAM_PREFIX)) {
-      if (event.type === 'ViolationReviewed') this.review(s, event);
-    } else if (event.streamId.startsWith(DEADLINE_STREAM_PREFIX)) {
-      if (event.type === 'DeadlinePassed') {
-        this.judgeStream(
-          s,
-          text(event.data, 'streamId', event),
-          text(event.data, 'deadline', event),
-          trigger,
-        );
-      }
-    } else if (event.streamId === ORDINANCE_STREAM_ID) {
-      if (event.type === 'OrdinanceVersionAdopted') this.adopt(s, event, trigger);
+    const { streamId, type } = event;
+    if (streamId.startsWith(VIOLATION_STREAM_PREFIX)) {
+      if (type === 'ViolationReviewed') this.review(s, event);
+    } else if (streamId.startsWith(DEADLINE_STREAM_PREFIX)) {
+      if (type !== 'DeadlinePassed') return;
+      const judged = text(event.data, 'streamId', event);
+      const deadline = text(event.data, 'deadline', event);
+      if (judged === ORDINANCE_STREAM_ID) this.judgeReporting(s, deadline, trigger);
+      else this.judgeStream(s, judged, deadline, trigger);
+    } else if (streamId === ORDINANCE_STREAM_ID) {
+      if (type === 'OrdinanceVersionAdopted') this.adopt(s, event, trigger);
+    } else if (streamId.startsWith(REPORT_STREAM_PREFIX)) {
+      if (type !== 'ReportPublished') return;
+      // Only the first publication answers § 11's duty; amendments are kept beside it.
+      s.insertReport.run(text(event.data, 'period', event), text(event.data, 'publishedAt', event));
+      this.judgeReporting(s, event.metadata.recordedAt, trigger);
     } else {
-      const rules = rulesFor(event.streamId);
+      const rules = rulesFor(streamId);
       if (rules === undefined) return;
       this.record(s, event, rules);
-      this.judgeStream(s, event.streamId, event.metadata.recordedAt, trigger);
+      this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
     }
   }
 
@@ -181,11 +222,20 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   private adopt(s: Statements, event: RecordedEvent, trigger: Trigger): void {
-    const version = event.data as unknown as OrdinanceVersion;
-    s.insertVersion.run(event.revision, JSON.stringify(version));
-    for (const streamId of s.streamsSince.all(Date.parse(version.effectiveFrom))) {
+    const adoption: Recorded<OrdinanceVersionAdopted> = {
+      type: 'OrdinanceVersionAdopted',
+      data: event.data as unknown as OrdinanceVersion,
+      eventId: event.id,
+      streamId: event.streamId,
+      revision: event.revision,
+      recordedAt: event.metadata.recordedAt,
+    };
+    s.insertAdoption.run(event.revision, JSON.stringify(adoption));
+    s.reportingStream.run(event.metadata.recordedAt);
+    for (const streamId of s.streamsSince.all(Date.parse(adoption.data.effectiveFrom))) {
       this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
     }
+    this.judgeReporting(s, event.metadata.recordedAt, trigger);
   }
 
   private judgeStream(s: Statements, streamId: string, at: string, trigger: Trigger): void {
@@ -194,26 +244,45 @@ export class ViolationRegisterProjection implements Projection {
     // A deadline of a stream the register never saw (or of no ruled aggregate) has nothing to judge.
     if (stream === undefined || rules === undefined) return;
     const history = this.historyOf(s, streamId, stream.event_count);
-    const ordinance = this.ordinanceOf(s);
+    const { versions } = this.ordinanceOf(s);
     const now = later(stream.judged_until, at);
+    this.settle(s, streamId, now, trigger, {
+      current: s.violationsOf.all(streamId).map(violationOf),
+      detected: rules.evaluate(history, versions, now),
+      agencyId: stream.agency_id,
+      deadlines: rules.deadlines(history, versions),
+    });
+  }
 
-    const current = s.violationsOf.all(streamId).map(violationOf);
-    for (const changed of judge(
-      current,
-      rules.evaluate(history, ordinance, now),
-      stream.agency_id,
-      trigger,
-    )) {
+  /**
+   * § 11 is judged over the ordinance's adoptions and the reports published, not over one stream;
+   * the register keeps its judged moment and deadlines under the `ordinance` stream's id.
+   */
+  private judgeReporting(s: Statements, at: string, trigger: Trigger): void {
+    const stream = s.stream.get(ORDINANCE_STREAM_ID);
+    if (stream === undefined) return;
+    const now = later(stream.judged_until, at);
+    const { adoptions } = this.ordinanceOf(s);
+    const published = s.reports.all();
+    this.settle(s, ORDINANCE_STREAM_ID, now, trigger, {
+      current: s.overdueReports.all().map(violationOf),
+      detected: evaluateReportingRules(published, adoptions, now),
+      agencyId: null,
+      deadlines: reportingDeadlines(published, adoptions, now),
+    });
+  }
+
+  /** Records what a judgement at `now` changed, the deadlines still ahead, and that it was made. */
+  private settle(s: Statements, streamId: string, now: string, trigger: Trigger, found: Findings): void {
+    for (const changed of judge(found.current, found.detected, found.agencyId, trigger)) {
       s.upsert.run(...violationParams(changed));
     }
-
     const nowMs = Date.parse(now);
-    const ahead = [...new Set(rules.deadlines(history, ordinance).map((d) => Date.parse(d)))]
+    const ahead = [...new Set(found.deadlines.map((d) => Date.parse(d)))]
       .filter((ms) => ms > nowMs)
       .sort((a, b) => a - b)
       .map((ms) => new Date(ms).toISOString());
-    const kept = s.deadlinesOf.all(streamId);
-    if (ahead.join() !== kept.join()) {
+    if (ahead.join() !== s.deadlinesOf.all(streamId).join()) {
       s.clearDeadlines.run(streamId);
       for (const d of ahead) s.insertDeadline.run(streamId, Date.parse(d), d);
     }
@@ -221,11 +290,10 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   private review(s: Statements, event: RecordedEvent): void {
-    const violationId = text(event.data, 'violationId', event);
-    const row = s.violation.get(violationId);
+    const row = s.violation.get(text(event.data, 'violationId', event));
     // The review API accepts only violations in the register, so the register reached them first.
     if (row === undefined) return;
-    const violation: RegisteredViolation = violationOf(row);
+    const violation = violationOf(row);
     if (violation.statusHistory.some((h) => h.eventId === event.id)) return;
     const reviewed = applyReview(violation, {
       status: text(event.data, 'status', event) as ReviewStatus,
@@ -251,12 +319,13 @@ export class ViolationRegisterProjection implements Projection {
     return history;
   }
 
-  private ordinanceOf(s: Statements): OrdinanceVersion[] {
-    const count = s.versionCount.get() as number;
+  private ordinanceOf(s: Statements): Ordinance {
+    const count = s.adoptionCount.get() as number;
     if (this.ordinance?.count !== count) {
-      this.ordinance = { count, versions: s.versions.all().map((v) => JSON.parse(v) as OrdinanceVersion) };
+      const adoptions = s.adoptions.all().map((a) => JSON.parse(a) as Recorded<OrdinanceVersionAdopted>);
+      this.ordinance = { count, adoptions, versions: adoptions.map((a) => a.data) };
     }
-    return this.ordinance.versions;
+    return this.ordinance;
   }
 
   private statementsFor(db: ReadModelDb): Statements {

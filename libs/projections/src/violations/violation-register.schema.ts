@@ -7,6 +7,7 @@ export const VIOLATION_TABLES = [
   'vr_events',
   'vr_streams',
   'vr_ordinance',
+  'vr_reports',
   'vr_deadlines',
 ] as const;
 
@@ -53,10 +54,17 @@ CREATE TABLE vr_streams (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vr_streams_latest ON vr_streams (latest_ms);
 
+-- The ordinance stream's adoptions as recorded (they are § 11's evidence).
 CREATE TABLE vr_ordinance (
   revision INTEGER PRIMARY KEY,
-  version  TEXT    NOT NULL
+  adoption TEXT    NOT NULL
 ) STRICT;
+
+-- The first publication of each period's report.
+CREATE TABLE vr_reports (
+  period       TEXT PRIMARY KEY,
+  published_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
 
 -- Deadlines after the stream's judged_until: when each passes, the scheduler records DeadlinePassed.
 CREATE TABLE vr_deadlines (
