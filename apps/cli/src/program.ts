@@ -1,8 +1,14 @@
 import { Command } from 'commander';
 import { registerTokenCommand } from './commands/token.command';
+import { registerVerifyEvidenceCommand } from './commands/verify-evidence.command';
+import { registerVerifyCommand } from './commands/verify.command';
 
 /** Each operator command lives in its own file under commands/ and adds itself to the program here. */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTokenCommand];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerTokenCommand,
+  registerVerifyCommand,
+  registerVerifyEvidenceCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('trust-ledger')
