@@ -1,6 +1,7 @@
 import type { RequestType } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { ReadModelDb } from '../runner/projection';
+import { hasUnresolvedViolationSql } from '../violations/violation-register.schema';
 import type { CaseRecord } from './case-view';
 
 export interface CaseListFilter {
@@ -11,6 +12,8 @@ export interface CaseListFilter {
   /** ISO times, inclusive. */
   receivedFrom?: string;
   receivedTo?: string;
+  /** Cases with (true) or without (false) an unresolved violation in the register. */
+  hasOpenViolations?: boolean;
 }
 
 export interface StoredCase {
@@ -31,6 +34,10 @@ const toStored = (row: Row): StoredCase => ({
   record: JSON.parse(row.record) as CaseRecord,
   openedEvent: row.opened_event === null ? null : (JSON.parse(row.opened_event) as RecordedEvent),
 });
+
+export function hasTable(db: ReadModelDb, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
 
 /** Reads the case-view projection's tables. */
 export class CaseViewQueries {
@@ -72,6 +79,13 @@ export class CaseViewQueries {
       conditions.push(
         `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_id = c.case_id AND ${request.join(' AND ')})`,
       );
+    }
+    if (filter.hasOpenViolations !== undefined) {
+      // Without the register (a deployment or test that does not run it) no violation is known.
+      const known = hasTable(this.db, 'violations')
+        ? hasUnresolvedViolationSql(`'case-' || c.case_id`)
+        : 'FALSE';
+      conditions.push(filter.hasOpenViolations ? known : `NOT ${known}`);
     }
     // One row past the page tells whether there is a next page.
     const rows = this.db

@@ -4,6 +4,7 @@ import {
   Module,
   type BeforeApplicationShutdown,
   type DynamicModule,
+  type InjectionToken,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -70,18 +71,30 @@ class ProjectionsLifecycle
 @Module({})
 export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions): DynamicModule {
+    return ProjectionsModule.forRootAsync({ useFactory: () => options });
+  }
+
+  /** For options that come from another provider (the application's configuration). */
+  static forRootAsync(options: {
+    inject?: InjectionToken[];
+    useFactory: (...deps: never[]) => ProjectionsModuleOptions;
+  }): DynamicModule {
     return {
       module: ProjectionsModule,
       global: true,
       imports: [DiscoveryModule],
       providers: [
-        { provide: OPTIONS, useValue: options },
-        { provide: READ_MODEL_DB, useFactory: () => openReadModelDb(readModelsPath(options.dataDir)) },
+        { provide: OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+        {
+          provide: READ_MODEL_DB,
+          inject: [OPTIONS],
+          useFactory: ({ dataDir }: ProjectionsModuleOptions) => openReadModelDb(readModelsPath(dataDir)),
+        },
         {
           provide: ProjectionRunner,
-          inject: [EVENT_STORE, READ_MODEL_DB],
-          useFactory: (store: EventStore, db: ReadModelDb) =>
-            new ProjectionRunner(store, db, [], { batchSize: options.batchSize }),
+          inject: [EVENT_STORE, READ_MODEL_DB, OPTIONS],
+          useFactory: (store: EventStore, db: ReadModelDb, { batchSize }: ProjectionsModuleOptions) =>
+            new ProjectionRunner(store, db, [], { batchSize }),
         },
         ProjectionsLifecycle,
       ],

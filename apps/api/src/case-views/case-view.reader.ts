@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  caseStreamId,
+  defaultOrdinanceVersion,
+  NotFoundError,
+  ORDINANCE_STREAM_ID,
+  type OrdinanceVersion,
+  type OrdinanceVersionAdopted,
+} from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
+import {
+  caseRecordFrom,
+  CaseViewQueries,
+  eraseAll,
+  hasTable,
+  READ_MODEL_DB,
+  toCaseView,
+  type CaseListFilter,
+  type CaseView,
+  type ReadModelDb,
+  type StoredCase,
+} from '@trust-ledger/projections';
+import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+
+export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
+
+export type CaseViewWithViolations = CaseView<RegisteredViolation>;
+
+export interface CaseViewPage {
+  items: CaseViewWithViolations[];
+  nextCursor: string | null;
+}
+
+/**
+ * Turns stored case records into API.md's case view: the subject decoded through the same codec
+ * as the history (where decryption plugs in), warrants judged under the ordinance as recorded, and
+ * the case's violations from the register.
+ */
+@Injectable()
+export class CaseViewReader {
+  private readonly queries: CaseViewQueries;
+  private violationQueries: ViolationQueries | undefined;
+
+  constructor(
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.queries = new CaseViewQueries(db);
+  }
+
+  /** The case as the case-view projection has it now; undefined when it has no such case. */
+  async current(caseId: string): Promise<CaseViewWithViolations | undefined> {
+    const stored = this.queries.get(caseId);
+    return stored && this.view(stored, await this.ordinance());
+  }
+
+  /** The case as recorded up to `asOf`, replayed from its stream through the projection's own fold. */
+  async asOf(caseId: string, asOf: string): Promise<CaseViewWithViolations | undefined> {
+    const streamId = caseStreamId(caseId);
+    const events: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(streamId, { upToTime: asOf })) events.push(event);
+    const record = caseRecordFrom(events);
+    if (record === undefined) return undefined;
+    // Erasure is forever: a look into the past must not show what has been erased since.
+    for await (const later of this.store.readStream(streamId, { fromRevision: record.revision + 1 })) {
+      if (later.type === 'PersonalDataErased') {
+        record.subject = eraseAll(record.subject);
+        record.personalDataErased = true;
+      }
+    }
+    const openedEvent = events[0]?.type === 'CaseOpened' && !record.personalDataErased ? events[0] : null;
+    return this.view({ record, openedEvent }, await this.ordinance(asOf), asOf);
+  }
+
+  async list(filter: CaseListFilter, after: number, limit: number): Promise<CaseViewPage> {
+    const page = this.queries.list(filter, after, limit);
+    const ordinance = await this.ordinance();
+    return {
+      items: await Promise.all(page.items.map((stored) => this.view(stored, ordinance))),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  private async view(
+    { record, openedEvent }: StoredCase,
+    ordinance: OrdinanceVersion[],
+    asOf?: string,
+  ): Promise<CaseViewWithViolations> {
+    const subject = openedEvent === null ? record.subject : await this.decodeSubject(openedEvent);
+    return toCaseView(
+      { ...record, subject },
+      ordinance,
+      this.violationsOf(caseStreamId(record.caseId), asOf),
+    );
+  }
+
+  /**
+   * The register's violations of the case — as of `asOf`: those detected by then, with the status
+   * they had then. None where the register does not run.
+   */
+  private violationsOf(streamId: string, asOf?: string): RegisteredViolation[] {
+    if (this.violationQueries === undefined) {
+      if (!hasTable(this.db, 'violations')) return [];
+      this.violationQueries = new ViolationQueries(this.db);
+    }
+    const violations = this.violationQueries.ofStream(streamId);
+    if (asOf === undefined) return violations;
+    const until = Date.parse(asOf);
+    return violations.flatMap((violation) => {
+      const statusHistory = violation.statusHistory.filter((change) => Date.parse(change.at) <= until);
+      const last = statusHistory[statusHistory.length - 1];
+      return Date.parse(violation.detectedAt) > until || last === undefined
+        ? []
+        : [{ ...violation, status: last.status, statusHistory }];
+    });
+  }
+
+  private async decodeSubject(opened: RecordedEvent): Promise<JsonValue> {
+    const { data } = await this.codec.decode(opened);
+    return data.subject ?? null;
+  }
+
+  /** The versions recorded (up to `asOf`), or the default version before the first is recorded. */
+  private async ordinance(asOf?: string): Promise<OrdinanceVersion[]> {
+    const versions: OrdinanceVersion[] = [];
+    for await (const event of this.store.readStream(
+      ORDINANCE_STREAM_ID,
+      asOf === undefined ? {} : { upToTime: asOf },
+    )) {
+      if (event.type === 'OrdinanceVersionAdopted')
+        versions.push(event.data as unknown as OrdinanceVersionAdopted['data']);
+    }
+    return versions.length > 0 ? versions : [defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom)];
+  }
+}

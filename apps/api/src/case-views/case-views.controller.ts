@@ -1,0 +1,125 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { REQUEST_TYPES, type RequestType } from '@trust-ledger/domain';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { IsAgencyId, IsIsoDateTime } from '../common/validators';
+import { CaseParams } from '../cases/case-params';
+import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
+import { caseNotFound, CaseViewReader } from './case-view.reader';
+
+export class CaseViewQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'The case as recorded up to this moment' })
+  @IsOptional()
+  @IsIsoDateTime()
+  asOf?: string;
+}
+
+const CASE_STATUSES = ['OPEN', 'CLOSED'] as const;
+const DEFAULT_LIMIT = 100;
+
+export class CaseListQuery {
+  @ApiPropertyOptional({
+    description: 'Officers and supervisors: their own agency (the default); another is 403',
+  })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: (typeof CASE_STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'Cases with (true) or without (false) an OPEN or CONFIRMED violation' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'hasOpenViolations must be true or false' })
+  hasOpenViolations?: boolean;
+
+  @ApiPropertyOptional({ enum: REQUEST_TYPES, description: 'Cases with a request of this type' })
+  @IsOptional()
+  @IsIn(REQUEST_TYPES)
+  requestType?: RequestType;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Cases with a request received at or after this time',
+  })
+  @IsOptional()
+  @IsIsoDateTime()
+  receivedFrom?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Cases with a request received at or before this time',
+  })
+  @IsOptional()
+  @IsIsoDateTime()
+  receivedTo?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+/** Reads of the case-view projection (and, for `asOf`, of the case's own stream). */
+@ApiTags('cases')
+@ApiBearerAuth()
+@ApiBadRequestResponse({ description: 'Invalid query; every offending field is named' })
+@ApiUnauthorizedResponse()
+@ApiServiceUnavailableResponse({ description: 'minPosition not reached within 5 s; the body gives the lag' })
+@Roles('officer', 'supervisor', 'counsel')
+@Controller('cases')
+export class CaseViewsController {
+  constructor(private readonly reader: CaseViewReader) {}
+
+  @Get(':caseId')
+  @ApiOkResponse({ type: CaseViewDto, headers: { ETag: { description: 'The case revision, "<revision>"' } } })
+  @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
+  async get(
+    @CurrentUser() user: Principal,
+    @Param() { caseId }: CaseParams,
+    @Query() { asOf }: CaseViewQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseViewDto> {
+    const view =
+      asOf === undefined ? await this.reader.current(caseId) : await this.reader.asOf(caseId, asOf);
+    assertMaySee(user, view?.agencyId, caseNotFound);
+    void reply.header('ETag', `"${view.revision}"`);
+    return view;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CaseViewPageDto })
+  @ApiForbiddenResponse({ description: "An officer or supervisor asking for another agency's cases" })
+  async list(@CurrentUser() user: Principal, @Query() query: CaseListQuery): Promise<CaseViewPageDto> {
+    const { cursor, limit = DEFAULT_LIMIT, ...filter } = query;
+    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
+    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    return await this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+  }
+}

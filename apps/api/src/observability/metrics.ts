@@ -1,0 +1,88 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of this process, in its own registry (several apps may share a test process). */
+@Injectable()
+export class Metrics implements OnModuleInit {
+  readonly registry = new Registry();
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+
+  constructor(
+    runner: ProjectionRunner,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    // Each gauge asks the runner when scraped, so what is exported is never stale.
+    const projectionGauge = (
+      name: string,
+      help: string,
+      value: (s: ProjectionStatus) => number | null,
+    ): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['projection'],
+        registers,
+        collect: async function (this: Gauge<'projection'>) {
+          this.reset();
+          for (const status of await runner.status()) {
+            const v = value(status);
+            if (v !== null) this.set({ projection: status.name }, v);
+          }
+        },
+      });
+    };
+    projectionGauge(
+      'trust_ledger_projection_lag_events',
+      'Events in the log the projection has not reached',
+      (s) => s.lag,
+    );
+    projectionGauge(
+      'trust_ledger_projection_behind',
+      '1 while the projection has not reached the head',
+      (s) => Number(s.behind),
+    );
+    projectionGauge('trust_ledger_projection_failed', '1 while the projection is stopped on an error', (s) =>
+      Number(s.error !== null),
+    );
+
+    const applied = new Counter({
+      name: 'trust_ledger_projection_events_applied_total',
+      help: 'Events applied to the projection since the process started',
+      labelNames: ['projection'],
+      registers,
+    });
+    runner.onProgress((progress) => {
+      if (progress !== null) applied.inc({ projection: progress.projection }, progress.applied);
+    });
+
+    this.httpDuration = new Histogram({
+      name: 'trust_ledger_http_request_duration_seconds',
+      help: 'HTTP requests by route template and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+  }
+
+  /** Fastify's own hook sees every response, including those guards and filters produce. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    fastify?.addHook('onResponse', (request, reply, done) => {
+      this.httpDuration.observe(
+        {
+          method: request.method,
+          // The template, never the raw URL, so that ids do not explode the label set.
+          route: request.routeOptions.url ?? 'unmatched',
+          status_code: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+  }
+}

@@ -1,0 +1,366 @@
+import { ProjectionRunner } from '@trust-ledger/projections';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+let officerA: string;
+let officerB: string;
+let supervisorA: string;
+let counsel: string;
+let oversight: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officerA = await t.token({ role: 'officer', agencyId: 'agency-a', sub: 'officer-a' });
+  officerB = await t.token({ role: 'officer', agencyId: 'agency-b', sub: 'officer-b' });
+  supervisorA = await t.token({ role: 'supervisor', agencyId: 'agency-a', sub: 'supervisor-a' });
+  counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface Written {
+  id: string;
+  revision: number;
+  position: string;
+}
+
+async function post(token: string, path: string, body: object): Promise<Written> {
+  const response = await t.http().post(`${API}${path}`).set('Authorization', `Bearer ${token}`).send(body);
+  if (response.status !== 201)
+    throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as Written;
+}
+
+const get = (token: string, path: string) =>
+  t.http().get(`${API}${path}`).set('Authorization', `Bearer ${token}`);
+
+const openCase = (token: string, agencyId: string, fullName = 'Ana Pérez') =>
+  post(token, '/cases', {
+    agencyId,
+    subject: { fullName, preferredLanguage: 'es', attorney: { name: 'Bo Li' } },
+    custody: { status: 'IN_CUSTODY', bookedAt: '2025-02-28T22:00:00Z', facility: 'County Jail' },
+    convictions: [{ offense: 'theft', category: 'MISDEMEANOR', convictedAt: '2019-05-01' }],
+  });
+
+const federalWarrant = {
+  kind: 'JUDICIAL_WARRANT',
+  issuerRole: 'FEDERAL_JUDGE',
+  court: 'U.S. District Court',
+  judgeName: 'Judge Roe',
+  signedAt: '2025-02-27T10:00:00Z',
+};
+
+const recordRequest = (
+  token: string,
+  caseId: string,
+  requestType: string,
+  receivedAt: string,
+  documents: object[] = [],
+) =>
+  post(token, `/cases/${caseId}/requests`, {
+    requestingAgency: 'ICE',
+    requestType,
+    form: 'I-247A',
+    receivedAt,
+    documents,
+  });
+
+describe('GET /cases/{caseId}', () => {
+  it('answers with the case view and its revision as ETag, once the projection has the write', async () => {
+    const opened = await openCase(officerA, 'agency-a');
+    const caseId = opened.id;
+    const withWarrant = await recordRequest(officerA, caseId, 'DETAINER', '2025-03-01T08:00:00Z', [
+      federalWarrant,
+    ]);
+    const notice = await post(officerA, `/cases/${caseId}/notices`, {
+      requestId: withWarrant.id,
+      purpose: 'REQUEST_AND_INTENT',
+      recipient: 'SUBJECT',
+      deliveredAt: '2025-03-01T09:00:00Z',
+      method: 'WRITTEN_IN_PERSON',
+      language: 'es',
+      includesCopyOfRequest: true,
+      statedIntent: 'COMPLY',
+    });
+    const decided = await post(officerA, `/cases/${caseId}/requests/${withWarrant.id}/decision`, {
+      outcome: 'HONORED',
+      basis: 'JUDICIAL_WARRANT',
+      decidedAt: '2025-03-01T10:00:00Z',
+      rationale: 'Signed by a federal judge',
+    });
+
+    const response = await get(officerA, `/cases/${caseId}?minPosition=${decided.position}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.etag).toBe(`"${decided.revision}"`);
+    expect(response.body).toMatchObject({
+      caseId,
+      agencyId: 'agency-a',
+      status: 'OPEN',
+      revision: 3,
+      subject: { fullName: 'Ana Pérez', preferredLanguage: 'es', attorney: { name: 'Bo Li' } },
+      custody: {
+        status: 'IN_CUSTODY',
+        facility: 'County Jail',
+        bookedAt: '2025-02-28T22:00:00Z',
+        eligibleForReleaseAt: null,
+      },
+      convictions: [{ offense: 'theft', category: 'MISDEMEANOR', convictedAt: '2019-05-01' }],
+      requests: [
+        {
+          requestId: withWarrant.id,
+          requestingAgency: 'ICE',
+          requestType: 'DETAINER',
+          form: 'I-247A',
+          receivedAt: '2025-03-01T08:00:00Z',
+          hasJudicialWarrant: true,
+          status: 'HONORED',
+          decision: { outcome: 'HONORED', basis: 'JUDICIAL_WARRANT', decidedAt: '2025-03-01T10:00:00Z' },
+          notices: [{ noticeId: notice.id, recipient: 'SUBJECT' }],
+        },
+      ],
+      notices: [{ noticeId: notice.id }],
+      disclosures: [],
+      accessGrants: [],
+      violations: [],
+    });
+
+    // Supervisors of the agency and counsel read it; another agency's officer learns nothing.
+    expect((await get(supervisorA, `/cases/${caseId}`)).status).toBe(200);
+    expect((await get(counsel, `/cases/${caseId}`)).status).toBe(200);
+    expect((await get(officerB, `/cases/${caseId}`)).status).toBe(404);
+    expect((await get(oversight, `/cases/${caseId}`)).status).toBe(403);
+    expect((await t.http().get(`${API}/cases/${caseId}`)).status).toBe(401);
+    expect((await get(officerA, `/cases/6a9b1f00-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await get(officerA, `/cases/not-a-uuid`)).status).toBe(400);
+  });
+
+  it('answers ?asOf with the case as recorded then, replayed from its stream', async () => {
+    t.clock.set('2025-03-02T12:00:00Z');
+    const { id: caseId } = await openCase(officerA, 'agency-a');
+    t.clock.set('2025-03-02T13:00:00Z');
+    await recordRequest(officerA, caseId, 'NOTIFICATION', '2025-03-02T12:30:00Z');
+    t.clock.set('2025-03-02T14:00:00Z');
+    const closed = await post(officerA, `/cases/${caseId}/close`, {
+      closedAt: '2025-03-02T13:59:00Z',
+      reason: 'released',
+    });
+
+    const then = await get(officerA, `/cases/${caseId}?asOf=2025-03-02T12:30:00Z`);
+    expect(then.status).toBe(200);
+    expect(then.headers.etag).toBe('"0"');
+    expect(then.body).toMatchObject({
+      revision: 0,
+      status: 'OPEN',
+      requests: [],
+      subject: { fullName: 'Ana Pérez' },
+    });
+
+    const later = await get(officerA, `/cases/${caseId}?asOf=2025-03-02T13:30:00%2B00:00`);
+    expect(later.body).toMatchObject({
+      revision: 1,
+      status: 'OPEN',
+      requests: [{ requestType: 'NOTIFICATION' }],
+    });
+
+    const now = await get(officerA, `/cases/${caseId}?minPosition=${closed.position}`);
+    expect(now.body).toMatchObject({ revision: 2, status: 'CLOSED' });
+    // The replayed past and the projection agree on everything the past holds.
+    expect((await get(officerA, `/cases/${caseId}?asOf=2025-03-02T14:00:00Z`)).body).toEqual(now.body);
+
+    expect((await get(officerA, `/cases/${caseId}?asOf=2025-03-02T11:00:00Z`)).status).toBe(404);
+    expect((await get(officerB, `/cases/${caseId}?asOf=2025-03-02T14:00:00Z`)).status).toBe(404);
+    const invalid = await get(officerA, `/cases/${caseId}?asOf=yesterday`);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ field: 'asOf' })]);
+  });
+});
+
+describe('GET /cases', () => {
+  const ids: Record<string, string> = {};
+  let last: Written;
+
+  beforeAll(async () => {
+    // Opened in this order: a1 (DETAINER in March), a2 (NOTIFICATION in April, closed), a3 (no
+    // request), b1 (agency-b, DETAINER in March).
+    ids.a1 = (await openCase(officerA, 'agency-a', 'A One')).id;
+    ids.a2 = (await openCase(officerA, 'agency-a', 'A Two')).id;
+    ids.a3 = (await openCase(supervisorA, 'agency-a', 'A Three')).id;
+    ids.b1 = (await openCase(officerB, 'agency-b', 'B One')).id;
+    await recordRequest(officerA, ids.a1, 'DETAINER', '2025-01-10T00:00:00Z');
+    await recordRequest(officerA, ids.a2, 'NOTIFICATION', '2025-02-10T00:00:00Z');
+    await recordRequest(officerB, ids.b1, 'DETAINER', '2025-01-20T00:00:00Z');
+    last = await post(officerA, `/cases/${ids.a2}/close`, {
+      closedAt: '2025-03-01T12:00:00Z',
+      reason: 'done',
+    });
+  });
+
+  /** The ids of the listed cases that this describe block opened, in order. */
+  async function listed(token: string, query: string): Promise<string[]> {
+    const response = await get(token, `/cases?minPosition=${last.position}&${query}`);
+    expect(response.status).toBe(200);
+    const mine = new Set(Object.values(ids));
+    return (response.body.items as { caseId: string }[]).map((c) => c.caseId).filter((id) => mine.has(id));
+  }
+
+  it("lists an officer's own agency by default, and filters by status, request type and receipt", async () => {
+    expect(await listed(officerA, '')).toEqual([ids.a1, ids.a2, ids.a3]);
+    expect(await listed(officerA, 'agencyId=agency-a&status=CLOSED')).toEqual([ids.a2]);
+    expect(await listed(officerA, 'status=OPEN')).toEqual([ids.a1, ids.a3]);
+    expect(await listed(officerA, 'requestType=DETAINER')).toEqual([ids.a1]);
+    expect(await listed(counsel, 'requestType=DETAINER')).toEqual([ids.a1, ids.b1]);
+    expect(
+      await listed(counsel, 'receivedFrom=2025-01-15T00:00:00Z&receivedTo=2025-02-10T00:00:00Z'),
+    ).toEqual([ids.a2, ids.b1]);
+    expect(await listed(counsel, 'requestType=DETAINER&receivedFrom=2025-01-15T00:00:00Z')).toEqual([ids.b1]);
+    expect(await listed(counsel, 'agencyId=agency-b')).toEqual([ids.b1]);
+    // No register violation is recorded on these cases.
+    expect(await listed(counsel, 'hasOpenViolations=true')).toEqual([]);
+    expect(await listed(counsel, 'hasOpenViolations=false&agencyId=agency-b')).toEqual([ids.b1]);
+  });
+
+  it('returns whole case views', async () => {
+    const response = await get(counsel, `/cases?agencyId=agency-b&minPosition=${last.position}`);
+    const b1 = (response.body.items as { caseId: string }[]).find((c) => c.caseId === ids.b1);
+    expect(b1).toMatchObject({
+      agencyId: 'agency-b',
+      subject: { fullName: 'B One' },
+      requests: [{ requestType: 'DETAINER', hasJudicialWarrant: false, status: 'PENDING' }],
+      violations: [],
+    });
+  });
+
+  it('pages with cursor and limit, without gaps or repeats', async () => {
+    const all = (await get(counsel, `/cases?limit=500&minPosition=${last.position}`)).body.items as {
+      caseId: string;
+    }[];
+    const paged: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const response = await get(counsel, `/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.status).toBe(200);
+      expect(response.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...(response.body.items as { caseId: string }[]).map((c) => c.caseId));
+      cursor = response.body.nextCursor as string | null;
+    }
+    expect(paged).toEqual(all.map((c) => c.caseId));
+    expect(paged.length).toBeGreaterThan(4);
+  });
+
+  it('refuses another agency to officers and supervisors, and bad parameters naming them', async () => {
+    expect((await get(officerA, '/cases?agencyId=agency-b')).status).toBe(403);
+    expect((await get(supervisorA, '/cases?agencyId=agency-b')).status).toBe(403);
+    expect((await get(oversight, '/cases')).status).toBe(403);
+    const fields = async (query: string): Promise<string[]> => {
+      const response = await get(counsel, `/cases?${query}`);
+      expect(response.status).toBe(400);
+      return (response.body.errors as { field: string }[]).map((e) => e.field);
+    };
+    expect(await fields('limit=0')).toEqual(['limit']);
+    expect(await fields('limit=501')).toEqual(['limit']);
+    expect(await fields('limit=ten')).toContain('limit');
+    expect(await fields('status=PENDING&requestType=WARRANT')).toEqual(['status', 'requestType']);
+    expect(await fields('receivedFrom=2025-01-01&hasOpenViolations=yes')).toEqual([
+      'hasOpenViolations',
+      'receivedFrom',
+    ]);
+    expect(await fields('cursor=abc')).toEqual(['cursor']);
+    expect(await fields('colour=red')).toEqual(['colour']);
+  });
+});
+
+describe('read your writes', () => {
+  it('waits for the projections, then answers; 503 with the lag when they do not get there in time', async () => {
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    try {
+      const opened = await openCase(officerA, 'agency-a');
+      const behind = await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
+      expect(behind.status).toBe(503);
+      expect(behind.headers['retry-after']).toBe('1');
+      expect(behind.body).toMatchObject({
+        statusCode: 503,
+        message: expect.stringContaining(opened.position),
+      });
+      expect(behind.body.lag).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'case-view',
+            behind: true,
+            running: false,
+            lag: expect.any(Number),
+          }),
+        ]),
+      );
+
+      // Sent while the runner is stopped, answered once it has caught up.
+      const pending = get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`).then((r) => r);
+      runner.start();
+      const caughtUp = await pending;
+      expect(caughtUp.status).toBe(200);
+      expect(caughtUp.body.caseId).toBe(opened.id);
+    } finally {
+      runner.start();
+    }
+  }, 20_000);
+
+  it('accepts minPosition on every GET, whatever its query DTO declares, and refuses a malformed one', async () => {
+    const opened = await openCase(officerA, 'agency-a');
+    expect((await get(officerA, `/cases/${opened.id}/history?minPosition=${opened.position}`)).status).toBe(
+      200,
+    );
+    expect((await get(officerA, `/cases?status=OPEN&minPosition=${opened.position}`)).status).toBe(200);
+    expect((await t.http().get(`${API}/health?minPosition=${opened.position}`)).status).toBe(200);
+
+    const malformed = await get(officerA, `/cases/${opened.id}?minPosition=abc`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'minPosition' })]);
+    expect((await get(officerA, `/cases/${opened.id}?minPosition=1&minPosition=2`)).status).toBe(400);
+    // Authentication comes first: an anonymous caller learns nothing, not even after a wait.
+    expect((await t.http().get(`${API}/cases/${opened.id}?minPosition=999999999`)).status).toBe(401);
+  });
+});
+
+describe('GET /health and /metrics', () => {
+  it('reports the event store and every projection, publicly', async () => {
+    const opened = await openCase(officerA, 'agency-a');
+    await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
+    const response = await t.http().get(`${API}/health`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      eventStore: { status: 'up', headPosition: expect.any(String) },
+    });
+    expect(response.body.projections).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'case-view',
+          version: 1,
+          running: true,
+          position: expect.any(String),
+          behind: expect.any(Boolean),
+          lag: expect.any(Number),
+          error: null,
+        },
+      ]),
+    );
+  });
+
+  it('exports projection lag, applied events and request durations for Prometheus', async () => {
+    const opened = await openCase(officerA, 'agency-a');
+    await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
+    const response = await t.http().get(`${API}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
+    expect(response.text).toMatch(/^trust_ledger_projection_failed\{projection="case-view"\} 0$/m);
+    expect(response.text).toMatch(
+      /^trust_ledger_projection_events_applied_total\{projection="case-view"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(
+      /^trust_ledger_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/cases\/:caseId",status_code="200"\} [1-9]\d*$/m,
+    );
+  });
+});
