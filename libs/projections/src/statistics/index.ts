@@ -1,0 +1,6 @@
+export * from './csv';
+export * from './suppression';
+export * from './statistics-row';
+export * from './statistics.projection';
+export * from './statistics-queries';
+export * from './statistics-csv';

@@ -1,0 +1,61 @@
+/** The statistics projection's tables: facts about requests and transfers, counted at query time. */
+export const STATISTICS_TABLES = [
+  'st_cases',
+  'st_requests',
+  'st_departures',
+  'st_transfers',
+  'st_ordinance',
+] as const;
+
+export const STATISTICS_SCHEMA = `
+CREATE TABLE st_cases (
+  stream_id TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- One row per federal request: the cohort is counted by received_ms, the outcome is the latest decision.
+CREATE TABLE st_requests (
+  stream_id          TEXT    NOT NULL,
+  request_id         TEXT    NOT NULL,
+  agency_id          TEXT,
+  requesting_agency  TEXT    NOT NULL,
+  request_type       TEXT    NOT NULL,
+  received_ms        INTEGER NOT NULL,
+  outcome            TEXT,
+  basis              TEXT,
+  -- when the subject's request-and-intent notice was due (§ 5); null where none was owed
+  notice_deadline_ms INTEGER,
+  -- the earliest request-and-intent notice delivered to the subject
+  first_notice_ms    INTEGER,
+  -- the first release or transfer at or after receipt, which brings the notice deadline forward
+  first_departure_ms INTEGER,
+  PRIMARY KEY (stream_id, request_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX st_requests_received ON st_requests (received_ms);
+CREATE INDEX st_requests_agency ON st_requests (agency_id, received_ms);
+CREATE INDEX st_requests_of_case ON st_requests (stream_id, requesting_agency, received_ms);
+
+CREATE TABLE st_departures (
+  event_id  TEXT    PRIMARY KEY,
+  stream_id TEXT    NOT NULL,
+  at_ms     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX st_departures_of_case ON st_departures (stream_id, at_ms);
+
+-- Transfers to ICE or CBP custody, counted by when they happened.
+CREATE TABLE st_transfers (
+  event_id   TEXT    PRIMARY KEY,
+  stream_id  TEXT    NOT NULL,
+  agency_id  TEXT,
+  to_agency  TEXT    NOT NULL,
+  request_id TEXT,
+  at_ms      INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX st_transfers_at ON st_transfers (at_ms);
+CREATE INDEX st_transfers_agency ON st_transfers (agency_id, at_ms);
+
+CREATE TABLE st_ordinance (
+  revision INTEGER PRIMARY KEY,
+  version  TEXT    NOT NULL
+) STRICT;
+`;

@@ -1,0 +1,230 @@
+import { caseStreamId, parsePeriod, type Period } from '@trust-ledger/domain';
+import {
+  StatisticsProjection,
+  StatisticsQueries,
+  statisticsCsv,
+  type PublicStatistics,
+  type StatisticsRow,
+} from '@trust-ledger/projections/statistics';
+import { parse } from 'csv-parse/sync';
+import {
+  caseOpened,
+  decisionRecorded,
+  JUDICIAL_WARRANT,
+  noticeIssued,
+  ordinanceAdopted,
+  requestReceived,
+  subjectTransferred,
+} from '../violations/case-events';
+import { Harness, quietLogs } from '../violations/support';
+
+quietLogs();
+
+const period = (label: string): Period => parsePeriod(label)!;
+const row = (s: PublicStatistics, agency: string, type: string): StatisticsRow =>
+  s.rows.find((r) => r.requestingAgency === agency && r.requestType === type)!;
+const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+describe('public statistics', () => {
+  let h: Harness;
+  let stats: StatisticsQueries;
+
+  beforeEach(async () => {
+    h = new Harness([new StatisticsProjection()]).start();
+    await h.caughtUp();
+  });
+  afterEach(() => h.close());
+
+  /** Records the scenario's cases: agency-1's in Q1 2024 (and one in Q2), one of agency-2. */
+  async function scenario(threshold: number, timeZone = 'UTC'): Promise<void> {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: threshold, timeZone }), '2024-01-01T00:00:00Z');
+    const c1 = caseStreamId(id(1));
+    await h.append(c1, [caseOpened('agency-1')], '2024-02-01T00:00:00Z');
+    await h.append(
+      c1,
+      [
+        requestReceived(id(11), '2024-02-01T10:00:00Z', 'DETAINER', 'ICE', [JUDICIAL_WARRANT]),
+        noticeIssued(id(11), '2024-02-01T12:00:00Z'),
+        decisionRecorded(id(11), '2024-02-01T13:00:00Z', 'HONORED', 'JUDICIAL_WARRANT'),
+        subjectTransferred('2024-02-02T09:00:00Z', 'ICE', id(11)),
+      ],
+      '2024-02-02T09:00:00Z',
+    );
+    const c2 = caseStreamId(id(2));
+    await h.append(
+      c2,
+      [
+        caseOpened('agency-1'),
+        requestReceived(id(21), '2024-03-01T10:00:00Z'),
+        decisionRecorded(id(21), '2024-03-01T11:00:00Z', 'DECLINED'),
+        noticeIssued(id(21), '2024-03-03T10:00:00Z'), // two days late
+        requestReceived(id(22), '2024-03-30T10:00:00Z', 'NOTIFICATION', 'CBP'),
+        decisionRecorded(id(22), '2024-03-30T11:00:00Z', 'PARTIALLY_HONORED', 'ORDINANCE_EXCEPTION', 'X'),
+      ],
+      '2024-03-03T10:00:00Z',
+    );
+    const c3 = caseStreamId(id(3));
+    await h.append(
+      c3,
+      [
+        caseOpened('agency-1'),
+        requestReceived(id(31), '2024-03-31T23:30:00Z'), // pending; notice due 1 April 23:30
+        requestReceived(id(32), '2024-04-01T02:00:00Z'), // Q2 in UTC, 31 March in New York
+      ],
+      '2024-04-02T10:00:00Z',
+    );
+    const c4 = caseStreamId(id(4));
+    await h.append(
+      c4,
+      [caseOpened('agency-2'), requestReceived(id(41), '2024-01-15T10:00:00Z', 'INFORMATION', 'CBP')],
+      '2024-01-15T10:00:00Z',
+    );
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+  }
+
+  it('counts a period’s cohort by outcome, basis and notice timeliness, and transfers by when they happened', async () => {
+    await scenario(1);
+    const q1 = stats.forPeriod(period('2024-Q1'), '2024-04-01T12:00:00Z', null);
+    expect(q1).toMatchObject({ period: '2024-Q1', generatedAt: '2024-04-01T12:00:00Z', threshold: 1 });
+    expect(q1.rows).toHaveLength(10);
+    expect(row(q1, 'ICE', 'DETAINER')).toEqual({
+      requestingAgency: 'ICE',
+      requestType: 'DETAINER',
+      received: 3,
+      honored: 1,
+      declined: 1,
+      partiallyHonored: 0,
+      pending: 1,
+      honoredWithJudicialWarrant: 1,
+      honoredUnderException: 0,
+      transfersToFederalCustody: 1,
+      noticesOnTime: 1,
+      noticesLate: 1, // the third's deadline has not passed at 12:00 on 1 April
+      suppressed: [],
+    });
+    expect(row(q1, 'CBP', 'NOTIFICATION')).toMatchObject({
+      received: 1,
+      partiallyHonored: 1,
+      honoredUnderException: 1,
+      noticesOnTime: 0,
+      noticesLate: 1, // no notice at all is late
+    });
+    expect(row(q1, 'CBP', 'INFORMATION')).toMatchObject({
+      received: 1,
+      pending: 1,
+      noticesOnTime: 0,
+      noticesLate: 0,
+    });
+
+    const later = stats.forPeriod(period('2024-Q1'), '2024-04-02T00:00:00Z', null);
+    expect(row(later, 'ICE', 'DETAINER')).toMatchObject({ noticesOnTime: 1, noticesLate: 2 });
+    expect(
+      row(stats.forPeriod(period('2024-Q2'), '2024-07-01T00:00:00Z', null), 'ICE', 'DETAINER'),
+    ).toMatchObject({
+      received: 1,
+      transfersToFederalCustody: 0,
+    });
+  });
+
+  it('keeps received = honored + declined + partiallyHonored + pending in every row', async () => {
+    await scenario(1);
+    for (const label of ['2024', '2024-Q1', '2024-03', '2024-Q2']) {
+      for (const r of stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null).rows) {
+        expect(r.received).toBe(r.honored! + r.declined! + r.partiallyHonored! + r.pending!);
+        expect(r.honoredWithJudicialWarrant! + r.honoredUnderException!).toBeLessThanOrEqual(
+          r.honored! + r.partiallyHonored!,
+        );
+      }
+    }
+  });
+
+  it('narrows to one local agency', async () => {
+    await scenario(1);
+    const agency2 = stats.forPeriod(period('2024'), '2024-12-31T00:00:00Z', 'agency-2');
+    expect(
+      agency2.rows.filter((r) => r.received! > 0).map((r) => [r.requestingAgency, r.requestType]),
+    ).toEqual([['CBP', 'INFORMATION']]);
+  });
+
+  it('places acts in periods of the ordinance’s time zone', async () => {
+    await scenario(1, 'America/New_York');
+    // 2024-04-01T02:00Z is 22:00 on 31 March in New York: Q1 there, Q2 in UTC.
+    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    expect(row(q1, 'ICE', 'DETAINER').received).toBe(4);
+    const march = stats.forPeriod(period('2024-03'), '2024-12-31T00:00:00Z', null);
+    expect(row(march, 'ICE', 'DETAINER').received).toBe(3);
+    expect(
+      row(stats.forPeriod(period('2024-Q2'), '2024-12-31T00:00:00Z', null), 'ICE', 'DETAINER').received,
+    ).toBe(0);
+  });
+
+  it('withholds small cells and the cells that would reveal them', async () => {
+    await scenario(5);
+    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const detainers = row(q1, 'ICE', 'DETAINER');
+    expect(detainers.received).toBeNull();
+    expect(detainers.suppressed).toEqual(
+      expect.arrayContaining(['received', 'honored', 'declined', 'pending', 'noticesOnTime', 'noticesLate']),
+    );
+    for (const r of q1.rows) {
+      for (const [field, value] of Object.entries(r)) {
+        if (typeof value === 'number') expect(value === 0 || value >= 5).toBe(true);
+        if (value === null) expect(r.suppressed).toContain(field);
+      }
+    }
+  });
+
+  it('counts violations not withdrawn by the section and time of their act, withholding small counts', async () => {
+    await scenario(1);
+    await h.tickAt('2024-04-03T00:00:00Z');
+    const all = h.violations().filter((v) => v.status !== 'WITHDRAWN');
+    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const inQ1 = all.filter((v) => v.occurredAt < '2024-04-01');
+    const expected: Record<string, number> = {};
+    for (const v of inQ1) expected[String(v.section)] = (expected[String(v.section)] ?? 0) + 1;
+    expect(inQ1.length).toBeGreaterThan(0);
+    for (const s of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']) {
+      expect(q1.violationsBySection[s]).toBe(expected[s] ?? 0);
+    }
+    expect(q1.violationsBySection.suppressed).toEqual([]);
+
+    const suppressedQ1 = new StatisticsQueries(h.db);
+    await h.adopt(ordinanceAdopted({ version: 2, smallCellThreshold: 100 }), '2024-05-01T00:00:00Z');
+    await h.caughtUp();
+    const withheld = suppressedQ1.forPeriod(
+      period('2024-Q1'),
+      '2024-12-31T00:00:00Z',
+      null,
+    ).violationsBySection;
+    expect(withheld.suppressed).toEqual(Object.keys(expected).sort((a, b) => Number(a) - Number(b)));
+    for (const s of withheld.suppressed) expect(withheld[s]).toBeNull();
+  });
+
+  it('writes the rows as CSV in the JSON field order, withheld cells empty', async () => {
+    await scenario(5);
+    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const csv = statisticsCsv(q1);
+    const [header, ...lines] = parse<string[]>(csv);
+    expect(header).toEqual([
+      'period',
+      'requestingAgency',
+      'requestType',
+      'received',
+      'honored',
+      'declined',
+      'partiallyHonored',
+      'pending',
+      'honoredWithJudicialWarrant',
+      'honoredUnderException',
+      'transfersToFederalCustody',
+      'noticesOnTime',
+      'noticesLate',
+    ]);
+    expect(lines).toHaveLength(10);
+    const detainers = lines.find((l) => l[1] === 'ICE' && l[2] === 'DETAINER')!;
+    expect(detainers[0]).toBe('2024-Q1');
+    expect(detainers[3]).toBe('');
+    expect(csv.endsWith('\r\n')).toBe(true);
+  });
+});
