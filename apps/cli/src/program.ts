@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerProjectionsCommand } from './commands/projections.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerVerifyEvidenceCommand } from './commands/verify-evidence.command';
 import { registerVerifyCommand } from './commands/verify.command';
@@ -8,6 +9,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerTokenCommand,
   registerVerifyCommand,
   registerVerifyEvidenceCommand,
+  registerProjectionsCommand,
 ];
 
 export function buildProgram(): Command {

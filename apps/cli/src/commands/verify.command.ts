@@ -34,7 +34,7 @@ export function registerVerifyCommand(program: Command): void {
 }
 
 /** The configured store, never a new empty one: verifying a mistyped DATA_DIR must not pass. */
-function openExistingStore(config: AppConfig): EventStore {
+export function openExistingStore(config: AppConfig): EventStore {
   if (config.eventStore === 'eventstoredb') {
     return createEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! });
   }
