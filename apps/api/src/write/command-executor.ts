@@ -154,6 +154,7 @@ export class CommandExecutor {
           actor: request.actor,
           commandId: request.commandId,
           requestHash: request.requestHash,
+          ...(request.imported && { imported: request.imported }),
         },
       })),
     );

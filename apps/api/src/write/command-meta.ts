@@ -20,7 +20,12 @@ export interface CommandMeta {
   correlationId: string;
   /** The revision from `If-Match`. */
   ifMatch?: number;
+  /** Set only by imports: the source row a command was made from, recorded in each event's metadata. */
+  imported?: ImportedFrom;
 }
+
+/** A command's source row in an imported file: its name, line number and the SHA-256 of the line's text. */
+export type ImportedFrom = { source: string; line: number; sha256: string };
 
 /** The id of the thing a command creates when the client chose none: a retry names the same thing. */
 export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_NAMESPACE);
