@@ -205,7 +205,7 @@ describe('public statistics', () => {
     await scenario(5);
     const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
     const csv = statisticsCsv(q1);
-    const [header, ...lines] = parse<string[]>(csv);
+    const [header, ...lines] = parse(csv);
     expect(header).toEqual([
       'period',
       'requestingAgency',
