@@ -1,0 +1,156 @@
+import { PreconditionFailedException } from '@nestjs/common';
+import {
+  caseDecider,
+  caseStreamId,
+  ConflictError,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+} from '@trust-ledger/domain';
+import { SqliteEventStore } from '@trust-ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../../../libs/domain/testing/manual-clock';
+import { loadConfig } from '../config/app-config';
+import { v5 as uuidv5 } from 'uuid';
+import { CommandExecutor, type ExecuteRequest } from './command-executor';
+import { ID_NAMESPACE } from './command-meta';
+import { IdentityEventCodec } from './event-codec';
+import { IdempotencyStore } from './idempotency.store';
+
+/**
+ * The executor on the real embedded store. Executions started in the same tick all read the stream
+ * before any of them appends, so these races are real, not simulated.
+ */
+describe('CommandExecutor under contention', () => {
+  let dataDir: string;
+  let store: SqliteEventStore;
+  let idempotency: IdempotencyStore;
+  let executor: CommandExecutor;
+  const clock = new ManualClock('2025-03-01T12:00:00Z');
+  const caseId = randomUUID();
+  const requestId = randomUUID();
+  const streamId = caseStreamId(caseId);
+
+  const request = (
+    command: CaseCommand,
+    extra: Partial<ExecuteRequest<CaseState, CaseCommand, CaseEvent>> = {},
+  ) => ({
+    streamId,
+    decider: caseDecider,
+    command,
+    actor: 'officer-1',
+    commandId: randomUUID(),
+    requestHash: randomUUID(),
+    correlationId: randomUUID(),
+    ...extra,
+  });
+  const context = { actor: 'officer-1', now: clock.now() };
+  const decide = (rationale: string): CaseCommand => ({
+    type: 'DecideRequest',
+    data: { requestId, outcome: 'DECLINED', basis: 'NONE', decidedAt: '2025-02-28T11:00:00Z', rationale },
+    ...context,
+  });
+  const recordRequest = (id: string = randomUUID()): CaseCommand => ({
+    type: 'RecordFederalRequest',
+    data: {
+      requestId: id,
+      requestingAgency: 'ICE',
+      requestType: 'DETAINER',
+      form: 'I-247A',
+      receivedAt: '2025-02-28T09:00:00Z',
+      documents: [],
+      informationRequested: [],
+    },
+    ...context,
+  });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-executor-'));
+    store = new SqliteEventStore(join(dataDir, 'trust-ledger.db'));
+    idempotency = new IdempotencyStore(loadConfig({ dataDir }, {}));
+    executor = new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency);
+    await executor.execute(
+      request({
+        type: 'OpenCase',
+        data: {
+          caseId,
+          agencyId: 'agency-a',
+          subject: { fullName: 'X' },
+          custody: { status: 'IN_CUSTODY' },
+          convictions: [],
+        },
+        ...context,
+      }),
+    );
+    await executor.execute(request(recordRequest(requestId)));
+  });
+  afterAll(async () => {
+    idempotency.onModuleDestroy();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const readAll = async () => {
+    const events = [];
+    for await (const event of store.readStream(streamId)) events.push(event);
+    return events;
+  };
+
+  it('re-decides a race lost at append: one decision is recorded, the others are refused by the domain', async () => {
+    const append = jest.spyOn(store, 'append');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => executor.execute(request(decide(`#${i}`)))),
+    );
+    // All 20 decided on the same state and tried to append: the losers went round again.
+    expect(append).toHaveBeenCalledTimes(20);
+    append.mockRestore();
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(refusals).toHaveLength(19);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(ConflictError);
+      expect(refusal).toHaveProperty('code', 'ALREADY_DECIDED');
+    }
+    expect((await readAll()).filter((e) => e.type === 'DecisionRecorded')).toHaveLength(1);
+  });
+
+  it('answers a race lost at append with 412 when the caller sent If-Match', async () => {
+    const revision = (await readAll()).length - 1;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 3 }, () => executor.execute(request(recordRequest(), { ifMatch: revision }))),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+      expect(o.reason).toBeInstanceOf(PreconditionFailedException);
+    }
+    expect(await readAll()).toHaveLength(revision + 2);
+  });
+
+  it('derives event ids from the command id and records who, why and what in the metadata', async () => {
+    const commandId = randomUUID();
+    const result = await executor.execute(
+      request(recordRequest(), { commandId, correlationId: 'corr-1', requestHash: 'h1' }),
+    );
+    const last = (await readAll()).at(-1)!;
+    expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: last.position });
+    expect(last.id).toBe(uuidv5(`${commandId}:0`, ID_NAMESPACE));
+    expect(last.metadata).toMatchObject({
+      recordedAt: '2025-03-01T12:00:00.000Z',
+      correlationId: 'corr-1',
+      causationId: null,
+      actor: 'officer-1',
+      commandId,
+      requestHash: 'h1',
+    });
+    // The same command id again (a retry) is answered from the stream and appends nothing.
+    const again = await executor.execute(
+      request(recordRequest(), { commandId, correlationId: 'corr-2', requestHash: 'h1' }),
+    );
+    expect(again).toEqual(result);
+    expect((await readAll()).at(-1)!.id).toBe(last.id);
+  });
+});

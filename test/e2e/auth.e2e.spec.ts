@@ -1,0 +1,164 @@
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openCaseBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+const AGENCY = 'agency-a';
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+describe('bearer tokens signed with the shared secret', () => {
+  let t: TestApp;
+  let secret: Uint8Array;
+  beforeAll(async () => {
+    t = await startTestApp();
+    secret = new TextEncoder().encode(t.config.jwtSecret);
+  });
+  afterAll(() => t.close());
+
+  const openCase = (authorization?: string) => {
+    const request = t.http().post(`${API}/cases`);
+    return (authorization === undefined ? request : request.set('Authorization', authorization)).send(
+      openCaseBody(AGENCY),
+    );
+  };
+
+  const signed = (claims: object, header: { alg: string } = { alg: 'HS256' }, key: Uint8Array = secret) =>
+    new SignJWT({ ...claims })
+      .setProtectedHeader(header)
+      .setSubject('officer-1')
+      .setExpirationTime('5m')
+      .sign(key);
+
+  it('accepts a valid token', async () => {
+    const token = await t.token({ role: 'officer', agencyId: AGENCY });
+    expect((await openCase(`Bearer ${token}`)).status).toBe(201);
+  });
+
+  it.each([
+    ['no Authorization header', () => undefined],
+    ['another scheme', () => `Basic ${Buffer.from('officer:secret').toString('base64')}`],
+    ['a token that is not a JWT', () => 'Bearer not.a.jwt'],
+    [
+      'a token signed with another secret',
+      async () =>
+        `Bearer ${await signed({ role: 'officer', agencyId: AGENCY }, undefined, new Uint8Array(32).fill(7))}`,
+    ],
+    [
+      'an expired token',
+      async () =>
+        `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('officer-1')
+          .setExpirationTime(nowSeconds() - 60)
+          .sign(secret)}`,
+    ],
+    [
+      'a token without exp',
+      async () =>
+        `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('officer-1')
+          .sign(secret)}`,
+    ],
+    [
+      'an unsigned token (alg none)',
+      () =>
+        `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({
+          sub: 'officer-1',
+          role: 'officer',
+          agencyId: AGENCY,
+          exp: nowSeconds() + 300,
+        })}.`,
+    ],
+    ['a token with an unknown role', async () => `Bearer ${await signed({ role: 'mayor' })}`],
+    ['an officer token without agencyId', async () => `Bearer ${await signed({ role: 'officer' })}`],
+  ])('refuses %s with 401 and writes nothing', async (_, authorization) => {
+    const before = (await t.events()).length;
+    const response = await openCase(await authorization());
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect((await t.events()).length).toBe(before);
+  });
+
+  it('refuses a valid token without the right role with 403', async () => {
+    const token = await t.token({ role: 'oversight' });
+    const response = await openCase(`Bearer ${token}`);
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+  });
+
+  it('serves the OpenAPI document without a token', async () => {
+    const response = await t.http().get(`${API}/docs-json`);
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([`${API}/cases`, `${API}/cases/{caseId}/requests/{requestId}/decision`]),
+    );
+    expect((await t.http().get(`${API}/docs`)).status).toBe(200);
+  });
+});
+
+describe('bearer tokens from an identity provider (JWKS)', () => {
+  const ISSUER = 'https://idp.example.org/';
+  const AUDIENCE = 'trust-ledger';
+  let t: TestApp;
+  let jwks: Server;
+  let privateKey: CryptoKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    jwks = createServer((_, res) =>
+      res.setHeader('Content-Type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    t = await startTestApp({
+      jwtJwksUrl: `http://127.0.0.1:${port}/jwks`,
+      jwtIssuer: ISSUER,
+      jwtAudience: AUDIENCE,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  const issued = (overrides: { issuer?: string; audience?: string } = {}) =>
+    new SignJWT({ role: 'officer', agencyId: AGENCY })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('idp-user-7')
+      .setIssuer(overrides.issuer ?? ISSUER)
+      .setAudience(overrides.audience ?? AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+
+  const openCase = (token: string) =>
+    t.http().post(`${API}/cases`).set('Authorization', `Bearer ${token}`).send(openCaseBody(AGENCY));
+
+  it("accepts the provider's token and records its sub as the actor", async () => {
+    const response = await openCase(await issued());
+    expect(response.status).toBe(201);
+    const [event] = await t.events(response.body.streamId);
+    expect(event.metadata.actor).toBe('idp-user-7');
+  });
+
+  it('refuses another issuer or audience', async () => {
+    expect((await openCase(await issued({ issuer: 'https://evil.example.org/' }))).status).toBe(401);
+    expect((await openCase(await issued({ audience: 'another-app' }))).status).toBe(401);
+  });
+
+  it('refuses an HS256 token, whatever secret signed it', async () => {
+    const token = await new SignJWT({ role: 'officer', agencyId: AGENCY })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(new Uint8Array(32));
+    expect((await openCase(token)).status).toBe(401);
+  });
+});

@@ -1,0 +1,454 @@
+import { randomUUID } from 'node:crypto';
+import {
+  accessBody,
+  closeBody,
+  decisionBody,
+  disclosureBody,
+  eligibleBody,
+  judicialWarrant,
+  noticeBody,
+  openCaseBody,
+  requestBody,
+} from '../support/case-bodies';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const AGENCY = 'agency-a';
+const OTHER_AGENCY = 'agency-b';
+
+let t: TestApp;
+let officer: string;
+let supervisor: string;
+let otherOfficer: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-1' });
+  otherOfficer = await t.token({ role: 'officer', agencyId: OTHER_AGENCY, sub: 'officer-9' });
+});
+afterAll(() => t.close());
+
+/** Opens a case with one pending detainer request; returns their ids. */
+async function caseWithRequest(): Promise<{ caseId: string; requestId: string }> {
+  const caseId = randomUUID();
+  const requestId = randomUUID();
+  await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+  return { caseId, requestId };
+}
+
+/** Runs a rejected command and proves that nothing at all was written. */
+async function rejected(send: () => PromiseLike<{ status: number; body: Record<string, unknown> }>) {
+  const before = (await t.events()).length;
+  const response = await send();
+  expect((await t.events()).length).toBe(before);
+  return response;
+}
+
+describe('happy paths', () => {
+  it('opens a case and records every kind of fact on it, each 201 with the recorded position and ETag', async () => {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    const streamId = `case-${caseId}`;
+
+    const opened = await t.post('/cases', officer, openCaseBody(AGENCY, caseId), {
+      'X-Correlation-Id': 'corr-42',
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toEqual({ id: caseId, streamId, revision: 0, position: expect.any(String) });
+    expect(opened.headers.etag).toBe('"0"');
+
+    const request = await t.post(`/cases/${caseId}/requests`, officer, {
+      ...requestBody(requestId),
+      documents: [judicialWarrant],
+    });
+    expect(request.status).toBe(201);
+    expect(request.body).toMatchObject({ id: requestId, streamId, revision: 1 });
+
+    const notice = noticeBody(requestId);
+    const noticed = await t.post(`/cases/${caseId}/notices`, supervisor, notice);
+    expect(noticed.status).toBe(201);
+    expect(noticed.body).toMatchObject({ id: notice.noticeId, revision: 2 });
+
+    const decided = await t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, decisionBody);
+    const amended = await t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      basis: 'JUDICIAL_WARRANT',
+      decidedAt: '2025-02-28T11:30:00Z',
+      amendsDecision: true,
+      reason: 'The judicial warrant was overlooked.',
+    });
+    const disclosed = await t.post(`/cases/${caseId}/disclosures`, officer, disclosureBody(requestId));
+    const accessed = await t.post(`/cases/${caseId}/access`, officer, accessBody(requestId));
+    const eligible = await t.post(`/cases/${caseId}/custody-events`, officer, eligibleBody);
+    const released = await t.post(`/cases/${caseId}/custody-events`, officer, {
+      kind: 'RELEASED',
+      at: '2025-02-28T15:00:00Z',
+    });
+    const transferred = await t.post(`/cases/${caseId}/custody-events`, officer, {
+      kind: 'TRANSFERRED',
+      at: '2025-02-28T15:00:00Z',
+      toAgency: 'OTHER',
+    });
+    const closed = await t.post(`/cases/${caseId}/close`, officer, closeBody);
+
+    const responses = [decided, amended, disclosed, accessed, eligible, released, transferred, closed];
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+
+    const events = await t.events(streamId);
+    expect(events.map((e) => e.type)).toEqual([
+      'CaseOpened',
+      'FederalRequestReceived',
+      'NoticeIssued',
+      'DecisionRecorded',
+      'DecisionAmended',
+      'InformationDisclosed',
+      'CustodyAccessGranted',
+      'SubjectEligibleForRelease',
+      'SubjectReleased',
+      'SubjectTransferred',
+      'CaseClosed',
+    ]);
+    // For a decision, disclosure, access, custody event or closing, `id` is the recorded event's id.
+    responses.forEach((response, i) => {
+      const event = events[3 + i];
+      expect(response.body).toEqual({
+        id: event.id,
+        streamId,
+        revision: event.revision,
+        position: event.position,
+      });
+      expect(response.headers.etag).toBe(`"${event.revision}"`);
+    });
+    expect(events[0].data).toMatchObject({ caseId, agencyId: AGENCY, subject: { fullName: 'María Pérez' } });
+    expect(events[0].metadata).toMatchObject({
+      actor: 'officer-1',
+      correlationId: 'corr-42',
+      causationId: null,
+      recordedAt: '2025-03-01T12:00:00.000Z',
+    });
+    expect(events[2].metadata.actor).toBe('supervisor-1');
+  });
+
+  it('names the created thing itself when the client chose no id', async () => {
+    const opened = await t.post('/cases', officer, { ...openCaseBody(AGENCY), caseId: undefined });
+    expect(opened.status).toBe(201);
+    const [event] = await t.events(opened.body.streamId);
+    expect(opened.body.id).toBe(event.data.caseId);
+    expect(opened.body.streamId).toBe(`case-${opened.body.id}`);
+
+    const recorded = await t.post(`/cases/${opened.body.id}/requests`, officer, {
+      ...requestBody(),
+      requestId: undefined,
+    });
+    expect(recorded.status).toBe(201);
+    const events = await t.events(opened.body.streamId);
+    expect(recorded.body.id).toBe(events[1].data.requestId);
+  });
+
+  it('takes the actor from the token, never from the body', async () => {
+    const opened = await rejected(() =>
+      t.post('/cases', officer, { ...openCaseBody(AGENCY), actor: 'someone-else' }),
+    );
+    expect(opened.status).toBe(400);
+    expect(opened.body.errors).toEqual([{ field: 'actor', reason: 'property actor should not exist' }]);
+  });
+});
+
+describe('400: every offending field is named and nothing is written', () => {
+  it('names missing fields, wrong enums, bad dates, dates without offset and unknown fields, nested', async () => {
+    const body = openCaseBody(AGENCY);
+    const response = await rejected(() =>
+      t.post('/cases', officer, {
+        ...body,
+        caseId: 'not-a-uuid',
+        subject: {
+          ...body.subject,
+          fullName: undefined,
+          dateOfBirth: '1990-02-30',
+          nickname: 'x',
+          preferredLanguage: 'spanish!',
+        },
+        custody: { status: 'JAILED', bookedAt: '2025-02-27T08:00:00' },
+        convictions: [{ offense: 'x', category: 'FELONY', convictedAt: '2019-06-01T00:00:00Z' }],
+        extra: true,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Validation failed',
+    });
+    const fields = (response.body.errors as Array<{ field: string; reason: string }>)
+      .map((e) => e.field)
+      .sort();
+    expect(fields).toEqual(
+      [
+        'caseId',
+        'convictions[0].category',
+        'convictions[0].convictedAt',
+        'custody.bookedAt',
+        'custody.status',
+        'extra',
+        'subject.dateOfBirth',
+        'subject.fullName',
+        'subject.nickname',
+        'subject.preferredLanguage',
+      ].sort(),
+    );
+    expect(response.body.errors).toContainEqual({
+      field: 'custody.bookedAt',
+      reason: 'bookedAt must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+    });
+    expect(JSON.stringify(response.body)).not.toMatch(/stack|\.ts:/);
+  });
+
+  it('requires court, judge and signing date on a judicial warrant or court order', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests`, officer, {
+        ...requestBody(),
+        documents: [
+          { kind: 'JUDICIAL_WARRANT', issuerRole: 'FEDERAL_JUDGE', court: 'E.D. Pa.' },
+          {
+            kind: 'COURT_ORDER',
+            issuerRole: 'STATE_JUDGE',
+            court: 'X',
+            judgeName: 'Y',
+            signedAt: '2025-01-01',
+          },
+          { kind: 'ADMINISTRATIVE_WARRANT_I205', issuerRole: 'IMMIGRATION_OFFICER' },
+        ],
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        field: 'documents[0].judgeName',
+        reason: 'judgeName is required for JUDICIAL_WARRANT and COURT_ORDER documents',
+      },
+      {
+        field: 'documents[0].signedAt',
+        reason: 'signedAt is required for JUDICIAL_WARRANT and COURT_ORDER documents',
+      },
+      {
+        field: 'documents[1].signedAt',
+        reason: 'signedAt must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'notice for a request without requestId and statedIntent',
+      'notices',
+      { requestId: undefined, statedIntent: undefined },
+      ['requestId', 'statedIntent'],
+    ],
+    [
+      'notice in a language that is not a BCP 47 tag',
+      'notices',
+      { language: 'Spanish language' },
+      ['language'],
+    ],
+    ['disclosure naming no category', 'disclosures', { categories: [] }, ['categories']],
+    ['disclosure of an unknown category', 'disclosures', { categories: ['GOSSIP'] }, ['categories']],
+    ['custody event of an unknown kind', 'custody-events', { kind: 'ESCAPED' }, ['kind']],
+    ['release eligibility without reason', 'custody-events', { reason: undefined }, ['reason']],
+    ['close without reason', 'close', { reason: '   ' }, ['reason']],
+  ])('rejects a %s', async (_, path, change, fields) => {
+    const { caseId, requestId } = await caseWithRequest();
+    const valid: Record<string, object> = {
+      notices: noticeBody(requestId),
+      disclosures: disclosureBody(requestId),
+      'custody-events': eligibleBody,
+      close: closeBody,
+    };
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/${path}`, officer, { ...valid[path], ...change }),
+    );
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual(fields);
+  });
+
+  it('requires an exception code with ORDINANCE_EXCEPTION and a reason to amend', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+        ...decisionBody,
+        outcome: 'MAYBE',
+        basis: 'ORDINANCE_EXCEPTION',
+        amendsDecision: true,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        field: 'outcome',
+        reason: 'outcome must be one of the following values: HONORED, DECLINED, PARTIALLY_HONORED',
+      },
+      { field: 'exceptionCode', reason: 'exceptionCode is required with basis ORDINANCE_EXCEPTION' },
+      { field: 'reason', reason: 'reason is required to amend a decision' },
+    ]);
+  });
+
+  it('requires a destination for a transfer', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/custody-events`, officer, { kind: 'TRANSFERRED', at: '2025-02-28T15:00:00Z' }),
+    );
+    expect(response.body.errors).toEqual([
+      { field: 'toAgency', reason: 'toAgency is required for TRANSFERRED' },
+    ]);
+  });
+
+  it('rejects ids in the path that are not UUIDs', async () => {
+    const response = await rejected(() => t.post('/cases/123/close', officer, closeBody));
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'caseId', reason: 'caseId must be a UUID' }]);
+  });
+
+  it('rejects a malformed If-Match or Idempotency-Key header', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'three', 'Idempotency-Key': 'a b' }),
+    );
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual([
+      'Idempotency-Key',
+      'If-Match',
+    ]);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const response = await rejected(() =>
+      t
+        .http()
+        .post('/api/v1/cases')
+        .set('Authorization', `Bearer ${officer}`)
+        .set('Content-Type', 'application/json')
+        .send('{"agencyId":'),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+});
+
+describe('403, 404: the agency scope', () => {
+  it('refuses roles that do not record case facts', async () => {
+    for (const role of ['counsel', 'oversight', 'admin'] as const) {
+      const token = await t.token({ role });
+      const response = await rejected(() => t.post('/cases', token, openCaseBody(AGENCY)));
+      expect(response.status).toBe(403);
+    }
+  });
+
+  it('refuses an officer opening a case for another agency', async () => {
+    const response = await rejected(() => t.post('/cases', officer, openCaseBody(OTHER_AGENCY)));
+    expect(response.status).toBe(403);
+  });
+
+  it("answers another agency's case exactly like an unknown one", async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    const foreign = await rejected(() =>
+      t.post(`/cases/${caseId}/notices`, otherOfficer, noticeBody(requestId)),
+    );
+    const unknown = await rejected(() =>
+      t.post(`/cases/${randomUUID()}/notices`, otherOfficer, noticeBody(requestId)),
+    );
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual(unknown.body);
+    expect(foreign.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'CASE_NOT_FOUND',
+      message: 'No such case',
+    });
+  });
+});
+
+describe('409: commands that contradict the record write nothing', () => {
+  it('refuses a decision on an unknown request', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests/${randomUUID()}/decision`, officer, decisionBody),
+    );
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('UNKNOWN_REQUEST');
+  });
+
+  it('refuses a notice answering an unknown request', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/notices`, officer, noticeBody(randomUUID())),
+    );
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('UNKNOWN_REQUEST');
+  });
+
+  it('refuses a second decision without amendment', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    await t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, decisionBody).expect(201);
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+        ...decisionBody,
+        outcome: 'HONORED',
+      }),
+    );
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('ALREADY_DECIDED');
+  });
+
+  it('refuses any command on a closed case', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    await t.post(`/cases/${caseId}/close`, officer, closeBody).expect(201);
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, decisionBody),
+    );
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('CASE_CLOSED');
+  });
+
+  it('refuses opening a caseId that exists', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() => t.post('/cases', officer, openCaseBody(AGENCY, caseId)));
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('CASE_ALREADY_EXISTS');
+  });
+});
+
+describe('412: If-Match', () => {
+  it('accepts the current ETag and refuses a stale one without deciding', async () => {
+    const { caseId } = await caseWithRequest();
+    const current = await t.post(
+      `/cases/${caseId}/disclosures`,
+      officer,
+      { recipientAgency: 'ICE', categories: ['PUBLICLY_AVAILABLE'], disclosedAt: '2025-02-28T12:00:00Z' },
+      { 'If-Match': '"1"' },
+    );
+    expect(current.status).toBe(201);
+    expect(current.headers.etag).toBe('"2"');
+
+    const stale = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': '"1"' }),
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ statusCode: 412, code: 'REVISION_MISMATCH' });
+
+    const weak = await t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'W/"2"' });
+    expect(weak.status).toBe(201);
+  });
+});
+
+describe('413', () => {
+  it('refuses a body over 1 MiB', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, { ...closeBody, reason: 'x'.repeat(1024 * 1024) }),
+    );
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+});
