@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Inject, Post, Query, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CLOCK, NotFoundError, versionInForceAt, type Clock } from '@trust-ledger/domain';
+import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
+import { Public, Roles } from '../auth/decorators';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandResult } from '../write/command-result';
+import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { AdoptOrdinanceVersionCommand, AdoptOrdinanceVersionDto } from './adopt-ordinance-version';
+import { OrdinanceVersionPage, OrdinanceVersionView, versionView } from './ordinance-version.dto';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from './page-query';
+
+/** § 14: admin adopts versions; everyone, without a token, reads them. */
+@ApiTags('ordinance')
+@Controller('ordinance')
+export class OrdinanceController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly ordinance: OrdinanceHistoryProvider,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOkResponse({ type: OrdinanceVersionView, description: 'The version in force now' })
+  @ApiNotFoundResponse({ description: 'No version has taken effect yet' })
+  async current(): Promise<OrdinanceVersionView> {
+    const adoptions = await this.ordinance.adoptions();
+    const inForce = versionInForceAt(
+      adoptions.map((a) => a.data),
+      this.clock.now(),
+    );
+    const adoption = adoptions.find((a) => a.data === inForce);
+    if (adoption === undefined) {
+      throw new NotFoundError('NO_ORDINANCE_IN_FORCE', 'No ordinance version is in force yet');
+    }
+    return versionView(adoption);
+  }
+
+  @Get('versions')
+  @Public()
+  @ApiOkResponse({ type: OrdinanceVersionPage, description: 'Every version, in adoption order' })
+  @ApiBadRequestResponse({ description: 'Invalid cursor or limit' })
+  async versions(@Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery): Promise<OrdinanceVersionPage> {
+    const adoptions = await this.ordinance.adoptions();
+    const from = Number(cursor ?? 0);
+    const next = from + limit;
+    return {
+      items: adoptions.slice(from, next).map(versionView),
+      nextCursor: next < adoptions.length ? String(next) : null,
+    };
+  }
+
+  @Post('versions')
+  @Roles('admin')
+  @ApiBearerAuth()
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ordinance stream revision; stale → 412' })
+  @ApiCreatedResponse({
+    type: CommandResult,
+    description: 'OrdinanceVersionAdopted recorded; id is its event id',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid terms; every offending field is named' })
+  @ApiUnauthorizedResponse()
+  @ApiForbiddenResponse({ description: 'Not an admin' })
+  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  adopt(@CommandRequest() meta: CommandMeta, @Body() body: AdoptOrdinanceVersionDto): Promise<CommandResult> {
+    return this.commands.execute(new AdoptOrdinanceVersionCommand(meta, body));
+  }
+}
