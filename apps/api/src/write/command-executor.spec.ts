@@ -130,6 +130,26 @@ describe('CommandExecutor under contention', () => {
     expect(await readAll()).toHaveLength(revision + 2);
   });
 
+  it('tells concurrent executions of one command apart from another request raced in under its key', async () => {
+    const commandId = randomUUID();
+    const command = recordRequest();
+    const same = await Promise.all([
+      executor.execute(request(command, { commandId, requestHash: 'same' })),
+      executor.execute(request(command, { commandId, requestHash: 'same' })),
+    ]);
+    expect(same[1]).toEqual(same[0]);
+    expect((await readAll()).filter((e) => e.metadata.commandId === commandId)).toHaveLength(1);
+
+    const reusedKey = randomUUID();
+    const outcomes = await Promise.allSettled([
+      executor.execute(request(recordRequest(), { commandId: reusedKey, requestHash: 'first' })),
+      executor.execute(request(recordRequest(), { commandId: reusedKey, requestHash: 'second' })),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await readAll()).filter((e) => e.metadata.commandId === reusedKey)).toHaveLength(1);
+  });
+
   it('derives event ids from the command id and records who, why and what in the metadata', async () => {
     const commandId = randomUUID();
     const result = await executor.execute(
@@ -137,7 +157,7 @@ describe('CommandExecutor under contention', () => {
     );
     const last = (await readAll()).at(-1)!;
     expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: last.position });
-    expect(last.id).toBe(uuidv5(`${commandId}:0`, ID_NAMESPACE));
+    expect(last.id).toBe(uuidv5(`${commandId}:h1:0`, ID_NAMESPACE));
     expect(last.metadata).toMatchObject({
       recordedAt: '2025-03-01T12:00:00.000Z',
       correlationId: 'corr-1',

@@ -39,12 +39,14 @@ const MAX_ATTEMPTS = 5;
  * append with the folded revision as the expectation. The store is the only place an event is
  * published.
  *
- * Idempotency: event ids are uuidv5(`${commandId}:${index}`), and commandId derives from the
- * caller's Idempotency-Key, so a retry re-derives the very same events. A retry is recognised
- * (1) by the IdempotencyStore's (sub, key) row, (2) failing that, by events in the stream whose
- * metadata.commandId is this command's, and (3) as a last resort by the store refusing the same
- * event ids elsewhere. The same request answers with the first response and writes nothing; a
- * different request under the same key is 409 IDEMPOTENCY_KEY_REUSED.
+ * Idempotency: event ids are uuidv5(`${commandId}:${requestHash}:${index}`), and commandId derives
+ * from the caller's Idempotency-Key, so a retry re-derives the very same events. A retry is
+ * recognised (1) by the IdempotencyStore's (sub, key) row, (2) failing that, by events in the stream
+ * whose metadata.commandId is this command's, and (3) as a last resort by the store refusing the
+ * same event ids elsewhere. The same request answers with the first response and writes nothing; a
+ * different request under the same key is 409 IDEMPOTENCY_KEY_REUSED. The request hash is in the
+ * ids because the store accepts a re-append of the same ids at the same place as a harmless retry:
+ * without it, a different body raced in under the same key would be told it was recorded.
  *
  * Concurrency: If-Match is checked against the folded revision before deciding (412). A race lost
  * at append time is 412 with If-Match; without it, the command is re-decided on the new state, so
@@ -146,7 +148,7 @@ export class CommandExecutor {
     return Promise.all(
       events.map(async (event, index) => ({
         ...(await this.codec.encode(request.streamId, event)),
-        id: uuidv5(`${request.commandId}:${index}`, ID_NAMESPACE),
+        id: uuidv5(`${request.commandId}:${request.requestHash}:${index}`, ID_NAMESPACE),
         metadata: {
           recordedAt,
           correlationId: request.correlationId,
