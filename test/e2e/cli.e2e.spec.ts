@@ -9,7 +9,7 @@ const ROOT = resolve(__dirname, '../..');
 
 /** The CLI as an operator runs it, from source, with only DATA_DIR configured. */
 function cli(args: string[], dataDir: string) {
-  const env = { ...process.env, DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   for (const name of ['JWT_SECRET', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE']) delete env[name];
   return spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/cli/src/main.ts'), ...args], {
     cwd: ROOT,
