@@ -15,6 +15,7 @@ import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-st
 const PAYLOAD_BYTES = 600;
 const STREAMS = 10_000;
 const CONCURRENT_CALLERS = 50;
+const SEGMENTS = 10;
 
 /** A detainer-request-like event whose data serializes to exactly PAYLOAD_BYTES. */
 function makeEvent(i: number): EventToAppend {
@@ -45,31 +46,28 @@ function makeEvent(i: number): EventToAppend {
   };
 }
 
-function perSecond(count: number, startedAt: number): number {
-  return Math.round(count / ((performance.now() - startedAt) / 1000));
-}
+/** Appends through the port, one event per call, each awaited, with exact expected revisions. */
+class PortWriter {
+  readonly store: SqliteEventStore;
+  private readonly revisions = new Map<string, number>();
 
-async function portAppendAndRead(file: string, events: number): Promise<{ append: number; readAll: number }> {
-  const store = new SqliteEventStore(file, { synchronous: 'FULL' });
-  try {
-    const revisions = new Map<string, number>();
-    let startedAt = performance.now();
-    for (let i = 0; i < events; i++) {
+  constructor(file: string) {
+    this.store = new SqliteEventStore(file, { synchronous: 'FULL' });
+  }
+
+  async append(from: number, to: number): Promise<void> {
+    for (let i = from; i < to; i++) {
       const streamId = `case-${i % STREAMS}`;
-      const last = revisions.get(streamId);
-      const expectedRevision: ExpectedRevision = last ?? 'no_stream';
-      const result = await store.append(streamId, [makeEvent(i)], { expectedRevision });
-      revisions.set(streamId, result.nextExpectedRevision);
+      const expectedRevision: ExpectedRevision = this.revisions.get(streamId) ?? 'no_stream';
+      const result = await this.store.append(streamId, [makeEvent(i)], { expectedRevision });
+      this.revisions.set(streamId, result.nextExpectedRevision);
     }
-    const append = perSecond(events, startedAt);
+  }
 
-    startedAt = performance.now();
+  async readAll(): Promise<number> {
     let read = 0;
-    for await (const _ of store.readAll()) read += 1;
-    if (read !== events) throw new Error(`readAll returned ${read} of ${events} events`);
-    return { append, readAll: perSecond(read, startedAt) };
-  } finally {
-    await store.close();
+    for await (const _ of this.store.readAll()) read += 1;
+    return read;
   }
 }
 
@@ -84,21 +82,26 @@ interface RawRow {
 }
 
 /** The floor: one plain INSERT per transaction, and a plain SELECT scan parsing the JSON columns. */
-function rawAppendAndScan(file: string, events: number): { append: number; scan: number } {
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE events (
+class RawWriter {
+  readonly db: Database.Database;
+  private readonly insert: Database.Statement<[string, string, number, string, string, string]>;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`CREATE TABLE events (
       position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
       type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL)`);
-    const insert = db.prepare(
+    this.insert = this.db.prepare(
       'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    let startedAt = performance.now();
-    for (let i = 0; i < events; i++) {
+  }
+
+  append(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
       const event = makeEvent(i);
-      insert.run(
+      this.insert.run(
         event.id,
         `case-${i % STREAMS}`,
         Math.floor(i / STREAMS),
@@ -107,19 +110,54 @@ function rawAppendAndScan(file: string, events: number): { append: number; scan:
         JSON.stringify(event.metadata),
       );
     }
-    const append = perSecond(events, startedAt);
+  }
 
-    startedAt = performance.now();
+  scan(): number {
     let read = 0;
-    for (const row of db.prepare<[], RawRow>('SELECT * FROM events ORDER BY position').iterate()) {
+    for (const row of this.db.prepare<[], RawRow>('SELECT * FROM events ORDER BY position').iterate()) {
       const data = JSON.parse(row.data) as JsonObject;
       const metadata = JSON.parse(row.metadata) as JsonObject;
       if (data !== null && metadata !== null) read += 1;
     }
-    if (read !== events) throw new Error(`scan returned ${read} of ${events} rows`);
-    return { append, scan: perSecond(read, startedAt) };
+    return read;
+  }
+}
+
+/** Milliseconds taken by `work`. */
+async function timed(work: () => unknown): Promise<number> {
+  const startedAt = performance.now();
+  await work();
+  return performance.now() - startedAt;
+}
+
+/** Port and raw take turns, segment by segment, so that both see the same (shared, noisy) machine. */
+async function appendAndRead(dir: string, events: number): Promise<Record<string, number>> {
+  const port = new PortWriter(join(dir, 'port.db'));
+  const raw = new RawWriter(join(dir, 'raw.db'));
+  try {
+    const segment = Math.ceil(events / SEGMENTS);
+    let portMs = 0;
+    let rawMs = 0;
+    for (let from = 0; from < events; from += segment) {
+      const to = Math.min(events, from + segment);
+      portMs += await timed(() => port.append(from, to));
+      rawMs += await timed(() => raw.append(from, to));
+    }
+    let portRead = 0;
+    let rawRead = 0;
+    const readMs = await timed(async () => (portRead = await port.readAll()));
+    const scanMs = await timed(() => (rawRead = raw.scan()));
+    if (portRead !== events || rawRead !== events)
+      throw new Error(`read ${portRead} and ${rawRead} of ${events}`);
+    return {
+      append_events_per_s: Math.round(events / (portMs / 1000)),
+      raw_append_events_per_s: Math.round(events / (rawMs / 1000)),
+      readall_events_per_s: Math.round(events / (readMs / 1000)),
+      raw_scan_events_per_s: Math.round(events / (scanMs / 1000)),
+    };
   } finally {
-    db.close();
+    await port.store.close();
+    raw.db.close();
   }
 }
 
@@ -128,17 +166,18 @@ async function concurrentAppends(file: string, events: number): Promise<number> 
   const store = new SqliteEventStore(file, { synchronous: 'FULL' });
   try {
     const perCaller = Math.ceil(events / CONCURRENT_CALLERS);
-    const startedAt = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENT_CALLERS }, async (_, caller) => {
-        for (let i = 0; i < perCaller; i++) {
-          await store.append(`caller-${caller}`, [makeEvent(i)], {
-            expectedRevision: i === 0 ? 'no_stream' : i - 1,
-          });
-        }
-      }),
+    const ms = await timed(() =>
+      Promise.all(
+        Array.from({ length: CONCURRENT_CALLERS }, async (_, caller) => {
+          for (let i = 0; i < perCaller; i++) {
+            await store.append(`caller-${caller}`, [makeEvent(i)], {
+              expectedRevision: i === 0 ? 'no_stream' : i - 1,
+            });
+          }
+        }),
+      ),
     );
-    return perSecond(perCaller * CONCURRENT_CALLERS, startedAt);
+    return Math.round((perCaller * CONCURRENT_CALLERS) / (ms / 1000));
   } finally {
     await store.close();
   }
@@ -148,22 +187,18 @@ export async function runEventStoreBench(events = 100_000): Promise<Record<strin
   const dir = mkdtempSync(join(tmpdir(), 'trust-ledger-bench-'));
   try {
     const loadBefore = loadavg()[0];
-    const port = await portAppendAndRead(join(dir, 'port.db'), events);
-    const raw = rawAppendAndScan(join(dir, 'raw.db'), events);
+    const sequential = await appendAndRead(dir, events);
     const concurrent = await concurrentAppends(join(dir, 'concurrent.db'), events / 2);
     const round = (x: number): number => Math.round(x * 100) / 100;
     return {
       events,
       payload_bytes: PAYLOAD_BYTES,
-      append_events_per_s: port.append,
-      raw_append_events_per_s: raw.append,
-      append_ratio: round(port.append / raw.append),
-      readall_events_per_s: port.readAll,
-      raw_scan_events_per_s: raw.scan,
-      readall_ratio: round(port.readAll / raw.scan),
+      ...sequential,
+      append_ratio: round(sequential.append_events_per_s / sequential.raw_append_events_per_s),
+      readall_ratio: round(sequential.readall_events_per_s / sequential.raw_scan_events_per_s),
       concurrent_callers: CONCURRENT_CALLERS,
       concurrent_append_events_per_s: concurrent,
-      group_commit_ratio: round(concurrent / raw.append),
+      group_commit_ratio: round(concurrent / sequential.raw_append_events_per_s),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       cpus: cpus().length,
       load_avg_1m_before: round(loadBefore),

@@ -243,6 +243,7 @@ export class SqliteEventStore implements EventStore {
     if (existing.some((row) => row !== undefined)) return this.replay(append, existing);
     const actual = last === undefined ? 'no_stream' : last[0];
     if (!satisfies(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    // An empty append reaches where the stream stands: for a missing stream, position 0, before every event.
     let revision = last === undefined ? -1 : last[0];
     let position = last === undefined ? 0 : last[1];
     for (const event of events) {
