@@ -121,7 +121,7 @@ describe('happy paths', () => {
       });
       expect(response.headers.etag).toBe(`"${event.revision}"`);
     });
-    expect(events[0].data).toMatchObject({ caseId, agencyId: AGENCY, subject: { fullName: 'María Pérez' } });
+    expect(events[0].data).toMatchObject({ caseId, agencyId: AGENCY });
     expect(events[0].metadata).toMatchObject({
       actor: 'officer-1',
       correlationId: 'corr-42',

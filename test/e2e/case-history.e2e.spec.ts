@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { EVENT_CODEC, type EventCodec } from '../../apps/api/src/write/event-codec';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -32,12 +33,15 @@ it('lists everything recorded on the case, in order, with who wrote it and when'
   const response = await history(officer);
   expect(response.status).toBe(200);
   expect(response.body.nextCursor).toBeNull();
+  // Data as the codec gives it back (personal data decrypted), everything else as stored.
+  const codec = t.app.get<EventCodec>(EVENT_CODEC);
   const stored = await t.events(`case-${caseId}`);
+  const decoded = await Promise.all(stored.map((e) => codec.decode(e)));
   expect(response.body.items).toEqual(
-    stored.map((e) => ({
+    stored.map((e, i) => ({
       eventId: e.id,
       type: e.type,
-      data: e.data,
+      data: decoded[i].data,
       revision: e.revision,
       position: e.position,
       recordedAt: e.metadata.recordedAt,
@@ -54,7 +58,11 @@ it('lists everything recorded on the case, in order, with who wrote it and when'
     ['DecisionRecorded', 3, 'supervisor-1'],
     ['CaseClosed', 4, 'officer-1'],
   ]);
-  expect(items[0]).toMatchObject({ correlationId: 'intake-7', recordedAt: '2025-03-01T12:00:00.000Z' });
+  expect(items[0]).toMatchObject({
+    correlationId: 'intake-7',
+    recordedAt: '2025-03-01T12:00:00.000Z',
+    data: { caseId, agencyId: AGENCY, subject: { fullName: 'María Pérez', aNumber: 'A123456789' } },
+  });
   expect(items[2].recordedAt).toBe('2025-03-01T12:01:00.000Z');
 });
 
