@@ -17,8 +17,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // NestJS 12, uuid, canonicalize and commander ship ESM only; Jest must transform them to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|canonicalize|commander)/)'],
+  // NestJS 12 and these packages ship ESM only; Jest must transform them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|jose|canonicalize|commander|content-disposition)/)'],
   moduleNameMapper: {
     '^@trust-ledger/(domain|event-store|projections|integrity|privacy)$': '<rootDir>/libs/$1/src',
     '^@trust-ledger/(domain|event-store|projections|integrity|privacy)/(.*)$': '<rootDir>/libs/$1/src/$2',
