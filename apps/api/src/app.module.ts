@@ -6,12 +6,18 @@ import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { sqliteStoreFile, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { EncountersModule } from './encounters/encounters.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
 import { WriteModule } from './write/write.module';
 
 /** Each feature adds its module's import above and one entry here; nothing else in this file. */
-const FEATURES: Array<Type | DynamicModule> = [CasesModule, ReadModelsModule, OrdinanceModule];
+const FEATURES: Array<Type | DynamicModule> = [
+  CasesModule,
+  ReadModelsModule,
+  OrdinanceModule,
+  EncountersModule,
+];
 
 @Module({})
 export class AppModule {
