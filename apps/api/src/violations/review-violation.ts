@@ -1,0 +1,75 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  CLOCK,
+  ConflictError,
+  NotFoundError,
+  REVIEW_STATUSES,
+  violationReviewDecider,
+  violationStreamId,
+  type Clock,
+  type ReviewStatus,
+} from '@trust-ledger/domain';
+import { IsIn } from 'class-validator';
+import { Text } from '../common/validators';
+import { CommandExecutor } from '../write/command-executor';
+import type { CommandMeta } from '../write/command-meta';
+import type { CommandResult } from '../write/command-result';
+import { ViolationsReader } from './violations.reader';
+
+export class ReviewViolationDto {
+  @ApiProperty({ enum: REVIEW_STATUSES })
+  @IsIn(REVIEW_STATUSES)
+  status!: ReviewStatus;
+
+  @ApiProperty({ description: "Counsel's reasons for the conclusion", maxLength: 10_000 })
+  @Text(10_000)
+  note!: string;
+}
+
+export class ReviewViolationCommand extends Command<CommandResult> {
+  constructor(
+    readonly meta: CommandMeta,
+    readonly violationId: string,
+    readonly body: ReviewViolationDto,
+  ) {
+    super();
+  }
+}
+
+export const violationNotFound = (): NotFoundError =>
+  new NotFoundError('VIOLATION_NOT_FOUND', 'No such violation');
+
+/**
+ * Records counsel's review on `violation-<id>`. Whether the violation exists, and whether the facts
+ * have since withdrawn it, is the register's knowledge, so the handler asks the register first: an
+ * unknown id is 404, a withdrawn violation 409 (there is nothing left to conclude about).
+ */
+@CommandHandler(ReviewViolationCommand)
+export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCommand> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly violations: ViolationsReader,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
+    const violation = this.violations.queries.get(violationId);
+    if (violation === undefined) throw violationNotFound();
+    if (violation.status === 'WITHDRAWN') {
+      throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
+    }
+    return this.executor.execute({
+      ...meta,
+      streamId: violationStreamId(violationId),
+      decider: violationReviewDecider,
+      command: {
+        type: 'ReviewViolation',
+        data: { violationId, status: body.status, note: body.note },
+        actor: meta.actor,
+        now: this.clock.now(),
+      },
+    });
+  }
+}

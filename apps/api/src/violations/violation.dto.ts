@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RegisteredViolation } from '@trust-ledger/projections/violations';
+import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
+
+export class EvidenceRefDto {
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+  @ApiProperty()
+  streamId!: string;
+  @ApiProperty()
+  revision!: number;
+  @ApiProperty({ example: 'FederalRequestReceived' })
+  type!: string;
+}
+
+export class StatusChangeDto {
+  @ApiProperty({ enum: VIOLATION_STATUSES })
+  status!: ViolationStatus;
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+  @ApiProperty({
+    description: "The reviewer's sub, or system:violation-register for the register's own changes",
+  })
+  by!: string;
+  @ApiPropertyOptional({ description: "Counsel's note, on reviews" })
+  note?: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The event behind the change: the one that made it fire, cleared it, or recorded the review',
+  })
+  eventId!: string;
+}
+
+/** API.md § 12's violation. Never personal data. */
+export class ViolationDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Derived from the rule and its evidence: stable across rebuilds',
+  })
+  violationId!: string;
+  @ApiProperty({ example: 'S5_NOTICE_NOT_GIVEN' })
+  ruleId!: string;
+  @ApiProperty({ minimum: 1, maximum: 11 })
+  section!: number;
+  @ApiProperty({ example: 'case-…' })
+  streamId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for § 11' })
+  agencyId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid' })
+  requestId?: string;
+  @ApiProperty({ format: 'date-time', description: 'When the act happened' })
+  occurredAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'recordedAt of the event that first made it fire' })
+  detectedAt!: string;
+  @ApiProperty({ description: 'The ordinance version that judged it' })
+  ordinanceVersion!: number;
+  @ApiProperty({ type: [EvidenceRefDto], description: 'The events that prove it; the first is the act' })
+  evidence!: EvidenceRefDto[];
+  @ApiProperty()
+  explanation!: string;
+  @ApiProperty({ enum: VIOLATION_STATUSES })
+  status!: ViolationStatus;
+  @ApiProperty({ type: [StatusChangeDto] })
+  statusHistory!: StatusChangeDto[];
+}
+
+export class ViolationPageDto {
+  @ApiProperty({ type: [ViolationDto] })
+  items!: ViolationDto[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+/** The register's entry in API.md's shape: `requestId` only where the violation concerns a request. */
+export function violationView(v: RegisteredViolation): ViolationDto {
+  const { requestId, ...rest } = v;
+  return requestId === null ? rest : { ...rest, requestId };
+}

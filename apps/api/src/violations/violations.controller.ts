@@ -1,0 +1,125 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { RULE_IDS, ValidationError, type RuleId } from '@trust-ledger/domain';
+import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { agencyScopeOf, assertMayActFor } from '../auth/agency-scope';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { IsAgencyId } from '../common/validators';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandResult } from '../write/command-result';
+import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
+import { violationView, ViolationDto, ViolationPageDto } from './violation.dto';
+import { ViolationsReader } from './violations.reader';
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => new ValidationError([{ field: 'violationId', reason: 'must be a UUID' }]),
+});
+
+export class ViolationListQuery extends PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 11 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(11)
+  section?: number;
+
+  @ApiPropertyOptional({ enum: RULE_IDS })
+  @IsOptional()
+  @IsIn(RULE_IDS)
+  ruleId?: RuleId;
+
+  @ApiPropertyOptional({ enum: VIOLATION_STATUSES })
+  @IsOptional()
+  @IsIn(VIOLATION_STATUSES)
+  status?: ViolationStatus;
+
+  @ApiPropertyOptional({ example: 'case-…' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  streamId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Officers and supervisors: their own agency (the default); another is 403',
+  })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
+}
+
+/** § 12: the violation register. Officers and supervisors see their agency's; counsel and oversight all. */
+@ApiTags('violations')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse()
+@Controller('violations')
+export class ViolationsController {
+  constructor(
+    private readonly violations: ViolationsReader,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  @Roles('officer', 'supervisor', 'counsel', 'oversight')
+  @ApiOkResponse({ type: ViolationPageDto, description: 'In order of first detection' })
+  @ApiBadRequestResponse({ description: 'Invalid filter, cursor or limit' })
+  @ApiForbiddenResponse({ description: "Another agency's list, or a role that does not read violations" })
+  list(@CurrentUser() principal: Principal, @Query() query: ViolationListQuery): ViolationPageDto {
+    const { cursor, limit = DEFAULT_PAGE_LIMIT, agencyId, ...filter } = query;
+    if (agencyId !== undefined) assertMayActFor(principal, agencyId);
+    const page = this.violations.queries.list(
+      { ...filter, agencyId: agencyScopeOf(principal) ?? agencyId },
+      cursor === undefined ? null : Number(cursor),
+      limit,
+    );
+    return {
+      items: page.items.map(violationView),
+      nextCursor: page.next === null ? null : String(page.next),
+    };
+  }
+
+  @Get(':violationId')
+  @Roles('officer', 'supervisor', 'counsel', 'oversight')
+  @ApiOkResponse({ type: ViolationDto })
+  @ApiNotFoundResponse({ description: "Unknown, or another agency's" })
+  get(@CurrentUser() principal: Principal, @Param('violationId', uuid) violationId: string): ViolationDto {
+    const violation = this.violations.queries.get(violationId);
+    const scope = agencyScopeOf(principal);
+    if (violation === undefined || (scope !== null && violation.agencyId !== scope))
+      throw violationNotFound();
+    return violationView(violation);
+  }
+
+  @Post(':violationId/review')
+  @Roles('counsel')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: CommandResult, description: 'ViolationReviewed recorded; id is its event id' })
+  @ApiBadRequestResponse({ description: 'Invalid status or missing note' })
+  @ApiForbiddenResponse({ description: 'Not counsel' })
+  @ApiNotFoundResponse({ description: 'No such violation' })
+  @ApiConflictResponse({ description: 'The violation was withdrawn, or the Idempotency-Key was reused' })
+  review(
+    @CommandRequest() meta: CommandMeta,
+    @Param('violationId', uuid) violationId: string,
+    @Body() body: ReviewViolationDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
+  }
+}

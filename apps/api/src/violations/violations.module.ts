@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
+import { ReviewViolationHandler } from './review-violation';
+import { ViolationsController } from './violations.controller';
+import { ViolationsReader } from './violations.reader';
+
+/** § 12: the register projection, its queries, and counsel's review. */
+@Module({
+  controllers: [ViolationsController],
+  providers: [ViolationRegisterProjection, ViolationsReader, ReviewViolationHandler],
+  exports: [ViolationsReader],
+})
+export class ViolationsModule {}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
+import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const A = 'agency-a';
+const B = 'agency-b';
+
+let t: TestApp;
+let officerA: string;
+let supervisorA: string;
+let counsel: string;
+let oversight: string;
+let admin: string;
+const caseA = randomUUID();
+const caseB = randomUUID();
+let head: string;
+
+/** Waits for the read models to reach the log's head (read-your-writes). */
+async function caughtUp(): Promise<string> {
+  const events = await t.events();
+  return `minPosition=${events[events.length - 1].position}`;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officerA = await t.token({ role: 'officer', agencyId: A, sub: 'officer-a' });
+  supervisorA = await t.token({ role: 'supervisor', agencyId: A, sub: 'supervisor-a' });
+  counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+  admin = await t.token({ role: 'admin', sub: 'admin-1' });
+  const officerB = await t.token({ role: 'officer', agencyId: B, sub: 'officer-b' });
+
+  // Agency A honors a detainer on an administrative warrant: § 2, at once.
+  const requestA = randomUUID();
+  await t.post('/cases', officerA, openCaseBody(A, caseA)).expect(201);
+  await t
+    .post(`/cases/${caseA}/requests`, officerA, {
+      ...requestBody(requestA),
+      receivedAt: '2025-03-01T11:00:00Z',
+    })
+    .expect(201);
+  await t
+    .post(`/cases/${caseA}/notices`, officerA, {
+      ...noticeBody(requestA),
+      deliveredAt: '2025-03-01T11:10:00Z',
+    })
+    .expect(201);
+  await t
+    .post(`/cases/${caseA}/requests/${requestA}/decision`, officerA, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      decidedAt: '2025-03-01T11:30:00Z',
+    })
+    .expect(201);
+  // Agency B declines, but gives the subject no notice: § 5 once 24 hours have passed.
+  const requestB = randomUUID();
+  await t.post('/cases', officerB, openCaseBody(B, caseB)).expect(201);
+  await t
+    .post(`/cases/${caseB}/requests`, officerB, {
+      ...requestBody(requestB),
+      receivedAt: '2025-03-01T11:00:00Z',
+    })
+    .expect(201);
+  head = await caughtUp();
+});
+afterAll(() => t.close());
+
+describe('GET /violations', () => {
+  it('shows counsel every violation in API.md’s shape, without personal data', async () => {
+    const res = await t.get(`/violations?${head}`, counsel).expect(200);
+    expect(res.body.nextCursor).toBeNull();
+    expect(res.body.items).toHaveLength(1);
+    const [v] = res.body.items;
+    expect(Object.keys(v).sort()).toEqual(
+      [
+        'agencyId',
+        'detectedAt',
+        'evidence',
+        'explanation',
+        'occurredAt',
+        'ordinanceVersion',
+        'requestId',
+        'ruleId',
+        'section',
+        'status',
+        'statusHistory',
+        'streamId',
+        'violationId',
+      ].sort(),
+    );
+    expect(v).toMatchObject({
+      ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      section: 2,
+      streamId: `case-${caseA}`,
+      agencyId: A,
+      occurredAt: '2025-03-01T11:30:00Z',
+      detectedAt: '2025-03-01T12:00:00.000Z',
+      ordinanceVersion: 1,
+      status: 'OPEN',
+    });
+    expect(v.evidence[0]).toMatchObject({ streamId: `case-${caseA}`, type: 'DecisionRecorded' });
+    expect(JSON.stringify(res.body)).not.toMatch(/María|Pérez|A123456789/);
+  });
+
+  it('finds § 5 at the notice deadline with nothing else recorded, once the scheduler ticks', async () => {
+    const before = await t.get(`/violations?streamId=case-${caseB}`, counsel).expect(200);
+    expect(before.body.items).toEqual([]);
+    t.clock.set('2025-03-02T11:00:00Z');
+    expect(await t.app.get(SchedulerService).tick()).toBe(1);
+    const res = await t.get(`/violations?streamId=case-${caseB}&${await caughtUp()}`, counsel).expect(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        ruleId: 'S5_NOTICE_NOT_GIVEN',
+        agencyId: B,
+        occurredAt: '2025-03-02T11:00:00.000Z',
+        detectedAt: '2025-03-02T11:00:00.000Z',
+        status: 'OPEN',
+      }),
+    ]);
+    expect(res.body.items[0].statusHistory[0].by).toBe('system:violation-register');
+  });
+
+  it('scopes officers and supervisors to their agency; oversight reads all; others are refused', async () => {
+    const all = (await t.get(`/violations?${await caughtUp()}`, oversight).expect(200)).body.items;
+    expect(all.map((v: { agencyId: string }) => v.agencyId).sort()).toEqual([A, B]);
+    for (const token of [officerA, supervisorA]) {
+      const own = (await t.get('/violations', token).expect(200)).body.items;
+      expect(own.map((v: { agencyId: string }) => v.agencyId)).toEqual([A]);
+      await t.get(`/violations?agencyId=${A}&section=2`, token).expect(200);
+      await t.get(`/violations?agencyId=${B}`, token).expect(403);
+      const other = all.find((v: { agencyId: string }) => v.agencyId === B);
+      await t.get(`/violations/${other.violationId}`, token).expect(404);
+    }
+    await t.get('/violations', admin).expect(403);
+    await t.http().get('/api/v1/violations').expect(401);
+  });
+
+  it('filters, pages and validates', async () => {
+    const bySection = await t.get('/violations?section=5', counsel).expect(200);
+    expect(bySection.body.items.map((v: { ruleId: string }) => v.ruleId)).toEqual(['S5_NOTICE_NOT_GIVEN']);
+    const byRule = await t
+      .get('/violations?ruleId=S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', counsel)
+      .expect(200);
+    expect(byRule.body.items).toHaveLength(1);
+    expect(
+      (await t.get(`/violations?agencyId=${B}&status=OPEN`, counsel).expect(200)).body.items,
+    ).toHaveLength(1);
+
+    const first = await t.get('/violations?limit=1', counsel).expect(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await t.get(`/violations?limit=1&cursor=${first.body.nextCursor}`, counsel).expect(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].violationId).not.toBe(first.body.items[0].violationId);
+    expect(second.body.nextCursor).toBeNull();
+
+    for (const bad of ['limit=0', 'limit=501', 'section=12', 'ruleId=S99', 'status=CLOSED', 'colour=red']) {
+      await t.get(`/violations?${bad}`, counsel).expect(400);
+    }
+    await t.get('/violations/not-a-uuid', counsel).expect(400);
+    await t.get(`/violations/${randomUUID()}`, counsel).expect(404);
+  });
+});
+
+describe('POST /violations/{id}/review', () => {
+  it('records counsel’s review on the violation’s stream and applies it', async () => {
+    const [v] = (await t.get('/violations?section=2', counsel).expect(200)).body.items;
+    const reviewed = await t
+      .post(`/violations/${v.violationId}/review`, counsel, {
+        status: 'CONFIRMED',
+        note: 'No judicial warrant.',
+      })
+      .expect(201);
+    expect(reviewed.body).toEqual({
+      id: expect.any(String),
+      streamId: `violation-${v.violationId}`,
+      revision: 0,
+      position: expect.any(String),
+    });
+    const [event] = await t.events(`violation-${v.violationId}`);
+    expect(event).toMatchObject({
+      id: reviewed.body.id,
+      type: 'ViolationReviewed',
+      data: { violationId: v.violationId, status: 'CONFIRMED', note: 'No judicial warrant.' },
+      metadata: { actor: 'counsel-1' },
+    });
+    const after = await t
+      .get(`/violations/${v.violationId}?minPosition=${reviewed.body.position}`, officerA)
+      .expect(200);
+    expect(after.body.status).toBe('CONFIRMED');
+    expect(after.body.statusHistory.at(-1)).toEqual({
+      status: 'CONFIRMED',
+      at: '2025-03-02T11:00:00.000Z',
+      by: 'counsel-1',
+      note: 'No judicial warrant.',
+      eventId: reviewed.body.id,
+    });
+  });
+
+  it('is counsel’s alone, for known violations, with a valid conclusion and a note', async () => {
+    const [v] = (await t.get('/violations?section=5', counsel).expect(200)).body.items;
+    const path = `/violations/${v.violationId}/review`;
+    await t.post(path, officerA, { status: 'DISMISSED', note: 'n' }).expect(403);
+    await t.post(path, oversight, { status: 'DISMISSED', note: 'n' }).expect(403);
+    await t
+      .post(`/violations/${randomUUID()}/review`, counsel, { status: 'DISMISSED', note: 'n' })
+      .expect(404);
+    const invalid = await t.post(path, counsel, { status: 'WITHDRAWN' }).expect(400);
+    expect(JSON.stringify(invalid.body)).toMatch(/status/);
+    expect(JSON.stringify(invalid.body)).toMatch(/note/);
+    await t.post(path, counsel, { status: 'REMEDIED', note: 'x', extra: 1 }).expect(400);
+    expect(await t.events(`violation-${v.violationId}`)).toEqual([]);
+
+    const key = { 'Idempotency-Key': 'review-1' };
+    const first = await t
+      .post(path, counsel, { status: 'DISMISSED', note: 'Notice given orally.' }, key)
+      .expect(201);
+    const again = await t
+      .post(path, counsel, { status: 'DISMISSED', note: 'Notice given orally.' }, key)
+      .expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(await t.events(`violation-${v.violationId}`)).toHaveLength(1);
+  });
+});
