@@ -6,11 +6,12 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventToAppend, ExpectedRevision, JsonObject } from '../libs/event-store/src/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
+import { report } from './report';
 
 const PAYLOAD_BYTES = 600;
 const STREAMS = 10_000;
@@ -210,10 +211,5 @@ export async function runEventStoreBench(events = 100_000): Promise<Record<strin
 }
 
 if (require.main === module) {
-  void runEventStoreBench().then((results) => {
-    console.table(results);
-    const out = join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'event-store.json'), `${JSON.stringify(results, null, 2)}\n`);
-  });
+  void runEventStoreBench().then((results) => report('event-store', results));
 }
