@@ -7,6 +7,12 @@ export type EventStoreModuleOptions =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
   | { kind: 'eventstoredb'; connectionString: string };
 
+/** What the application layers over the adapter (the hash chain): this package cannot import it. */
+export interface EventStoreDecoration {
+  /** Wraps the adapter; everything injected with EVENT_STORE gets the wrapper, never the bare adapter. */
+  decorate?: (store: EventStore) => EventStore;
+}
+
 export function createEventStore(options: EventStoreModuleOptions): EventStore {
   switch (options.kind) {
     case 'sqlite':
@@ -23,11 +29,12 @@ export function createEventStore(options: EventStoreModuleOptions): EventStore {
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  static forRoot(options: EventStoreModuleOptions): DynamicModule {
+  static forRoot(options: EventStoreModuleOptions & EventStoreDecoration): DynamicModule {
+    const { decorate = (store: EventStore) => store } = options;
     return {
       module: EventStoreModule,
       global: true,
-      providers: [{ provide: EVENT_STORE, useFactory: () => createEventStore(options) }],
+      providers: [{ provide: EVENT_STORE, useFactory: () => decorate(createEventStore(options)) }],
       exports: [EVENT_STORE],
     };
   }
