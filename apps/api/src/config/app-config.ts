@@ -16,9 +16,18 @@ export interface AppConfig {
   jwtIssuer?: string;
   jwtAudience?: string;
   ordinanceEffectiveFrom: string;
+  /** MASTER_KEY: base64 of 32 bytes wrapping every per-person data key; DATA_DIR/master.key when unset. */
+  masterKey?: string;
+  /** EVIDENCE_SIGNING_KEY: PKCS#8 PEM of the Ed25519 evidence signing key; generated into DATA_DIR when unset. */
+  evidenceSigningKey?: string;
+  /** INTEGRITY_CHECKPOINT_INTERVAL_MS: how often stream heads are checkpointed; 0 turns the timer off. */
+  integrityCheckpointIntervalMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** The longest delay a Node timer honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Shorter secrets make HS256 tokens brute-forceable. */
 const MIN_SECRET_LENGTH = 32;
@@ -89,6 +98,24 @@ export function loadConfig(
     );
   }
 
+  // Key material is checked where it is parsed (the privacy and integrity modules, at start-up).
+  const masterKey = overrides.masterKey ?? str('MASTER_KEY');
+  // A PEM in an environment file often has its line breaks written as "\n".
+  const evidenceSigningKey =
+    overrides.evidenceSigningKey ?? str('EVIDENCE_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  const intervalText = str('INTEGRITY_CHECKPOINT_INTERVAL_MS') ?? '60000';
+  const integrityCheckpointIntervalMs = overrides.integrityCheckpointIntervalMs ?? Number(intervalText);
+  // Node runs a longer timer every millisecond instead.
+  if (
+    !Number.isInteger(integrityCheckpointIntervalMs) ||
+    integrityCheckpointIntervalMs < 0 ||
+    integrityCheckpointIntervalMs > MAX_TIMER_MS
+  ) {
+    problems.push(
+      `INTEGRITY_CHECKPOINT_INTERVAL_MS must be a whole number of milliseconds from 0 (off) to ${MAX_TIMER_MS}, got "${intervalText}"`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
@@ -108,6 +135,9 @@ export function loadConfig(
     jwtIssuer,
     jwtAudience,
     ordinanceEffectiveFrom,
+    masterKey,
+    evidenceSigningKey,
+    integrityCheckpointIntervalMs,
   };
 }
 
