@@ -4,6 +4,7 @@ import type { Clock } from '@trust-ledger/domain';
 import { EventStoreModule } from '@trust-ledger/event-store';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { CertificationsModule } from './certifications/certifications.module';
 import { sqliteStoreFile, type AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EncountersModule } from './encounters/encounters.module';
@@ -17,6 +18,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   ReadModelsModule,
   OrdinanceModule,
   EncountersModule,
+  CertificationsModule,
 ];
 
 @Module({})

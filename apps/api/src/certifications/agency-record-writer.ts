@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { NotFoundError } from '@trust-ledger/domain';
+import { assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import type { Principal } from '../auth/principal';
+import { CommandExecutor, type Decider } from '../write/command-executor';
+import type { CommandMeta } from '../write/command-meta';
+import type { CommandResult } from '../write/command-result';
+import type { DomainEvent } from '../write/event-codec';
+
+/** A decider's state beside the agency its stream belongs to, which the stream's first event names. */
+interface Scoped<S> {
+  agencyId: string | undefined;
+  state: S;
+}
+
+function agencyScoped<S, C, E extends DomainEvent>(decider: Decider<S, C, E>): Decider<Scoped<S>, C, E> {
+  return {
+    initialState: { agencyId: undefined, state: decider.initialState },
+    decide: ({ state }, command) => decider.decide(state, command),
+    evolve: ({ agencyId, state }, event) => ({
+      agencyId: agencyId ?? agencyIdIn(event),
+      state: decider.evolve(state, event),
+    }),
+  };
+}
+
+const agencyIdIn = (event: DomainEvent): string | undefined =>
+  'agencyId' in event.data && typeof event.data.agencyId === 'string' ? event.data.agencyId : undefined;
+
+interface Write<S, C, E extends DomainEvent> {
+  streamId: string;
+  decider: Decider<S, C, E>;
+  command: C;
+  createdId?: string;
+}
+
+/**
+ * The write path of aggregates that belong to one agency and carry its id on their first event
+ * (certifications, matters): officers and supervisors act only for their own agency.
+ */
+@Injectable()
+export class AgencyRecordWriter {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  /** Records a new record for `agencyId`; naming another agency than one's own is 403. */
+  create<S, C, E extends DomainEvent>(
+    principal: Principal,
+    meta: CommandMeta,
+    agencyId: string,
+    write: Write<S, C, E>,
+  ): Promise<CommandResult> {
+    assertMayActFor(principal, agencyId);
+    return this.executor.execute({ ...meta, ...write });
+  }
+
+  /** Runs a command on an existing record; another agency's is refused exactly like an unknown one. */
+  update<S, C, E extends DomainEvent>(
+    principal: Principal,
+    meta: CommandMeta,
+    notFound: () => NotFoundError,
+    write: Write<S, C, E>,
+  ): Promise<CommandResult> {
+    return this.executor.execute({
+      ...meta,
+      ...write,
+      decider: agencyScoped(write.decider),
+      authorize: ({ agencyId }) => assertMaySee(principal, agencyId, notFound),
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrdinanceHistory } from '@trust-ledger/domain';
+import type { JsonValue } from '@trust-ledger/event-store';
+import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
+import {
+  certificationDeadlineOf,
+  CertificationViewQueries,
+  type CertificationListFilter,
+  type CertificationRecord,
+  type StoredCertification,
+} from '@trust-ledger/projections/certifications';
+import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+
+export type CertificationView = CertificationRecord & { victim: JsonValue; deadline: string | null };
+
+export interface CertificationViewPage {
+  items: CertificationView[];
+  nextCursor: string | null;
+}
+
+/**
+ * API.md's certification view: the projection's record, the victim decoded from the recorded
+ * request through the codec (where decryption plugs in), and the deadline under the ordinance as
+ * recorded, so that a version adopted later with an earlier effectiveFrom moves it.
+ */
+@Injectable()
+export class CertificationViewReader {
+  private readonly queries: CertificationViewQueries;
+
+  constructor(
+    @Inject(READ_MODEL_DB) db: ReadModelDb,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly ordinance: OrdinanceHistoryProvider,
+  ) {
+    this.queries = new CertificationViewQueries(db);
+  }
+
+  async get(certificationId: string): Promise<CertificationView | undefined> {
+    const stored = this.queries.get(certificationId);
+    return stored && this.view(stored, await this.ordinance.history());
+  }
+
+  async list(filter: CertificationListFilter, after: number, limit: number): Promise<CertificationViewPage> {
+    const page = this.queries.list(filter, after, limit);
+    const ordinance = await this.ordinance.history();
+    return {
+      items: await Promise.all(page.items.map((stored) => this.view(stored, ordinance))),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  private async view(
+    { record, requestedEvent }: StoredCertification,
+    ordinance: OrdinanceHistory,
+  ): Promise<CertificationView> {
+    const { data } = await this.codec.decode(requestedEvent);
+    return { ...record, victim: data.victim ?? null, deadline: certificationDeadlineOf(record, ordinance) };
+  }
+}

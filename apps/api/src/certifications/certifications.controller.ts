@@ -1,0 +1,187 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPreconditionFailedResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CERTIFICATION_FORMS, type CertificationForm, type CertificationStatus } from '@trust-ledger/domain';
+import { IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { IsAgencyId, IsIsoDateTime } from '../common/validators';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandResult } from '../write/command-result';
+import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { certificationNotFound, CertificationParams } from './certification-params';
+import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
+import { CertificationViewReader } from './certification-view.reader';
+import { DecideCertificationCommand, DecideCertificationDto } from './decide-certification';
+import { RecordAssistanceRefusalCommand, RecordAssistanceRefusalDto } from './record-assistance-refusal';
+import { RequestCertificationCommand, RequestCertificationDto } from './request-certification';
+import { WithdrawCertificationCommand, WithdrawCertificationDto } from './withdraw-certification';
+
+const CERTIFICATION_STATUSES: readonly CertificationStatus[] = [
+  'PENDING',
+  'CERTIFIED',
+  'DENIED',
+  'WITHDRAWN',
+];
+
+export class CertificationListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Officers and supervisors: their own agency (the default); another is 403',
+  })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ enum: CERTIFICATION_STATUSES })
+  @IsOptional()
+  @IsIn(CERTIFICATION_STATUSES)
+  status?: CertificationStatus;
+
+  @ApiPropertyOptional({ enum: CERTIFICATION_FORMS })
+  @IsOptional()
+  @IsIn(CERTIFICATION_FORMS)
+  form?: CertificationForm;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Requested at or after this time' })
+  @IsOptional()
+  @IsIsoDateTime()
+  requestedFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Requested at or before this time' })
+  @IsOptional()
+  @IsIsoDateTime()
+  requestedTo?: string;
+}
+
+/** Victim visa certifications (§ 9): the agency's officers and supervisors write; they and counsel read. */
+@ApiTags('certifications')
+@ApiBearerAuth()
+@ApiBadRequestResponse({ description: 'Invalid input; every offending field is named' })
+@ApiUnauthorizedResponse()
+@Controller('certifications')
+export class CertificationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reader: CertificationViewReader,
+  ) {}
+
+  @Post()
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({
+    type: CommandResult,
+    description: 'CertificationRequested; id is the certification id',
+  })
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
+  @ApiConflictResponse({
+    description: 'The certification id exists, or Idempotency-Key reused with another body',
+  })
+  request(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Body() body: RequestCertificationDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RequestCertificationCommand(user, meta, body));
+  }
+
+  @Post(':certificationId/assistance-refusals')
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @ApiCreatedResponse({ type: CommandResult, description: 'AssistanceRefusalRecorded; id is its event id' })
+  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  recordAssistanceRefusal(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { certificationId }: CertificationParams,
+    @Body() body: RecordAssistanceRefusalDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordAssistanceRefusalCommand(user, meta, certificationId, body));
+  }
+
+  @Post(':certificationId/decision')
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @ApiCreatedResponse({ type: CommandResult, description: 'CertificationDecided; id is its event id' })
+  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  @ApiConflictResponse({ description: 'Already decided or withdrawn, or dated before the request' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  decide(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { certificationId }: CertificationParams,
+    @Body() body: DecideCertificationDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new DecideCertificationCommand(user, meta, certificationId, body));
+  }
+
+  @Post(':certificationId/withdraw')
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @ApiCreatedResponse({ type: CommandResult, description: 'CertificationWithdrawn; id is its event id' })
+  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  @ApiConflictResponse({ description: 'Already decided or withdrawn, or dated before the request' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  withdraw(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { certificationId }: CertificationParams,
+    @Body() body: WithdrawCertificationDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new WithdrawCertificationCommand(user, meta, certificationId, body));
+  }
+
+  @Get()
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: CertificationViewPageDto })
+  @ApiForbiddenResponse({
+    description: "An officer or supervisor asking for another agency's certifications",
+  })
+  async list(
+    @CurrentUser() user: Principal,
+    @Query() query: CertificationListQuery,
+  ): Promise<CertificationViewPageDto> {
+    const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
+    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
+    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    return this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+  }
+
+  @Get(':certificationId')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: CertificationViewDto, headers: { ETag: { description: '"<revision>"' } } })
+  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  async get(
+    @CurrentUser() user: Principal,
+    @Param() { certificationId }: CertificationParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CertificationViewDto> {
+    const view = await this.reader.get(certificationId);
+    assertMaySee(user, view?.agencyId, certificationNotFound);
+    void reply.header('ETag', `"${view.revision}"`);
+    return view;
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
+import { AgencyRecordWriter } from './agency-record-writer';
+import { CertificationViewReader } from './certification-view.reader';
+import { CertificationsController } from './certifications.controller';
+import { DecideCertificationHandler } from './decide-certification';
+import { RecordAssistanceRefusalHandler } from './record-assistance-refusal';
+import { RequestCertificationHandler } from './request-certification';
+import { WithdrawCertificationHandler } from './withdraw-certification';
+
+/** Victim visa certifications (§ 9): commands, and the views served by their projection. */
+@Module({
+  controllers: [CertificationsController],
+  providers: [
+    AgencyRecordWriter,
+    RequestCertificationHandler,
+    RecordAssistanceRefusalHandler,
+    DecideCertificationHandler,
+    WithdrawCertificationHandler,
+    CertificationViewProjection,
+    CertificationViewReader,
+  ],
+})
+export class CertificationsModule {}

@@ -1,0 +1,94 @@
+import {
+  certificationDeadline,
+  sectionInForce,
+  versionInForceAt,
+  type CertificationEvent,
+  type CertificationForm,
+  type CertificationOutcome,
+  type CertificationRequester,
+  type CertificationStatus,
+  type DenialGround,
+  type OrdinanceHistory,
+} from '@trust-ledger/domain';
+import type { RecordedEvent } from '@trust-ledger/event-store';
+
+/**
+ * A victim visa certification (§ 9) as its views show it, without the victim: that personal data
+ * stays in the recorded CertificationRequested event and is decoded from it only when read.
+ */
+export interface CertificationRecord {
+  certificationId: string;
+  agencyId: string;
+  form: CertificationForm;
+  requestedAt: string;
+  requester: CertificationRequester;
+  inRemovalProceedings: boolean;
+  qualifyingActivity: string;
+  status: CertificationStatus;
+  assistanceRefusals: { eventId: string; at: string; description: string }[];
+  decision: {
+    eventId: string;
+    outcome: CertificationOutcome;
+    decidedAt: string;
+    grounds: DenialGround | null;
+    explanation: string;
+  } | null;
+  withdrawal: { eventId: string; at: string; reason: string } | null;
+  /** The stream's revision: the ETag, and what If-Match compares with. */
+  revision: number;
+}
+
+/** Folds one recorded event of a `certification-` stream into its record; undefined before the request. */
+export function evolveCertificationRecord(
+  record: CertificationRecord | undefined,
+  recorded: RecordedEvent,
+): CertificationRecord | undefined {
+  // Only the certification decider writes to these streams.
+  const event = { type: recorded.type, data: recorded.data } as unknown as CertificationEvent;
+  const eventId = recorded.id;
+  const revision = recorded.revision;
+  if (event.type === 'CertificationRequested') {
+    const d = event.data;
+    return {
+      certificationId: d.certificationId,
+      agencyId: d.agencyId,
+      form: d.form,
+      requestedAt: d.requestedAt,
+      requester: d.requester,
+      inRemovalProceedings: d.inRemovalProceedings,
+      qualifyingActivity: d.qualifyingActivity,
+      status: 'PENDING',
+      assistanceRefusals: [],
+      decision: null,
+      withdrawal: null,
+      revision,
+    };
+  }
+  if (record === undefined) return undefined;
+  switch (event.type) {
+    case 'AssistanceRefusalRecorded':
+      return {
+        ...record,
+        assistanceRefusals: [...record.assistanceRefusals, { eventId, ...event.data }],
+        revision,
+      };
+    case 'CertificationDecided':
+      return { ...record, status: event.data.outcome, decision: { eventId, ...event.data }, revision };
+    case 'CertificationWithdrawn':
+      return { ...record, status: 'WITHDRAWN', withdrawal: { eventId, ...event.data }, revision };
+  }
+}
+
+/**
+ * When the certification must be decided by: the domain's deadline under the version in force at
+ * `requestedAt` (the duty arose with the request); null where no version with § 9 in force applied.
+ */
+export function certificationDeadlineOf(
+  record: CertificationRecord,
+  ordinance: OrdinanceHistory,
+): string | null {
+  const version = versionInForceAt(ordinance, record.requestedAt);
+  return sectionInForce(version, 9)
+    ? certificationDeadline(record.requestedAt, record.inRemovalProceedings, version)
+    : null;
+}

@@ -1,0 +1,3 @@
+export * from './certification-view';
+export * from './certification-view.projection';
+export * from './certification-view.queries';
