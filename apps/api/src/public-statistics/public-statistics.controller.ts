@@ -1,0 +1,113 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { parsePeriod, ValidationError, type Period } from '@trust-ledger/domain';
+import { statisticsCsv, type PublicStatistics } from '@trust-ledger/projections/statistics';
+import { Matches, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/decorators';
+import { IsAgencyId } from '../common/validators';
+import { StatisticsReader } from './statistics.reader';
+import { StatisticsStream, type StatisticsMessage } from './statistics-stream';
+
+const PERIOD = /^\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?$/;
+
+export class StatisticsQuery {
+  @ApiProperty({ example: '2025-Q1', description: 'YYYY, YYYY-Qn or YYYY-MM, in the ordinance’s time zone' })
+  @Matches(PERIOD, { message: 'period must be YYYY, YYYY-Qn or YYYY-MM' })
+  period!: string;
+
+  @ApiPropertyOptional({ description: 'Only the cases of this local agency' })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
+}
+
+function periodOf(label: string): Period {
+  const period = parsePeriod(label);
+  if (period === null)
+    throw new ValidationError([{ field: 'period', reason: 'must be YYYY, YYYY-Qn or YYYY-MM' }]);
+  return period;
+}
+
+/** Comments keep proxies from closing an idle stream. */
+const KEEP_ALIVE_MS = 20_000;
+
+const sse = ({ id, data }: StatisticsMessage): string =>
+  `${id === null ? '' : `id: ${id}\n`}data: ${data}\n\n`;
+
+/** § 11's public statistics: no token, never personal data, small cells withheld. */
+@ApiTags('public')
+@Public()
+@Controller('public')
+export class PublicStatisticsController {
+  constructor(
+    private readonly reader: StatisticsReader,
+    private readonly stream: StatisticsStream,
+  ) {}
+
+  @Get('statistics')
+  @ApiOkResponse({ description: 'The period’s statistics (API.md § 11)' })
+  @ApiBadRequestResponse({ description: 'Missing or malformed period' })
+  statistics(@Query() { period, agencyId }: StatisticsQuery): PublicStatistics {
+    return this.reader.forPeriod(periodOf(period), agencyId ?? null);
+  }
+
+  @Get('statistics.csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The rows as RFC 4180 CSV; a withheld cell is empty' })
+  @ApiBadRequestResponse({ description: 'Missing or malformed period' })
+  csv(
+    @Query() { period, agencyId }: StatisticsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): string {
+    const statistics = this.reader.forPeriod(periodOf(period), agencyId ?? null);
+    void reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="statistics-${statistics.period}.csv"`);
+    return statisticsCsv(statistics);
+  }
+
+  /**
+   * Server-Sent Events: the current quarter's statistics whenever they change, each with the log
+   * position as its id. A client resuming with Last-Event-ID gets the current state at once if it
+   * has missed it, else the next change.
+   */
+  @Get('statistics/stream')
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiOkResponse({ description: 'text/event-stream of the current quarter’s statistics' })
+  async subscribe(
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const latest = await this.stream.latest();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    raw.write(': statistics of the current quarter\n\n');
+    if (this.stream.isBehind(lastEventId, latest)) raw.write(sse(latest));
+    const unsubscribe = this.stream.subscribe(
+      (message) => raw.write(sse(message)),
+      () => raw.end(),
+    );
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    keepAlive.unref();
+    raw.on('close', () => {
+      unsubscribe();
+      clearInterval(keepAlive);
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { ProjectionRunner, type BatchCommitted } from '@trust-ledger/projections';
+import { STATISTICS } from '@trust-ledger/projections/statistics';
+import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
+import { StatisticsReader } from './statistics.reader';
+
+/** One message of the stream: the current quarter's statistics and the log position they reflect. */
+export interface StatisticsMessage {
+  /** The furthest position the projections it is counted from have reached (null: none yet). */
+  id: string | null;
+  data: string;
+}
+
+/** The projections the statistics are counted from. */
+const SOURCES = [STATISTICS, VIOLATION_REGISTER];
+
+/** Time-driven changes (a notice deadline, a new quarter) are noticed at least this often. */
+const RECHECK_MS = 15_000;
+
+/**
+ * Keeps the current quarter's public statistics and tells subscribers whenever they change
+ * (generatedAt aside): after every batch the statistics or the register commit, and periodically
+ * for changes that only time brings.
+ */
+@Injectable()
+export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(StatisticsStream.name);
+  private current: (StatisticsMessage & { counts: string }) | undefined;
+  private reached: string | null = null;
+  private readonly subscribers = new Map<(message: StatisticsMessage) => void, () => void>();
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly reader: StatisticsReader,
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.runner.onProgress((progress) => this.progressed(progress));
+    this.timer = setInterval(() => this.safely(() => this.recount()), RECHECK_MS);
+    this.timer.unref();
+  }
+
+  /** Ends every open stream, so that the HTTP server can close. */
+  beforeApplicationShutdown(): void {
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    for (const end of this.subscribers.values()) end();
+    this.subscribers.clear();
+  }
+
+  /** The current message, counted now if nothing has been counted yet. */
+  async latest(): Promise<StatisticsMessage> {
+    if (this.current === undefined) {
+      for (const { name, position } of await this.runner.status()) {
+        if (SOURCES.includes(name) && position !== null) this.reach(position);
+      }
+      this.recount();
+    }
+    const { id, data } = this.current!;
+    return { id, data };
+  }
+
+  /** Whether a client that last saw `lastEventId` has missed `message`. */
+  isBehind(lastEventId: string | undefined, message: StatisticsMessage): boolean {
+    if (lastEventId === undefined || message.id === null) return true;
+    try {
+      return this.store.comparePositions(lastEventId, message.id) < 0;
+    } catch {
+      // Not a position of this log: the client cannot know what it has seen, so it gets the state.
+      return true;
+    }
+  }
+
+  /** `end` is called if the service shuts down first. Returns the function that unsubscribes. */
+  subscribe(listener: (message: StatisticsMessage) => void, end: () => void): () => void {
+    this.subscribers.set(listener, end);
+    return () => this.subscribers.delete(listener);
+  }
+
+  private progressed(progress: BatchCommitted | null): void {
+    if (progress === null || progress.applied === 0 || progress.position === null) return;
+    if (!SOURCES.includes(progress.projection)) return;
+    const position = progress.position;
+    // Runs inside the runner's notification: a failure here must never reach the runner.
+    this.safely(() => {
+      this.reach(position);
+      this.recount();
+    });
+  }
+
+  private reach(position: string): void {
+    if (this.reached === null || this.store.comparePositions(position, this.reached) > 0)
+      this.reached = position;
+  }
+
+  private recount(): void {
+    const statistics = this.reader.currentQuarter();
+    const { generatedAt: _generatedAt, ...counted } = statistics;
+    const counts = JSON.stringify(counted);
+    if (this.current?.counts === counts) return;
+    const first = this.current === undefined;
+    this.current = { id: this.reached, data: JSON.stringify(statistics), counts };
+    if (first) return;
+    const message = { id: this.current.id, data: this.current.data };
+    for (const listener of this.subscribers.keys()) listener(message);
+  }
+
+  private safely(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.logger.error(
+        `could not count the statistics: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { get, type ClientRequest, type IncomingMessage } from 'node:http';
+import { parse } from 'csv-parse/sync';
+import { openCaseBody, requestBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+let officer: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officer = await t.token({ role: 'officer', agencyId: 'agency-a', sub: 'officer-a' });
+});
+afterAll(() => t.close());
+
+async function recordDetainer(receivedAt = '2025-03-01T10:00:00Z'): Promise<string> {
+  const caseId = randomUUID();
+  await t.post('/cases', officer, openCaseBody('agency-a', caseId)).expect(201);
+  const res = await t
+    .post(`/cases/${caseId}/requests`, officer, { ...requestBody(), receivedAt })
+    .expect(201);
+  return (res.body as { position: string }).position;
+}
+
+interface Message {
+  id: string | undefined;
+  data: {
+    period: string;
+    rows: { requestingAgency: string; requestType: string; received: number | null }[];
+  };
+}
+
+/** A real SSE client on the listening server: parses the text/event-stream as it arrives. */
+class EventStreamClient {
+  private readonly queue: Message[] = [];
+  private readonly waiting: ((m: Message) => void)[] = [];
+  private buffer = '';
+  private request!: ClientRequest;
+  response!: IncomingMessage;
+
+  static async open(lastEventId?: string): Promise<EventStreamClient> {
+    const client = new EventStreamClient();
+    const url = `${await t.app.getUrl()}${API}/public/statistics/stream`;
+    await new Promise<void>((resolve, reject) => {
+      client.request = get(
+        url,
+        { headers: lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId } },
+        (res) => {
+          client.response = res;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => client.receive(chunk));
+          resolve();
+        },
+      );
+      client.request.on('error', reject);
+    });
+    return client;
+  }
+
+  next(): Promise<Message> {
+    const queued = this.queue.shift();
+    return queued ? Promise.resolve(queued) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  close(): void {
+    this.request.destroy();
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const fields = block.split('\n').filter((line) => !line.startsWith(':'));
+      const data = fields.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+      if (data.length === 0) continue;
+      const message: Message = {
+        id: fields.find((l) => l.startsWith('id: '))?.slice(4),
+        data: JSON.parse(data.join('\n')) as Message['data'],
+      };
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(message);
+      else this.queue.push(message);
+    }
+  }
+}
+
+const detainers = (m: Message) =>
+  m.data.rows.find((r) => r.requestingAgency === 'ICE' && r.requestType === 'DETAINER')!;
+
+describe('public statistics over HTTP', () => {
+  it('serves JSON and CSV without a token, and validates the period', async () => {
+    const position = await recordDetainer();
+    const json = await t
+      .http()
+      .get(`${API}/public/statistics?period=2025-Q1&minPosition=${position}`)
+      .expect(200);
+    expect(json.body).toMatchObject({
+      period: '2025-Q1',
+      generatedAt: '2025-03-01T12:00:00.000Z',
+      threshold: 5,
+    });
+    expect(json.body.rows).toHaveLength(10);
+    expect(json.body.rows[0]).toEqual({
+      requestingAgency: 'ICE',
+      requestType: 'DETAINER',
+      received: null,
+      honored: 0,
+      declined: 0,
+      partiallyHonored: 0,
+      pending: null,
+      honoredWithJudicialWarrant: 0,
+      honoredUnderException: 0,
+      transfersToFederalCustody: 0,
+      // Withheld beside received, since received = on time + late + not yet due (see statistics-row.ts).
+      noticesOnTime: null,
+      noticesLate: 0,
+      suppressed: ['received', 'pending', 'noticesOnTime'],
+    });
+    expect(Object.keys(json.body.violationsBySection)).toEqual([
+      ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'],
+      'suppressed',
+    ]);
+    expect(JSON.stringify(json.body)).not.toMatch(/María|agency-a/);
+
+    const csv = await t.http().get(`${API}/public/statistics.csv?period=2025-03`).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, first] = parse(csv.text);
+    expect(header.slice(0, 4)).toEqual(['period', 'requestingAgency', 'requestType', 'received']);
+    expect(first.slice(0, 4)).toEqual(['2025-03', 'ICE', 'DETAINER', '']);
+
+    for (const bad of ['', '?period=2025-Q5', '?period=25', '?period=2025-13', '?period=2025&extra=1']) {
+      await t.http().get(`${API}/public/statistics${bad}`).expect(400);
+    }
+    await t.http().get(`${API}/public/statistics?period=2025&agencyId=agency-a`).expect(200);
+  });
+
+  it('streams the current quarter whenever it changes, resuming from Last-Event-ID', async () => {
+    const stream = await EventStreamClient.open();
+    try {
+      expect(stream.response.statusCode).toBe(200);
+      expect(stream.response.headers['content-type']).toMatch(/^text\/event-stream/);
+      const initial = await stream.next();
+      expect(initial.data.period).toBe('2025-Q1');
+      expect(initial.id).toMatch(/^\d+$/);
+
+      // Four more detainers in the quarter: received reaches the threshold and is published.
+      for (let i = 0; i < 4; i++) await recordDetainer();
+      let latest = initial;
+      while (detainers(latest).received !== 5) latest = await stream.next();
+      expect(Number(latest.id)).toBeGreaterThan(Number(initial.id));
+
+      // A client that saw the latest message hears only of the next change…
+      const resumed = await EventStreamClient.open(latest.id);
+      // …and one that saw an older message is sent the current state at once.
+      const behind = await EventStreamClient.open(initial.id);
+      try {
+        const caughtUp = await behind.next();
+        expect(caughtUp).toEqual(latest);
+        await recordDetainer();
+        const change = await resumed.next();
+        expect(Number(change.id)).toBeGreaterThan(Number(latest.id));
+        expect(detainers(change).received).toBe(6);
+      } finally {
+        resumed.close();
+        behind.close();
+      }
+    } finally {
+      stream.close();
+    }
+  });
+});
