@@ -10,6 +10,9 @@ import { ConfigModule } from './config/config.module';
 import { EncountersModule } from './encounters/encounters.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
+import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { ViolationsModule } from './violations/violations.module';
 import { WriteModule } from './write/write.module';
 
 /** Each feature adds its module's import above and one entry here; nothing else in this file. */
@@ -19,6 +22,9 @@ const FEATURES: Array<Type | DynamicModule> = [
   OrdinanceModule,
   EncountersModule,
   CertificationsModule,
+  ViolationsModule,
+  PublicStatisticsModule,
+  SchedulerModule,
 ];
 
 @Module({})
