@@ -1,13 +1,14 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Clock } from '@trust-ledger/domain';
-import { EventStoreModule } from '@trust-ledger/event-store';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { CertificationsModule } from './certifications/certifications.module';
-import { sqliteStoreFile, type AppConfig } from './config/app-config';
+import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EncountersModule } from './encounters/encounters.module';
+import { chainedEventStoreModule, integrityModule } from './integrity/chained-event-store';
+import { CaseIntegrityModule } from './integrity/case-integrity.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
 import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
@@ -25,6 +26,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   ViolationsModule,
   PublicStatisticsModule,
   SchedulerModule,
+  CaseIntegrityModule,
 ];
 
 @Module({})
@@ -34,11 +36,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, clock),
-        EventStoreModule.forRoot(
-          config.eventStore === 'eventstoredb'
-            ? { kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! }
-            : { kind: 'sqlite', file: sqliteStoreFile(config) },
-        ),
+        // Every append hash-chained.
+        chainedEventStoreModule(config),
+        integrityModule(config),
         CqrsModule.forRoot(),
         AuthModule,
         WriteModule,

@@ -1,0 +1,71 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { caseStreamId } from '@trust-ledger/domain';
+import { IntegrityService, type CheckpointData, type VerificationResult } from '@trust-ledger/integrity';
+import { Roles } from '../auth/decorators';
+import { CaseParams } from '../cases/case-params';
+import { caseNotFound } from '../cases/case-writer';
+
+export class IntegrityBreakDto {
+  @ApiProperty({ example: 'case-5f0c…' }) streamId!: string;
+  @ApiProperty({ description: 'The edited, reordered or first missing event’s revision' }) revision!: number;
+  @ApiProperty() reason!: string;
+}
+
+export class VerificationResultDto implements VerificationResult {
+  @ApiProperty({ description: 'True when no break was found' }) valid!: boolean;
+  @ApiProperty({ description: 'Events whose hashes were recomputed' }) checkedEvents!: number;
+  @ApiProperty({ type: [IntegrityBreakDto] }) breaks!: IntegrityBreakDto[];
+}
+
+export class CheckpointResultDto {
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description:
+      'The IntegrityCheckpointRecorded data (heads of the streams written since the previous checkpoint, and a digest of all heads); null when nothing was written since',
+  })
+  checkpoint!: CheckpointData | null;
+}
+
+/** The hash chain as API.md exposes it: per case, and an operator's checkpoint on demand. */
+@ApiTags('integrity')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse()
+@ApiForbiddenResponse({ description: 'Not counsel or admin' })
+@Controller()
+export class CaseIntegrityController {
+  constructor(private readonly integrity: IntegrityService) {}
+
+  /**
+   * Recomputes the case stream's chain and compares its head with the last checkpoint. A case whose
+   * events were all deleted after a checkpoint recorded them is answered with that break, not 404.
+   */
+  @Get('cases/:caseId/integrity')
+  @Roles('counsel', 'admin')
+  @ApiOkResponse({ type: VerificationResultDto })
+  @ApiNotFoundResponse({ description: 'Nothing was ever recorded on this case' })
+  async verifyCase(@Param() { caseId }: CaseParams): Promise<VerificationResultDto> {
+    const result = await this.integrity.verifyStream(caseStreamId(caseId));
+    if (result.valid && result.checkedEvents === 0) throw caseNotFound();
+    return result;
+  }
+
+  /** Records a checkpoint now instead of at the next tick (e.g. right before a backup or an export). */
+  @Post('integrity/checkpoints')
+  @Roles('admin')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: CheckpointResultDto })
+  async checkpoint(): Promise<CheckpointResultDto> {
+    return { checkpoint: await this.integrity.recordCheckpoint() };
+  }
+}
