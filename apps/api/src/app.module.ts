@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { EncountersModule } from './encounters/encounters.module';
 import { chainedEventStoreModule, integrityModule } from './integrity/chained-event-store';
 import { CaseIntegrityModule } from './integrity/case-integrity.module';
+import { MattersModule } from './matters/matters.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
 import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
@@ -27,6 +28,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   PublicStatisticsModule,
   SchedulerModule,
   CaseIntegrityModule,
+  MattersModule,
 ];
 
 @Module({})

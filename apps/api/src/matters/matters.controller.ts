@@ -1,0 +1,143 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPreconditionFailedResponse,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import {
+  MATTER_KINDS,
+  MATTER_REQUESTING_AGENCIES,
+  type MatterKind,
+  type MatterRequestingAgency,
+} from '@trust-ledger/domain';
+import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
+import { MatterViewQueries } from '@trust-ledger/projections/institutional';
+import { IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { IsAgencyId, IsIsoDateTime } from '../common/validators';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandResult } from '../write/command-result';
+import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { matterNotFound, MatterParams } from './matter-params';
+import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
+import { OpenMatterCommand, OpenMatterDto } from './open-matter';
+import { RecordMatterActionCommand, RecordMatterActionDto } from './record-matter-action';
+
+export class MatterListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Officers and supervisors: their own agency (the default); another is 403',
+  })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ enum: MATTER_KINDS })
+  @IsOptional()
+  @IsIn(MATTER_KINDS)
+  kind?: MatterKind;
+
+  @ApiPropertyOptional({ enum: MATTER_REQUESTING_AGENCIES })
+  @IsOptional()
+  @IsIn(MATTER_REQUESTING_AGENCIES)
+  requestingAgency?: MatterRequestingAgency;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Received at or after this time' })
+  @IsOptional()
+  @IsIsoDateTime()
+  receivedFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Received at or before this time' })
+  @IsOptional()
+  @IsIsoDateTime()
+  receivedTo?: string;
+}
+
+/** Institutional matters (§§ 6, 7, 8, 10): the agency's officers and supervisors write; they and counsel read. */
+@ApiTags('matters')
+@ApiBearerAuth()
+@ApiBadRequestResponse({ description: 'Invalid input; every offending field is named' })
+@ApiUnauthorizedResponse()
+@Controller('matters')
+export class MattersController {
+  private readonly queries: MatterViewQueries;
+
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(READ_MODEL_DB) db: ReadModelDb,
+  ) {
+    this.queries = new MatterViewQueries(db);
+  }
+
+  @Post()
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: CommandResult, description: 'MatterOpened; id is the matter id' })
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
+  @ApiConflictResponse({ description: 'The matter id exists, or Idempotency-Key reused with another body' })
+  open(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Body() body: OpenMatterDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new OpenMatterCommand(user, meta, body));
+  }
+
+  @Post(':matterId/actions')
+  @Roles('officer', 'supervisor')
+  @UseInterceptors(RevisionETagInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The matter ETag; stale → 412' })
+  @ApiCreatedResponse({ type: CommandResult, description: 'MatterActionRecorded; id is its event id' })
+  @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
+  @ApiConflictResponse({ description: 'An action the kind of matter does not admit' })
+  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
+  recordAction(
+    @CurrentUser() user: Principal,
+    @CommandRequest() meta: CommandMeta,
+    @Param() { matterId }: MatterParams,
+    @Body() body: RecordMatterActionDto,
+  ): Promise<CommandResult> {
+    return this.commands.execute(new RecordMatterActionCommand(user, meta, matterId, body));
+  }
+
+  @Get()
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: MatterViewPageDto })
+  @ApiForbiddenResponse({ description: "An officer or supervisor asking for another agency's matters" })
+  list(@CurrentUser() user: Principal, @Query() query: MatterListQuery): MatterViewPageDto {
+    const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
+    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
+    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    return this.queries.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+  }
+
+  @Get(':matterId')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: MatterViewDto, headers: { ETag: { description: '"<revision>"' } } })
+  @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
+  get(
+    @CurrentUser() user: Principal,
+    @Param() { matterId }: MatterParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): MatterViewDto {
+    const view = this.queries.get(matterId);
+    assertMaySee(user, view?.agencyId, matterNotFound);
+    void reply.header('ETag', `"${view.revision}"`);
+    return view;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MatterViewProjection } from '@trust-ledger/projections/institutional';
+import { AgencyRecordWriter } from '../certifications/agency-record-writer';
+import { MattersController } from './matters.controller';
+import { OpenMatterHandler } from './open-matter';
+import { RecordMatterActionHandler } from './record-matter-action';
+
+/** Institutional matters (§§ 6, 7, 8, 10): commands, and the views served by their projection. */
+@Module({
+  controllers: [MattersController],
+  providers: [AgencyRecordWriter, OpenMatterHandler, RecordMatterActionHandler, MatterViewProjection],
+})
+export class MattersModule {}

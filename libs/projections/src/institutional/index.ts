@@ -1,0 +1,3 @@
+export * from './matter-view';
+export * from './matter-view.projection';
+export * from './matter-view.queries';
