@@ -13,6 +13,7 @@ import { MattersModule } from './matters/matters.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
 import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
+import { SecurityModule } from './security/security.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { ViolationsModule } from './violations/violations.module';
 import { WriteModule } from './write/write.module';
@@ -29,6 +30,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   SchedulerModule,
   CaseIntegrityModule,
   MattersModule,
+  SecurityModule,
 ];
 
 @Module({})

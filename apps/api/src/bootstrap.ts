@@ -6,11 +6,13 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
+import { edgeServerOptions, hardenEdges } from './security/edge';
 
 export const API_PREFIX = 'api/v1';
 /** API.md: a body over 1 MiB is 413. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** `logger: false` silences the application (its log level becomes `silent` unless `logLevel` says otherwise). */
 export type CreateAppOptions = Partial<AppConfig> & { clock?: Clock; logger?: false };
 
 /**
@@ -19,12 +21,13 @@ export type CreateAppOptions = Partial<AppConfig> & { clock?: Clock; logger?: fa
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const { clock = systemClock, logger, ...overrides } = options;
-  const config = loadConfig(overrides);
+  const config = loadConfig(logger === false ? { logLevel: 'silent', ...overrides } : overrides);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, clock),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
-    { logger: logger ?? ['error', 'warn', 'log'] },
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT, ...edgeServerOptions(config) }),
+    { logger: logger ?? ['error', 'warn', 'log'], bufferLogs: logger !== false },
   );
+  await hardenEdges(app, config, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

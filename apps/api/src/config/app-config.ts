@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import { loadOrCreateJwtSecret } from './jwt-secret';
+import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
 /** The process's configuration, read once at start from the environment (names fixed by API.md). */
-export interface AppConfig {
+export interface AppConfig extends SecurityConfig {
   port: number;
   /** Absolute; holds the embedded event store, the API's own tables and the generated JWT secret. */
   dataDir: string;
@@ -116,6 +117,9 @@ export function loadConfig(
     );
   }
 
+  // Rate limits, proxies, CORS, logging (security-config.ts).
+  const security = loadSecurityConfig(overrides, env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
@@ -135,6 +139,7 @@ export function loadConfig(
     jwtIssuer,
     jwtAudience,
     ordinanceEffectiveFrom,
+    ...security,
     masterKey,
     evidenceSigningKey,
     integrityCheckpointIntervalMs,

@@ -1,0 +1,150 @@
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import type { SecurityConfig } from '../config/security-config';
+import { assertUtf8Charset, parseJsonBody, refuseNonJsonBody } from './json-body';
+import { requestIdOf } from './logging';
+import { RateLimiter } from './rate-limiter';
+
+/**
+ * Content-Security-Policy for every response. JSON needs none of it; the Swagger UI at /docs loads
+ * its scripts and styles from this origin (scripts as files, never inline), inlines some styles and
+ * uses data: images. No `upgrade-insecure-requests`: it would break the UI over plain http on a
+ * developer's machine, and HSTS covers production.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+};
+
+export const HELMET_OPTIONS: FastifyHelmetOptions = {
+  global: true,
+  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+};
+
+/** Headers a browser client sends and reads (API.md's conventions); used only when CORS is on. */
+const CORS_ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'If-Match',
+  'X-Correlation-Id',
+  'X-Purpose',
+  'X-Request-Id',
+  'Last-Event-ID',
+];
+const CORS_EXPOSED_HEADERS = [
+  'ETag',
+  'Retry-After',
+  'X-Request-Id',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+];
+
+/** Options of the Fastify server itself: which proxies to believe, and request ids. */
+export function edgeServerOptions(config: SecurityConfig): {
+  trustProxy: FastifyServerOptions['trustProxy'];
+  genReqId: (request: { headers: IncomingHttpHeaders }) => string;
+} {
+  const { trustProxy } = config;
+  return {
+    // Fastify takes a number of hops too, but its types do not say so: the same, as a function.
+    trustProxy: typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy,
+    genReqId: (request: { headers: IncomingHttpHeaders }) => requestIdOf(request.headers['x-request-id']),
+  };
+}
+
+/**
+ * Everything between the socket and the controllers, installed on the created (not yet
+ * initialised) application: structured logging, security headers, CORS, the rate limits, JSON-only
+ * strictly parsed bodies, and no caching of anything but public data. `prefix` is the global
+ * prefix (`api/v1`).
+ */
+export async function hardenEdges(
+  app: NestFastifyApplication,
+  config: SecurityConfig,
+  prefix: string,
+): Promise<void> {
+  app.useLogger(app.get(Logger));
+
+  // Awaited, so that its hook runs before the one below and a 429 carries the headers too.
+  await app.register(helmet, HELMET_OPTIONS);
+
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+
+  // Replaces Fastify's JSON parser; every other type is read and refused (json-body.ts). Nest then
+  // registers no parser of its own. The body limit stays the server's (1 MiB → 413).
+  app.useBodyParser('application/json', {}, (request, body, done) => {
+    let parsed: unknown;
+    try {
+      assertUtf8Charset(request.headers['content-type']);
+      parsed = parseJsonBody(body);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    done(null, parsed);
+  });
+  app.useBodyParser('*', {}, (_request, _body, done) => {
+    try {
+      refuseNonJsonBody();
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+
+  const limiter = app.get(RateLimiter);
+  const root = `/${prefix}`;
+  const publicRoot = `${root}/public`;
+  const docsRoot = `${root}/docs`;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request: FastifyRequest, reply) => {
+      void reply.header('X-Request-Id', request.id);
+      const path = request.url.split('?')[0];
+      // Case records must never sit in a shared or browser cache; a handler may still say otherwise.
+      if (!path.startsWith(publicRoot) && !path.startsWith(docsRoot))
+        void reply.header('Cache-Control', 'no-store');
+
+      const decision = await limiter.consume(request, root);
+      if (decision.limited) {
+        void reply.header('X-RateLimit-Limit', decision.limit);
+        void reply.header('X-RateLimit-Remaining', decision.remaining);
+        if (decision.blocked) {
+          return reply
+            .code(429)
+            .header('Retry-After', String(decision.retryAfterSeconds))
+            .send({
+              statusCode: 429,
+              error: 'Too Many Requests',
+              message: `Rate limit of ${decision.limit} requests per second exceeded; retry after ${decision.retryAfterSeconds} s`,
+            });
+        }
+      }
+    });
+}

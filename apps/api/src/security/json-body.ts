@@ -1,0 +1,84 @@
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+
+/**
+ * The only request bodies this API takes are JSON (API.md), parsed strictly: a record that says
+ * what happened to a person must hold exactly the characters that were sent, and nothing in a body
+ * may reach an object's prototype.
+ */
+
+/** API bodies nest four levels at most; anything far deeper is an attack on recursive code. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Keys that, merged anywhere, would reach an object's prototype. No API field has these names. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** An unpaired UTF-16 surrogate (from a `\ud800` escape): not a character, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The catch-all parser: a body of any other type is read (so that the client, still uploading, gets
+ * the answer rather than a reset connection; the body limit still applies) and refused with 415,
+ * before any parser (Fastify's text/plain, Nest's urlencoded) could turn it into something a
+ * handler would take.
+ */
+export function refuseNonJsonBody(): never {
+  throw new UnsupportedMediaTypeException('Request bodies must be application/json');
+}
+
+/** `application/json` with no charset or UTF-8: anything else is 415. */
+export function assertUtf8Charset(contentType: string | undefined): void {
+  for (const parameter of (contentType ?? '').split(';').slice(1)) {
+    const [name, value = ''] = parameter.split('=');
+    if (name.trim().toLowerCase() === 'charset' && !/^"?utf-8"?$/i.test(value.trim())) {
+      throw new UnsupportedMediaTypeException('Request bodies must be JSON in UTF-8 (charset=utf-8)');
+    }
+  }
+}
+
+/** Parses a JSON body: strict UTF-8, bounded depth, no prototype keys, no lone surrogates. */
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) {
+    throw new BadRequestException("Body cannot be empty when Content-Type is 'application/json'");
+  }
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new BadRequestException('Body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestException(`Body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+  assertSafeJson(value);
+  return value;
+}
+
+/** Walks the parsed value without recursion, so that no depth can overflow the stack here. */
+function assertSafeJson(root: unknown): void {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) throw new BadRequestException('Body contains an unpaired surrogate');
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new BadRequestException(`Body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new BadRequestException(`Body contains the forbidden key "${key}"`);
+      if (LONE_SURROGATE.test(key)) throw new BadRequestException('Body contains an unpaired surrogate');
+      stack.push([item, depth + 1]);
+    }
+  }
+}

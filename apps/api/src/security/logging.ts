@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Params } from 'nestjs-pino';
+import { stdTimeFunctions, type DestinationStream, type LoggerOptions } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import type { SecurityConfig } from '../config/security-config';
+import { REDACTED, scrub, scrubText } from './log-redaction';
+
+/** The keys of API.md's personal data, for pino's own (fixed-depth) redaction; see log-redaction.ts. */
+const PERSONAL_KEYS = ['subject', 'victim', 'fullName', 'dateOfBirth', 'aNumber', 'attorney', 'designee'];
+
+/**
+ * pino's path redaction, a first line before the deep scrub of every logged object: headers that
+ * carry credentials wherever a request or response is logged, and personal data up to four levels
+ * deep.
+ */
+export const REDACT_PATHS: string[] = [
+  ...['req', 'request', 'res', 'response', '*'].flatMap((owner) => [
+    `${owner}.headers.authorization`,
+    `${owner}.headers["proxy-authorization"]`,
+    `${owner}.headers.cookie`,
+    `${owner}.headers["set-cookie"]`,
+  ]),
+  'headers.authorization',
+  'headers.cookie',
+  ...PERSONAL_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+];
+
+/** pino options shared by every log line: level, ISO times, redaction and the deep scrub. */
+export function pinoOptions(config: Pick<SecurityConfig, 'logLevel'>): LoggerOptions {
+  return {
+    level: config.logLevel,
+    timestamp: stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: {
+      // Every logged object, at any depth (child bindings are the serializers' whitelists below).
+      log: (object) => scrub(object) as Record<string, unknown>,
+    },
+    hooks: {
+      // Messages too: a stack trace or an interpolated string may quote a header.
+      logMethod(args, method) {
+        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? scrubText(arg) : arg));
+        method.apply(this, scrubbed as Parameters<typeof method>);
+      },
+    },
+  };
+}
+
+type Request = IncomingMessage & { id?: unknown; ip?: string; originalUrl?: string };
+
+/** The path alone: query strings are the caller's to choose and are not worth the risk. */
+const pathOf = (url: unknown): string | undefined =>
+  typeof url === 'string' ? scrubText(url.split('?')[0]) : undefined;
+
+/** A request id from the client (or nginx) if it is a sane token, else a fresh one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/**
+ * One JSON line per request, on completion: id, method, path, client address, status and time.
+ * Serializers are whitelists: headers, query strings and bodies are never logged.
+ */
+export function pinoHttpOptions(config: Pick<SecurityConfig, 'logLevel'>): PinoHttpOptions {
+  return {
+    ...pinoOptions(config),
+    quietReqLogger: true,
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string; raw?: Request; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: pathOf(req.raw?.originalUrl ?? req.url),
+        ip: req.raw?.ip ?? req.remoteAddress,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+      if (error || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      // Probes and scrapes every few seconds would drown everything else.
+      return /\/(health|metrics)$/.test(pathOf((req as Request).originalUrl ?? req.url) ?? '')
+        ? 'debug'
+        : 'info';
+    },
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+  };
+}
+
+/**
+ * nestjs-pino's parameters: the request logger above, writing to stdout. process.stdout rather than
+ * pino's own file-descriptor stream, so that writes are synchronous on Linux for files and pipes
+ * (nothing lost on a crash) and a test can capture them.
+ */
+export function loggerParams(
+  config: Pick<SecurityConfig, 'logLevel'>,
+  destination: DestinationStream = process.stdout,
+): Params {
+  return { pinoHttp: [pinoHttpOptions(config), destination] };
+}

@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import { openCaseBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+import { isErrorBody, NO_RATE_LIMITS, rawRequest, sleep, type RawResponse } from './support';
+
+/**
+ * The hardened edge on the real app: security headers (and a CSP the Swagger UI works under),
+ * JSON-only strictly parsed bodies with the 1 MiB limit, rate limits per client with Retry-After,
+ * TRUST_PROXY, CORS off unless configured, no caching of case data.
+ */
+
+const AGENCY = 'agency-a';
+const MiB = 1024 * 1024;
+
+describe('headers and bodies', () => {
+  let t: TestApp;
+  let url: string;
+  let officer: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ...NO_RATE_LIMITS });
+    url = await t.app.getUrl();
+    officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  });
+  afterAll(() => t.close());
+
+  const post = (body: Buffer | string, contentType?: string, path = `${API}/cases`) =>
+    rawRequest(url, {
+      method: 'POST',
+      path,
+      headers: {
+        Authorization: `Bearer ${officer}`,
+        ...(contentType === undefined ? {} : { 'Content-Type': contentType }),
+      },
+      body,
+    });
+
+  const expectHelmet = (headers: Record<string, unknown>) => {
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain("object-src 'none'");
+    expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(headers['x-powered-by']).toBeUndefined();
+  };
+
+  it('sends the security headers on successes, errors and unknown paths alike', async () => {
+    expectHelmet((await t.get('/cases', officer)).headers);
+    expectHelmet((await t.http().get(`${API}/cases`)).headers);
+    expectHelmet((await t.http().get(`${API}/no-such-thing`)).headers);
+    expectHelmet((await t.http().get(`${API}/health`)).headers);
+  });
+
+  it('keeps case data out of every cache but lets public data be cached', async () => {
+    expect((await t.get('/cases', officer)).headers['cache-control']).toBe('no-store');
+    expect((await t.http().get(`${API}/cases`)).headers['cache-control']).toBe('no-store');
+    expect((await t.http().get(`${API}/public/signing-key`)).headers['cache-control']).not.toBe('no-store');
+  });
+
+  it('gives every response a request id, keeping a sane one from the client', async () => {
+    const fresh = await t.http().get(`${API}/health`);
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await t.http().get(`${API}/health`).set('X-Request-Id', 'nginx-42.abc');
+    expect(given.headers['x-request-id']).toBe('nginx-42.abc');
+    const insane = await t.http().get(`${API}/health`).set('X-Request-Id', 'x'.repeat(500));
+    expect(insane.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('lets the Swagger UI work under the CSP: same-origin scripts and styles, no inline script', async () => {
+    const page = await t.http().get(`${API}/docs`);
+    expect(page.status).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .find(([n]) => n === name)
+        ?.slice(1) ?? [];
+    expect(directive('script-src')).toEqual(["'self'"]);
+    expect(directive('style-src')).toContain("'unsafe-inline'");
+    expect(directive('img-src')).toContain('data:');
+    expect(directive('connect-src')).toContain("'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+
+    const html = page.text;
+    // Every script is a same-origin file (script-src 'self' forbids inline code)…
+    const inlineScripts = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].filter(
+      ([, code]) => code.trim() !== '',
+    );
+    expect(inlineScripts).toEqual([]);
+    const assets = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)=["']([^"']+)["']/gi)].map(
+      ([, src]) => src,
+    );
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      const resolved = new URL(asset, `${url}${API}/docs/`);
+      expect(resolved.origin).toBe(new URL(url).origin);
+      expect((await t.http().get(resolved.pathname)).status).toBe(200);
+    }
+    // …and the OpenAPI document it loads is served from here too.
+    expect((await t.http().get(`${API}/docs-json`)).status).toBe(200);
+  });
+
+  it('answers a body over 1 MiB with 413 and a JSON error, declared or streamed', async () => {
+    const before = (await t.events()).length;
+    const big = Buffer.from(JSON.stringify({ ...openCaseBody(AGENCY), pad: 'x'.repeat(MiB) }));
+    const declared = await post(big, 'application/json');
+    expect(declared.status).toBe(413);
+    expect(isErrorBody(declared.json, 413)).toBe(true);
+
+    const streamed = await rawRequest(url, {
+      method: 'POST',
+      path: `${API}/cases`,
+      headers: {
+        Authorization: `Bearer ${officer}`,
+        'Content-Type': 'application/json',
+        'Transfer-Encoding': 'chunked',
+      },
+      body: big,
+    }).catch((error: Error) => ({ status: -1, json: undefined, error }) as unknown as RawResponse);
+    // Either answered 413 or cut off mid-upload: never accepted.
+    if (streamed.status !== -1) {
+      expect(streamed.status).toBe(413);
+      expect(isErrorBody(streamed.json, 413)).toBe(true);
+    }
+    // Just under the limit is parsed (and refused as invalid, 400), not 413.
+    const under = await post(JSON.stringify({ pad: 'x'.repeat(MiB - 100) }), 'application/json');
+    expect(under.status).toBe(400);
+    expect((await t.events()).length).toBe(before);
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['multipart', 'multipart/form-data; boundary=x'],
+    ['XML', 'application/xml'],
+    ['JSON in Latin-1', 'application/json; charset=latin1'],
+    ['no Content-Type at all', undefined],
+  ])('refuses a body sent as %s with 415 and a JSON error', async (_, contentType) => {
+    const before = (await t.events()).length;
+    const response = await post(JSON.stringify(openCaseBody(AGENCY)), contentType);
+    expect(response.status).toBe(415);
+    expect(isErrorBody(response.json, 415)).toBe(true);
+    expect((await t.events()).length).toBe(before);
+  });
+
+  it('takes JSON with or without charset=utf-8', async () => {
+    expect((await post(JSON.stringify(openCaseBody(AGENCY)), 'application/json')).status).toBe(201);
+    expect((await post(JSON.stringify(openCaseBody(AGENCY)), 'application/json; charset=UTF-8')).status).toBe(
+      201,
+    );
+  });
+
+  it('keeps exactly the characters sent: a name in UTF-8 round-trips', async () => {
+    const caseId = randomUUID();
+    const body = openCaseBody(AGENCY, caseId);
+    body.subject.fullName = 'Nguyễn Thị Ánh 👩🏽‍⚖️ Ñúñez';
+    const opened = await post(Buffer.from(JSON.stringify(body), 'utf8'), 'application/json');
+    expect(opened.status).toBe(201);
+    const { position } = opened.json as { position: string };
+    const read = await t.get(`/cases/${caseId}?minPosition=${position}`, officer);
+    expect(read.status).toBe(200);
+    expect(read.body.subject.fullName).toBe(body.subject.fullName);
+  });
+
+  const valid = () => JSON.stringify(openCaseBody(AGENCY));
+  /** A valid open-case body whose subject's name holds `bytes` (raw, not UTF-8 encoded by us). */
+  const nameWithBytes = (...bytes: number[]) => {
+    const [head, tail] = valid().split('María Pérez');
+    return Buffer.concat([Buffer.from(head), Buffer.from('Mar'), Buffer.from(bytes), Buffer.from(tail)]);
+  };
+  it.each<[string, () => Buffer | string]>([
+    ['invalid UTF-8 (a lone 0xFF) inside a name', () => nameWithBytes(0xff)],
+    ['a Latin-1 "í" inside a name', () => nameWithBytes(0xed, 0x61)],
+    ['an overlong encoding of "/"', () => nameWithBytes(0xc0, 0xaf)],
+    ['a truncated multi-byte sequence', () => nameWithBytes(0xe2, 0x82)],
+    ['a UTF-8-encoded surrogate (CESU-8)', () => nameWithBytes(0xed, 0xa0, 0x80)],
+    ['an escaped lone surrogate', () => valid().replace('María Pérez', 'Mar\\ud800ía')],
+    ['an empty body', () => ''],
+    ['malformed JSON', () => '{"agencyId": "agency-a",'],
+    ['a JSON string', () => '"agency-a"'],
+    ['a JSON array', () => '[{"agencyId":"agency-a"}]'],
+    ['null', () => 'null'],
+    ['__proto__ at the top', () => valid().replace('{', '{"__proto__":{"polluted":true},')],
+    [
+      '__proto__ inside the subject',
+      () => valid().replace('"subject":{', '"subject":{"__proto__":{"polluted":true},'),
+    ],
+    ['constructor.prototype', () => valid().replace('{', '{"constructor":{"prototype":{"polluted":true}},')],
+    ['a key named prototype', () => valid().replace('{', '{"prototype":{"polluted":true},')],
+    ['nesting 40 levels deep', () => `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`],
+    ['nesting 100000 levels deep', () => `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+  ])('refuses %s with 400 and a JSON error, writing nothing', async (_, make) => {
+    const before = (await t.events()).length;
+    const body = make();
+    const response = await post(body, 'application/json');
+    expect(response.status).toBe(400);
+    expect(isErrorBody(response.json, 400)).toBe(true);
+    expect((await t.events()).length).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('rate limits with the defaults', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serve 50 concurrent requests from one client, authenticated or public, without a 429', async () => {
+    const officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: `officer-${randomUUID()}` });
+    const reads = await Promise.all(Array.from({ length: 50 }, () => t.get('/cases', officer)));
+    expect(reads.map((r) => r.status).filter((s) => s === 429)).toEqual([]);
+    const publicReads = await Promise.all(
+      Array.from({ length: 50 }, () => t.http().get(`${API}/public/signing-key`)),
+    );
+    expect(publicReads.map((r) => r.status).filter((s) => s === 429)).toEqual([]);
+  });
+
+  it('refuse a flood with 429, Retry-After and a JSON error', async () => {
+    const officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: `officer-${randomUUID()}` });
+    const started = Date.now();
+    const reads = await Promise.all(Array.from({ length: 300 }, () => t.get('/cases', officer)));
+    const seconds = (Date.now() - started) / 1000;
+    const limited = reads.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    // A sliding window of one second: never more than the limit in any second.
+    const served = reads.filter((r) => r.status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(t.config.rateLimitPerSecond);
+    expect(served).toBeLessThanOrEqual(t.config.rateLimitPerSecond * Math.ceil(seconds + 1));
+    for (const response of limited) {
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(response.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    }
+  });
+});
+
+describe('rate limits as configured', () => {
+  const LIMIT = 5;
+  const PUBLIC_LIMIT = 3;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ rateLimitPerSecond: LIMIT, publicRateLimitPerSecond: PUBLIC_LIMIT });
+  });
+  afterAll(() => t.close());
+  // Address-keyed budgets (127.0.0.1) are shared between tests: start each with a fresh window.
+  beforeEach(() => sleep(1100));
+
+  const officerToken = (sub = `officer-${randomUUID()}`) =>
+    t.token({ role: 'officer', agencyId: AGENCY, sub });
+  const burst = async (n: number, send: () => PromiseLike<{ status: number }>) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await send()).status);
+    return statuses;
+  };
+
+  it('counts per token sub: one officer is limited, another is not, and every command refused writes nothing', async () => {
+    const first = await officerToken();
+    const before = (await t.events()).length;
+    const statuses = await burst(LIMIT + 2, () => t.post('/cases', first, openCaseBody(AGENCY)));
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(201), 429, 429]);
+    expect((await t.events()).length).toBe(before + LIMIT);
+    const limited = await t.get('/cases', first);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(limited.headers['x-ratelimit-limit']).toBe(String(LIMIT));
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+
+    expect((await t.get('/cases', await officerToken())).status).toBe(200);
+  });
+
+  it('follows the person, not the token: two tokens of one sub share a budget', async () => {
+    const sub = `officer-${randomUUID()}`;
+    const [a, b] = [await officerToken(sub), await officerToken(sub)];
+    const statuses = [
+      ...(await burst(LIMIT - 1, () => t.get('/cases', a))),
+      ...(await burst(2, () => t.get('/cases', b))),
+    ];
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(200), 429]);
+  });
+
+  it('counts an invalid token against the address, never against the sub it names', async () => {
+    const victimSub = `officer-${randomUUID()}`;
+    const forged = (await officerToken(victimSub)).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const statuses = await burst(LIMIT + 1, () =>
+      t.http().get(`${API}/cases`).set('Authorization', `Bearer ${forged}`),
+    );
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), 429]);
+    // The anonymous address is now limited, the person named in the forgery is not.
+    expect((await t.http().get(`${API}/health`)).status).toBe(429);
+    expect((await t.get('/cases', await officerToken(victimSub))).status).toBe(200);
+  });
+
+  it('holds /public/* to its own stricter budget, and serves again after Retry-After', async () => {
+    const statuses = await burst(PUBLIC_LIMIT + 1, () => t.http().get(`${API}/public/signing-key`));
+    expect(statuses).toEqual([...Array<number>(PUBLIC_LIMIT).fill(200), 429]);
+    const limited = await t.http().get(`${API}/public/signing-key`);
+    expect(limited.status).toBe(429);
+    // The default budget of the same address is untouched.
+    expect((await t.http().get(`${API}/health`)).status).not.toBe(429);
+
+    await sleep(Number(limited.headers['retry-after']) * 1000 + 50);
+    expect((await t.http().get(`${API}/public/signing-key`)).status).toBe(200);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const PUBLIC_LIMIT = 2;
+  const fetchAs = (t: TestApp, forwardedFor: string) =>
+    t.http().get(`${API}/public/signing-key`).set('X-Forwarded-For', forwardedFor);
+
+  it('off (the default): X-Forwarded-For is ignored, so nobody escapes the limit by forging it', async () => {
+    const t = await startTestApp({ publicRateLimitPerSecond: PUBLIC_LIMIT });
+    try {
+      const statuses = [];
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        statuses.push((await fetchAs(t, ip)).status);
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('naming the proxy: each forwarded client has its own budget', async () => {
+    const t = await startTestApp({ publicRateLimitPerSecond: PUBLIC_LIMIT, trustProxy: ['127.0.0.1'] });
+    try {
+      const statuses = [];
+      for (const ip of ['203.0.113.1', '203.0.113.1', '203.0.113.1', '203.0.113.2']) {
+        statuses.push((await fetchAs(t, ip)).status);
+      }
+      expect(statuses).toEqual([200, 200, 429, 200]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('CORS', () => {
+  const ALLOWED = 'https://cases.example.org';
+  const preflight = (t: TestApp, origin: string) =>
+    t
+      .http()
+      .options(`${API}/cases`)
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,idempotency-key,if-match');
+
+  it('is off by default: no origin is allowed', async () => {
+    const t = await startTestApp({ ...NO_RATE_LIMITS });
+    try {
+      const read = await t.http().get(`${API}/public/signing-key`).set('Origin', ALLOWED);
+      expect(read.headers['access-control-allow-origin']).toBeUndefined();
+      const pre = await preflight(t, ALLOWED);
+      expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+      expect(pre.headers['access-control-allow-headers']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('allows exactly the configured origins, with the headers the API uses', async () => {
+    const t = await startTestApp({ ...NO_RATE_LIMITS, corsOrigins: [ALLOWED] });
+    try {
+      const pre = await preflight(t, ALLOWED);
+      expect(pre.status).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe(ALLOWED);
+      const allowedHeaders = String(pre.headers['access-control-allow-headers']).toLowerCase();
+      for (const header of ['authorization', 'content-type', 'idempotency-key', 'if-match']) {
+        expect(allowedHeaders).toContain(header);
+      }
+      expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+
+      const officer = await t.token({ role: 'officer', agencyId: AGENCY });
+      const read = await t.get('/cases', officer).set('Origin', ALLOWED);
+      expect(read.headers['access-control-allow-origin']).toBe(ALLOWED);
+      expect(String(read.headers['access-control-expose-headers']).toLowerCase()).toContain('etag');
+      expect(String(read.headers['access-control-expose-headers']).toLowerCase()).toContain('retry-after');
+
+      const other = await t.http().get(`${API}/public/signing-key`).set('Origin', 'https://evil.example.org');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      const otherPre = await preflight(t, 'https://evil.example.org');
+      expect(otherPre.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
