@@ -12,6 +12,8 @@ import { CaseIntegrityModule } from './integrity/case-integrity.module';
 import { MattersModule } from './matters/matters.module';
 import { ReadModelsModule } from './observability/read-models.module';
 import { OrdinanceModule } from './ordinance/ordinance.module';
+import { ErasureModule } from './privacy/erasure.module';
+import { privacyModule } from './privacy/privacy-module';
 import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
 import { SecurityModule } from './security/security.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -31,6 +33,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   CaseIntegrityModule,
   MattersModule,
   SecurityModule,
+  ErasureModule,
 ];
 
 @Module({})
@@ -40,9 +43,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, clock),
-        // Every append hash-chained.
+        // Every append hash-chained; personal data sealed before it reaches the store.
         chainedEventStoreModule(config),
         integrityModule(config),
+        privacyModule(config),
         CqrsModule.forRoot(),
         AuthModule,
         WriteModule,

@@ -11,7 +11,7 @@ import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from
 import {
   caseRecordFrom,
   CaseViewQueries,
-  eraseAll,
+  erasedSubject,
   hasTable,
   READ_MODEL_DB,
   toCaseView,
@@ -68,7 +68,7 @@ export class CaseViewReader {
     // Erasure is forever: a look into the past must not show what has been erased since.
     for await (const later of this.store.readStream(streamId, { fromRevision: record.revision + 1 })) {
       if (later.type === 'PersonalDataErased') {
-        record.subject = eraseAll(record.subject);
+        record.subject = erasedSubject(record.subject);
         record.personalDataErased = true;
       }
     }

@@ -23,6 +23,7 @@ import {
   type TransferDestination,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
+import { isSealed } from '@trust-ledger/privacy';
 
 export interface DecisionView {
   outcome: DecisionOutcome;
@@ -253,11 +254,20 @@ export function evolveCaseRecord(
       break;
     case 'PersonalDataErased':
       // The read model keeps nothing of the person once their data is erased.
-      next.subject = eraseAll(record.subject);
+      next.subject = erasedSubject(record.subject);
       next.personalDataErased = true;
       break;
   }
   return next;
+}
+
+/**
+ * The subject as reads show it once erased: a sealed subject's own erased shape (its ciphertext is
+ * dropped, unreadable anyway once its key is destroyed); a subject recorded in clear, erased leaf by
+ * leaf.
+ */
+export function erasedSubject(subject: JsonValue): JsonValue {
+  return isSealed(subject) ? subject.shape : eraseAll(subject);
 }
 
 /** Every leaf of a subject becomes "[erased]", keeping its shape (API.md). */
