@@ -7,6 +7,7 @@ import { CertificationsModule } from './certifications/certifications.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { EncountersModule } from './encounters/encounters.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { chainedEventStoreModule, integrityModule } from './integrity/chained-event-store';
 import { CaseIntegrityModule } from './integrity/case-integrity.module';
 import { MattersModule } from './matters/matters.module';
@@ -34,6 +35,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   MattersModule,
   SecurityModule,
   ErasureModule,
+  EvidenceModule,
 ];
 
 @Module({})

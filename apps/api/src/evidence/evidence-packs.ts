@@ -1,0 +1,111 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  caseStreamId,
+  CLOCK,
+  defaultOrdinanceVersion,
+  ORDINANCE_STREAM_ID,
+  type Clock,
+  type OrdinanceVersion,
+} from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
+import {
+  EvidenceSigner,
+  IntegrityService,
+  serializeEvidence,
+  type VerificationResult,
+} from '@trust-ledger/integrity';
+import { PersonalDataCodec } from '@trust-ledger/privacy';
+import {
+  hasTable,
+  ProjectionRunner,
+  ProjectionsBehindError,
+  READ_MODEL_DB,
+  type ReadModelDb,
+} from '@trust-ledger/projections';
+import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { caseNotFound } from '../cases/case-writer';
+
+/**
+ * What GET /cases/{caseId}/evidence signs. `events` are the case's events exactly as stored (the
+ * subject sealed, `metadata.integrity` untouched), so that anyone can recompute their hash chain
+ * offline; `subject` is the same personal data revealed for counsel at generation time (every field
+ * "[erased]" once it is erased), vouched for by the signature.
+ */
+export type EvidencePack = {
+  caseId: string;
+  generatedAt: string;
+  subject: JsonValue;
+  events: RecordedEvent[];
+  integrity: VerificationResult;
+  violations: RegisteredViolation[];
+  ordinanceVersions: OrdinanceVersion[];
+};
+
+/** How long the pack waits for the violation register to have judged every event in it. */
+const REGISTER_WAIT_MS = 5000;
+
+@Injectable()
+export class EvidencePacks {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runner: ProjectionRunner,
+    private readonly integrity: IntegrityService,
+    private readonly signer: EvidenceSigner,
+    private readonly codec: PersonalDataCodec,
+  ) {}
+
+  /** The signed pack, as the exact bytes to serve and to verify (canonical JSON). */
+  async build(caseId: string): Promise<string> {
+    const streamId = caseStreamId(caseId);
+    const events: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(streamId)) events.push(event);
+    const opened = events[0];
+    if (opened?.type !== 'CaseOpened') throw caseNotFound();
+
+    await this.registerCaughtUp(events[events.length - 1].position);
+    const violations = this.violationsOf(streamId);
+    const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
+    const pack: EvidencePack = {
+      caseId,
+      generatedAt: this.clock.now(),
+      subject: (await this.codec.decode(opened)).data.subject ?? null,
+      events,
+      integrity: await this.integrity.verifyStream(streamId),
+      violations,
+      ordinanceVersions: (await this.ordinance()).filter((v) => judgedBy.has(v.version)),
+    };
+    return serializeEvidence(this.signer.sign(pack));
+  }
+
+  /** The register's findings must cover every event the pack holds. */
+  private async registerCaughtUp(position: string): Promise<void> {
+    try {
+      await this.runner.waitFor(position, REGISTER_WAIT_MS);
+    } catch (error) {
+      if (!(error instanceof ProjectionsBehindError)) throw error;
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        message: 'The violation register has not judged this case’s latest events yet; retry shortly',
+        lag: error.lag,
+      });
+    }
+  }
+
+  /** None where the register does not run. */
+  private violationsOf(streamId: string): RegisteredViolation[] {
+    return hasTable(this.db, 'violations') ? new ViolationQueries(this.db).ofStream(streamId) : [];
+  }
+
+  /** Every version recorded, or the default before the first is recorded. */
+  private async ordinance(): Promise<OrdinanceVersion[]> {
+    const versions: OrdinanceVersion[] = [];
+    for await (const event of this.store.readStream(ORDINANCE_STREAM_ID)) {
+      if (event.type === 'OrdinanceVersionAdopted') versions.push(event.data as unknown as OrdinanceVersion);
+    }
+    return versions.length > 0 ? versions : [defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom)];
+  }
+}

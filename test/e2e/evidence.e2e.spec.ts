@@ -1,0 +1,180 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { canonicalJson, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
+import { isSealed } from '@trust-ledger/privacy';
+import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
+import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The evidence pack through the real application: signed by the instance's key, served as the exact
+ * bytes that were signed, and checked offline by the operator CLI's verify-evidence, which passes
+ * the pack as saved and fails it once any byte is changed.
+ */
+
+const AGENCY = 'agency-a';
+
+let t: TestApp;
+let work: string;
+let officer: string;
+let supervisor: string;
+let counsel: string;
+let oversight: string;
+let admin: string;
+let caseId: string;
+let position: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  work = mkdtempSync(join(tmpdir(), 'evidence-e2e-'));
+  officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-1' });
+  counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+  admin = await t.token({ role: 'admin', sub: 'admin-1' });
+
+  // A detainer honored on an administrative warrant: a § 2 violation for the pack to carry.
+  caseId = randomUUID();
+  const requestId = randomUUID();
+  await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+  const decided = await t
+    .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      rationale: 'Honored on the administrative warrant.',
+    })
+    .expect(201);
+  position = decided.body.position as string;
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const evidence = (token: string, id = caseId) =>
+  t.get(`/cases/${id}/evidence?minPosition=${position}`, token);
+
+/** Runs `verify-evidence` in-process, as `npm run cli -- verify-evidence …` would. */
+async function verifyEvidence(...args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command().exitOverride();
+  registerVerifyEvidenceCommand(program);
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(['verify-evidence', ...args], { from: 'user' });
+  } finally {
+    write.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, out };
+}
+
+it('gives counsel the case as recorded, its chain, its violations and the versions that judged them, signed', async () => {
+  const response = await evidence(counsel).expect(200);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.headers['content-disposition']).toBe(`attachment; filename="evidence-${caseId}.json"`);
+  const pack = JSON.parse(response.text);
+  // Served as its canonical JSON: the exact bytes the signature covers.
+  expect(response.text).toBe(canonicalJson(pack));
+  expect(Object.keys(pack).sort()).toEqual(
+    [
+      'caseId',
+      'events',
+      'generatedAt',
+      'integrity',
+      'ordinanceVersions',
+      'signature',
+      'subject',
+      'violations',
+    ].sort(),
+  );
+
+  const stored = await t.events(`case-${caseId}`);
+  expect(pack.caseId).toBe(caseId);
+  expect(pack.generatedAt).toBe(t.clock.now());
+  expect(pack.events).toEqual(stored);
+  expect(isSealed(pack.events[0].data.subject)).toBe(true);
+  expect(pack.subject).toEqual(openCaseBody(AGENCY, caseId).subject);
+  expect(pack.integrity).toEqual({ valid: true, checkedEvents: stored.length, breaks: [] });
+
+  const register = await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200);
+  expect(pack.violations).toEqual(register.body.items);
+  expect(pack.violations).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+        ordinanceVersion: 1,
+        evidence: expect.arrayContaining([
+          { eventId: stored[2].id, streamId: `case-${caseId}`, revision: 2, type: 'DecisionRecorded' },
+        ]),
+      }),
+    ]),
+  );
+  const adopted = (await t.events('ordinance')).map((e) => e.data);
+  expect(pack.ordinanceVersions).toEqual(adopted.filter((v) => v.version === 1));
+
+  const key = await t.http().get(`${API}/public/signing-key`).expect(200);
+  expect(pack.signature).toEqual({ algorithm: 'Ed25519', keyId: key.body.keyId, value: expect.any(String) });
+});
+
+it('passes verify-evidence as saved, and fails it once any byte is changed', async () => {
+  const body = Buffer.from((await evidence(counsel).expect(200)).text, 'utf8');
+  const key = await t.http().get(`${API}/public/signing-key`).expect(200);
+  const keyFile = join(work, 'signing-key.pem');
+  writeFileSync(keyFile, key.body.publicKey);
+  const file = join(work, 'evidence.json');
+  writeFileSync(file, body);
+
+  const passed = await verifyEvidence(file, '--public-key', keyFile);
+  expect(passed).toEqual({
+    code: 0,
+    out: expect.stringMatching(/^OK: .* its \d+ events form intact hash chains/),
+  });
+  // Without --public-key, the key the instance wrote into DATA_DIR (the CLI reads DATA_DIR).
+  expect(readFileSync(join(t.dataDir, PUBLIC_KEY_FILE), 'utf8')).toBe(key.body.publicKey);
+
+  // One byte inside the recorded events, one inside the revealed subject, one in the signature.
+  const targets = [
+    body.indexOf('FederalRequestReceived') + 3,
+    body.indexOf('"fullName":"María Pérez"') + 14,
+    body.lastIndexOf('"value":"') + 12,
+  ];
+  expect(targets.every((at) => at > 20)).toBe(true);
+  for (const at of targets) {
+    const changed = Buffer.from(body);
+    changed[at] = changed[at] === 0x41 ? 0x42 : 0x41;
+    writeFileSync(file, changed);
+    const failed = await verifyEvidence(file, '--public-key', keyFile);
+    expect(failed).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) });
+  }
+});
+
+it('is for counsel only, and names no unknown case', async () => {
+  for (const token of [officer, supervisor, oversight, admin]) await evidence(token).expect(403);
+  await t.http().get(`${API}/cases/${caseId}/evidence`).expect(401);
+  await evidence(counsel, randomUUID()).expect(404);
+});
+
+it('signs with EVIDENCE_SIGNING_KEY when it is configured, and publishes its public key', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const configured = await startTestApp({ evidenceSigningKey: pem });
+  try {
+    const key = await configured.http().get(`${API}/public/signing-key`).expect(200);
+    expect(key.body).toEqual({
+      algorithm: 'Ed25519',
+      keyId: signingKeyId(publicKey),
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+  } finally {
+    await configured.close();
+  }
+});
