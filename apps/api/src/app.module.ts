@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Clock } from '@trust-ledger/domain';
+import { AccessLogModule } from './access-log/access-log.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { CertificationsModule } from './certifications/certifications.module';
@@ -36,6 +37,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   SecurityModule,
   ErasureModule,
   EvidenceModule,
+  AccessLogModule,
 ];
 
 @Module({})

@@ -1,0 +1,113 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { caseStreamId } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Roles } from '../auth/decorators';
+import { ROLES, type Role } from '../auth/principal';
+import { CaseParams } from '../cases/case-params';
+import { caseNotFound } from '../cases/case-writer';
+import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
+
+export class AccessLogQuery {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class AccessLogItem {
+  @ApiProperty({ format: 'uuid', description: 'The PersonalDataAccessed event' }) eventId!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the data was served' }) readAt!: string;
+  @ApiProperty({ description: "Who read it: the reader's token sub" }) actor!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ type: String, nullable: true }) agencyId!: string | null;
+  @ApiProperty({ enum: READ_VIEWS, description: 'What was read' }) view!: ReadView;
+  @ApiProperty({ example: 'GET /cases/{caseId}' }) endpoint!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'A read into the past' })
+  asOf!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why: the X-Purpose header of the read' })
+  purpose!: string | null;
+  @ApiProperty() correlationId!: string;
+}
+
+export class AccessLogPage {
+  @ApiProperty({ type: [AccessLogItem] }) items!: AccessLogItem[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** Who read a case's personal data, in the order the reads were served, straight from the log. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class AccessLogController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':caseId/access-log')
+  @Roles('counsel', 'admin')
+  @ApiOkResponse({ type: AccessLogPage })
+  @ApiUnauthorizedResponse()
+  @ApiForbiddenResponse({ description: 'Not counsel or admin' })
+  @ApiNotFoundResponse({ description: 'Unknown case' })
+  async accessLog(
+    @Param() { caseId }: CaseParams,
+    @Query() { cursor, limit = DEFAULT_LIMIT }: AccessLogQuery,
+  ): Promise<AccessLogPage> {
+    if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
+    const items: AccessLogItem[] = [];
+    let nextCursor: string | null = null;
+    // One event past the page tells whether there is a next page.
+    for await (const event of this.store.readStream(accessLogStreamId(caseId), {
+      fromRevision: Number(cursor ?? 0),
+      maxCount: limit + 1,
+    })) {
+      if (items.length === limit) {
+        nextCursor = String(event.revision);
+        break;
+      }
+      items.push(itemOf(event));
+    }
+    return { items, nextCursor };
+  }
+
+  private async exists(streamId: string): Promise<boolean> {
+    for await (const _ of this.store.readStream(streamId, { maxCount: 1 })) return true;
+    return false;
+  }
+}
+
+function itemOf(event: RecordedEvent): AccessLogItem {
+  const data = event.data as unknown as PersonalDataAccessed;
+  return {
+    eventId: event.id,
+    readAt: event.metadata.recordedAt,
+    actor: event.metadata.actor,
+    role: data.role,
+    agencyId: data.agencyId,
+    view: data.view,
+    endpoint: data.endpoint,
+    asOf: data.asOf,
+    purpose: data.purpose,
+    correlationId: event.metadata.correlationId,
+  };
+}

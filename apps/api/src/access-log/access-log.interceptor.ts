@@ -1,0 +1,99 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ValidationError } from '@trust-ledger/domain';
+import { randomUUID } from 'node:crypto';
+import { concatMap, type Observable } from 'rxjs';
+import type { AuthenticatedRequest } from '../auth/decorators';
+import { CaseViewsController } from '../case-views/case-views.controller';
+import { CaseHistoryController } from '../cases/case-history.controller';
+import { EvidenceController } from '../evidence/evidence.controller';
+import { AccessLog, type ReadView } from './access-log';
+
+/** Where a served read's personal data came from: the case named in the path, or each listed case. */
+type CasesRead = (request: AuthenticatedRequest, body: unknown) => string[];
+
+const caseInPath: CasesRead = (request) => [(request.params as { caseId: string }).caseId];
+const casesListed: CasesRead = (_request, body) =>
+  (body as { items: { caseId: string }[] }).items.map((item) => item.caseId);
+
+/**
+ * Every route that serves a case's personal data (its subject), by handler. Whoever adds such a route
+ * adds it here; the access-log spec checks that each of these is recorded.
+ */
+const AUDITED_READS = new Map<unknown, { view: ReadView; cases: CasesRead }>([
+  [CaseViewsController.prototype.get, { view: 'CASE', cases: caseInPath }],
+  [CaseViewsController.prototype.list, { view: 'CASE_LIST', cases: casesListed }],
+  [CaseHistoryController.prototype.history, { view: 'HISTORY', cases: caseInPath }],
+  [EvidenceController.prototype.evidence, { view: 'EVIDENCE', cases: caseInPath }],
+]);
+
+const MAX_PURPOSE_LENGTH = 500;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const TOKEN_HEADER = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Records each successful read of a case's personal data on the case's access-log stream before the
+ * response leaves: if the record cannot be stored, the reader gets a 500 and no data. A refused read
+ * (401, 403, 404, 400, 503) served nothing and is not recorded.
+ */
+@Injectable()
+export class AccessLogInterceptor implements NestInterceptor {
+  constructor(private readonly log: AccessLog) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const audited = context.getType() === 'http' ? AUDITED_READS.get(context.getHandler()) : undefined;
+    if (audited === undefined) return next.handle();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = request.principal;
+    if (principal === undefined) throw new Error('audited reads must be authenticated');
+    const purpose = purposeOf(request);
+    const asOf = (request.query as { asOf?: unknown } | undefined)?.asOf;
+    const correlation = request.headers['x-correlation-id'];
+
+    return next.handle().pipe(
+      concatMap(async (body: unknown) => {
+        await this.log.record(audited.cases(request, body), {
+          principal,
+          view: audited.view,
+          endpoint: endpointOf(request),
+          asOf: typeof asOf === 'string' ? asOf : null,
+          purpose,
+          correlationId:
+            typeof correlation === 'string' && TOKEN_HEADER.test(correlation) ? correlation : randomUUID(),
+        });
+        return body;
+      }),
+    );
+  }
+}
+
+/**
+ * The optional `X-Purpose` header: why the reader needs the data, up to 500 characters. Node hands
+ * header bytes over as Latin-1; a purpose sent as UTF-8 is decoded as such.
+ */
+function purposeOf(request: AuthenticatedRequest): string | null {
+  const header = request.headers['x-purpose'];
+  if (header === undefined) return null;
+  const raw = Array.isArray(header) ? header.join(', ') : header;
+  let text = raw;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    // Not UTF-8: keep it as Latin-1.
+  }
+  text = text.trim();
+  if (text.length === 0 || text.length > MAX_PURPOSE_LENGTH || CONTROL.test(text)) {
+    throw new ValidationError([
+      {
+        field: 'X-Purpose',
+        reason: `must be 1–${MAX_PURPOSE_LENGTH} characters of text without control characters`,
+      },
+    ]);
+  }
+  return text;
+}
+
+/** `GET /cases/{caseId}/history`: the route as API.md writes it, without the global prefix. */
+function endpointOf(request: AuthenticatedRequest): string {
+  const route = (request.routeOptions.url ?? '').replace(/^\/api\/v1(?=\/|$)/, '');
+  return `${request.method} ${route.replace(/:(\w+)/g, '{$1}') || '/'}`;
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE } from '@trust-ledger/event-store';
+import { verifyStream } from '@trust-ledger/integrity';
+import { AccessLog } from '../../apps/api/src/access-log/access-log';
+import { openCaseBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Every read of a case's personal data is recorded (who, when, which view, why) on the case's
+ * access-log stream, before the data leaves; the case itself does not move, and counsel and admins
+ * can list the record.
+ */
+
+const AGENCY = 'agency-a';
+
+let t: TestApp;
+let officer: string;
+let supervisor: string;
+let otherOfficer: string;
+let counsel: string;
+let oversight: string;
+let admin: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-1' });
+  otherOfficer = await t.token({ role: 'officer', agencyId: 'agency-b', sub: 'officer-9' });
+  counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+  admin = await t.token({ role: 'admin', sub: 'admin-1' });
+});
+afterAll(() => t.close());
+
+async function openCase(): Promise<{ caseId: string; position: string }> {
+  const caseId = randomUUID();
+  const opened = await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  return { caseId, position: opened.body.position as string };
+}
+
+const read = (token: string, path: string, headers: Record<string, string> = {}) =>
+  t
+    .http()
+    .get(`${API}${path}`)
+    .set({ Authorization: `Bearer ${token}`, ...headers });
+
+const accessLog = async (caseId: string, query = '', token = counsel) =>
+  (await read(token, `/cases/${caseId}/access-log${query}`).expect(200)).body as {
+    items: Array<Record<string, unknown>>;
+    nextCursor: string | null;
+  };
+
+it('records who read which view of the case, when and why, in order', async () => {
+  const { caseId, position } = await openCase();
+  await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(200);
+  t.clock.advance(60_000);
+  await read(supervisor, `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`, {
+    'X-Purpose': 'Bail hearing review',
+  }).expect(200);
+  await read(counsel, `/cases/${caseId}/history`, {
+    'X-Purpose': 'Habeas petition, docket 2:25-cv-0042',
+    'X-Correlation-Id': 'counsel-review-1',
+  }).expect(200);
+  await read(counsel, `/cases/${caseId}/evidence`).expect(200);
+  await read(officer, `/cases?agencyId=${AGENCY}&limit=500`).expect(200);
+
+  const log = await accessLog(caseId);
+  expect(log.nextCursor).toBeNull();
+  const events = await t.events(`access-log-${caseId}`);
+  expect(log.items).toEqual([
+    {
+      eventId: events[0].id,
+      readAt: '2025-03-01T12:00:00.000Z',
+      actor: 'officer-1',
+      role: 'officer',
+      agencyId: AGENCY,
+      view: 'CASE',
+      endpoint: 'GET /cases/{caseId}',
+      asOf: null,
+      purpose: null,
+      correlationId: expect.any(String),
+    },
+    {
+      eventId: events[1].id,
+      readAt: '2025-03-01T12:01:00.000Z',
+      actor: 'supervisor-1',
+      role: 'supervisor',
+      agencyId: AGENCY,
+      view: 'CASE',
+      endpoint: 'GET /cases/{caseId}',
+      asOf: '2025-03-01T12:00:00Z',
+      purpose: 'Bail hearing review',
+      correlationId: expect.any(String),
+    },
+    {
+      eventId: events[2].id,
+      readAt: '2025-03-01T12:01:00.000Z',
+      actor: 'counsel-1',
+      role: 'counsel',
+      agencyId: null,
+      view: 'HISTORY',
+      endpoint: 'GET /cases/{caseId}/history',
+      asOf: null,
+      purpose: 'Habeas petition, docket 2:25-cv-0042',
+      correlationId: 'counsel-review-1',
+    },
+    expect.objectContaining({
+      actor: 'counsel-1',
+      view: 'EVIDENCE',
+      endpoint: 'GET /cases/{caseId}/evidence',
+    }),
+    expect.objectContaining({ actor: 'officer-1', view: 'CASE_LIST', endpoint: 'GET /cases' }),
+  ]);
+  expect(events.map((e) => e.type)).toEqual(Array(5).fill('PersonalDataAccessed'));
+  // Admins may read the log too.
+  expect((await accessLog(caseId, '', admin)).items).toHaveLength(5);
+});
+
+it('keeps reads off the case: its revision, ETag and stream stay put, and its chain and the log’s verify', async () => {
+  const { caseId, position } = await openCase();
+  const first = await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(200);
+  const before = await t.events(`case-${caseId}`);
+  for (let i = 0; i < 3; i++) await read(counsel, `/cases/${caseId}/history`).expect(200);
+  const again = await read(officer, `/cases/${caseId}`).expect(200);
+  expect(again.headers.etag).toBe(first.headers.etag);
+  expect(again.body.revision).toBe(first.body.revision);
+  expect(await t.events(`case-${caseId}`)).toEqual(before);
+
+  const store = t.app.get(EVENT_STORE);
+  await expect(verifyStream(store, `access-log-${caseId}`)).resolves.toEqual({
+    valid: true,
+    checkedEvents: 5,
+    breaks: [],
+  });
+  await expect(read(counsel, `/cases/${caseId}/integrity`).expect(200)).resolves.toMatchObject({
+    body: { valid: true, checkedEvents: before.length },
+  });
+});
+
+it('records concurrent reads of one case without losing one or forking the chain', async () => {
+  const { caseId, position } = await openCase();
+  await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(200);
+  const responses = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      read(i % 2 === 0 ? officer : counsel, `/cases/${caseId}`, { 'X-Purpose': `read ${i}` }),
+    ),
+  );
+  expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
+  const events = await t.events(`access-log-${caseId}`);
+  expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 41 }, (_, i) => i));
+  expect(new Set(events.map((e) => e.data.purpose))).toEqual(
+    new Set([null, ...Array.from({ length: 40 }, (_, i) => `read ${i}`)]),
+  );
+  await expect(verifyStream(t.app.get(EVENT_STORE), `access-log-${caseId}`)).resolves.toMatchObject({
+    valid: true,
+    checkedEvents: 41,
+  });
+});
+
+it('records nothing for a read that was refused or invalid, since it served no data', async () => {
+  const { caseId, position } = await openCase();
+  await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(200);
+  await read(otherOfficer, `/cases/${caseId}`).expect(404);
+  await read(otherOfficer, `/cases/${caseId}/history`).expect(404);
+  await read(oversight, `/cases/${caseId}`).expect(403);
+  await read(officer, `/cases/${caseId}/evidence`).expect(403);
+  await read(officer, `/cases/${caseId}?asOf=yesterday`).expect(400);
+  const tooLong = await read(officer, `/cases/${caseId}`, { 'X-Purpose': 'x'.repeat(501) }).expect(400);
+  expect(tooLong.body.errors).toEqual([expect.objectContaining({ field: 'X-Purpose' })]);
+  await read(officer, `/cases/${randomUUID()}`).expect(404);
+  expect((await accessLog(caseId)).items).toHaveLength(1);
+});
+
+it('serves no data when the read cannot be recorded', async () => {
+  const { caseId, position } = await openCase();
+  const record = jest.spyOn(t.app.get(AccessLog), 'record').mockRejectedValueOnce(new Error('disk full'));
+  const response = await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(500);
+  record.mockRestore();
+  expect(response.text).not.toContain('María');
+  expect((await accessLog(caseId)).items).toHaveLength(0);
+});
+
+it('keeps a UTF-8 purpose as written', async () => {
+  const { caseId, position } = await openCase();
+  const purpose = 'Revisión de la orden de detención';
+  await read(counsel, `/cases/${caseId}?minPosition=${position}`, {
+    'X-Purpose': Buffer.from(purpose, 'utf8').toString('latin1'),
+  }).expect(200);
+  expect((await accessLog(caseId)).items[0].purpose).toBe(purpose);
+});
+
+describe('GET /cases/{caseId}/access-log', () => {
+  it('pages with cursor and limit', async () => {
+    const { caseId, position } = await openCase();
+    for (let i = 0; i < 5; i++) await read(counsel, `/cases/${caseId}?minPosition=${position}`).expect(200);
+    const first = await accessLog(caseId, '?limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await accessLog(caseId, `?limit=2&cursor=${first.nextCursor}`);
+    const third = await accessLog(caseId, `?limit=2&cursor=${second.nextCursor}`);
+    expect(third).toMatchObject({ nextCursor: null });
+    const ids = [...first.items, ...second.items, ...third.items].map((i) => i.eventId);
+    expect(ids).toEqual((await t.events(`access-log-${caseId}`)).map((e) => e.id));
+    await read(counsel, `/cases/${caseId}/access-log?limit=0`).expect(400);
+    await read(counsel, `/cases/${caseId}/access-log?limit=501`).expect(400);
+  });
+
+  it('is for counsel and admins, and names no unknown case', async () => {
+    const { caseId } = await openCase();
+    for (const token of [officer, supervisor, oversight]) {
+      await read(token, `/cases/${caseId}/access-log`).expect(403);
+    }
+    await t.http().get(`${API}/cases/${caseId}/access-log`).expect(401);
+    await read(counsel, `/cases/${randomUUID()}/access-log`).expect(404);
+    // A case nobody has read yet has an empty log.
+    expect(await accessLog(caseId)).toEqual({ items: [], nextCursor: null });
+  });
+});

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PersonalDataCipher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
+import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Personal data through the real application: sealed before it reaches the store (nothing of it in
+ * any file of DATA_DIR nor in the log output), revealed to those who may read the case, never to
+ * oversight, and erased for good by an admin while the record and its hash chain stay whole.
+ */
+
+const AGENCY = 'agency-a';
+
+/** Values that occur nowhere else, so that finding one in a file can only mean a leak. */
+const SUBJECT = {
+  fullName: 'Zelda Quintanilla-Núñez',
+  dateOfBirth: '1987-11-23',
+  aNumber: 'A246813579',
+  preferredLanguage: 'es-MX',
+  attorney: { name: 'Ophelia Barrister', phone: '+1 555 0188', email: 'ophelia@example.org' },
+  designee: { name: 'Horatio Kinsman', phone: '+1 555 0199' },
+};
+const PERSONAL = [
+  'Zelda Quintanilla-Núñez',
+  'Quintanilla',
+  '1987-11-23',
+  'A246813579',
+  'Ophelia Barrister',
+  'Horatio Kinsman',
+];
+
+const ERASED_SUBJECT = {
+  fullName: '[erased]',
+  dateOfBirth: '[erased]',
+  aNumber: '[erased]',
+  preferredLanguage: '[erased]',
+  attorney: { name: '[erased]', phone: '[erased]', email: '[erased]' },
+  designee: { name: '[erased]', phone: '[erased]' },
+};
+
+const openBody = (caseId: string) => ({ ...openCaseBody(AGENCY, caseId), subject: SUBJECT });
+
+let t: TestApp;
+let officer: string;
+let supervisor: string;
+let otherOfficer: string;
+let counsel: string;
+let oversight: string;
+let admin: string;
+let output = '';
+const writes: jest.SpyInstance[] = [];
+
+beforeAll(async () => {
+  // The log output as an operator would collect it: everything the process writes.
+  for (const stream of [process.stdout, process.stderr]) {
+    writes.push(
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return true;
+      }),
+    );
+  }
+  try {
+    t = await startTestApp({ logger: undefined });
+  } catch (e) {
+    for (const write of writes) write.mockRestore();
+    console.error(e);
+    throw e;
+  }
+  officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-1' });
+  otherOfficer = await t.token({ role: 'officer', agencyId: 'agency-b', sub: 'officer-9' });
+  counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+  admin = await t.token({ role: 'admin', sub: 'admin-1' });
+});
+afterAll(async () => {
+  try {
+    await t?.close();
+  } finally {
+    for (const write of writes) write.mockRestore();
+  }
+});
+
+/** A case with an honored detainer and no judicial warrant: a § 2 violation and statistics to keep. */
+async function openCase(): Promise<{ caseId: string; position: string }> {
+  const caseId = randomUUID();
+  const requestId = randomUUID();
+  await t.post('/cases', officer, openBody(caseId)).expect(201);
+  await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+  const decided = await t
+    .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      rationale: 'Honored on the administrative warrant.',
+    })
+    .expect(201);
+  return { caseId, position: decided.body.position as string };
+}
+
+/** GET as `token`, after the read models caught up with `position`. */
+const read = (token: string, path: string, position?: string) =>
+  t.get(
+    position === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}minPosition=${position}`,
+    token,
+  );
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Every personal value found in a file's raw bytes, as `file: value`. */
+function leaksIn(dir: string): string[] {
+  return filesUnder(dir).flatMap((file) => {
+    const bytes = readFileSync(file);
+    return PERSONAL.filter((value) => bytes.includes(Buffer.from(value, 'utf8'))).map(
+      (value) => `${file}: ${value}`,
+    );
+  });
+}
+
+describe('sealed before it reaches the store', () => {
+  it('leaves no name, date of birth or A-number in any file of DATA_DIR, nor in the log output', async () => {
+    const { caseId, position } = await openCase();
+    // Every read model and API table written, and every read path taken once.
+    await read(officer, `/cases/${caseId}`, position).expect(200);
+    await read(officer, `/cases?agencyId=${AGENCY}`).expect(200);
+    await read(counsel, `/cases/${caseId}/history`).expect(200);
+    await read(counsel, `/cases/${caseId}/evidence`).expect(200);
+    await t.post('/integrity/checkpoints', admin, {}).expect(201);
+
+    const files = filesUnder(t.dataDir).map((file) => file.slice(t.dataDir.length + 1));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'trust-ledger.db',
+        'trust-ledger.db-wal',
+        'read-models.db',
+        'keys.db',
+        'api.db',
+      ]),
+    );
+    expect(files.some((file) => file.startsWith('read-models.db-wal'))).toBe(true);
+    expect(leaksIn(t.dataDir)).toEqual([]);
+    expect(PERSONAL.filter((value) => output.includes(value))).toEqual([]);
+
+    // What the store holds is the sealed form, its shape naming the fields and nothing more.
+    const [opened] = await t.events(`case-${caseId}`);
+    expect(isSealed(opened.data.subject)).toBe(true);
+    expect(opened.data.subject).toMatchObject({ keyId: subjectKeyId(caseId), shape: ERASED_SUBJECT });
+  });
+});
+
+describe('revealed to those who may read the case', () => {
+  let caseId: string;
+  let position: string;
+  beforeAll(async () => {
+    ({ caseId, position } = await openCase());
+  });
+
+  it.each([
+    ['officer of the agency', () => officer],
+    ['supervisor of the agency', () => supervisor],
+    ['counsel', () => counsel],
+  ])('shows the %s the clear subject in the case, its past and its history', async (_who, token) => {
+    const view = await read(token(), `/cases/${caseId}`, position).expect(200);
+    expect(view.body.subject).toEqual(SUBJECT);
+    const past = await read(token(), `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`).expect(200);
+    expect(past.body.subject).toEqual(SUBJECT);
+    const history = await read(token(), `/cases/${caseId}/history`).expect(200);
+    expect(history.body.items[0]).toMatchObject({ type: 'CaseOpened', data: { subject: SUBJECT } });
+    const list = await read(token(), `/cases?agencyId=${AGENCY}&limit=500`).expect(200);
+    expect(list.body.items.find((item: { caseId: string }) => item.caseId === caseId).subject).toEqual(
+      SUBJECT,
+    );
+  });
+
+  it('shows counsel the clear subject in the evidence pack, whose events keep it sealed', async () => {
+    const response = await read(counsel, `/cases/${caseId}/evidence`).expect(200);
+    const pack = JSON.parse(response.text);
+    expect(pack.subject).toEqual(SUBJECT);
+    expect(isSealed(pack.events[0].data.subject)).toBe(true);
+  });
+
+  it("hides the case from another agency's officer", async () => {
+    for (const path of [`/cases/${caseId}`, `/cases/${caseId}/history`]) {
+      await read(otherOfficer, path).expect(404);
+    }
+  });
+
+  it('never gives oversight or the public personal data, on any route the API documents', async () => {
+    const docs = await t.http().get(`${API}/docs-json`).expect(200);
+    const paths = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([, operations]) => 'get' in operations)
+      .map(([path]) => path.replace(/^\/api\/v1/, '').replace(/\{caseId\}/g, caseId))
+      // Event streams never end; what they carry is served by their plain GET as well.
+      .filter((path) => !path.includes('{') && !path.startsWith('/docs') && !path.endsWith('/stream'));
+    expect(paths).toEqual(expect.arrayContaining([`/cases/${caseId}`, `/cases/${caseId}/evidence`]));
+    for (const path of paths) {
+      for (const response of [await read(oversight, path), await t.http().get(`${API}${path}`)]) {
+        expect([path, PERSONAL.filter((value) => response.text.includes(value))]).toEqual([path, []]);
+      }
+    }
+    for (const path of [
+      `/cases/${caseId}`,
+      `/cases/${caseId}/history`,
+      `/cases/${caseId}/evidence`,
+      '/cases',
+    ]) {
+      await read(oversight, path).expect(403);
+    }
+  });
+});
+
+describe('erasure', () => {
+  const erase = (caseId: string, token = admin, headers: Record<string, string> = {}) =>
+    t.post(`/cases/${caseId}/erase-personal-data`, token, { reason: 'Court order 2025-CV-118' }, headers);
+
+  /** Everything a reader can see of the case, keyed by where it was read. */
+  async function everyRead(caseId: string, position: string) {
+    const view = await read(counsel, `/cases/${caseId}`, position).expect(200);
+    const past = await read(counsel, `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`).expect(200);
+    const history = await read(counsel, `/cases/${caseId}/history`).expect(200);
+    const pack = JSON.parse((await read(counsel, `/cases/${caseId}/evidence`).expect(200)).text);
+    const list = await read(officer, `/cases?agencyId=${AGENCY}&limit=500`).expect(200);
+    return {
+      view: view.body,
+      subjects: {
+        view: view.body.subject,
+        asOf: past.body.subject,
+        history: history.body.items[0].data.subject,
+        evidence: pack.subject,
+        list: list.body.items.find((item: { caseId: string }) => item.caseId === caseId).subject,
+      },
+    };
+  }
+
+  it('records PersonalDataErased, destroys the key, and every read shows "[erased]" while the chain verifies', async () => {
+    const { caseId, position } = await openCase();
+    const before = await everyRead(caseId, position);
+    expect(Object.values(before.subjects)).toEqual(Array(5).fill(SUBJECT));
+    const violationsBefore = await read(counsel, `/violations?streamId=case-${caseId}`, position).expect(200);
+    expect(violationsBefore.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT' }),
+      ]),
+    );
+    const statisticsBefore = await t
+      .http()
+      .get(`${API}/public/statistics?period=2025-Q1&minPosition=${position}`)
+      .expect(200);
+    expect(statisticsBefore.body.rows.length).toBeGreaterThan(0);
+
+    const erased = await erase(caseId).expect(201);
+    const events = await t.events(`case-${caseId}`);
+    const last = events[events.length - 1];
+    expect(last).toMatchObject({ type: 'PersonalDataErased', data: { reason: 'Court order 2025-CV-118' } });
+    expect(last.metadata.actor).toBe('admin-1');
+    expect(erased.body).toEqual({
+      id: last.id,
+      streamId: `case-${caseId}`,
+      revision: last.revision,
+      position: last.position,
+    });
+    expect(erased.headers.etag).toBe(`"${last.revision}"`);
+    // The sealed subject can no longer be opened by anyone.
+    const cipher = t.app.get(PersonalDataCipher);
+    await expect(cipher.reveal(events[0].data.subject as never)).resolves.toEqual(ERASED_SUBJECT);
+
+    const after = await everyRead(caseId, erased.body.position);
+    expect(after.subjects).toEqual({
+      view: ERASED_SUBJECT,
+      asOf: ERASED_SUBJECT,
+      history: ERASED_SUBJECT,
+      evidence: ERASED_SUBJECT,
+      list: ERASED_SUBJECT,
+    });
+    expect(after.view.personalDataErased).toBe(true);
+    // Only the subject changed: the facts, and what the ordinance makes of them, did not.
+    const { subject: _s1, revision: r1, personalDataErased: _e1, ...factsBefore } = before.view;
+    const { subject: _s2, revision: r2, personalDataErased: _e2, ...factsAfter } = after.view;
+    expect(factsAfter).toEqual(factsBefore);
+    expect(r2).toBe(r1 + 1);
+    const violationsAfter = await read(
+      counsel,
+      `/violations?streamId=case-${caseId}`,
+      erased.body.position,
+    ).expect(200);
+    expect(violationsAfter.body).toEqual(violationsBefore.body);
+    const statisticsAfter = await t
+      .http()
+      .get(`${API}/public/statistics?period=2025-Q1&minPosition=${erased.body.position}`)
+      .expect(200);
+    expect(statisticsAfter.body).toEqual(statisticsBefore.body);
+
+    const integrity = await read(counsel, `/cases/${caseId}/integrity`).expect(200);
+    expect(integrity.body).toEqual({ valid: true, checkedEvents: events.length, breaks: [] });
+  });
+
+  it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {
+    const { caseId } = await openCase();
+    const first = await erase(caseId, admin, { 'Idempotency-Key': 'erase-1' }).expect(201);
+    const replay = await erase(caseId, admin, { 'Idempotency-Key': 'erase-1' }).expect(201);
+    expect(replay.body).toEqual(first.body);
+    const again = await erase(caseId).expect(409);
+    expect(again.body.code).toBe('ALREADY_ERASED');
+    expect((await t.events(`case-${caseId}`)).filter((e) => e.type === 'PersonalDataErased')).toHaveLength(1);
+  });
+
+  it('destroys the key on a retry when the first attempt failed after recording the event', async () => {
+    const { caseId, position } = await openCase();
+    const cipher = t.app.get(PersonalDataCipher);
+    const destroy = jest.spyOn(cipher, 'erase').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    await erase(caseId).expect(500);
+    destroy.mockRestore();
+    // The record says it is erased; the key survived the crash.
+    const [opened] = await t.events(`case-${caseId}`);
+    await expect(cipher.reveal(opened.data.subject as never)).resolves.toEqual(SUBJECT);
+
+    await erase(caseId).expect(409);
+    await expect(cipher.reveal(opened.data.subject as never)).resolves.toEqual(ERASED_SUBJECT);
+    const history = await read(counsel, `/cases/${caseId}/history`, position).expect(200);
+    expect(history.body.items[0].data.subject).toEqual(ERASED_SUBJECT);
+  });
+
+  it('is for admins only, needs a reason, and names an existing case', async () => {
+    const { caseId } = await openCase();
+    for (const token of [officer, supervisor, counsel, oversight]) await erase(caseId, token).expect(403);
+    await t.http().post(`${API}/cases/${caseId}/erase-personal-data`).send({ reason: 'x' }).expect(401);
+    const missing = await t.post(`/cases/${caseId}/erase-personal-data`, admin, {}).expect(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    await t.post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'x', extra: 1 }).expect(400);
+    await erase(randomUUID()).expect(404);
+    expect((await t.events(`case-${caseId}`)).some((e) => e.type === 'PersonalDataErased')).toBe(false);
+  });
+});
