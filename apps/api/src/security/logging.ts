@@ -39,11 +39,35 @@ export function pinoOptions(config: Pick<SecurityConfig, 'logLevel'>): LoggerOpt
     hooks: {
       // Messages too: a stack trace or an interpolated string may quote a header.
       logMethod(args, method) {
-        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? scrubText(arg) : arg));
-        method.apply(this, scrubbed as Parameters<typeof method>);
+        method.apply(this, args.map(scrubArgument) as Parameters<typeof method>);
       },
     },
   };
+}
+
+/**
+ * pino takes the message of a logged error (or of an object's `err`) as the line's `msg`, which no
+ * formatter sees: such errors are replaced by scrubbed copies before pino reads them.
+ */
+function scrubArgument(argument: unknown): unknown {
+  if (typeof argument === 'string') return scrubText(argument);
+  if (argument instanceof Error) return scrubbedError(argument);
+  if (argument !== null && typeof argument === 'object' && !Array.isArray(argument)) {
+    const entries = Object.entries(argument);
+    if (entries.some(([, value]) => value instanceof Error)) {
+      return Object.fromEntries(
+        entries.map(([key, value]) => [key, value instanceof Error ? scrubbedError(value) : value]),
+      );
+    }
+  }
+  return argument;
+}
+
+function scrubbedError(error: Error): Error {
+  const copy = new Error(scrubText(error.message));
+  copy.name = error.name;
+  copy.stack = error.stack === undefined ? undefined : scrubText(error.stack);
+  return Object.assign(copy, scrub(Object.fromEntries(Object.entries(error))) as object);
 }
 
 type Request = IncomingMessage & { id?: unknown; ip?: string; originalUrl?: string };
@@ -73,7 +97,10 @@ export function pinoHttpOptions(config: Pick<SecurityConfig, 'logLevel'>): PinoH
         path: pathOf(req.raw?.originalUrl ?? req.url),
         ip: req.raw?.ip ?? req.remoteAddress,
       }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      // pino's own says null until it sees headersSent, which Fastify's raw response may not set.
+      res: (res: { statusCode?: number | null; raw?: ServerResponse }) => ({
+        statusCode: res.raw?.statusCode ?? res.statusCode,
+      }),
     },
     customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
       if (error || res.statusCode >= 500) return 'error';
