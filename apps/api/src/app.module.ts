@@ -17,6 +17,7 @@ import { OrdinanceModule } from './ordinance/ordinance.module';
 import { ErasureModule } from './privacy/erasure.module';
 import { privacyModule } from './privacy/privacy-module';
 import { PublicStatisticsModule } from './public-statistics/public-statistics.module';
+import { ReportsModule } from './reports/reports.module';
 import { SecurityModule } from './security/security.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { ViolationsModule } from './violations/violations.module';
@@ -38,6 +39,7 @@ const FEATURES: Array<Type | DynamicModule> = [
   ErasureModule,
   EvidenceModule,
   AccessLogModule,
+  ReportsModule,
 ];
 
 @Module({})

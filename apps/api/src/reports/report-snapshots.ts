@@ -1,0 +1,46 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { parsePeriod, type ReportStatistics } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
+import { reportContentHash } from '@trust-ledger/projections/reports';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
+import { StatisticsReader } from '../public-statistics/statistics.reader';
+
+export interface ReportSnapshot {
+  statistics: ReportStatistics;
+  contentHash: string;
+}
+
+/**
+ * Takes the jurisdiction-wide statistics of a period for a report, from read models that have
+ * taken in everything recorded before the request: a report must not miss an act because a
+ * projection lagged. The snapshot is the statistics as JSON carries them, hashed as published.
+ */
+@Injectable()
+export class ReportSnapshots {
+  constructor(
+    private readonly statistics: StatisticsReader,
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** `period` is a canonical label (the DTO's pattern), so it parses. */
+  async take(period: string): Promise<ReportSnapshot> {
+    const head = await this.store.headPosition();
+    if (head !== null) {
+      try {
+        await this.runner.waitFor(head, READ_YOUR_WRITES_TIMEOUT_MS);
+      } catch (error) {
+        if (!(error instanceof ProjectionsBehindError)) throw error;
+        throw new ServiceUnavailableException({
+          statusCode: 503,
+          message: 'The statistics have not caught up with the record yet; retry shortly',
+          lag: error.lag,
+        });
+      }
+    }
+    const counted = this.statistics.forPeriod(parsePeriod(period)!, null);
+    const statistics = JSON.parse(JSON.stringify(counted)) as ReportStatistics;
+    return { statistics, contentHash: reportContentHash(statistics) };
+  }
+}
