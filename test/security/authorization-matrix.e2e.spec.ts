@@ -1,0 +1,381 @@
+import { defaultOrdinanceVersion } from '@trust-ledger/domain';
+import { randomUUID } from 'node:crypto';
+import {
+  accessBody,
+  closeBody,
+  decisionBody,
+  disclosureBody,
+  eligibleBody,
+  noticeBody,
+  openCaseBody,
+  requestBody,
+} from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+import { NO_RATE_LIMITS, rawRequest, type RawResponse } from './support';
+
+/**
+ * Who may call what, generated from ONE table: every endpoint of API.md (and the few the code adds)
+ * × every kind of caller → the status class expected. "allowed" is anything but 401 and 403 (and,
+ * so that a missing route or a crash never passes for an authorization, neither the router's own
+ * 404 nor a 5xx). "404" is the answer for another agency's record (never 403: nobody learns it
+ * exists). The fixtures are built through the API first; a row whose endpoint does not exist yet
+ * stays in the table and fails, naming the missing route.
+ */
+
+const AGENCY = 'agency-a';
+const OTHER_AGENCY = 'agency-b';
+/** The test clock stands at 2025-03-01: 2024-Q3 and 2024-Q4 have ended, 2025-Q1 has not. */
+const ENDED_PERIOD = '2024-Q4';
+const UNPUBLISHED_ENDED_PERIOD = '2024-Q3';
+
+const CALLERS = [
+  'anonymous',
+  'officer',
+  'officerOfAnotherAgency',
+  'supervisor',
+  'counsel',
+  'oversight',
+  'admin',
+] as const;
+type Caller = (typeof CALLERS)[number];
+type Role = Exclude<Caller, 'anonymous' | 'officerOfAnotherAgency'>;
+type Expected = 'allowed' | 401 | 403 | 404;
+
+interface Fixtures {
+  caseId: string;
+  requestId: string;
+  eraseCaseId: string;
+  certificationId: string;
+  matterId: string;
+  violationId: string;
+}
+
+interface Row {
+  method: 'GET' | 'POST';
+  /** With placeholders: {caseId}, {requestId}, {eraseCaseId}, {certificationId}, {matterId}, {violationId}. */
+  path: string;
+  body?: (f: Fixtures) => object;
+  expected: Record<Caller, Expected>;
+  /** A stream (SSE): only its status line is read. */
+  stream?: boolean;
+}
+
+/**
+ * A row for a route only `allow` may call. `otherAgency` is what an officer of another agency gets
+ * when officers are allowed: 404 for one of agency A's records, 403 when it names agency A
+ * itself (a list filter, a creating command), allowed when it names nothing.
+ */
+function only(allow: Role[], otherAgency: Expected | null = null): Record<Caller, Expected> {
+  const expected = { anonymous: 401 } as Record<Caller, Expected>;
+  for (const role of ['officer', 'supervisor', 'counsel', 'oversight', 'admin'] as const) {
+    expected[role] = allow.includes(role) ? 'allowed' : 403;
+  }
+  if (allow.includes('officer') && otherAgency === null) throw new Error('say what another agency gets');
+  expected.officerOfAnotherAgency = allow.includes('officer') ? otherAgency! : 403;
+  return expected;
+}
+const everyone: Record<Caller, Expected> = Object.fromEntries(CALLERS.map((c) => [c, 'allowed'])) as Record<
+  Caller,
+  Expected
+>;
+
+const AGENCY_WRITERS: Role[] = ['officer', 'supervisor'];
+const CASE_READERS: Role[] = ['officer', 'supervisor', 'counsel'];
+const VIOLATION_READERS: Role[] = ['officer', 'supervisor', 'counsel', 'oversight'];
+
+const encounterBody = () => ({
+  encounterId: randomUUID(),
+  agencyId: AGENCY,
+  occurredAt: '2025-02-20T10:00:00Z',
+  kind: 'STOP',
+  personRole: 'SUSPECT',
+  grounds: ['CRIMINAL_OFFENSE'],
+});
+const certificationBody = () => ({
+  certificationId: randomUUID(),
+  agencyId: AGENCY,
+  form: 'I-918B',
+  requestedAt: '2025-02-01T10:00:00Z',
+  requester: 'ATTORNEY',
+  inRemovalProceedings: false,
+  qualifyingActivity: 'Domestic violence',
+  victim: { fullName: 'Rosa Víctima', dateOfBirth: '1985-01-02', preferredLanguage: 'es' },
+});
+const matterBody = () => ({
+  matterId: randomUUID(),
+  agencyId: AGENCY,
+  kind: 'REGISTRY_REQUEST',
+  receivedAt: '2025-02-10T10:00:00Z',
+  requestingAgency: 'DHS_OTHER',
+  protectedCharacteristics: ['RELIGION'],
+  description: 'A request to contribute to a registry',
+});
+const { version: _version, ...ordinanceTerms } = defaultOrdinanceVersion('2090-01-01T00:00:00Z');
+
+const ROWS: Row[] = [
+  // Cases (§§ 2–5, 13): officers and supervisors of the case's agency write.
+  { method: 'POST', path: '/cases', body: () => openCaseBody(AGENCY), expected: only(AGENCY_WRITERS, 403) },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/requests',
+    body: () => requestBody(),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/notices',
+    body: (f) => noticeBody(f.requestId),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/requests/{requestId}/decision',
+    body: () => decisionBody,
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/disclosures',
+    body: (f) => disclosureBody(f.requestId),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/access',
+    body: (f) => accessBody(f.requestId),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/custody-events',
+    body: () => eligibleBody,
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/cases/{caseId}/close',
+    body: () => closeBody,
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  // Reading cases: the case's agency and counsel.
+  { method: 'GET', path: '/cases/{caseId}', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/cases/{caseId}?asOf=2025-03-01T12:00:00Z', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/cases/{caseId}/history', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/cases', expected: only(CASE_READERS, 'allowed') },
+  { method: 'GET', path: `/cases?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
+  {
+    method: 'GET',
+    path: `/cases?agencyId=${OTHER_AGENCY}`,
+    expected: { ...only(CASE_READERS, 'allowed'), officer: 403, supervisor: 403 },
+  },
+  // Integrity, privacy, access log, evidence.
+  { method: 'GET', path: '/cases/{caseId}/integrity', expected: only(['counsel', 'admin']) },
+  { method: 'GET', path: '/cases/{caseId}/access-log', expected: only(['counsel', 'admin']) },
+  { method: 'GET', path: '/cases/{caseId}/evidence', expected: only(['counsel']) },
+  {
+    method: 'POST',
+    path: '/cases/{eraseCaseId}/erase-personal-data',
+    body: () => ({ reason: 'Ordered by the court' }),
+    expected: only(['admin']),
+  },
+  { method: 'GET', path: '/public/signing-key', expected: everyone },
+  // Encounters (§ 1).
+  { method: 'POST', path: '/encounters', body: encounterBody, expected: only(AGENCY_WRITERS, 403) },
+  // Victim visa certifications (§ 9).
+  { method: 'POST', path: '/certifications', body: certificationBody, expected: only(AGENCY_WRITERS, 403) },
+  {
+    method: 'POST',
+    path: '/certifications/{certificationId}/assistance-refusals',
+    body: () => ({ at: '2025-02-05T10:00:00Z', description: 'Did not attend the interview' }),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/certifications/{certificationId}/decision',
+    body: () => ({
+      outcome: 'CERTIFIED',
+      decidedAt: '2025-02-20T10:00:00Z',
+      explanation: 'Helpful to the investigation',
+    }),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  {
+    method: 'POST',
+    path: '/certifications/{certificationId}/withdraw',
+    body: () => ({ at: '2025-02-21T10:00:00Z', reason: 'Withdrawn by the requester' }),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  { method: 'GET', path: '/certifications', expected: only(CASE_READERS, 'allowed') },
+  { method: 'GET', path: `/certifications?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
+  { method: 'GET', path: '/certifications/{certificationId}', expected: only(CASE_READERS, 404) },
+  // Institutional matters (§§ 6, 7, 8, 10).
+  { method: 'POST', path: '/matters', body: matterBody, expected: only(AGENCY_WRITERS, 403) },
+  {
+    method: 'POST',
+    path: '/matters/{matterId}/actions',
+    body: () => ({ action: 'DECLINED', at: '2025-02-11T10:00:00Z', legalBasis: 'NONE' }),
+    expected: only(AGENCY_WRITERS, 404),
+  },
+  { method: 'GET', path: '/matters', expected: only(CASE_READERS, 'allowed') },
+  { method: 'GET', path: `/matters?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
+  { method: 'GET', path: '/matters/{matterId}', expected: only(CASE_READERS, 404) },
+  // Violations (§ 12): officers their agency's, counsel and oversight all; counsel review.
+  { method: 'GET', path: '/violations', expected: only(VIOLATION_READERS, 'allowed') },
+  { method: 'GET', path: `/violations?agencyId=${AGENCY}`, expected: only(VIOLATION_READERS, 403) },
+  { method: 'GET', path: '/violations/{violationId}', expected: only(VIOLATION_READERS, 404) },
+  {
+    method: 'POST',
+    path: '/violations/{violationId}/review',
+    body: () => ({ status: 'CONFIRMED', note: 'The detainer was honored without a judicial warrant.' }),
+    expected: only(['counsel']),
+  },
+  // Public statistics and reports (§ 11): no token needed.
+  { method: 'GET', path: '/public/statistics?period=2025-Q1', expected: everyone },
+  { method: 'GET', path: `/public/statistics?period=2025-Q1&agencyId=${AGENCY}`, expected: everyone },
+  { method: 'GET', path: '/public/statistics.csv?period=2025-Q1', expected: everyone },
+  { method: 'GET', path: '/public/statistics/stream', expected: everyone, stream: true },
+  { method: 'GET', path: '/public/reports', expected: everyone },
+  { method: 'GET', path: `/public/reports/${ENDED_PERIOD}`, expected: everyone },
+  // Reporting periods: supervisors and admins publish and amend.
+  {
+    method: 'POST',
+    path: '/reports',
+    body: () => ({ period: UNPUBLISHED_ENDED_PERIOD }),
+    expected: only(['supervisor', 'admin']),
+  },
+  {
+    method: 'POST',
+    path: `/reports/${ENDED_PERIOD}/amendments`,
+    body: () => ({ reason: 'A late-recorded decision' }),
+    expected: only(['supervisor', 'admin']),
+  },
+  // Ordinance configuration (§ 14): admin writes, everyone reads.
+  { method: 'GET', path: '/ordinance', expected: everyone },
+  { method: 'GET', path: '/ordinance/versions', expected: everyone },
+  { method: 'POST', path: '/ordinance/versions', body: () => ordinanceTerms, expected: only(['admin']) },
+  // Not in API.md, served by the integrity slice: an on-demand checkpoint of every stream's head.
+  { method: 'POST', path: '/integrity/checkpoints', body: () => ({}), expected: only(['admin']) },
+  // Health, metrics, docs.
+  { method: 'GET', path: '/health', expected: everyone },
+  { method: 'GET', path: '/metrics', expected: everyone },
+  { method: 'GET', path: '/docs', expected: everyone },
+  { method: 'GET', path: '/docs-json', expected: everyone },
+];
+
+let t: TestApp;
+let url: string;
+const tokens = {} as Record<Exclude<Caller, 'anonymous'>, string>;
+const fixtures: Fixtures = {
+  caseId: randomUUID(),
+  requestId: randomUUID(),
+  eraseCaseId: randomUUID(),
+  certificationId: randomUUID(),
+  matterId: randomUUID(),
+  violationId: randomUUID(),
+};
+/** What could not be built through the API (its endpoint missing or refusing), by fixture. */
+const fixtureProblems: string[] = [];
+
+async function build(name: string, send: () => PromiseLike<{ status: number; body: unknown }>, status = 201) {
+  const response = await send();
+  if (response.status !== status)
+    fixtureProblems.push(`${name}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ ...NO_RATE_LIMITS });
+  url = await t.app.getUrl();
+  tokens.officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-a' });
+  tokens.officerOfAnotherAgency = await t.token({
+    role: 'officer',
+    agencyId: OTHER_AGENCY,
+    sub: 'officer-b',
+  });
+  tokens.supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-a' });
+  tokens.counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+  tokens.oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
+  tokens.admin = await t.token({ role: 'admin', sub: 'admin-1' });
+  const { officer, counsel, admin } = tokens;
+
+  // A case of agency A with a pending detainer request; another to erase.
+  await build('case', () => t.post('/cases', officer, openCaseBody(AGENCY, fixtures.caseId)));
+  await build('request', () =>
+    t.post(`/cases/${fixtures.caseId}/requests`, officer, requestBody(fixtures.requestId)),
+  );
+  await build('case to erase', () => t.post('/cases', officer, openCaseBody(AGENCY, fixtures.eraseCaseId)));
+  // A violation: a detainer honored without a judicial warrant (§ 2), on a case of its own.
+  const violationCaseId = randomUUID();
+  const violationRequestId = randomUUID();
+  await build('violation case', () => t.post('/cases', officer, openCaseBody(AGENCY, violationCaseId)));
+  await build('violation request', () =>
+    t.post(`/cases/${violationCaseId}/requests`, officer, requestBody(violationRequestId)),
+  );
+  const honored = await build('honored decision', () =>
+    t.post(`/cases/${violationCaseId}/requests/${violationRequestId}/decision`, officer, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      basis: 'NONE',
+      rationale: 'Honored on the administrative warrant',
+    }),
+  );
+  const found = await build(
+    'violation (read back)',
+    () =>
+      t.get(
+        `/violations?streamId=case-${violationCaseId}&minPosition=${(honored.body as { position?: string }).position ?? '0'}`,
+        counsel,
+      ),
+    200,
+  );
+  const violationId = (found.body as { items?: Array<{ violationId: string }> }).items?.[0]?.violationId;
+  if (violationId) fixtures.violationId = violationId;
+  else
+    fixtureProblems.push(`violation: none listed for case-${violationCaseId}: ${JSON.stringify(found.body)}`);
+
+  await build('certification', () =>
+    t.post('/certifications', officer, { ...certificationBody(), certificationId: fixtures.certificationId }),
+  );
+  await build('matter', () => t.post('/matters', officer, { ...matterBody(), matterId: fixtures.matterId }));
+  await build('report of an ended period', () => t.post('/reports', admin, { period: ENDED_PERIOD }));
+});
+afterAll(() => t.close());
+
+const resolve = (path: string): string =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => fixtures[name as keyof Fixtures] ?? `{${name}}`);
+
+/** The router's own 404 ("Cannot GET /api/v1/…"), as opposed to a record's. */
+const isMissingRoute = (response: RawResponse): boolean =>
+  response.status === 404 &&
+  /^Cannot [A-Z]+ /.test(String((response.json as { message?: unknown })?.message));
+
+it('builds every fixture through the API', () => {
+  expect(fixtureProblems).toEqual([]);
+});
+
+describe.each(ROWS.map((row) => [`${row.method} ${row.path}`, row] as const))('%s', (_, row) => {
+  it.each(CALLERS.map((caller) => [caller, row.expected[caller]] as const))(
+    '%s → %s',
+    async (caller, expected) => {
+      const body = row.body?.(fixtures);
+      const response = await rawRequest(url, {
+        method: row.method,
+        path: `${API}${resolve(row.path)}`,
+        headers: {
+          ...(caller === 'anonymous' ? {} : { Authorization: `Bearer ${tokens[caller]}` }),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersOnly: row.stream,
+      });
+      const seen = `${response.status} ${response.text.slice(0, 300)}`;
+      if (isMissingRoute(response)) throw new Error(`the endpoint does not exist: ${seen}`);
+      if (expected === 'allowed') {
+        expect([401, 403]).not.toContain(response.status);
+        expect({ status: response.status < 500 ? 'not a 5xx' : seen }).toEqual({ status: 'not a 5xx' });
+      } else {
+        expect({ status: response.status, seen }).toMatchObject({ status: expected });
+      }
+    },
+  );
+});
