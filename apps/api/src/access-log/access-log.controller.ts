@@ -5,34 +5,17 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
-  ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { caseStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Roles } from '../auth/decorators';
 import { ROLES, type Role } from '../auth/principal';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
-
-export class AccessLogQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
 
 export class AccessLogItem {
   @ApiProperty({ format: 'uuid', description: 'The PersonalDataAccessed event' }) eventId!: string;
@@ -54,8 +37,6 @@ export class AccessLogPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-const DEFAULT_LIMIT = 100;
-
 /** Who read a case's personal data, in the order the reads were served, straight from the log. */
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -71,7 +52,7 @@ export class AccessLogController {
   @ApiNotFoundResponse({ description: 'Unknown case' })
   async accessLog(
     @Param() { caseId }: CaseParams,
-    @Query() { cursor, limit = DEFAULT_LIMIT }: AccessLogQuery,
+    @Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery,
   ): Promise<AccessLogPage> {
     if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
     const items: AccessLogItem[] = [];

@@ -1,12 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import {
-  caseStreamId,
-  CLOCK,
-  defaultOrdinanceVersion,
-  ORDINANCE_STREAM_ID,
-  type Clock,
-  type OrdinanceVersion,
-} from '@trust-ledger/domain';
+import { caseStreamId, CLOCK, type Clock, type OrdinanceVersion } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
 import {
   EvidenceSigner,
@@ -15,16 +8,11 @@ import {
   type VerificationResult,
 } from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
-import {
-  hasTable,
-  ProjectionRunner,
-  ProjectionsBehindError,
-  READ_MODEL_DB,
-  type ReadModelDb,
-} from '@trust-ledger/projections';
-import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
+import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
+import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
+import { ViolationsReader } from '../violations/violations.reader';
 
 /**
  * What GET /cases/{caseId}/evidence signs. `events` are the case's events exactly as stored (the
@@ -49,10 +37,10 @@ const REGISTER_WAIT_MS = 5000;
 export class EvidencePacks {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runner: ProjectionRunner,
+    private readonly ordinance: OrdinanceHistoryProvider,
+    private readonly register: ViolationsReader,
     private readonly integrity: IntegrityService,
     private readonly signer: EvidenceSigner,
     private readonly codec: PersonalDataCodec,
@@ -67,7 +55,7 @@ export class EvidencePacks {
     if (opened?.type !== 'CaseOpened') throw caseNotFound();
 
     await this.registerCaughtUp(events[events.length - 1].position);
-    const violations = this.violationsOf(streamId);
+    const violations = this.register.queries.ofStream(streamId);
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
     const pack: EvidencePack = {
       caseId,
@@ -76,7 +64,7 @@ export class EvidencePacks {
       events,
       integrity: await this.integrity.verifyStream(streamId),
       violations,
-      ordinanceVersions: (await this.ordinance()).filter((v) => judgedBy.has(v.version)),
+      ordinanceVersions: (await this.ordinance.history()).filter((v) => judgedBy.has(v.version)),
     };
     return serializeEvidence(this.signer.sign(pack));
   }
@@ -93,19 +81,5 @@ export class EvidencePacks {
         lag: error.lag,
       });
     }
-  }
-
-  /** None where the register does not run. */
-  private violationsOf(streamId: string): RegisteredViolation[] {
-    return hasTable(this.db, 'violations') ? new ViolationQueries(this.db).ofStream(streamId) : [];
-  }
-
-  /** Every version recorded, or the default before the first is recorded. */
-  private async ordinance(): Promise<OrdinanceVersion[]> {
-    const versions: OrdinanceVersion[] = [];
-    for await (const event of this.store.readStream(ORDINANCE_STREAM_ID)) {
-      if (event.type === 'OrdinanceVersionAdopted') versions.push(event.data as unknown as OrdinanceVersion);
-    }
-    return versions.length > 0 ? versions : [defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom)];
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ViolationsModule } from '../violations/violations.module';
 import { EvidenceController } from './evidence.controller';
 import { EvidencePacks } from './evidence-packs';
 
 /** GET /cases/{caseId}/evidence (counsel) and GET /public/signing-key. */
-@Module({ controllers: [EvidenceController], providers: [EvidencePacks] })
+@Module({ imports: [ViolationsModule], controllers: [EvidenceController], providers: [EvidencePacks] })
 export class EvidenceModule {}
