@@ -175,6 +175,8 @@ function validateAll(target: object) {
   return validateSync(target, {
     whitelist: true,
     forbidNonWhitelisted: true,
+    // One reason per field, as the API gives, but every field checked.
+    stopAtFirstError: true,
     validationError: { target: false, value: false },
   });
 }
