@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerImportCommand } from './commands/import.command';
 import { registerProjectionsCommand } from './commands/projections.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerVerifyEvidenceCommand } from './commands/verify-evidence.command';
@@ -7,6 +8,7 @@ import { registerVerifyCommand } from './commands/verify.command';
 /** Each operator command lives in its own file under commands/ and adds itself to the program here. */
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerTokenCommand,
+  registerImportCommand,
   registerVerifyCommand,
   registerVerifyEvidenceCommand,
   registerProjectionsCommand,

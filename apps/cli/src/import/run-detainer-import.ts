@@ -1,0 +1,66 @@
+import { NestFactory } from '@nestjs/core';
+import type { Clock } from '@trust-ledger/domain';
+import { existsSync } from 'node:fs';
+import { AGENCY_ID_PATTERN } from '../../../api/src/common/validators';
+import type { AppConfig } from '../../../api/src/config/app-config';
+import { CommandExecutor } from '../../../api/src/write/command-executor';
+import { importDetainers } from './detainer-import';
+import { loadMapping } from './detainer-mapping';
+import { ImportModule } from './import.module';
+
+export interface RunDetainerImportOptions {
+  file: string;
+  mappingFile: string;
+  agencyId?: string;
+  allowSkips: boolean;
+}
+
+/** Where the command writes: `out` its result (the summary), `err` the problems and progress. */
+export interface ImportOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * `import detainers`: checks the inputs before anything is opened, imports, prints the summary and
+ * answers the exit code — 1 when a row was not imported, unless the operator allowed skips.
+ */
+export async function runDetainerImport(
+  config: AppConfig,
+  clock: Clock,
+  options: RunDetainerImportOptions,
+  output: ImportOutput,
+): Promise<number> {
+  if (options.agencyId !== undefined && !AGENCY_ID_PATTERN.test(options.agencyId)) {
+    throw new Error(`--agency must be an agency id: 1–64 letters, digits, ".", "_", ":" or "-"`);
+  }
+  if (!existsSync(options.file)) throw new Error(`no such file: ${options.file}`);
+  const mapping = loadMapping(options.mappingFile);
+
+  const app = await NestFactory.createApplicationContext(ImportModule.forRoot(config, clock), {
+    logger: ['error', 'warn'],
+  });
+  let summary;
+  try {
+    summary = await importDetainers(
+      app.get(CommandExecutor),
+      { file: options.file, mapping, agencyId: options.agencyId },
+      output.err,
+    );
+  } finally {
+    // Closing commits the appends still queued for the store's group commit.
+    await app.close();
+  }
+  const pending =
+    summary.unknownLiftReasons > 0
+      ? `; ${summary.unknownLiftReasons} with a lift reason the mapping does not name, recorded as pending`
+      : '';
+  output.out(`imported ${summary.imported} rows, skipped ${summary.skipped} (see above)${pending}`);
+  if (summary.skipped > 0 && !options.allowSkips) {
+    output.err(
+      'not every row was imported: fix the rows named above (or the mapping) and run the import again — rows already imported are not recorded twice — or pass --allow-skips',
+    );
+    return 1;
+  }
+  return 0;
+}
