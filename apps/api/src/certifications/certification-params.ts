@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NotFoundError } from '@trust-ledger/domain';
+import { NotFoundError, type CertificationStatus } from '@trust-ledger/domain';
 import { IsUUID } from 'class-validator';
 
 export class CertificationParams {
@@ -10,3 +10,10 @@ export class CertificationParams {
 
 export const certificationNotFound = (): NotFoundError =>
   new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
+
+export const CERTIFICATION_STATUSES: readonly CertificationStatus[] = [
+  'PENDING',
+  'CERTIFIED',
+  'DENIED',
+  'WITHDRAWN',
+];

@@ -7,12 +7,12 @@ import {
   type CertificationOutcome,
   type DenialGround,
 } from '@trust-ledger/domain';
+import { CERTIFICATION_STATUSES } from './certification-params';
 import type { CertificationView } from './certification-view.reader';
 
 // OpenAPI descriptions of API.md's certification view; the values are built by the reader.
 
 const nullable = { nullable: true, required: true } as const;
-const STATUSES = ['PENDING', 'CERTIFIED', 'DENIED', 'WITHDRAWN'];
 
 export class AssistanceRefusalDto {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
@@ -44,7 +44,7 @@ export class CertificationViewDto implements CertificationView {
   @ApiProperty() qualifyingActivity!: string;
   @ApiProperty({ type: Object, description: 'Personal data: { fullName, dateOfBirth?, preferredLanguage? }' })
   victim!: CertificationView['victim'];
-  @ApiProperty({ enum: STATUSES }) status!: CertificationView['status'];
+  @ApiProperty({ enum: CERTIFICATION_STATUSES }) status!: CertificationView['status'];
   @ApiProperty({
     type: String,
     format: 'date-time',

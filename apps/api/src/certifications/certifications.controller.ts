@@ -25,20 +25,13 @@ import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
-import { certificationNotFound, CertificationParams } from './certification-params';
+import { CERTIFICATION_STATUSES, certificationNotFound, CertificationParams } from './certification-params';
 import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
 import { CertificationViewReader } from './certification-view.reader';
 import { DecideCertificationCommand, DecideCertificationDto } from './decide-certification';
 import { RecordAssistanceRefusalCommand, RecordAssistanceRefusalDto } from './record-assistance-refusal';
 import { RequestCertificationCommand, RequestCertificationDto } from './request-certification';
 import { WithdrawCertificationCommand, WithdrawCertificationDto } from './withdraw-certification';
-
-const CERTIFICATION_STATUSES: readonly CertificationStatus[] = [
-  'PENDING',
-  'CERTIFIED',
-  'DENIED',
-  'WITHDRAWN',
-];
 
 export class CertificationListQuery extends PageQuery {
   @ApiPropertyOptional({

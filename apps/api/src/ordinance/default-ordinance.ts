@@ -25,8 +25,8 @@ export const DEFAULT_VERSION_EVENT_ID = uuidv5('ordinance:default-version', ID_N
 
 /**
  * On first start, records API.md's default version, effective from ORDINANCE_EFFECTIVE_FROM, as
- * the ordinance stream's first event. Safe when several instances start at once: the append expects
- * no stream, so only the first lands; the others (and every later start) find the stream there.
+ * the ordinance stream's first event. Later starts find the stream there. Safe when several
+ * instances start at once: the append expects no stream, so only the first lands.
  */
 @Injectable()
 export class DefaultOrdinanceRecorder implements OnModuleInit {
@@ -40,6 +40,7 @@ export class DefaultOrdinanceRecorder implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (await this.recorded()) return;
     const terms = defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom);
     const now = this.clock.now();
     const [event] = decideOrdinance(initialOrdinanceState, {
@@ -67,8 +68,14 @@ export class DefaultOrdinanceRecorder implements OnModuleInit {
       );
       this.logger.log(`Recorded the default ordinance version, effective from ${terms.effectiveFrom}`);
     } catch (error) {
+      // Another instance recorded it between the look and the append.
       if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError))
         throw error;
     }
+  }
+
+  private async recorded(): Promise<boolean> {
+    for await (const _ of this.store.readStream(ORDINANCE_STREAM_ID, { maxCount: 1 })) return true;
+    return false;
   }
 }

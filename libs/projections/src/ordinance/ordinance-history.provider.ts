@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ORDINANCE_STREAM_ID,
-  versionInForceAt,
   type OrdinanceHistory,
   type OrdinanceVersion,
   type OrdinanceVersionAdopted,
@@ -50,11 +49,6 @@ export class OrdinanceHistoryProvider {
       versions.push(adoptionOf(event).data);
     }
     return versions;
-  }
-
-  /** The version in force at `at`; undefined before the first version took effect. */
-  async inForceAt(at: string): Promise<OrdinanceVersion | undefined> {
-    return versionInForceAt(await this.history(), at);
   }
 
   private async readNew(): Promise<void> {
