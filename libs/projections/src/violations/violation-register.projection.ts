@@ -27,11 +27,16 @@ const REPORT_STREAM_PREFIX = 'report-';
 /** Recently judged streams' histories, so that judging a stream does not re-read and re-parse it. */
 const HISTORY_CACHE_STREAMS = 2000;
 
-interface StreamRow {
-  agency_id: string | null;
-  event_count: number;
-  judged_until: string;
-  latest_ms: number;
+/** What the register keeps about each judged stream between its events. */
+interface StreamState {
+  agencyId: string | null;
+  eventCount: number;
+  /** The latest moment the stream has been judged at: judging never goes back in time. */
+  judgedUntil: string;
+  /** The latest time its acts, records or deadlines name: what an ordinance version re-judges. */
+  latestMs: number;
+  /** The deadlines still ahead, as kept in vr_deadlines (JSON), to touch that table only on change. */
+  deadlines: string;
 }
 
 /** The ordinance stream as recorded so far, and the versions it adopted, in adoption order. */
@@ -45,26 +50,20 @@ interface Ordinance {
 interface Findings {
   current: RegisteredViolation[];
   detected: DetectedViolation[];
-  agencyId: string | null;
   deadlines: string[];
 }
 
 function statementsOf(db: ReadModelDb) {
   return {
-    stream: db.prepare<[string], StreamRow>(
-      'SELECT agency_id, event_count, judged_until, latest_ms FROM vr_streams WHERE stream_id = ?',
+    stream: db.prepare<[string], StreamState>(
+      `SELECT agency_id AS agencyId, event_count AS eventCount, judged_until AS judgedUntil,
+         latest_ms AS latestMs, deadlines FROM vr_streams WHERE stream_id = ?`,
     ),
-    recordStream: db.prepare<[string, string | null, string, number]>(
-      `INSERT INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms) VALUES (?, ?, 1, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET agency_id = coalesce(agency_id, excluded.agency_id),
-         event_count = event_count + 1, latest_ms = max(latest_ms, excluded.latest_ms)`,
-    ),
-    reportingStream: db.prepare<[string]>(
-      `INSERT OR IGNORE INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms)
-       VALUES ('${ORDINANCE_STREAM_ID}', NULL, 0, ?, 0)`,
-    ),
-    judged: db.prepare<[string, number, string]>(
-      'UPDATE vr_streams SET judged_until = ?, latest_ms = max(latest_ms, ?) WHERE stream_id = ?',
+    saveStream: db.prepare<[string, string | null, number, string, number, string]>(
+      `INSERT INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms, deadlines)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET agency_id = excluded.agency_id, event_count = excluded.event_count,
+         judged_until = excluded.judged_until, latest_ms = excluded.latest_ms, deadlines = excluded.deadlines`,
     ),
     streamsSince: db
       .prepare<[number], string>('SELECT stream_id FROM vr_streams WHERE latest_ms >= ? ORDER BY stream_id')
@@ -94,9 +93,6 @@ function statementsOf(db: ReadModelDb) {
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
-    deadlinesOf: db
-      .prepare<[string], string>('SELECT deadline FROM vr_deadlines WHERE stream_id = ? ORDER BY deadline_ms')
-      .pluck(),
     clearDeadlines: db.prepare<[string]>('DELETE FROM vr_deadlines WHERE stream_id = ?'),
     insertDeadline: db.prepare<[string, number, string]>(
       'INSERT OR IGNORE INTO vr_deadlines (stream_id, deadline_ms, deadline) VALUES (?, ?, ?)',
@@ -184,13 +180,12 @@ export class ViolationRegisterProjection implements Projection {
       this.judgeReporting(s, event.metadata.recordedAt, trigger);
     } else {
       const rules = rulesFor(streamId);
-      if (rules === undefined) return;
-      this.record(s, event, rules);
-      this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
+      if (rules !== undefined) this.record(s, event, rules, trigger);
     }
   }
 
-  private record(s: Statements, event: RecordedEvent, rules: StreamRules): void {
+  /** Keeps a ruled stream's event and judges the stream as of its recordedAt. */
+  private record(s: Statements, event: RecordedEvent, rules: StreamRules, trigger: Trigger): void {
     const data = { ...event.data };
     for (const field of rules.personalFields) delete data[field];
     const stored: StoredEvent = {
@@ -201,24 +196,32 @@ export class ViolationRegisterProjection implements Projection {
       revision: event.revision,
       recordedAt: event.metadata.recordedAt,
     };
-    const count = s.stream.get(event.streamId)?.event_count ?? 0;
-    // Already kept: the event is being processed again, and judging it again changes nothing.
-    if (event.revision < count) return;
-    if (event.revision > count) {
+    const state: StreamState = s.stream.get(event.streamId) ?? {
+      agencyId: null,
+      eventCount: 0,
+      judgedUntil: stored.recordedAt,
+      latestMs: 0,
+      deadlines: '[]',
+    };
+    // Already kept (and judged): the event is being processed again, which changes nothing.
+    if (event.revision < state.eventCount) return;
+    if (event.revision > state.eventCount) {
       throw new Error(
-        `${event.streamId} revision ${event.revision} arrived after only ${count} of its events`,
+        `${event.streamId} revision ${event.revision} arrived after only ${state.eventCount} of its events`,
       );
     }
     s.insertEvent.run(event.streamId, event.revision, JSON.stringify(stored));
-    s.recordStream.run(
-      event.streamId,
-      rules.agencyOf(stored) ?? null,
-      stored.recordedAt,
-      latestTimeOf(stored),
-    );
     const cached = this.histories.get(event.streamId);
     if (cached?.length === event.revision) cached.push(stored);
     else this.histories.delete(event.streamId);
+    const recorded: StreamState = {
+      agencyId: state.agencyId ?? rules.agencyOf(stored) ?? null,
+      eventCount: state.eventCount + 1,
+      judgedUntil: state.judgedUntil,
+      latestMs: Math.max(state.latestMs, latestTimeOf(stored)),
+      deadlines: state.deadlines,
+    };
+    this.judge(s, event.streamId, rules, recorded, stored.recordedAt, trigger);
   }
 
   private adopt(s: Statements, event: RecordedEvent, trigger: Trigger): void {
@@ -231,7 +234,6 @@ export class ViolationRegisterProjection implements Projection {
       recordedAt: event.metadata.recordedAt,
     };
     s.insertAdoption.run(event.revision, JSON.stringify(adoption));
-    s.reportingStream.run(event.metadata.recordedAt);
     for (const streamId of s.streamsSince.all(Date.parse(adoption.data.effectiveFrom))) {
       this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
     }
@@ -239,17 +241,26 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   private judgeStream(s: Statements, streamId: string, at: string, trigger: Trigger): void {
-    const stream = s.stream.get(streamId);
+    const state = s.stream.get(streamId);
     const rules = rulesFor(streamId);
     // A deadline of a stream the register never saw (or of no ruled aggregate) has nothing to judge.
-    if (stream === undefined || rules === undefined) return;
-    const history = this.historyOf(s, streamId, stream.event_count);
+    if (state !== undefined && rules !== undefined) this.judge(s, streamId, rules, state, at, trigger);
+  }
+
+  private judge(
+    s: Statements,
+    streamId: string,
+    rules: StreamRules,
+    state: StreamState,
+    at: string,
+    trigger: Trigger,
+  ): void {
+    const history = this.historyOf(s, streamId, state.eventCount);
     const { versions } = this.ordinanceOf(s);
-    const now = later(stream.judged_until, at);
-    this.settle(s, streamId, now, trigger, {
+    const now = later(state.judgedUntil, at);
+    this.settle(s, streamId, state, now, trigger, {
       current: s.violationsOf.all(streamId).map(violationOf),
       detected: rules.evaluate(history, versions, now),
-      agencyId: stream.agency_id,
       deadlines: rules.deadlines(history, versions),
     });
   }
@@ -259,34 +270,48 @@ export class ViolationRegisterProjection implements Projection {
    * the register keeps its judged moment and deadlines under the `ordinance` stream's id.
    */
   private judgeReporting(s: Statements, at: string, trigger: Trigger): void {
-    const stream = s.stream.get(ORDINANCE_STREAM_ID);
-    if (stream === undefined) return;
-    const now = later(stream.judged_until, at);
-    const { adoptions } = this.ordinanceOf(s);
+    const { count, adoptions } = this.ordinanceOf(s);
+    if (count === 0) return;
+    const state: StreamState = s.stream.get(ORDINANCE_STREAM_ID) ?? {
+      agencyId: null,
+      eventCount: 0,
+      judgedUntil: adoptions[0].recordedAt,
+      latestMs: 0,
+      deadlines: '[]',
+    };
+    const now = later(state.judgedUntil, at);
     const published = s.reports.all();
-    this.settle(s, ORDINANCE_STREAM_ID, now, trigger, {
+    this.settle(s, ORDINANCE_STREAM_ID, state, now, trigger, {
       current: s.overdueReports.all().map(violationOf),
       detected: evaluateReportingRules(published, adoptions, now),
-      agencyId: null,
       deadlines: reportingDeadlines(published, adoptions, now),
     });
   }
 
   /** Records what a judgement at `now` changed, the deadlines still ahead, and that it was made. */
-  private settle(s: Statements, streamId: string, now: string, trigger: Trigger, found: Findings): void {
-    for (const changed of judge(found.current, found.detected, found.agencyId, trigger)) {
+  private settle(
+    s: Statements,
+    streamId: string,
+    state: StreamState,
+    now: string,
+    trigger: Trigger,
+    found: Findings,
+  ): void {
+    for (const changed of judge(found.current, found.detected, state.agencyId, trigger)) {
       s.upsert.run(...violationParams(changed));
     }
     const nowMs = Date.parse(now);
-    const ahead = [...new Set(found.deadlines.map((d) => Date.parse(d)))]
+    const aheadMs = [...new Set(found.deadlines.map((d) => Date.parse(d)))]
       .filter((ms) => ms > nowMs)
-      .sort((a, b) => a - b)
-      .map((ms) => new Date(ms).toISOString());
-    if (ahead.join() !== s.deadlinesOf.all(streamId).join()) {
+      .sort((a, b) => a - b);
+    const ahead = aheadMs.map((ms) => new Date(ms).toISOString());
+    const deadlines = JSON.stringify(ahead);
+    if (deadlines !== state.deadlines) {
       s.clearDeadlines.run(streamId);
       for (const d of ahead) s.insertDeadline.run(streamId, Date.parse(d), d);
     }
-    s.judged.run(now, ahead.length > 0 ? Date.parse(ahead[ahead.length - 1]) : 0, streamId);
+    const latestMs = Math.max(state.latestMs, aheadMs[aheadMs.length - 1] ?? 0);
+    s.saveStream.run(streamId, state.agencyId, state.eventCount, now, latestMs, deadlines);
   }
 
   private review(s: Statements, event: RecordedEvent): void {

@@ -36,12 +36,13 @@ CREATE INDEX violations_rule ON violations (rule_id, seq);
 CREATE INDEX violations_section ON violations (section, seq);
 CREATE INDEX violations_occurred ON violations (occurred_ms);
 
+-- A rowid table: its rows (whole events) are too large for a WITHOUT ROWID b-tree to pay off.
 CREATE TABLE vr_events (
   stream_id TEXT    NOT NULL,
   revision  INTEGER NOT NULL,
   event     TEXT    NOT NULL,
-  PRIMARY KEY (stream_id, revision)
-) STRICT, WITHOUT ROWID;
+  UNIQUE (stream_id, revision)
+) STRICT;
 
 CREATE TABLE vr_streams (
   stream_id    TEXT    PRIMARY KEY,
@@ -50,7 +51,9 @@ CREATE TABLE vr_streams (
   -- the latest moment the stream has been judged at: judging never goes back in time
   judged_until TEXT    NOT NULL,
   -- the latest time any of its acts, records or deadlines names: what an ordinance version re-judges
-  latest_ms    INTEGER NOT NULL
+  latest_ms    INTEGER NOT NULL,
+  -- the deadlines ahead as in vr_deadlines (JSON), to rewrite those rows only when they change
+  deadlines    TEXT    NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vr_streams_latest ON vr_streams (latest_ms);
 
