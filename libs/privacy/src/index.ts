@@ -3,3 +3,4 @@ export * from './key-store';
 export * from './personal-data-cipher';
 export * from './personal-data-codec';
 export * from './privacy.module';
+export * from './request-hasher';

@@ -3,6 +3,9 @@ import { KEY_PROVIDER, LocalKeyProvider, loadMasterKey, type KeyProvider } from 
 import { SqliteKeyStore, keyStoreFile } from './key-store';
 import { PersonalDataCipher } from './personal-data-cipher';
 import { PersonalDataCodec } from './personal-data-codec';
+import { RequestHasher } from './request-hasher';
+
+const MASTER_KEY_BYTES = Symbol('MASTER_KEY_BYTES');
 
 export interface PrivacyModuleOptions {
   dataDir: string;
@@ -10,7 +13,7 @@ export interface PrivacyModuleOptions {
   masterKey?: string;
 }
 
-/** The personal-data cipher and the event codec built on it, global so the write path and the read
+/** The personal-data cipher, the event codec built on it and the request hasher, global so the write path and the read
  * models can inject them. */
 @Module({})
 export class PrivacyModule implements OnApplicationShutdown {
@@ -21,9 +24,16 @@ export class PrivacyModule implements OnApplicationShutdown {
       module: PrivacyModule,
       global: true,
       providers: [
+        { provide: MASTER_KEY_BYTES, useFactory: () => loadMasterKey(options.dataDir, options.masterKey) },
         {
           provide: KEY_PROVIDER,
-          useFactory: () => new LocalKeyProvider(loadMasterKey(options.dataDir, options.masterKey)),
+          useFactory: (masterKey: Buffer) => new LocalKeyProvider(masterKey),
+          inject: [MASTER_KEY_BYTES],
+        },
+        {
+          provide: RequestHasher,
+          useFactory: (masterKey: Buffer) => new RequestHasher(masterKey),
+          inject: [MASTER_KEY_BYTES],
         },
         { provide: SqliteKeyStore, useFactory: () => new SqliteKeyStore(keyStoreFile(options.dataDir)) },
         {
@@ -37,7 +47,7 @@ export class PrivacyModule implements OnApplicationShutdown {
           inject: [PersonalDataCipher],
         },
       ],
-      exports: [PersonalDataCipher, PersonalDataCodec],
+      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher],
     };
   }
 

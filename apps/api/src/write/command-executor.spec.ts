@@ -8,7 +8,8 @@ import {
   type CaseState,
 } from '@trust-ledger/domain';
 import { SqliteEventStore } from '@trust-ledger/event-store';
-import { randomUUID } from 'node:crypto';
+import { RequestHasher } from '@trust-ledger/privacy';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ describe('CommandExecutor under contention', () => {
   let store: SqliteEventStore;
   let idempotency: IdempotencyStore;
   let executor: CommandExecutor;
+  let hasher: RequestHasher;
   const clock = new ManualClock('2025-03-01T12:00:00Z');
   const caseId = randomUUID();
   const requestId = randomUUID();
@@ -71,7 +73,8 @@ describe('CommandExecutor under contention', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-executor-'));
     store = new SqliteEventStore(join(dataDir, 'trust-ledger.db'));
     idempotency = new IdempotencyStore(loadConfig({ dataDir }, {}));
-    executor = new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency);
+    hasher = new RequestHasher(randomBytes(32));
+    executor = new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher);
     await executor.execute(
       request({
         type: 'OpenCase',
@@ -157,14 +160,15 @@ describe('CommandExecutor under contention', () => {
     );
     const last = (await readAll()).at(-1)!;
     expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: last.position });
-    expect(last.id).toBe(uuidv5(`${commandId}:h1:0`, ID_NAMESPACE));
+    // Only the keyed fingerprint is stored, never the plain request hash.
+    expect(last.id).toBe(uuidv5(`${commandId}:${hasher.digest('h1')}:0`, ID_NAMESPACE));
     expect(last.metadata).toMatchObject({
       recordedAt: '2025-03-01T12:00:00.000Z',
       correlationId: 'corr-1',
       causationId: null,
       actor: 'officer-1',
       commandId,
-      requestHash: 'h1',
+      requestHash: hasher.digest('h1'),
     });
     // The same command id again (a retry) is answered from the stream and appends nothing.
     const again = await executor.execute(

@@ -9,6 +9,7 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
+import { RequestHasher } from '@trust-ledger/privacy';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandResult } from './command-result';
 import { ID_NAMESPACE, type CommandMeta } from './command-meta';
@@ -60,9 +61,12 @@ export class CommandExecutor {
     @Inject(EVENT_CODEC) private readonly codec: EventCodec,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly idempotency: IdempotencyStore,
+    private readonly hasher: RequestHasher,
   ) {}
 
-  async execute<S, C, E extends DomainEvent>(request: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+  async execute<S, C, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+    // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
+    const request = { ...command, requestHash: this.hasher.digest(command.requestHash) };
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readAll(streamId);
