@@ -191,8 +191,28 @@ describe('headers and bodies', () => {
     ],
     ['constructor.prototype', () => valid().replace('{', '{"constructor":{"prototype":{"polluted":true}},')],
     ['a key named prototype', () => valid().replace('{', '{"prototype":{"polluted":true},')],
+    // class-validator's whitelist takes Object.prototype's names for declared fields.
+    ['toString inside the subject', () => valid().replace('"subject":{', '"subject":{"toString":1,')],
+    ['valueOf at the top', () => valid().replace('{', '{"valueOf":"x",')],
+    [
+      'hasOwnProperty inside custody',
+      () => valid().replace('"custody":{', '"custody":{"hasOwnProperty":null,'),
+    ],
+    ['a number too large for a double (1e400)', () => valid().replace('{', '{"pad":1e400,')],
+    [
+      'a negative number too large for a double',
+      () => valid().replace('"convictions":[', '"pad":-1e400,"convictions":['),
+    ],
     ['nesting 40 levels deep', () => `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`],
     ['nesting 100000 levels deep', () => `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+    // @ValidateNested({ each: true }) validates a list's inner list as if it were the list.
+    [
+      'a valid conviction wrapped in a second list',
+      () => {
+        const body = openCaseBody(AGENCY);
+        return JSON.stringify({ ...body, convictions: [body.convictions] });
+      },
+    ],
   ])('refuses %s with 400 and a JSON error, writing nothing', async (_, make) => {
     const before = (await t.events()).length;
     const body = make();

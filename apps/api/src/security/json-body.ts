@@ -9,8 +9,16 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
 /** API bodies nest four levels at most; anything far deeper is an attack on recursive code. */
 export const MAX_JSON_DEPTH = 32;
 
-/** Keys that, merged anywhere, would reach an object's prototype. No API field has these names. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that, merged anywhere, would reach an object's prototype (`__proto__`, `constructor`,
+ * `prototype`), and every other name Object.prototype answers to (`toString`, `valueOf`,
+ * `hasOwnProperty`…): class-validator's whitelist looks field names up in a plain object, so those
+ * pass as known fields and would be recorded. No API field has any of these names.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
 
 /** An unpaired UTF-16 surrogate (from a `\ud800` escape): not a character, and not storable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -67,12 +75,22 @@ function assertSafeJson(root: unknown): void {
       if (LONE_SURROGATE.test(value)) throw new BadRequestException('Body contains an unpaired surrogate');
       continue;
     }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // 1e400 parses to Infinity, which no record can hold (nor canonical JSON encode).
+      throw new BadRequestException('Body contains a number out of range');
+    }
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) {
       throw new BadRequestException(`Body nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
     if (Array.isArray(value)) {
-      for (const item of value) stack.push([item, depth + 1]);
+      for (const item of value) {
+        // No API field is a list of lists, and class-validator's @ValidateNested({ each: true })
+        // validates the inner list's items as if they were the outer's, so `documents: [[warrant]]`
+        // would pass and be recorded as a document without its fields.
+        if (Array.isArray(item)) throw new BadRequestException('Body nests a list directly in a list');
+        stack.push([item, depth + 1]);
+      }
       continue;
     }
     for (const [key, item] of Object.entries(value)) {
