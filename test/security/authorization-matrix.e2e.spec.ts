@@ -1,5 +1,3 @@
-import { defaultOrdinanceVersion } from '@trust-ledger/domain';
-import { randomUUID } from 'node:crypto';
 import {
   accessBody,
   closeBody,
@@ -11,6 +9,26 @@ import {
   requestBody,
 } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
+import {
+  AGENCY,
+  assistanceRefusalBody,
+  buildFixtures,
+  certificationBody,
+  certificationDecisionBody,
+  ENDED_PERIOD,
+  encounterBody,
+  matterActionBody,
+  matterBody,
+  mintTokens,
+  ordinanceVersionBody,
+  OTHER_AGENCY,
+  reviewBody,
+  UNPUBLISHED_ENDED_PERIOD,
+  withdrawalBody,
+  type Fixtures,
+  type Role,
+  type Tokens,
+} from './fixtures';
 import { NO_RATE_LIMITS, rawRequest, type RawResponse } from './support';
 
 /**
@@ -22,12 +40,6 @@ import { NO_RATE_LIMITS, rawRequest, type RawResponse } from './support';
  * stays in the table and fails, naming the missing route.
  */
 
-const AGENCY = 'agency-a';
-const OTHER_AGENCY = 'agency-b';
-/** The test clock stands at 2025-03-01: 2024-Q3 and 2024-Q4 have ended, 2025-Q1 has not. */
-const ENDED_PERIOD = '2024-Q4';
-const UNPUBLISHED_ENDED_PERIOD = '2024-Q3';
-
 const CALLERS = [
   'anonymous',
   'officer',
@@ -38,17 +50,7 @@ const CALLERS = [
   'admin',
 ] as const;
 type Caller = (typeof CALLERS)[number];
-type Role = Exclude<Caller, 'anonymous' | 'officerOfAnotherAgency'>;
 type Expected = 'allowed' | 401 | 403 | 404;
-
-interface Fixtures {
-  caseId: string;
-  requestId: string;
-  eraseCaseId: string;
-  certificationId: string;
-  matterId: string;
-  violationId: string;
-}
 
 interface Row {
   method: 'GET' | 'POST';
@@ -82,35 +84,6 @@ const everyone: Record<Caller, Expected> = Object.fromEntries(CALLERS.map((c) =>
 const AGENCY_WRITERS: Role[] = ['officer', 'supervisor'];
 const CASE_READERS: Role[] = ['officer', 'supervisor', 'counsel'];
 const VIOLATION_READERS: Role[] = ['officer', 'supervisor', 'counsel', 'oversight'];
-
-const encounterBody = () => ({
-  encounterId: randomUUID(),
-  agencyId: AGENCY,
-  occurredAt: '2025-02-20T10:00:00Z',
-  kind: 'STOP',
-  personRole: 'SUSPECT',
-  grounds: ['CRIMINAL_OFFENSE'],
-});
-const certificationBody = () => ({
-  certificationId: randomUUID(),
-  agencyId: AGENCY,
-  form: 'I-918B',
-  requestedAt: '2025-02-01T10:00:00Z',
-  requester: 'ATTORNEY',
-  inRemovalProceedings: false,
-  qualifyingActivity: 'Domestic violence',
-  victim: { fullName: 'Rosa Víctima', dateOfBirth: '1985-01-02', preferredLanguage: 'es' },
-});
-const matterBody = () => ({
-  matterId: randomUUID(),
-  agencyId: AGENCY,
-  kind: 'REGISTRY_REQUEST',
-  receivedAt: '2025-02-10T10:00:00Z',
-  requestingAgency: 'DHS_OTHER',
-  protectedCharacteristics: ['RELIGION'],
-  description: 'A request to contribute to a registry',
-});
-const { version: _version, ...ordinanceTerms } = defaultOrdinanceVersion('2090-01-01T00:00:00Z');
 
 const ROWS: Row[] = [
   // Cases (§§ 2–5, 13): officers and supervisors of the case's agency write.
@@ -186,23 +159,19 @@ const ROWS: Row[] = [
   {
     method: 'POST',
     path: '/certifications/{certificationId}/assistance-refusals',
-    body: () => ({ at: '2025-02-05T10:00:00Z', description: 'Did not attend the interview' }),
+    body: assistanceRefusalBody,
     expected: only(AGENCY_WRITERS, 404),
   },
   {
     method: 'POST',
     path: '/certifications/{certificationId}/decision',
-    body: () => ({
-      outcome: 'CERTIFIED',
-      decidedAt: '2025-02-20T10:00:00Z',
-      explanation: 'Helpful to the investigation',
-    }),
+    body: certificationDecisionBody,
     expected: only(AGENCY_WRITERS, 404),
   },
   {
     method: 'POST',
     path: '/certifications/{certificationId}/withdraw',
-    body: () => ({ at: '2025-02-21T10:00:00Z', reason: 'Withdrawn by the requester' }),
+    body: withdrawalBody,
     expected: only(AGENCY_WRITERS, 404),
   },
   { method: 'GET', path: '/certifications', expected: only(CASE_READERS, 'allowed') },
@@ -213,7 +182,7 @@ const ROWS: Row[] = [
   {
     method: 'POST',
     path: '/matters/{matterId}/actions',
-    body: () => ({ action: 'DECLINED', at: '2025-02-11T10:00:00Z', legalBasis: 'NONE' }),
+    body: matterActionBody,
     expected: only(AGENCY_WRITERS, 404),
   },
   { method: 'GET', path: '/matters', expected: only(CASE_READERS, 'allowed') },
@@ -226,7 +195,7 @@ const ROWS: Row[] = [
   {
     method: 'POST',
     path: '/violations/{violationId}/review',
-    body: () => ({ status: 'CONFIRMED', note: 'The detainer was honored without a judicial warrant.' }),
+    body: reviewBody,
     expected: only(['counsel']),
   },
   // Public statistics and reports (§ 11): no token needed.
@@ -252,7 +221,7 @@ const ROWS: Row[] = [
   // Ordinance configuration (§ 14): admin writes, everyone reads.
   { method: 'GET', path: '/ordinance', expected: everyone },
   { method: 'GET', path: '/ordinance/versions', expected: everyone },
-  { method: 'POST', path: '/ordinance/versions', body: () => ordinanceTerms, expected: only(['admin']) },
+  { method: 'POST', path: '/ordinance/versions', body: ordinanceVersionBody, expected: only(['admin']) },
   // Not in API.md, served by the integrity slice: an on-demand checkpoint of every stream's head.
   { method: 'POST', path: '/integrity/checkpoints', body: () => ({}), expected: only(['admin']) },
   // Health, metrics, docs.
@@ -264,80 +233,16 @@ const ROWS: Row[] = [
 
 let t: TestApp;
 let url: string;
-const tokens = {} as Record<Exclude<Caller, 'anonymous'>, string>;
-const fixtures: Fixtures = {
-  caseId: randomUUID(),
-  requestId: randomUUID(),
-  eraseCaseId: randomUUID(),
-  certificationId: randomUUID(),
-  matterId: randomUUID(),
-  violationId: randomUUID(),
-};
+let tokens: Tokens;
+let fixtures: Fixtures;
 /** What could not be built through the API (its endpoint missing or refusing), by fixture. */
-const fixtureProblems: string[] = [];
-
-async function build(name: string, send: () => PromiseLike<{ status: number; body: unknown }>, status = 201) {
-  const response = await send();
-  if (response.status !== status)
-    fixtureProblems.push(`${name}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response;
-}
+let fixtureProblems: string[];
 
 beforeAll(async () => {
   t = await startTestApp({ ...NO_RATE_LIMITS });
   url = await t.app.getUrl();
-  tokens.officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-a' });
-  tokens.officerOfAnotherAgency = await t.token({
-    role: 'officer',
-    agencyId: OTHER_AGENCY,
-    sub: 'officer-b',
-  });
-  tokens.supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-a' });
-  tokens.counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
-  tokens.oversight = await t.token({ role: 'oversight', sub: 'oversight-1' });
-  tokens.admin = await t.token({ role: 'admin', sub: 'admin-1' });
-  const { officer, counsel, admin } = tokens;
-
-  // A case of agency A with a pending detainer request; another to erase.
-  await build('case', () => t.post('/cases', officer, openCaseBody(AGENCY, fixtures.caseId)));
-  await build('request', () =>
-    t.post(`/cases/${fixtures.caseId}/requests`, officer, requestBody(fixtures.requestId)),
-  );
-  await build('case to erase', () => t.post('/cases', officer, openCaseBody(AGENCY, fixtures.eraseCaseId)));
-  // A violation: a detainer honored without a judicial warrant (§ 2), on a case of its own.
-  const violationCaseId = randomUUID();
-  const violationRequestId = randomUUID();
-  await build('violation case', () => t.post('/cases', officer, openCaseBody(AGENCY, violationCaseId)));
-  await build('violation request', () =>
-    t.post(`/cases/${violationCaseId}/requests`, officer, requestBody(violationRequestId)),
-  );
-  const honored = await build('honored decision', () =>
-    t.post(`/cases/${violationCaseId}/requests/${violationRequestId}/decision`, officer, {
-      ...decisionBody,
-      outcome: 'HONORED',
-      basis: 'NONE',
-      rationale: 'Honored on the administrative warrant',
-    }),
-  );
-  const found = await build(
-    'violation (read back)',
-    () =>
-      t.get(
-        `/violations?streamId=case-${violationCaseId}&minPosition=${(honored.body as { position?: string }).position ?? '0'}`,
-        counsel,
-      ),
-    200,
-  );
-  const violationId = (found.body as { items?: Array<{ violationId: string }> }).items?.[0]?.violationId;
-  if (violationId) fixtures.violationId = violationId;
-  else
-    fixtureProblems.push(`violation: none listed for case-${violationCaseId}: ${JSON.stringify(found.body)}`);
-
-  await build('certification', () =>
-    t.post('/certifications', officer, { ...certificationBody(), certificationId: fixtures.certificationId }),
-  );
-  await build('matter', () => t.post('/matters', officer, { ...matterBody(), matterId: fixtures.matterId }));
-  await build('report of an ended period', () => t.post('/reports', admin, { period: ENDED_PERIOD }));
+  tokens = await mintTokens(t);
+  ({ fixtures, problems: fixtureProblems } = await buildFixtures(t, tokens));
 });
 afterAll(() => t.close());
 
