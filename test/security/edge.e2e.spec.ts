@@ -224,6 +224,47 @@ describe('headers and bodies', () => {
   });
 });
 
+describe('query strings', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ...NO_RATE_LIMITS });
+  });
+  afterAll(() => t.close());
+
+  it('never crash or pollute a prototype, whatever their keys and values', async () => {
+    const counsel = await t.token({ role: 'counsel', sub: 'counsel-q' });
+    const queries = [
+      '__proto__[polluted]=1',
+      '__proto__=1',
+      'constructor[prototype][polluted]=1',
+      'toString=1',
+      'hasOwnProperty=x',
+      'agencyId=agency-a&agencyId=agency-b',
+      'limit=1e400',
+      'limit=-1',
+      'cursor=%FF%FE',
+      'status[]=OPEN',
+      `agencyId=${'x'.repeat(5000)}`,
+      'minPosition=%00',
+    ];
+    const paths = [
+      '/cases',
+      '/violations',
+      '/certifications',
+      '/matters',
+      '/public/statistics',
+      '/public/reports',
+    ];
+    for (const query of queries) {
+      for (const path of paths) {
+        const response = await t.get(`${path}?${query}`, counsel);
+        expect({ path, query, status: response.status < 500 }).toEqual({ path, query, status: true });
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('rate limits with the defaults', () => {
   let t: TestApp;
   beforeAll(async () => {
