@@ -148,6 +148,7 @@ export class OpenCaseDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ConvictionDto)
   convictions?: ConvictionDto[];

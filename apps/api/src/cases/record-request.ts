@@ -21,6 +21,7 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
   IsUUID,
   ValidateNested,
@@ -93,6 +94,7 @@ export class RecordRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RequestDocumentDto)
   documents?: RequestDocumentDto[];

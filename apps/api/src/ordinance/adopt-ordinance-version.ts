@@ -16,7 +16,7 @@ import {
 } from '@trust-ledger/domain';
 import { Inject } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, ValidateNested } from 'class-validator';
 import { IsIsoDateTime, Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
@@ -73,6 +73,7 @@ export class AdoptOrdinanceVersionDto {
   @ApiProperty({ type: () => [DetainerExceptionDto], maxItems: 50 })
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DetainerExceptionDto)
   detainerExceptions!: DetainerExceptionDto[];
