@@ -9,6 +9,10 @@ import {
   type Projection,
   type ProjectionStatus,
 } from '@trust-ledger/projections';
+import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
+import { MatterViewProjection } from '@trust-ledger/projections/institutional';
+import { PublishedReportsProjection } from '@trust-ledger/projections/reports';
+import { StatisticsProjection } from '@trust-ledger/projections/statistics';
 import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
 import { loadConfig } from '../../../api/src/config/app-config';
 import { openExistingStore } from './verify.command';
@@ -20,6 +24,10 @@ import { openExistingStore } from './verify.command';
 export const cliProjections = (): Projection[] => [
   new CaseViewProjection(),
   new ViolationRegisterProjection(),
+  new StatisticsProjection(),
+  new CertificationViewProjection(),
+  new MatterViewProjection(),
+  new PublishedReportsProjection(),
 ];
 
 /** stdout carries only the command's result; the runner's diagnostics go to stderr. */
