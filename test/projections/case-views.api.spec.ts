@@ -182,17 +182,26 @@ describe('GET /cases', () => {
   let last: Written;
 
   beforeAll(async () => {
-    // Opened in this order: a1 (DETAINER in March), a2 (NOTIFICATION in April, closed), a3 (no
-    // request), b1 (agency-b, DETAINER in March).
+    // Opened in this order: a1 (DETAINER at 01:00, honored without a judicial warrant: a § 2
+    // violation), a2 (NOTIFICATION at 12:00, closed), a3 (no request), b1 (agency-b, DETAINER at
+    // 06:00). The clock stays before any notice deadline, so the scheduler records nothing.
+    t.clock.set('2025-06-01T00:00:00Z');
     ids.a1 = (await openCase(officerA, 'agency-a', 'A One')).id;
     ids.a2 = (await openCase(officerA, 'agency-a', 'A Two')).id;
     ids.a3 = (await openCase(supervisorA, 'agency-a', 'A Three')).id;
     ids.b1 = (await openCase(officerB, 'agency-b', 'B One')).id;
-    await recordRequest(officerA, ids.a1, 'DETAINER', '2025-01-10T00:00:00Z');
-    await recordRequest(officerA, ids.a2, 'NOTIFICATION', '2025-02-10T00:00:00Z');
-    await recordRequest(officerB, ids.b1, 'DETAINER', '2025-01-20T00:00:00Z');
+    const detainer = await recordRequest(officerA, ids.a1, 'DETAINER', '2025-05-31T01:00:00Z');
+    await recordRequest(officerA, ids.a2, 'NOTIFICATION', '2025-05-31T12:00:00Z');
+    await recordRequest(officerB, ids.b1, 'DETAINER', '2025-05-31T06:00:00Z');
+    t.clock.set('2025-06-01T00:30:00Z');
+    await post(officerA, `/cases/${ids.a1}/requests/${detainer.id}/decision`, {
+      outcome: 'HONORED',
+      basis: 'NONE',
+      decidedAt: '2025-05-31T02:00:00Z',
+      rationale: 'held for ICE',
+    });
     last = await post(officerA, `/cases/${ids.a2}/close`, {
-      closedAt: '2025-03-01T12:00:00Z',
+      closedAt: '2025-05-31T13:00:00Z',
       reason: 'done',
     });
   });
@@ -212,16 +221,16 @@ describe('GET /cases', () => {
     expect(await listed(officerA, 'requestType=DETAINER')).toEqual([ids.a1]);
     expect(await listed(counsel, 'requestType=DETAINER')).toEqual([ids.a1, ids.b1]);
     expect(
-      await listed(counsel, 'receivedFrom=2025-01-15T00:00:00Z&receivedTo=2025-02-10T00:00:00Z'),
+      await listed(counsel, 'receivedFrom=2025-05-31T05:00:00Z&receivedTo=2025-05-31T12:00:00Z'),
     ).toEqual([ids.a2, ids.b1]);
-    expect(await listed(counsel, 'requestType=DETAINER&receivedFrom=2025-01-15T00:00:00Z')).toEqual([ids.b1]);
+    expect(await listed(counsel, 'requestType=DETAINER&receivedFrom=2025-05-31T05:00:00Z')).toEqual([ids.b1]);
     expect(await listed(counsel, 'agencyId=agency-b')).toEqual([ids.b1]);
-    // No register violation is recorded on these cases.
-    expect(await listed(counsel, 'hasOpenViolations=true')).toEqual([]);
+    expect(await listed(counsel, 'hasOpenViolations=true')).toEqual([ids.a1]);
+    expect(await listed(officerA, 'hasOpenViolations=false')).toEqual([ids.a2, ids.a3]);
     expect(await listed(counsel, 'hasOpenViolations=false&agencyId=agency-b')).toEqual([ids.b1]);
   });
 
-  it('returns whole case views', async () => {
+  it("returns whole case views, with the register's violations of each", async () => {
     const response = await get(counsel, `/cases?agencyId=agency-b&minPosition=${last.position}`);
     const b1 = (response.body.items as { caseId: string }[]).find((c) => c.caseId === ids.b1);
     expect(b1).toMatchObject({
@@ -230,6 +239,18 @@ describe('GET /cases', () => {
       requests: [{ requestType: 'DETAINER', hasJudicialWarrant: false, status: 'PENDING' }],
       violations: [],
     });
+    const honoredWithoutWarrant = expect.objectContaining({
+      ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      section: 2,
+      streamId: `case-${ids.a1}`,
+      status: 'OPEN',
+    });
+    expect((await get(officerA, `/cases/${ids.a1}`)).body.violations).toEqual([honoredWithoutWarrant]);
+    // As of a moment, only what the register had detected by then.
+    expect((await get(officerA, `/cases/${ids.a1}?asOf=2025-06-01T00:10:00Z`)).body.violations).toEqual([]);
+    expect((await get(officerA, `/cases/${ids.a1}?asOf=2025-06-01T00:30:00Z`)).body.violations).toEqual([
+      honoredWithoutWarrant,
+    ]);
   });
 
   it('pages with cursor and limit, without gaps or repeats', async () => {
@@ -332,6 +353,7 @@ describe('GET /health and /metrics', () => {
     expect(response.body).toMatchObject({
       status: 'ok',
       eventStore: { status: 'up', headPosition: expect.any(String) },
+      scheduler: { running: true },
     });
     expect(response.body.projections).toEqual(
       expect.arrayContaining([

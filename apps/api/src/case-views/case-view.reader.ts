@@ -3,9 +3,7 @@ import {
   caseStreamId,
   defaultOrdinanceVersion,
   NotFoundError,
-  ORDINANCE_STREAM_ID,
-  type OrdinanceVersion,
-  type OrdinanceVersionAdopted,
+  type OrdinanceHistory,
 } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
 import {
@@ -20,6 +18,7 @@ import {
   type ReadModelDb,
   type StoredCase,
 } from '@trust-ledger/projections';
+import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
@@ -48,6 +47,7 @@ export class CaseViewReader {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_CODEC) private readonly codec: EventCodec,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ordinanceHistory: OrdinanceHistoryProvider,
   ) {
     this.queries = new CaseViewQueries(db);
   }
@@ -87,7 +87,7 @@ export class CaseViewReader {
 
   private async view(
     { record, openedEvent }: StoredCase,
-    ordinance: OrdinanceVersion[],
+    ordinance: OrdinanceHistory,
     asOf?: string,
   ): Promise<CaseViewWithViolations> {
     const subject = openedEvent === null ? record.subject : await this.decodeSubject(openedEvent);
@@ -124,16 +124,12 @@ export class CaseViewReader {
     return data.subject ?? null;
   }
 
-  /** The versions recorded (up to `asOf`), or the default version before the first is recorded. */
-  private async ordinance(asOf?: string): Promise<OrdinanceVersion[]> {
-    const versions: OrdinanceVersion[] = [];
-    for await (const event of this.store.readStream(
-      ORDINANCE_STREAM_ID,
-      asOf === undefined ? {} : { upToTime: asOf },
-    )) {
-      if (event.type === 'OrdinanceVersionAdopted')
-        versions.push(event.data as unknown as OrdinanceVersionAdopted['data']);
-    }
-    return versions.length > 0 ? versions : [defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom)];
+  /** The versions recorded (up to `asOf`); the default version before the first is recorded. */
+  private async ordinance(asOf?: string): Promise<OrdinanceHistory> {
+    const history =
+      asOf === undefined
+        ? await this.ordinanceHistory.history()
+        : await this.ordinanceHistory.historyAsOf(asOf);
+    return history.length > 0 ? history : [defaultOrdinanceVersion(this.config.ordinanceEffectiveFrom)];
   }
 }

@@ -1,29 +1,44 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
+import { SchedulerService } from '../scheduler/scheduler.service';
 import { Metrics } from './metrics';
 
 export interface Health {
   status: 'ok' | 'unhealthy';
   eventStore: { status: 'up'; headPosition: string | null } | { status: 'down'; error: string };
   projections: ProjectionStatus[];
+  /** Present when the application runs the deadline scheduler. */
+  scheduler?: ReturnType<SchedulerService['status']>;
 }
 
 @ApiTags('operations')
 @Public()
 @Controller()
-export class HealthController {
+export class HealthController implements OnModuleInit {
+  private scheduler: SchedulerService | undefined;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** 503 when the log is unreachable or a projection has stopped on an error; lag alone is not
-   * unhealthy (a fresh instance catching up is working as designed). */
+  onModuleInit(): void {
+    try {
+      this.scheduler = this.moduleRef.get(SchedulerService, { strict: false });
+    } catch {
+      this.scheduler = undefined; // this application does not run it
+    }
+  }
+
+  /** 503 when the log is unreachable, a projection has stopped on an error or the scheduler is not
+   * running; lag alone is not unhealthy (a fresh instance catching up is working as designed). */
   @Get('health')
   @ApiOkResponse({
     description: 'Event store reachable; every projection running, with its position and lag',
@@ -36,8 +51,14 @@ export class HealthController {
     try {
       const headPosition = await this.store.headPosition();
       const projections = await this.runner.status();
-      const ok = projections.every((p) => p.running && p.error === null);
-      health = { status: ok ? 'ok' : 'unhealthy', eventStore: { status: 'up', headPosition }, projections };
+      const scheduler = this.scheduler?.status();
+      const ok = projections.every((p) => p.running && p.error === null) && (scheduler?.running ?? true);
+      health = {
+        status: ok ? 'ok' : 'unhealthy',
+        eventStore: { status: 'up', headPosition },
+        projections,
+        ...(scheduler && { scheduler }),
+      };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       health = { status: 'unhealthy', eventStore: { status: 'down', error: message }, projections: [] };
