@@ -56,7 +56,9 @@ export function registerProjectionsCommand(program: Command): void {
 
   projections
     .command('rebuild')
-    .description('drop a projection (or all) and replay the whole log into it; safe while the API runs')
+    .description(
+      'drop a projection (or all) and replay the whole log into it; the API may keep running (it follows the reset checkpoint), but its reads of the projection are incomplete until the replay ends',
+    )
     .argument('[name]', 'the projection to rebuild (default: all)')
     .action((name: string | undefined) =>
       withRunner(async (runner) => {
