@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
-import { AgencyRecordWriter } from './agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { CertificationViewReader } from './certification-view.reader';
 import { CertificationsController } from './certifications.controller';
 import { DecideCertificationHandler } from './decide-certification';

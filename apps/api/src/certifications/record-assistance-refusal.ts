@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
-import { AgencyRecordWriter } from './agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { certificationNotFound } from './certification-params';
 
 /** The victim refused or failed to give reasonably requested help. */

@@ -17,7 +17,7 @@ import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsCalendarDate, IsIsoDateTime, IsLanguageTag, Text } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
-import { AgencyRecordWriter } from './agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 
 /** All of the certification's personal data, kept in this one object (encrypted per person at rest). */
 export class VictimDto {

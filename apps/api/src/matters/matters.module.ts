@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatterViewProjection } from '@trust-ledger/projections/institutional';
-import { AgencyRecordWriter } from '../certifications/agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { MattersController } from './matters.controller';
 import { OpenMatterHandler } from './open-matter';
 import { RecordMatterActionHandler } from './record-matter-action';

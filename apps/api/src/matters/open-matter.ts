@@ -21,7 +21,7 @@ import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime, Text } from '../common/validators';
-import { AgencyRecordWriter } from '../certifications/agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 

@@ -13,7 +13,7 @@ import {
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { AgencyRecordWriter } from '../certifications/agency-record-writer';
+import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { NotFoundError } from '@trust-ledger/domain';
 import { assertMayActFor, assertMaySee } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { CommandExecutor, type Decider } from '../write/command-executor';
-import type { CommandMeta } from '../write/command-meta';
-import type { CommandResult } from '../write/command-result';
-import type { DomainEvent } from '../write/event-codec';
+import { CommandExecutor, type Decider } from './command-executor';
+import type { CommandMeta } from './command-meta';
+import type { CommandResult } from './command-result';
+import type { DomainEvent } from './event-codec';
 
 /** A decider's state beside the agency its stream belongs to, which the stream's first event names. */
 interface Scoped<S> {
