@@ -8,6 +8,7 @@
  * Writes bench/results/projections.json.
  */
 import Database from 'better-sqlite3';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -292,24 +293,54 @@ const projections = () => [
   new MatterViewProjection(),
 ];
 
-/** Drops and replays every projection; returns the seconds it took and the peak RSS meanwhile. */
-async function rebuild(
-  store: SqliteEventStore,
-  dir: string,
-): Promise<{ seconds: number; peakRssMb: number }> {
+interface Rebuilt {
+  seconds: number;
+  peakRssMb: number;
+  /** Seconds each projection took when rebuilt alone (only when asked for). */
+  alone: Record<string, number>;
+}
+
+/**
+ * Drops and replays every projection over the log in `dir`, in this process; returns the seconds it
+ * took and the peak RSS meanwhile. With `alone`, then rebuilds each projection by itself too.
+ */
+async function rebuildHere(dir: string, alone: boolean): Promise<Rebuilt> {
+  const store = new SqliteEventStore(join(dir, 'events.db'));
   const db = openReadModelDb(readModelsPath(dir));
-  const runner = new ProjectionRunner(store, db, projections(), { batchSize: 1000 });
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
-  const started = performance.now();
-  await runner.rebuild();
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const failed = (await runner.status()).filter((s) => s.error !== null);
-  if (failed.length > 0) throw new Error(`projections failed: ${JSON.stringify(failed)}`);
-  db.close();
-  return { seconds, peakRssMb: peak / 2 ** 20 };
+  try {
+    const runner = new ProjectionRunner(store, db, projections(), { batchSize: 1000 });
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+    const started = performance.now();
+    await runner.rebuild();
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const failed = (await runner.status()).filter((s) => s.error !== null);
+    if (failed.length > 0) throw new Error(`projections failed: ${JSON.stringify(failed)}`);
+    const times: Record<string, number> = {};
+    if (alone) {
+      for (const { name } of runner.projections) {
+        const t = performance.now();
+        await runner.rebuild(name);
+        times[name] = (performance.now() - t) / 1000;
+      }
+    }
+    return { seconds, peakRssMb: peak / 2 ** 20, alone: times };
+  } finally {
+    db.close();
+    await store.close();
+  }
+}
+
+/** Rebuilds in a fresh process, so that its peak RSS is the rebuild's and not the generator's. */
+function rebuild(dir: string, alone = false): Promise<Rebuilt> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--rebuild', dir, String(alone)], { execArgv: process.execArgv });
+    child.once('message', (result) => resolve(result as Rebuilt));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`rebuild exited with ${String(code)}`)));
+  });
 }
 
 export async function runProjectionsBench(
@@ -349,19 +380,25 @@ export async function runProjectionsBench(
     const caseIds: string[] = [];
 
     await fill(store, generator, Math.min(SMALL, events), caseIds);
-    await rebuild(store, dir);
+    await rebuild(dir);
     const small = queryLatency(dir, caseIds, caseIds.length);
     console.log(`${SMALL} events: queries measured`);
 
-    let started = performance.now();
+    const started = performance.now();
     await fill(store, generator, events, caseIds);
-    console.log(`generated ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const generationSeconds = (performance.now() - started) / 1000;
+    console.log(`generated ${events} events in ${generationSeconds.toFixed(1)} s`);
 
     const scan = rawScan(file);
     console.log(`raw scan: ${Math.round(scan.perSecond)} events/s`);
-    started = performance.now();
-    const rebuilt = await rebuild(store, dir);
+    const rebuilt = await rebuild(dir, true);
     console.log(`rebuild: ${rebuilt.seconds.toFixed(1)} s, peak RSS ${rebuilt.peakRssMb.toFixed(0)} MB`);
+    console.log('each projection rebuilt alone (events/s):');
+    console.table(
+      Object.fromEntries(
+        Object.entries(rebuilt.alone).map(([name, t]) => [name, Math.round(scan.events / t)]),
+      ),
+    );
     const large = queryLatency(dir, caseIds, caseIds.length);
 
     const rebuildPerSecond = scan.events / rebuilt.seconds;
@@ -372,6 +409,8 @@ export async function runProjectionsBench(
       raw_scan_events_per_s: Math.round(scan.perSecond),
       rebuild_ratio: round(rebuildPerSecond / scan.perSecond),
       rebuild_peak_rss_mb: Math.round(rebuilt.peakRssMb),
+      rebuild_seconds: round(rebuilt.seconds, 1),
+      generation_seconds: round(generationSeconds, 1),
       stats_p50_ms_10k: round(small.stats.p50),
       stats_p99_ms_10k: round(small.stats.p99),
       stats_p50_ms_1m: round(large.stats.p50),
@@ -382,6 +421,12 @@ export async function runProjectionsBench(
       case_view_p99_ms_10k: round(small.caseView.p99),
       case_view_p50_ms_1m: round(large.caseView.p50),
       case_view_p99_ms_1m: round(large.caseView.p99),
+      ...Object.fromEntries(
+        Object.entries(rebuilt.alone).map(([name, t]) => [
+          `alone_${name.replace(/-/g, '_')}_events_per_s`,
+          Math.round(scan.events / t),
+        ]),
+      ),
     };
   } finally {
     await store.close();
@@ -389,7 +434,15 @@ export async function runProjectionsBench(
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--rebuild') {
+  rebuildHere(process.argv[3], process.argv[4] === 'true').then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module) {
   runProjectionsBench().then(
     (results) => report('projections', results),
     (error: unknown) => {

@@ -25,7 +25,7 @@ export const VIOLATION_REGISTER = 'violation-register';
 const REPORT_STREAM_PREFIX = 'report-';
 
 /** Recently judged streams' histories, so that judging a stream does not re-read and re-parse it. */
-const HISTORY_CACHE_STREAMS = 2000;
+const HISTORY_CACHE_STREAMS = 500;
 
 /** What the register keeps about each judged stream between its events. */
 interface StreamState {
@@ -134,8 +134,8 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  // 2: stream state keeps its deadlines beside it.
-  readonly version = 2;
+  // 2: stream state keeps its deadlines beside it; 3: an index for counting an agency's by time.
+  readonly version = 3;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

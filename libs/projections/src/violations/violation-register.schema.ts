@@ -35,6 +35,8 @@ CREATE INDEX violations_status ON violations (status, seq);
 CREATE INDEX violations_rule ON violations (rule_id, seq);
 CREATE INDEX violations_section ON violations (section, seq);
 CREATE INDEX violations_occurred ON violations (occurred_ms);
+-- Counting one agency's violations by when they happened (statistics) must not scan all of its history.
+CREATE INDEX violations_agency_occurred ON violations (agency_id, occurred_ms);
 
 -- A rowid table: its rows (whole events) are too large for a WITHOUT ROWID b-tree to pay off.
 CREATE TABLE vr_events (
