@@ -46,7 +46,7 @@ export class DeadlineScheduler {
   private queries: ReturnType<typeof queriesOf> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
-  private ticking: Promise<number> | undefined;
+  private ticking: Promise<void> | undefined;
   private lastTickAt: string | null = null;
   private lastError: string | null = null;
 
@@ -85,10 +85,16 @@ export class DeadlineScheduler {
 
   /** Records DeadlinePassed for every deadline reached by now; resolves with how many were due. */
   tick(): Promise<number> {
-    // One tick at a time: a second caller waits for the running one, then looks again.
-    const run = (this.ticking ?? Promise.resolve(0)).then(() => this.recordDue());
-    this.ticking = run.finally(() => {
-      if (this.ticking === run) this.ticking = undefined;
+    // One tick at a time: a second caller waits for the running one (whatever its outcome), then
+    // looks again. `ticking` never rejects, so nothing is left unhandled.
+    const run = (this.ticking ?? Promise.resolve()).then(() => this.recordDue());
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.ticking = settled;
+    void settled.then(() => {
+      if (this.ticking === settled) this.ticking = undefined;
     });
     return run;
   }

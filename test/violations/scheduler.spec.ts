@@ -1,0 +1,43 @@
+import { caseStreamId } from '@trust-ledger/domain';
+import { SqliteEventStore } from '@trust-ledger/event-store';
+import { DeadlineScheduler } from '@trust-ledger/projections/scheduler';
+import { join } from 'node:path';
+import { caseOpened, ordinanceAdopted, requestReceived } from './case-events';
+import { Harness, quietLogs } from './support';
+
+quietLogs();
+
+describe('DeadlineScheduler', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = new Harness().start();
+  });
+  afterEach(() => h.close());
+
+  it('reports a failed append and lets the next tick run', async () => {
+    await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+    await h.append(
+      caseStreamId('c1'),
+      [caseOpened('agency-1'), requestReceived('r1', '2024-03-01T10:00:00Z')],
+      '2024-03-01T10:05:00Z',
+    );
+    await h.caughtUp();
+    const closed = new SqliteEventStore(join(h.dir, 'events.db'));
+    await closed.close();
+    const failing = new DeadlineScheduler(closed, h.db, h.clock);
+    h.clock.set('2024-03-03T00:00:00Z');
+    await expect(failing.tick()).rejects.toThrow(/closed/);
+    await expect(failing.tick()).rejects.toThrow(/closed/);
+    expect(failing.status()).toMatchObject({
+      running: false,
+      nextDeadline: '2024-03-02T10:00:00.000Z',
+      lastTickAt: '2024-03-03T00:00:00.000Z',
+      lastError: expect.stringMatching(/closed/),
+    });
+    // The store that works records it, once however often it is asked.
+    expect(await Promise.all([h.scheduler.tick(), h.scheduler.tick()])).toEqual([1, 1]);
+    await h.caughtUp();
+    expect(h.violations().map((v) => v.ruleId)).toEqual(['S5_NOTICE_NOT_GIVEN']);
+    expect(await h.events('deadline-case-c1')).toHaveLength(1);
+  });
+});
