@@ -1,6 +1,7 @@
 import type { CertificationForm, CertificationStatus } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { ReadModelDb } from '../runner/projection';
+import { seqPage } from '../shared/seq-page';
 import type { CertificationRecord } from './certification-view';
 
 export interface CertificationListFilter {
@@ -46,29 +47,19 @@ export class CertificationViewQueries {
 
   /** Certifications in the order they were requested, after the one numbered `after` (exclusive). */
   list(filter: CertificationListFilter, after: number, limit: number): CertificationPage {
-    const conditions = ['seq > ?'];
-    const params: (string | number)[] = [after];
-    const where = (condition: string, value: string | number | undefined): void => {
-      if (value === undefined) return;
-      conditions.push(condition);
-      params.push(value);
-    };
-    where('agency_id = ?', filter.agencyId);
-    where('status = ?', filter.status);
-    where('form = ?', filter.form);
-    where('requested_ms >= ?', filter.requestedFrom && Date.parse(filter.requestedFrom));
-    where('requested_ms <= ?', filter.requestedTo && Date.parse(filter.requestedTo));
-    // One row past the page tells whether there is a next page.
-    const rows = this.db
-      .prepare<(string | number)[], Row>(
-        `SELECT seq, record, requested_event FROM certification_views
-         WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`,
-      )
-      .all(...params, limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toStored),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
-    };
+    const { rows, nextCursor } = seqPage<Row>(
+      this.db,
+      'SELECT seq, record, requested_event FROM certification_views',
+      [
+        ['agency_id = ?', filter.agencyId],
+        ['status = ?', filter.status],
+        ['form = ?', filter.form],
+        ['requested_ms >= ?', filter.requestedFrom && Date.parse(filter.requestedFrom)],
+        ['requested_ms <= ?', filter.requestedTo && Date.parse(filter.requestedTo)],
+      ],
+      after,
+      limit,
+    );
+    return { items: rows.map(toStored), nextCursor };
   }
 }

@@ -1,5 +1,6 @@
 import type { MatterKind, MatterRequestingAgency } from '@trust-ledger/domain';
 import type { ReadModelDb } from '../runner/projection';
+import { seqPage } from '../shared/seq-page';
 import type { MatterRecord } from './matter-view';
 
 export interface MatterListFilter {
@@ -32,28 +33,19 @@ export class MatterViewQueries {
 
   /** Matters in the order they were opened, after the one numbered `after` (exclusive). */
   list(filter: MatterListFilter, after: number, limit: number): MatterPage {
-    const conditions = ['seq > ?'];
-    const params: (string | number)[] = [after];
-    const where = (condition: string, value: string | number | undefined): void => {
-      if (value === undefined) return;
-      conditions.push(condition);
-      params.push(value);
-    };
-    where('agency_id = ?', filter.agencyId);
-    where('kind = ?', filter.kind);
-    where('requesting_agency = ?', filter.requestingAgency);
-    where('received_ms >= ?', filter.receivedFrom && Date.parse(filter.receivedFrom));
-    where('received_ms <= ?', filter.receivedTo && Date.parse(filter.receivedTo));
-    // One row past the page tells whether there is a next page.
-    const rows = this.db
-      .prepare<(string | number)[], Row>(
-        `SELECT seq, record FROM matter_views WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`,
-      )
-      .all(...params, limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((row) => JSON.parse(row.record) as MatterRecord),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
-    };
+    const { rows, nextCursor } = seqPage<Row>(
+      this.db,
+      'SELECT seq, record FROM matter_views',
+      [
+        ['agency_id = ?', filter.agencyId],
+        ['kind = ?', filter.kind],
+        ['requesting_agency = ?', filter.requestingAgency],
+        ['received_ms >= ?', filter.receivedFrom && Date.parse(filter.receivedFrom)],
+        ['received_ms <= ?', filter.receivedTo && Date.parse(filter.receivedTo)],
+      ],
+      after,
+      limit,
+    );
+    return { items: rows.map((row) => JSON.parse(row.record) as MatterRecord), nextCursor };
   }
 }

@@ -1,5 +1,6 @@
 import type { ReportStatistics } from '@trust-ledger/domain';
 import type { ReadModelDb } from '../runner/projection';
+import { seqPage } from '../shared/seq-page';
 
 export interface ReportAmendmentView {
   eventId: string;
@@ -54,17 +55,14 @@ export class PublishedReportQueries {
 
   /** Reports in the order they were published, after the one numbered `after` (exclusive). */
   list(after: number, limit: number): PublishedReportPage {
-    // One row past the page tells whether there is a next page.
-    const rows = this.db
-      .prepare<[number, number], ReportRow>(
-        'SELECT * FROM published_reports WHERE seq > ? ORDER BY seq LIMIT ?',
-      )
-      .all(after, limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((row) => this.view(row)),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
-    };
+    const { rows, nextCursor } = seqPage<ReportRow>(
+      this.db,
+      'SELECT * FROM published_reports',
+      [],
+      after,
+      limit,
+    );
+    return { items: rows.map((row) => this.view(row)), nextCursor };
   }
 
   private view(row: ReportRow): PublishedReportView {
