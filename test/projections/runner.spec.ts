@@ -1,5 +1,5 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import type { EventFilter, RecordedEvent } from '@trust-ledger/event-store';
+import type { EventFilter, RecordedEvent, SubscribeOptions, Subscription } from '@trust-ledger/event-store';
 import {
   ProjectionRunner,
   ProjectionsBehindError,
@@ -210,6 +210,41 @@ describe('ProjectionRunner', () => {
     await runner.waitFor(head, 10_000);
     expect(failing.rows(db)).toHaveLength(11);
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
+  it('follows again from its checkpoint when the subscription fails (a dropped connection)', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    const head = await appendMany(data.store, 'case-a', 10);
+    let failures = 1;
+    /** The first subscription delivers three events, then fails. */
+    const flaky = new Proxy(data.store, {
+      get(target, property) {
+        if (property === 'subscribeToAll') {
+          return (options?: SubscribeOptions): Subscription => {
+            const subscription = target.subscribeToAll(options);
+            if (failures-- <= 0) return subscription;
+            return {
+              close: () => subscription.close(),
+              async *[Symbol.asyncIterator]() {
+                let delivered = 0;
+                for await (const e of subscription) {
+                  if (delivered++ === 3) throw new Error('connection reset');
+                  yield e;
+                }
+              },
+            };
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    runner = new ProjectionRunner(flaky, db, [ledger], { batchSize: 2 });
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(failures).toBeLessThan(0);
+    expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
   });
 
   it('moves the checkpoint past events its filter excludes, so waitFor and lag see them', async () => {

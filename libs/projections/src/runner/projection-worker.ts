@@ -123,8 +123,13 @@ export class ProjectionWorker {
         this.logger.warn(`subscription failed, resubscribing: ${messageOf(error)}`);
         outcome = 'resubscribe';
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, RESUBSCRIBE_DELAY_MS);
-          stopping.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          const done = (): void => {
+            clearTimeout(timer);
+            stopping.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, RESUBSCRIBE_DELAY_MS);
+          stopping.addEventListener('abort', done);
         });
       }
       if (outcome !== 'resubscribe') return;
