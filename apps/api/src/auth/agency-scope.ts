@@ -32,3 +32,12 @@ export function assertMaySee(
 /** The agency a list must be narrowed to for this caller, or null when the caller sees all agencies. */
 export const agencyScopeOf = (principal: Principal): string | null =>
   isAgencyScoped(principal) ? principal.agencyId : null;
+
+/**
+ * The agency a list is narrowed to: the one it asks for (`?agencyId=`, 403 for officers and
+ * supervisors naming another than their own), else the caller's own, else every agency (undefined).
+ */
+export function listedAgencyOf(principal: Principal, requested: string | undefined): string | undefined {
+  if (requested !== undefined) assertMayActFor(principal, requested);
+  return requested ?? agencyScopeOf(principal) ?? undefined;
+}

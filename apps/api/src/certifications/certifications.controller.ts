@@ -17,14 +17,14 @@ import {
 import { CERTIFICATION_FORMS, type CertificationForm, type CertificationStatus } from '@trust-ledger/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { RevisionETagInterceptor, setRevisionETag } from '../write/revision-etag.interceptor';
 import { CERTIFICATION_STATUSES, certificationNotFound, CertificationParams } from './certification-params';
 import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
 import { CertificationViewReader } from './certification-view.reader';
@@ -158,8 +158,7 @@ export class CertificationsController {
     @Query() query: CertificationListQuery,
   ): Promise<CertificationViewPageDto> {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
-    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
-    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    const agencyId = listedAgencyOf(user, filter.agencyId);
     return this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
   }
 
@@ -174,7 +173,7 @@ export class CertificationsController {
   ): Promise<CertificationViewDto> {
     const view = await this.reader.get(certificationId);
     assertMaySee(user, view?.agencyId, certificationNotFound);
-    void reply.header('ETag', `"${view.revision}"`);
+    setRevisionETag(reply, view.revision);
     return view;
   }
 }

@@ -24,14 +24,14 @@ import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { MatterViewQueries } from '@trust-ledger/projections/institutional';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { RevisionETagInterceptor, setRevisionETag } from '../write/revision-etag.interceptor';
 import { matterNotFound, MatterParams } from './matter-params';
 import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
 import { OpenMatterCommand, OpenMatterDto } from './open-matter';
@@ -121,8 +121,7 @@ export class MattersController {
   @ApiForbiddenResponse({ description: "An officer or supervisor asking for another agency's matters" })
   list(@CurrentUser() user: Principal, @Query() query: MatterListQuery): MatterViewPageDto {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
-    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
-    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    const agencyId = listedAgencyOf(user, filter.agencyId);
     return this.queries.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
   }
 
@@ -137,7 +136,7 @@ export class MattersController {
   ): MatterViewDto {
     const view = this.queries.get(matterId);
     assertMaySee(user, view?.agencyId, matterNotFound);
-    void reply.header('ETag', `"${view.revision}"`);
+    setRevisionETag(reply, view.revision);
     return view;
   }
 }

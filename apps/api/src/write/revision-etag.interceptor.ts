@@ -8,6 +8,11 @@ import type { CommandResult } from './command-result';
 export class RevisionETagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler<CommandResult>): Observable<CommandResult> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(tap((result) => void reply.header('ETag', `"${result.revision}"`)));
+    return next.handle().pipe(tap((result) => setRevisionETag(reply, result.revision)));
   }
+}
+
+/** `ETag: "<revision>"`, the form If-Match is compared against. */
+export function setRevisionETag(reply: FastifyReply, revision: number): void {
+  void reply.header('ETag', `"${revision}"`);
 }
