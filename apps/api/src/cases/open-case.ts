@@ -6,21 +6,18 @@ import {
   type ConvictionCategory,
   type CustodyStatus,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsCalendarDate, IsIsoDateTime, IsLanguageTag, Text } from '../common/validators';
+import {
+  IsAgencyId,
+  IsCalendarDate,
+  IsIsoDateTime,
+  IsLanguageTag,
+  NestedList,
+  NestedObject,
+  Text,
+} from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -76,16 +73,12 @@ export class SubjectDto {
 
   @ApiPropertyOptional({ type: () => AttorneyDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AttorneyDto)
+  @NestedObject(() => AttorneyDto)
   attorney?: AttorneyDto;
 
   @ApiPropertyOptional({ type: () => DesigneeDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DesigneeDto)
+  @NestedObject(() => DesigneeDto)
   designee?: DesigneeDto;
 }
 
@@ -133,24 +126,16 @@ export class OpenCaseDto {
   agencyId!: string;
 
   @ApiProperty({ type: () => SubjectDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SubjectDto)
+  @NestedObject(() => SubjectDto)
   subject!: SubjectDto;
 
   @ApiProperty({ type: () => CustodyAtOpeningDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CustodyAtOpeningDto)
+  @NestedObject(() => CustodyAtOpeningDto)
   custody!: CustodyAtOpeningDto;
 
   @ApiPropertyOptional({ type: () => [ConvictionDto], maxItems: 100 })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ConvictionDto)
+  @NestedList(() => ConvictionDto, 100)
   convictions?: ConvictionDto[];
 }
 

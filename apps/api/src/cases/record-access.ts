@@ -6,10 +6,9 @@ import {
   type AccessPurpose,
   type FederalAgency,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, IsLanguageTag } from '../common/validators';
+import { IsIsoDateTime, IsLanguageTag, NestedObject } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -53,9 +52,7 @@ export class RecordAccessDto {
 
   @ApiPropertyOptional({ type: () => InformedConsentDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => InformedConsentDto)
+  @NestedObject(() => InformedConsentDto)
   consent?: InformedConsentDto;
 }
 

@@ -15,19 +15,9 @@ import {
   type RequestForm,
   type RequestType,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsUUID,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, RequiredWhen, Text } from '../common/validators';
+import { IsIsoDateTime, NestedList, RequiredWhen, Text } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -92,11 +82,7 @@ export class RecordRequestDto {
 
   @ApiPropertyOptional({ type: () => [RequestDocumentDto], maxItems: 50 })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => RequestDocumentDto)
+  @NestedList(() => RequestDocumentDto, 50)
   documents?: RequestDocumentDto[];
 
   @ApiPropertyOptional({ enum: INFORMATION_CATEGORIES, isArray: true })

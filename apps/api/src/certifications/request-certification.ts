@@ -11,10 +11,16 @@ import {
   type CertificationRequester,
   type Clock,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsCalendarDate, IsIsoDateTime, IsLanguageTag, Text } from '../common/validators';
+import {
+  IsAgencyId,
+  IsCalendarDate,
+  IsIsoDateTime,
+  IsLanguageTag,
+  NestedObject,
+  Text,
+} from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
@@ -73,9 +79,7 @@ export class RequestCertificationDto {
   qualifyingActivity!: string;
 
   @ApiProperty({ type: () => VictimDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => VictimDto)
+  @NestedObject(() => VictimDto)
   victim!: VictimDto;
 }
 

@@ -1,12 +1,17 @@
 import { isIsoDate, isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import { applyDecorators } from '@nestjs/common';
+import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsDefined,
+  IsObject,
   IsString,
   Matches,
   MaxLength,
   ValidateBy,
   ValidateIf,
+  ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
 
@@ -90,4 +95,21 @@ export const Text = (maxLength: number): PropertyDecorator =>
     IsString(),
     Matches(/\S/, { message: '$property must not be blank' }),
     MaxLength(maxLength),
+  );
+
+// class-validator runs a field's checks in the order they were applied, and decorators stacked on a
+// field apply bottom-up: the two below apply theirs in that order, so their errors read as before.
+
+/** One nested object, validated against its DTO: a list, a string or null is refused, not skipped. */
+export const NestedObject = (type: () => new () => object): PropertyDecorator =>
+  applyDecorators(Type(type), ValidateNested(), IsObject());
+
+/** A list of at most `maxItems` nested objects, each validated against its DTO; no other element passes. */
+export const NestedList = (type: () => new () => object, maxItems: number): PropertyDecorator =>
+  applyDecorators(
+    Type(type),
+    ValidateNested({ each: true }),
+    IsObject({ each: true }),
+    ArrayMaxSize(maxItems),
+    IsArray(),
   );

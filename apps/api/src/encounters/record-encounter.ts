@@ -15,21 +15,10 @@ import {
   type PersonRole,
   type StatusInquiryJustification,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsUUID,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, Text } from '../common/validators';
+import { IsAgencyId, IsIsoDateTime, NestedObject, Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -84,9 +73,7 @@ export class RecordEncounterDto {
 
   @ApiPropertyOptional({ type: () => StatusInquiryDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => StatusInquiryDto)
+  @NestedObject(() => StatusInquiryDto)
   statusInquiry?: StatusInquiryDto;
 }
 

@@ -17,10 +17,9 @@ import {
   type ServiceDenialReason,
   type SurveillanceTargetKind,
 } from '@trust-ledger/domain';
-import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, Text } from '../common/validators';
+import { IsAgencyId, IsIsoDateTime, NestedObject, Text } from '../common/validators';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -92,9 +91,7 @@ export class OpenMatterDto {
     description: 'Required for SURVEILLANCE, and only then',
   })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SurveillanceTargetDto)
+  @NestedObject(() => SurveillanceTargetDto)
   target?: SurveillanceTargetDto;
 
   @ApiProperty({ maxLength: 4000 })

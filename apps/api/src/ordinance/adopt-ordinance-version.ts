@@ -15,9 +15,8 @@ import {
   type OrdinanceVersion,
 } from '@trust-ledger/domain';
 import { Inject } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, ValidateNested } from 'class-validator';
-import { IsIsoDateTime, Text } from '../common/validators';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString } from 'class-validator';
+import { IsIsoDateTime, NestedList, Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -71,11 +70,7 @@ export class AdoptOrdinanceVersionDto {
   judicialWarrantIssuers!: IssuerRole[];
 
   @ApiProperty({ type: () => [DetainerExceptionDto], maxItems: 50 })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => DetainerExceptionDto)
+  @NestedList(() => DetainerExceptionDto, 50)
   detainerExceptions!: DetainerExceptionDto[];
 
   @ApiProperty({ example: 60 }) @IsInt() releaseGraceMinutes!: number;
