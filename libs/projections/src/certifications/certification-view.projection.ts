@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { preparedPerDb } from '../shared/prepared';
 import { evolveCertificationRecord, type CertificationRecord } from './certification-view';
 
 export const CERTIFICATION_STREAM_PREFIX = 'certification-';
@@ -25,7 +26,15 @@ export class CertificationViewProjection implements Projection {
   readonly name = 'certification-view';
   readonly version = 1;
   readonly filter = { streamPrefixes: [CERTIFICATION_STREAM_PREFIX] };
-  private readonly statements = new WeakMap<ReadModelDb, Statements>();
+  private readonly statementsFor = preparedPerDb<Statements>((db) => ({
+    select: db.prepare('SELECT record FROM certification_views WHERE certification_id = ?'),
+    insert: db.prepare(
+      `INSERT INTO certification_views
+         (certification_id, agency_id, status, form, requested_ms, requested_event, record)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    update: db.prepare('UPDATE certification_views SET status = ?, record = ? WHERE certification_id = ?'),
+  }));
 
   setup(db: ReadModelDb): void {
     db.exec(`
@@ -68,24 +77,5 @@ export class CertificationViewProjection implements Projection {
     } else {
       s.update.run(after.status, JSON.stringify(after), certificationId);
     }
-  }
-
-  private statementsFor(db: ReadModelDb): Statements {
-    let s = this.statements.get(db);
-    if (s === undefined) {
-      s = {
-        select: db.prepare('SELECT record FROM certification_views WHERE certification_id = ?'),
-        insert: db.prepare(
-          `INSERT INTO certification_views
-             (certification_id, agency_id, status, form, requested_ms, requested_event, record)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ),
-        update: db.prepare(
-          'UPDATE certification_views SET status = ?, record = ? WHERE certification_id = ?',
-        ),
-      };
-      this.statements.set(db, s);
-    }
-    return s;
   }
 }

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { preparedPerDb } from '../shared/prepared';
 import { evolveMatterRecord, type MatterRecord } from './matter-view';
 
 export const MATTER_STREAM_PREFIX = 'matter-';
@@ -23,7 +24,14 @@ export class MatterViewProjection implements Projection {
   readonly name = 'matter-view';
   readonly version = 1;
   readonly filter = { streamPrefixes: [MATTER_STREAM_PREFIX] };
-  private readonly statements = new WeakMap<ReadModelDb, Statements>();
+  private readonly statementsFor = preparedPerDb<Statements>((db) => ({
+    select: db.prepare('SELECT record FROM matter_views WHERE matter_id = ?'),
+    insert: db.prepare(
+      `INSERT INTO matter_views (matter_id, agency_id, kind, requesting_agency, received_ms, record)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    update: db.prepare('UPDATE matter_views SET record = ? WHERE matter_id = ?'),
+  }));
 
   setup(db: ReadModelDb): void {
     db.exec(`
@@ -64,21 +72,5 @@ export class MatterViewProjection implements Projection {
     } else {
       s.update.run(JSON.stringify(after), matterId);
     }
-  }
-
-  private statementsFor(db: ReadModelDb): Statements {
-    let s = this.statements.get(db);
-    if (s === undefined) {
-      s = {
-        select: db.prepare('SELECT record FROM matter_views WHERE matter_id = ?'),
-        insert: db.prepare(
-          `INSERT INTO matter_views (matter_id, agency_id, kind, requesting_agency, received_ms, record)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        ),
-        update: db.prepare('UPDATE matter_views SET record = ? WHERE matter_id = ?'),
-      };
-      this.statements.set(db, s);
-    }
-    return s;
   }
 }

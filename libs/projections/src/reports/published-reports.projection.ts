@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { preparedPerDb } from '../shared/prepared';
 
 export const REPORT_STREAM_PREFIX = 'report-';
 
@@ -23,7 +24,16 @@ export class PublishedReportsProjection implements Projection {
   readonly name = 'published-reports';
   readonly version = 1;
   readonly filter = { streamPrefixes: [REPORT_STREAM_PREFIX] };
-  private readonly statements = new WeakMap<ReadModelDb, Statements>();
+  private readonly statementsFor = preparedPerDb<Statements>((db) => ({
+    publish: db.prepare(
+      `INSERT INTO published_reports (period, event_id, published_at, statistics, content_hash)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    amend: db.prepare(
+      `INSERT INTO report_amendments (period, revision, event_id, amended_at, reason, statistics, content_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  }));
 
   setup(db: ReadModelDb): void {
     db.exec(`
@@ -70,23 +80,5 @@ export class PublishedReportsProjection implements Projection {
         contentHash,
       );
     }
-  }
-
-  private statementsFor(db: ReadModelDb): Statements {
-    let s = this.statements.get(db);
-    if (s === undefined) {
-      s = {
-        publish: db.prepare(
-          `INSERT INTO published_reports (period, event_id, published_at, statistics, content_hash)
-           VALUES (?, ?, ?, ?, ?)`,
-        ),
-        amend: db.prepare(
-          `INSERT INTO report_amendments (period, revision, event_id, amended_at, reason, statistics, content_hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ),
-      };
-      this.statements.set(db, s);
-    }
-    return s;
   }
 }
