@@ -35,12 +35,12 @@ import {
   isSystemEvent,
   matchesFilter,
   replayOf,
-  satisfies,
   serverFilterFor,
   toClientExpectedRevision,
   toPortError,
   toRecordedEvent,
 } from './mapping';
+import { satisfies } from '../expected-revision';
 import { comparePosition, decodePosition, encodePosition } from './position';
 
 /** Where an empty append to a stream that does not exist "reaches": before every event. */

@@ -14,12 +14,12 @@ import {
   isSystemEvent,
   matchesFilter,
   replayOf,
-  satisfies,
   serverFilterFor,
   toClientExpectedRevision,
   toPortError,
   toRecordedEvent,
 } from './mapping';
+import { satisfies } from '../expected-revision';
 
 const metadata = {
   recordedAt: '2026-03-01T10:00:00.000Z',

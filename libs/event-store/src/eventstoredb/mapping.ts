@@ -19,6 +19,7 @@ import {
   type ExpectedRevision,
   type RecordedEvent,
 } from '../event-store.port';
+import { satisfies } from '../expected-revision';
 import { encodePosition } from './position';
 
 /** The client's form of the port's expected revision. */
@@ -32,20 +33,6 @@ export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpe
       return ANY;
     default:
       return BigInt(expected);
-  }
-}
-
-/** Whether a stream whose last revision is `actual` meets the expectation. */
-export function satisfies(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === 'no_stream';
-    case 'stream_exists':
-      return actual !== 'no_stream';
-    default:
-      return actual === expected;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
+import { satisfies } from '../expected-revision';
 import { SqliteSubscription, type Page, type SubscriptionSource } from './sqlite-subscription';
 import {
   checkCount,
@@ -97,19 +98,6 @@ function toRecordedEvent(row: Row): RecordedEvent {
     data: JSON.parse(row[5]) as JsonObject,
     metadata: JSON.parse(row[6]) as EventMetadata,
   };
-}
-
-function satisfies(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === 'no_stream';
-    case 'stream_exists':
-      return actual !== 'no_stream';
-    default:
-      return actual === expected;
-  }
 }
 
 /** The embedded event store: one SQLite file in WAL mode, durable commits, one row per event. */
