@@ -287,7 +287,7 @@ export const recordCustodyEvent = (data: Partial<RecordCustodyEvent['data']> = {
 
 export const closeCase = (data: Partial<CloseCase['data']> = {}): CloseCase => ({
   type: 'CloseCase',
-  data: { closedAt: hoursAfter(T0, 48), reason: 'Subject released', ...data },
+  data: { ...caseClosed().data, ...data },
   ...context,
 });
 

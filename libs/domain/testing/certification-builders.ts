@@ -35,17 +35,7 @@ export const requestCertification = (
   data: Partial<RequestCertification['data']> = {},
 ): RequestCertification => ({
   type: 'RequestCertification',
-  data: {
-    certificationId: CERTIFICATION_ID,
-    agencyId: CERTIFYING_AGENCY_ID,
-    form: 'I-918B',
-    requestedAt: REQUESTED_AT,
-    requester: 'ATTORNEY',
-    inRemovalProceedings: false,
-    qualifyingActivity: 'domestic violence',
-    victim: { fullName: 'Test Victim' },
-    ...data,
-  },
+  data: { ...certificationRequested().data, ...data },
   actor: CERTIFYING_OFFICIAL,
   now: NOW,
 });
@@ -54,7 +44,7 @@ export const recordAssistanceRefusal = (
   data: Partial<RecordAssistanceRefusal['data']> = {},
 ): RecordAssistanceRefusal => ({
   type: 'RecordAssistanceRefusal',
-  data: { at: onDay(5), description: 'did not attend two scheduled interviews', ...data },
+  data: { ...assistanceRefusalRecorded().data, ...data },
   actor: CERTIFYING_OFFICIAL,
   now: NOW,
 });
@@ -72,7 +62,7 @@ export const withdrawCertification = (
   data: Partial<WithdrawCertification['data']> = {},
 ): WithdrawCertification => ({
   type: 'WithdrawCertification',
-  data: { at: onDay(10), reason: 'requester withdrew', ...data },
+  data: { ...certificationWithdrawn().data, ...data },
   actor: CERTIFYING_OFFICIAL,
   now: NOW,
 });
