@@ -1,6 +1,7 @@
 import { certificationStreamId, defaultOrdinanceVersion } from '@trust-ledger/domain';
 import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { randomUUID } from 'node:crypto';
+import type { CommandResult } from '../../apps/api/src/write/command-result';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const VICTIM = { fullName: 'Rosa Quintero', dateOfBirth: '1988-07-04', preferredLanguage: 'es-MX' };
@@ -16,13 +17,6 @@ const requestBody = (overrides: object = {}): object => ({
   ...overrides,
 });
 
-interface Written {
-  id: string;
-  streamId: string;
-  revision: number;
-  position: string;
-}
-
 describe('victim visa certifications (§ 9)', () => {
   let t: TestApp;
   let officerA: string;
@@ -37,16 +31,14 @@ describe('victim visa certifications (§ 9)', () => {
   });
   afterAll(() => t.close());
 
-  const post = (path: string, body: object, token = officerA) =>
-    t.http().post(`${API}${path}`).set('Authorization', `Bearer ${token}`).send(body);
-  const get = (path: string, token = officerA) =>
-    t.http().get(`${API}${path}`).set('Authorization', `Bearer ${token}`);
+  const post = (path: string, body: object, token = officerA) => t.post(path, token, body);
+  const get = (path: string, token = officerA) => t.get(path, token);
   const logLength = async (): Promise<number> => (await t.events()).length;
 
-  async function requested(overrides: object = {}): Promise<Written> {
+  async function requested(overrides: object = {}): Promise<CommandResult> {
     const response = await post('/certifications', requestBody(overrides));
     expect(response.status).toBe(201);
-    return response.body as Written;
+    return response.body as CommandResult;
   }
 
   const decide = (id: string, body: object, token = officerA) =>
@@ -271,7 +263,7 @@ describe('victim visa certifications (§ 9)', () => {
   });
 
   describe('access', () => {
-    let ofA: Written;
+    let ofA: CommandResult;
     beforeAll(async () => {
       ofA = await requested();
     });

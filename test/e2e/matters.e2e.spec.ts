@@ -1,6 +1,7 @@
 import { matterStreamId } from '@trust-ledger/domain';
 import { randomUUID } from 'node:crypto';
-import { API, startTestApp, type TestApp } from '../support/test-app';
+import type { CommandResult } from '../../apps/api/src/write/command-result';
+import { startTestApp, type TestApp } from '../support/test-app';
 
 const surveillance = (overrides: object = {}): object => ({
   agencyId: 'agency-a',
@@ -20,13 +21,6 @@ const authorized = {
   approvedBy: 'supervisor-7',
 };
 
-interface Written {
-  id: string;
-  streamId: string;
-  revision: number;
-  position: string;
-}
-
 describe('institutional matters (§§ 6, 7, 8, 10)', () => {
   let t: TestApp;
   let officerA: string;
@@ -41,16 +35,14 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
   });
   afterAll(() => t.close());
 
-  const post = (path: string, body: object, token = officerA) =>
-    t.http().post(`${API}${path}`).set('Authorization', `Bearer ${token}`).send(body);
-  const get = (path: string, token = officerA) =>
-    t.http().get(`${API}${path}`).set('Authorization', `Bearer ${token}`);
+  const post = (path: string, body: object, token = officerA) => t.post(path, token, body);
+  const get = (path: string, token = officerA) => t.get(path, token);
   const logLength = async (): Promise<number> => (await t.events()).length;
 
-  async function opened(body: object = surveillance(), token = officerA): Promise<Written> {
+  async function opened(body: object = surveillance(), token = officerA): Promise<CommandResult> {
     const response = await post('/matters', body, token);
     expect(response.status).toBe(201);
-    return response.body as Written;
+    return response.body as CommandResult;
   }
 
   it('opens a matter, records its actions, and shows them in order', async () => {
@@ -186,7 +178,7 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
   });
 
   describe('access', () => {
-    let ofA: Written;
+    let ofA: CommandResult;
     beforeAll(async () => {
       ofA = await opened();
     });
