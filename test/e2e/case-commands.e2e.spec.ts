@@ -10,6 +10,7 @@ import {
   openCaseBody,
   requestBody,
 } from '../support/case-bodies';
+import { openCaseWithRequest } from '../support/case-with-request';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -29,13 +30,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Opens a case with one pending detainer request; returns their ids. */
-async function caseWithRequest(): Promise<{ caseId: string; requestId: string }> {
-  const caseId = randomUUID();
-  const requestId = randomUUID();
-  await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
-  await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
-  return { caseId, requestId };
-}
+const caseWithRequest = () => openCaseWithRequest(t, officer, AGENCY);
 
 /** Runs a rejected command and proves that nothing at all was written. */
 async function rejected(send: () => PromiseLike<{ status: number; body: Record<string, unknown> }>) {

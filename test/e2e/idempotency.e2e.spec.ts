@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeBody, decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { openCaseWithRequest } from '../support/case-with-request';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -12,13 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function caseWithRequest(): Promise<{ caseId: string; requestId: string }> {
-  const caseId = randomUUID();
-  const requestId = randomUUID();
-  await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
-  await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
-  return { caseId, requestId };
-}
+const caseWithRequest = () => openCaseWithRequest(t, officer, AGENCY);
 
 describe('Idempotency-Key', () => {
   it('answers a retry with the first response and writes nothing twice', async () => {
