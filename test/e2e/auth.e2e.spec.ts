@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { openCaseBody } from '../support/case-bodies';
+import { serveJwks } from '../support/jwks-server';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -111,13 +111,10 @@ describe('bearer tokens from an identity provider (JWKS)', () => {
     const pair = await generateKeyPair('ES256');
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    jwks = createServer((_, res) =>
-      res.setHeader('Content-Type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
-    );
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as AddressInfo;
+    const served = await serveJwks([jwk]);
+    jwks = served.server;
     t = await startTestApp({
-      jwtJwksUrl: `http://127.0.0.1:${port}/jwks`,
+      jwtJwksUrl: served.url,
       jwtIssuer: ISSUER,
       jwtAudience: AUDIENCE,
     });

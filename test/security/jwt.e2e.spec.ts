@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { openCaseBody } from '../support/case-bodies';
+import { serveJwks } from '../support/jwks-server';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 import { NO_RATE_LIMITS } from './support';
 
@@ -155,13 +155,10 @@ describe('tokens from an identity provider (JWKS, RS256)', () => {
     ({ privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true }));
     attackerKey = (await generateKeyPair('RS256')).privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_, res) =>
-      res.setHeader('Content-Type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
-    );
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as AddressInfo;
+    const served = await serveJwks([jwk]);
+    jwks = served.server;
     t = await startTestApp({
-      jwtJwksUrl: `http://127.0.0.1:${port}/jwks`,
+      jwtJwksUrl: served.url,
       jwtIssuer: ISSUER,
       jwtAudience: AUDIENCE,
       ...NO_RATE_LIMITS,
