@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { caseStreamId, CLOCK, type Clock, type OrdinanceVersion } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
 import {
@@ -8,10 +8,11 @@ import {
   type VerificationResult,
 } from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
-import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
+import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
+import { readModelsCaughtUp } from '../common/read-models-caught-up';
 import { ViolationsReader } from '../violations/violations.reader';
 
 /**
@@ -70,16 +71,12 @@ export class EvidencePacks {
   }
 
   /** The register's findings must cover every event the pack holds. */
-  private async registerCaughtUp(position: string): Promise<void> {
-    try {
-      await this.runner.waitFor(position, REGISTER_WAIT_MS);
-    } catch (error) {
-      if (!(error instanceof ProjectionsBehindError)) throw error;
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        message: 'The violation register has not judged this case’s latest events yet; retry shortly',
-        lag: error.lag,
-      });
-    }
+  private registerCaughtUp(position: string): Promise<void> {
+    return readModelsCaughtUp(
+      this.runner,
+      position,
+      REGISTER_WAIT_MS,
+      'The violation register has not judged this case’s latest events yet; retry shortly',
+    );
   }
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { parsePeriod, type ReportStatistics } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
+import { ProjectionRunner } from '@trust-ledger/projections';
 import { reportContentHash } from '@trust-ledger/projections/reports';
+import { readModelsCaughtUp } from '../common/read-models-caught-up';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
 import { StatisticsReader } from '../public-statistics/statistics.reader';
 
@@ -28,16 +29,12 @@ export class ReportSnapshots {
   async take(period: string): Promise<ReportSnapshot> {
     const head = await this.store.headPosition();
     if (head !== null) {
-      try {
-        await this.runner.waitFor(head, READ_YOUR_WRITES_TIMEOUT_MS);
-      } catch (error) {
-        if (!(error instanceof ProjectionsBehindError)) throw error;
-        throw new ServiceUnavailableException({
-          statusCode: 503,
-          message: 'The statistics have not caught up with the record yet; retry shortly',
-          lag: error.lag,
-        });
-      }
+      await readModelsCaughtUp(
+        this.runner,
+        head,
+        READ_YOUR_WRITES_TIMEOUT_MS,
+        'The statistics have not caught up with the record yet; retry shortly',
+      );
     }
     const counted = this.statistics.forPeriod(parsePeriod(period)!, null);
     const statistics = JSON.parse(JSON.stringify(counted)) as ReportStatistics;
