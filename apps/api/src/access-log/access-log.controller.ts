@@ -14,7 +14,7 @@ import { Roles } from '../auth/decorators';
 import { ROLES, type Role } from '../auth/principal';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
 
 export class AccessLogItem {

@@ -21,7 +21,7 @@ import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { RevisionETagInterceptor, setRevisionETag } from '../write/revision-etag.interceptor';

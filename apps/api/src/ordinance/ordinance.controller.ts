@@ -21,7 +21,7 @@ import { CommandResult } from '../write/command-result';
 import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
 import { AdoptOrdinanceVersionCommand, AdoptOrdinanceVersionDto } from './adopt-ordinance-version';
 import { OrdinanceVersionPage, OrdinanceVersionView, versionView } from './ordinance-version.dto';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from './page-query';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 
 /** § 14: admin adopts versions; everyone, without a token, reads them. */
 @ApiTags('ordinance')

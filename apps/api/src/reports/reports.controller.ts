@@ -17,7 +17,7 @@ import { NotFoundError } from '@trust-ledger/domain';
 import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { PublishedReportQueries } from '@trust-ledger/projections/reports';
 import { Public, Roles } from '../auth/decorators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { AmendReportCommand, AmendReportDto } from './amend-report';

@@ -21,7 +21,7 @@ import { agencyScopeOf, assertMayActFor } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId } from '../common/validators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../ordinance/page-query';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
