@@ -134,8 +134,8 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  // 2: stream state keeps its deadlines beside it; 3: an index for counting an agency's by time.
-  readonly version = 3;
+  // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index.
+  readonly version = 4;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

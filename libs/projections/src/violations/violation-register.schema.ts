@@ -57,7 +57,7 @@ CREATE TABLE vr_streams (
   -- the deadlines ahead as in vr_deadlines (JSON), to rewrite those rows only when they change
   deadlines    TEXT    NOT NULL
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX vr_streams_latest ON vr_streams (latest_ms);
+-- No index on latest_ms: it changes with nearly every event, and only a (rare) adoption reads it.
 
 -- The ordinance stream's adoptions as recorded (they are § 11's evidence).
 CREATE TABLE vr_ordinance (
