@@ -1,13 +1,16 @@
 /**
  * `npm run bench [name…]`: runs the named benches (all by default) one after another, so that they
  * do not compete for the machine, printing each table and writing bench/results/<name>.json.
+ * BENCH_EVENTS sizes the projections bench (default 1,000,000); the import bench needs `npm run build`.
  */
 import { runEventStoreBench } from './event-store.bench';
 import { runImportBench } from './import.bench';
+import { runProjectionsBench } from './projections.bench';
 import { report } from './report';
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   'event-store': () => runEventStoreBench(),
+  projections: () => runProjectionsBench(Number(process.env.BENCH_EVENTS ?? 1_000_000)),
   import: () => runImportBench(),
 };
 
