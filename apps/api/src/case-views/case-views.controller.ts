@@ -11,12 +11,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { REQUEST_TYPES, type RequestType } from '@trust-ledger/domain';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { CaseParams } from '../cases/case-params';
 import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
@@ -30,9 +31,9 @@ export class CaseViewQuery {
 }
 
 const CASE_STATUSES = ['OPEN', 'CLOSED'] as const;
-const DEFAULT_LIMIT = 100;
 
-export class CaseListQuery {
+// Inherited fields validate after the class's own, so cursor and limit keep their place in 400s.
+export class CaseListQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'Officers and supervisors: their own agency (the default); another is 403',
   })
@@ -71,19 +72,6 @@ export class CaseListQuery {
   @IsOptional()
   @IsIsoDateTime()
   receivedTo?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 /** Reads of the case-view projection (and, for `asOf`, of the case's own stream). */
@@ -117,7 +105,7 @@ export class CaseViewsController {
   @ApiOkResponse({ type: CaseViewPageDto })
   @ApiForbiddenResponse({ description: "An officer or supervisor asking for another agency's cases" })
   async list(@CurrentUser() user: Principal, @Query() query: CaseListQuery): Promise<CaseViewPageDto> {
-    const { cursor, limit = DEFAULT_LIMIT, ...filter } = query;
+    const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
     if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
     const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
     return await this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
