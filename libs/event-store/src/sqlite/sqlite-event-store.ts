@@ -85,7 +85,6 @@ CREATE TABLE IF NOT EXISTS events (
   recorded_at INTEGER NOT NULL,
   UNIQUE (stream_id, revision)
 ) STRICT;
-CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
 `;
 
 function toRecordedEvent(row: Row): RecordedEvent {
