@@ -2,89 +2,48 @@ import {
   CASE_EVENT_TYPES,
   isJudicialWarrant,
   versionInForceAt,
-  type AccessPurpose,
   type CaseEvent,
   type Conviction,
+  type CustodyAccessGranted,
   type CustodyStatus,
-  type DecisionBasis,
+  type DecisionFields,
   type DecisionOutcome,
-  type FederalAgency,
-  type InformationCategory,
-  type InformedConsent,
-  type NoticeMethod,
-  type NoticePurpose,
-  type NoticeRecipient,
+  type FederalRequestReceived,
+  type InformationDisclosed,
+  type NoticeIssued,
   type OrdinanceHistory,
   type ReleaseEligibilityReason,
-  type RequestDocument,
-  type RequestForm,
-  type RequestType,
-  type StatedIntent,
   type TransferDestination,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import { isSealed } from '@trust-ledger/privacy';
 
-export interface DecisionView {
-  outcome: DecisionOutcome;
-  basis: DecisionBasis;
-  exceptionCode: string | null;
-  decidedAt: string;
-  rationale: string;
+/** The view types are the events' own data, plus where each came from: one definition of every field. */
+export type DecisionView = Omit<DecisionFields, 'requestId'> & {
   /** Why it replaced the earlier decision; null for a first decision. */
   amendmentReason: string | null;
   eventId: string;
-}
+};
 
-export interface NoticeView {
-  noticeId: string;
-  requestId: string | null;
-  purpose: NoticePurpose;
-  recipient: NoticeRecipient;
-  deliveredAt: string;
-  method: NoticeMethod;
-  language: string;
-  includesCopyOfRequest: boolean;
-  statedIntent: StatedIntent | null;
-}
+export type NoticeView = NoticeIssued['data'];
 
-export interface RequestRecord {
-  requestId: string;
-  requestingAgency: FederalAgency;
-  requestType: RequestType;
-  form: RequestForm;
-  receivedAt: string;
-  documents: RequestDocument[];
-  informationRequested: InformationCategory[];
+export type RequestRecord = FederalRequestReceived['data'] & {
   status: 'PENDING' | DecisionOutcome;
   /** The decision in force (the last recorded or amended). */
   decision: DecisionView | null;
   /** Decisions an amendment replaced, oldest first. */
   previousDecisions: DecisionView[];
-}
+};
 
-export interface RequestView extends RequestRecord {
+export type RequestView = RequestRecord & {
   /** Judged under the ordinance version in force when the request was received. */
   hasJudicialWarrant: boolean;
   notices: NoticeView[];
-}
+};
 
-export interface DisclosureView {
-  eventId: string;
-  requestId: string | null;
-  recipientAgency: FederalAgency;
-  categories: InformationCategory[];
-  disclosedAt: string;
-}
+export type DisclosureView = InformationDisclosed['data'] & { eventId: string };
 
-export interface AccessGrantView {
-  eventId: string;
-  requestId: string | null;
-  agency: FederalAgency;
-  purpose: AccessPurpose;
-  grantedAt: string;
-  consent: InformedConsent | null;
-}
+export type AccessGrantView = CustodyAccessGranted['data'] & { eventId: string };
 
 export interface CustodyView {
   status: CustodyStatus;
