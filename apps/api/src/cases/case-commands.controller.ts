@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,10 +6,8 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiPayloadTooLargeResponse,
-  ApiPreconditionFailedResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -17,7 +15,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { CaseParams, RequestParams } from './case-params';
 import { CloseCaseCommand, CloseCaseDto } from './close-case';
 import { DecideRequestCommand, DecideRequestDto } from './decide-request';
@@ -31,23 +29,15 @@ import { RecordRequestCommand, RecordRequestDto } from './record-request';
 /** HTTP → validated DTO → command bus; the handlers do the rest. */
 @ApiTags('cases')
 @ApiBearerAuth()
-@ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'A retry with the same key and body returns the first response and writes nothing',
-})
-@ApiHeader({ name: 'If-Match', required: false, description: 'The case ETag ("<revision>"); stale → 412' })
-@ApiHeader({ name: 'X-Correlation-Id', required: false })
+@CommandEndpoint({ ifMatch: 'The case ETag ("<revision>")' })
 @ApiCreatedResponse({ type: CommandResult, description: 'Recorded; ETag carries the new revision' })
 @ApiBadRequestResponse({ description: 'Invalid input; every offending field is named' })
 @ApiUnauthorizedResponse()
 @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
 @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
 @ApiConflictResponse({ description: 'Contradicts the record, or Idempotency-Key reused with another body' })
-@ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
 @ApiPayloadTooLargeResponse()
 @Roles('officer', 'supervisor')
-@UseInterceptors(RevisionETagInterceptor)
 @Controller('cases')
 export class CaseCommandsController {
   constructor(private readonly commands: CommandBus) {}

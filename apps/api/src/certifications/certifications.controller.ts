@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,10 +6,8 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiPreconditionFailedResponse,
   ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -23,8 +21,9 @@ import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor, setRevisionETag } from '../write/revision-etag.interceptor';
+import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { CERTIFICATION_STATUSES, certificationNotFound, CertificationParams } from './certification-params';
 import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
 import { CertificationViewReader } from './certification-view.reader';
@@ -76,8 +75,7 @@ export class CertificationsController {
 
   @Post()
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint()
   @ApiCreatedResponse({
     type: CommandResult,
     description: 'CertificationRequested; id is the certification id',
@@ -96,12 +94,9 @@ export class CertificationsController {
 
   @Post(':certificationId/assistance-refusals')
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'AssistanceRefusalRecorded; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
   recordAssistanceRefusal(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -113,13 +108,10 @@ export class CertificationsController {
 
   @Post(':certificationId/decision')
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'CertificationDecided; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
   @ApiConflictResponse({ description: 'Already decided or withdrawn, or dated before the request' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
   decide(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -131,13 +123,10 @@ export class CertificationsController {
 
   @Post(':certificationId/withdraw')
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The certification ETag; stale → 412' })
+  @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'CertificationWithdrawn; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
   @ApiConflictResponse({ description: 'Already decided or withdrawn, or dated before the request' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
   withdraw(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,7 +6,6 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -14,20 +13,19 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { RecordEncounterCommand, RecordEncounterDto } from './record-encounter';
 
 /** Encounters (§ 1): stops, detentions, arrests and interviews, recorded without personal data. */
 @ApiTags('encounters')
 @ApiBearerAuth()
 @Roles('officer', 'supervisor')
-@UseInterceptors(RevisionETagInterceptor)
+@CommandEndpoint()
 @Controller('encounters')
 export class EncountersController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: CommandResult, description: 'EncounterRecorded; id is the encounter id' })
   @ApiBadRequestResponse({
     description: 'Invalid input, or a field the contract does not name (personal data)',

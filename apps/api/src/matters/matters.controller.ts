@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,10 +6,8 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiPreconditionFailedResponse,
   ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -30,8 +28,9 @@ import type { Principal } from '../auth/principal';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor, setRevisionETag } from '../write/revision-etag.interceptor';
+import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { matterNotFound, MatterParams } from './matter-params';
 import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
 import { OpenMatterCommand, OpenMatterDto } from './open-matter';
@@ -84,8 +83,7 @@ export class MattersController {
 
   @Post()
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint()
   @ApiCreatedResponse({ type: CommandResult, description: 'MatterOpened; id is the matter id' })
   @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
   @ApiConflictResponse({ description: 'The matter id exists, or Idempotency-Key reused with another body' })
@@ -99,13 +97,10 @@ export class MattersController {
 
   @Post(':matterId/actions')
   @Roles('officer', 'supervisor')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The matter ETag; stale → 412' })
+  @CommandEndpoint({ ifMatch: 'The matter ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'MatterActionRecorded; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
   @ApiConflictResponse({ description: 'An action the kind of matter does not admit' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
   recordAction(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,10 +6,8 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiPreconditionFailedResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -18,7 +16,8 @@ import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import { Public, Roles } from '../auth/decorators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { CommandEndpoint } from '../write/command-endpoint';
+
 import { AdoptOrdinanceVersionCommand, AdoptOrdinanceVersionDto } from './adopt-ordinance-version';
 import { OrdinanceVersionPage, OrdinanceVersionView, versionView } from './ordinance-version.dto';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
@@ -67,9 +66,7 @@ export class OrdinanceController {
   @Post('versions')
   @Roles('admin')
   @ApiBearerAuth()
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ordinance stream revision; stale → 412' })
+  @CommandEndpoint({ ifMatch: 'The ordinance stream revision' })
   @ApiCreatedResponse({
     type: CommandResult,
     description: 'OrdinanceVersionAdopted recorded; id is its event id',
@@ -78,7 +75,6 @@ export class OrdinanceController {
   @ApiUnauthorizedResponse()
   @ApiForbiddenResponse({ description: 'Not an admin' })
   @ApiConflictResponse({ description: 'Idempotency-Key reused with another body' })
-  @ApiPreconditionFailedResponse({ description: 'Stale If-Match' })
   adopt(@CommandRequest() meta: CommandMeta, @Body() body: AdoptOrdinanceVersionDto): Promise<CommandResult> {
     return this.commands.execute(new AdoptOrdinanceVersionCommand(meta, body));
   }

@@ -1,11 +1,10 @@
-import { Body, Controller, Inject, Injectable, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Inject, Injectable, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiProperty,
   ApiTags,
@@ -19,7 +18,7 @@ import { Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
-import { RevisionETagInterceptor } from '../write/revision-etag.interceptor';
+import { CommandEndpoint } from '../write/command-endpoint';
 
 export class ErasePersonalDataDto {
   @ApiProperty({ maxLength: 4000, description: 'Why the data is erased (e.g. the request or order)' })
@@ -71,8 +70,7 @@ export class ErasePersonalDataController {
 
   @Post(':caseId/erase-personal-data')
   @Roles('admin')
-  @UseInterceptors(RevisionETagInterceptor)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint()
   @ApiCreatedResponse({
     type: CommandResult,
     description: 'PersonalDataErased recorded and the key destroyed',
