@@ -64,6 +64,7 @@ interface PendingAppend {
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 const PAGE_SIZE = 1000;
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const MAX_TIME_MS = 8.64e15;
 const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
 
@@ -138,6 +139,10 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous}`);
+    // Each append dirties a page of both unique indexes (random event ids, one page per stream), so
+    // a checkpoint every 1,000 WAL pages (the default) ran every few batches and cost more than the
+    // commits. Measured: about 1.4x more concurrent appends per second at 10,000 pages (~40 MB WAL).
+    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     this.db.exec(SCHEMA);
 
     this.lastOfStream = this.db
