@@ -13,6 +13,7 @@ export interface BatchCommitted {
 }
 
 type Outcome = 'stopped' | 'failed' | 'resubscribe';
+type Committed = BatchCommitted & { error: ProjectionError | null };
 
 const IDLE = Symbol('idle');
 const RESUBSCRIBE_DELAY_MS = 1000;
@@ -43,9 +44,7 @@ export class ProjectionWorker {
   private subscription: Subscription | undefined;
   private stopping: AbortController | undefined;
   private readonly applyOne: (event: RecordedEvent) => void;
-  private readonly commitBatch: (
-    batch: RecordedEvent[],
-  ) => BatchCommitted & { error: ProjectionError | null };
+  private readonly commitBatch: (batch: RecordedEvent[], eventByEvent: boolean) => Committed;
 
   constructor(
     readonly projection: Projection,
@@ -57,8 +56,13 @@ export class ProjectionWorker {
   ) {
     this.logger = new Logger(`Projection ${projection.name}`);
     // Nested in the batch's transaction, this is a savepoint: a failing event leaves no partial rows.
-    this.applyOne = db.transaction((event: RecordedEvent) => projection.apply(db, event));
-    this.commitBatch = db.transaction((batch: RecordedEvent[]) => this.applyBatch(batch));
+    this.applyOne = db.transaction((event: RecordedEvent) => {
+      projection.apply(db, event);
+      projection.flush?.(db);
+    });
+    this.commitBatch = db.transaction((batch: RecordedEvent[], eventByEvent: boolean) =>
+      this.applyBatch(batch, eventByEvent),
+    );
   }
 
   get running(): boolean {
@@ -102,6 +106,16 @@ export class ProjectionWorker {
     this.stopping?.abort();
     await this.subscription?.close();
     await this.loop;
+  }
+
+  /**
+   * Applies the next events of the log, read by someone else (a rebuild's one scan for every
+   * projection) while this worker is not following. False once it takes no more: it failed, or
+   * another process moved its checkpoint.
+   */
+  feed(batch: RecordedEvent[]): boolean {
+    if (this.running) throw new Error(`projection ${this.projection.name} is following the log itself`);
+    return this.commit(batch) === undefined;
   }
 
   private resetTables(): void {
@@ -172,10 +186,19 @@ export class ProjectionWorker {
   /** Commits the batch; returns why following must end, or undefined to go on. */
   private commit(batch: RecordedEvent[]): Outcome | undefined {
     if (batch.length === 0) return undefined;
-    let committed: BatchCommitted & { error: ProjectionError | null };
+    let committed: Committed;
     try {
-      committed = this.commitBatch(batch);
+      try {
+        committed = this.commitBatch(batch, false);
+      } catch (error) {
+        if (error instanceof CheckpointMoved) throw error;
+        // An event failed (or SQLite did) and the whole batch was rolled back. Again, event by event
+        // in savepoints, to commit the events before the failing one and stop at it.
+        this.projection.discard?.();
+        committed = this.commitBatch(batch, true);
+      }
     } catch (error) {
+      this.projection.discard?.();
       if (error instanceof CheckpointMoved) {
         const stored = this.checkpoints.get(this.projection.name);
         if (stored !== undefined && stored.version === this.projection.version) {
@@ -209,8 +232,12 @@ export class ProjectionWorker {
     return 'failed';
   }
 
-  /** Runs inside one transaction: the rows and the checkpoint move together or not at all. */
-  private applyBatch(batch: RecordedEvent[]): BatchCommitted & { error: ProjectionError | null } {
+  /**
+   * Runs inside one transaction: the rows and the checkpoint move together or not at all. At full
+   * speed the first failure rolls the batch back; event by event, each event has its own savepoint
+   * and the batch commits up to the event that failed.
+   */
+  private applyBatch(batch: RecordedEvent[], eventByEvent: boolean): Committed {
     const { projection } = this;
     const stored = this.checkpoints.get(projection.name);
     if (stored === undefined || stored.version !== projection.version || stored.position !== this.position) {
@@ -221,18 +248,23 @@ export class ProjectionWorker {
     let error: ProjectionError | null = null;
     for (const event of batch) {
       if (passesFilter(projection.filter, event)) {
-        try {
-          this.applyOne(event);
-        } catch (cause) {
-          // SQLite abandoned the whole transaction (I/O error, disk full): nothing can commit.
-          if (!this.db.inTransaction) throw cause;
-          error = { message: messageOf(cause), eventId: event.id, position: event.position };
-          break;
+        if (!eventByEvent) projection.apply(this.db, event);
+        else {
+          try {
+            this.applyOne(event);
+          } catch (cause) {
+            // SQLite abandoned the whole transaction (I/O error, disk full): nothing can commit.
+            if (!this.db.inTransaction) throw cause;
+            projection.discard?.();
+            error = { message: messageOf(cause), eventId: event.id, position: event.position };
+            break;
+          }
         }
         applied += 1;
       }
       position = event.position;
     }
+    if (!eventByEvent) projection.flush?.(this.db);
     this.checkpoints.save(projection.name, { version: projection.version, position, error });
     return { projection: projection.name, applied, position, error };
   }

@@ -22,8 +22,15 @@ export interface Projection {
   setup(db: ReadModelDb): void;
   /** Removes every table `setup` created (and any older version's). */
   drop(db: ReadModelDb): void;
-  /** Folds one event into the tables. Throwing stops the projection at this event. */
+  /** Folds one event into the tables. Throwing stops the projection at this event. A projection
+   * may hold what it read and wrote in memory until `flush`, so that a batch that touches a row many
+   * times reads and writes it once. */
   apply(db: ReadModelDb, event: RecordedEvent): void;
+  /** Writes what `apply` held in memory and forgets it. Called in the batch's transaction before its
+   * checkpoint moves (after every event when the runner must find which event fails). */
+  flush?(db: ReadModelDb): void;
+  /** The writes since the last `flush` were rolled back: forget what `apply` held in memory. */
+  discard?(): void;
 }
 
 export function passesFilter(filter: EventFilter | undefined, event: RecordedEvent): boolean {
