@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore } from '@trust-ledger/event-store';
+import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
 import { Checkpoints, type ProjectionError } from './checkpoints';
 import type { Projection, ReadModelDb } from './projection';
 import { ProjectionWorker, type BatchCommitted } from './projection-worker';
@@ -42,6 +42,8 @@ export interface ProjectionRunnerOptions {
 }
 
 const INTEGER = /^\d+$/;
+/** A rebuild's batches: large, since nobody waits on its individual events. */
+const REPLAY_BATCH_SIZE = 5000;
 
 function numericLag(head: string | null, position: string | null): number | null {
   if (head === null) return 0;
@@ -154,15 +156,31 @@ export class ProjectionRunner {
     const targets = name === undefined ? [...this.workers.values()] : [this.worker(name)];
     await Promise.all(targets.map((worker) => worker.stop()));
     const head = await this.store.headPosition();
-    for (const worker of targets) {
-      worker.reset();
-      worker.start();
-    }
+    for (const worker of targets) worker.reset();
+    await this.replay(targets);
+    // Following from the checkpoints picks up whatever the replay did not reach or apply.
+    for (const worker of targets) worker.start();
     try {
       if (head !== null) await this.waitForWorkers(targets, head, Infinity);
     } finally {
       if (!this.started) await Promise.all(targets.map((worker) => worker.stop()));
     }
+  }
+
+  /** Reads the log once, up to its head, feeding every worker in large batches. */
+  private async replay(workers: ProjectionWorker[]): Promise<void> {
+    let feeding = workers;
+    const batch: RecordedEvent[] = [];
+    const feed = (): void => {
+      feeding = feeding.filter((worker) => worker.feed(batch));
+      batch.length = 0;
+    };
+    for await (const event of this.store.readAll()) {
+      batch.push(event);
+      if (batch.length >= REPLAY_BATCH_SIZE) feed();
+      if (feeding.length === 0) return;
+    }
+    if (batch.length > 0) feed();
   }
 
   private worker(name: string): ProjectionWorker {
