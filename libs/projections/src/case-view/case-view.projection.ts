@@ -10,10 +10,20 @@ export const CASE_STREAM_PREFIX = 'case-';
 /** Per database, since prepared statements belong to one connection. */
 interface Statements {
   select: Statement<[string], { record: string }>;
-  insert: Statement<[string, string, string, number, string, string]>;
+  insert: Statement<[string, string, string, number, string | null, string]>;
   update: Statement<[string, number, string, string]>;
   forget: Statement<[string]>;
   addRequest: Statement<[string, string, string, number]>;
+}
+
+interface HeldCase {
+  /** Whether the row exists in the table (else flush inserts it). */
+  stored: boolean;
+  record: CaseRecord | undefined;
+  /** The CaseOpened event as recorded, for a case not stored yet. */
+  openedEvent: string | null;
+  /** Personal data was erased: the stored CaseOpened goes too. */
+  forget: boolean;
 }
 
 /**
@@ -29,6 +39,9 @@ export class CaseViewProjection implements Projection {
   readonly version = 1;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statements = new WeakMap<ReadModelDb, Statements>();
+  /** Cases touched since the last flush, as they now stand. */
+  private readonly held = new Map<string, HeldCase>();
+  private newRequests: [string, string, string, number][] = [];
 
   setup(db: ReadModelDb): void {
     db.exec(`
@@ -59,23 +72,51 @@ export class CaseViewProjection implements Projection {
   }
 
   apply(db: ReadModelDb, event: RecordedEvent): void {
-    const s = this.statementsFor(db);
     const caseId = event.streamId.slice(CASE_STREAM_PREFIX.length);
-    const row = s.select.get(caseId);
-    const before = row === undefined ? undefined : (JSON.parse(row.record) as CaseRecord);
-    const after = evolveCaseRecord(before, event);
-    if (after === undefined) return;
-    const json = JSON.stringify(after);
-    if (row === undefined) {
-      s.insert.run(caseId, after.agencyId, after.status, after.revision, JSON.stringify(event), json);
-    } else {
-      s.update.run(after.status, after.revision, json, caseId);
+    let held = this.held.get(caseId);
+    if (held === undefined) {
+      const row = this.statementsFor(db).select.get(caseId);
+      held = {
+        stored: row !== undefined,
+        record: row === undefined ? undefined : (JSON.parse(row.record) as CaseRecord),
+        openedEvent: null,
+        forget: false,
+      };
     }
-    if (event.type === 'PersonalDataErased') s.forget.run(caseId);
+    const after = evolveCaseRecord(held.record, event);
+    if (after === undefined) return;
+    this.held.set(caseId, {
+      stored: held.stored,
+      record: after,
+      openedEvent: held.record === undefined ? JSON.stringify(event) : held.openedEvent,
+      forget: held.forget || event.type === 'PersonalDataErased',
+    });
     if (event.type === 'FederalRequestReceived') {
       const request = after.requests[after.requests.length - 1];
-      s.addRequest.run(caseId, request.requestId, request.requestType, Date.parse(request.receivedAt));
+      this.newRequests.push([caseId, request.requestId, request.requestType, Date.parse(request.receivedAt)]);
     }
+  }
+
+  /** Cases in the order they were first touched, so that a new case's seq is its place in the log. */
+  flush(db: ReadModelDb): void {
+    const s = this.statementsFor(db);
+    for (const [caseId, { stored, record, openedEvent, forget }] of this.held) {
+      if (record === undefined) continue;
+      const json = JSON.stringify(record);
+      if (!stored) {
+        s.insert.run(caseId, record.agencyId, record.status, record.revision, forget ? null : openedEvent, json);
+      } else {
+        s.update.run(record.status, record.revision, json, caseId);
+        if (forget) s.forget.run(caseId);
+      }
+    }
+    for (const request of this.newRequests) s.addRequest.run(...request);
+    this.discard();
+  }
+
+  discard(): void {
+    this.held.clear();
+    this.newRequests = [];
   }
 
   private statementsFor(db: ReadModelDb): Statements {
