@@ -48,7 +48,7 @@ function rng(seed: number): () => number {
 }
 
 /** Generates case histories from a seed: ids included, so two runs write the same log. */
-class CaseGenerator {
+export class CaseGenerator {
   private readonly random = rng(20_250_301);
   private cases = 0;
 
@@ -205,7 +205,7 @@ class CaseGenerator {
 }
 
 /** Appends generated cases until the log holds `target` events; many appends share a commit. */
-async function fill(
+export async function fill(
   store: SqliteEventStore,
   generator: CaseGenerator,
   target: number,
@@ -304,7 +304,7 @@ interface Rebuilt {
  * Drops and replays every projection over the log in `dir`, in this process; returns the seconds it
  * took and the peak RSS meanwhile. With `alone`, then rebuilds each projection by itself too.
  */
-async function rebuildHere(dir: string, alone: boolean): Promise<Rebuilt> {
+export async function rebuildHere(dir: string, alone: boolean): Promise<Rebuilt> {
   const store = new SqliteEventStore(join(dir, 'events.db'));
   const db = openReadModelDb(readModelsPath(dir));
   try {
@@ -343,6 +343,36 @@ function rebuild(dir: string, alone = false): Promise<Rebuilt> {
   });
 }
 
+/** The log's first event: the default ordinance version, in force from the first case on. */
+export async function adoptDefaultOrdinance(store: SqliteEventStore): Promise<void> {
+  const ordinance = defaultOrdinanceVersion();
+  await store.append(
+    'ordinance',
+    [
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        type: 'OrdinanceVersionAdopted',
+        data: {
+          ...ordinance,
+          sectionsInForce: [...ordinance.sectionsInForce],
+          judicialWarrantIssuers: [...ordinance.judicialWarrantIssuers],
+          detainerExceptions: ordinance.detainerExceptions.map((e) => ({
+            ...e,
+            convictionCategories: [...e.convictionCategories],
+          })),
+        },
+        metadata: {
+          recordedAt: new Date(START).toISOString(),
+          correlationId: 'bench',
+          causationId: null,
+          actor: 'admin',
+        },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  );
+}
+
 export async function runProjectionsBench(
   events = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 1_000_000),
 ): Promise<Record<string, number>> {
@@ -350,32 +380,7 @@ export async function runProjectionsBench(
   const file = join(dir, 'events.db');
   const store = new SqliteEventStore(file, { synchronous: 'NORMAL' });
   try {
-    const ordinance = defaultOrdinanceVersion();
-    await store.append(
-      'ordinance',
-      [
-        {
-          id: '00000000-0000-4000-8000-000000000001',
-          type: 'OrdinanceVersionAdopted',
-          data: {
-            ...ordinance,
-            sectionsInForce: [...ordinance.sectionsInForce],
-            judicialWarrantIssuers: [...ordinance.judicialWarrantIssuers],
-            detainerExceptions: ordinance.detainerExceptions.map((e) => ({
-              ...e,
-              convictionCategories: [...e.convictionCategories],
-            })),
-          },
-          metadata: {
-            recordedAt: new Date(START).toISOString(),
-            correlationId: 'bench',
-            causationId: null,
-            actor: 'admin',
-          },
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
+    await adoptDefaultOrdinance(store);
     const generator = new CaseGenerator();
     const caseIds: string[] = [];
 
