@@ -149,6 +149,13 @@ export class ViolationRegisterProjection implements Projection {
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private readonly histories = new Map<string, StoredEvent[]>();
   private ordinance: Ordinance | undefined;
+  /** Since the last flush: streams' state as judged, each judged stream's violations as they now
+   * stand, the violations that changed (in the order they first did, which numbers new ones), and
+   * the deadlines ahead of the streams whose deadlines changed. */
+  private readonly states = new Map<string, StreamState>();
+  private readonly violations = new Map<string, RegisteredViolation[]>();
+  private readonly changed = new Map<string, RegisteredViolation>();
+  private readonly deadlinesAhead = new Map<string, string[]>();
 
   setup(db: ReadModelDb): void {
     db.exec(VIOLATION_SCHEMA);
@@ -158,6 +165,19 @@ export class ViolationRegisterProjection implements Projection {
   drop(db: ReadModelDb): void {
     for (const table of VIOLATION_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     this.forget();
+  }
+
+  flush(db: ReadModelDb): void {
+    this.write(this.statementsFor(db));
+  }
+
+  discard(): void {
+    this.states.clear();
+    this.violations.clear();
+    this.changed.clear();
+    this.deadlinesAhead.clear();
+    // A rolled-back batch may have lengthened cached histories.
+    this.histories.clear();
   }
 
   apply(db: ReadModelDb, event: RecordedEvent): void {
@@ -197,7 +217,7 @@ export class ViolationRegisterProjection implements Projection {
       revision: event.revision,
       recordedAt: event.metadata.recordedAt,
     };
-    const state: StreamState = s.stream.get(event.streamId) ?? {
+    const state: StreamState = this.stateOf(s, event.streamId) ?? {
       agencyId: null,
       eventCount: 0,
       judgedUntil: stored.recordedAt,
@@ -235,6 +255,7 @@ export class ViolationRegisterProjection implements Projection {
       recordedAt: event.metadata.recordedAt,
     };
     s.insertAdoption.run(event.revision, JSON.stringify(adoption));
+    this.write(s);
     for (const streamId of s.streamsSince.all(Date.parse(adoption.data.effectiveFrom))) {
       this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
     }
@@ -242,7 +263,7 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   private judgeStream(s: Statements, streamId: string, at: string, trigger: Trigger): void {
-    const state = s.stream.get(streamId);
+    const state = this.stateOf(s, streamId);
     const rules = rulesFor(streamId);
     // A deadline of a stream the register never saw (or of no ruled aggregate) has nothing to judge.
     if (state !== undefined && rules !== undefined) this.judge(s, streamId, rules, state, at, trigger);
@@ -259,8 +280,8 @@ export class ViolationRegisterProjection implements Projection {
     const history = this.historyOf(s, streamId, state.eventCount);
     const { versions } = this.ordinanceOf(s);
     const now = later(state.judgedUntil, at);
-    this.settle(s, streamId, state, now, trigger, {
-      current: s.violationsOf.all(streamId).map(violationOf),
+    this.settle(streamId, state, now, trigger, {
+      current: this.violationsOf(s, streamId),
       detected: rules.evaluate(history, versions, now),
       deadlines: rules.deadlines(history, versions),
     });
@@ -273,6 +294,8 @@ export class ViolationRegisterProjection implements Projection {
   private judgeReporting(s: Statements, at: string, trigger: Trigger): void {
     const { count, adoptions } = this.ordinanceOf(s);
     if (count === 0) return;
+    // It reads the register across streams, so what is held in memory is written first.
+    this.write(s);
     const state: StreamState = s.stream.get(ORDINANCE_STREAM_ID) ?? {
       agencyId: null,
       eventCount: 0,
@@ -282,7 +305,7 @@ export class ViolationRegisterProjection implements Projection {
     };
     const now = later(state.judgedUntil, at);
     const published = s.reports.all();
-    this.settle(s, ORDINANCE_STREAM_ID, state, now, trigger, {
+    this.settle(ORDINANCE_STREAM_ID, state, now, trigger, {
       current: s.overdueReports.all().map(violationOf),
       detected: evaluateReportingRules(published, adoptions, now),
       deadlines: reportingDeadlines(published, adoptions, now),
@@ -290,16 +313,15 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   /** Records what a judgement at `now` changed, the deadlines still ahead, and that it was made. */
-  private settle(
-    s: Statements,
-    streamId: string,
-    state: StreamState,
-    now: string,
-    trigger: Trigger,
-    found: Findings,
-  ): void {
+  private settle(streamId: string, state: StreamState, now: string, trigger: Trigger, found: Findings): void {
+    const held = this.violations.get(streamId);
     for (const changed of judge(found.current, found.detected, state.agencyId, trigger)) {
-      s.upsert.run(...violationParams(changed));
+      this.changed.set(changed.violationId, changed);
+      if (held !== undefined) {
+        const at = held.findIndex((v) => v.violationId === changed.violationId);
+        if (at >= 0) held[at] = changed;
+        else held.push(changed);
+      }
     }
     const nowMs = Date.parse(now);
     const aheadMs = [...new Set(found.deadlines.map((d) => Date.parse(d)))]
@@ -307,15 +329,42 @@ export class ViolationRegisterProjection implements Projection {
       .sort((a, b) => a - b);
     const ahead = aheadMs.map((ms) => new Date(ms).toISOString());
     const deadlines = JSON.stringify(ahead);
-    if (deadlines !== state.deadlines) {
+    if (deadlines !== state.deadlines) this.deadlinesAhead.set(streamId, ahead);
+    const latestMs = Math.max(state.latestMs, aheadMs[aheadMs.length - 1] ?? 0);
+    this.states.set(streamId, { ...state, judgedUntil: now, latestMs, deadlines });
+  }
+
+  /** Writes what is held in memory (streams in the order first judged) and forgets it. */
+  private write(s: Statements): void {
+    for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
+    for (const [streamId, ahead] of this.deadlinesAhead) {
       s.clearDeadlines.run(streamId);
       for (const d of ahead) s.insertDeadline.run(streamId, Date.parse(d), d);
     }
-    const latestMs = Math.max(state.latestMs, aheadMs[aheadMs.length - 1] ?? 0);
-    s.saveStream.run(streamId, state.agencyId, state.eventCount, now, latestMs, deadlines);
+    for (const [streamId, st] of this.states) {
+      s.saveStream.run(streamId, st.agencyId, st.eventCount, st.judgedUntil, st.latestMs, st.deadlines);
+    }
+    this.states.clear();
+    this.violations.clear();
+    this.changed.clear();
+    this.deadlinesAhead.clear();
+  }
+
+  private stateOf(s: Statements, streamId: string): StreamState | undefined {
+    return this.states.get(streamId) ?? s.stream.get(streamId);
+  }
+
+  private violationsOf(s: Statements, streamId: string): RegisteredViolation[] {
+    let held = this.violations.get(streamId);
+    if (held === undefined) {
+      held = s.violationsOf.all(streamId).map(violationOf);
+      this.violations.set(streamId, held);
+    }
+    return [...held];
   }
 
   private review(s: Statements, event: RecordedEvent): void {
+    this.write(s);
     const row = s.violation.get(text(event.data, 'violationId', event));
     // The review API accepts only violations in the register, so the register reached them first.
     if (row === undefined) return;
@@ -361,7 +410,7 @@ export class ViolationRegisterProjection implements Projection {
 
   private forget(): void {
     this.statements = undefined;
-    this.histories.clear();
     this.ordinance = undefined;
+    this.discard();
   }
 }
