@@ -41,6 +41,24 @@ class LedgerProjection implements Projection {
   }
 }
 
+/** Holds its rows in memory until the runner flushes the batch, as the case view and register do. */
+class HeldLedgerProjection extends LedgerProjection {
+  private held: RecordedEvent[] = [];
+  flushes = 0;
+  override apply(_db: ReadModelDb, e: RecordedEvent): void {
+    if (this.poison.has(e.type)) throw new Error(`cannot apply ${e.type}`);
+    this.held.push(e);
+  }
+  flush(db: ReadModelDb): void {
+    for (const e of this.held) super.apply(db, e);
+    this.held = [];
+    this.flushes += 1;
+  }
+  discard(): void {
+    this.held = [];
+  }
+}
+
 // The runner logs stops and moved checkpoints; these tests provoke both on purpose.
 beforeAll(() => Logger.overrideLogger(false));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
@@ -210,6 +228,48 @@ describe('ProjectionRunner', () => {
     await runner.waitFor(head, 10_000);
     expect(failing.rows(db)).toHaveLength(11);
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
+  it('commits a projection that holds rows until flush up to the failing event of a batch, once each', async () => {
+    const db = data.openDb();
+    const held = new HeldLedgerProjection('held');
+    held.poison.add('Poison');
+    await appendMany(data.store, 'case-a', 5);
+    const poison = event('Poison');
+    await data.store.append('case-a', [poison], { expectedRevision: 'any' });
+    const head = await appendMany(data.store, 'case-a', 5);
+    runner = new ProjectionRunner(data.store, db, [held], { batchSize: 100 });
+    runner.start();
+
+    await expect(runner.waitFor(head, 10_000)).rejects.toBeInstanceOf(ProjectionsBehindError);
+    // The batch of 11 failed as a whole, then went event by event: five rows, flushed one by one.
+    expect(held.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5]);
+    expect((await runner.status())[0]).toMatchObject({ position: '5', error: { eventId: poison.id } });
+
+    await runner.stop();
+    held.poison.clear();
+    runner = new ProjectionRunner(data.store, data.openDb(), [held], { batchSize: 100 });
+    runner.start();
+    await runner.waitFor(head, 10_000);
+    expect(held.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('rebuilds every projection from one read of the log, flushing once per large batch', async () => {
+    const db = data.openDb();
+    const held = new HeldLedgerProjection('held');
+    const plain = new LedgerProjection('plain');
+    const head = await appendMany(data.store, 'case-a', 120);
+    runner = new ProjectionRunner(data.store, db, [held, plain], { batchSize: 10 });
+    await runner.rebuild();
+    const ids = (await allEvents(data)).map((e) => e.id);
+    expect(held.rows(db).map((r) => r.event_id)).toEqual(ids);
+    expect(plain.rows(db).map((r) => r.event_id)).toEqual(ids);
+    // Not 12 batches of 10 each: the rebuild's replay read all 120 in one batch.
+    expect(held.flushes).toBe(1);
+    expect(await runner.status()).toEqual([
+      expect.objectContaining({ name: 'held', position: head, error: null }),
+      expect.objectContaining({ name: 'plain', position: head, error: null }),
+    ]);
   });
 
   it('follows again from its checkpoint when the subscription fails (a dropped connection)', async () => {

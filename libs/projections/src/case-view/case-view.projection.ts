@@ -19,7 +19,7 @@ interface Statements {
 interface HeldCase {
   /** Whether the row exists in the table (else flush inserts it). */
   stored: boolean;
-  record: CaseRecord | undefined;
+  record: CaseRecord;
   /** The CaseOpened event as recorded, for a case not stored yet. */
   openedEvent: string | null;
   /** Personal data was erased: the stored CaseOpened goes too. */
@@ -73,23 +73,21 @@ export class CaseViewProjection implements Projection {
 
   apply(db: ReadModelDb, event: RecordedEvent): void {
     const caseId = event.streamId.slice(CASE_STREAM_PREFIX.length);
-    let held = this.held.get(caseId);
+    const held = this.held.get(caseId);
+    let before = held?.record;
+    let stored = held?.stored ?? false;
     if (held === undefined) {
       const row = this.statementsFor(db).select.get(caseId);
-      held = {
-        stored: row !== undefined,
-        record: row === undefined ? undefined : (JSON.parse(row.record) as CaseRecord),
-        openedEvent: null,
-        forget: false,
-      };
+      stored = row !== undefined;
+      if (row !== undefined) before = JSON.parse(row.record) as CaseRecord;
     }
-    const after = evolveCaseRecord(held.record, event);
+    const after = evolveCaseRecord(before, event);
     if (after === undefined) return;
     this.held.set(caseId, {
-      stored: held.stored,
+      stored,
       record: after,
-      openedEvent: held.record === undefined ? JSON.stringify(event) : held.openedEvent,
-      forget: held.forget || event.type === 'PersonalDataErased',
+      openedEvent: before === undefined ? JSON.stringify(event) : (held?.openedEvent ?? null),
+      forget: held?.forget === true || event.type === 'PersonalDataErased',
     });
     if (event.type === 'FederalRequestReceived') {
       const request = after.requests[after.requests.length - 1];
@@ -101,10 +99,16 @@ export class CaseViewProjection implements Projection {
   flush(db: ReadModelDb): void {
     const s = this.statementsFor(db);
     for (const [caseId, { stored, record, openedEvent, forget }] of this.held) {
-      if (record === undefined) continue;
       const json = JSON.stringify(record);
       if (!stored) {
-        s.insert.run(caseId, record.agencyId, record.status, record.revision, forget ? null : openedEvent, json);
+        s.insert.run(
+          caseId,
+          record.agencyId,
+          record.status,
+          record.revision,
+          forget ? null : openedEvent,
+          json,
+        );
       } else {
         s.update.run(record.status, record.revision, json, caseId);
         if (forget) s.forget.run(caseId);
