@@ -272,6 +272,31 @@ describe('ProjectionRunner', () => {
     ]);
   });
 
+  it('finishes a rebuild by following the log when its one read of the log fails', async () => {
+    const db = data.openDb();
+    const ledger = new LedgerProjection();
+    const head = await appendMany(data.store, 'case-a', 30);
+    const flaky = new Proxy(data.store, {
+      get(target, property) {
+        if (property === 'readAll') {
+          return async function* () {
+            let read = 0;
+            for await (const e of target.readAll()) {
+              if (read++ === 10) throw new Error('connection reset');
+              yield e;
+            }
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    runner = new ProjectionRunner(flaky, db, [ledger]);
+    await runner.rebuild();
+    expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
+    expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
   it('follows again from its checkpoint when the subscription fails (a dropped connection)', async () => {
     const db = data.openDb();
     const ledger = new LedgerProjection();

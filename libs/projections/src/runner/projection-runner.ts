@@ -175,10 +175,19 @@ export class ProjectionRunner {
       feeding = feeding.filter((worker) => worker.feed(batch));
       batch.length = 0;
     };
-    for await (const event of this.store.readAll()) {
-      batch.push(event);
-      if (batch.length >= REPLAY_BATCH_SIZE) feed();
-      if (feeding.length === 0) return;
+    try {
+      for await (const event of this.store.readAll()) {
+        batch.push(event);
+        if (batch.length >= REPLAY_BATCH_SIZE) feed();
+        if (feeding.length === 0) return;
+      }
+    } catch (error) {
+      // The read failed (e.g. a dropped connection): nothing past the checkpoints was applied, and
+      // following the log from them, with its retries, finishes the rebuild.
+      this.logger.warn(
+        `replay stopped, following instead: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
     }
     if (batch.length > 0) feed();
   }
