@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  caseStreamId,
-  defaultOrdinanceVersion,
-  NotFoundError,
-  type OrdinanceHistory,
-} from '@trust-ledger/domain';
+import { caseStreamId, defaultOrdinanceVersion, type OrdinanceHistory } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
 import {
   caseRecordFrom,
@@ -22,8 +17,6 @@ import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
-
-export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
 
 export type CaseViewWithViolations = CaseView<RegisteredViolation>;
 

@@ -14,14 +14,16 @@ import { REQUEST_TYPES, type RequestType } from '@trust-ledger/domain';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { agencyScopeOf, assertMayActFor, assertMaySee } from '../auth/agency-scope';
+import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { IsAgencyId, IsIsoDateTime } from '../common/validators';
 import { CaseParams } from '../cases/case-params';
 import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
-import { caseNotFound, CaseViewReader } from './case-view.reader';
+import { caseNotFound } from '../cases/case-writer';
+import { setRevisionETag } from '../write/revision-etag.interceptor';
+import { CaseViewReader } from './case-view.reader';
 
 export class CaseViewQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'The case as recorded up to this moment' })
@@ -97,7 +99,7 @@ export class CaseViewsController {
     const view =
       asOf === undefined ? await this.reader.current(caseId) : await this.reader.asOf(caseId, asOf);
     assertMaySee(user, view?.agencyId, caseNotFound);
-    void reply.header('ETag', `"${view.revision}"`);
+    setRevisionETag(reply, view.revision);
     return view;
   }
 
@@ -106,8 +108,7 @@ export class CaseViewsController {
   @ApiForbiddenResponse({ description: "An officer or supervisor asking for another agency's cases" })
   async list(@CurrentUser() user: Principal, @Query() query: CaseListQuery): Promise<CaseViewPageDto> {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
-    if (filter.agencyId !== undefined) assertMayActFor(user, filter.agencyId);
-    const agencyId = filter.agencyId ?? agencyScopeOf(user) ?? undefined;
+    const agencyId = listedAgencyOf(user, filter.agencyId);
     return await this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
   }
 }

@@ -17,7 +17,7 @@ import { RULE_IDS, ValidationError, type RuleId } from '@trust-ledger/domain';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { agencyScopeOf, assertMayActFor } from '../auth/agency-scope';
+import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsAgencyId } from '../common/validators';
@@ -83,9 +83,8 @@ export class ViolationsController {
   @ApiForbiddenResponse({ description: "Another agency's list, or a role that does not read violations" })
   list(@CurrentUser() principal: Principal, @Query() query: ViolationListQuery): ViolationPageDto {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, agencyId, ...filter } = query;
-    if (agencyId !== undefined) assertMayActFor(principal, agencyId);
     const page = this.violations.queries.list(
-      { ...filter, agencyId: agencyScopeOf(principal) ?? agencyId },
+      { ...filter, agencyId: listedAgencyOf(principal, agencyId) },
       cursor === undefined ? null : Number(cursor),
       limit,
     );
