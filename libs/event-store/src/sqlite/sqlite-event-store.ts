@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS events (
   recorded_at INTEGER NOT NULL,
   UNIQUE (stream_id, revision)
 ) STRICT;
+-- Stores created before it was found unused (and costly per append) still have it.
+DROP INDEX IF EXISTS events_recorded_at;
 `;
 
 function toRecordedEvent(row: Row): RecordedEvent {
