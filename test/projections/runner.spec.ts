@@ -276,13 +276,17 @@ describe('ProjectionRunner', () => {
     const db = data.openDb();
     const ledger = new LedgerProjection();
     const head = await appendMany(data.store, 'case-a', 30);
+    let failed = false;
     const flaky = new Proxy(data.store, {
       get(target, property) {
         if (property === 'readAll') {
           return async function* () {
             let read = 0;
             for await (const e of target.readAll()) {
-              if (read++ === 10) throw new Error('connection reset');
+              if (read++ === 10) {
+                failed = true;
+                throw new Error('connection reset');
+              }
               yield e;
             }
           };
@@ -293,6 +297,7 @@ describe('ProjectionRunner', () => {
     });
     runner = new ProjectionRunner(flaky, db, [ledger]);
     await runner.rebuild();
+    expect(failed).toBe(true);
     expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
   });

@@ -175,21 +175,25 @@ export class ProjectionRunner {
       feeding = feeding.filter((worker) => worker.feed(batch));
       batch.length = 0;
     };
-    try {
-      for await (const event of this.store.readAll()) {
-        batch.push(event);
-        if (batch.length >= REPLAY_BATCH_SIZE) feed();
-        if (feeding.length === 0) return;
+    const events = this.store.readAll()[Symbol.asyncIterator]();
+    while (feeding.length > 0) {
+      let next: IteratorResult<RecordedEvent>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        // The read failed (e.g. a dropped connection): nothing past the checkpoints was applied, and
+        // following the log from them, with its retries, finishes the rebuild.
+        this.logger.warn(
+          `replay stopped, following instead: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return;
       }
-    } catch (error) {
-      // The read failed (e.g. a dropped connection): nothing past the checkpoints was applied, and
-      // following the log from them, with its retries, finishes the rebuild.
-      this.logger.warn(
-        `replay stopped, following instead: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return;
+      if (next.done === true) break;
+      batch.push(next.value);
+      if (batch.length >= REPLAY_BATCH_SIZE) feed();
     }
-    if (batch.length > 0) feed();
+    if (batch.length > 0 && feeding.length > 0) feed();
+    await events.return?.();
   }
 
   private worker(name: string): ProjectionWorker {
