@@ -3,11 +3,11 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { preparedPerDb } from '../shared/prepared';
 import { evolveCaseRecord, type CaseRecord } from './case-view';
 
 export const CASE_STREAM_PREFIX = 'case-';
 
-/** Per database, since prepared statements belong to one connection. */
 interface Statements {
   select: Statement<[string], { record: string }>;
   insert: Statement<[string, string, string, number, string | null, string]>;
@@ -38,7 +38,17 @@ export class CaseViewProjection implements Projection {
   readonly name = 'case-view';
   readonly version = 1;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
-  private readonly statements = new WeakMap<ReadModelDb, Statements>();
+  private readonly statementsFor = preparedPerDb<Statements>((db) => ({
+    select: db.prepare('SELECT record FROM case_views WHERE case_id = ?'),
+    insert: db.prepare(
+      'INSERT INTO case_views (case_id, agency_id, status, revision, opened_event, record) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    update: db.prepare('UPDATE case_views SET status = ?, revision = ?, record = ? WHERE case_id = ?'),
+    forget: db.prepare('UPDATE case_views SET opened_event = NULL WHERE case_id = ?'),
+    addRequest: db.prepare(
+      'INSERT INTO case_view_requests (case_id, request_id, request_type, received_at_ms) VALUES (?, ?, ?, ?)',
+    ),
+  }));
   /** Cases touched since the last flush, as they now stand. */
   private readonly held = new Map<string, HeldCase>();
   private newRequests: [string, string, string, number][] = [];
@@ -121,24 +131,5 @@ export class CaseViewProjection implements Projection {
   discard(): void {
     this.held.clear();
     this.newRequests = [];
-  }
-
-  private statementsFor(db: ReadModelDb): Statements {
-    let s = this.statements.get(db);
-    if (s === undefined) {
-      s = {
-        select: db.prepare('SELECT record FROM case_views WHERE case_id = ?'),
-        insert: db.prepare(
-          'INSERT INTO case_views (case_id, agency_id, status, revision, opened_event, record) VALUES (?, ?, ?, ?, ?, ?)',
-        ),
-        update: db.prepare('UPDATE case_views SET status = ?, revision = ?, record = ? WHERE case_id = ?'),
-        forget: db.prepare('UPDATE case_views SET opened_event = NULL WHERE case_id = ?'),
-        addRequest: db.prepare(
-          'INSERT INTO case_view_requests (case_id, request_id, request_type, received_at_ms) VALUES (?, ?, ?, ?)',
-        ),
-      };
-      this.statements.set(db, s);
-    }
-    return s;
   }
 }

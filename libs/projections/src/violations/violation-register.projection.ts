@@ -14,6 +14,7 @@ import {
 import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { REPORT_STREAM_PREFIX } from '../reports/published-reports.projection';
 import { DEADLINE_STREAM_PREFIX } from '../scheduler/deadline-passed';
 import { RULED_STREAM_PREFIXES, rulesFor, type StoredEvent, type StreamRules } from './rulebook';
 import { applyReview, judge, type RegisteredViolation, type Trigger } from './violation-judgement';
@@ -21,8 +22,6 @@ import { UPSERT_VIOLATION_SQL, violationOf, violationParams, type ViolationRow }
 import { VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema';
 
 export const VIOLATION_REGISTER = 'violation-register';
-
-const REPORT_STREAM_PREFIX = 'report-';
 
 /** Recently judged streams' histories, so that judging a stream does not re-read and re-parse it. */
 const HISTORY_CACHE_STREAMS = 500;
@@ -172,10 +171,7 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   discard(): void {
-    this.states.clear();
-    this.violations.clear();
-    this.changed.clear();
-    this.deadlinesAhead.clear();
+    this.forgetHeld();
     // A rolled-back batch may have lengthened cached histories.
     this.histories.clear();
   }
@@ -344,6 +340,10 @@ export class ViolationRegisterProjection implements Projection {
     for (const [streamId, st] of this.states) {
       s.saveStream.run(streamId, st.agencyId, st.eventCount, st.judgedUntil, st.latestMs, st.deadlines);
     }
+    this.forgetHeld();
+  }
+
+  private forgetHeld(): void {
     this.states.clear();
     this.violations.clear();
     this.changed.clear();
