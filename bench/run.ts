@@ -10,7 +10,7 @@ import { report } from './report';
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   'event-store': () => runEventStoreBench(),
-  projections: () => runProjectionsBench(Number(process.env.BENCH_EVENTS ?? 1_000_000)),
+  projections: () => runProjectionsBench(),
   import: () => runImportBench(),
 };
 

@@ -1,9 +1,4 @@
-import {
-  defaultOrdinanceVersion,
-  type CaseEvent,
-  type OrdinanceVersion,
-  type OrdinanceVersionAdopted,
-} from '@trust-ledger/domain';
+import type { CaseEvent } from '@trust-ledger/domain';
 
 type Of<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>;
 
@@ -82,7 +77,4 @@ export const subjectTransferred = (
   data: { at, toAgency, requestId },
 });
 
-export const ordinanceAdopted = (overrides: Partial<OrdinanceVersion> = {}): OrdinanceVersionAdopted => ({
-  type: 'OrdinanceVersionAdopted',
-  data: { ...defaultOrdinanceVersion(), ...overrides },
-});
+export { ordinanceVersionAdopted as ordinanceAdopted } from '../../libs/domain/testing/ordinance-builders';
