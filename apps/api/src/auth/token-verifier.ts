@@ -20,6 +20,8 @@ import { AGENCY_SCOPED_ROLES, ROLES, type Principal, type Role } from './princip
 export class TokenVerifier {
   private readonly getKey: JWTVerifyGetKey;
   private readonly options: JWTVerifyOptions;
+  /** The rate limiter and the guard both need a request's caller: its token is verified once. */
+  private readonly verified = new WeakMap<object, Promise<Principal>>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const common = { requiredClaims: ['exp', 'sub'], issuer: config.jwtIssuer, audience: config.jwtAudience };
@@ -33,6 +35,20 @@ export class TokenVerifier {
     } else {
       throw new Error('no JWT trust source configured');
     }
+  }
+
+  /** The caller of a request bearing `Authorization: Bearer <token>`; rejects with a 401 otherwise. */
+  principalOf(request: { headers: { authorization?: string } }): Promise<Principal> {
+    let principal = this.verified.get(request);
+    if (principal === undefined) {
+      const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+      principal =
+        scheme?.toLowerCase() === 'bearer' && token
+          ? this.verify(token)
+          : Promise.reject(new UnauthorizedException('Bearer token required'));
+      this.verified.set(request, principal);
+    }
+    return principal;
   }
 
   async verify(token: string): Promise<Principal> {

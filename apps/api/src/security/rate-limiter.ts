@@ -91,14 +91,11 @@ export class RateLimiter {
   }
 
   private async trackerOf(request: FastifyRequest): Promise<string> {
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() === 'bearer' && token) {
-      try {
-        return `sub:${(await this.verifier.verify(token)).sub}`;
-      } catch {
-        // An invalid token is the address's to answer for.
-      }
+    try {
+      return `sub:${(await this.verifier.principalOf(request)).sub}`;
+    } catch {
+      // No token, or an invalid one: the address answers for it.
+      return `ip:${normalizeIp(request.ip)}`;
     }
-    return `ip:${normalizeIp(request.ip)}`;
   }
 }

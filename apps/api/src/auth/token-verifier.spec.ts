@@ -1,0 +1,42 @@
+import { UnauthorizedException } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/app-config';
+import { mintToken } from './mint-token';
+import { TokenVerifier } from './token-verifier';
+
+describe('TokenVerifier.principalOf', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-verifier-'));
+  const config = loadConfig({}, { JWT_SECRET: 's'.repeat(32), DATA_DIR: dataDir });
+  const verifier = new TokenVerifier(config);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('verifies a request bearer token once, however often the caller is asked for', async () => {
+    const token = await mintToken(config, { role: 'officer', agencyId: 'agency-a', sub: 'officer-a' });
+    const verify = jest.spyOn(verifier, 'verify');
+    const request = { headers: { authorization: `Bearer ${token}` } };
+
+    const first = verifier.principalOf(request);
+    expect(verifier.principalOf(request)).toBe(first);
+    await expect(first).resolves.toEqual({ sub: 'officer-a', role: 'officer', agencyId: 'agency-a' });
+    expect(verify).toHaveBeenCalledTimes(1);
+
+    // Another request with the same token is verified on its own (its token may have expired since).
+    await verifier.principalOf({ headers: { authorization: `Bearer ${token}` } });
+    expect(verify).toHaveBeenCalledTimes(2);
+    verify.mockRestore();
+  });
+
+  it('answers 401 without a bearer token, and with an invalid one', async () => {
+    await expect(verifier.principalOf({ headers: {} })).rejects.toThrow(
+      new UnauthorizedException('Bearer token required'),
+    );
+    await expect(verifier.principalOf({ headers: { authorization: 'Basic abc' } })).rejects.toThrow(
+      'Bearer token required',
+    );
+    await expect(verifier.principalOf({ headers: { authorization: 'Bearer not.a.jwt' } })).rejects.toThrow(
+      'Invalid token',
+    );
+  });
+});
