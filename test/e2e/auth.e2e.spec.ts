@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { Server } from 'node:http';
+import { TokenVerifier } from '../../apps/api/src/auth/token-verifier';
 import { openCaseBody } from '../support/case-bodies';
 import { serveJwks } from '../support/jwks-server';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -35,6 +36,17 @@ describe('bearer tokens signed with the shared secret', () => {
   it('accepts a valid token', async () => {
     const token = await t.token({ role: 'officer', agencyId: AGENCY });
     expect((await openCase(`Bearer ${token}`)).status).toBe(201);
+  });
+
+  it('verifies the token once per request, though the rate limiter and the guard both need the caller', async () => {
+    const token = await t.token({ role: 'officer', agencyId: AGENCY });
+    const verify = jest.spyOn(t.app.get(TokenVerifier), 'verify');
+    try {
+      expect((await openCase(`Bearer ${token}`)).status).toBe(201);
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it.each([
