@@ -8,17 +8,21 @@
 
 export const REDACTED = '[redacted]';
 
+/** API.md's personal data: a case's subject, a certification's victim, and their parts. */
+export const PERSONAL_DATA_KEYS = [
+  'subject',
+  'victim',
+  'fullName',
+  'dateOfBirth',
+  'aNumber',
+  'attorney',
+  'designee',
+] as const;
+
 /** Keys whose values are replaced wherever they appear (compared case-insensitively). */
 export const SENSITIVE_KEYS: ReadonlySet<string> = new Set(
   [
-    // API.md's personal data: a case's subject, a certification's victim, and their parts.
-    'subject',
-    'victim',
-    'fullName',
-    'dateOfBirth',
-    'aNumber',
-    'attorney',
-    'designee',
+    ...PERSONAL_DATA_KEYS,
     // Credentials.
     'authorization',
     'proxy-authorization',

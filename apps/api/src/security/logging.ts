@@ -4,10 +4,7 @@ import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions, type DestinationStream, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { SecurityConfig } from '../config/security-config';
-import { REDACTED, scrub, scrubText } from './log-redaction';
-
-/** The keys of API.md's personal data, for pino's own (fixed-depth) redaction; see log-redaction.ts. */
-const PERSONAL_KEYS = ['subject', 'victim', 'fullName', 'dateOfBirth', 'aNumber', 'attorney', 'designee'];
+import { PERSONAL_DATA_KEYS, REDACTED, scrub, scrubText } from './log-redaction';
 
 /**
  * pino's path redaction, a first line before the deep scrub of every logged object: headers that
@@ -23,7 +20,7 @@ export const REDACT_PATHS: string[] = [
   ]),
   'headers.authorization',
   'headers.cookie',
-  ...PERSONAL_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  ...PERSONAL_DATA_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
 ];
 
 /** pino options shared by every log line: level, ISO times, redaction and the deep scrub. */
