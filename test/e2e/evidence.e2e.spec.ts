@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { canonicalJson, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
+import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
 import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
@@ -154,6 +155,23 @@ it('passes verify-evidence as saved, and fails it once any byte is changed', asy
     writeFileSync(file, changed);
     const failed = await verifyEvidence(file, '--public-key', keyFile);
     expect(failed).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) });
+  }
+});
+
+it('answers 503 with Retry-After and the lag while the register has not judged the case yet', async () => {
+  const runner = t.app.get(ProjectionRunner);
+  await runner.stop();
+  try {
+    const behindCaseId = randomUUID();
+    await t.post('/cases', officer, openCaseBody(AGENCY, behindCaseId)).expect(201);
+    const response = await t.get(`/cases/${behindCaseId}/evidence`, counsel);
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body.lag).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'violation-register', behind: true })]),
+    );
+  } finally {
+    runner.start();
   }
 });
 

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { DomainError } from '@trust-ledger/domain';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { ReadModelsBehindException } from './read-models-caught-up';
 
 interface ErrorBody {
   statusCode: number;
@@ -23,9 +24,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = this.toBody(exception);
-    if (body.statusCode >= 500)
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof ReadModelsBehindException) {
+      void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
+    } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    }
+    void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -1,9 +1,22 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { type ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
+import {
+  type ProjectionRunner,
+  type ProjectionStatus,
+  ProjectionsBehindError,
+} from '@trust-ledger/projections';
+
+/** 503: the read models have not reached a position yet. It carries their lag, and the exception
+ * filter adds `Retry-After`, since they are catching up and the same request will soon succeed. */
+export class ReadModelsBehindException extends ServiceUnavailableException {
+  static readonly RETRY_AFTER_SECONDS = 1;
+  constructor(message: string, lag: ProjectionStatus[]) {
+    super({ statusCode: 503, message, lag });
+  }
+}
 
 /**
  * Resolves once every read model has reached `position`; when they have not within `timeoutMs`,
- * a 503 that says `message` and carries the projections' lag.
+ * a ReadModelsBehindException that says `message`.
  */
 export async function readModelsCaughtUp(
   runner: ProjectionRunner,
@@ -15,6 +28,6 @@ export async function readModelsCaughtUp(
     await runner.waitFor(position, timeoutMs);
   } catch (error) {
     if (!(error instanceof ProjectionsBehindError)) throw error;
-    throw new ServiceUnavailableException({ statusCode: 503, message, lag: error.lag });
+    throw new ReadModelsBehindException(message, error.lag);
   }
 }

@@ -1,14 +1,9 @@
-import {
-  Injectable,
-  ServiceUnavailableException,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { ValidationError } from '@trust-ledger/domain';
 import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
+import { ReadModelsBehindException } from '../common/read-models-caught-up';
 
 /** API.md: a read waits up to 5 s for the read models to reach the client's own write. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -44,12 +39,10 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       await caughtUp;
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
-      void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', '1');
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        message: `The read models have not reached position ${minPosition} yet`,
-        lag: error.lag,
-      });
+      throw new ReadModelsBehindException(
+        `The read models have not reached position ${minPosition} yet`,
+        error.lag,
+      );
     }
     return next.handle();
   }
