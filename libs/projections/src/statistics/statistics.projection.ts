@@ -70,7 +70,6 @@ function statementsOf(db: ReadModelDb) {
       'INSERT OR IGNORE INTO st_ordinance (revision, version) VALUES (?, ?)',
     ),
     versions: db.prepare<[], string>('SELECT version FROM st_ordinance ORDER BY revision').pluck(),
-    versionCount: db.prepare<[], number>('SELECT count(*) FROM st_ordinance').pluck(),
   };
 }
 type Statements = ReturnType<typeof statementsOf>;
@@ -94,7 +93,7 @@ export class StatisticsProjection implements Projection {
   readonly filter: EventFilter = { streamPrefixes: ['case-', ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
-  private ordinance: { count: number; versions: OrdinanceVersion[] } | undefined;
+  private ordinance: OrdinanceVersion[] | undefined;
 
   setup(db: ReadModelDb): void {
     db.exec(STATISTICS_SCHEMA);
@@ -114,6 +113,7 @@ export class StatisticsProjection implements Projection {
       case 'OrdinanceVersionAdopted':
         if (streamId !== ORDINANCE_STREAM_ID) return;
         s.insertVersion.run(event.revision, JSON.stringify(data));
+        this.ordinance = undefined;
         // A version changes the notice duty only of requests received once it is in force.
         for (const r of s.requestsSince.all(Date.parse(str(data, 'effectiveFrom') ?? '')))
           this.refreshDeadline(s, r);
@@ -193,16 +193,18 @@ export class StatisticsProjection implements Projection {
     s.setDeadline.run(deadline, r.first_departure_ms, r.stream_id, r.request_id);
   }
 
+  /** Loaded once, and again after an adoption or a rollback: only this projection writes the table. */
   private versionsOf(s: Statements): OrdinanceVersion[] {
-    const count = s.versionCount.get() as number;
-    if (this.ordinance?.count !== count) {
-      this.ordinance = { count, versions: s.versions.all().map((v) => JSON.parse(v) as OrdinanceVersion) };
-    }
-    return this.ordinance.versions;
+    this.ordinance ??= s.versions.all().map((v) => JSON.parse(v) as OrdinanceVersion);
+    return this.ordinance;
+  }
+
+  discard(): void {
+    this.ordinance = undefined;
   }
 
   private forget(): void {
     this.statements = undefined;
-    this.ordinance = undefined;
+    this.discard();
   }
 }

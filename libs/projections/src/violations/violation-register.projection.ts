@@ -40,7 +40,6 @@ interface StreamState {
 
 /** The ordinance stream as recorded so far, and the versions it adopted, in adoption order. */
 interface Ordinance {
-  count: number;
   adoptions: Recorded<OrdinanceVersionAdopted>[];
   versions: OrdinanceVersion[];
 }
@@ -77,7 +76,6 @@ function statementsOf(db: ReadModelDb) {
       'INSERT OR IGNORE INTO vr_ordinance (revision, adoption) VALUES (?, ?)',
     ),
     adoptions: db.prepare<[], string>('SELECT adoption FROM vr_ordinance ORDER BY revision').pluck(),
-    adoptionCount: db.prepare<[], number>('SELECT count(*) FROM vr_ordinance').pluck(),
     insertReport: db.prepare<[string, string]>(
       'INSERT OR IGNORE INTO vr_reports (period, published_at) VALUES (?, ?)',
     ),
@@ -172,8 +170,9 @@ export class ViolationRegisterProjection implements Projection {
 
   discard(): void {
     this.forgetHeld();
-    // A rolled-back batch may have lengthened cached histories.
+    // A rolled-back batch may have lengthened cached histories, or adopted a version.
     this.histories.clear();
+    this.ordinance = undefined;
   }
 
   apply(db: ReadModelDb, event: RecordedEvent): void {
@@ -251,6 +250,7 @@ export class ViolationRegisterProjection implements Projection {
       recordedAt: event.metadata.recordedAt,
     };
     s.insertAdoption.run(event.revision, JSON.stringify(adoption));
+    this.ordinance = undefined;
     this.write(s);
     for (const streamId of s.streamsSince.all(Date.parse(adoption.data.effectiveFrom))) {
       this.judgeStream(s, streamId, event.metadata.recordedAt, trigger);
@@ -288,8 +288,8 @@ export class ViolationRegisterProjection implements Projection {
    * the register keeps its judged moment and deadlines under the `ordinance` stream's id.
    */
   private judgeReporting(s: Statements, at: string, trigger: Trigger): void {
-    const { count, adoptions } = this.ordinanceOf(s);
-    if (count === 0) return;
+    const { adoptions } = this.ordinanceOf(s);
+    if (adoptions.length === 0) return;
     // It reads the register across streams, so what is held in memory is written first.
     this.write(s);
     const state: StreamState = s.stream.get(ORDINANCE_STREAM_ID) ?? {
@@ -394,11 +394,11 @@ export class ViolationRegisterProjection implements Projection {
     return history;
   }
 
+  /** Loaded once, and again after an adoption or a rollback: only this projection writes the table. */
   private ordinanceOf(s: Statements): Ordinance {
-    const count = s.adoptionCount.get() as number;
-    if (this.ordinance?.count !== count) {
+    if (this.ordinance === undefined) {
       const adoptions = s.adoptions.all().map((a) => JSON.parse(a) as Recorded<OrdinanceVersionAdopted>);
-      this.ordinance = { count, adoptions, versions: adoptions.map((a) => a.data) };
+      this.ordinance = { adoptions, versions: adoptions.map((a) => a.data) };
     }
     return this.ordinance;
   }
@@ -410,7 +410,6 @@ export class ViolationRegisterProjection implements Projection {
 
   private forget(): void {
     this.statements = undefined;
-    this.ordinance = undefined;
     this.discard();
   }
 }
