@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { ReadModelDb } from '../runner/projection';
 import { hasUnresolvedViolationSql } from '../violations/violation-register.schema';
 import type { CaseRecord } from './case-view';
+import { CASE_STREAM_PREFIX } from './case-view.projection';
 
 export interface CaseListFilter {
   agencyId?: string;
@@ -83,7 +84,7 @@ export class CaseViewQueries {
     if (filter.hasOpenViolations !== undefined) {
       // Without the register (a deployment or test that does not run it) no violation is known.
       const known = hasTable(this.db, 'violations')
-        ? hasUnresolvedViolationSql(`'case-' || c.case_id`)
+        ? hasUnresolvedViolationSql(`'${CASE_STREAM_PREFIX}' || c.case_id`)
         : 'FALSE';
       conditions.push(filter.hasOpenViolations ? known : `NOT ${known}`);
     }

@@ -7,6 +7,7 @@ import {
   type RequestType,
 } from '@trust-ledger/domain';
 import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import { CASE_STREAM_PREFIX } from '../case-view/case-view.projection';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
 import { NOTICE_REQUEST_TYPES } from './statistics-row';
@@ -90,7 +91,7 @@ const str = (data: JsonObject, field: string): string | null => {
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
   readonly version = 1;
-  readonly filter: EventFilter = { streamPrefixes: ['case-', ORDINANCE_STREAM_ID] };
+  readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private ordinance: OrdinanceVersion[] | undefined;

@@ -14,6 +14,9 @@ import {
   type Recorded,
 } from '@trust-ledger/domain';
 import type { JsonObject } from '@trust-ledger/event-store';
+import { CASE_STREAM_PREFIX } from '../case-view/case-view.projection';
+import { CERTIFICATION_STREAM_PREFIX } from '../certifications/certification-view.projection';
+import { MATTER_STREAM_PREFIX } from '../institutional/matter-view.projection';
 
 /** An event of a ruled stream as the register keeps it: personal data already removed. */
 export type StoredEvent = Recorded<{ type: string; data: JsonObject }>;
@@ -41,7 +44,7 @@ const agencyIn =
 
 const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
   [
-    'case-',
+    CASE_STREAM_PREFIX,
     {
       evaluate: (history, ordinance, now) => evaluateCaseRules(as<CaseEvent>(history), ordinance, now),
       deadlines: (history, ordinance) => caseDeadlines(as<CaseEvent>(history), ordinance),
@@ -59,7 +62,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
     },
   ],
   [
-    'matter-',
+    MATTER_STREAM_PREFIX,
     {
       evaluate: (history, ordinance) => evaluateMatterRules(as<MatterEvent>(history), ordinance),
       deadlines: () => [],
@@ -68,7 +71,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
     },
   ],
   [
-    'certification-',
+    CERTIFICATION_STREAM_PREFIX,
     {
       evaluate: (history, ordinance, now) =>
         evaluateCertificationRules(as<CertificationEvent>(history), ordinance, now),
