@@ -25,6 +25,7 @@ import {
   reviewBody,
   UNPUBLISHED_ENDED_PERIOD,
   withdrawalBody,
+  resolvePath,
   type Fixtures,
   type Role,
   type Tokens,
@@ -246,8 +247,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const resolve = (path: string): string =>
-  path.replace(/\{(\w+)\}/g, (_, name: string) => fixtures[name as keyof Fixtures] ?? `{${name}}`);
+const resolve = (path: string): string => resolvePath(path, fixtures);
 
 /** The router's own 404 ("Cannot GET /api/v1/…"), as opposed to a record's. */
 const isMissingRoute = (response: RawResponse): boolean =>

@@ -166,3 +166,7 @@ export async function buildFixtures(
   await build('report of an ended period', () => t.post('/reports', admin, { period: ENDED_PERIOD }));
   return { fixtures, problems };
 }
+
+/** An endpoint path with its `{name}` parameters filled from the fixtures. */
+export const resolvePath = (path: string, fixtures: Fixtures): string =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => fixtures[name as keyof Fixtures]);

@@ -22,6 +22,7 @@ import {
   ordinanceVersionBody,
   reviewBody,
   withdrawalBody,
+  resolvePath,
   type Fixtures,
   type Role,
   type Tokens,
@@ -535,8 +536,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const resolve = (path: string): string =>
-  path.replace(/\{(\w+)\}/g, (_, name: string) => String(fixtures[name as keyof Fixtures]));
+const resolve = (path: string): string => resolvePath(path, fixtures);
 
 /** `contentType` null: no Content-Type header at all. */
 function send(endpoint: Endpoint, body: Buffer | string, contentType: string | null = 'application/json') {

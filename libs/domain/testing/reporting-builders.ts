@@ -30,14 +30,16 @@ export const publishReport = (
   now,
 });
 
+/** What every amendment in these specs says. */
+const AMENDMENT = {
+  reason: 'late-recorded decisions',
+  statistics: AMENDED_STATISTICS,
+  contentHash: AMENDED_HASH,
+};
+
 export const amendReport = (now: string, data: Partial<AmendReport['data']> = {}): AmendReport => ({
   type: 'AmendReport',
-  data: {
-    reason: 'late-recorded decisions',
-    statistics: AMENDED_STATISTICS,
-    contentHash: AMENDED_HASH,
-    ...data,
-  },
+  data: { ...AMENDMENT, ...data },
   actor: PUBLISHER,
   now,
 });
@@ -49,11 +51,5 @@ export const reportPublished = (period: string, publishedAt: string): ReportPubl
 
 export const reportAmended = (period: string, amendedAt: string): ReportAmended => ({
   type: 'ReportAmended',
-  data: {
-    period,
-    amendedAt,
-    reason: 'late-recorded decisions',
-    statistics: AMENDED_STATISTICS,
-    contentHash: AMENDED_HASH,
-  },
+  data: { period, amendedAt, ...AMENDMENT },
 });
