@@ -272,6 +272,30 @@ describe('ProjectionRunner', () => {
     ]);
   });
 
+  it('lets the WAL grow during a rebuild replay only, and restores its checkpoint threshold after', async () => {
+    const db = data.openDb();
+    const seen: number[] = [];
+    const ledger = new (class extends LedgerProjection {
+      override apply(on: ReadModelDb, e: RecordedEvent): void {
+        seen.push(on.pragma('wal_autocheckpoint', { simple: true }) as number);
+        super.apply(on, e);
+      }
+    })();
+    await appendMany(data.store, 'case-a', 20);
+    const before = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    await runner.rebuild();
+    expect(seen).toHaveLength(20);
+    expect(new Set(seen)).toEqual(new Set([50_000]));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(before);
+    // Following applies at the everyday threshold.
+    runner.start();
+    const head = await appendMany(data.store, 'case-a', 1);
+    await runner.waitFor(head, 5000);
+    expect(seen.at(-1)).toBe(before);
+    expect(before).toBeLessThan(50_000);
+  });
+
   it('finishes a rebuild by following the log when its one read of the log fails', async () => {
     const db = data.openDb();
     const ledger = new LedgerProjection();
@@ -295,9 +319,11 @@ describe('ProjectionRunner', () => {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
+    const threshold = db.pragma('wal_autocheckpoint', { simple: true }) as number;
     runner = new ProjectionRunner(flaky, db, [ledger]);
     await runner.rebuild();
     expect(failed).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(threshold);
     expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
   });

