@@ -31,3 +31,4 @@ export * from './reporting/report.events';
 export * from './reporting/report.commands';
 export * from './reporting/report.decider';
 export * from './reporting/reporting.rules';
+export { epochMsOf } from './shared/date-time';

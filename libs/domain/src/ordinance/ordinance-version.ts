@@ -1,4 +1,5 @@
 import type { ConvictionCategory, IssuerRole, OrdinanceSection } from '../shared/vocabulary';
+import { epochMsOf } from '../shared/date-time';
 
 /** A listed exception under which a jurisdiction may honor a detainer without a judicial warrant. */
 export interface DetainerException {
@@ -62,12 +63,12 @@ export type OrdinanceHistory = readonly OrdinanceVersion[];
  * same effectiveFrom the later adopted wins. `undefined` before the first version took effect.
  */
 export function versionInForceAt(history: OrdinanceHistory, at: string): OrdinanceVersion | undefined {
-  const t = Date.parse(at);
+  const t = epochMsOf(at);
   let best: OrdinanceVersion | undefined;
   for (const v of history) {
-    const from = Date.parse(v.effectiveFrom);
+    const from = epochMsOf(v.effectiveFrom);
     if (from > t) continue;
-    if (!best || from >= Date.parse(best.effectiveFrom)) best = v;
+    if (!best || from >= epochMsOf(best.effectiveFrom)) best = v;
   }
   return best;
 }

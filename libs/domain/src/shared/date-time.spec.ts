@@ -1,4 +1,12 @@
-import { calendarDateIn, isIsoDate, isIsoDateTime, isTimeZone, plusDays, startOfDayIn } from './date-time';
+import {
+  calendarDateIn,
+  epochMsOf,
+  isIsoDate,
+  isIsoDateTime,
+  isTimeZone,
+  plusDays,
+  startOfDayIn,
+} from './date-time';
 
 const startOf = (year: number, month: number, day: number, zone: string): string =>
   new Date(startOfDayIn({ year, month, day }, zone)).toISOString();
@@ -77,5 +85,16 @@ describe('calendar days in a zone', () => {
   it('handles zones off the hour and UTC itself', () => {
     expect(startOf(2026, 1, 1, 'Asia/Kolkata')).toBe('2025-12-31T18:30:00.000Z');
     expect(startOf(2026, 1, 1, 'UTC')).toBe('2026-01-01T00:00:00.000Z');
+  });
+});
+
+describe('epochMsOf', () => {
+  it('is Date.parse, for valid and invalid text alike, however many times were parsed before', () => {
+    const times = Array.from({ length: 60_000 }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 1) + i * 61_001).toISOString(),
+    );
+    for (const t of [...times, ...times.slice(0, 100)]) expect(epochMsOf(t)).toBe(Date.parse(t));
+    expect(epochMsOf('2024-06-15T10:00:00+02:00')).toBe(Date.UTC(2024, 5, 15, 8));
+    expect(epochMsOf('not a time')).toBeNaN();
   });
 });
