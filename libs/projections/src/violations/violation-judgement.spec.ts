@@ -31,6 +31,17 @@ describe('violation ids', () => {
     );
     expect(violationIdOf(v)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+
+  it('are the ids already in registers, however many others were derived in between', () => {
+    // UUIDv5 of "S5_NOTICE_NOT_GIVEN\ncase-1\ne-request": ids in existing registers must not change.
+    const pinned = 'fd5db6ea-179f-566f-b069-e877ce4826bb';
+    expect(violationIdOf(detected())).toBe(pinned);
+    const others = new Set<string>();
+    for (let i = 0; i < 12_000; i++) others.add(violationIdOf(detected({ streamId: `case-${i + 2}` })));
+    expect(others.size).toBe(12_000);
+    expect(others.has(pinned)).toBe(false);
+    expect(violationIdOf(detected())).toBe(pinned);
+  });
 });
 
 describe('judging a stream', () => {

@@ -53,8 +53,19 @@ const VIOLATION_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
  */
 export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): string {
   const evidence = v.evidence.map((e) => e.eventId).sort();
-  return uuidv5([v.ruleId, v.streamId, ...evidence].join('\n'), VIOLATION_ID_NAMESPACE);
+  const name = [v.ruleId, v.streamId, ...evidence].join('\n');
+  let id = recentIds.get(name);
+  if (id === undefined) {
+    // A stream is judged again at each of its events and finds the same violations: hash each once.
+    if (recentIds.size >= RECENT_IDS) recentIds.clear();
+    id = uuidv5(name, VIOLATION_ID_NAMESPACE);
+    recentIds.set(name, id);
+  }
+  return id;
 }
+
+const RECENT_IDS = 10_000;
+const recentIds = new Map<string, string>();
 
 /**
  * Compares what a stream's rules find now with what the register holds for it, and returns the

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  epochMsOf,
   evaluateReportingRules,
   ORDINANCE_STREAM_ID,
   reportingDeadlines,
@@ -100,16 +101,16 @@ type Statements = ReturnType<typeof statementsOf>;
 
 /** Every top-level time an event's data names (`at`, `…At`): the moments its acts happened. */
 function latestTimeOf(event: StoredEvent): number {
-  let latest = Date.parse(event.recordedAt);
+  let latest = epochMsOf(event.recordedAt);
   for (const [key, value] of Object.entries(event.data)) {
     if (typeof value !== 'string' || (key !== 'at' && !key.endsWith('At'))) continue;
-    const t = Date.parse(value);
+    const t = epochMsOf(value);
     if (t > latest) latest = t;
   }
   return latest;
 }
 
-const later = (a: string, b: string): string => (Date.parse(b) > Date.parse(a) ? b : a);
+const later = (a: string, b: string): string => (epochMsOf(b) > epochMsOf(a) ? b : a);
 
 function text(data: JsonObject, field: string, event: RecordedEvent): string {
   const value = data[field];
@@ -229,6 +230,8 @@ export class ViolationRegisterProjection implements Projection {
     s.insertEvent.run(event.streamId, event.revision, JSON.stringify(stored));
     const cached = this.histories.get(event.streamId);
     if (cached?.length === event.revision) cached.push(stored);
+    // A stream's first event is its whole history: no need to read it back.
+    else if (event.revision === 0) this.histories.set(event.streamId, [stored]);
     else this.histories.delete(event.streamId);
     const recorded: StreamState = {
       agencyId: state.agencyId ?? rules.agencyOf(stored) ?? null,
@@ -319,8 +322,8 @@ export class ViolationRegisterProjection implements Projection {
         else held.push(changed);
       }
     }
-    const nowMs = Date.parse(now);
-    const aheadMs = [...new Set(found.deadlines.map((d) => Date.parse(d)))]
+    const nowMs = epochMsOf(now);
+    const aheadMs = [...new Set(found.deadlines.map(epochMsOf))]
       .filter((ms) => ms > nowMs)
       .sort((a, b) => a - b);
     const ahead = aheadMs.map((ms) => new Date(ms).toISOString());
