@@ -9,7 +9,7 @@ describe('plusMinutes', () => {
 
   it('gives the same sums however many others came between', () => {
     const first = plusMinutes('2024-03-01T10:00:00Z', 48 * 60);
-    for (let i = 0; i < 60_000; i++) {
+    for (let i = 0; i < 12_000; i++) {
       const start = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
       expect(plusMinutes(start, 30)).toBe(new Date(Date.UTC(2024, 0, 1) + (i + 30) * 60_000).toISOString());
     }

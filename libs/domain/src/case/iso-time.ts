@@ -26,7 +26,7 @@ export function plusMinutes(isoDateTime: string, minutes: number): string {
   return sum;
 }
 
-const SUMS = 50_000;
+const SUMS = 10_000;
 const sums = new Map<string, string>();
 
 /** The calendar date of an instant in the ordinance's time zone: a decision's "date". */

@@ -73,6 +73,9 @@ export function versionInForceAt(history: OrdinanceHistory, at: string): Ordinan
   return best;
 }
 
-export function sectionInForce(v: OrdinanceVersion | undefined, section: OrdinanceSection): v is OrdinanceVersion {
+export function sectionInForce(
+  v: OrdinanceVersion | undefined,
+  section: OrdinanceSection,
+): v is OrdinanceVersion {
   return v !== undefined && v.sectionsInForce.includes(section);
 }

@@ -90,7 +90,7 @@ describe('calendar days in a zone', () => {
 
 describe('epochMsOf', () => {
   it('is Date.parse, for valid and invalid text alike, however many times were parsed before', () => {
-    const times = Array.from({ length: 60_000 }, (_, i) =>
+    const times = Array.from({ length: 12_000 }, (_, i) =>
       new Date(Date.UTC(2024, 0, 1) + i * 61_001).toISOString(),
     );
     for (const t of [...times, ...times.slice(0, 100)]) expect(epochMsOf(t)).toBe(Date.parse(t));

@@ -52,7 +52,7 @@ export function epochMsOf(isoDateTime: string): number {
   return ms;
 }
 
-const PARSED_TIMES = 50_000;
+const PARSED_TIMES = 10_000;
 const parsed = new Map<string, number>();
 
 export function isBefore(a: string, b: string): boolean {

@@ -64,7 +64,7 @@ export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' |
   return id;
 }
 
-const RECENT_IDS = 10_000;
+const RECENT_IDS = 2_000;
 const recentIds = new Map<string, string>();
 
 /**
