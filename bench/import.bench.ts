@@ -7,52 +7,17 @@
  * Run: npm run build && npx tsx bench/import.bench.ts   (or npm run bench import; writes
  * bench/results/import.json)
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
+import { requireBuiltCli, ROOT, runCli } from './cli';
 import { report } from './report';
 
-const ROOT = join(__dirname, '..');
-const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
 const LOG = join(ROOT, '../shared/data/pa-detainers-2007-2015.csv');
 const MAPPING = join(ROOT, 'deploy/import-mappings/pa-detainers-2007-2015.json');
 
-// Printed by the child as it exits: the only way to learn a child's own peak RSS portably.
-const REPORT_RSS =
-  'data:text/javascript,process.on("exit",()=>process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\\n`))';
-
-interface CliRun {
-  seconds: number;
-  peakRssMb: number;
-  summary: string;
-}
-
-function runCli(dataDir: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const startedAt = performance.now();
-    const child = spawn(
-      process.execPath,
-      ['--import', REPORT_RSS, CLI, 'import', 'detainers', LOG, '--mapping', MAPPING],
-      { env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - startedAt) / 1000;
-      const rss = /maxRSS (\d+)/.exec(stderr);
-      if (code !== 0 || rss === null) {
-        reject(new Error(`the import exited ${code}:\n${stderr.slice(-2000)}`));
-        return;
-      }
-      resolve({ seconds, peakRssMb: Math.round(Number(rss[1]) / 1024), summary: stdout.trim() });
-    });
-  });
-}
+const runImport = (dataDir: string) => runCli(['import', 'detainers', LOG, '--mapping', MAPPING], dataDir);
 
 /** The store's events, or only the cases' (what the import itself records). */
 async function countEvents(dataDir: string, only?: 'cases'): Promise<number> {
@@ -68,19 +33,19 @@ async function countEvents(dataDir: string, only?: 'cases'): Promise<number> {
 }
 
 export async function runImportBench(): Promise<Record<string, number>> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  requireBuiltCli();
   const rows = readFileSync(LOG, 'utf8').trimEnd().split('\n').length - 1;
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-import-bench-'));
   try {
     const round = (x: number): number => Math.round(x * 100) / 100;
     const loadBefore = loadavg()[0];
-    const first = await runCli(dataDir);
-    if (first.summary !== `imported ${rows} rows, skipped 0 (see above)`) {
-      throw new Error(`unexpected summary: ${first.summary}`);
+    const first = await runImport(dataDir);
+    if (first.stdout !== `imported ${rows} rows, skipped 0 (see above)`) {
+      throw new Error(`unexpected summary: ${first.stdout}`);
     }
     const events = await countEvents(dataDir, 'cases');
     const stored = await countEvents(dataDir);
-    const again = await runCli(dataDir);
+    const again = await runImport(dataDir);
     const added = (await countEvents(dataDir)) - stored;
     if (added !== 0) throw new Error(`the second import added ${added} events`);
     return {

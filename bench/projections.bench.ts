@@ -1,30 +1,26 @@
 /**
  * Projections benchmark: a seeded generator of realistic case histories (mostly declined
  * detainers; some notifications, disclosures, transfers, late or missing notices) written into a
- * SqliteEventStore, then every projection rebuilt from the log, against the raw SQLite scan rate
+ * SqliteEventStore, then every projection rebuilt from the log by the built CLI's `projections
+ * rebuild` (timed with its peak RSS, all together and each alone), against the raw SQLite scan rate
  * (SELECT + JSON.parse) measured in the same run; and query latency at a small and a large log.
  *
- * Run: npx tsx bench/projections.bench.ts [events]   (default 1,000,000; also BENCH_EVENTS)
+ * Run: npm run build && npx tsx bench/projections.bench.ts [events]   (default 1,000,000; also
+ * BENCH_EVENTS)
  * Writes bench/results/projections.json.
  */
 import Database from 'better-sqlite3';
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultOrdinanceVersion, periodOf } from '../libs/domain/src';
 import type { EventToAppend, JsonObject } from '../libs/event-store/src/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
-import { CaseViewProjection } from '../libs/projections/src/case-view/case-view.projection';
 import { CaseViewQueries } from '../libs/projections/src/case-view/case-view.queries';
-import { CertificationViewProjection } from '../libs/projections/src/certifications/certification-view.projection';
-import { MatterViewProjection } from '../libs/projections/src/institutional/matter-view.projection';
-import { ProjectionRunner } from '../libs/projections/src/runner/projection-runner';
 import { openReadModelDb, readModelsPath } from '../libs/projections/src/runner/read-model-db';
-import { StatisticsProjection } from '../libs/projections/src/statistics/statistics.projection';
 import { StatisticsQueries } from '../libs/projections/src/statistics/statistics-queries';
 import { ViolationQueries } from '../libs/projections/src/violations/violation-queries';
-import { ViolationRegisterProjection } from '../libs/projections/src/violations/violation-register.projection';
+import { runCli, requireBuiltCli, type CliRun } from './cli';
 import { report } from './report';
 
 const SMALL = 10_000;
@@ -285,62 +281,16 @@ function queryLatency(dir: string, caseIds: string[], lastCase: number) {
   return { stats, list, caseView };
 }
 
-const projections = () => [
-  new CaseViewProjection(),
-  new ViolationRegisterProjection(),
-  new StatisticsProjection(),
-  new CertificationViewProjection(),
-  new MatterViewProjection(),
-];
-
-interface Rebuilt {
-  seconds: number;
-  peakRssMb: number;
-  /** Seconds each projection took when rebuilt alone (only when asked for). */
-  alone: Record<string, number>;
-}
-
 /**
- * Drops and replays every projection over the log in `dir`, in this process; returns the seconds it
- * took and the peak RSS meanwhile. With `alone`, then rebuilds each projection by itself too.
+ * `projections rebuild [name]` by the built CLI on `dir`, as an operator runs it: its wall time and
+ * peak RSS, and the projections it reports (each must end OK).
  */
-async function rebuildHere(dir: string, alone: boolean): Promise<Rebuilt> {
-  const store = new SqliteEventStore(join(dir, 'events.db'));
-  const db = openReadModelDb(readModelsPath(dir));
-  try {
-    const runner = new ProjectionRunner(store, db, projections(), { batchSize: 1000 });
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
-    const started = performance.now();
-    await runner.rebuild();
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    const failed = (await runner.status()).filter((s) => s.error !== null);
-    if (failed.length > 0) throw new Error(`projections failed: ${JSON.stringify(failed)}`);
-    const times: Record<string, number> = {};
-    if (alone) {
-      for (const { name } of runner.projections) {
-        const t = performance.now();
-        await runner.rebuild(name);
-        times[name] = (performance.now() - t) / 1000;
-      }
-    }
-    return { seconds, peakRssMb: peak / 2 ** 20, alone: times };
-  } finally {
-    db.close();
-    await store.close();
-  }
-}
-
-/** Rebuilds in a fresh process, so that its peak RSS is the rebuild's and not the generator's. */
-function rebuild(dir: string, alone = false): Promise<Rebuilt> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--rebuild', dir, String(alone)], { execArgv: process.execArgv });
-    child.once('message', (result) => resolve(result as Rebuilt));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`rebuild exited with ${String(code)}`)));
-  });
+async function rebuild(dir: string, name?: string): Promise<CliRun & { projections: string[] }> {
+  const run = await runCli(['projections', 'rebuild', ...(name === undefined ? [] : [name])], dir);
+  const lines = run.stdout.split('\n');
+  const failed = lines.filter((line) => !line.startsWith('OK '));
+  if (failed.length > 0) throw new Error(`projections failed:\n${failed.join('\n')}`);
+  return { ...run, projections: lines.map((line) => line.split(' ')[1]) };
 }
 
 /** The log's first event: the default ordinance version, in force from the first case on. */
@@ -368,8 +318,10 @@ async function adoptDefaultOrdinance(store: SqliteEventStore): Promise<void> {
 export async function runProjectionsBench(
   events = Number(process.env.BENCH_EVENTS ?? 1_000_000),
 ): Promise<Record<string, number>> {
+  requireBuiltCli();
   const dir = mkdtempSync(join(tmpdir(), 'tl-projections-bench-'));
-  const file = join(dir, 'events.db');
+  // The file the API and CLI open in DATA_DIR.
+  const file = join(dir, 'trust-ledger.db');
   const store = new SqliteEventStore(file, { synchronous: 'NORMAL' });
   try {
     await adoptDefaultOrdinance(store);
@@ -388,13 +340,13 @@ export async function runProjectionsBench(
 
     const scan = rawScan(file);
     console.log(`raw scan: ${Math.round(scan.perSecond)} events/s`);
-    const rebuilt = await rebuild(dir, true);
-    console.log(`rebuild: ${rebuilt.seconds.toFixed(1)} s, peak RSS ${rebuilt.peakRssMb.toFixed(0)} MB`);
+    const rebuilt = await rebuild(dir);
+    console.log(`rebuild: ${rebuilt.seconds.toFixed(1)} s, peak RSS ${rebuilt.peakRssMb} MB`);
+    const alone: Record<string, number> = {};
+    for (const name of rebuilt.projections) alone[name] = (await rebuild(dir, name)).seconds;
     console.log('each projection rebuilt alone (events/s):');
     console.table(
-      Object.fromEntries(
-        Object.entries(rebuilt.alone).map(([name, t]) => [name, Math.round(scan.events / t)]),
-      ),
+      Object.fromEntries(Object.entries(alone).map(([name, t]) => [name, Math.round(scan.events / t)])),
     );
     const large = queryLatency(dir, caseIds, caseIds.length);
 
@@ -405,7 +357,7 @@ export async function runProjectionsBench(
       rebuild_events_per_s: Math.round(rebuildPerSecond),
       raw_scan_events_per_s: Math.round(scan.perSecond),
       rebuild_ratio: round(rebuildPerSecond / scan.perSecond),
-      rebuild_peak_rss_mb: Math.round(rebuilt.peakRssMb),
+      rebuild_peak_rss_mb: rebuilt.peakRssMb,
       rebuild_seconds: round(rebuilt.seconds, 1),
       generation_seconds: round(generationSeconds, 1),
       stats_p50_ms_10k: round(small.stats.p50),
@@ -419,7 +371,7 @@ export async function runProjectionsBench(
       case_view_p50_ms_1m: round(large.caseView.p50),
       case_view_p99_ms_1m: round(large.caseView.p99),
       ...Object.fromEntries(
-        Object.entries(rebuilt.alone).map(([name, t]) => [
+        Object.entries(alone).map(([name, t]) => [
           `alone_${name.replace(/-/g, '_')}_events_per_s`,
           Math.round(scan.events / t),
         ]),
@@ -431,15 +383,7 @@ export async function runProjectionsBench(
   }
 }
 
-if (require.main === module && process.argv[2] === '--rebuild') {
-  rebuildHere(process.argv[3], process.argv[4] === 'true').then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else if (require.main === module) {
+if (require.main === module) {
   runProjectionsBench(process.argv[2] === undefined ? undefined : Number(process.argv[2])).then(
     (results) => report('projections', results),
     (error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [name…]`: runs the named benches (all by default) one after another, so that they
  * do not compete for the machine, printing each table and writing bench/results/<name>.json.
- * BENCH_EVENTS sizes the projections bench (default 1,000,000); the import bench needs `npm run build`.
+ * BENCH_EVENTS sizes the projections bench (default 1,000,000). The projections and import benches
+ * run the built CLI: `npm run build` first.
  */
 import { runEventStoreBench } from './event-store.bench';
 import { runImportBench } from './import.bench';
