@@ -272,28 +272,33 @@ describe('ProjectionRunner', () => {
     ]);
   });
 
-  it('lets the WAL grow during a rebuild replay only, and restores its checkpoint threshold after', async () => {
+  it('relaxes WAL checkpoints and syncs during a rebuild replay only, and restores both after', async () => {
     const db = data.openDb();
-    const seen: number[] = [];
+    const seen: { autocheckpoint: unknown; synchronous: unknown }[] = [];
     const ledger = new (class extends LedgerProjection {
       override apply(on: ReadModelDb, e: RecordedEvent): void {
-        seen.push(on.pragma('wal_autocheckpoint', { simple: true }) as number);
+        seen.push({
+          autocheckpoint: on.pragma('wal_autocheckpoint', { simple: true }),
+          synchronous: on.pragma('synchronous', { simple: true }),
+        });
         super.apply(on, e);
       }
     })();
     await appendMany(data.store, 'case-a', 20);
-    const before = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    const everyday = {
+      autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }),
+      synchronous: db.pragma('synchronous', { simple: true }),
+    };
+    expect(everyday).toEqual({ autocheckpoint: 1000, synchronous: 2 }); // FULL
     runner = new ProjectionRunner(data.store, db, [ledger]);
     await runner.rebuild();
     expect(seen).toHaveLength(20);
-    expect(new Set(seen)).toEqual(new Set([50_000]));
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(before);
-    // Following applies at the everyday threshold.
+    for (const pragmas of seen) expect(pragmas).toEqual({ autocheckpoint: 50_000, synchronous: 1 }); // NORMAL
+    // Following applies at the everyday settings again.
     runner.start();
     const head = await appendMany(data.store, 'case-a', 1);
     await runner.waitFor(head, 5000);
-    expect(seen.at(-1)).toBe(before);
-    expect(before).toBeLessThan(50_000);
+    expect(seen.at(-1)).toEqual(everyday);
   });
 
   it('finishes a rebuild by following the log when its one read of the log fails', async () => {
@@ -319,11 +324,11 @@ describe('ProjectionRunner', () => {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const threshold = db.pragma('wal_autocheckpoint', { simple: true }) as number;
     runner = new ProjectionRunner(flaky, db, [ledger]);
     await runner.rebuild();
     expect(failed).toBe(true);
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(threshold);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(ledger.rows(db).map((r) => r.event_id)).toEqual((await allEvents(data)).map((e) => e.id));
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
   });
