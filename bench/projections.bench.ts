@@ -338,8 +338,11 @@ export async function runProjectionsBench(
     const generationSeconds = (performance.now() - started) / 1000;
     console.log(`generated ${events} events in ${generationSeconds.toFixed(1)} s`);
 
-    const scan = rawScan(file);
-    console.log(`raw scan: ${Math.round(scan.perSecond)} events/s`);
+    // The best of three: a single scan varied 145k-232k events/s between runs with the page cache,
+    // and the faster denominator keeps rebuild_ratio from flattering the rebuild.
+    const scans = [rawScan(file), rawScan(file), rawScan(file)];
+    const scan = scans.reduce((best, s) => (s.perSecond > best.perSecond ? s : best));
+    console.log(`raw scan: ${scans.map((s) => Math.round(s.perSecond)).join(', ')} events/s`);
     const rebuilt = await rebuild(dir);
     console.log(`rebuild: ${rebuilt.seconds.toFixed(1)} s, peak RSS ${rebuilt.peakRssMb} MB`);
     const alone: Record<string, number> = {};
