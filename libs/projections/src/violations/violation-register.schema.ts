@@ -81,12 +81,10 @@ CREATE TABLE vr_deadlines (
 CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
 `;
 
-/** Statuses of violations still calling for action: not yet reviewed, or confirmed and not remedied. */
-export const UNRESOLVED_STATUSES = ['OPEN', 'CONFIRMED'] as const;
-
 /**
  * For the case view's `hasOpenViolations` filter: an SQL condition true when the stream named by
- * `streamIdColumn` has an unresolved violation (served by the `violations_stream` index).
+ * `streamIdColumn` has an unresolved violation (not yet reviewed, or confirmed and not remedied;
+ * served by the `violations_stream` index).
  */
 export const hasUnresolvedViolationSql = (streamIdColumn: string): string =>
   `EXISTS (SELECT 1 FROM violations v WHERE v.stream_id = ${streamIdColumn} AND v.status IN ('OPEN', 'CONFIRMED'))`;
