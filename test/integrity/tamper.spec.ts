@@ -18,6 +18,7 @@ import {
   IntegrityCheckpointer,
   eventHash,
   readIntegrity,
+  readVerifiedStream,
   verifyAll,
   verifyStream,
 } from '@trust-ledger/integrity';
@@ -346,5 +347,55 @@ describe('IntegrityCheckpointer', () => {
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect((await readAllEvents(store, INTEGRITY_STREAM_ID)).length).toBe(1);
     expect((await verifyAll(store)).valid).toBe(true);
+  });
+});
+
+describe('reading a stream together with its verification', () => {
+  /** The store, but `during` runs just after a read of stream A has returned its last event. */
+  const racing = (during: () => Promise<void>): EventStore =>
+    new Proxy(store, {
+      get(target, property) {
+        if (property === 'readStream') {
+          return async function* (streamId: string) {
+            yield* target.readStream(streamId);
+            if (streamId === A) await during();
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+  it('verifies exactly the events it returns', async () => {
+    const { events, integrity } = await readVerifiedStream(store, A);
+    expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(integrity).toEqual({ valid: true, checkedEvents: 5, breaks: [] });
+  });
+
+  it('is not fooled by an append and a checkpoint that land after the read', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    const growing = racing(async () => {
+      await store.append(A, [event(5)], { expectedRevision: 4 });
+      await new IntegrityCheckpointer(store, clock).record();
+    });
+    const { events, integrity } = await readVerifiedStream(growing, A);
+    // A checkpoint read after the events would record revision 5 and report it deleted.
+    expect(events).toHaveLength(5);
+    expect(integrity).toEqual({ valid: true, checkedEvents: 5, breaks: [] });
+    expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 6, breaks: [] });
+  });
+
+  it('still finds a deleted tail that a checkpoint recorded', async () => {
+    await new IntegrityCheckpointer(store, clock).record();
+    await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision >= 3`).run(A));
+    const { events, integrity } = await readVerifiedStream(store, A);
+    expect(events).toHaveLength(3);
+    expect(integrity.breaks).toEqual([
+      {
+        streamId: A,
+        revision: 3,
+        reason: expect.stringMatching(/^revisions 3–4 are missing \(deleted tail\)/),
+      },
+    ]);
   });
 });

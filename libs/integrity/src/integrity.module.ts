@@ -13,7 +13,7 @@ import { EvidenceSigner } from './evidence/evidence';
 import { loadOrCreateSigningKey } from './evidence/signing-key';
 import type { VerificationResult } from './hash-chain';
 import { HashChainingEventStore } from './hash-chaining-event-store';
-import { verifyAll, verifyStream } from './verify';
+import { readVerifiedStream, verifyAll, verifyStream, type VerifiedStream } from './verify';
 
 export interface IntegrityModuleOptions {
   dataDir: string;
@@ -49,6 +49,10 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
 
   verifyStream(streamId: string): Promise<VerificationResult> {
     return verifyStream(this.store, streamId);
+  }
+
+  readVerifiedStream(streamId: string): Promise<VerifiedStream> {
+    return readVerifiedStream(this.store, streamId);
   }
 
   verifyAll(): Promise<VerificationResult> {

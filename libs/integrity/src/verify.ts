@@ -1,4 +1,4 @@
-import type { EventStore } from '@trust-ledger/event-store';
+import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
 import { CheckpointFold, INTEGRITY_STREAM_ID, type CheckpointedHead } from './checkpoint';
 import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-chain';
 
@@ -9,7 +9,29 @@ import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-ch
 export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
   const { fold, chain } = await readCheckpoints(store);
   if (streamId === INTEGRITY_STREAM_ID) return chain.result();
-  return verifyAgainstCheckpoint(store, streamId, fold.heads.get(streamId));
+  return verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.heads.get(streamId));
+}
+
+/** A stream's events as read once, and the verification of exactly those events. */
+export interface VerifiedStream {
+  events: RecordedEvent[];
+  integrity: VerificationResult;
+}
+
+/**
+ * Reads a stream once and verifies what was read, so that a document quoting the events (an
+ * evidence pack) states the integrity of those very events, not of a later read. The checkpoints
+ * are read first, so none of them can record a head that the stream, read after them, lacks.
+ */
+export async function readVerifiedStream(store: EventStore, streamId: string): Promise<VerifiedStream> {
+  const { fold, chain } = await readCheckpoints(store);
+  const events: RecordedEvent[] = [];
+  for await (const event of store.readStream(streamId)) events.push(event);
+  const integrity =
+    streamId === INTEGRITY_STREAM_ID
+      ? chain.result()
+      : await verifyAgainstCheckpoint(events, streamId, fold.heads.get(streamId));
+  return { events, integrity };
 }
 
 /** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
@@ -21,7 +43,9 @@ export async function verifyAll(store: EventStore): Promise<VerificationResult> 
   const streamIds = new Set([...present, ...fold.heads.keys()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
   for (const streamId of [...streamIds].sort()) {
-    results.push(await verifyAgainstCheckpoint(store, streamId, fold.heads.get(streamId)));
+    results.push(
+      await verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.heads.get(streamId)),
+    );
   }
   const breaks = results.flatMap((result) => result.breaks);
   return {
@@ -44,13 +68,13 @@ async function readCheckpoints(store: EventStore): Promise<{ fold: CheckpointFol
 }
 
 async function verifyAgainstCheckpoint(
-  store: EventStore,
+  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
   streamId: string,
   recorded: CheckpointedHead | undefined,
 ): Promise<VerificationResult> {
   const chain = new ChainVerifier(streamId);
   let hashAtRecordedHead: string | null | undefined;
-  for await (const event of store.readStream(streamId)) {
+  for await (const event of events) {
     chain.add(event);
     if (event.revision === recorded?.revision)
       hashAtRecordedHead = readIntegrity(event.metadata)?.hash ?? null;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { caseStreamId, CLOCK, type Clock, type OrdinanceVersion } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from '@trust-ledger/event-store';
+import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import {
   EvidenceSigner,
   IntegrityService,
@@ -37,7 +37,6 @@ const REGISTER_WAIT_MS = 5000;
 @Injectable()
 export class EvidencePacks {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly runner: ProjectionRunner,
     private readonly ordinance: OrdinanceHistoryProvider,
@@ -50,8 +49,8 @@ export class EvidencePacks {
   /** The signed pack, as the exact bytes to serve and to verify (canonical JSON). */
   async build(caseId: string): Promise<string> {
     const streamId = caseStreamId(caseId);
-    const events: RecordedEvent[] = [];
-    for await (const event of this.store.readStream(streamId)) events.push(event);
+    // One read: the pack's integrity result speaks of exactly the events it carries.
+    const { events, integrity } = await this.integrity.readVerifiedStream(streamId);
     const opened = events[0];
     if (opened?.type !== 'CaseOpened') throw caseNotFound();
 
@@ -63,7 +62,7 @@ export class EvidencePacks {
       generatedAt: this.clock.now(),
       subject: (await this.codec.decode(opened)).data.subject ?? null,
       events,
-      integrity: await this.integrity.verifyStream(streamId),
+      integrity,
       violations,
       ordinanceVersions: (await this.ordinance.history()).filter((v) => judgedBy.has(v.version)),
     };
