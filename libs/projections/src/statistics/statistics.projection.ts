@@ -29,9 +29,11 @@ function statementsOf(db: ReadModelDb) {
       'INSERT OR IGNORE INTO st_cases (stream_id, agency_id) VALUES (?, ?)',
     ),
     agencyOf: db.prepare<[string], string>('SELECT agency_id FROM st_cases WHERE stream_id = ?').pluck(),
-    insertRequest: db.prepare<[string, string, string | null, string, string, number, number | null]>(
+    insertRequest: db.prepare<
+      [string, string, string | null, string, string, number, number | null, number | null]
+    >(
       `INSERT OR IGNORE INTO st_requests (stream_id, request_id, agency_id, requesting_agency, request_type,
-         received_ms, first_departure_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+         received_ms, first_departure_ms, notice_deadline_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     request: db.prepare<[string, string], RequestRow>(
       `SELECT stream_id, request_id, request_type, received_ms, first_departure_ms FROM st_requests
@@ -123,19 +125,27 @@ export class StatisticsProjection implements Projection {
         s.insertCase.run(streamId, str(data, 'agencyId') ?? '');
         return;
       case 'FederalRequestReceived': {
-        const requestId = str(data, 'requestId') ?? '';
         const receivedMs = Date.parse(str(data, 'receivedAt') ?? '');
-        s.insertRequest.run(
+        const request: RequestRow = {
+          stream_id: streamId,
+          request_id: str(data, 'requestId') ?? '',
+          request_type: str(data, 'requestType') ?? '',
+          received_ms: receivedMs,
+          first_departure_ms: s.firstDepartureFrom.get(streamId, receivedMs) ?? null,
+        };
+        const { changes } = s.insertRequest.run(
           streamId,
-          requestId,
+          request.request_id,
           s.agencyOf.get(streamId) ?? null,
           str(data, 'requestingAgency') ?? '',
-          str(data, 'requestType') ?? '',
+          request.request_type,
           receivedMs,
-          s.firstDepartureFrom.get(streamId, receivedMs) ?? null,
+          request.first_departure_ms,
+          this.noticeDeadlineOf(s, request),
         );
-        const row = s.request.get(streamId, requestId);
-        if (row !== undefined) this.refreshDeadline(s, row);
+        // A request id received twice keeps its first row, whose deadline is brought up to date.
+        const kept = changes === 0 ? s.request.get(streamId, request.request_id) : undefined;
+        if (kept !== undefined) this.refreshDeadline(s, kept);
         return;
       }
       case 'DecisionRecorded':
@@ -182,16 +192,19 @@ export class StatisticsProjection implements Projection {
 
   /**
    * § 5's notice deadline of a request, as the S5 rule reckons it: `noticeDeadlineHours` after
-   * receipt under the version then in force, or the first release or transfer after receipt if sooner.
+   * receipt under the version then in force, or the first release or transfer after receipt if
+   * sooner; null where no notice is owed.
    */
-  private refreshDeadline(s: Statements, r: RequestRow): void {
+  private noticeDeadlineOf(s: Statements, r: RequestRow): number | null {
     const version = versionInForceAt(this.versionsOf(s), new Date(r.received_ms).toISOString());
-    let deadline: number | null = null;
-    if (NOTICE_REQUEST_TYPES.includes(r.request_type as RequestType) && sectionInForce(version, 5)) {
-      deadline = r.received_ms + version.noticeDeadlineHours * 3_600_000;
-      if (r.first_departure_ms !== null && r.first_departure_ms < deadline) deadline = r.first_departure_ms;
-    }
-    s.setDeadline.run(deadline, r.first_departure_ms, r.stream_id, r.request_id);
+    if (!NOTICE_REQUEST_TYPES.includes(r.request_type as RequestType) || !sectionInForce(version, 5))
+      return null;
+    const byHours = r.received_ms + version.noticeDeadlineHours * 3_600_000;
+    return r.first_departure_ms !== null && r.first_departure_ms < byHours ? r.first_departure_ms : byHours;
+  }
+
+  private refreshDeadline(s: Statements, r: RequestRow): void {
+    s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.stream_id, r.request_id);
   }
 
   /** Loaded once, and again after an adoption or a rollback: only this projection writes the table. */
