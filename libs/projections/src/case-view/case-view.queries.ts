@@ -1,6 +1,7 @@
 import type { RequestType } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { ReadModelDb } from '../runner/projection';
+import { hasTable } from '../runner/read-model-db';
 import { hasUnresolvedViolationSql } from '../violations/violation-register.schema';
 import type { CaseRecord } from './case-view';
 import { CASE_STREAM_PREFIX } from './case-view.projection';
@@ -35,10 +36,6 @@ const toStored = (row: Row): StoredCase => ({
   record: JSON.parse(row.record) as CaseRecord,
   openedEvent: row.opened_event === null ? null : (JSON.parse(row.opened_event) as RecordedEvent),
 });
-
-export function hasTable(db: ReadModelDb, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
 
 /** Reads the case-view projection's tables. */
 export class CaseViewQueries {

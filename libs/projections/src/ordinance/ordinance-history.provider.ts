@@ -60,7 +60,7 @@ export class OrdinanceHistoryProvider {
 }
 
 /** The `ordinance` stream holds nothing but adoptions: only its decider writes to it. */
-function adoptionOf(event: RecordedEvent): RecordedAdoption {
+export function adoptionOf(event: RecordedEvent): RecordedAdoption {
   return {
     type: 'OrdinanceVersionAdopted',
     data: event.data as unknown as OrdinanceVersion,

@@ -20,3 +20,8 @@ export function openReadModelDb(file: string): ReadModelDb {
   db.pragma('journal_size_limit = 67108864');
   return db;
 }
+
+/** Whether the projection owning `name` has set its tables up in this database yet. */
+export function hasTable(db: ReadModelDb, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}

@@ -2,6 +2,7 @@ import type { Clock } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import type { ReadModelDb } from '../runner/projection';
+import { hasTable } from '../runner/read-model-db';
 import type { ProjectionRunner } from '../runner/projection-runner';
 import { VIOLATION_REGISTER } from '../violations/violation-register.projection';
 import {
@@ -15,8 +16,6 @@ import {
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** After a failed append (e.g. the store unreachable), when to look again. */
 const RETRY_DELAY_MS = 5000;
-
-const TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vr_deadlines'";
 
 function queriesOf(db: ReadModelDb) {
   return {
@@ -138,7 +137,7 @@ export class DeadlineScheduler {
 
   /** The register creates vr_deadlines when it first runs, which may be after the scheduler starts. */
   private queriesOf(): ReturnType<typeof queriesOf> | undefined {
-    if (this.queries === undefined && this.db.prepare(TABLE_EXISTS).get() !== undefined) {
+    if (this.queries === undefined && hasTable(this.db, 'vr_deadlines')) {
       this.queries = queriesOf(this.db);
     }
     return this.queries;

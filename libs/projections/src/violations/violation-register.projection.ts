@@ -14,6 +14,7 @@ import {
 } from '@trust-ledger/domain';
 import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 import type { Projection, ReadModelDb } from '../runner/projection';
+import { adoptionOf } from '../ordinance/ordinance-history.provider';
 import { ProjectionProvider } from '../runner/projections.module';
 import { REPORT_STREAM_PREFIX } from '../reports/published-reports.projection';
 import { DEADLINE_STREAM_PREFIX } from '../scheduler/deadline-passed';
@@ -244,14 +245,7 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   private adopt(s: Statements, event: RecordedEvent, trigger: Trigger): void {
-    const adoption: Recorded<OrdinanceVersionAdopted> = {
-      type: 'OrdinanceVersionAdopted',
-      data: event.data as unknown as OrdinanceVersion,
-      eventId: event.id,
-      streamId: event.streamId,
-      revision: event.revision,
-      recordedAt: event.metadata.recordedAt,
-    };
+    const adoption = adoptionOf(event);
     s.insertAdoption.run(event.revision, JSON.stringify(adoption));
     this.ordinance = undefined;
     this.write(s);
