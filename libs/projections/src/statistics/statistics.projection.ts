@@ -92,7 +92,8 @@ const str = (data: JsonObject, field: string): string | null => {
 @ProjectionProvider()
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
-  readonly version = 1;
+  // 2: the period counts' indexes cover them.
+  readonly version = 2;
   readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;

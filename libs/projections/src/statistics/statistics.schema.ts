@@ -31,8 +31,12 @@ CREATE TABLE st_requests (
   first_departure_ms INTEGER,
   PRIMARY KEY (stream_id, request_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX st_requests_received ON st_requests (received_ms);
-CREATE INDEX st_requests_agency ON st_requests (agency_id, received_ms);
+-- Both cover the period counts, so that a period is read from the index alone: reaching into the
+-- table for each row cost more the longer the history (p50 0.8 -> 1.7 ms from 10k to 1M events).
+CREATE INDEX st_requests_received ON st_requests
+  (received_ms, requesting_agency, request_type, outcome, basis, notice_deadline_ms, first_notice_ms);
+CREATE INDEX st_requests_agency ON st_requests
+  (agency_id, received_ms, requesting_agency, request_type, outcome, basis, notice_deadline_ms, first_notice_ms);
 CREATE INDEX st_requests_of_case ON st_requests (stream_id, requesting_agency, received_ms);
 
 CREATE TABLE st_departures (

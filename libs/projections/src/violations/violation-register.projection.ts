@@ -133,8 +133,9 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index.
-  readonly version = 4;
+  // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
+  // 5: the time indexes cover the statistics' counts by section.
+  readonly version = 5;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

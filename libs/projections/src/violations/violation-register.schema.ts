@@ -34,9 +34,9 @@ CREATE INDEX violations_agency ON violations (agency_id, seq);
 CREATE INDEX violations_status ON violations (status, seq);
 CREATE INDEX violations_rule ON violations (rule_id, seq);
 CREATE INDEX violations_section ON violations (section, seq);
-CREATE INDEX violations_occurred ON violations (occurred_ms);
--- Counting one agency's violations by when they happened (statistics) must not scan all of its history.
-CREATE INDEX violations_agency_occurred ON violations (agency_id, occurred_ms);
+-- Counting violations by when they happened (statistics), for all or one agency, from the index alone.
+CREATE INDEX violations_occurred ON violations (occurred_ms, status, section);
+CREATE INDEX violations_agency_occurred ON violations (agency_id, occurred_ms, status, section);
 
 -- A rowid table: its rows (whole events) are too large for a WITHOUT ROWID b-tree to pay off.
 CREATE TABLE vr_events (
