@@ -32,3 +32,5 @@ export * from './reporting/report.commands';
 export * from './reporting/report.decider';
 export * from './reporting/reporting.rules';
 export { epochMsOf } from './shared/date-time';
+export { remembered } from './shared/remembered';
+export { later } from './case/iso-time';

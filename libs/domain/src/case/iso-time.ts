@@ -1,4 +1,5 @@
 import { calendarDateIn, epochMsOf, isBefore } from '../shared/date-time';
+import { remembered } from '../shared/remembered';
 
 /**
  * What the case rules need on top of shared/date-time: instants to compute with, and calendar
@@ -14,20 +15,11 @@ export function later(a: string | null, b: string): string {
   return a !== null && !isBefore(a, b) ? a : b;
 }
 
-export function plusMinutes(isoDateTime: string, minutes: number): string {
-  const key = `${isoDateTime} ${minutes}`;
-  let sum = sums.get(key);
-  if (sum === undefined) {
-    // Remembered for the reason epochMsOf is: formatting a date-time costs a microsecond.
-    if (sums.size >= SUMS) sums.clear();
-    sum = new Date(instant(isoDateTime) + minutes * 60_000).toISOString();
-    sums.set(key, sum);
-  }
-  return sum;
-}
-
-const SUMS = 10_000;
-const sums = new Map<string, string>();
+/** Remembered for the reason epochMsOf is: formatting a date-time costs a microsecond. */
+export const plusMinutes: (isoDateTime: string, minutes: number) => string = remembered(
+  10_000,
+  (isoDateTime: string, minutes: number) => new Date(instant(isoDateTime) + minutes * 60_000).toISOString(),
+);
 
 /** The calendar date of an instant in the ordinance's time zone: a decision's "date". */
 export function dateIn(isoDateTime: string, timeZone: string): string {

@@ -1,3 +1,5 @@
+import { remembered } from './remembered';
+
 /**
  * Instants and calendar days. Times on the wire are ISO 8601 date-times with an offset, compared as
  * instants, never as text. Calendar days are those of an IANA time zone, computed with Intl (the
@@ -42,18 +44,9 @@ export function isIsoDate(value: string): boolean {
  * `Date.parse`, remembered: the rules re-read the same recorded times each time a stream is judged,
  * and parsing one costs about ten times a lookup (measured: 440 ns against 45 ns).
  */
-export function epochMsOf(isoDateTime: string): number {
-  let ms = parsed.get(isoDateTime);
-  if (ms === undefined) {
-    if (parsed.size >= PARSED_TIMES) parsed.clear();
-    ms = Date.parse(isoDateTime);
-    parsed.set(isoDateTime, ms);
-  }
-  return ms;
-}
-
-const PARSED_TIMES = 10_000;
-const parsed = new Map<string, number>();
+export const epochMsOf: (isoDateTime: string) => number = remembered(10_000, (isoDateTime: string) =>
+  Date.parse(isoDateTime),
+);
 
 export function isBefore(a: string, b: string): boolean {
   return epochMsOf(a) < epochMsOf(b);

@@ -1,4 +1,10 @@
-import type { DetectedViolation, EvidenceRef, ReviewStatus, RuleId } from '@trust-ledger/domain';
+import {
+  remembered,
+  type DetectedViolation,
+  type EvidenceRef,
+  type ReviewStatus,
+  type RuleId,
+} from '@trust-ledger/domain';
 import { v5 as uuidv5 } from 'uuid';
 
 export type ViolationStatus = 'OPEN' | ReviewStatus | 'WITHDRAWN';
@@ -53,19 +59,11 @@ const VIOLATION_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
  */
 export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): string {
   const evidence = v.evidence.map((e) => e.eventId).sort();
-  const name = [v.ruleId, v.streamId, ...evidence].join('\n');
-  let id = recentIds.get(name);
-  if (id === undefined) {
-    // A stream is judged again at each of its events and finds the same violations: hash each once.
-    if (recentIds.size >= RECENT_IDS) recentIds.clear();
-    id = uuidv5(name, VIOLATION_ID_NAMESPACE);
-    recentIds.set(name, id);
-  }
-  return id;
+  return idOfName([v.ruleId, v.streamId, ...evidence].join('\n'));
 }
 
-const RECENT_IDS = 2_000;
-const recentIds = new Map<string, string>();
+// A stream is judged again at each of its events and finds the same violations: hash each once.
+const idOfName = remembered(2_000, (name: string) => uuidv5(name, VIOLATION_ID_NAMESPACE));
 
 /**
  * Compares what a stream's rules find now with what the register holds for it, and returns the

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   epochMsOf,
   evaluateReportingRules,
+  later,
   ORDINANCE_STREAM_ID,
   reportingDeadlines,
   VIOLATION_STREAM_PREFIX,
@@ -110,8 +111,6 @@ function latestTimeOf(event: StoredEvent): number {
   }
   return latest;
 }
-
-const later = (a: string, b: string): string => (epochMsOf(b) > epochMsOf(a) ? b : a);
 
 function text(data: JsonObject, field: string, event: RecordedEvent): string {
   const value = data[field];
