@@ -7,9 +7,7 @@ import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-ch
  * so that besides edits, reorderings and gaps, a deleted tail or a deleted stream is found too.
  */
 export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
-  const { fold, chain } = await readCheckpoints(store);
-  if (streamId === INTEGRITY_STREAM_ID) return chain.result();
-  return verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.heads.get(streamId));
+  return (await readVerifiedStream(store, streamId)).integrity;
 }
 
 /** A stream's events as read once, and the verification of exactly those events. */
