@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventToAppend, ExpectedRevision, JsonObject } from '../libs/event-store/src/event-store.port';
-import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
+import { SQLITE_EVENTS_SCHEMA, SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
 import { report } from './report';
 
 const PAYLOAD_BYTES = 600;
@@ -137,10 +137,7 @@ function rawGroupCommit(file: string, events: number): number {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('wal_autocheckpoint = 10000');
-    db.exec(`CREATE TABLE events (
-      position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
-      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
-      recorded_at INTEGER NOT NULL, UNIQUE (stream_id, revision)) STRICT`);
+    db.exec(SQLITE_EVENTS_SCHEMA);
     const insert = db.prepare<[string, string, number, string, string, string, number]>(
       'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
