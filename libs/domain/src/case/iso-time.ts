@@ -19,6 +19,7 @@ export function later(a: string | null, b: string): string {
 export const plusMinutes: (isoDateTime: string, minutes: number) => string = remembered(
   10_000,
   (isoDateTime: string, minutes: number) => new Date(instant(isoDateTime) + minutes * 60_000).toISOString(),
+  (isoDateTime, minutes) => `${isoDateTime} ${minutes}`,
 );
 
 /** The calendar date of an instant in the ordinance's time zone: a decision's "date". */

@@ -16,7 +16,11 @@ describe('remembered', () => {
 
   it('keys several arguments together', () => {
     let calls = 0;
-    const sum = remembered(10, (a: number, b: number) => (calls++, a + b));
+    const sum = remembered(
+      10,
+      (a: number, b: number) => (calls++, a + b),
+      (a, b) => `${a} ${b}`,
+    );
     expect([sum(1, 2), sum(1, 2), sum(2, 1), sum(12, 3)]).toEqual([3, 3, 3, 15]);
     expect(calls).toBe(3);
   });
