@@ -26,7 +26,7 @@ import type { CaseCommand } from './case.commands';
 import type { CaseEvent } from './case.events';
 import { decideCase } from './case.decider';
 import { evolveCase, initialCaseState, type CaseState } from './case.state';
-import { evaluateCaseRules } from './rules/evaluate-case-rules';
+import { caseDeadlines, evaluateCaseRules, judgeCase } from './rules/evaluate-case-rules';
 
 /**
  * Commands drawn from small pools of ids and times, so that duplicates, unknown requests, acts
@@ -261,6 +261,20 @@ describe('Case aggregate properties', () => {
         }
         const times = violations.map((v) => Date.parse(v.occurredAt));
         expect(times).toEqual([...times].sort((a, b) => a - b));
+      }),
+    );
+  });
+
+  it('judgeCase finds exactly what evaluateCaseRules and caseDeadlines find', () => {
+    const ordinance = [defaultOrdinanceVersion()];
+    fc.assert(
+      fc.property(commands, fc.integer({ min: 0, max: 24 * 10 }), (sequence, hours) => {
+        const history = recorded(run(sequence).events);
+        const now = hoursAfter(T0, hours);
+        expect(judgeCase(history, ordinance, now)).toEqual({
+          violations: evaluateCaseRules(history, ordinance, now),
+          deadlines: caseDeadlines(history, ordinance),
+        });
       }),
     );
   });

@@ -1,7 +1,5 @@
 import {
-  caseDeadlines,
   certificationDeadlines,
-  evaluateCaseRules,
   evaluateCertificationRules,
   evaluateEncounterRules,
   evaluateMatterRules,
@@ -10,6 +8,7 @@ import {
   type DetectedViolation,
   type EncounterEvent,
   type MatterEvent,
+  judgeCase,
   type OrdinanceHistory,
   type Recorded,
 } from '@trust-ledger/domain';
@@ -21,11 +20,15 @@ import { MATTER_STREAM_PREFIX } from '../institutional/matter-view.projection';
 /** An event of a ruled stream as the register keeps it: personal data already removed. */
 export type StoredEvent = Recorded<{ type: string; data: JsonObject }>;
 
+export interface Findings {
+  violations: DetectedViolation[];
+  deadlines: string[];
+}
+
 /** How the register judges one kind of stream: the domain's pure rules, and nothing else. */
 export interface StreamRules {
-  evaluate(history: readonly StoredEvent[], ordinance: OrdinanceHistory, now: string): DetectedViolation[];
-  /** Moments ahead of which the findings may change with nothing new recorded. */
-  deadlines(history: readonly StoredEvent[], ordinance: OrdinanceHistory): string[];
+  /** The violations as of `now`, and the moments at which they may change with nothing new recorded. */
+  judge(history: readonly StoredEvent[], ordinance: OrdinanceHistory, now: string): Findings;
   /** The agency the stream belongs to, if this event names it. */
   agencyOf(event: StoredEvent): string | undefined;
   /** Data fields holding personal data; the rules never read them, so the register never keeps them. */
@@ -46,8 +49,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
   [
     CASE_STREAM_PREFIX,
     {
-      evaluate: (history, ordinance, now) => evaluateCaseRules(as<CaseEvent>(history), ordinance, now),
-      deadlines: (history, ordinance) => caseDeadlines(as<CaseEvent>(history), ordinance),
+      judge: (history, ordinance, now) => judgeCase(as<CaseEvent>(history), ordinance, now),
       agencyOf: agencyIn('CaseOpened'),
       personalFields: ['subject'],
     },
@@ -55,8 +57,10 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
   [
     'encounter-',
     {
-      evaluate: (history, ordinance) => evaluateEncounterRules(as<EncounterEvent>(history), ordinance),
-      deadlines: () => [],
+      judge: (history, ordinance) => ({
+        violations: evaluateEncounterRules(as<EncounterEvent>(history), ordinance),
+        deadlines: [],
+      }),
       agencyOf: agencyIn('EncounterRecorded'),
       personalFields: [],
     },
@@ -64,8 +68,10 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
   [
     MATTER_STREAM_PREFIX,
     {
-      evaluate: (history, ordinance) => evaluateMatterRules(as<MatterEvent>(history), ordinance),
-      deadlines: () => [],
+      judge: (history, ordinance) => ({
+        violations: evaluateMatterRules(as<MatterEvent>(history), ordinance),
+        deadlines: [],
+      }),
       agencyOf: agencyIn('MatterOpened'),
       personalFields: [],
     },
@@ -73,9 +79,10 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
   [
     CERTIFICATION_STREAM_PREFIX,
     {
-      evaluate: (history, ordinance, now) =>
-        evaluateCertificationRules(as<CertificationEvent>(history), ordinance, now),
-      deadlines: (history, ordinance) => certificationDeadlines(as<CertificationEvent>(history), ordinance),
+      judge: (history, ordinance, now) => ({
+        violations: evaluateCertificationRules(as<CertificationEvent>(history), ordinance, now),
+        deadlines: certificationDeadlines(as<CertificationEvent>(history), ordinance),
+      }),
       agencyOf: agencyIn('CertificationRequested'),
       personalFields: ['victim'],
     },

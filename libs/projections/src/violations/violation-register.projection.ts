@@ -6,7 +6,6 @@ import {
   ORDINANCE_STREAM_ID,
   reportingDeadlines,
   VIOLATION_STREAM_PREFIX,
-  type DetectedViolation,
   type OrdinanceVersion,
   type OrdinanceVersionAdopted,
   type PublishedReport,
@@ -19,7 +18,13 @@ import { adoptionOf } from '../ordinance/ordinance-history.provider';
 import { ProjectionProvider } from '../runner/projections.module';
 import { REPORT_STREAM_PREFIX } from '../reports/published-reports.projection';
 import { DEADLINE_STREAM_PREFIX } from '../scheduler/deadline-passed';
-import { RULED_STREAM_PREFIXES, rulesFor, type StoredEvent, type StreamRules } from './rulebook';
+import {
+  RULED_STREAM_PREFIXES,
+  rulesFor,
+  type Findings,
+  type StoredEvent,
+  type StreamRules,
+} from './rulebook';
 import { applyReview, judge, type RegisteredViolation, type Trigger } from './violation-judgement';
 import { UPSERT_VIOLATION_SQL, violationOf, violationParams, type ViolationRow } from './violation-rows';
 import { VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema';
@@ -45,13 +50,6 @@ interface StreamState {
 interface Ordinance {
   adoptions: Recorded<OrdinanceVersionAdopted>[];
   versions: OrdinanceVersion[];
-}
-
-/** What one judgement found, to be settled into the register. */
-interface Findings {
-  current: RegisteredViolation[];
-  detected: DetectedViolation[];
-  deadlines: string[];
 }
 
 function statementsOf(db: ReadModelDb) {
@@ -273,11 +271,14 @@ export class ViolationRegisterProjection implements Projection {
     const history = this.historyOf(s, streamId, state.eventCount);
     const { versions } = this.ordinanceOf(s);
     const now = later(state.judgedUntil, at);
-    this.settle(streamId, state, now, trigger, {
-      current: this.violationsOf(s, streamId),
-      detected: rules.evaluate(history, versions, now),
-      deadlines: rules.deadlines(history, versions),
-    });
+    this.settle(
+      streamId,
+      state,
+      now,
+      trigger,
+      this.violationsOf(s, streamId),
+      rules.judge(history, versions, now),
+    );
   }
 
   /**
@@ -298,17 +299,26 @@ export class ViolationRegisterProjection implements Projection {
     };
     const now = later(state.judgedUntil, at);
     const published = s.reports.all();
-    this.settle(ORDINANCE_STREAM_ID, state, now, trigger, {
-      current: s.overdueReports.all().map(violationOf),
-      detected: evaluateReportingRules(published, adoptions, now),
+    this.settle(ORDINANCE_STREAM_ID, state, now, trigger, s.overdueReports.all().map(violationOf), {
+      violations: evaluateReportingRules(published, adoptions, now),
       deadlines: reportingDeadlines(published, adoptions, now),
     });
   }
 
-  /** Records what a judgement at `now` changed, the deadlines still ahead, and that it was made. */
-  private settle(streamId: string, state: StreamState, now: string, trigger: Trigger, found: Findings): void {
+  /**
+   * Records what a judgement at `now` changed from the `current` violations, the deadlines still
+   * ahead, and that it was made.
+   */
+  private settle(
+    streamId: string,
+    state: StreamState,
+    now: string,
+    trigger: Trigger,
+    current: RegisteredViolation[],
+    found: Findings,
+  ): void {
     const held = this.violations.get(streamId);
-    for (const changed of judge(found.current, found.detected, state.agencyId, trigger)) {
+    for (const changed of judge(current, found.violations, state.agencyId, trigger)) {
       this.changed.set(changed.violationId, changed);
       if (held !== undefined) {
         const at = held.findIndex((v) => v.violationId === changed.violationId);

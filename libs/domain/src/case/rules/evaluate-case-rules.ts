@@ -2,11 +2,11 @@ import type { OrdinanceHistory } from '../../ordinance/ordinance-version';
 import { RULE_IDS, type DetectedViolation, type Recorded } from '../../shared/violation';
 import type { CaseEvent } from '../case.events';
 import { instant } from '../iso-time';
-import { caseRecordOf } from './case-record';
+import { caseRecordOf, type CaseRecord } from './case-record';
 import { section2Violations } from './s2-detainers';
 import { section3Violations } from './s3-disclosures';
 import { section4Violations } from './s4-custody-access';
-import { noticeDeadlines, section5Violations } from './s5-notices';
+import { noticeDeadlines, section5Violations, type NoticeDeadline } from './s5-notices';
 
 /**
  * Every violation of §§ 2–5 the case's recorded facts show as of `now`, each judged under the
@@ -19,17 +19,7 @@ export function evaluateCaseRules(
   now: string,
 ): DetectedViolation[] {
   const record = caseRecordOf(history);
-  return [
-    ...section2Violations(record, ordinance),
-    ...section3Violations(record, ordinance),
-    ...section4Violations(record, ordinance),
-    ...section5Violations(record, ordinance, now),
-  ].sort(
-    (a, b) =>
-      instant(a.occurredAt) - instant(b.occurredAt) ||
-      a.evidence[0].revision - b.evidence[0].revision ||
-      RULE_IDS.indexOf(a.ruleId) - RULE_IDS.indexOf(b.ruleId),
-  );
+  return violationsIn(record, ordinance, now, noticeDeadlines(record, ordinance));
 }
 
 /**
@@ -40,8 +30,40 @@ export function caseDeadlines(
   history: readonly Recorded<CaseEvent>[],
   ordinance: OrdinanceHistory,
 ): string[] {
-  const pending = noticeDeadlines(caseRecordOf(history), ordinance)
-    .filter((d) => !d.met)
-    .map((d) => new Date(instant(d.at)).toISOString());
+  return pendingOf(noticeDeadlines(caseRecordOf(history), ordinance));
+}
+
+/** Both of the above from one reading of the facts: the register asks for both at every event. */
+export function judgeCase(
+  history: readonly Recorded<CaseEvent>[],
+  ordinance: OrdinanceHistory,
+  now: string,
+): { violations: DetectedViolation[]; deadlines: string[] } {
+  const record = caseRecordOf(history);
+  const notices = noticeDeadlines(record, ordinance);
+  return { violations: violationsIn(record, ordinance, now, notices), deadlines: pendingOf(notices) };
+}
+
+function violationsIn(
+  record: CaseRecord,
+  ordinance: OrdinanceHistory,
+  now: string,
+  notices: readonly NoticeDeadline[],
+): DetectedViolation[] {
+  return [
+    ...section2Violations(record, ordinance),
+    ...section3Violations(record, ordinance),
+    ...section4Violations(record, ordinance),
+    ...section5Violations(record, ordinance, now, notices),
+  ].sort(
+    (a, b) =>
+      instant(a.occurredAt) - instant(b.occurredAt) ||
+      a.evidence[0].revision - b.evidence[0].revision ||
+      RULE_IDS.indexOf(a.ruleId) - RULE_IDS.indexOf(b.ruleId),
+  );
+}
+
+function pendingOf(notices: readonly NoticeDeadline[]): string[] {
+  const pending = notices.filter((d) => !d.met).map((d) => new Date(instant(d.at)).toISOString());
   return [...new Set(pending)].sort();
 }

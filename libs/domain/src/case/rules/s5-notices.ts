@@ -22,15 +22,16 @@ export function section5Violations(
   record: CaseRecord,
   ordinance: OrdinanceHistory,
   now: string,
+  deadlines: readonly NoticeDeadline[] = noticeDeadlines(record, ordinance),
 ): DetectedViolation[] {
   return [
-    ...noticesNotGiven(record, ordinance, now),
+    ...noticesNotGiven(deadlines, ordinance, now),
     ...record.notices.flatMap((n) => deficientNotice(record, n, ordinance)),
     ...releaseDatesWithoutNotice(record, ordinance),
   ];
 }
 
-interface NoticeDeadline {
+export interface NoticeDeadline {
   request: RequestRecord;
   /** The moment by which the subject's notice was due. */
   at: string;
@@ -65,8 +66,12 @@ export function noticeDeadlines(record: CaseRecord, ordinance: OrdinanceHistory)
 }
 
 /** Judged once the deadline has passed; a notice recorded later but delivered in time clears it. */
-function noticesNotGiven(record: CaseRecord, ordinance: OrdinanceHistory, now: string): DetectedViolation[] {
-  return noticeDeadlines(record, ordinance).flatMap(({ request, at, departure, met }) => {
+function noticesNotGiven(
+  deadlines: readonly NoticeDeadline[],
+  ordinance: OrdinanceHistory,
+  now: string,
+): DetectedViolation[] {
+  return deadlines.flatMap(({ request, at, departure, met }) => {
     const { receivedAt, requestType, requestingAgency, requestId } = request.received.data;
     // The duty arose with the request, so the version in force at receipt judges it.
     const version = versionInForceAt(ordinance, receivedAt);
