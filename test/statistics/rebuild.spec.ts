@@ -15,7 +15,8 @@ describe('statistics projection', () => {
       fc.asyncProperty(
         caseCommandSequences(40),
         fc.integer({ min: 1, max: 30 }),
-        async (commands, noticeHours) => {
+        fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+        async (commands, noticeHours, laterNoticeHours) => {
           const h = new Harness([new StatisticsProjection()]).start();
           try {
             await h.adopt(
@@ -23,6 +24,19 @@ describe('statistics projection', () => {
               '2024-01-01T00:00:00Z',
             );
             await recordCommands(h.store, commands, () => h.caughtUp());
+            // A later version, in force from the middle of the cases: a rebuild meets it in the same
+            // batch as the requests whose deadlines it changes.
+            if (laterNoticeHours !== undefined) {
+              await h.adopt(
+                ordinanceAdopted({
+                  version: 2,
+                  effectiveFrom: '2024-04-01T20:00:00Z',
+                  smallCellThreshold: 1,
+                  noticeDeadlineHours: laterNoticeHours,
+                }),
+                '2024-04-03T00:00:00Z',
+              );
+            }
             await h.tickAt('2030-01-01T00:00:00Z');
             const snapshot = () =>
               Object.fromEntries(

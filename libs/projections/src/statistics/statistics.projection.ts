@@ -23,39 +23,39 @@ interface RequestRow {
   first_departure_ms: number | null;
 }
 
+/** A request's whole row, as held in memory between flushes. */
+interface HeldRequest extends RequestRow {
+  agency_id: string | null;
+  requesting_agency: string;
+  outcome: string | null;
+  basis: string | null;
+  notice_deadline_ms: number | null;
+  first_notice_ms: number | null;
+  /** Changed since it was read: flush writes it. */
+  changed: boolean;
+}
+
 function statementsOf(db: ReadModelDb) {
   return {
     insertCase: db.prepare<[string, string]>(
       'INSERT OR IGNORE INTO st_cases (stream_id, agency_id) VALUES (?, ?)',
     ),
     agencyOf: db.prepare<[string], string>('SELECT agency_id FROM st_cases WHERE stream_id = ?').pluck(),
-    insertRequest: db.prepare<
-      [string, string, string | null, string, string, number, number | null, number | null]
-    >(
-      `INSERT OR IGNORE INTO st_requests (stream_id, request_id, agency_id, requesting_agency, request_type,
-         received_ms, first_departure_ms, notice_deadline_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    saveRequest: db.prepare<HeldRequest>(
+      `INSERT OR REPLACE INTO st_requests (stream_id, request_id, agency_id, requesting_agency, request_type,
+         received_ms, outcome, basis, notice_deadline_ms, first_notice_ms, first_departure_ms)
+       VALUES (@stream_id, @request_id, @agency_id, @requesting_agency, @request_type, @received_ms, @outcome,
+         @basis, @notice_deadline_ms, @first_notice_ms, @first_departure_ms)`,
     ),
-    request: db.prepare<[string, string], RequestRow>(
-      `SELECT stream_id, request_id, request_type, received_ms, first_departure_ms FROM st_requests
-       WHERE stream_id = ? AND request_id = ?`,
+    requestsOf: db.prepare<[string], Omit<HeldRequest, 'changed'>>(
+      'SELECT * FROM st_requests WHERE stream_id = ?',
     ),
     requestsSince: db.prepare<[number], RequestRow>(
       `SELECT stream_id, request_id, request_type, received_ms, first_departure_ms FROM st_requests
        WHERE received_ms >= ? ORDER BY stream_id, request_id`,
     ),
-    requestsDepartedBy: db.prepare<[string, number], RequestRow>(
-      `SELECT stream_id, request_id, request_type, received_ms, first_departure_ms FROM st_requests
-       WHERE stream_id = ? AND received_ms <= ?`,
-    ),
     setDeadline: db.prepare<[number | null, number | null, string, string]>(
       'UPDATE st_requests SET notice_deadline_ms = ?, first_departure_ms = ? WHERE stream_id = ? AND request_id = ?',
-    ),
-    decide: db.prepare<[string, string, string, string]>(
-      'UPDATE st_requests SET outcome = ?, basis = ? WHERE stream_id = ? AND request_id = ?',
-    ),
-    notice: db.prepare<[number, number, string, string]>(
-      `UPDATE st_requests SET first_notice_ms = min(coalesce(first_notice_ms, ?), ?)
-       WHERE stream_id = ? AND request_id = ?`,
     ),
     insertDeparture: db.prepare<[string, string, number]>(
       'INSERT OR IGNORE INTO st_departures (event_id, stream_id, at_ms) VALUES (?, ?, ?)',
@@ -87,6 +87,10 @@ const str = (data: JsonObject, field: string): string | null => {
  * range scan: requests by receipt (the cohort) with their latest decision and when the subject's
  * notice was due and came; transfers to ICE or CBP by when they happened. The counting, the
  * "deadline passed" cut-off and small-cell suppression happen at query time.
+ *
+ * A case's requests are read once when a batch first touches the case, changed in memory, and
+ * written once at flush: a request, its decision, its notice and the subject's release used to
+ * update the same row, and its two covering indexes, four times.
  */
 @Injectable()
 @ProjectionProvider()
@@ -98,6 +102,8 @@ export class StatisticsProjection implements Projection {
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private ordinance: OrdinanceVersion[] | undefined;
+  /** Since the last flush: each touched case's requests by request id, as they now stand. */
+  private readonly held = new Map<string, Map<string, HeldRequest>>();
 
   setup(db: ReadModelDb): void {
     db.exec(STATISTICS_SCHEMA);
@@ -110,14 +116,15 @@ export class StatisticsProjection implements Projection {
   }
 
   apply(db: ReadModelDb, event: RecordedEvent): void {
-    if (this.statements?.db !== db) this.statements = { db, s: statementsOf(db) };
-    const { s } = this.statements;
+    const s = this.statementsFor(db);
     const { streamId, data } = event;
     switch (event.type) {
       case 'OrdinanceVersionAdopted':
         if (streamId !== ORDINANCE_STREAM_ID) return;
         s.insertVersion.run(event.revision, JSON.stringify(data));
         this.ordinance = undefined;
+        // It reads requests across cases, so what is held is written first.
+        this.flush(db);
         // A version changes the notice duty only of requests received once it is in force.
         for (const r of s.requestsSince.all(Date.parse(str(data, 'effectiveFrom') ?? '')))
           this.refreshDeadline(s, r);
@@ -126,53 +133,63 @@ export class StatisticsProjection implements Projection {
         s.insertCase.run(streamId, str(data, 'agencyId') ?? '');
         return;
       case 'FederalRequestReceived': {
+        const requests = this.requestsOf(s, streamId);
+        const requestId = str(data, 'requestId') ?? '';
+        const kept = requests.get(requestId);
+        // A request id received twice keeps its first row, whose deadline is brought up to date.
+        if (kept !== undefined) {
+          this.refreshDeadline(s, kept);
+          return;
+        }
         const receivedMs = Date.parse(str(data, 'receivedAt') ?? '');
-        const request: RequestRow = {
+        const request: HeldRequest = {
           stream_id: streamId,
-          request_id: str(data, 'requestId') ?? '',
+          request_id: requestId,
+          agency_id: s.agencyOf.get(streamId) ?? null,
+          requesting_agency: str(data, 'requestingAgency') ?? '',
           request_type: str(data, 'requestType') ?? '',
           received_ms: receivedMs,
+          outcome: null,
+          basis: null,
+          notice_deadline_ms: null,
+          first_notice_ms: null,
           first_departure_ms: s.firstDepartureFrom.get(streamId, receivedMs) ?? null,
+          changed: true,
         };
-        const { changes } = s.insertRequest.run(
-          streamId,
-          request.request_id,
-          s.agencyOf.get(streamId) ?? null,
-          str(data, 'requestingAgency') ?? '',
-          request.request_type,
-          receivedMs,
-          request.first_departure_ms,
-          this.noticeDeadlineOf(s, request),
-        );
-        // A request id received twice keeps its first row, whose deadline is brought up to date.
-        const kept = changes === 0 ? s.request.get(streamId, request.request_id) : undefined;
-        if (kept !== undefined) this.refreshDeadline(s, kept);
+        request.notice_deadline_ms = this.noticeDeadlineOf(s, request);
+        requests.set(requestId, request);
         return;
       }
       case 'DecisionRecorded':
-      case 'DecisionAmended':
-        s.decide.run(
-          str(data, 'outcome') ?? '',
-          str(data, 'basis') ?? '',
-          streamId,
-          str(data, 'requestId') ?? '',
-        );
+      case 'DecisionAmended': {
+        const request = this.requestsOf(s, streamId).get(str(data, 'requestId') ?? '');
+        if (request === undefined) return;
+        request.outcome = str(data, 'outcome') ?? '';
+        request.basis = str(data, 'basis') ?? '';
+        request.changed = true;
         return;
+      }
       case 'NoticeIssued': {
         const requestId = str(data, 'requestId');
         if (data.purpose !== 'REQUEST_AND_INTENT' || data.recipient !== 'SUBJECT' || requestId === null)
           return;
+        const request = this.requestsOf(s, streamId).get(requestId);
+        if (request === undefined) return;
         const deliveredMs = Date.parse(str(data, 'deliveredAt') ?? '');
-        s.notice.run(deliveredMs, deliveredMs, streamId, requestId);
+        // NaN (an unreadable time) is stored as NULL, as SQLite's min() over it did.
+        const first = Math.min(request.first_notice_ms ?? deliveredMs, deliveredMs);
+        request.first_notice_ms = Number.isNaN(first) ? null : first;
+        request.changed = true;
         return;
       }
       case 'SubjectReleased':
       case 'SubjectTransferred': {
         const atMs = Date.parse(str(data, 'at') ?? '');
         s.insertDeparture.run(event.id, streamId, atMs);
-        for (const r of s.requestsDepartedBy.all(streamId, atMs)) {
-          if (r.first_departure_ms === null || atMs < r.first_departure_ms) {
-            this.refreshDeadline(s, { ...r, first_departure_ms: atMs });
+        for (const r of this.requestsOf(s, streamId).values()) {
+          if (r.received_ms <= atMs && (r.first_departure_ms === null || atMs < r.first_departure_ms)) {
+            r.first_departure_ms = atMs;
+            this.refreshDeadline(s, r);
           }
         }
         const toAgency = str(data, 'toAgency');
@@ -204,8 +221,34 @@ export class StatisticsProjection implements Projection {
     return r.first_departure_ms !== null && r.first_departure_ms < byHours ? r.first_departure_ms : byHours;
   }
 
-  private refreshDeadline(s: Statements, r: RequestRow): void {
-    s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.stream_id, r.request_id);
+  /** Brings a request's deadline up to date: in memory if held, else in the table (an adoption). */
+  private refreshDeadline(s: Statements, r: RequestRow | HeldRequest): void {
+    const deadline = this.noticeDeadlineOf(s, r);
+    if ('changed' in r) {
+      r.notice_deadline_ms = deadline;
+      r.changed = true;
+    } else {
+      s.setDeadline.run(deadline, r.first_departure_ms, r.stream_id, r.request_id);
+    }
+  }
+
+  /** The case's requests as they now stand, read from the table the first time a batch touches it. */
+  private requestsOf(s: Statements, streamId: string): Map<string, HeldRequest> {
+    let requests = this.held.get(streamId);
+    if (requests === undefined) {
+      requests = new Map(s.requestsOf.all(streamId).map((r) => [r.request_id, { ...r, changed: false }]));
+      this.held.set(streamId, requests);
+    }
+    return requests;
+  }
+
+  flush(db: ReadModelDb): void {
+    if (this.held.size === 0) return;
+    const s = this.statementsFor(db);
+    for (const requests of this.held.values()) {
+      for (const request of requests.values()) if (request.changed) s.saveRequest.run(request);
+    }
+    this.held.clear();
   }
 
   /** Loaded once, and again after an adoption or a rollback: only this projection writes the table. */
@@ -216,6 +259,12 @@ export class StatisticsProjection implements Projection {
 
   discard(): void {
     this.ordinance = undefined;
+    this.held.clear();
+  }
+
+  private statementsFor(db: ReadModelDb): Statements {
+    if (this.statements?.db !== db) this.statements = { db, s: statementsOf(db) };
+    return this.statements.s;
   }
 
   private forget(): void {
