@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ORDINANCE_SECTIONS } from '@trust-ledger/domain';
 import { caseCommandSequences, recordCommands } from '../projections/case-commands';
-import { ordinanceAdopted } from './case-events';
+import { caseOpened, decisionRecorded, noticeIssued, ordinanceAdopted, requestReceived } from './case-events';
 import { Harness, quietLogs } from './support';
 
 quietLogs();
@@ -65,5 +65,77 @@ describe('violation register rebuild', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('keeps a stream longer than a chunk whole, read back from the table once its cache is gone', async () => {
+    const h = new Harness().start();
+    try {
+      await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+      const streamId = 'case-long';
+      await h.append(streamId, [caseOpened('agency-a')], '2024-02-01T00:00:00Z');
+      // 20 detainers, the even ones noticed in time: one event at a time, and every fifth append
+      // the register forgets the histories it caches, so chunks are extended from the table.
+      for (let i = 0; i < 20; i++) {
+        const at = new Date(Date.parse('2024-02-02T00:00:00Z') + i * HOUR).toISOString();
+        await h.append(streamId, [requestReceived(`r${i}`, at)], at);
+        await h.caughtUp();
+        if (i % 2 === 0) {
+          await h.append(streamId, [noticeIssued(`r${i}`, at)], at);
+          await h.caughtUp();
+        }
+        if (i % 5 === 4) h.register.discard();
+      }
+      await h.tickAt('2024-03-01T00:00:00Z');
+
+      const chunks = h.db
+        .prepare('SELECT chunk, events FROM vr_events WHERE stream_id = ? ORDER BY chunk')
+        .all(streamId) as { chunk: number; events: string }[];
+      const kept = chunks.map((c) => JSON.parse(c.events) as { eventId: string }[]);
+      expect(chunks.map((c) => c.chunk)).toEqual([0, 1]);
+      expect(kept.map((events) => events.length)).toEqual([16, 15]);
+      expect(kept.flat().map((e) => e.eventId)).toEqual((await h.events(streamId)).map((e) => e.id));
+      const notGiven = h.violations(streamId).filter((v) => v.ruleId === 'S5_NOTICE_NOT_GIVEN');
+      expect(notGiven.map((v) => v.requestId).sort()).toEqual(
+        ['r1', 'r3', 'r5', 'r7', 'r9', 'r11', 'r13', 'r15', 'r17', 'r19'].sort(),
+      );
+
+      const incremental = h.snapshot();
+      await h.runner.rebuild('violation-register');
+      expect(h.snapshot()).toEqual(incremental);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('judges a stream whose cached history was evicted within one batch by its events not yet written', async () => {
+    const h = new Harness().start();
+    try {
+      await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+      // More streams than the register caches, interleaved: a rebuild's one batch evicts each
+      // stream's history between its events, before any of them is written.
+      const streams = Array.from({ length: 600 }, (_, i) => `case-many-${i}`);
+      const steps = [
+        caseOpened('agency-a'),
+        requestReceived('r', '2024-02-02T00:00:00Z'),
+        decisionRecorded('r', '2024-02-02T01:00:00Z', 'HONORED'),
+      ];
+      for (const step of steps) {
+        for (const streamId of streams) await h.append(streamId, [step], '2024-02-02T02:00:00Z');
+      }
+      await h.caughtUp();
+      const incremental = h.snapshot();
+      const honoredWithoutWarrant = h.db
+        .prepare(
+          "SELECT count(*) FROM violations WHERE rule_id = 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT'",
+        )
+        .pluck();
+      expect(honoredWithoutWarrant.get()).toBe(600);
+
+      await h.runner.rebuild('violation-register');
+      expect(honoredWithoutWarrant.get()).toBe(600);
+      expect(h.snapshot()).toEqual(incremental);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -27,7 +27,7 @@ import {
 } from './rulebook';
 import { applyReview, judge, type RegisteredViolation, type Trigger } from './violation-judgement';
 import { UPSERT_VIOLATION_SQL, violationOf, violationParams, type ViolationRow } from './violation-rows';
-import { VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema';
+import { HISTORY_CHUNK_EVENTS, VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema';
 
 export const VIOLATION_REGISTER = 'violation-register';
 
@@ -67,11 +67,15 @@ function statementsOf(db: ReadModelDb) {
     streamsSince: db
       .prepare<[number], string>('SELECT stream_id FROM vr_streams WHERE latest_ms >= ? ORDER BY stream_id')
       .pluck(),
-    insertEvent: db.prepare<[string, number, string]>(
-      'INSERT INTO vr_events (stream_id, revision, event) VALUES (?, ?, ?)',
+    saveChunk: db.prepare<[string, number, string]>(
+      `INSERT INTO vr_events (stream_id, chunk, events) VALUES (?, ?, ?)
+       ON CONFLICT (stream_id, chunk) DO UPDATE SET events = excluded.events`,
     ),
-    events: db
-      .prepare<[string], string>('SELECT event FROM vr_events WHERE stream_id = ? ORDER BY revision')
+    chunk: db
+      .prepare<[string, number], string>('SELECT events FROM vr_events WHERE stream_id = ? AND chunk = ?')
+      .pluck(),
+    chunks: db
+      .prepare<[string], string>('SELECT events FROM vr_events WHERE stream_id = ? ORDER BY chunk')
       .pluck(),
     insertAdoption: db.prepare<[number, string]>(
       'INSERT OR IGNORE INTO vr_ordinance (revision, adoption) VALUES (?, ?)',
@@ -131,8 +135,8 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
   // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
-  // 5: the time indexes cover the statistics' counts by section.
-  readonly version = 5;
+  // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks.
+  readonly version = 6;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -153,6 +157,8 @@ export class ViolationRegisterProjection implements Projection {
   private readonly violations = new Map<string, RegisteredViolation[]>();
   private readonly changed = new Map<string, RegisteredViolation>();
   private readonly deadlinesAhead = new Map<string, string[]>();
+  /** Events recorded since the last flush, by stream, in revision order. */
+  private readonly kept = new Map<string, StoredEvent[]>();
 
   setup(db: ReadModelDb): void {
     db.exec(VIOLATION_SCHEMA);
@@ -226,7 +232,9 @@ export class ViolationRegisterProjection implements Projection {
         `${event.streamId} revision ${event.revision} arrived after only ${state.eventCount} of its events`,
       );
     }
-    s.insertEvent.run(event.streamId, event.revision, JSON.stringify(stored));
+    const kept = this.kept.get(event.streamId);
+    if (kept === undefined) this.kept.set(event.streamId, [stored]);
+    else kept.push(stored);
     const cached = this.histories.get(event.streamId);
     if (cached?.length === event.revision) cached.push(stored);
     // A stream's first event is its whole history: no need to read it back.
@@ -339,6 +347,7 @@ export class ViolationRegisterProjection implements Projection {
 
   /** Writes what is held in memory (streams in the order first judged) and forgets it. */
   private write(s: Statements): void {
+    for (const [streamId, events] of this.kept) this.saveEvents(s, streamId, events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
     for (const [streamId, ahead] of this.deadlinesAhead) {
       s.clearDeadlines.run(streamId);
@@ -350,7 +359,23 @@ export class ViolationRegisterProjection implements Projection {
     this.forgetHeld();
   }
 
+  /** Writes the chunks the stream's new events fall in, each with the events it already held. */
+  private saveEvents(s: Statements, streamId: string, events: StoredEvent[]): void {
+    const first = events[0].revision;
+    const firstChunk = Math.floor(first / HISTORY_CHUNK_EVENTS);
+    const start = firstChunk * HISTORY_CHUNK_EVENTS;
+    // The chunk's events from earlier batches (the common case in a rebuild: none).
+    const earlier =
+      first > start ? (JSON.parse(s.chunk.get(streamId, firstChunk) ?? '[]') as StoredEvent[]) : [];
+    const all = [...earlier, ...events];
+    for (let at = 0; at < all.length; at += HISTORY_CHUNK_EVENTS) {
+      const chunk = all.slice(at, at + HISTORY_CHUNK_EVENTS);
+      s.saveChunk.run(streamId, firstChunk + at / HISTORY_CHUNK_EVENTS, JSON.stringify(chunk));
+    }
+  }
+
   private forgetHeld(): void {
+    this.kept.clear();
     this.states.clear();
     this.violations.clear();
     this.changed.clear();
@@ -391,7 +416,8 @@ export class ViolationRegisterProjection implements Projection {
     let history = this.histories.get(streamId);
     // Events at a revision never change, so a cached history of the right length is the history.
     if (history?.length !== count) {
-      history = s.events.all(streamId).map((e) => JSON.parse(e) as StoredEvent);
+      history = s.chunks.all(streamId).flatMap((chunk) => JSON.parse(chunk) as StoredEvent[]);
+      history.push(...(this.kept.get(streamId) ?? []));
     }
     this.histories.delete(streamId);
     this.histories.set(streamId, history);
