@@ -57,8 +57,8 @@ function statementsOf(db: ReadModelDb) {
     setDeadline: db.prepare<[number | null, number | null, string, string]>(
       'UPDATE st_requests SET notice_deadline_ms = ?, first_departure_ms = ? WHERE stream_id = ? AND request_id = ?',
     ),
-    insertDeparture: db.prepare<[string, string, number]>(
-      'INSERT OR IGNORE INTO st_departures (event_id, stream_id, at_ms) VALUES (?, ?, ?)',
+    insertDeparture: db.prepare<[string, number, string]>(
+      'INSERT OR IGNORE INTO st_departures (stream_id, at_ms, event_id) VALUES (?, ?, ?)',
     ),
     firstDepartureFrom: db
       .prepare<[string, number], number | null>(
@@ -96,8 +96,8 @@ const str = (data: JsonObject, field: string): string | null => {
 @ProjectionProvider()
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
-  // 2: the period counts' indexes cover them.
-  readonly version = 2;
+  // 2: the period counts' indexes cover them; 3: no indexes by case beyond the keys.
+  readonly version = 3;
   readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
@@ -185,7 +185,7 @@ export class StatisticsProjection implements Projection {
       case 'SubjectReleased':
       case 'SubjectTransferred': {
         const atMs = Date.parse(str(data, 'at') ?? '');
-        s.insertDeparture.run(event.id, streamId, atMs);
+        s.insertDeparture.run(streamId, atMs, event.id);
         for (const r of this.requestsOf(s, streamId).values()) {
           if (r.received_ms <= atMs && (r.first_departure_ms === null || atMs < r.first_departure_ms)) {
             r.first_departure_ms = atMs;

@@ -37,14 +37,16 @@ CREATE INDEX st_requests_received ON st_requests
   (received_ms, requesting_agency, request_type, outcome, basis, notice_deadline_ms, first_notice_ms);
 CREATE INDEX st_requests_agency ON st_requests
   (agency_id, received_ms, requesting_agency, request_type, outcome, basis, notice_deadline_ms, first_notice_ms);
-CREATE INDEX st_requests_of_case ON st_requests (stream_id, requesting_agency, received_ms);
+-- No index by case beyond the key: a case's few requests are found by its stream_id, and every
+-- index keyed by a (random) stream id is one more b-tree a rebuild writes all over.
 
+-- Keyed by case, so that the one b-tree answers "the first departure from then on".
 CREATE TABLE st_departures (
-  event_id  TEXT    PRIMARY KEY,
   stream_id TEXT    NOT NULL,
-  at_ms     INTEGER NOT NULL
+  at_ms     INTEGER NOT NULL,
+  event_id  TEXT    NOT NULL,
+  PRIMARY KEY (stream_id, at_ms, event_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX st_departures_of_case ON st_departures (stream_id, at_ms);
 
 -- Transfers to ICE or CBP custody, counted by when they happened.
 CREATE TABLE st_transfers (
