@@ -244,6 +244,47 @@ function dump(db: ReadModelDb): unknown {
 }
 
 describe('CaseViewProjection', () => {
+  it("filters the case list by request through each case's own requests, not every matching request", async () => {
+    const data = new TempData();
+    const db = data.openDb();
+    try {
+      new CaseViewProjection().setup(db);
+      // The plan of each statement the list runs, with the parameters it runs it with.
+      const plans: string[] = [];
+      const planned = new Proxy(db, {
+        get(target, property) {
+          if (property === 'prepare') {
+            return (sql: string) => ({
+              all: (...params: unknown[]) => {
+                const plan = target.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+                  detail: string;
+                }[];
+                plans.push(plan.map((step) => step.detail).join('; '));
+                return target.prepare(sql).all(...params);
+              },
+            });
+          }
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function'
+            ? (value as (...args: unknown[]) => unknown).bind(target)
+            : value;
+        },
+      });
+      const queries = new CaseViewQueries(planned);
+      queries.list({ requestType: 'DETAINER' }, 0, 50);
+      queries.list({ receivedFrom: '2024-01-01T00:00:00Z', receivedTo: '2024-02-01T00:00:00Z' }, 0, 50);
+      queries.list(
+        { agencyId: 'agency-a', requestType: 'TRANSFER', receivedFrom: '2024-01-01T00:00:00Z' },
+        0,
+        50,
+      );
+      expect(plans).toHaveLength(3);
+      for (const plan of plans) expect(plan).toMatch(/SEARCH r (EXISTS )?USING INDEX \S+ \(case_id=\?\)/);
+    } finally {
+      await data.close();
+    }
+  });
+
   it('reaches the same rows incrementally (interrupted at random) as by a rebuild, and each equals the pure fold', async () => {
     await fc.assert(
       fc.asyncProperty(

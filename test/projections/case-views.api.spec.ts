@@ -1,4 +1,4 @@
-import { ProjectionRunner } from '@trust-ledger/projections';
+import { CaseViewProjection, ProjectionRunner } from '@trust-ledger/projections';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -359,7 +359,7 @@ describe('GET /health and /metrics', () => {
       expect.arrayContaining([
         {
           name: 'case-view',
-          version: 1,
+          version: new CaseViewProjection().version,
           running: true,
           position: expect.any(String),
           behind: expect.any(Boolean),
