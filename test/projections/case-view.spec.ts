@@ -279,7 +279,8 @@ describe('CaseViewProjection', () => {
         50,
       );
       expect(plans).toHaveLength(3);
-      for (const plan of plans) expect(plan).toMatch(/SEARCH r (EXISTS )?USING INDEX \S+ \(case_id=\?\)/);
+      for (const plan of plans)
+        expect(plan).toMatch(/SEARCH r (EXISTS )?USING (PRIMARY KEY|INDEX \S+) \(case_id=\?\)/);
     } finally {
       await data.close();
     }
