@@ -385,6 +385,43 @@ describe('reading a stream together with its verification', () => {
     expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 6, breaks: [] });
   });
 
+  it('reads the checkpoint stream once, and verifies it by its own chain', async () => {
+    const checkpointer = new IntegrityCheckpointer(store, clock);
+    await checkpointer.record();
+    await store.append(B, [event(3)], { expectedRevision: 2 });
+    await checkpointer.record();
+    const reads: string[] = [];
+    const counting = new Proxy(store, {
+      get(target, property) {
+        if (property === 'readStream') {
+          return (streamId: string) => {
+            reads.push(streamId);
+            return target.readStream(streamId);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { events, integrity } = await readVerifiedStream(counting, INTEGRITY_STREAM_ID);
+    expect(reads).toEqual([INTEGRITY_STREAM_ID]);
+    expect(events.map((e) => e.revision)).toEqual([0, 1]);
+    expect(integrity).toEqual({ valid: true, checkedEvents: 2, breaks: [] });
+
+    await tamper((db) =>
+      db
+        .prepare(
+          `UPDATE events SET data = json_set(data, '$.digest', ?) WHERE stream_id = ? AND revision = 1`,
+        )
+        .run('0'.repeat(64), INTEGRITY_STREAM_ID),
+    );
+    const tampered = await readVerifiedStream(store, INTEGRITY_STREAM_ID);
+    expect(tampered.integrity.breaks.map((b) => [b.streamId, b.revision])).toEqual([
+      [INTEGRITY_STREAM_ID, 1],
+      [INTEGRITY_STREAM_ID, 1],
+    ]);
+  });
+
   it('still finds a deleted tail that a checkpoint recorded', async () => {
     await new IntegrityCheckpointer(store, clock).record();
     await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision >= 3`).run(A));

@@ -22,14 +22,15 @@ export interface VerifiedStream {
  * are read first, so none of them can record a head that the stream, read after them, lacks.
  */
 export async function readVerifiedStream(store: EventStore, streamId: string): Promise<VerifiedStream> {
-  const { fold, chain } = await readCheckpoints(store);
   const events: RecordedEvent[] = [];
+  // The checkpoint stream is verified by its own chain, from the one read of it.
+  if (streamId === INTEGRITY_STREAM_ID) {
+    const { chain } = await readCheckpoints(store, events);
+    return { events, integrity: chain.result() };
+  }
+  const { fold } = await readCheckpoints(store);
   for await (const event of store.readStream(streamId)) events.push(event);
-  const integrity =
-    streamId === INTEGRITY_STREAM_ID
-      ? chain.result()
-      : await verifyAgainstCheckpoint(events, streamId, fold.heads.get(streamId));
-  return { events, integrity };
+  return { events, integrity: await verifyAgainstCheckpoint(events, streamId, fold.heads.get(streamId)) };
 }
 
 /** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
@@ -53,11 +54,15 @@ export async function verifyAll(store: EventStore): Promise<VerificationResult> 
   };
 }
 
-/** The checkpoint stream's own chain, and the heads its checkpoints record. */
-async function readCheckpoints(store: EventStore): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
+/** The checkpoint stream's own chain, and the heads its checkpoints record; its events into `read`. */
+async function readCheckpoints(
+  store: EventStore,
+  read?: RecordedEvent[],
+): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
   const fold = new CheckpointFold();
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
+    read?.push(event);
     chain.add(event);
     fold.apply(event);
   }
