@@ -125,9 +125,10 @@ export class StatisticsProjection implements Projection {
         this.ordinance = undefined;
         // It reads requests across cases, so what is held is written first.
         this.flush(db);
-        // A version changes the notice duty only of requests received once it is in force.
+        // A version changes the notice duty only of requests received once it is in force. They are
+        // updated in the table, not held: a version in force from long ago reaches every case.
         for (const r of s.requestsSince.all(Date.parse(str(data, 'effectiveFrom') ?? '')))
-          this.refreshDeadline(s, r);
+          s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.stream_id, r.request_id);
         return;
       case 'CaseOpened':
         s.insertCase.run(streamId, str(data, 'agencyId') ?? '');
@@ -221,15 +222,9 @@ export class StatisticsProjection implements Projection {
     return r.first_departure_ms !== null && r.first_departure_ms < byHours ? r.first_departure_ms : byHours;
   }
 
-  /** Brings a request's deadline up to date: in memory if held, else in the table (an adoption). */
-  private refreshDeadline(s: Statements, r: RequestRow | HeldRequest): void {
-    const deadline = this.noticeDeadlineOf(s, r);
-    if ('changed' in r) {
-      r.notice_deadline_ms = deadline;
-      r.changed = true;
-    } else {
-      s.setDeadline.run(deadline, r.first_departure_ms, r.stream_id, r.request_id);
-    }
+  private refreshDeadline(s: Statements, r: HeldRequest): void {
+    r.notice_deadline_ms = this.noticeDeadlineOf(s, r);
+    r.changed = true;
   }
 
   /** The case's requests as they now stand, read from the table the first time a batch touches it. */
