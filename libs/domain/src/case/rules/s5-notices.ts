@@ -22,7 +22,8 @@ export function section5Violations(
   record: CaseRecord,
   ordinance: OrdinanceHistory,
   now: string,
-  deadlines: readonly NoticeDeadline[] = noticeDeadlines(record, ordinance),
+  /** From noticeDeadlines(record, ordinance), computed once by the caller, who needs them too. */
+  deadlines: readonly NoticeDeadline[],
 ): DetectedViolation[] {
   return [
     ...noticesNotGiven(deadlines, ordinance, now),
