@@ -64,8 +64,8 @@ const REQUEST_COUNTS = `SELECT requesting_agency, request_type, count(*) AS rece
  * latest request on the case received by then, else (no request recorded at all) the TRANSFER row.
  */
 const TRANSFER_COUNTS = `SELECT to_agency AS requesting_agency, coalesce(
-      (SELECT r.request_type FROM st_requests r WHERE r.stream_id = t.stream_id AND r.request_id = t.request_id),
-      (SELECT r.request_type FROM st_requests r WHERE r.stream_id = t.stream_id AND r.requesting_agency = t.to_agency
+      (SELECT r.request_type FROM st_requests r WHERE r.case_seq = t.case_seq AND r.request_id = t.request_id),
+      (SELECT r.request_type FROM st_requests r WHERE r.case_seq = t.case_seq AND r.requesting_agency = t.to_agency
          AND r.received_ms <= t.at_ms ORDER BY r.received_ms DESC LIMIT 1),
       'TRANSFER') AS request_type, count(*) AS n
   FROM st_transfers t WHERE at_ms >= @from AND at_ms < @to`;

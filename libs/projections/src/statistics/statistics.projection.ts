@@ -16,7 +16,7 @@ import { STATISTICS_SCHEMA, STATISTICS_TABLES } from './statistics.schema';
 export const STATISTICS = 'statistics';
 
 interface RequestRow {
-  stream_id: string;
+  case_seq: number;
   request_id: string;
   request_type: string;
   received_ms: number;
@@ -35,38 +35,44 @@ interface HeldRequest extends RequestRow {
   changed: boolean;
 }
 
+/** A case as held between flushes: its number, its agency, and its requests by request id. */
+interface HeldCase {
+  seq: number;
+  agencyId: string | null;
+  requests: Map<string, HeldRequest>;
+}
+
 function statementsOf(db: ReadModelDb) {
   return {
-    insertCase: db.prepare<[string, string]>(
-      'INSERT OR IGNORE INTO st_cases (stream_id, agency_id) VALUES (?, ?)',
+    caseOf: db.prepare<[string], { seq: number; agencyId: string | null }>(
+      'SELECT case_seq AS seq, agency_id AS agencyId FROM st_cases WHERE stream_id = ?',
     ),
-    agencyOf: db.prepare<[string], string>('SELECT agency_id FROM st_cases WHERE stream_id = ?').pluck(),
-    saveRequest: db.prepare<HeldRequest>(
-      `INSERT OR REPLACE INTO st_requests (stream_id, request_id, agency_id, requesting_agency, request_type,
+    insertCase: db.prepare<[string, string | null]>('INSERT INTO st_cases (stream_id, agency_id) VALUES (?, ?)'),
+    setAgency: db.prepare<[string, number]>('UPDATE st_cases SET agency_id = ? WHERE case_seq = ?'),
+    saveRequest: db.prepare<Omit<HeldRequest, 'changed'>>(
+      `INSERT OR REPLACE INTO st_requests (case_seq, request_id, agency_id, requesting_agency, request_type,
          received_ms, outcome, basis, notice_deadline_ms, first_notice_ms, first_departure_ms)
-       VALUES (@stream_id, @request_id, @agency_id, @requesting_agency, @request_type, @received_ms, @outcome,
+       VALUES (@case_seq, @request_id, @agency_id, @requesting_agency, @request_type, @received_ms, @outcome,
          @basis, @notice_deadline_ms, @first_notice_ms, @first_departure_ms)`,
     ),
-    requestsOf: db.prepare<[string], Omit<HeldRequest, 'changed'>>(
-      'SELECT * FROM st_requests WHERE stream_id = ?',
-    ),
+    requestsOf: db.prepare<[number], Omit<HeldRequest, 'changed'>>('SELECT * FROM st_requests WHERE case_seq = ?'),
     requestsSince: db.prepare<[number], RequestRow>(
-      `SELECT stream_id, request_id, request_type, received_ms, first_departure_ms FROM st_requests
-       WHERE received_ms >= ? ORDER BY stream_id, request_id`,
+      `SELECT case_seq, request_id, request_type, received_ms, first_departure_ms FROM st_requests
+       WHERE received_ms >= ? ORDER BY case_seq, request_id`,
     ),
-    setDeadline: db.prepare<[number | null, number | null, string, string]>(
-      'UPDATE st_requests SET notice_deadline_ms = ?, first_departure_ms = ? WHERE stream_id = ? AND request_id = ?',
+    setDeadline: db.prepare<[number | null, number | null, number, string]>(
+      'UPDATE st_requests SET notice_deadline_ms = ?, first_departure_ms = ? WHERE case_seq = ? AND request_id = ?',
     ),
-    insertDeparture: db.prepare<[string, number, string]>(
-      'INSERT OR IGNORE INTO st_departures (stream_id, at_ms, event_id) VALUES (?, ?, ?)',
+    insertDeparture: db.prepare<[number, number, string]>(
+      'INSERT OR IGNORE INTO st_departures (case_seq, at_ms, event_id) VALUES (?, ?, ?)',
     ),
     firstDepartureFrom: db
-      .prepare<[string, number], number | null>(
-        'SELECT min(at_ms) FROM st_departures WHERE stream_id = ? AND at_ms >= ?',
+      .prepare<[number, number], number | null>(
+        'SELECT min(at_ms) FROM st_departures WHERE case_seq = ? AND at_ms >= ?',
       )
       .pluck(),
-    insertTransfer: db.prepare<[string, string, string | null, string, string | null, number]>(
-      `INSERT OR IGNORE INTO st_transfers (event_id, stream_id, agency_id, to_agency, request_id, at_ms)
+    insertTransfer: db.prepare<[number, string, string | null, string, string | null, number]>(
+      `INSERT OR IGNORE INTO st_transfers (case_seq, event_id, agency_id, to_agency, request_id, at_ms)
        VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     insertVersion: db.prepare<[number, string]>(
@@ -96,14 +102,15 @@ const str = (data: JsonObject, field: string): string | null => {
 @ProjectionProvider()
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
-  // 2: the period counts' indexes cover them; 3: no indexes by case beyond the keys.
-  readonly version = 3;
+  // 2: the period counts' indexes cover them; 3: no indexes by case beyond the keys; 4: keyed by
+  // case number.
+  readonly version = 4;
   readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private ordinance: OrdinanceVersion[] | undefined;
-  /** Since the last flush: each touched case's requests by request id, as they now stand. */
-  private readonly held = new Map<string, Map<string, HeldRequest>>();
+  /** Since the last flush: each touched case, by stream id, as it now stands. */
+  private readonly held = new Map<string, HeldCase>();
 
   setup(db: ReadModelDb): void {
     db.exec(STATISTICS_SCHEMA);
@@ -128,13 +135,20 @@ export class StatisticsProjection implements Projection {
         // A version changes the notice duty only of requests received once it is in force. They are
         // updated in the table, not held: a version in force from long ago reaches every case.
         for (const r of s.requestsSince.all(Date.parse(str(data, 'effectiveFrom') ?? '')))
-          s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.stream_id, r.request_id);
+          s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.case_seq, r.request_id);
         return;
-      case 'CaseOpened':
-        s.insertCase.run(streamId, str(data, 'agencyId') ?? '');
+      case 'CaseOpened': {
+        const agencyId = str(data, 'agencyId') ?? '';
+        const opened = this.caseOf(s, streamId, agencyId);
+        // Named by an event before its CaseOpened (which a valid log never holds): the agency comes now.
+        if (opened.agencyId === null) {
+          opened.agencyId = agencyId;
+          s.setAgency.run(agencyId, opened.seq);
+        }
         return;
+      }
       case 'FederalRequestReceived': {
-        const requests = this.requestsOf(s, streamId);
+        const { seq, agencyId, requests } = this.caseOf(s, streamId);
         const requestId = str(data, 'requestId') ?? '';
         const kept = requests.get(requestId);
         // A request id received twice keeps its first row, whose deadline is brought up to date.
@@ -144,9 +158,9 @@ export class StatisticsProjection implements Projection {
         }
         const receivedMs = Date.parse(str(data, 'receivedAt') ?? '');
         const request: HeldRequest = {
-          stream_id: streamId,
+          case_seq: seq,
           request_id: requestId,
-          agency_id: s.agencyOf.get(streamId) ?? null,
+          agency_id: agencyId,
           requesting_agency: str(data, 'requestingAgency') ?? '',
           request_type: str(data, 'requestType') ?? '',
           received_ms: receivedMs,
@@ -154,7 +168,7 @@ export class StatisticsProjection implements Projection {
           basis: null,
           notice_deadline_ms: null,
           first_notice_ms: null,
-          first_departure_ms: s.firstDepartureFrom.get(streamId, receivedMs) ?? null,
+          first_departure_ms: s.firstDepartureFrom.get(seq, receivedMs) ?? null,
           changed: true,
         };
         request.notice_deadline_ms = this.noticeDeadlineOf(s, request);
@@ -163,7 +177,7 @@ export class StatisticsProjection implements Projection {
       }
       case 'DecisionRecorded':
       case 'DecisionAmended': {
-        const request = this.requestsOf(s, streamId).get(str(data, 'requestId') ?? '');
+        const request = this.caseOf(s, streamId).requests.get(str(data, 'requestId') ?? '');
         if (request === undefined) return;
         request.outcome = str(data, 'outcome') ?? '';
         request.basis = str(data, 'basis') ?? '';
@@ -174,7 +188,7 @@ export class StatisticsProjection implements Projection {
         const requestId = str(data, 'requestId');
         if (data.purpose !== 'REQUEST_AND_INTENT' || data.recipient !== 'SUBJECT' || requestId === null)
           return;
-        const request = this.requestsOf(s, streamId).get(requestId);
+        const request = this.caseOf(s, streamId).requests.get(requestId);
         if (request === undefined) return;
         const deliveredMs = Date.parse(str(data, 'deliveredAt') ?? '');
         // NaN (an unreadable time) is stored as NULL, as SQLite's min() over it did.
@@ -186,8 +200,9 @@ export class StatisticsProjection implements Projection {
       case 'SubjectReleased':
       case 'SubjectTransferred': {
         const atMs = Date.parse(str(data, 'at') ?? '');
-        s.insertDeparture.run(streamId, atMs, event.id);
-        for (const r of this.requestsOf(s, streamId).values()) {
+        const { seq, agencyId, requests } = this.caseOf(s, streamId);
+        s.insertDeparture.run(seq, atMs, event.id);
+        for (const r of requests.values()) {
           if (r.received_ms <= atMs && (r.first_departure_ms === null || atMs < r.first_departure_ms)) {
             r.first_departure_ms = atMs;
             this.refreshDeadline(s, r);
@@ -196,9 +211,9 @@ export class StatisticsProjection implements Projection {
         const toAgency = str(data, 'toAgency');
         if (event.type === 'SubjectTransferred' && (toAgency === 'ICE' || toAgency === 'CBP')) {
           s.insertTransfer.run(
+            seq,
             event.id,
-            streamId,
-            s.agencyOf.get(streamId) ?? null,
+            agencyId,
             toAgency,
             str(data, 'requestId'),
             atMs,
@@ -227,21 +242,37 @@ export class StatisticsProjection implements Projection {
     r.changed = true;
   }
 
-  /** The case's requests as they now stand, read from the table the first time a batch touches it. */
-  private requestsOf(s: Statements, streamId: string): Map<string, HeldRequest> {
-    let requests = this.held.get(streamId);
-    if (requests === undefined) {
-      requests = new Map(s.requestsOf.all(streamId).map((r) => [r.request_id, { ...r, changed: false }]));
-      this.held.set(streamId, requests);
+  /**
+   * The case as it now stands, read from the tables the first time a batch touches it. A case the
+   * log names for the first time is numbered then, with the agency of the CaseOpened that names it.
+   */
+  private caseOf(s: Statements, streamId: string, openedBy: string | null = null): HeldCase {
+    let held = this.held.get(streamId);
+    if (held === undefined) {
+      const stored = s.caseOf.get(streamId);
+      held =
+        stored === undefined
+          ? {
+              seq: Number(s.insertCase.run(streamId, openedBy).lastInsertRowid),
+              agencyId: openedBy,
+              requests: new Map(),
+            }
+          : {
+              ...stored,
+              requests: new Map(
+                s.requestsOf.all(stored.seq).map((r) => [r.request_id, { ...r, changed: false }]),
+              ),
+            };
+      this.held.set(streamId, held);
     }
-    return requests;
+    return held;
   }
 
   flush(db: ReadModelDb): void {
     if (this.held.size === 0) return;
     const s = this.statementsFor(db);
-    for (const requests of this.held.values()) {
-      for (const request of requests.values()) if (request.changed) s.saveRequest.run(request);
+    for (const { requests } of this.held.values()) {
+      for (const { changed, ...request } of requests.values()) if (changed) s.saveRequest.run(request);
     }
     this.held.clear();
   }
