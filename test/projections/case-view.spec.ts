@@ -239,7 +239,7 @@ describe('caseViewFrom', () => {
 function dump(db: ReadModelDb): unknown {
   return {
     cases: db.prepare('SELECT * FROM case_views ORDER BY seq').all(),
-    requests: db.prepare('SELECT * FROM case_view_requests ORDER BY case_id, request_id').all(),
+    requests: db.prepare('SELECT * FROM case_view_requests ORDER BY case_seq, request_id').all(),
   };
 }
 
@@ -280,7 +280,7 @@ describe('CaseViewProjection', () => {
       );
       expect(plans).toHaveLength(3);
       for (const plan of plans)
-        expect(plan).toMatch(/SEARCH r (EXISTS )?USING (PRIMARY KEY|INDEX \S+) \(case_id=\?\)/);
+        expect(plan).toMatch(/SEARCH r (EXISTS )?USING (PRIMARY KEY|INDEX \S+) \(case_seq=\?\)/);
     } finally {
       await data.close();
     }

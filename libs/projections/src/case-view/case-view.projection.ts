@@ -9,17 +9,21 @@ import { evolveCaseRecord, type CaseRecord } from './case-view';
 export const CASE_STREAM_PREFIX = 'case-';
 
 interface Statements {
-  select: Statement<[string], { record: string }>;
+  select: Statement<[string], { seq: number; record: string }>;
   insert: Statement<[string, string, string, number, string | null, string]>;
   update: Statement<[string, number, string, string]>;
   forget: Statement<[string]>;
-  addRequest: Statement<[string, string, string, number]>;
+  addRequest: Statement<[number, string, string, number]>;
 }
 
+/** A request received since the last flush: its case_view_requests row without the case's seq. */
+type NewRequest = [requestId: string, requestType: string, receivedAtMs: number];
+
 interface HeldCase {
-  /** Whether the row exists in the table (else flush inserts it). */
-  stored: boolean;
+  /** The case's row number; null for a case the table does not hold yet (flush inserts it). */
+  seq: number | null;
   record: CaseRecord;
+  newRequests: NewRequest[];
   /** The CaseOpened event as recorded, for a case not stored yet. */
   openedEvent: string | null;
   /** Personal data was erased: the stored CaseOpened goes too. */
@@ -39,22 +43,23 @@ export class CaseViewProjection implements Projection {
   // 2: case_view_requests is one b-tree keyed by case (WITHOUT ROWID), with no index by type or
   // time. Given one, SQLite answered the list's "has a request such that" by scanning every matching
   // request for each case (1 s a page over 28k cases) instead of looking up the case's own few (4 ms).
-  readonly version = 2;
+  // 3: case_view_requests keyed by the case's seq, not its (random) id, so that a rebuild appends a
+  // case's requests instead of writing pages all over the b-tree.
+  readonly version = 3;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
-    select: db.prepare('SELECT record FROM case_views WHERE case_id = ?'),
+    select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),
     insert: db.prepare(
       'INSERT INTO case_views (case_id, agency_id, status, revision, opened_event, record) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     update: db.prepare('UPDATE case_views SET status = ?, revision = ?, record = ? WHERE case_id = ?'),
     forget: db.prepare('UPDATE case_views SET opened_event = NULL WHERE case_id = ?'),
     addRequest: db.prepare(
-      'INSERT INTO case_view_requests (case_id, request_id, request_type, received_at_ms) VALUES (?, ?, ?, ?)',
+      'INSERT INTO case_view_requests (case_seq, request_id, request_type, received_at_ms) VALUES (?, ?, ?, ?)',
     ),
   }));
   /** Cases touched since the last flush, as they now stand. */
   private readonly held = new Map<string, HeldCase>();
-  private newRequests: [string, string, string, number][] = [];
 
   setup(db: ReadModelDb): void {
     db.exec(`
@@ -69,11 +74,11 @@ export class CaseViewProjection implements Projection {
       ) STRICT;
       CREATE INDEX case_views_agency ON case_views (agency_id, seq);
       CREATE TABLE case_view_requests (
-        case_id        TEXT NOT NULL,
+        case_seq       INTEGER NOT NULL,
         request_id     TEXT NOT NULL,
         request_type   TEXT NOT NULL,
         received_at_ms INTEGER NOT NULL,
-        PRIMARY KEY (case_id, request_id)
+        PRIMARY KEY (case_seq, request_id)
       ) STRICT, WITHOUT ROWID;
     `);
   }
@@ -86,51 +91,51 @@ export class CaseViewProjection implements Projection {
     const caseId = event.streamId.slice(CASE_STREAM_PREFIX.length);
     const held = this.held.get(caseId);
     let before = held?.record;
-    let stored = held?.stored ?? false;
+    let seq = held?.seq ?? null;
     if (held === undefined) {
       const row = this.statementsFor(db).select.get(caseId);
-      stored = row !== undefined;
-      if (row !== undefined) before = JSON.parse(row.record) as CaseRecord;
+      if (row !== undefined) {
+        seq = row.seq;
+        before = JSON.parse(row.record) as CaseRecord;
+      }
     }
     const after = evolveCaseRecord(before, event);
     if (after === undefined) return;
+    const newRequests = held?.newRequests ?? [];
+    if (event.type === 'FederalRequestReceived') {
+      const request = after.requests[after.requests.length - 1];
+      newRequests.push([request.requestId, request.requestType, Date.parse(request.receivedAt)]);
+    }
     this.held.set(caseId, {
-      stored,
+      seq,
       record: after,
+      newRequests,
       openedEvent: before === undefined ? JSON.stringify(event) : (held?.openedEvent ?? null),
       forget: held?.forget === true || event.type === 'PersonalDataErased',
     });
-    if (event.type === 'FederalRequestReceived') {
-      const request = after.requests[after.requests.length - 1];
-      this.newRequests.push([caseId, request.requestId, request.requestType, Date.parse(request.receivedAt)]);
-    }
   }
 
   /** Cases in the order they were first touched, so that a new case's seq is its place in the log. */
   flush(db: ReadModelDb): void {
     const s = this.statementsFor(db);
-    for (const [caseId, { stored, record, openedEvent, forget }] of this.held) {
+    for (const [caseId, { seq, record, newRequests, openedEvent, forget }] of this.held) {
       const json = JSON.stringify(record);
-      if (!stored) {
-        s.insert.run(
-          caseId,
-          record.agencyId,
-          record.status,
-          record.revision,
-          forget ? null : openedEvent,
-          json,
+      let caseSeq = seq;
+      if (caseSeq === null) {
+        caseSeq = Number(
+          s.insert.run(caseId, record.agencyId, record.status, record.revision, forget ? null : openedEvent, json)
+            .lastInsertRowid,
         );
       } else {
         s.update.run(record.status, record.revision, json, caseId);
         if (forget) s.forget.run(caseId);
       }
+      for (const request of newRequests) s.addRequest.run(caseSeq, ...request);
     }
-    for (const request of this.newRequests) s.addRequest.run(...request);
     this.discard();
   }
 
   discard(): void {
     this.held.clear();
-    this.newRequests = [];
   }
 }

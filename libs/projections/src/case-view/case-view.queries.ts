@@ -75,7 +75,7 @@ export class CaseViewQueries {
     }
     if (request.length > 0) {
       conditions.push(
-        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_id = c.case_id AND ${request.join(' AND ')})`,
+        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${request.join(' AND ')})`,
       );
     }
     if (filter.hasOpenViolations !== undefined) {
