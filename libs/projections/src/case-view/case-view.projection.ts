@@ -123,8 +123,14 @@ export class CaseViewProjection implements Projection {
       let caseSeq = seq;
       if (caseSeq === null) {
         caseSeq = Number(
-          s.insert.run(caseId, record.agencyId, record.status, record.revision, forget ? null : openedEvent, json)
-            .lastInsertRowid,
+          s.insert.run(
+            caseId,
+            record.agencyId,
+            record.status,
+            record.revision,
+            forget ? null : openedEvent,
+            json,
+          ).lastInsertRowid,
         );
       } else {
         s.update.run(record.status, record.revision, json, caseId);

@@ -47,7 +47,9 @@ function statementsOf(db: ReadModelDb) {
     caseOf: db.prepare<[string], { seq: number; agencyId: string | null }>(
       'SELECT case_seq AS seq, agency_id AS agencyId FROM st_cases WHERE stream_id = ?',
     ),
-    insertCase: db.prepare<[string, string | null]>('INSERT INTO st_cases (stream_id, agency_id) VALUES (?, ?)'),
+    insertCase: db.prepare<[string, string | null]>(
+      'INSERT INTO st_cases (stream_id, agency_id) VALUES (?, ?)',
+    ),
     setAgency: db.prepare<[string, number]>('UPDATE st_cases SET agency_id = ? WHERE case_seq = ?'),
     saveRequest: db.prepare<Omit<HeldRequest, 'changed'>>(
       `INSERT OR REPLACE INTO st_requests (case_seq, request_id, agency_id, requesting_agency, request_type,
@@ -55,7 +57,9 @@ function statementsOf(db: ReadModelDb) {
        VALUES (@case_seq, @request_id, @agency_id, @requesting_agency, @request_type, @received_ms, @outcome,
          @basis, @notice_deadline_ms, @first_notice_ms, @first_departure_ms)`,
     ),
-    requestsOf: db.prepare<[number], Omit<HeldRequest, 'changed'>>('SELECT * FROM st_requests WHERE case_seq = ?'),
+    requestsOf: db.prepare<[number], Omit<HeldRequest, 'changed'>>(
+      'SELECT * FROM st_requests WHERE case_seq = ?',
+    ),
     requestsSince: db.prepare<[number], RequestRow>(
       `SELECT case_seq, request_id, request_type, received_ms, first_departure_ms FROM st_requests
        WHERE received_ms >= ? ORDER BY case_seq, request_id`,
@@ -210,14 +214,7 @@ export class StatisticsProjection implements Projection {
         }
         const toAgency = str(data, 'toAgency');
         if (event.type === 'SubjectTransferred' && (toAgency === 'ICE' || toAgency === 'CBP')) {
-          s.insertTransfer.run(
-            seq,
-            event.id,
-            agencyId,
-            toAgency,
-            str(data, 'requestId'),
-            atMs,
-          );
+          s.insertTransfer.run(seq, event.id, agencyId, toAgency, str(data, 'requestId'), atMs);
         }
         return;
       }
