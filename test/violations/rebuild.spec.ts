@@ -88,7 +88,9 @@ describe('violation register rebuild', () => {
       await h.tickAt('2024-03-01T00:00:00Z');
 
       const chunks = h.db
-        .prepare('SELECT chunk, events FROM vr_events WHERE stream_id = ? ORDER BY chunk')
+        .prepare(
+          'SELECT chunk, events FROM vr_events WHERE stream_seq = (SELECT seq FROM vr_streams WHERE stream_id = ?) ORDER BY chunk',
+        )
         .all(streamId) as { chunk: number; events: string }[];
       const kept = chunks.map((c) => JSON.parse(c.events) as { eventId: string }[]);
       expect(chunks.map((c) => c.chunk)).toEqual([0, 1]);

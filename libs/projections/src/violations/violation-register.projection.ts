@@ -36,6 +36,8 @@ const HISTORY_CACHE_STREAMS = 500;
 
 /** What the register keeps about each judged stream between its events. */
 interface StreamState {
+  /** Its number in vr_streams; null until the stream is first written. */
+  seq: number | null;
   agencyId: string | null;
   eventCount: number;
   /** The latest moment the stream has been judged at: judging never goes back in time. */
@@ -55,27 +57,29 @@ interface Ordinance {
 function statementsOf(db: ReadModelDb) {
   return {
     stream: db.prepare<[string], StreamState>(
-      `SELECT agency_id AS agencyId, event_count AS eventCount, judged_until AS judgedUntil,
+      `SELECT seq, agency_id AS agencyId, event_count AS eventCount, judged_until AS judgedUntil,
          latest_ms AS latestMs, deadlines FROM vr_streams WHERE stream_id = ?`,
     ),
-    saveStream: db.prepare<[string, string | null, number, string, number, string]>(
+    insertStream: db.prepare<[string, string | null, number, string, number, string]>(
       `INSERT INTO vr_streams (stream_id, agency_id, event_count, judged_until, latest_ms, deadlines)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET agency_id = excluded.agency_id, event_count = excluded.event_count,
-         judged_until = excluded.judged_until, latest_ms = excluded.latest_ms, deadlines = excluded.deadlines`,
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    updateStream: db.prepare<[string | null, number, string, number, string, number]>(
+      `UPDATE vr_streams SET agency_id = ?, event_count = ?, judged_until = ?, latest_ms = ?, deadlines = ?
+       WHERE seq = ?`,
     ),
     streamsSince: db
-      .prepare<[number], string>('SELECT stream_id FROM vr_streams WHERE latest_ms >= ? ORDER BY stream_id')
+      .prepare<[number], string>('SELECT stream_id FROM vr_streams WHERE latest_ms >= ? ORDER BY seq')
       .pluck(),
-    saveChunk: db.prepare<[string, number, string]>(
-      `INSERT INTO vr_events (stream_id, chunk, events) VALUES (?, ?, ?)
-       ON CONFLICT (stream_id, chunk) DO UPDATE SET events = excluded.events`,
+    saveChunk: db.prepare<[number, number, string]>(
+      `INSERT INTO vr_events (stream_seq, chunk, events) VALUES (?, ?, ?)
+       ON CONFLICT (stream_seq, chunk) DO UPDATE SET events = excluded.events`,
     ),
     chunk: db
-      .prepare<[string, number], string>('SELECT events FROM vr_events WHERE stream_id = ? AND chunk = ?')
+      .prepare<[number, number], string>('SELECT events FROM vr_events WHERE stream_seq = ? AND chunk = ?')
       .pluck(),
     chunks: db
-      .prepare<[string], string>('SELECT events FROM vr_events WHERE stream_id = ? ORDER BY chunk')
+      .prepare<[number], string>('SELECT events FROM vr_events WHERE stream_seq = ? ORDER BY chunk')
       .pluck(),
     insertAdoption: db.prepare<[number, string]>(
       'INSERT OR IGNORE INTO vr_ordinance (revision, adoption) VALUES (?, ?)',
@@ -95,9 +99,9 @@ function statementsOf(db: ReadModelDb) {
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
-    clearDeadlines: db.prepare<[string]>('DELETE FROM vr_deadlines WHERE stream_id = ?'),
-    insertDeadline: db.prepare<[string, number, string]>(
-      'INSERT OR IGNORE INTO vr_deadlines (stream_id, deadline_ms, deadline) VALUES (?, ?, ?)',
+    clearDeadlines: db.prepare<[number]>('DELETE FROM vr_deadlines WHERE stream_seq = ?'),
+    insertDeadline: db.prepare<[number, number, string, string]>(
+      'INSERT OR IGNORE INTO vr_deadlines (stream_seq, deadline_ms, stream_id, deadline) VALUES (?, ?, ?, ?)',
     ),
   };
 }
@@ -135,8 +139,9 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
   // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
-  // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks.
-  readonly version = 6;
+  // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks; 7: the
+  // vr_ tables keyed by stream number.
+  readonly version = 7;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -219,6 +224,7 @@ export class ViolationRegisterProjection implements Projection {
       recordedAt: event.metadata.recordedAt,
     };
     const state: StreamState = this.stateOf(s, event.streamId) ?? {
+      seq: null,
       agencyId: null,
       eventCount: 0,
       judgedUntil: stored.recordedAt,
@@ -241,6 +247,7 @@ export class ViolationRegisterProjection implements Projection {
     else if (event.revision === 0) this.histories.set(event.streamId, [stored]);
     else this.histories.delete(event.streamId);
     const recorded: StreamState = {
+      seq: state.seq,
       agencyId: state.agencyId ?? rules.agencyOf(stored) ?? null,
       eventCount: state.eventCount + 1,
       judgedUntil: state.judgedUntil,
@@ -276,7 +283,7 @@ export class ViolationRegisterProjection implements Projection {
     at: string,
     trigger: Trigger,
   ): void {
-    const history = this.historyOf(s, streamId, state.eventCount);
+    const history = this.historyOf(s, streamId, state);
     const { versions } = this.ordinanceOf(s);
     const now = later(state.judgedUntil, at);
     this.settle(
@@ -299,6 +306,7 @@ export class ViolationRegisterProjection implements Projection {
     // It reads the register across streams, so what is held in memory is written first.
     this.write(s);
     const state: StreamState = s.stream.get(ORDINANCE_STREAM_ID) ?? {
+      seq: null,
       agencyId: null,
       eventCount: 0,
       judgedUntil: adoptions[0].recordedAt,
@@ -345,32 +353,43 @@ export class ViolationRegisterProjection implements Projection {
     this.states.set(streamId, { ...state, judgedUntil: now, latestMs, deadlines });
   }
 
-  /** Writes what is held in memory (streams in the order first judged) and forgets it. */
+  /**
+   * Writes what is held in memory and forgets it. Streams first, in the order first judged: that
+   * numbers new ones in the order the log first named them, whatever its batches.
+   */
   private write(s: Statements): void {
-    for (const [streamId, events] of this.kept) this.saveEvents(s, streamId, events);
+    const seqs = new Map<string, number>();
+    for (const [streamId, st] of this.states) {
+      const row = [st.agencyId, st.eventCount, st.judgedUntil, st.latestMs, st.deadlines] as const;
+      if (st.seq === null) seqs.set(streamId, Number(s.insertStream.run(streamId, ...row).lastInsertRowid));
+      else {
+        s.updateStream.run(...row, st.seq);
+        seqs.set(streamId, st.seq);
+      }
+    }
+    // Every stream with events or deadlines to write was judged, so it has a number now.
+    const seqOf = (streamId: string): number => seqs.get(streamId)!;
+    for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
     for (const [streamId, ahead] of this.deadlinesAhead) {
-      s.clearDeadlines.run(streamId);
-      for (const d of ahead) s.insertDeadline.run(streamId, Date.parse(d), d);
-    }
-    for (const [streamId, st] of this.states) {
-      s.saveStream.run(streamId, st.agencyId, st.eventCount, st.judgedUntil, st.latestMs, st.deadlines);
+      const seq = seqOf(streamId);
+      s.clearDeadlines.run(seq);
+      for (const d of ahead) s.insertDeadline.run(seq, Date.parse(d), streamId, d);
     }
     this.forgetHeld();
   }
 
   /** Writes the chunks the stream's new events fall in, each with the events it already held. */
-  private saveEvents(s: Statements, streamId: string, events: StoredEvent[]): void {
+  private saveEvents(s: Statements, seq: number, events: StoredEvent[]): void {
     const first = events[0].revision;
     const firstChunk = Math.floor(first / HISTORY_CHUNK_EVENTS);
     const start = firstChunk * HISTORY_CHUNK_EVENTS;
     // The chunk's events from earlier batches (the common case in a rebuild: none).
-    const earlier =
-      first > start ? (JSON.parse(s.chunk.get(streamId, firstChunk) ?? '[]') as StoredEvent[]) : [];
+    const earlier = first > start ? (JSON.parse(s.chunk.get(seq, firstChunk) ?? '[]') as StoredEvent[]) : [];
     const all = [...earlier, ...events];
     for (let at = 0; at < all.length; at += HISTORY_CHUNK_EVENTS) {
       const chunk = all.slice(at, at + HISTORY_CHUNK_EVENTS);
-      s.saveChunk.run(streamId, firstChunk + at / HISTORY_CHUNK_EVENTS, JSON.stringify(chunk));
+      s.saveChunk.run(seq, firstChunk + at / HISTORY_CHUNK_EVENTS, JSON.stringify(chunk));
     }
   }
 
@@ -412,11 +431,13 @@ export class ViolationRegisterProjection implements Projection {
     s.upsert.run(...violationParams(reviewed));
   }
 
-  private historyOf(s: Statements, streamId: string, count: number): StoredEvent[] {
+  private historyOf(s: Statements, streamId: string, state: StreamState): StoredEvent[] {
     let history = this.histories.get(streamId);
     // Events at a revision never change, so a cached history of the right length is the history.
-    if (history?.length !== count) {
-      history = s.chunks.all(streamId).flatMap((chunk) => JSON.parse(chunk) as StoredEvent[]);
+    if (history?.length !== state.eventCount) {
+      // A stream not written yet has only the events kept since.
+      const stored = state.seq === null ? [] : s.chunks.all(state.seq);
+      history = stored.flatMap((chunk) => JSON.parse(chunk) as StoredEvent[]);
       history.push(...(this.kept.get(streamId) ?? []));
     }
     this.histories.delete(streamId);

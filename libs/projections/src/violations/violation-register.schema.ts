@@ -46,14 +46,18 @@ CREATE INDEX violations_agency_occurred ON violations (agency_id, occurred_ms, s
 -- quarter of the register's rebuild), and a chunk holds the same events however the log was batched.
 -- A rowid table: its rows are too large for a WITHOUT ROWID b-tree to pay off.
 CREATE TABLE vr_events (
-  stream_id TEXT    NOT NULL,
-  chunk     INTEGER NOT NULL, -- revision / HISTORY_CHUNK_EVENTS, rounded down
-  events    TEXT    NOT NULL, -- JSON array: the chunk's events in revision order
-  UNIQUE (stream_id, chunk)
+  stream_seq INTEGER NOT NULL, -- vr_streams.seq
+  chunk      INTEGER NOT NULL, -- revision / HISTORY_CHUNK_EVENTS, rounded down
+  events     TEXT    NOT NULL, -- JSON array: the chunk's events in revision order
+  UNIQUE (stream_seq, chunk)
 ) STRICT;
 
+-- Streams numbered in the order they were first judged. The register's other tables are keyed by
+-- that number, not by the (random) stream id, so that a rebuild appends a stream's rows instead of
+-- writing pages all over each b-tree; only the stream id index here is still written at random.
 CREATE TABLE vr_streams (
-  stream_id    TEXT    PRIMARY KEY,
+  seq          INTEGER PRIMARY KEY,
+  stream_id    TEXT    NOT NULL UNIQUE,
   agency_id    TEXT,
   event_count  INTEGER NOT NULL,
   -- the latest moment the stream has been judged at: judging never goes back in time
@@ -62,7 +66,7 @@ CREATE TABLE vr_streams (
   latest_ms    INTEGER NOT NULL,
   -- the deadlines ahead as in vr_deadlines (JSON), to rewrite those rows only when they change
   deadlines    TEXT    NOT NULL
-) STRICT, WITHOUT ROWID;
+) STRICT;
 -- No index on latest_ms: it changes with nearly every event, and only a (rare) adoption reads it.
 
 -- The ordinance stream's adoptions as recorded (they are § 11's evidence).
@@ -79,10 +83,11 @@ CREATE TABLE vr_reports (
 
 -- Deadlines after the stream's judged_until: when each passes, the scheduler records DeadlinePassed.
 CREATE TABLE vr_deadlines (
-  stream_id   TEXT    NOT NULL,
+  stream_seq  INTEGER NOT NULL, -- vr_streams.seq
   deadline_ms INTEGER NOT NULL,
+  stream_id   TEXT    NOT NULL, -- what the scheduler's DeadlinePassed names
   deadline    TEXT    NOT NULL,
-  PRIMARY KEY (stream_id, deadline_ms)
+  PRIMARY KEY (stream_seq, deadline_ms)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
 `;
