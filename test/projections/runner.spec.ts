@@ -13,6 +13,8 @@ import { appendMany, event, TempData } from './support';
 class LedgerProjection implements Projection {
   /** Event types that make apply throw (after writing a row, to prove the write is undone). */
   poison = new Set<string>();
+  /** How often apply was given a poisoned event. */
+  poisonedAttempts = 0;
   constructor(
     readonly name = 'ledger',
     readonly version = 1,
@@ -33,7 +35,10 @@ class LedgerProjection implements Projection {
       Number(e.position),
       e.type,
     );
-    if (this.poison.has(e.type)) throw new Error(`cannot apply ${e.type}`);
+    if (this.poison.has(e.type)) {
+      this.poisonedAttempts += 1;
+      throw new Error(`cannot apply ${e.type}`);
+    }
   }
 
   rows(db: ReadModelDb): { event_id: string; position: number; type: string }[] {
@@ -270,6 +275,36 @@ describe('ProjectionRunner', () => {
       expect.objectContaining({ name: 'held', position: head, error: null }),
       expect.objectContaining({ name: 'plain', position: head, error: null }),
     ]);
+  });
+
+  it('ends a rebuild at the event a projection fails on, tried once, and rebuilds the others', async () => {
+    const db = data.openDb();
+    const failing = new LedgerProjection('failing');
+    failing.poison.add('Poison');
+    const healthy = new LedgerProjection('healthy');
+    await appendMany(data.store, 'case-a', 5);
+    const poison = event('Poison');
+    await data.store.append('case-a', [poison], { expectedRevision: 'any' });
+    const head = await appendMany(data.store, 'case-a', 5);
+    runner = new ProjectionRunner(data.store, db, [failing, healthy]);
+
+    const error = await runner.rebuild().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProjectionsBehindError);
+    expect(await runner.status()).toEqual([
+      expect.objectContaining({
+        name: 'failing',
+        position: '5',
+        error: expect.objectContaining({ eventId: poison.id }),
+      }),
+      expect.objectContaining({ name: 'healthy', position: head, error: null }),
+    ]);
+    expect(failing.rows(db)).toHaveLength(5);
+    // Once in the replay's batch, once on its own to commit the events before it; not again by
+    // following the log straight after the replay.
+    expect(failing.poisonedAttempts).toBe(2);
   });
 
   it('relaxes WAL checkpoints and syncs during a rebuild replay only, and restores both after', async () => {

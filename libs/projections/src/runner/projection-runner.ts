@@ -165,8 +165,9 @@ export class ProjectionRunner {
     const head = await this.store.headPosition();
     for (const worker of targets) worker.reset();
     await this.replay(targets);
-    // Following from the checkpoints picks up whatever the replay did not reach or apply.
-    for (const worker of targets) worker.start();
+    // Following from the checkpoints picks up whatever the replay did not reach or apply. One that
+    // stopped on an event stays stopped there, with its error: retrying at once would only fail again.
+    for (const worker of targets) if (worker.error === null) worker.start();
     try {
       if (head !== null) await this.waitForWorkers(targets, head, Infinity);
     } finally {
