@@ -87,6 +87,20 @@ async function allEvents(data: TempData): Promise<RecordedEvent[]> {
   return events;
 }
 
+/** Five events, one that the 'failing' projection cannot apply, five more; 'healthy' applies all. */
+async function poisonedLog(data: TempData) {
+  const failing = new LedgerProjection('failing');
+  failing.poison.add('Poison');
+  const healthy = new LedgerProjection('healthy');
+  await appendMany(data.store, 'case-a', 5);
+  const poison = event('Poison');
+  const { position: poisonPosition } = await data.store.append('case-a', [poison], {
+    expectedRevision: 'any',
+  });
+  const head = await appendMany(data.store, 'case-a', 5);
+  return { failing, healthy, poison, poisonPosition, head };
+}
+
 describe('ProjectionRunner', () => {
   let data: TempData;
   let runner: ProjectionRunner | undefined;
@@ -186,15 +200,7 @@ describe('ProjectionRunner', () => {
 
   it('stops a failing projection at the event, undoes its partial write, and leaves the others running', async () => {
     const db = data.openDb();
-    const failing = new LedgerProjection('failing');
-    failing.poison.add('Poison');
-    const healthy = new LedgerProjection('healthy');
-    await appendMany(data.store, 'case-a', 5);
-    const poison = event('Poison');
-    const { position: poisonPosition } = await data.store.append('case-a', [poison], {
-      expectedRevision: 'any',
-    });
-    const head = await appendMany(data.store, 'case-a', 5);
+    const { failing, healthy, poison, poisonPosition, head } = await poisonedLog(data);
     runner = new ProjectionRunner(data.store, db, [failing, healthy]);
     runner.start();
 
@@ -279,13 +285,7 @@ describe('ProjectionRunner', () => {
 
   it('ends a rebuild at the event a projection fails on, tried once, and rebuilds the others', async () => {
     const db = data.openDb();
-    const failing = new LedgerProjection('failing');
-    failing.poison.add('Poison');
-    const healthy = new LedgerProjection('healthy');
-    await appendMany(data.store, 'case-a', 5);
-    const poison = event('Poison');
-    await data.store.append('case-a', [poison], { expectedRevision: 'any' });
-    const head = await appendMany(data.store, 'case-a', 5);
+    const { failing, healthy, poison, head } = await poisonedLog(data);
     runner = new ProjectionRunner(data.store, db, [failing, healthy]);
 
     const error = await runner.rebuild().then(
