@@ -17,8 +17,8 @@ import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
-import { IsAgencyId, IsIsoDateTime } from '../common/validators';
+import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { IsIsoDateTime } from '../common/validators';
 import { CaseParams } from '../cases/case-params';
 import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
 import { caseNotFound } from '../cases/case-writer';
@@ -35,14 +35,7 @@ export class CaseViewQuery {
 const CASE_STATUSES = ['OPEN', 'CLOSED'] as const;
 
 // Inherited fields validate after the class's own, so cursor and limit keep their place in 400s.
-export class CaseListQuery extends PageQuery {
-  @ApiPropertyOptional({
-    description: 'Officers and supervisors: their own agency (the default); another is 403',
-  })
-  @IsOptional()
-  @IsAgencyId()
-  agencyId?: string;
-
+export class CaseListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOptional()
   @IsIn(CASE_STATUSES)

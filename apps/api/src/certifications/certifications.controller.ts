@@ -18,8 +18,8 @@ import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime } from '../common/validators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { IsIsoDateTime } from '../common/validators';
+import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -32,14 +32,7 @@ import { RecordAssistanceRefusalCommand, RecordAssistanceRefusalDto } from './re
 import { RequestCertificationCommand, RequestCertificationDto } from './request-certification';
 import { WithdrawCertificationCommand, WithdrawCertificationDto } from './withdraw-certification';
 
-export class CertificationListQuery extends PageQuery {
-  @ApiPropertyOptional({
-    description: 'Officers and supervisors: their own agency (the default); another is 403',
-  })
-  @IsOptional()
-  @IsAgencyId()
-  agencyId?: string;
-
+export class CertificationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ enum: CERTIFICATION_STATUSES })
   @IsOptional()
   @IsIn(CERTIFICATION_STATUSES)

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsAgencyId } from './validators';
 
 export const DEFAULT_PAGE_LIMIT = 100;
 
@@ -18,4 +19,14 @@ export class PageQuery {
   @Min(1)
   @Max(500)
   limit?: number;
+}
+
+/** A list an officer or supervisor sees only their own agency's part of. */
+export class AgencyPageQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Officers and supervisors: their own agency (the default); another is 403',
+  })
+  @IsOptional()
+  @IsAgencyId()
+  agencyId?: string;
 }

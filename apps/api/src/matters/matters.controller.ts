@@ -25,8 +25,8 @@ import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime } from '../common/validators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { IsIsoDateTime } from '../common/validators';
+import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -36,14 +36,7 @@ import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
 import { OpenMatterCommand, OpenMatterDto } from './open-matter';
 import { RecordMatterActionCommand, RecordMatterActionDto } from './record-matter-action';
 
-export class MatterListQuery extends PageQuery {
-  @ApiPropertyOptional({
-    description: 'Officers and supervisors: their own agency (the default); another is 403',
-  })
-  @IsOptional()
-  @IsAgencyId()
-  agencyId?: string;
-
+export class MatterListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ enum: MATTER_KINDS })
   @IsOptional()
   @IsIn(MATTER_KINDS)

@@ -20,8 +20,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId } from '../common/validators';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
@@ -32,7 +31,7 @@ const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new ValidationError([{ field: 'violationId', reason: 'must be a UUID' }]),
 });
 
-export class ViolationListQuery extends PageQuery {
+export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
   @IsOptional()
   @Type(() => Number)
@@ -56,13 +55,6 @@ export class ViolationListQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   streamId?: string;
-
-  @ApiPropertyOptional({
-    description: 'Officers and supervisors: their own agency (the default); another is 403',
-  })
-  @IsOptional()
-  @IsAgencyId()
-  agencyId?: string;
 }
 
 /** § 12: the violation register. Officers and supervisors see their agency's; counsel and oversight all. */
