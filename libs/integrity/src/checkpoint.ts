@@ -42,14 +42,22 @@ export function headsDigest(heads: ReadonlyMap<string, StreamHead>): string {
 /** Where a head was last recorded, so a break can name the checkpoint. */
 export type CheckpointedHead = StreamHead & { checkpointRevision: number; checkpointedAt: string };
 
-/** The complete set of heads the checkpoints recorded, folded in order. */
+/**
+ * The complete set of heads the checkpoints recorded, folded in order. With `checkDigests`, each
+ * checkpoint's digest is recomputed over every head folded so far: a sort and hash of all heads per
+ * checkpoint (measured: 39 ms at 10k streams, 0.9 s at 140k), so only what verifies the checkpoint
+ * stream itself asks for it. Reading heads (to verify one stream, or to record the next checkpoint)
+ * does not: folding a long checkpoint stream with it would cost that much per checkpoint ever recorded.
+ */
 export class CheckpointFold {
   readonly heads = new Map<string, CheckpointedHead>();
   /** Revision of the last checkpoint event folded, -1 before any. */
   revision = -1;
   position: string | undefined;
-  /** Checkpoint events whose data is malformed or whose digest does not match the fold. */
+  /** Checkpoint events whose data is malformed or (when checked) whose digest does not match the fold. */
   readonly problems: { revision: number; reason: string }[] = [];
+
+  constructor(private readonly options: { checkDigests: boolean }) {}
 
   apply(event: RecordedEvent): void {
     this.revision = event.revision;
@@ -67,6 +75,7 @@ export class CheckpointFold {
       });
     }
     this.position = data.position;
+    if (!this.options.checkDigests) return;
     if (headsDigest(this.heads) !== data.digest || this.heads.size !== data.streamCount) {
       this.problems.push({
         revision: event.revision,

@@ -28,7 +28,9 @@ export async function readVerifiedStream(store: EventStore, streamId: string): P
     const { chain } = await readCheckpoints(store, events);
     return { events, integrity: chain.result() };
   }
-  const { fold } = await readCheckpoints(store);
+  // Only the heads: the checkpoint stream's own chain and digests are what verifying it checks.
+  const fold = new CheckpointFold({ checkDigests: false });
+  for await (const event of store.readStream(INTEGRITY_STREAM_ID)) fold.apply(event);
   for await (const event of store.readStream(streamId)) events.push(event);
   return { events, integrity: await verifyAgainstCheckpoint(events, streamId, fold.heads.get(streamId)) };
 }
@@ -54,12 +56,12 @@ export async function verifyAll(store: EventStore): Promise<VerificationResult> 
   };
 }
 
-/** The checkpoint stream's own chain, and the heads its checkpoints record; its events into `read`. */
+/** The checkpoint stream verified (its chain and digests), and the heads it records; its events into `read`. */
 async function readCheckpoints(
   store: EventStore,
   read?: RecordedEvent[],
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
-  const fold = new CheckpointFold();
+  const fold = new CheckpointFold({ checkDigests: true });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
     read?.push(event);
