@@ -9,6 +9,7 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,
+  type ReadStreamOptions,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
 import {
@@ -16,6 +17,7 @@ import {
   HashChainingEventStore,
   INTEGRITY_STREAM_ID,
   IntegrityCheckpointer,
+  RecordedHeads,
   eventHash,
   readIntegrity,
   readVerifiedStream,
@@ -419,6 +421,49 @@ describe('reading a stream together with its verification', () => {
     expect(tampered.integrity.breaks.map((b) => [b.streamId, b.revision])).toEqual([
       [INTEGRITY_STREAM_ID, 1],
       [INTEGRITY_STREAM_ID, 1],
+    ]);
+  });
+
+  it('reads only the checkpoints recorded since its last verification, and shares them with the checkpointer', async () => {
+    const reads: [string, number][] = [];
+    // The store of the moment (tamper reopens it), counting the streams read and where from.
+    const counting = new Proxy(store, {
+      get(_, property) {
+        if (property === 'readStream') {
+          return (streamId: string, options?: ReadStreamOptions) => {
+            reads.push([streamId, options?.fromRevision ?? 0]);
+            return store.readStream(streamId, options);
+          };
+        }
+        const value: unknown = Reflect.get(store, property, store);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+    const heads = new RecordedHeads(counting);
+    const checkpointer = new IntegrityCheckpointer(counting, clock, heads);
+    await checkpointer.record();
+    await store.append(B, [event(3)], { expectedRevision: 2 });
+    await checkpointer.record();
+    reads.length = 0;
+
+    expect(await verifyStream(counting, A, heads)).toMatchObject({ valid: true, checkedEvents: 5 });
+    await store.append(A, [event(5)], { expectedRevision: 4 });
+    await new IntegrityCheckpointer(store, clock).record(); // another process's checkpoint
+    expect(await verifyStream(counting, A, heads)).toMatchObject({ valid: true, checkedEvents: 6 });
+    // From the revision after the last one folded, each time: the checkpointer folded the first
+    // checkpoint before recording the second, the verifications fold the second and the third.
+    expect(reads).toEqual([
+      [INTEGRITY_STREAM_ID, 1],
+      [A, 0],
+      [INTEGRITY_STREAM_ID, 2],
+      [A, 0],
+    ]);
+
+    // The heads folded earlier still find a tail deleted since.
+    await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision = 5`).run(A));
+    const result = await verifyStream(counting, A, heads);
+    expect(result.breaks).toEqual([
+      { streamId: A, revision: 5, reason: expect.stringMatching(/^revision 5 is missing \(deleted tail\)/) },
     ]);
   });
 

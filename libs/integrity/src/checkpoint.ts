@@ -1,4 +1,4 @@
-import type { JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 import { canonicalJson, sha256Hex } from './hash-chain';
 
 /** The stream the checkpoints are recorded on (itself hash-chained like every other). */
@@ -82,6 +82,41 @@ export class CheckpointFold {
         reason: 'checkpoint digest does not match the stream heads recorded up to it',
       });
     }
+  }
+}
+
+/**
+ * The heads the checkpoint stream records, folded once per process and caught up with the stream at
+ * each use: verifying a stream, or recording the next checkpoint, then reads only the checkpoints
+ * recorded since (the stream grows by one a minute while anything is written). Heads only: the
+ * checkpoint stream's own chain and digests are what verifying that stream checks.
+ */
+export class RecordedHeads {
+  private readonly fold = new CheckpointFold({ checkDigests: false });
+  /** Uses run one at a time, so that no checkpoint is folded twice or changes the fold under one. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly store: EventStore) {}
+
+  /** Runs `use` alone, with the fold caught up with the checkpoint stream. */
+  use<T>(use: (fold: CheckpointFold) => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.catchUp();
+      return use(this.fold);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The head the checkpoints recorded so far for `streamId`, if any. */
+  of(streamId: string): Promise<CheckpointedHead | undefined> {
+    return this.use((fold) => fold.heads.get(streamId));
+  }
+
+  /** Folds the checkpoints recorded since the last catch-up; only from within `use`. */
+  async catchUp(): Promise<void> {
+    const from = { fromRevision: this.fold.revision + 1 };
+    for await (const event of this.store.readStream(INTEGRITY_STREAM_ID, from)) this.fold.apply(event);
   }
 }
 

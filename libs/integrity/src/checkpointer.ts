@@ -3,10 +3,11 @@ import type { Clock } from '@trust-ledger/domain';
 import { WrongExpectedRevisionError, type EventStore } from '@trust-ledger/event-store';
 import {
   CHECKPOINT_EVENT_TYPE,
-  CheckpointFold,
   INTEGRITY_STREAM_ID,
+  RecordedHeads,
   headsDigest,
   type CheckpointData,
+  type CheckpointFold,
   type StreamHead,
 } from './checkpoint';
 import { readIntegrity } from './hash-chain';
@@ -23,33 +24,25 @@ const MAX_ATTEMPTS = 5;
  * revision, and whoever loses the race reads the winner's checkpoint and starts over.
  */
 export class IntegrityCheckpointer {
-  // It only needs the heads; verification checks the digests.
-  private readonly fold = new CheckpointFold({ checkDigests: false });
-  /** Serializes runs within this process. */
-  private running: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
+    /** Shared with verification in the same process; it also serializes runs within the process. */
+    private readonly heads = new RecordedHeads(store),
   ) {}
 
   /** The checkpoint recorded, or null when no stream changed since the last one. */
   record(): Promise<CheckpointData | null> {
-    const run = this.running.then(() => this.recordNow());
-    this.running = run.catch(() => undefined);
-    return run;
+    return this.heads.use((fold) => this.recordNow(fold));
   }
 
-  private async recordNow(): Promise<CheckpointData | null> {
+  private async recordNow(fold: CheckpointFold): Promise<CheckpointData | null> {
     for (let attempt = 1; ; attempt += 1) {
-      for await (const event of this.store.readStream(INTEGRITY_STREAM_ID, {
-        fromRevision: this.fold.revision + 1,
-      })) {
-        this.fold.apply(event);
-      }
+      // Another process's checkpoint, if it won the last attempt's race.
+      if (attempt > 1) await this.heads.catchUp();
       const changed = new Map<string, StreamHead>();
-      let position = this.fold.position;
-      for await (const event of this.store.readAll({ fromPosition: this.fold.position })) {
+      let position = fold.position;
+      for await (const event of this.store.readAll({ fromPosition: fold.position })) {
         position = event.position;
         if (event.streamId === INTEGRITY_STREAM_ID) continue;
         const hash = readIntegrity(event.metadata)?.hash ?? null;
@@ -57,7 +50,7 @@ export class IntegrityCheckpointer {
       }
       if (changed.size === 0 || position === undefined) return null;
 
-      const heads = new Map<string, StreamHead>(this.fold.heads);
+      const heads = new Map<string, StreamHead>(fold.heads);
       for (const [streamId, head] of changed) heads.set(streamId, head);
       const checkpointedAt = this.clock.now();
       const data: CheckpointData = {
@@ -84,7 +77,7 @@ export class IntegrityCheckpointer {
               },
             },
           ],
-          { expectedRevision: this.fold.revision === -1 ? 'no_stream' : this.fold.revision },
+          { expectedRevision: fold.revision === -1 ? 'no_stream' : fold.revision },
         );
         return data;
       } catch (error) {

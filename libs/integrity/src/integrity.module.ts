@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { CLOCK, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import type { CheckpointData } from './checkpoint';
+import { RecordedHeads, type CheckpointData } from './checkpoint';
 import { IntegrityCheckpointer } from './checkpointer';
 import { EvidenceSigner } from './evidence/evidence';
 import { loadOrCreateSigningKey } from './evidence/signing-key';
@@ -34,6 +34,7 @@ const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Integrity');
   private readonly checkpointer: IntegrityCheckpointer;
+  private readonly heads: RecordedHeads;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -44,15 +45,16 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
-    this.checkpointer = new IntegrityCheckpointer(store, clock);
+    this.heads = new RecordedHeads(store);
+    this.checkpointer = new IntegrityCheckpointer(store, clock, this.heads);
   }
 
   verifyStream(streamId: string): Promise<VerificationResult> {
-    return verifyStream(this.store, streamId);
+    return verifyStream(this.store, streamId, this.heads);
   }
 
   readVerifiedStream(streamId: string): Promise<VerifiedStream> {
-    return readVerifiedStream(this.store, streamId);
+    return readVerifiedStream(this.store, streamId, this.heads);
   }
 
   verifyAll(): Promise<VerificationResult> {

@@ -1,13 +1,17 @@
 import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
-import { CheckpointFold, INTEGRITY_STREAM_ID, type CheckpointedHead } from './checkpoint';
+import { CheckpointFold, INTEGRITY_STREAM_ID, RecordedHeads, type CheckpointedHead } from './checkpoint';
 import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-chain';
 
 /**
  * Recomputes one stream's chain and compares its head with the latest checkpoint that recorded it,
  * so that besides edits, reorderings and gaps, a deleted tail or a deleted stream is found too.
  */
-export async function verifyStream(store: EventStore, streamId: string): Promise<VerificationResult> {
-  return (await readVerifiedStream(store, streamId)).integrity;
+export async function verifyStream(
+  store: EventStore,
+  streamId: string,
+  heads?: RecordedHeads,
+): Promise<VerificationResult> {
+  return (await readVerifiedStream(store, streamId, heads)).integrity;
 }
 
 /** A stream's events as read once, and the verification of exactly those events. */
@@ -21,18 +25,20 @@ export interface VerifiedStream {
  * evidence pack) states the integrity of those very events, not of a later read. The checkpoints
  * are read first, so none of them can record a head that the stream, read after them, lacks.
  */
-export async function readVerifiedStream(store: EventStore, streamId: string): Promise<VerifiedStream> {
+export async function readVerifiedStream(
+  store: EventStore,
+  streamId: string,
+  heads = new RecordedHeads(store),
+): Promise<VerifiedStream> {
   const events: RecordedEvent[] = [];
   // The checkpoint stream is verified by its own chain, from the one read of it.
   if (streamId === INTEGRITY_STREAM_ID) {
     const { chain } = await readCheckpoints(store, events);
     return { events, integrity: chain.result() };
   }
-  // Only the heads: the checkpoint stream's own chain and digests are what verifying it checks.
-  const fold = new CheckpointFold({ checkDigests: false });
-  for await (const event of store.readStream(INTEGRITY_STREAM_ID)) fold.apply(event);
+  const recorded = await heads.of(streamId);
   for await (const event of store.readStream(streamId)) events.push(event);
-  return { events, integrity: await verifyAgainstCheckpoint(events, streamId, fold.heads.get(streamId)) };
+  return { events, integrity: await verifyAgainstCheckpoint(events, streamId, recorded) };
 }
 
 /** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
