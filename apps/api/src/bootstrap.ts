@@ -4,11 +4,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { systemClock, type Clock } from '@trust-ledger/domain';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { API_PREFIX } from './common/http-tokens';
 import { validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { edgeServerOptions, hardenEdges } from './security/edge';
 
-export const API_PREFIX = 'api/v1';
 /** API.md: a body over 1 MiB is 413. */
 const BODY_LIMIT = 1024 * 1024;
 

@@ -5,6 +5,7 @@ import { concatMap, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/decorators';
 import { CaseViewsController } from '../case-views/case-views.controller';
 import { CaseHistoryController } from '../cases/case-history.controller';
+import { API_PREFIX, TOKEN_HEADER } from '../common/http-tokens';
 import { EvidenceController } from '../evidence/evidence.controller';
 import { AccessLog, type ReadView } from './access-log';
 
@@ -27,8 +28,8 @@ const AUDITED_READS = new Map<unknown, { view: ReadView; cases: CasesRead }>([
 ]);
 
 const MAX_PURPOSE_LENGTH = 500;
+const PREFIXED = new RegExp(`^/${API_PREFIX}(?=/|$)`);
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const TOKEN_HEADER = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Records each successful read of a case's personal data on the case's access-log stream before the
@@ -94,6 +95,6 @@ function purposeOf(request: AuthenticatedRequest): string | null {
 
 /** `GET /cases/{caseId}/history`: the route as API.md writes it, without the global prefix. */
 function endpointOf(request: AuthenticatedRequest): string {
-  const route = (request.routeOptions.url ?? '').replace(/^\/api\/v1(?=\/|$)/, '');
+  const route = (request.routeOptions.url ?? '').replace(PREFIXED, '');
   return `${request.method} ${route.replace(/:(\w+)/g, '{$1}') || '/'}`;
 }

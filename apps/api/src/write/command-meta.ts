@@ -4,6 +4,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import type { AuthenticatedRequest } from '../auth/decorators';
+import { TOKEN_HEADER } from '../common/http-tokens';
 
 /** Fixed namespace of every id this API derives (command ids, event ids, created ids). */
 export const ID_NAMESPACE = '1255c95a-cb2a-43df-8ee1-3989dd56c3cc';
@@ -30,7 +31,6 @@ export type ImportedFrom = { source: string; line: number; sha256: string };
 /** The id of the thing a command creates when the client chose none: a retry names the same thing. */
 export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_NAMESPACE);
 
-const TOKEN_HEADER = /^[\x21-\x7e]{1,255}$/;
 const IF_MATCH = /^(?:W\/)?"(\d{1,15})"$/;
 
 function header(request: AuthenticatedRequest, name: string): string | undefined {
