@@ -50,7 +50,6 @@ function statementsOf(db: ReadModelDb) {
     insertCase: db.prepare<[string, string | null]>(
       'INSERT INTO st_cases (stream_id, agency_id) VALUES (?, ?)',
     ),
-    setAgency: db.prepare<[string, number]>('UPDATE st_cases SET agency_id = ? WHERE case_seq = ?'),
     saveRequest: db.prepare<Omit<HeldRequest, 'changed'>>(
       `INSERT OR REPLACE INTO st_requests (case_seq, request_id, agency_id, requesting_agency, request_type,
          received_ms, outcome, basis, notice_deadline_ms, first_notice_ms, first_departure_ms)
@@ -141,16 +140,10 @@ export class StatisticsProjection implements Projection {
         for (const r of s.requestsSince.all(Date.parse(str(data, 'effectiveFrom') ?? '')))
           s.setDeadline.run(this.noticeDeadlineOf(s, r), r.first_departure_ms, r.case_seq, r.request_id);
         return;
-      case 'CaseOpened': {
-        const agencyId = str(data, 'agencyId') ?? '';
-        const opened = this.caseOf(s, streamId, agencyId);
-        // Named by an event before its CaseOpened (which a valid log never holds): the agency comes now.
-        if (opened.agencyId === null) {
-          opened.agencyId = agencyId;
-          s.setAgency.run(agencyId, opened.seq);
-        }
+      case 'CaseOpened':
+        // A case's first event: this numbers it, with its agency.
+        this.caseOf(s, streamId, str(data, 'agencyId') ?? '');
         return;
-      }
       case 'FederalRequestReceived': {
         const { seq, agencyId, requests } = this.caseOf(s, streamId);
         const requestId = str(data, 'requestId') ?? '';

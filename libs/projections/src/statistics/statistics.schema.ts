@@ -15,7 +15,7 @@ export const STATISTICS_SCHEMA = `
 CREATE TABLE st_cases (
   case_seq  INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL UNIQUE,
-  agency_id TEXT  -- from CaseOpened
+  agency_id TEXT  -- from CaseOpened, the first event of a valid case stream
 ) STRICT;
 
 -- One row per federal request: the cohort is counted by received_ms, the outcome is the latest decision.
