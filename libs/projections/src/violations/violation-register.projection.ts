@@ -358,17 +358,13 @@ export class ViolationRegisterProjection implements Projection {
    * numbers new ones in the order the log first named them, whatever its batches.
    */
   private write(s: Statements): void {
-    const seqs = new Map<string, number>();
     for (const [streamId, st] of this.states) {
       const row = [st.agencyId, st.eventCount, st.judgedUntil, st.latestMs, st.deadlines] as const;
-      if (st.seq === null) seqs.set(streamId, Number(s.insertStream.run(streamId, ...row).lastInsertRowid));
-      else {
-        s.updateStream.run(...row, st.seq);
-        seqs.set(streamId, st.seq);
-      }
+      if (st.seq === null) st.seq = Number(s.insertStream.run(streamId, ...row).lastInsertRowid);
+      else s.updateStream.run(...row, st.seq);
     }
     // Every stream with events or deadlines to write was judged, so it has a number now.
-    const seqOf = (streamId: string): number => seqs.get(streamId)!;
+    const seqOf = (streamId: string): number => this.states.get(streamId)!.seq!;
     for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
     for (const [streamId, ahead] of this.deadlinesAhead) {
