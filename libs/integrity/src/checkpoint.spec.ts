@@ -1,12 +1,24 @@
 import type { RecordedEvent } from '@trust-ledger/event-store';
+import fc from 'fast-check';
 import {
   CHECKPOINT_EVENT_TYPE,
   CheckpointFold,
-  headsDigest,
   INTEGRITY_STREAM_ID,
+  SortedHeads,
   type CheckpointData,
   type StreamHead,
 } from './checkpoint';
+import { canonicalJson, sha256Hex } from './hash-chain';
+
+/** The digest as the checkpoint format defines it: the canonical JSON of every head, by stream id. */
+function digestOf(heads: Iterable<StreamHead>): string {
+  const latest = new Map<string, StreamHead>();
+  for (const h of heads) latest.set(h.streamId, h);
+  const rows = [...latest.values()]
+    .sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0))
+    .map((h) => [h.streamId, h.revision, h.hash]);
+  return sha256Hex(canonicalJson(rows));
+}
 
 const head = (streamId: string, revision: number): StreamHead => ({
   streamId,
@@ -25,7 +37,7 @@ function checkpoint(
     position: String(10 * (revision + 1)),
     heads,
     streamCount: all.length,
-    digest: digest ?? headsDigest(new Map(all.map((h) => [h.streamId, h]))),
+    digest: digest ?? digestOf(all),
   };
   return {
     id: `checkpoint-${revision}`,
@@ -77,5 +89,47 @@ describe('CheckpointFold', () => {
       fold.apply(malformed);
       expect(fold.problems).toEqual([{ revision: 0, reason: 'malformed checkpoint data' }]);
     }
+  });
+});
+
+describe('SortedHeads', () => {
+  const heads = fc.array(
+    fc.record({
+      // Any text, so that escaping and UTF-16 ordering are exercised, from a small pool of ids so
+      // that heads move as well as appear.
+      streamId: fc.oneof(fc.constantFrom('case-a', 'case-b', 'encounter-1'), fc.string({ unit: 'binary' })),
+      revision: fc.nat({ max: 2 ** 40 }),
+      hash: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null }),
+    }),
+    { maxLength: 40 },
+  );
+
+  it('digests every head set and moved, in any order and over any number of digests, as the format defines', () => {
+    fc.assert(
+      fc.property(heads, heads, fc.nat({ max: 40 }), (first, then, digestAt) => {
+        const sorted = new SortedHeads();
+        const all = [...first, ...then];
+        all.forEach((h, i) => {
+          sorted.set(h);
+          if (i === digestAt) expect(sorted.digest()).toBe(digestOf(all.slice(0, i + 1)));
+        });
+        expect(sorted.digest()).toBe(digestOf(all));
+        expect(sorted.size).toBe(new Set(all.map((h) => h.streamId)).size);
+      }),
+    );
+  });
+
+  it('leaves the original untouched by what is set on a copy', () => {
+    fc.assert(
+      fc.property(heads, heads, (first, then) => {
+        const sorted = new SortedHeads();
+        first.forEach((h) => sorted.set(h));
+        const before = sorted.digest();
+        const copy = sorted.copy();
+        then.forEach((h) => copy.set(h));
+        expect(copy.digest()).toBe(digestOf([...first, ...then]));
+        expect(sorted.digest()).toBe(before);
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
-import { canonicalJson, sha256Hex } from './hash-chain';
+import { createHash } from 'node:crypto';
 
 /** The stream the checkpoints are recorded on (itself hash-chained like every other). */
 export const INTEGRITY_STREAM_ID = 'integrity';
@@ -27,16 +27,89 @@ export type CheckpointData = {
   heads: StreamHead[];
   /** Number of streams the complete set of heads holds. */
   streamCount: number;
-  /** `headsDigest` of the complete set of heads after applying `heads`. */
+  /** SortedHeads' digest of the complete set of heads after applying `heads`. */
   digest: string;
 };
 
-/** Hex SHA-256 over the canonical JSON of every head `[streamId, revision, hash]`, by stream id. */
-export function headsDigest(heads: ReadonlyMap<string, StreamHead>): string {
-  const rows = [...heads.values()]
-    .sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0))
-    .map((head) => [head.streamId, head.revision, head.hash]);
-  return sha256Hex(canonicalJson(rows));
+/**
+ * Every head in stream-id order, each kept as its row of the digest's canonical JSON, so that a
+ * checkpoint's digest (hex SHA-256 over the canonical JSON of every head `[streamId, revision, hash]`,
+ * ordered by stream id) costs a join and a hash, not a sort and a serialization of all heads:
+ * measured at 140k streams, about 0.1 s instead of 0.9 s, while the API's checkpointer blocks the
+ * event loop for it every minute.
+ */
+export class SortedHeads {
+  private ids: string[] = [];
+  private rows: string[] = [];
+  /** Streams not yet in `ids`: merged in, in order, when a digest needs them. */
+  private readonly added = new Map<string, string>();
+
+  get size(): number {
+    return this.ids.length + this.added.size;
+  }
+
+  set(head: StreamHead): void {
+    // For strings, safe integers and null, JSON.stringify is RFC 8785's serialization.
+    const row = JSON.stringify([head.streamId, head.revision, head.hash]);
+    const at = this.indexOf(head.streamId);
+    if (at >= 0) this.rows[at] = row;
+    else this.added.set(head.streamId, row);
+  }
+
+  digest(): string {
+    this.merge();
+    return createHash('sha256')
+      .update(`[${this.rows.join(',')}]`, 'utf8')
+      .digest('hex');
+  }
+
+  /** An independent copy, to digest heads that may not be recorded after all. */
+  copy(): SortedHeads {
+    // Merged here, or every copy would sort again the streams added since the last digest.
+    this.merge();
+    const copy = new SortedHeads();
+    copy.ids = this.ids.slice();
+    copy.rows = this.rows.slice();
+    return copy;
+  }
+
+  private indexOf(streamId: string): number {
+    let low = 0;
+    let high = this.ids.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const id = this.ids[mid];
+      if (id === streamId) return mid;
+      if (id < streamId) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+
+  private merge(): void {
+    if (this.added.size === 0) return;
+    // Array sort and `<` both order strings by UTF-16 code units, as the binary search expects.
+    const added = [...this.added.keys()].sort();
+    const ids: string[] = [];
+    const rows: string[] = [];
+    let i = 0;
+    for (const id of added) {
+      while (i < this.ids.length && this.ids[i] < id) {
+        ids.push(this.ids[i]);
+        rows.push(this.rows[i]);
+        i += 1;
+      }
+      ids.push(id);
+      rows.push(this.added.get(id)!);
+    }
+    for (; i < this.ids.length; i += 1) {
+      ids.push(this.ids[i]);
+      rows.push(this.rows[i]);
+    }
+    this.ids = ids;
+    this.rows = rows;
+    this.added.clear();
+  }
 }
 
 /** Where a head was last recorded, so a break can name the checkpoint. */
@@ -44,13 +117,15 @@ export type CheckpointedHead = StreamHead & { checkpointRevision: number; checkp
 
 /**
  * The complete set of heads the checkpoints recorded, folded in order. With `checkDigests`, each
- * checkpoint's digest is recomputed over every head folded so far: a sort and hash of all heads per
- * checkpoint (measured: 39 ms at 10k streams, 0.9 s at 140k), so only what verifies the checkpoint
- * stream itself asks for it. Reading heads (to verify one stream, or to record the next checkpoint)
- * does not: folding a long checkpoint stream with it would cost that much per checkpoint ever recorded.
+ * checkpoint's digest is recomputed over every head folded so far (a hash of all heads per
+ * checkpoint, about 0.1 s at 140k streams), so only what verifies the checkpoint stream itself asks
+ * for it. Reading heads (to verify one stream, or to record the next checkpoint) does not: folding a
+ * long checkpoint stream with it would cost that much per checkpoint ever recorded.
  */
 export class CheckpointFold {
   readonly heads = new Map<string, CheckpointedHead>();
+  /** The same heads, ready to digest (the next checkpoint's digest starts from them). */
+  readonly sorted = new SortedHeads();
   /** Revision of the last checkpoint event folded, -1 before any. */
   revision = -1;
   position: string | undefined;
@@ -73,10 +148,11 @@ export class CheckpointFold {
         checkpointRevision: event.revision,
         checkpointedAt: data.checkpointedAt,
       });
+      this.sorted.set(head);
     }
     this.position = data.position;
     if (!this.options.checkDigests) return;
-    if (headsDigest(this.heads) !== data.digest || this.heads.size !== data.streamCount) {
+    if (this.sorted.digest() !== data.digest || this.heads.size !== data.streamCount) {
       this.problems.push({
         revision: event.revision,
         reason: 'checkpoint digest does not match the stream heads recorded up to it',

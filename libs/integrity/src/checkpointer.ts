@@ -5,7 +5,6 @@ import {
   CHECKPOINT_EVENT_TYPE,
   INTEGRITY_STREAM_ID,
   RecordedHeads,
-  headsDigest,
   type CheckpointData,
   type CheckpointFold,
   type StreamHead,
@@ -50,15 +49,16 @@ export class IntegrityCheckpointer {
       }
       if (changed.size === 0 || position === undefined) return null;
 
-      const heads = new Map<string, StreamHead>(fold.heads);
-      for (const [streamId, head] of changed) heads.set(streamId, head);
+      // A copy: the fold takes these heads only once the checkpoint is recorded and read back.
+      const heads = fold.sorted.copy();
+      for (const head of changed.values()) heads.set(head);
       const checkpointedAt = this.clock.now();
       const data: CheckpointData = {
         checkpointedAt,
         position,
         heads: [...changed.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : 1)),
         streamCount: heads.size,
-        digest: headsDigest(heads),
+        digest: heads.digest(),
       };
       const id = randomUUID();
       try {
