@@ -6,6 +6,7 @@
  */
 import { runEventStoreBench } from './event-store.bench';
 import { runImportBench } from './import.bench';
+import { runIntegrityBench } from './integrity.bench';
 import { runProjectionsBench } from './projections.bench';
 import { report } from './report';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   'event-store': () => runEventStoreBench(),
   projections: () => runProjectionsBench(),
   import: () => runImportBench(),
+  integrity: () => runIntegrityBench(),
 };
 
 async function main(): Promise<void> {

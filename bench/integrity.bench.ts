@@ -1,0 +1,113 @@
+/**
+ * Integrity bench: what recording a checkpoint costs the API (its checkpointer runs every minute on
+ * the event loop) and what verifying the checkpoint stream costs per checkpoint, as the number of
+ * streams grows. Each checkpoint after the first records a minute's worth of moved heads.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, type EventStore, type EventToAppend } from '@trust-ledger/event-store';
+import {
+  HashChainingEventStore,
+  INTEGRITY_STREAM_ID,
+  IntegrityCheckpointer,
+  verifyStream,
+} from '@trust-ledger/integrity';
+
+const SIZES: ReadonlyArray<[label: string, streams: number]> = [
+  ['10k', 10_000],
+  ['140k', 140_000],
+];
+/** Checkpoints timed after the first, each after this many streams moved and this many were opened. */
+const CHECKPOINTS = 5;
+const MOVED_PER_CHECKPOINT = 500;
+const OPENED_PER_CHECKPOINT = 50;
+
+const clock = { now: () => new Date().toISOString() };
+
+function event(): EventToAppend {
+  const id = randomUUID();
+  return {
+    id,
+    type: 'NoteRecorded',
+    data: { text: 'bench' },
+    metadata: { recordedAt: clock.now(), correlationId: id, causationId: null, actor: 'bench' },
+  };
+}
+
+/** Appends one event to each stream, many appends sharing a commit. */
+async function touch(store: EventStore, streams: string[], revisions: Map<string, number>): Promise<void> {
+  for (let at = 0; at < streams.length; at += 5000) {
+    await Promise.all(
+      streams.slice(at, at + 5000).map(async (streamId) => {
+        const revision = revisions.get(streamId);
+        await store.append(streamId, [event()], {
+          expectedRevision: revision === undefined ? 'no_stream' : revision,
+        });
+        revisions.set(streamId, (revision ?? -1) + 1);
+      }),
+    );
+  }
+}
+
+async function timedMs(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Verifies the checkpoint stream (its chain and every digest); throws unless it is valid. */
+async function timedVerify(store: EventStore): Promise<number> {
+  let valid = false;
+  const ms = await timedMs(async () => {
+    valid = (await verifyStream(store, INTEGRITY_STREAM_ID)).valid;
+  });
+  if (!valid) throw new Error('the checkpoint stream did not verify');
+  return ms;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(streams: number): Promise<{ checkpointMs: number; verifyMsPerCheckpoint: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'trust-ledger-integrity-bench-'));
+  const store = new HashChainingEventStore(new SqliteEventStore(join(dir, 'events.db')));
+  try {
+    const revisions = new Map<string, number>();
+    const ids = Array.from({ length: streams }, () => `case-${randomUUID()}`);
+    await touch(store, ids, revisions);
+    const checkpointer = new IntegrityCheckpointer(store, clock);
+    await checkpointer.record();
+    // The first checkpoint lists every head; what each later one adds to verifying is the difference.
+    const verifyFirstMs = await timedVerify(store);
+    const times: number[] = [];
+    for (let n = 0; n < CHECKPOINTS; n++) {
+      const moved = Array.from(
+        { length: MOVED_PER_CHECKPOINT },
+        () => ids[Math.floor(Math.random() * ids.length)],
+      );
+      const opened = Array.from({ length: OPENED_PER_CHECKPOINT }, () => `case-${randomUUID()}`);
+      ids.push(...opened);
+      await touch(store, [...new Set(moved), ...opened], revisions);
+      times.push(await timedMs(() => checkpointer.record()));
+    }
+    const verifyAllMs = await timedVerify(store);
+    return {
+      checkpointMs: median(times),
+      verifyMsPerCheckpoint: (verifyAllMs - verifyFirstMs) / CHECKPOINTS,
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runIntegrityBench(): Promise<Record<string, number>> {
+  const results: Record<string, number> = {};
+  for (const [label, streams] of SIZES) {
+    const { checkpointMs, verifyMsPerCheckpoint } = await measure(streams);
+    results[`checkpoint_record_ms_${label}`] = Math.round(checkpointMs);
+    results[`checkpoint_verify_ms_per_checkpoint_${label}`] = Math.round(verifyMsPerCheckpoint);
+  }
+  return results;
+}
