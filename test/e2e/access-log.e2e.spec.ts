@@ -8,7 +8,7 @@ import { API, startTestApp, type TestApp } from '../support/test-app';
 /**
  * Every read of a case's personal data is recorded (who, when, which view, why) on the case's
  * access-log stream, before the data leaves; the case itself does not move, and counsel and admins
- * can list the record.
+ * can list the record. A certification's victim likewise, on the certification's access-log stream.
  */
 
 const AGENCY = 'agency-a';
@@ -213,5 +213,106 @@ describe('GET /cases/{caseId}/access-log', () => {
     await read(counsel, `/cases/${randomUUID()}/access-log`).expect(404);
     // A case nobody has read yet has an empty log.
     expect(await accessLog(caseId)).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('a certification’s victim', () => {
+  async function requestCertification(): Promise<{ certificationId: string; position: string }> {
+    const certificationId = randomUUID();
+    const requested = await t
+      .post('/certifications', officer, {
+        certificationId,
+        agencyId: AGENCY,
+        form: 'I-918B',
+        requestedAt: '2025-02-20T15:00:00Z',
+        requester: 'ATTORNEY',
+        inRemovalProceedings: false,
+        qualifyingActivity: 'Felonious assault',
+        victim: { fullName: 'Rosa Quintero' },
+      })
+      .expect(201);
+    return { certificationId, position: requested.body.position as string };
+  }
+
+  const certificationLog = async (certificationId: string, query = '', token = counsel) =>
+    (await read(token, `/certifications/${certificationId}/access-log${query}`).expect(200)).body as {
+      items: Array<Record<string, unknown>>;
+      nextCursor: string | null;
+    };
+
+  it('is recorded at every read, of the certification or of a list showing it, on its own log', async () => {
+    const { certificationId, position } = await requestCertification();
+    const shown = await read(officer, `/certifications/${certificationId}?minPosition=${position}`, {
+      'X-Purpose': 'Deadline check',
+    }).expect(200);
+    expect(shown.body.victim).toEqual({ fullName: 'Rosa Quintero' });
+    await read(counsel, `/certifications?agencyId=${AGENCY}&limit=500`).expect(200);
+
+    const events = await t.events(`access-log-certification-${certificationId}`);
+    expect(events.map((e) => e.data.certificationId)).toEqual([certificationId, certificationId]);
+    expect(await certificationLog(certificationId)).toEqual({
+      items: [
+        {
+          eventId: events[0].id,
+          readAt: events[0].metadata.recordedAt,
+          actor: 'officer-1',
+          role: 'officer',
+          agencyId: AGENCY,
+          view: 'CERTIFICATION',
+          endpoint: 'GET /certifications/{certificationId}',
+          asOf: null,
+          purpose: 'Deadline check',
+          correlationId: expect.any(String),
+        },
+        expect.objectContaining({
+          eventId: events[1].id,
+          actor: 'counsel-1',
+          role: 'counsel',
+          agencyId: null,
+          view: 'CERTIFICATION_LIST',
+          endpoint: 'GET /certifications',
+        }),
+      ],
+      nextCursor: null,
+    });
+    // The reads stay off the certification, and the log's chain verifies.
+    expect((await t.events(`certification-${certificationId}`)).map((e) => e.type)).toEqual([
+      'CertificationRequested',
+    ]);
+    await expect(
+      verifyStream(t.app.get(EVENT_STORE), `access-log-certification-${certificationId}`),
+    ).resolves.toEqual({ valid: true, checkedEvents: 2, breaks: [] });
+  });
+
+  it('is not recorded for a read that was refused, since it served no data', async () => {
+    const { certificationId, position } = await requestCertification();
+    await read(otherOfficer, `/certifications/${certificationId}?minPosition=${position}`).expect(404);
+    await read(oversight, `/certifications/${certificationId}`).expect(403);
+    await read(oversight, `/certifications`).expect(403);
+    await read(otherOfficer, `/certifications?agencyId=${AGENCY}`).expect(403);
+    await read(officer, `/certifications/${certificationId}`, { 'X-Purpose': '' }).expect(400);
+    expect(await certificationLog(certificationId)).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('has a log that counsel and admins page through, naming no unknown certification', async () => {
+    const { certificationId, position } = await requestCertification();
+    for (let i = 0; i < 3; i++) {
+      await read(counsel, `/certifications/${certificationId}?minPosition=${position}`).expect(200);
+    }
+    const first = await certificationLog(certificationId, '?limit=2', admin);
+    const second = await certificationLog(certificationId, `?limit=2&cursor=${first.nextCursor}`);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.items, ...second.items].map((i) => i.eventId)).toEqual(
+      (await t.events(`access-log-certification-${certificationId}`)).map((e) => e.id),
+    );
+    for (const token of [officer, supervisor, oversight]) {
+      await read(token, `/certifications/${certificationId}/access-log`).expect(403);
+    }
+    await t.http().get(`${API}/certifications/${certificationId}/access-log`).expect(401);
+    await read(counsel, `/certifications/${randomUUID()}/access-log`).expect(404);
+    await read(counsel, `/certifications/not-a-uuid/access-log`).expect(400);
+    // A case's id is not a certification's: the case's log is not served here.
+    const { caseId } = await openCase();
+    await read(counsel, `/certifications/${caseId}/access-log`).expect(404);
   });
 });

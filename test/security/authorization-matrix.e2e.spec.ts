@@ -178,6 +178,11 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/certifications', expected: only(CASE_READERS, 'allowed') },
   { method: 'GET', path: `/certifications?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
   { method: 'GET', path: '/certifications/{certificationId}', expected: only(CASE_READERS, 404) },
+  {
+    method: 'GET',
+    path: '/certifications/{certificationId}/access-log',
+    expected: only(['counsel', 'admin']),
+  },
   // Institutional matters (§§ 6, 7, 8, 10).
   { method: 'POST', path: '/matters', body: matterBody, expected: only(AGENCY_WRITERS, 403) },
   {

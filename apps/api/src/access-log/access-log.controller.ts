@@ -8,12 +8,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { caseStreamId } from '@trust-ledger/domain';
+import { caseStreamId, certificationStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
 import { Roles } from '../auth/decorators';
 import { ROLES, type Role } from '../auth/principal';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
+import { certificationNotFound, CertificationParams } from '../certifications/certification-params';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
 
@@ -37,28 +38,48 @@ export class AccessLogPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-/** Who read a case's personal data, in the order the reads were served, straight from the log. */
-@ApiTags('cases')
+/**
+ * Who read a case's or a certification's personal data, in the order the reads were served,
+ * straight from the log.
+ */
 @ApiBearerAuth()
-@Controller('cases')
+@ApiUnauthorizedResponse()
+@ApiForbiddenResponse({ description: 'Not counsel or admin' })
+@Controller()
 export class AccessLogController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  @Get(':caseId/access-log')
+  @Get('cases/:caseId/access-log')
+  @ApiTags('cases')
   @Roles('counsel', 'admin')
   @ApiOkResponse({ type: AccessLogPage })
-  @ApiUnauthorizedResponse()
-  @ApiForbiddenResponse({ description: 'Not counsel or admin' })
   @ApiNotFoundResponse({ description: 'Unknown case' })
-  async accessLog(
-    @Param() { caseId }: CaseParams,
-    @Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery,
-  ): Promise<AccessLogPage> {
+  async caseAccessLog(@Param() { caseId }: CaseParams, @Query() page: PageQuery): Promise<AccessLogPage> {
     if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
+    return this.page(accessLogStreamId({ caseId }), page);
+  }
+
+  @Get('certifications/:certificationId/access-log')
+  @ApiTags('certifications')
+  @Roles('counsel', 'admin')
+  @ApiOkResponse({ type: AccessLogPage })
+  @ApiNotFoundResponse({ description: 'Unknown certification' })
+  async certificationAccessLog(
+    @Param() { certificationId }: CertificationParams,
+    @Query() page: PageQuery,
+  ): Promise<AccessLogPage> {
+    if (!(await this.exists(certificationStreamId(certificationId)))) throw certificationNotFound();
+    return this.page(accessLogStreamId({ certificationId }), page);
+  }
+
+  private async page(
+    streamId: string,
+    { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery,
+  ): Promise<AccessLogPage> {
     const items: AccessLogItem[] = [];
     let nextCursor: string | null = null;
     // One event past the page tells whether there is a next page.
-    for await (const event of this.store.readStream(accessLogStreamId(caseId), {
+    for await (const event of this.store.readStream(streamId, {
       fromRevision: Number(cursor ?? 0),
       maxCount: limit + 1,
     })) {

@@ -5,26 +5,36 @@ import { concatMap, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/decorators';
 import { CaseViewsController } from '../case-views/case-views.controller';
 import { CaseHistoryController } from '../cases/case-history.controller';
+import { CertificationsController } from '../certifications/certifications.controller';
 import { API_PREFIX, TOKEN_HEADER } from '../common/http-tokens';
 import { EvidenceController } from '../evidence/evidence.controller';
-import { AccessLog, type ReadView } from './access-log';
+import { AccessLog, type Accessed, type ReadView } from './access-log';
 
-/** Where a served read's personal data came from: the case named in the path, or each listed case. */
-type CasesRead = (request: AuthenticatedRequest, body: unknown) => string[];
+/** Whose personal data a served read carried: the case or certification in the path, or each listed. */
+type Served = (request: AuthenticatedRequest, body: unknown) => Accessed[];
 
-const caseInPath: CasesRead = (request) => [(request.params as { caseId: string }).caseId];
-const casesListed: CasesRead = (_request, body) =>
-  (body as { items: { caseId: string }[] }).items.map((item) => item.caseId);
+const caseInPath: Served = (request) => [{ caseId: (request.params as { caseId: string }).caseId }];
+const casesListed: Served = (_request, body) =>
+  (body as { items: { caseId: string }[] }).items.map(({ caseId }) => ({ caseId }));
+const certificationInPath: Served = (request) => [
+  { certificationId: (request.params as { certificationId: string }).certificationId },
+];
+const certificationsListed: Served = (_request, body) =>
+  (body as { items: { certificationId: string }[] }).items.map(({ certificationId }) => ({
+    certificationId,
+  }));
 
 /**
- * Every route that serves a case's personal data (its subject), by handler. Whoever adds such a route
- * adds it here; the access-log spec checks that each of these is recorded.
+ * Every route that serves personal data (a case's subject, a certification's victim), by handler.
+ * Whoever adds such a route adds it here; the access-log spec checks that each of these is recorded.
  */
-const AUDITED_READS = new Map<unknown, { view: ReadView; cases: CasesRead }>([
-  [CaseViewsController.prototype.get, { view: 'CASE', cases: caseInPath }],
-  [CaseViewsController.prototype.list, { view: 'CASE_LIST', cases: casesListed }],
-  [CaseHistoryController.prototype.history, { view: 'HISTORY', cases: caseInPath }],
-  [EvidenceController.prototype.evidence, { view: 'EVIDENCE', cases: caseInPath }],
+const AUDITED_READS = new Map<unknown, { view: ReadView; served: Served }>([
+  [CaseViewsController.prototype.get, { view: 'CASE', served: caseInPath }],
+  [CaseViewsController.prototype.list, { view: 'CASE_LIST', served: casesListed }],
+  [CaseHistoryController.prototype.history, { view: 'HISTORY', served: caseInPath }],
+  [EvidenceController.prototype.evidence, { view: 'EVIDENCE', served: caseInPath }],
+  [CertificationsController.prototype.get, { view: 'CERTIFICATION', served: certificationInPath }],
+  [CertificationsController.prototype.list, { view: 'CERTIFICATION_LIST', served: certificationsListed }],
 ]);
 
 const MAX_PURPOSE_LENGTH = 500;
@@ -32,9 +42,10 @@ const PREFIXED = new RegExp(`^/${API_PREFIX}(?=/|$)`);
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
- * Records each successful read of a case's personal data on the case's access-log stream before the
- * response leaves: if the record cannot be stored, the reader gets a 500 and no data. A refused read
- * (401, 403, 404, 400, 503) served nothing and is not recorded.
+ * Records each successful read of personal data on the access-log stream of the case or
+ * certification it belongs to, before the response leaves: if the record cannot be stored, the
+ * reader gets a 500 and no data. A refused read (401, 403, 404, 400, 503) served nothing and is not
+ * recorded.
  */
 @Injectable()
 export class AccessLogInterceptor implements NestInterceptor {
@@ -52,7 +63,7 @@ export class AccessLogInterceptor implements NestInterceptor {
 
     return next.handle().pipe(
       concatMap(async (body: unknown) => {
-        await this.log.record(audited.cases(request, body), {
+        await this.log.record(audited.served(request, body), {
           principal,
           view: audited.view,
           endpoint: endpointOf(request),

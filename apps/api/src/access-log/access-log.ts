@@ -7,21 +7,35 @@ import type { Principal, Role } from '../auth/principal';
 /**
  * Who read a case's personal data is recorded on the case's own access-log stream, never on the case
  * stream: a read must not move the case's revision (its ETag) nor reach the projections, which
- * follow `case-` streams only.
+ * follow `case-` streams only. A certification's victim is personal data too, recorded alike.
  */
 export const ACCESS_LOG_STREAM_PREFIX = 'access-log-';
-export const accessLogStreamId = (caseId: string): string => `${ACCESS_LOG_STREAM_PREFIX}${caseId}`;
+
+/** Whose personal data a read served: a case's subject, or a certification's victim. */
+export type Accessed = { caseId: string } | { certificationId: string };
+
+// Both ids are UUIDs, so a certification's log can never be taken for a case's.
+export const accessLogStreamId = (accessed: Accessed): string =>
+  'caseId' in accessed
+    ? `${ACCESS_LOG_STREAM_PREFIX}${accessed.caseId}`
+    : `${ACCESS_LOG_STREAM_PREFIX}certification-${accessed.certificationId}`;
 
 export const PERSONAL_DATA_ACCESSED = 'PersonalDataAccessed';
 
-/** Which view of the case's personal data was served. */
-export const READ_VIEWS = ['CASE', 'CASE_LIST', 'HISTORY', 'EVIDENCE'] as const;
+/** Which view of the personal data was served. */
+export const READ_VIEWS = [
+  'CASE',
+  'CASE_LIST',
+  'HISTORY',
+  'EVIDENCE',
+  'CERTIFICATION',
+  'CERTIFICATION_LIST',
+] as const;
 export type ReadView = (typeof READ_VIEWS)[number];
 
 /** `PersonalDataAccessed.data`; who (besides the role and agency here) is the event's `actor`, when
  * its `recordedAt`. */
-export type PersonalDataAccessed = {
-  caseId: string;
+export type PersonalDataAccessed = Accessed & {
   view: ReadView;
   /** The route, as API.md writes it: `GET /cases/{caseId}/history`. */
   endpoint: string;
@@ -66,13 +80,14 @@ export class AccessLog {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Resolves once every case's record is stored; rejects if any could not be. */
-  async record(caseIds: readonly string[], read: Read): Promise<void> {
+  /** Resolves once the read is recorded for everyone whose data it served; rejects if it could not be. */
+  async record(served: readonly Accessed[], read: Read): Promise<void> {
     const recordedAt = this.clock.now();
+    const streams = new Map(served.map((accessed) => [accessLogStreamId(accessed), accessed]));
     await Promise.all(
-      [...new Set(caseIds)].map((caseId) => {
+      [...streams].map(([streamId, accessed]) => {
         const data: PersonalDataAccessed = {
-          caseId,
+          ...accessed,
           view: read.view,
           endpoint: read.endpoint,
           asOf: read.asOf,
@@ -80,7 +95,7 @@ export class AccessLog {
           role: read.principal.role,
           agencyId: read.principal.agencyId,
         };
-        return this.enqueue(accessLogStreamId(caseId), {
+        return this.enqueue(streamId, {
           id: randomUUID(),
           type: PERSONAL_DATA_ACCESSED,
           data,
