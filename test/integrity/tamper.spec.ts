@@ -23,6 +23,7 @@ import {
   readVerifiedStream,
   verifyAll,
   verifyStream,
+  type StreamHead,
 } from '@trust-ledger/integrity';
 
 const A = 'case-aaaaaaaa-0000-4000-8000-000000000001';
@@ -339,6 +340,32 @@ describe('IntegrityCheckpointer', () => {
     expect(second?.streamCount).toBe(2);
     expect(await checkpointer.record()).toBeNull();
     expect((await verifyAll(store)).valid).toBe(true);
+  });
+
+  it('records a backlog in slices, answering a verification waiting on the heads in between', async () => {
+    // Given the log A0 A1 A2 B0 B1 B2 A3 A4 and checkpoints of at most three events.
+    const heads = new RecordedHeads(store);
+    const checkpointer = new IntegrityCheckpointer(store, clock, heads, 3);
+    const recording = checkpointer.record();
+    const revisionSeenMeanwhile = heads.use((fold) => fold.revision);
+    const last = await recording;
+
+    const checkpoints = await readAllEvents(store, INTEGRITY_STREAM_ID);
+    expect(
+      checkpoints.map((c) => [
+        (c.data.heads as StreamHead[]).map((h) => [h.streamId, h.revision]),
+        c.data.streamCount,
+      ]),
+    ).toEqual([
+      [[[A, 2]], 1],
+      [[[B, 2]], 2],
+      [[[A, 4]], 2],
+    ]);
+    expect(last).toEqual(checkpoints[2].data);
+    // It waited for the first checkpoint only, not for the whole backlog.
+    await expect(revisionSeenMeanwhile).resolves.toBe(0);
+    expect(await checkpointer.record()).toBeNull();
+    expect(await verifyAll(store)).toEqual({ valid: true, checkedEvents: 11, breaks: [] });
   });
 
   it('lets concurrent checkpointers (other processes) agree on one chain of checkpoints', async () => {

@@ -14,6 +14,19 @@ import { readIntegrity } from './hash-chain';
 const MAX_ATTEMPTS = 5;
 
 /**
+ * Most events of the log one checkpoint reads. A backlog (the first checkpoint of a large log, or
+ * after downtime) is recorded in several, so that verifications waiting on the recorded heads are
+ * answered in between instead of after the whole backlog.
+ */
+const MAX_EVENTS_PER_CHECKPOINT = 100_000;
+
+interface Slice {
+  recorded: CheckpointData | null;
+  /** The slice stopped at its size: the log holds more to record. */
+  more: boolean;
+}
+
+/**
  * Records `IntegrityCheckpointRecorded` events: the heads of the streams written since the previous
  * checkpoint and a digest over all heads. Verification compares the streams with them, which is what
  * reveals a deleted tail or a deleted stream (a chain alone cannot show that it was cut short).
@@ -28,26 +41,42 @@ export class IntegrityCheckpointer {
     private readonly clock: Clock,
     /** Shared with verification in the same process; it also serializes runs within the process. */
     private readonly heads = new RecordedHeads(store),
+    private readonly maxEventsPerCheckpoint = MAX_EVENTS_PER_CHECKPOINT,
   ) {}
 
-  /** The checkpoint recorded, or null when no stream changed since the last one. */
-  record(): Promise<CheckpointData | null> {
-    return this.heads.use((fold) => this.recordNow(fold));
+  /** The last checkpoint recorded, or null when no stream changed since the previous one. */
+  async record(): Promise<CheckpointData | null> {
+    let last: CheckpointData | null = null;
+    for (let more = true; more;) {
+      const slice = await this.heads.use((fold) => this.recordSlice(fold));
+      last = slice.recorded ?? last;
+      more = slice.more;
+    }
+    return last;
   }
 
-  private async recordNow(fold: CheckpointFold): Promise<CheckpointData | null> {
+  private async recordSlice(fold: CheckpointFold): Promise<Slice> {
     for (let attempt = 1; ; attempt += 1) {
       // Another process's checkpoint, if it won the last attempt's race.
       if (attempt > 1) await this.heads.catchUp();
       const changed = new Map<string, StreamHead>();
       let position = fold.position;
+      let read = 0;
+      let more = false;
       for await (const event of this.store.readAll({ fromPosition: fold.position })) {
+        // The checkpoints' own events do not count towards a slice: one full of them would record
+        // nothing, and the next would start again from the same place.
+        if (event.streamId !== INTEGRITY_STREAM_ID && read === this.maxEventsPerCheckpoint) {
+          more = true;
+          break;
+        }
         position = event.position;
         if (event.streamId === INTEGRITY_STREAM_ID) continue;
+        read += 1;
         const hash = readIntegrity(event.metadata)?.hash ?? null;
         changed.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash });
       }
-      if (changed.size === 0 || position === undefined) return null;
+      if (changed.size === 0 || position === undefined) return { recorded: null, more: false };
 
       // A copy: the fold takes these heads only once the checkpoint is recorded and read back.
       const heads = fold.sorted.copy();
@@ -79,7 +108,7 @@ export class IntegrityCheckpointer {
           ],
           { expectedRevision: fold.revision === -1 ? 'no_stream' : fold.revision },
         );
-        return data;
+        return { recorded: data, more };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
         throw error;
