@@ -2,13 +2,9 @@ import { calendarDateIn, epochMsOf, isBefore } from '../shared/date-time';
 import { remembered } from '../shared/remembered';
 
 /**
- * What the case rules need on top of shared/date-time: instants to compute with, and calendar
+ * What the case rules need on top of shared/date-time: date-times moved by minutes, and calendar
  * dates as `YYYY-MM-DD` text, the form convictions are recorded in.
  */
-
-export function instant(isoDateTime: string): number {
-  return epochMsOf(isoDateTime);
-}
 
 /** The later of two date-times, keeping the caller's original text. */
 export function later(a: string | null, b: string): string {
@@ -18,13 +14,13 @@ export function later(a: string | null, b: string): string {
 /** Remembered for the reason epochMsOf is: formatting a date-time costs a microsecond. */
 export const plusMinutes: (isoDateTime: string, minutes: number) => string = remembered(
   10_000,
-  (isoDateTime: string, minutes: number) => new Date(instant(isoDateTime) + minutes * 60_000).toISOString(),
+  (isoDateTime: string, minutes: number) => new Date(epochMsOf(isoDateTime) + minutes * 60_000).toISOString(),
   (isoDateTime, minutes) => `${isoDateTime} ${minutes}`,
 );
 
 /** The calendar date of an instant in the ordinance's time zone: a decision's "date". */
 export function dateIn(isoDateTime: string, timeZone: string): string {
-  const { year, month, day } = calendarDateIn(instant(isoDateTime), timeZone);
+  const { year, month, day } = calendarDateIn(epochMsOf(isoDateTime), timeZone);
   return ymd(year, month, day);
 }
 

@@ -1,6 +1,6 @@
 import type { Recorded } from '../../shared/violation';
+import { epochMsOf } from '../../shared/date-time';
 import type { CaseEvent, Conviction, SubjectProfile } from '../case.events';
-import { instant } from '../iso-time';
 
 /** The facts of one case as the rules read them, each kept as recorded so it can be cited. */
 
@@ -97,8 +97,8 @@ export function requestById(record: CaseRecord, requestId: string | null): Reque
 
 /** The decision in force at `at` (the latest decided by then), or null while the request is pending. */
 export function decisionAt(request: RequestRecord, at: string): DecisionEvent | null {
-  const t = instant(at);
-  return request.decisions.filter((d) => instant(d.data.decidedAt) <= t).at(-1) ?? null;
+  const t = epochMsOf(at);
+  return request.decisions.filter((d) => epochMsOf(d.data.decidedAt) <= t).at(-1) ?? null;
 }
 
 /**
@@ -106,12 +106,12 @@ export function decisionAt(request: RequestRecord, at: string): DecisionEvent | 
  * the request arrived; nothing if it arrived only at `to` or later.
  */
 export function decisionsDuring(request: RequestRecord, from: string, to: string): (DecisionEvent | null)[] {
-  const start = Math.max(instant(from), instant(request.received.data.receivedAt));
-  const end = instant(to);
+  const start = Math.max(epochMsOf(from), epochMsOf(request.received.data.receivedAt));
+  const end = epochMsOf(to);
   if (start >= end) return [];
-  const first = request.decisions.filter((d) => instant(d.data.decidedAt) <= start).at(-1) ?? null;
+  const first = request.decisions.filter((d) => epochMsOf(d.data.decidedAt) <= start).at(-1) ?? null;
   const later = request.decisions.filter((d) => {
-    const t = instant(d.data.decidedAt);
+    const t = epochMsOf(d.data.decidedAt);
     return t > start && t < end;
   });
   return [first, ...later];
@@ -119,7 +119,7 @@ export function decisionsDuring(request: RequestRecord, from: string, to: string
 
 /** Oldest first by the act's own time, then by recording order, so that every reading is deterministic. */
 export function byTime<T extends { revision: number }>(timeOf: (e: T) => string): (a: T, b: T) => number {
-  return (a, b) => instant(timeOf(a)) - instant(timeOf(b)) || a.revision - b.revision;
+  return (a, b) => epochMsOf(timeOf(a)) - epochMsOf(timeOf(b)) || a.revision - b.revision;
 }
 
 /**
@@ -136,7 +136,7 @@ function holdsOf(eligibilities: RecordedAs<'SubjectEligibleForRelease'>[], depar
   // At the same instant, eligibility comes first: a release at the moment of eligibility is a hold of zero.
   steps.sort(
     (a, b) =>
-      instant(a.e.data.at) - instant(b.e.data.at) ||
+      epochMsOf(a.e.data.at) - epochMsOf(b.e.data.at) ||
       Number(a.kind === 'departed') - Number(b.kind === 'departed') ||
       a.e.revision - b.e.revision,
   );

@@ -1,7 +1,7 @@
 import type { OrdinanceHistory } from '../../ordinance/ordinance-version';
 import { RULE_IDS, type DetectedViolation, type Recorded } from '../../shared/violation';
+import { epochMsOf } from '../../shared/date-time';
 import type { CaseEvent } from '../case.events';
-import { instant } from '../iso-time';
 import { caseRecordOf, type CaseRecord } from './case-record';
 import { section2Violations } from './s2-detainers';
 import { section3Violations } from './s3-disclosures';
@@ -57,13 +57,13 @@ function violationsIn(
     ...section5Violations(record, ordinance, now, notices),
   ].sort(
     (a, b) =>
-      instant(a.occurredAt) - instant(b.occurredAt) ||
+      epochMsOf(a.occurredAt) - epochMsOf(b.occurredAt) ||
       a.evidence[0].revision - b.evidence[0].revision ||
       RULE_IDS.indexOf(a.ruleId) - RULE_IDS.indexOf(b.ruleId),
   );
 }
 
 function pendingOf(notices: readonly NoticeDeadline[]): string[] {
-  const pending = notices.filter((d) => !d.met).map((d) => new Date(instant(d.at)).toISOString());
+  const pending = notices.filter((d) => !d.met).map((d) => new Date(epochMsOf(d.at)).toISOString());
   return [...new Set(pending)].sort();
 }

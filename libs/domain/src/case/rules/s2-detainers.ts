@@ -6,7 +6,8 @@ import {
 } from '../../ordinance/ordinance-version';
 import type { DetectedViolation } from '../../shared/violation';
 import type { RequestType } from '../../shared/vocabulary';
-import { dateIn, instant, later, plusCalendarYears, plusMinutes } from '../iso-time';
+import { epochMsOf } from '../../shared/date-time';
+import { dateIn, later, plusCalendarYears, plusMinutes } from '../iso-time';
 import {
   decisionAt,
   decisionsDuring,
@@ -101,7 +102,7 @@ function holdViolations(record: CaseRecord, hold: Hold, ordinance: OrdinanceHist
   const endedAt = departure.data.at;
   const version = versionInForceAt(ordinance, endedAt);
   if (!sectionInForce(version, 2)) return [];
-  const heldMinutes = (instant(endedAt) - instant(eligibility.data.at)) / 60_000;
+  const heldMinutes = (epochMsOf(endedAt) - epochMsOf(eligibility.data.at)) / 60_000;
   const held = `${formatHours(heldMinutes)} after eligibility for release`;
   const detainers = record.requests.filter((r) => r.received.data.requestType === 'DETAINER');
   const violations: DetectedViolation[] = [];
@@ -196,7 +197,7 @@ function transferContradictingDecision(
     (r) =>
       r.received.data.requestingAgency === toAgency &&
       CUSTODY_REQUESTS.includes(r.received.data.requestType) &&
-      instant(r.received.data.receivedAt) <= instant(at),
+      epochMsOf(r.received.data.receivedAt) <= epochMsOf(at),
   );
   const authorised = theirs.some((r) => {
     const outcome = decisionAt(r, at)?.data.outcome;

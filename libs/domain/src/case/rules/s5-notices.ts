@@ -1,8 +1,9 @@
 import { sectionInForce, versionInForceAt, type OrdinanceHistory } from '../../ordinance/ordinance-version';
 import type { DetectedViolation, Recorded } from '../../shared/violation';
 import type { RequestType } from '../../shared/vocabulary';
+import { epochMsOf } from '../../shared/date-time';
 import type { CaseEvent } from '../case.events';
-import { instant, plusMinutes } from '../iso-time';
+import { plusMinutes } from '../iso-time';
 import { sameLanguage } from '../language';
 import {
   requestById,
@@ -52,15 +53,15 @@ export function noticeDeadlines(record: CaseRecord, ordinance: OrdinanceHistory)
     const version = versionInForceAt(ordinance, receivedAt);
     if (!NOTICE_REQUIRED_FOR.includes(requestType) || !sectionInForce(version, 5)) return [];
     const byHours = plusMinutes(receivedAt, version.noticeDeadlineHours * 60);
-    const departure = record.departures.find((d) => instant(d.data.at) >= instant(receivedAt)) ?? null;
-    const sooner = departure !== null && instant(departure.data.at) < instant(byHours);
+    const departure = record.departures.find((d) => epochMsOf(d.data.at) >= epochMsOf(receivedAt)) ?? null;
+    const sooner = departure !== null && epochMsOf(departure.data.at) < epochMsOf(byHours);
     const at = sooner ? departure.data.at : byHours;
     const met = record.notices.some(
       (n) =>
         n.data.purpose === 'REQUEST_AND_INTENT' &&
         n.data.recipient === 'SUBJECT' &&
         n.data.requestId === requestId &&
-        instant(n.data.deliveredAt) <= instant(at),
+        epochMsOf(n.data.deliveredAt) <= epochMsOf(at),
     );
     return [{ request, at, departure: sooner ? departure : null, met }];
   });
@@ -76,7 +77,7 @@ function noticesNotGiven(
     const { receivedAt, requestType, requestingAgency, requestId } = request.received.data;
     // The duty arose with the request, so the version in force at receipt judges it.
     const version = versionInForceAt(ordinance, receivedAt);
-    if (met || instant(now) < instant(at) || !version) return [];
+    if (met || epochMsOf(now) < epochMsOf(at) || !version) return [];
     return [
       detected('S5_NOTICE_NOT_GIVEN', version, {
         act: request.received,
@@ -144,7 +145,7 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
       (n) =>
         n.data.purpose === 'RELEASE_DATE' &&
         n.data.method !== 'ORAL' &&
-        instant(n.data.deliveredAt) <= instant(at),
+        epochMsOf(n.data.deliveredAt) <= epochMsOf(at),
     );
     const subjectTold = written.some((n) => n.data.recipient === 'SUBJECT');
     const representativeTold = written.some((n) => n.data.recipient !== 'SUBJECT');
