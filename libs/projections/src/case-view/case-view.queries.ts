@@ -2,6 +2,7 @@ import type { RequestType } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { ReadModelDb } from '../runner/projection';
 import { hasTable } from '../runner/read-model-db';
+import { seqPage, type SeqCondition } from '../shared/seq-page';
 import { hasUnresolvedViolationSql } from '../violations/violation-register.schema';
 import type { CaseRecord } from './case-view';
 import { CASE_STREAM_PREFIX } from './case-view.projection';
@@ -50,51 +51,37 @@ export class CaseViewQueries {
 
   /** Cases in the order they were opened, after the case numbered `after` (exclusive). */
   list(filter: CaseListFilter, after: number, limit: number): CasePage {
-    const conditions = ['c.seq > ?'];
-    const params: (string | number)[] = [after];
-    if (filter.agencyId !== undefined) {
-      conditions.push('c.agency_id = ?');
-      params.push(filter.agencyId);
-    }
-    if (filter.status !== undefined) {
-      conditions.push('c.status = ?');
-      params.push(filter.status);
-    }
-    const request: string[] = [];
-    if (filter.requestType !== undefined) {
-      request.push('r.request_type = ?');
-      params.push(filter.requestType);
-    }
-    if (filter.receivedFrom !== undefined) {
-      request.push('r.received_at_ms >= ?');
-      params.push(Date.parse(filter.receivedFrom));
-    }
-    if (filter.receivedTo !== undefined) {
-      request.push('r.received_at_ms <= ?');
-      params.push(Date.parse(filter.receivedTo));
-    }
+    const conditions: SeqCondition[] = [
+      ['c.agency_id = ?', filter.agencyId],
+      ['c.status = ?', filter.status],
+    ];
+    const request = (
+      [
+        ['r.request_type = ?', filter.requestType],
+        ['r.received_at_ms >= ?', filter.receivedFrom && Date.parse(filter.receivedFrom)],
+        ['r.received_at_ms <= ?', filter.receivedTo && Date.parse(filter.receivedTo)],
+      ] as const
+    ).filter(([, value]) => value !== undefined);
     if (request.length > 0) {
-      conditions.push(
-        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${request.join(' AND ')})`,
-      );
+      conditions.push([
+        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${request.map(([sql]) => sql).join(' AND ')})`,
+        ...request.map(([, value]) => value),
+      ]);
     }
     if (filter.hasOpenViolations !== undefined) {
       // Without the register (a deployment or test that does not run it) no violation is known.
       const known = hasTable(this.db, 'violations')
         ? hasUnresolvedViolationSql(`'${CASE_STREAM_PREFIX}' || c.case_id`)
         : 'FALSE';
-      conditions.push(filter.hasOpenViolations ? known : `NOT ${known}`);
+      conditions.push([filter.hasOpenViolations ? known : `NOT ${known}`]);
     }
-    // One row past the page tells whether there is a next page.
-    const rows = this.db
-      .prepare<(string | number)[], Row>(
-        `SELECT c.seq, c.record, c.opened_event FROM case_views c WHERE ${conditions.join(' AND ')} ORDER BY c.seq LIMIT ?`,
-      )
-      .all(...params, limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toStored),
-      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
-    };
+    const { rows, nextCursor } = seqPage<Row>(
+      this.db,
+      'SELECT c.seq, c.record, c.opened_event FROM case_views c',
+      conditions,
+      after,
+      limit,
+    );
+    return { items: rows.map(toStored), nextCursor };
   }
 }

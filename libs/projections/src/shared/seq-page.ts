@@ -1,7 +1,10 @@
 import type { ReadModelDb } from '../runner/projection';
 
-/** A list filter's condition on a column; left out when its value is undefined (not asked for). */
-export type SeqCondition = readonly [sql: string, value: string | number | undefined];
+/**
+ * A list filter's condition and the values of its placeholders; left out when one of them is
+ * undefined (not asked for).
+ */
+export type SeqCondition = readonly [sql: string, ...values: (string | number | undefined)[]];
 
 export interface SeqPage<R> {
   rows: R[];
@@ -22,10 +25,10 @@ export function seqPage<R extends { seq: number }>(
 ): SeqPage<R> {
   const where = ['seq > ?'];
   const params: (string | number)[] = [after];
-  for (const [condition, value] of conditions) {
-    if (value === undefined) continue;
+  for (const [condition, ...values] of conditions) {
+    if (values.some((value) => value === undefined)) continue;
     where.push(condition);
-    params.push(value);
+    params.push(...(values as (string | number)[]));
   }
   // One row past the page tells whether there is a next page.
   const rows = db
