@@ -340,3 +340,134 @@ describe('erasure', () => {
     expect((await t.events(`case-${caseId}`)).some((e) => e.type === 'PersonalDataErased')).toBe(false);
   });
 });
+
+describe('erasure of a certification’s victim', () => {
+  const VICTIM = {
+    fullName: 'Imelda Vasquez-Oyelaran',
+    dateOfBirth: '1979-02-14',
+    preferredLanguage: 'pt-BR',
+  };
+  const ERASED_VICTIM = { fullName: '[erased]', dateOfBirth: '[erased]', preferredLanguage: '[erased]' };
+  const REASON = 'The victim asked to be forgotten';
+
+  const eraseVictim = (certificationId: string, token = admin, headers: Record<string, string> = {}) =>
+    t.post(`/certifications/${certificationId}/erase-personal-data`, token, { reason: REASON }, headers);
+
+  async function requestCertification(): Promise<{ certificationId: string; position: string }> {
+    const certificationId = randomUUID();
+    const requested = await t
+      .post('/certifications', officer, {
+        certificationId,
+        agencyId: AGENCY,
+        form: 'I-918B',
+        requestedAt: '2025-02-20T15:00:00Z',
+        requester: 'ATTORNEY',
+        inRemovalProceedings: false,
+        qualifyingActivity: 'Felonious assault',
+        victim: VICTIM,
+      })
+      .expect(201);
+    return { certificationId, position: requested.body.position as string };
+  }
+
+  /** The certification as its agency reads it, and as counsel's list shows it. */
+  async function reads(certificationId: string, position: string) {
+    const one = await read(officer, `/certifications/${certificationId}`, position).expect(200);
+    const list = await read(counsel, `/certifications?agencyId=${AGENCY}&limit=500`, position).expect(200);
+    const listed = (list.body.items as { certificationId: string }[]).find(
+      (item) => item.certificationId === certificationId,
+    );
+    return { one: one.body as Record<string, unknown>, listed };
+  }
+
+  it('records PersonalDataErased, destroys the victim’s key, and every read shows "[erased]" while the record stays', async () => {
+    const { certificationId, position } = await requestCertification();
+    const before = await reads(certificationId, position);
+    expect([before.one.victim, before.listed]).toEqual([VICTIM, expect.objectContaining({ victim: VICTIM })]);
+    const violationsBefore = await read(
+      counsel,
+      `/violations?streamId=certification-${certificationId}`,
+      position,
+    ).expect(200);
+
+    const erased = await eraseVictim(certificationId).expect(201);
+    const events = await t.events(`certification-${certificationId}`);
+    expect(events.map((e) => e.type)).toEqual(['CertificationRequested', 'PersonalDataErased']);
+    expect(events[1]).toMatchObject({ data: { reason: REASON }, metadata: { actor: 'admin-1' } });
+    expect(erased.body).toEqual({
+      id: events[1].id,
+      streamId: `certification-${certificationId}`,
+      revision: 1,
+      position: events[1].position,
+    });
+    await expect(t.app.get(PersonalDataCipher).reveal(events[0].data.victim as never)).resolves.toEqual(
+      ERASED_VICTIM,
+    );
+
+    const after = await reads(certificationId, erased.body.position);
+    expect([after.one.victim, after.listed]).toEqual([
+      ERASED_VICTIM,
+      expect.objectContaining({ victim: ERASED_VICTIM }),
+    ]);
+    // Only the victim changed: the record, and what the ordinance makes of it, did not.
+    const { victim: _v1, revision: r1, ...factsBefore } = before.one;
+    const { victim: _v2, revision: r2, ...factsAfter } = after.one;
+    expect(factsAfter).toEqual(factsBefore);
+    expect(r2).toBe(Number(r1) + 1);
+    const violationsAfter = await read(
+      counsel,
+      `/violations?streamId=certification-${certificationId}`,
+      erased.body.position,
+    ).expect(200);
+    expect(violationsAfter.body).toEqual(violationsBefore.body);
+    // The certification can still be decided.
+    const decided = await t
+      .post(`/certifications/${certificationId}/decision`, officer, {
+        outcome: 'CERTIFIED',
+        decidedAt: '2025-02-25T10:00:00Z',
+        explanation: 'Helpful in the investigation',
+      })
+      .expect(201);
+    const done = await read(officer, `/certifications/${certificationId}`, decided.body.position).expect(200);
+    expect(done.body).toMatchObject({ status: 'CERTIFIED', victim: ERASED_VICTIM });
+  });
+
+  it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {
+    const { certificationId } = await requestCertification();
+    const first = await eraseVictim(certificationId, admin, { 'Idempotency-Key': 'erase-victim-1' }).expect(
+      201,
+    );
+    const replay = await eraseVictim(certificationId, admin, { 'Idempotency-Key': 'erase-victim-1' }).expect(
+      201,
+    );
+    expect(replay.body).toEqual(first.body);
+    const again = await eraseVictim(certificationId).expect(409);
+    expect(again.body.code).toBe('ALREADY_ERASED');
+    expect((await t.events(`certification-${certificationId}`)).map((e) => e.type)).toEqual([
+      'CertificationRequested',
+      'PersonalDataErased',
+    ]);
+  });
+
+  it('is for admins only, needs a reason, and names an existing certification', async () => {
+    const { certificationId } = await requestCertification();
+    const path = `/certifications/${certificationId}/erase-personal-data`;
+    for (const token of [officer, supervisor, counsel, oversight]) {
+      await eraseVictim(certificationId, token).expect(403);
+    }
+    await t.http().post(`${API}${path}`).send({ reason: 'x' }).expect(401);
+    const missing = await t.post(path, admin, {}).expect(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    await eraseVictim(randomUUID()).expect(404);
+    // A case's id names no certification.
+    const { caseId } = await openCase();
+    await eraseVictim(caseId).expect(404);
+    expect((await t.events(`certification-${certificationId}`)).map((e) => e.type)).toEqual([
+      'CertificationRequested',
+    ]);
+    const [opened] = await t.events(`case-${caseId}`);
+    await expect(t.app.get(PersonalDataCipher).reveal(opened.data.subject as never)).resolves.toEqual(
+      SUBJECT,
+    );
+  });
+});

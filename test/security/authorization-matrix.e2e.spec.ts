@@ -183,6 +183,13 @@ const ROWS: Row[] = [
     path: '/certifications/{certificationId}/access-log',
     expected: only(['counsel', 'admin']),
   },
+  // Erasing the victim leaves the certification readable and decidable for the rows that follow.
+  {
+    method: 'POST',
+    path: '/certifications/{certificationId}/erase-personal-data',
+    body: () => ({ reason: 'The victim asked to be forgotten' }),
+    expected: only(['admin']),
+  },
   // Institutional matters (§§ 6, 7, 8, 10).
   { method: 'POST', path: '/matters', body: matterBody, expected: only(AGENCY_WRITERS, 403) },
   {

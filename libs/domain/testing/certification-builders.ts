@@ -2,6 +2,8 @@
  * Builders for victim visa certifications in specs: a U-visa certification asked for by a victim's
  * attorney at 09:00 UTC on 10 January 2024, not in removal proceedings.
  */
+import type { ErasePersonalData } from '../src/case/case.commands';
+import type { PersonalDataErased } from '../src/case/case.events';
 import type {
   DecideCertification,
   RecordAssistanceRefusal,
@@ -114,6 +116,18 @@ export const certificationWithdrawn = (
 ): CertificationWithdrawn => ({
   type: 'CertificationWithdrawn',
   data: { at: onDay(10), reason: 'requester withdrew', ...data },
+});
+
+export const erasePersonalData = (data: Partial<ErasePersonalData['data']> = {}): ErasePersonalData => ({
+  type: 'ErasePersonalData',
+  data: { reason: 'The victim asked to be forgotten', ...data },
+  actor: 'admin-1',
+  now: NOW,
+});
+
+export const personalDataErased = (data: Partial<PersonalDataErased['data']> = {}): PersonalDataErased => ({
+  type: 'PersonalDataErased',
+  data: { erasedAt: NOW, reason: 'The victim asked to be forgotten', ...data },
 });
 
 export const recordedCertification = (events: CertificationEvent[]): Recorded<CertificationEvent>[] =>

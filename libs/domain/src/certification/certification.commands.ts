@@ -1,4 +1,4 @@
-import type { CommandContext } from '../case/case.commands';
+import type { CommandContext, ErasePersonalData } from '../case/case.commands';
 import type {
   CertificationForm,
   CertificationOutcome,
@@ -36,5 +36,10 @@ export type WithdrawCertification = {
   data: { at: string; reason: string };
 } & CommandContext;
 
+/** The victim's personal data is erased as a case subject's is: same command, same event. */
 export type CertificationCommand =
-  RequestCertification | RecordAssistanceRefusal | DecideCertification | WithdrawCertification;
+  | RequestCertification
+  | RecordAssistanceRefusal
+  | DecideCertification
+  | WithdrawCertification
+  | ErasePersonalData;

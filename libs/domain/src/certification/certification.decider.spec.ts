@@ -5,7 +5,9 @@ import {
   certificationRequested,
   certificationWithdrawn,
   decideCertification,
+  erasePersonalData,
   onDay,
+  personalDataErased,
   recordAssistanceRefusal,
   requestCertification,
   withdrawCertification,
@@ -200,12 +202,46 @@ describe('WithdrawCertification', () => {
   });
 });
 
+describe('ErasePersonalData', () => {
+  it('erases the victim’s personal data at the command time', () => {
+    given([requested])
+      .when(erasePersonalData())
+      .then([personalDataErased({ erasedAt: '2024-01-10T12:00:00Z' })]);
+  });
+
+  it('erases after the certification was decided or withdrawn', () => {
+    given([requested, certificationDecided()]).when(erasePersonalData()).then([personalDataErased()]);
+    given([requested, certificationWithdrawn()]).when(erasePersonalData()).then([personalDataErased()]);
+  });
+
+  it('refuses a second erasure', () => {
+    given([requested, personalDataErased()])
+      .when(erasePersonalData())
+      .thenThrows(ConflictError, 'ALREADY_ERASED');
+  });
+
+  it('is NotFound on an unknown certification', () => {
+    given([]).when(erasePersonalData()).thenThrows(NotFoundError, 'CERTIFICATION_NOT_FOUND');
+  });
+
+  it('still records acts on a certification whose victim was erased', () => {
+    given([requested, personalDataErased()]).when(decideCertification()).then([certificationDecided()]);
+  });
+
+  it('requires a reason', () => {
+    expect(fieldErrors([requested], erasePersonalData({ reason: ' ' }))).toEqual([
+      { field: 'reason', reason: 'is required' },
+    ]);
+  });
+});
+
 describe('certificationStatus', () => {
   it.each<[string, CertificationEvent[], string]>([
     ['PENDING once requested', [requested, assistanceRefusalRecorded()], 'PENDING'],
     ['CERTIFIED', [requested, certificationDecided()], 'CERTIFIED'],
     ['DENIED', [requested, certificationDenied('OTHER')], 'DENIED'],
     ['WITHDRAWN', [requested, certificationWithdrawn()], 'WITHDRAWN'],
+    ['unchanged by an erasure', [requested, certificationDecided(), personalDataErased()], 'CERTIFIED'],
   ])('is %s', (_, history, status) => {
     expect(certificationStatus(history)).toBe(status);
   });

@@ -1,6 +1,7 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { assertValid, check, date, dateTime, languageTag, requiredText } from '../shared/field-checks';
+import type { ErasePersonalData } from '../case/case.commands';
 import type {
   CertificationCommand,
   DecideCertification,
@@ -13,7 +14,7 @@ import type { CertificationEvent, Victim } from './certification.events';
 export type CertificationStatus = 'PENDING' | 'CERTIFIED' | 'DENIED' | 'WITHDRAWN';
 
 /** `null` until the certification is requested. */
-export type CertificationState = { requestedAt: string; status: CertificationStatus } | null;
+export type CertificationState = { requestedAt: string; status: CertificationStatus; erased: boolean } | null;
 
 export const initialCertificationState: CertificationState = null;
 
@@ -34,6 +35,8 @@ export function decideCertification(
       return decide(state, command);
     case 'WithdrawCertification':
       return withdraw(state, command);
+    case 'ErasePersonalData':
+      return erasePersonalData(state, command);
   }
 }
 
@@ -44,13 +47,15 @@ export function evolveCertification(
 ): CertificationState {
   switch (event.type) {
     case 'CertificationRequested':
-      return { requestedAt: event.data.requestedAt, status: 'PENDING' };
+      return { requestedAt: event.data.requestedAt, status: 'PENDING', erased: false };
     case 'AssistanceRefusalRecorded':
       return state;
     case 'CertificationDecided':
       return state && { ...state, status: event.data.outcome };
     case 'CertificationWithdrawn':
       return state && { ...state, status: 'WITHDRAWN' };
+    case 'PersonalDataErased':
+      return state && { ...state, erased: true };
   }
 }
 
@@ -149,6 +154,18 @@ function withdraw(
   stillPending(state);
   notBeforeRequest(state, data.at);
   return [{ type: 'CertificationWithdrawn', data: { at: data.at, reason: data.reason } }];
+}
+
+/** Whatever the certification's status: the record stays, only the victim's data goes. */
+function erasePersonalData(
+  state: NonNullable<CertificationState>,
+  { data, now }: ErasePersonalData,
+): CertificationEvent[] {
+  assertValid(requiredText('reason', data.reason));
+  if (state.erased) {
+    throw new ConflictError('ALREADY_ERASED', "The victim's personal data is already erased");
+  }
+  return [{ type: 'PersonalDataErased', data: { erasedAt: now, reason: data.reason } }];
 }
 
 /** A certification is decided or withdrawn once; either ends it. */

@@ -1,4 +1,5 @@
 /** Victim visa certifications (§ 9): I-918 Supplement B (U visa) and I-914 Supplement B (T visa). */
+import type { PersonalDataErased } from '../case/case.events';
 
 export const CERTIFICATION_FORMS = ['I-918B', 'I-914B'] as const;
 export type CertificationForm = (typeof CERTIFICATION_FORMS)[number];
@@ -65,6 +66,10 @@ export type CertificationDecided = {
 export type CertificationWithdrawn = { type: 'CertificationWithdrawn'; data: { at: string; reason: string } };
 
 export type CertificationEvent =
-  CertificationRequested | AssistanceRefusalRecorded | CertificationDecided | CertificationWithdrawn;
+  | CertificationRequested
+  | AssistanceRefusalRecorded
+  | CertificationDecided
+  | CertificationWithdrawn
+  | PersonalDataErased;
 
 export const certificationStreamId = (certificationId: string): string => `certification-${certificationId}`;

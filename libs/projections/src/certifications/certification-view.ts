@@ -76,6 +76,9 @@ export function evolveCertificationRecord(
       return { ...record, status: event.data.outcome, decision: { eventId, ...event.data }, revision };
     case 'CertificationWithdrawn':
       return { ...record, status: 'WITHDRAWN', withdrawal: { eventId, ...event.data }, revision };
+    // The victim, decoded from the request when read, shows the erasure; the record only moves on.
+    case 'PersonalDataErased':
+      return { ...record, revision };
   }
 }
 
