@@ -16,6 +16,7 @@ import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound, CertificationParams } from '../certifications/certification-params';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { streamPage } from '../common/stream-page';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
 
 export class AccessLogItem {
@@ -56,7 +57,7 @@ export class AccessLogController {
   @ApiNotFoundResponse({ description: 'Unknown case' })
   async caseAccessLog(@Param() { caseId }: CaseParams, @Query() page: PageQuery): Promise<AccessLogPage> {
     if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
-    return this.page(accessLogStreamId({ caseId }), page);
+    return streamPage(this.store, accessLogStreamId({ caseId }), withLimit(page), itemOf);
   }
 
   @Get('certifications/:certificationId/access-log')
@@ -69,27 +70,7 @@ export class AccessLogController {
     @Query() page: PageQuery,
   ): Promise<AccessLogPage> {
     if (!(await this.exists(certificationStreamId(certificationId)))) throw certificationNotFound();
-    return this.page(accessLogStreamId({ certificationId }), page);
-  }
-
-  private async page(
-    streamId: string,
-    { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery,
-  ): Promise<AccessLogPage> {
-    const items: AccessLogItem[] = [];
-    let nextCursor: string | null = null;
-    // One event past the page tells whether there is a next page.
-    for await (const event of this.store.readStream(streamId, {
-      fromRevision: Number(cursor ?? 0),
-      maxCount: limit + 1,
-    })) {
-      if (items.length === limit) {
-        nextCursor = String(event.revision);
-        break;
-      }
-      items.push(itemOf(event));
-    }
-    return { items, nextCursor };
+    return streamPage(this.store, accessLogStreamId({ certificationId }), withLimit(page), itemOf);
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -97,6 +78,8 @@ export class AccessLogController {
     return false;
   }
 }
+
+const withLimit = ({ cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery) => ({ cursor, limit });
 
 function itemOf(event: RecordedEvent): AccessLogItem {
   const data = event.data as unknown as PersonalDataAccessed;

@@ -2,29 +2,17 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { caseStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type JsonObject } from '@trust-ledger/event-store';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { assertMaySee } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
+import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { streamPage } from '../common/stream-page';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { CaseParams } from './case-params';
 import { caseNotFound } from './case-writer';
 
-export class HistoryQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
+export class HistoryQuery extends PageQuery {
   /** Accepted as on every GET; the history is read from the log itself, so it is always caught up. */
   @ApiPropertyOptional({ description: 'Ignored: the history is read from the log itself' })
   @IsOptional()
@@ -49,8 +37,6 @@ export class HistoryPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-const DEFAULT_LIMIT = 100;
-
 /** Everything recorded on a case, in order, straight from its stream (not from a projection). */
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -67,25 +53,15 @@ export class CaseHistoryController {
   async history(
     @CurrentUser() user: Principal,
     @Param() { caseId }: CaseParams,
-    @Query() { cursor, limit = DEFAULT_LIMIT }: HistoryQuery,
+    @Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: HistoryQuery,
   ): Promise<HistoryPage> {
     const streamId = caseStreamId(caseId);
     await this.assertMaySeeCase(user, streamId);
 
-    const items: HistoryItem[] = [];
-    let nextCursor: string | null = null;
-    // One event past the page tells whether there is a next page.
-    for await (const recorded of this.store.readStream(streamId, {
-      fromRevision: Number(cursor ?? 0),
-      maxCount: limit + 1,
-    })) {
-      if (items.length === limit) {
-        nextCursor = String(recorded.revision);
-        break;
-      }
+    return streamPage(this.store, streamId, { cursor, limit }, async (recorded) => {
       const { type, data } = await this.codec.decode(recorded);
       const { recordedAt, actor, correlationId, causationId } = recorded.metadata;
-      items.push({
+      return {
         eventId: recorded.id,
         type,
         data,
@@ -95,9 +71,8 @@ export class CaseHistoryController {
         actor,
         correlationId,
         causationId,
-      });
-    }
-    return { items, nextCursor };
+      };
+    });
   }
 
   /** The case's agency is on its first event, CaseOpened. */
