@@ -3,6 +3,7 @@ import { EVENT_STORE } from '@trust-ledger/event-store';
 import { verifyStream } from '@trust-ledger/integrity';
 import { AccessLog } from '../../apps/api/src/access-log/access-log';
 import { openCaseBody } from '../support/case-bodies';
+import { certificationBody } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -220,16 +221,11 @@ describe('a certification’s victim', () => {
   async function requestCertification(): Promise<{ certificationId: string; position: string }> {
     const certificationId = randomUUID();
     const requested = await t
-      .post('/certifications', officer, {
-        certificationId,
-        agencyId: AGENCY,
-        form: 'I-918B',
-        requestedAt: '2025-02-20T15:00:00Z',
-        requester: 'ATTORNEY',
-        inRemovalProceedings: false,
-        qualifyingActivity: 'Felonious assault',
-        victim: { fullName: 'Rosa Quintero' },
-      })
+      .post(
+        '/certifications',
+        officer,
+        certificationBody(AGENCY, { certificationId, victim: { fullName: 'Rosa Quintero' } }),
+      )
       .expect(201);
     return { certificationId, position: requested.body.position as string };
   }

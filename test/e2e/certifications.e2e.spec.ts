@@ -2,20 +2,10 @@ import { certificationStreamId, defaultOrdinanceVersion } from '@trust-ledger/do
 import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { randomUUID } from 'node:crypto';
 import type { CommandResult } from '../../apps/api/src/write/command-result';
+import { CERTIFICATION_VICTIM as VICTIM, certificationBody } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
-const VICTIM = { fullName: 'Rosa Quintero', dateOfBirth: '1988-07-04', preferredLanguage: 'es-MX' };
-
-const requestBody = (overrides: object = {}): object => ({
-  agencyId: 'agency-a',
-  form: 'I-918B',
-  requestedAt: '2025-02-20T15:00:00Z',
-  requester: 'ATTORNEY',
-  inRemovalProceedings: false,
-  qualifyingActivity: 'Felonious assault',
-  victim: VICTIM,
-  ...overrides,
-});
+const requestBody = (overrides: object = {}): object => certificationBody('agency-a', overrides);
 
 describe('victim visa certifications (§ 9)', () => {
   let t: TestApp;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonalDataCipher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { certificationBody } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -356,16 +357,7 @@ describe('erasure of a certification’s victim', () => {
   async function requestCertification(): Promise<{ certificationId: string; position: string }> {
     const certificationId = randomUUID();
     const requested = await t
-      .post('/certifications', officer, {
-        certificationId,
-        agencyId: AGENCY,
-        form: 'I-918B',
-        requestedAt: '2025-02-20T15:00:00Z',
-        requester: 'ATTORNEY',
-        inRemovalProceedings: false,
-        qualifyingActivity: 'Felonious assault',
-        victim: VICTIM,
-      })
+      .post('/certifications', officer, certificationBody(AGENCY, { certificationId, victim: VICTIM }))
       .expect(201);
     return { certificationId, position: requested.body.position as string };
   }

@@ -1,0 +1,20 @@
+export const CERTIFICATION_VICTIM = {
+  fullName: 'Rosa Quintero',
+  dateOfBirth: '1988-07-04',
+  preferredLanguage: 'es-MX',
+};
+
+/**
+ * A valid `POST /certifications` body of API.md, to be varied by each spec; without a
+ * certificationId, so the server names it unless the spec does.
+ */
+export const certificationBody = (agencyId: string, overrides: object = {}) => ({
+  agencyId,
+  form: 'I-918B',
+  requestedAt: '2025-02-20T15:00:00Z',
+  requester: 'ATTORNEY',
+  inRemovalProceedings: false,
+  qualifyingActivity: 'Felonious assault',
+  victim: CERTIFICATION_VICTIM,
+  ...overrides,
+});
