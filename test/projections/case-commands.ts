@@ -7,6 +7,7 @@ import {
   evolveCase,
   initialCaseState,
   type CaseCommand,
+  type CaseEvent,
   type CaseState,
 } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
@@ -26,7 +27,7 @@ const AGENCIES = ['agency-a', 'agency-b'];
 
 /** An act's time, as minutes before the command is recorded; `recordCommands` turns it into a time,
  * so that acts mostly follow the requests they answer, with the odd one out of order. */
-const time = fc.integer({ min: 0, max: 180 }).map((minutes) => `@-${minutes}`);
+export const time = fc.integer({ min: 0, max: 180 }).map((minutes) => `@-${minutes}`);
 const TIME_PLACEHOLDER = /^@-(\d+)$/;
 
 function withTimes(value: unknown, now: number): unknown {
@@ -191,13 +192,14 @@ const commandData: fc.Arbitrary<Omit<CaseCommand, 'actor' | 'now'>> = fc.oneof(
   },
 ) as fc.Arbitrary<Omit<CaseCommand, 'actor' | 'now'>>;
 
-export interface TargetedCommand {
-  caseIndex: number;
-  command: Omit<CaseCommand, 'actor' | 'now'>;
+export interface TargetedCommand<C = CaseCommand> {
+  /** Which of the aggregate's few ids the command targets. */
+  index: number;
+  command: Omit<C, 'actor' | 'now'>;
 }
 
 const targeted = (command: fc.Arbitrary<Omit<CaseCommand, 'actor' | 'now'>>): fc.Arbitrary<TargetedCommand> =>
-  fc.record({ caseIndex: fc.nat({ max: CASE_IDS.length - 1 }), command });
+  fc.record({ index: fc.nat({ max: CASE_IDS.length - 1 }), command });
 
 /** Sequences of case commands over a handful of cases, each opened first; the decider refuses the
  * commands that do not fit the record (an unknown request, a closed case), as it would over HTTP. */
@@ -207,42 +209,75 @@ export const caseCommandSequences = (maxLength = 80): fc.Arbitrary<TargetedComma
       fc.array(openCase, { minLength: CASE_IDS.length, maxLength: CASE_IDS.length }),
       fc.array(targeted(commandData), { minLength: 10, maxLength, size: 'max' }),
     )
-    .map(([opens, rest]) => [...opens.map((command, caseIndex) => ({ caseIndex, command })), ...rest]);
+    .map(([opens, rest]) => [...opens.map((command, index) => ({ index, command })), ...rest]);
 
-/**
- * Runs the commands through the Case decider and appends what it decides, as the API would; a
- * command the decider refuses records nothing. `afterAppend` runs after each append (to interleave
- * other work). Returns the log's head position, or null if nothing was recorded.
- */
-export async function recordCommands(
+/** What recording generated commands needs of an aggregate. */
+export interface GeneratedAggregate<
+  S,
+  C extends { type: string; data: object },
+  E extends { type: string; data: object },
+> {
+  decider: { decide(state: S, command: C): E[]; evolve(state: S, event: E): S; initialState: S };
+  ids: readonly string[];
+  streamId(id: string): string;
+  /** The command that creates one, and the field of its data that names it. */
+  creation: { type: string; idField: string };
+}
+
+const CASES: GeneratedAggregate<CaseState, CaseCommand, CaseEvent> = {
+  decider: { decide: decideCase, evolve: evolveCase, initialState: initialCaseState },
+  ids: CASE_IDS,
+  streamId: caseStreamId,
+  creation: { type: 'OpenCase', idField: 'caseId' },
+};
+
+/** recordAggregateCommands for case commands. */
+export const recordCommands = (
   store: EventStore,
   commands: TargetedCommand[],
+  afterAppend?: (position: string) => Promise<void>,
+): Promise<string | null> => recordAggregateCommands(CASES, store, commands, afterAppend);
+
+/**
+ * Runs the commands through the aggregate's decider and appends what it decides, as the API would;
+ * a command the decider refuses records nothing. `afterAppend` runs after each append (to
+ * interleave other work). Returns the log's head position, or null if nothing was recorded.
+ */
+export async function recordAggregateCommands<
+  S,
+  C extends { type: string; data: object },
+  E extends { type: string; data: object },
+>(
+  aggregate: GeneratedAggregate<S, C, E>,
+  store: EventStore,
+  commands: TargetedCommand<C>[],
   afterAppend: (position: string) => Promise<void> = () => Promise.resolve(),
 ): Promise<string | null> {
-  const states = new Map<string, CaseState>();
+  const { decider, creation } = aggregate;
+  const states = new Map<string, S>();
   let head: string | null = null;
   let clock = Date.parse('2024-04-01T00:00:00Z');
-  for (const { caseIndex, command } of commands) {
-    const caseId = CASE_IDS[caseIndex];
-    const state = states.get(caseId) ?? initialCaseState;
+  for (const { index, command } of commands) {
+    const id = aggregate.ids[index];
+    const state = states.get(id) ?? decider.initialState;
     clock += 60 * 60_000;
     const now = new Date(clock).toISOString();
     const data = withTimes(command.data, clock) as Record<string, unknown>;
     const full = {
       type: command.type,
-      data: command.type === 'OpenCase' ? { ...data, caseId } : data,
+      data: command.type === creation.type ? { ...data, [creation.idField]: id } : data,
       actor: 'officer-1',
       now,
-    } as CaseCommand;
+    } as unknown as C;
     let events;
     try {
-      events = decideCase(state, full);
+      events = decider.decide(state, full);
     } catch (error) {
       if (error instanceof DomainError) continue;
       throw error;
     }
     const result = await store.append(
-      caseStreamId(caseId),
+      aggregate.streamId(id),
       events.map((e) => ({
         id: randomUUID(),
         type: e.type,
@@ -251,7 +286,10 @@ export async function recordCommands(
       })),
       { expectedRevision: 'any' },
     );
-    states.set(caseId, events.reduce(evolveCase, state));
+    states.set(
+      id,
+      events.reduce((s, e) => decider.evolve(s, e as never), state),
+    );
     head = result.position;
     await afterAppend(head);
   }
