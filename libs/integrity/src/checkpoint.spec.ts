@@ -77,8 +77,19 @@ describe('CheckpointFold', () => {
       unchecked.apply(e);
     }
     expect(unchecked.problems).toEqual([]);
-    expect([...unchecked.heads]).toEqual([...checked.heads]);
-    expect(unchecked.heads.get('case-a')).toMatchObject({ revision: 2, checkpointRevision: 1 });
+    const headsOf = (fold: CheckpointFold) => [...fold.streamIds()].map((id) => fold.head(id));
+    expect(headsOf(unchecked)).toEqual(headsOf(checked));
+    expect(unchecked.head('case-a')).toEqual({
+      ...moved[0],
+      checkpointRevision: 1,
+      checkpointedAt: '2024-01-02T00:00:00.000Z',
+    });
+    expect(unchecked.head('case-b')).toEqual({
+      ...first[1],
+      checkpointRevision: 0,
+      checkpointedAt: '2024-01-01T00:00:00.000Z',
+    });
+    expect(unchecked.head('case-c')).toBeUndefined();
     expect([unchecked.revision, unchecked.position]).toEqual([1, '20']);
   });
 

@@ -31,6 +31,11 @@ export type CheckpointData = {
   digest: string;
 };
 
+/** A head as its row of the digest: for strings, safe integers and null, JSON.stringify is RFC 8785's. */
+export function headRow(head: StreamHead): string {
+  return JSON.stringify([head.streamId, head.revision, head.hash]);
+}
+
 /**
  * Every head in stream-id order, each kept as its row of the digest's canonical JSON, so that a
  * checkpoint's digest (hex SHA-256 over the canonical JSON of every head `[streamId, revision, hash]`,
@@ -48,9 +53,8 @@ export class SortedHeads {
     return this.ids.length + this.added.size;
   }
 
-  set(head: StreamHead): void {
-    // For strings, safe integers and null, JSON.stringify is RFC 8785's serialization.
-    const row = JSON.stringify([head.streamId, head.revision, head.hash]);
+  /** `row`: the head's headRow, when the caller keeps that string too (it is then held once). */
+  set(head: StreamHead, row = headRow(head)): void {
     const at = this.indexOf(head.streamId);
     if (at >= 0) this.rows[at] = row;
     else this.added.set(head.streamId, row);
@@ -123,7 +127,14 @@ export type CheckpointedHead = StreamHead & { checkpointRevision: number; checkp
  * long checkpoint stream with it would cost that much per checkpoint ever recorded.
  */
 export class CheckpointFold {
-  readonly heads = new Map<string, CheckpointedHead>();
+  /**
+   * Each stream's head as its digest row (the very string `sorted` holds), and where it was recorded:
+   * a head costs its id, one row and a few references.
+   */
+  private readonly kept = new Map<
+    string,
+    { row: string; checkpointRevision: number; checkpointedAt: string }
+  >();
   /** The same heads, ready to digest (the next checkpoint's digest starts from them). */
   readonly sorted = new SortedHeads();
   /** Revision of the last checkpoint event folded, -1 before any. */
@@ -134,6 +145,25 @@ export class CheckpointFold {
 
   constructor(private readonly options: { checkDigests: boolean }) {}
 
+  /** The head the checkpoints recorded last for `streamId`, if any. */
+  head(streamId: string): CheckpointedHead | undefined {
+    const kept = this.kept.get(streamId);
+    if (kept === undefined) return undefined;
+    const [, revision, hash] = JSON.parse(kept.row) as [string, number, string | null];
+    return {
+      streamId,
+      revision,
+      hash,
+      checkpointRevision: kept.checkpointRevision,
+      checkpointedAt: kept.checkpointedAt,
+    };
+  }
+
+  /** Every stream a checkpoint recorded. */
+  streamIds(): IterableIterator<string> {
+    return this.kept.keys();
+  }
+
   apply(event: RecordedEvent): void {
     this.revision = event.revision;
     if (event.type !== CHECKPOINT_EVENT_TYPE) return;
@@ -142,17 +172,15 @@ export class CheckpointFold {
       this.problems.push({ revision: event.revision, reason: 'malformed checkpoint data' });
       return;
     }
+    const { checkpointedAt } = data;
     for (const head of data.heads) {
-      this.heads.set(head.streamId, {
-        ...head,
-        checkpointRevision: event.revision,
-        checkpointedAt: data.checkpointedAt,
-      });
-      this.sorted.set(head);
+      const row = headRow(head);
+      this.kept.set(head.streamId, { row, checkpointRevision: event.revision, checkpointedAt });
+      this.sorted.set(head, row);
     }
     this.position = data.position;
     if (!this.options.checkDigests) return;
-    if (this.sorted.digest() !== data.digest || this.heads.size !== data.streamCount) {
+    if (this.sorted.digest() !== data.digest || this.kept.size !== data.streamCount) {
       this.problems.push({
         revision: event.revision,
         reason: 'checkpoint digest does not match the stream heads recorded up to it',
@@ -186,7 +214,7 @@ export class RecordedHeads {
 
   /** The head the checkpoints recorded so far for `streamId`, if any. */
   of(streamId: string): Promise<CheckpointedHead | undefined> {
-    return this.use((fold) => fold.heads.get(streamId));
+    return this.use((fold) => fold.head(streamId));
   }
 
   /** Folds the checkpoints recorded since the last catch-up; only from within `use`. */

@@ -47,12 +47,10 @@ export async function verifyAll(store: EventStore): Promise<VerificationResult> 
   for await (const event of store.readAll()) present.add(event.streamId);
   const { fold, chain } = await readCheckpoints(store);
   const results = [chain.result()];
-  const streamIds = new Set([...present, ...fold.heads.keys()]);
+  const streamIds = new Set([...present, ...fold.streamIds()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
   for (const streamId of [...streamIds].sort()) {
-    results.push(
-      await verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.heads.get(streamId)),
-    );
+    results.push(await verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.head(streamId)));
   }
   const breaks = results.flatMap((result) => result.breaks);
   return {
