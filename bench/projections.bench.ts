@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { defaultOrdinanceVersion, periodBounds, periodOf } from '../libs/domain/src';
 import type { EventToAppend, JsonObject } from '../libs/event-store/src/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
-import { CaseViewQueries } from '../libs/projections/src/case-view/case-view.queries';
+import { CaseViewQueries, type CaseListFilter } from '../libs/projections/src/case-view/case-view.queries';
 import { openReadModelDb, readModelsPath } from '../libs/projections/src/runner/read-model-db';
 import { StatisticsQueries } from '../libs/projections/src/statistics/statistics-queries';
 import { ViolationQueries } from '../libs/projections/src/violations/violation-queries';
@@ -261,7 +261,7 @@ function time(run: () => unknown): number[] {
   return samples;
 }
 
-/** Latency of the three reads the API serves most, over a log of the current size. */
+/** Latency of the reads the API serves most, over a log of the current size. */
 function queryLatency(dir: string, caseIds: string[], lastCase: number) {
   const db = openReadModelDb(readModelsPath(dir));
   const statistics = new StatisticsQueries(db);
@@ -285,8 +285,23 @@ function queryLatency(dir: string, caseIds: string[], lastCase: number) {
     ),
   );
   const caseView = percentiles(time(() => cases.get(caseIds[Math.floor(random() * caseIds.length)])));
+  // The case list's filters: an agency's open cases and all open ones (none, in this log: the most a
+  // scan could cost), a month's requests, and an agency's cases.
+  const month = periodBounds(QUERIED_MONTH, 'UTC');
+  const caseList = percentiles(
+    time(() => {
+      const agencyId = AGENCIES[Math.floor(random() * 5)];
+      const filters: CaseListFilter[] = [
+        { agencyId, status: 'OPEN' },
+        { status: 'OPEN' },
+        { receivedFrom: month.start, receivedTo: month.end },
+        { agencyId },
+      ];
+      return cases.list(filters[Math.floor(random() * filters.length)], 0, 100);
+    }),
+  );
   db.close();
-  return { stats, list, caseView };
+  return { stats, list, caseView, caseList };
 }
 
 /**
@@ -381,6 +396,9 @@ export async function runProjectionsBench(
       case_view_p99_ms_10k: round(small.caseView.p99),
       case_view_p50_ms_1m: round(large.caseView.p50),
       case_view_p99_ms_1m: round(large.caseView.p99),
+      case_list_p99_ms_10k: round(small.caseList.p99),
+      case_list_p50_ms_1m: round(large.caseList.p50),
+      case_list_p99_ms_1m: round(large.caseList.p99),
       ...Object.fromEntries(
         Object.entries(alone).map(([name, t]) => [
           `alone_${name.replace(/-/g, '_')}_events_per_s`,

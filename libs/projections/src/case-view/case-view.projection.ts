@@ -45,7 +45,10 @@ export class CaseViewProjection implements Projection {
   // request for each case (1 s a page over 28k cases) instead of looking up the case's own few (4 ms).
   // 3: case_view_requests keyed by the case's seq, not its (random) id, so that a rebuild appends a
   // case's requests instead of writing pages all over the b-tree.
-  readonly version = 3;
+  // 4: indexes by status (alone and with the agency) and by receipt time, so that the list's rarely
+  // matching filters (a few open cases among years of closed ones, one week's requests) find their
+  // rows instead of scanning every case: 91 ms and 148 ms a page over 142k cases before.
+  readonly version = 4;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),
@@ -73,6 +76,8 @@ export class CaseViewProjection implements Projection {
         record       TEXT NOT NULL
       ) STRICT;
       CREATE INDEX case_views_agency ON case_views (agency_id, seq);
+      CREATE INDEX case_views_status ON case_views (status, seq);
+      CREATE INDEX case_views_agency_status ON case_views (agency_id, status, seq);
       CREATE TABLE case_view_requests (
         case_seq       INTEGER NOT NULL,
         request_id     TEXT NOT NULL,
@@ -80,6 +85,8 @@ export class CaseViewProjection implements Projection {
         received_at_ms INTEGER NOT NULL,
         PRIMARY KEY (case_seq, request_id)
       ) STRICT, WITHOUT ROWID;
+      CREATE INDEX case_view_requests_received
+        ON case_view_requests (received_at_ms, request_type, case_seq);
     `);
   }
 

@@ -63,8 +63,14 @@ export class CaseViewQueries {
       ] as const
     ).filter(([, value]) => value !== undefined);
     if (request.length > 0) {
+      const where = request.map(([sql]) => sql).join(' AND ');
+      // A time range reads the requests received in it (its size, not the history's, sets the cost);
+      // a type alone looks up each case's own few requests, in case order, until the page is full.
+      const ranged = filter.receivedFrom !== undefined || filter.receivedTo !== undefined;
       conditions.push([
-        `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${request.map(([sql]) => sql).join(' AND ')})`,
+        ranged
+          ? `c.seq IN (SELECT r.case_seq FROM case_view_requests r WHERE ${where})`
+          : `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${where})`,
         ...request.map(([, value]) => value),
       ]);
     }
