@@ -15,7 +15,7 @@ import { ROLES, type Role } from '../auth/principal';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound, CertificationParams } from '../certifications/certification-params';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
 
@@ -57,7 +57,7 @@ export class AccessLogController {
   @ApiNotFoundResponse({ description: 'Unknown case' })
   async caseAccessLog(@Param() { caseId }: CaseParams, @Query() page: PageQuery): Promise<AccessLogPage> {
     if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
-    return streamPage(this.store, accessLogStreamId({ caseId }), withLimit(page), itemOf);
+    return streamPage(this.store, accessLogStreamId({ caseId }), page, itemOf);
   }
 
   @Get('certifications/:certificationId/access-log')
@@ -70,7 +70,7 @@ export class AccessLogController {
     @Query() page: PageQuery,
   ): Promise<AccessLogPage> {
     if (!(await this.exists(certificationStreamId(certificationId)))) throw certificationNotFound();
-    return streamPage(this.store, accessLogStreamId({ certificationId }), withLimit(page), itemOf);
+    return streamPage(this.store, accessLogStreamId({ certificationId }), page, itemOf);
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -78,8 +78,6 @@ export class AccessLogController {
     return false;
   }
 }
-
-const withLimit = ({ cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery) => ({ cursor, limit });
 
 function itemOf(event: RecordedEvent): AccessLogItem {
   const data = event.data as unknown as PersonalDataAccessed;

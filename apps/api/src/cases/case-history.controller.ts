@@ -6,7 +6,7 @@ import { IsOptional, IsString } from 'class-validator';
 import { assertMaySee } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
+import { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { CaseParams } from './case-params';
@@ -53,12 +53,12 @@ export class CaseHistoryController {
   async history(
     @CurrentUser() user: Principal,
     @Param() { caseId }: CaseParams,
-    @Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: HistoryQuery,
+    @Query() page: HistoryQuery,
   ): Promise<HistoryPage> {
     const streamId = caseStreamId(caseId);
     await this.assertMaySeeCase(user, streamId);
 
-    return streamPage(this.store, streamId, { cursor, limit }, async (recorded) => {
+    return streamPage(this.store, streamId, page, async (recorded) => {
       const { type, data } = await this.codec.decode(recorded);
       const { recordedAt, actor, correlationId, causationId } = recorded.metadata;
       return {

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
+import { DEFAULT_PAGE_LIMIT, type PageQuery } from './page-query';
 
 export interface StreamPage<T> {
   items: T[];
@@ -10,7 +11,7 @@ export interface StreamPage<T> {
 export async function streamPage<T>(
   store: EventStore,
   streamId: string,
-  { cursor, limit }: { cursor?: string; limit: number },
+  { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery,
   itemOf: (event: RecordedEvent) => T | Promise<T>,
 ): Promise<StreamPage<T>> {
   const items: T[] = [];
