@@ -441,6 +441,23 @@ describe('erasure of a certification’s victim', () => {
     ]);
   });
 
+  it('destroys the victim’s key on a retry when the first attempt failed after recording the event', async () => {
+    const { certificationId, position } = await requestCertification();
+    const cipher = t.app.get(PersonalDataCipher);
+    const destroy = jest.spyOn(cipher, 'erase').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    await eraseVictim(certificationId).expect(500);
+    destroy.mockRestore();
+    const [requested] = await t.events(`certification-${certificationId}`);
+    await expect(cipher.reveal(requested.data.victim as never)).resolves.toEqual(VICTIM);
+
+    await eraseVictim(certificationId).expect(409);
+    await expect(cipher.reveal(requested.data.victim as never)).resolves.toEqual(ERASED_VICTIM);
+    const shown = await read(officer, `/certifications/${certificationId}`, position).expect(200);
+    expect(shown.body.victim).toEqual(ERASED_VICTIM);
+  });
+
   it('is for admins only, needs a reason, and names an existing certification', async () => {
     const { certificationId } = await requestCertification();
     const path = `/certifications/${certificationId}/erase-personal-data`;
