@@ -3,7 +3,7 @@ import { EVENT_STORE } from '@trust-ledger/event-store';
 import { verifyStream } from '@trust-ledger/integrity';
 import { AccessLog } from '../../apps/api/src/access-log/access-log';
 import { openCaseBody } from '../support/case-bodies';
-import { certificationBody } from '../support/certification-bodies';
+import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -45,11 +45,13 @@ const read = (token: string, path: string, headers: Record<string, string> = {})
     .get(`${API}${path}`)
     .set({ Authorization: `Bearer ${token}`, ...headers });
 
-const accessLog = async (caseId: string, query = '', token = counsel) =>
-  (await read(token, `/cases/${caseId}/access-log${query}`).expect(200)).body as {
+/** The access log of `owner` (`/cases/<id>` or `/certifications/<id>`), as `token` lists it. */
+const logOf = async (owner: string, query = '', token = counsel) =>
+  (await read(token, `${owner}/access-log${query}`).expect(200)).body as {
     items: Array<Record<string, unknown>>;
     nextCursor: string | null;
   };
+const accessLog = (caseId: string, query?: string, token?: string) => logOf(`/cases/${caseId}`, query, token);
 
 it('records who read which view of the case, when and why, in order', async () => {
   const { caseId, position } = await openCase();
@@ -218,30 +220,16 @@ describe('GET /cases/{caseId}/access-log', () => {
 });
 
 describe('a certification’s victim', () => {
-  async function requestCertification(): Promise<{ certificationId: string; position: string }> {
-    const certificationId = randomUUID();
-    const requested = await t
-      .post(
-        '/certifications',
-        officer,
-        certificationBody(AGENCY, { certificationId, victim: { fullName: 'Rosa Quintero' } }),
-      )
-      .expect(201);
-    return { certificationId, position: requested.body.position as string };
-  }
-
-  const certificationLog = async (certificationId: string, query = '', token = counsel) =>
-    (await read(token, `/certifications/${certificationId}/access-log${query}`).expect(200)).body as {
-      items: Array<Record<string, unknown>>;
-      nextCursor: string | null;
-    };
+  const victim = { fullName: 'Rosa Quintero' };
+  const certificationLog = (certificationId: string, query?: string, token?: string) =>
+    logOf(`/certifications/${certificationId}`, query, token);
 
   it('is recorded at every read, of the certification or of a list showing it, on its own log', async () => {
-    const { certificationId, position } = await requestCertification();
+    const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim });
     const shown = await read(officer, `/certifications/${certificationId}?minPosition=${position}`, {
       'X-Purpose': 'Deadline check',
     }).expect(200);
-    expect(shown.body.victim).toEqual({ fullName: 'Rosa Quintero' });
+    expect(shown.body.victim).toEqual(victim);
     await read(counsel, `/certifications?agencyId=${AGENCY}&limit=500`).expect(200);
 
     const events = await t.events(`access-log-certification-${certificationId}`);
@@ -281,7 +269,7 @@ describe('a certification’s victim', () => {
   });
 
   it('is not recorded for a read that was refused, since it served no data', async () => {
-    const { certificationId, position } = await requestCertification();
+    const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim });
     await read(otherOfficer, `/certifications/${certificationId}?minPosition=${position}`).expect(404);
     await read(oversight, `/certifications/${certificationId}`).expect(403);
     await read(oversight, `/certifications`).expect(403);
@@ -291,7 +279,7 @@ describe('a certification’s victim', () => {
   });
 
   it('has a log that counsel and admins page through, naming no unknown certification', async () => {
-    const { certificationId, position } = await requestCertification();
+    const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim });
     for (let i = 0; i < 3; i++) {
       await read(counsel, `/certifications/${certificationId}?minPosition=${position}`).expect(200);
     }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonalDataCipher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
-import { certificationBody } from '../support/certification-bodies';
+import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -354,14 +354,6 @@ describe('erasure of a certification’s victim', () => {
   const eraseVictim = (certificationId: string, token = admin, headers: Record<string, string> = {}) =>
     t.post(`/certifications/${certificationId}/erase-personal-data`, token, { reason: REASON }, headers);
 
-  async function requestCertification(): Promise<{ certificationId: string; position: string }> {
-    const certificationId = randomUUID();
-    const requested = await t
-      .post('/certifications', officer, certificationBody(AGENCY, { certificationId, victim: VICTIM }))
-      .expect(201);
-    return { certificationId, position: requested.body.position as string };
-  }
-
   /** The certification as its agency reads it, and as counsel's list shows it. */
   async function reads(certificationId: string, position: string) {
     const one = await read(officer, `/certifications/${certificationId}`, position).expect(200);
@@ -373,7 +365,7 @@ describe('erasure of a certification’s victim', () => {
   }
 
   it('records PersonalDataErased, destroys the victim’s key, and every read shows "[erased]" while the record stays', async () => {
-    const { certificationId, position } = await requestCertification();
+    const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
     const before = await reads(certificationId, position);
     expect([before.one.victim, before.listed]).toEqual([VICTIM, expect.objectContaining({ victim: VICTIM })]);
     const violationsBefore = await read(
@@ -425,7 +417,7 @@ describe('erasure of a certification’s victim', () => {
   });
 
   it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {
-    const { certificationId } = await requestCertification();
+    const { certificationId } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
     const first = await eraseVictim(certificationId, admin, { 'Idempotency-Key': 'erase-victim-1' }).expect(
       201,
     );
@@ -442,7 +434,7 @@ describe('erasure of a certification’s victim', () => {
   });
 
   it('destroys the victim’s key on a retry when the first attempt failed after recording the event', async () => {
-    const { certificationId, position } = await requestCertification();
+    const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
     const cipher = t.app.get(PersonalDataCipher);
     const destroy = jest.spyOn(cipher, 'erase').mockImplementationOnce(() => {
       throw new Error('disk full');
@@ -459,7 +451,7 @@ describe('erasure of a certification’s victim', () => {
   });
 
   it('is for admins only, needs a reason, and names an existing certification', async () => {
-    const { certificationId } = await requestCertification();
+    const { certificationId } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
     const path = `/certifications/${certificationId}/erase-personal-data`;
     for (const token of [officer, supervisor, counsel, oversight]) {
       await eraseVictim(certificationId, token).expect(403);

@@ -198,18 +198,30 @@ export interface TargetedCommand<C = CaseCommand> {
   command: Omit<C, 'actor' | 'now'>;
 }
 
-const targeted = (command: fc.Arbitrary<Omit<CaseCommand, 'actor' | 'now'>>): fc.Arbitrary<TargetedCommand> =>
-  fc.record({ index: fc.nat({ max: CASE_IDS.length - 1 }), command });
+/**
+ * Sequences over `ids` aggregates: each created first (in id order), then `length` commands, each
+ * at one of them chosen at random.
+ */
+export const sequencesOver = <C>(
+  ids: readonly string[],
+  create: fc.Arbitrary<Omit<C, 'actor' | 'now'>>,
+  act: fc.Arbitrary<Omit<C, 'actor' | 'now'>>,
+  length: { minLength: number; maxLength: number },
+): fc.Arbitrary<TargetedCommand<C>[]> =>
+  fc
+    .tuple(
+      fc.array(create, { minLength: ids.length, maxLength: ids.length }),
+      fc.array(fc.record({ index: fc.nat({ max: ids.length - 1 }), command: act }), {
+        ...length,
+        size: 'max',
+      }),
+    )
+    .map(([creations, rest]) => [...creations.map((command, index) => ({ index, command })), ...rest]);
 
 /** Sequences of case commands over a handful of cases, each opened first; the decider refuses the
  * commands that do not fit the record (an unknown request, a closed case), as it would over HTTP. */
 export const caseCommandSequences = (maxLength = 80): fc.Arbitrary<TargetedCommand[]> =>
-  fc
-    .tuple(
-      fc.array(openCase, { minLength: CASE_IDS.length, maxLength: CASE_IDS.length }),
-      fc.array(targeted(commandData), { minLength: 10, maxLength, size: 'max' }),
-    )
-    .map(([opens, rest]) => [...opens.map((command, index) => ({ index, command })), ...rest]);
+  sequencesOver<CaseCommand>(CASE_IDS, openCase, commandData, { minLength: 10, maxLength });
 
 /** What recording generated commands needs of an aggregate. */
 export interface GeneratedAggregate<

@@ -9,6 +9,7 @@ import {
 import type { EventStore } from '@trust-ledger/event-store';
 import {
   recordAggregateCommands,
+  sequencesOver,
   time,
   type GeneratedAggregate,
   type TargetedCommand,
@@ -82,15 +83,7 @@ const act: fc.Arbitrary<Generated> = fc.oneof(
 export const certificationCommandSequences = (
   maxLength = 30,
 ): fc.Arbitrary<TargetedCommand<CertificationCommand>[]> =>
-  fc
-    .tuple(
-      fc.array(request, { minLength: CERTIFICATION_IDS.length, maxLength: CERTIFICATION_IDS.length }),
-      fc.array(fc.record({ index: fc.nat({ max: CERTIFICATION_IDS.length - 1 }), command: act }), {
-        minLength: 3,
-        maxLength,
-      }),
-    )
-    .map(([requests, rest]) => [...requests.map((command, index) => ({ index, command })), ...rest]);
+  sequencesOver<CertificationCommand>(CERTIFICATION_IDS, request, act, { minLength: 3, maxLength });
 
 /** recordAggregateCommands for certification commands. */
 export const recordCertificationCommands = (

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from './test-app';
+
 export const CERTIFICATION_VICTIM = {
   fullName: 'Rosa Quintero',
   dateOfBirth: '1988-07-04',
@@ -18,3 +21,17 @@ export const certificationBody = (agencyId: string, overrides: object = {}) => (
   victim: CERTIFICATION_VICTIM,
   ...overrides,
 });
+
+/** Requests a certification through the API as `token`: its id, and the position to read it at. */
+export async function requestCertification(
+  t: TestApp,
+  token: string,
+  agencyId: string,
+  overrides: object = {},
+): Promise<{ certificationId: string; position: string }> {
+  const certificationId = randomUUID();
+  const requested = await t
+    .post('/certifications', token, certificationBody(agencyId, { certificationId, ...overrides }))
+    .expect(201);
+  return { certificationId, position: requested.body.position as string };
+}
