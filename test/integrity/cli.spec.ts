@@ -19,6 +19,8 @@ const A = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f01';
 const B = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f02';
 
 let dir: string;
+/** What `verify` prints of the checkpoint recorded below, with its digest, to keep outside the database. */
+let LAST_CHECKPOINT: string;
 const previousDataDir = process.env.DATA_DIR;
 
 /** Runs the operator commands in-process, as `npm run cli -- <args>` would. */
@@ -68,7 +70,10 @@ beforeEach(async () => {
       );
     }
   }
-  await new IntegrityCheckpointer(store, { now: () => '2024-06-16T00:00:00.000Z' }).record();
+  const checkpoint = await new IntegrityCheckpointer(store, {
+    now: () => '2024-06-16T00:00:00.000Z',
+  }).record();
+  LAST_CHECKPOINT = `Last checkpoint: revision 0 (2024-06-16T00:00:00.000Z, log position ${checkpoint!.position}), digest ${checkpoint!.digest}`;
   await store.close();
 });
 
@@ -85,7 +90,10 @@ function tamper(sql: string, ...params: unknown[]): void {
 
 describe('npm run cli -- verify', () => {
   it('exits 0 on an intact log', async () => {
-    expect(await cli('verify')).toEqual({ code: 0, out: 'OK: 7 events checked, every hash chain intact\n' });
+    expect(await cli('verify')).toEqual({
+      code: 0,
+      out: `OK: 7 events checked, every hash chain intact\n${LAST_CHECKPOINT}\n`,
+    });
     expect(await cli('verify', '--stream', A)).toEqual({
       code: 0,
       out: 'OK: 3 events checked, every hash chain intact\n',
@@ -103,10 +111,19 @@ describe('npm run cli -- verify', () => {
         new RegExp(`^BREAK ${B} revision 2: revision 2 is missing \\(deleted tail\\): checkpoint 0 `),
       ),
       'FAILED: 2 break(s) in 6 events checked',
+      LAST_CHECKPOINT,
       '',
     ]);
     expect((await cli('verify', '--stream', B)).code).toBe(1);
     expect((await cli('verify', '--stream', A)).code).toBe(1);
+  });
+
+  it('shows a deleted checkpoint stream only as "no checkpoint", which the digest kept outside contradicts', async () => {
+    tamper(`DELETE FROM events WHERE stream_id = 'integrity'`);
+    expect(await cli('verify')).toEqual({
+      code: 0,
+      out: 'OK: 6 events checked, every hash chain intact\nNo checkpoint recorded yet\n',
+    });
   });
 
   it('refuses to verify a DATA_DIR without an event store rather than pass it', async () => {

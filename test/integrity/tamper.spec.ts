@@ -18,10 +18,12 @@ import {
   INTEGRITY_STREAM_ID,
   IntegrityCheckpointer,
   RecordedHeads,
+  canonicalJson,
   eventHash,
   readIntegrity,
   readVerifiedStream,
   verifyAll,
+  sha256Hex,
   verifyStream,
   type StreamHead,
 } from '@trust-ledger/integrity';
@@ -64,6 +66,13 @@ async function tamper(edit: (db: Database.Database) => void): Promise<void> {
   store = open();
 }
 
+/** The stream's last event as a checkpoint records it. */
+async function headOf(streamId: string): Promise<StreamHead> {
+  const events = await readAllEvents(store, streamId);
+  const last = events[events.length - 1];
+  return { streamId, revision: last.revision, hash: readIntegrity(last.metadata)!.hash };
+}
+
 /** Stream A: revisions 0–4 written in three appends; stream B: revisions 0–2. */
 async function seed(): Promise<void> {
   await store.append(A, [event(0), event(1)], { expectedRevision: 'no_stream' });
@@ -97,9 +106,19 @@ describe('the hash chain written by HashChainingEventStore', () => {
   });
 
   it('verifies an untampered log as valid', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    const checkpoint = await new IntegrityCheckpointer(store, clock).record();
     await store.append(A, [event(5)], { expectedRevision: 4 });
-    expect(await verifyAll(store)).toEqual({ valid: true, checkedEvents: 10, breaks: [] });
+    expect(await verifyAll(store)).toEqual({
+      valid: true,
+      checkedEvents: 10,
+      breaks: [],
+      lastCheckpoint: {
+        revision: 0,
+        checkpointedAt: checkpoint!.checkpointedAt,
+        position: checkpoint!.position,
+        digest: checkpoint!.digest,
+      },
+    });
     expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 6, breaks: [] });
   });
 
@@ -342,6 +361,54 @@ describe('IntegrityCheckpointer', () => {
     expect((await verifyAll(store)).valid).toBe(true);
   });
 
+  it("chains each digest from the previous checkpoint's, over the heads it records", async () => {
+    const first = await new IntegrityCheckpointer(store, clock).record();
+    await store.append(B, [event(3)], { expectedRevision: 2 });
+    const second = await new IntegrityCheckpointer(store, clock).record();
+    const chainedOver = (previous: string | null, heads: StreamHead[]) =>
+      sha256Hex(canonicalJson([previous, heads.map((h) => [h.streamId, h.revision, h.hash])]));
+    expect(first).toMatchObject({ digestScheme: 'chained', digest: chainedOver(null, first!.heads) });
+    expect(second).toMatchObject({
+      digestScheme: 'chained',
+      digest: chainedOver(first!.digest, second!.heads),
+    });
+  });
+
+  it('goes on from checkpoints recorded before the chained scheme, and verifies both', async () => {
+    // Given a checkpoint as recorded before: no digestScheme, a digest over every head by stream id.
+    const legacyHeads = [await headOf(A), await headOf(B)];
+    const legacyDigest = sha256Hex(canonicalJson(legacyHeads.map((h) => [h.streamId, h.revision, h.hash])));
+    await store.append(
+      INTEGRITY_STREAM_ID,
+      [
+        {
+          ...event(99),
+          type: 'IntegrityCheckpointRecorded',
+          data: {
+            checkpointedAt: clock.now(),
+            position: (await store.headPosition())!,
+            heads: legacyHeads,
+            streamCount: 2,
+            digest: legacyDigest,
+          },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    await store.append(A, [event(5)], { expectedRevision: 4 });
+    const next = await new IntegrityCheckpointer(store, clock).record();
+    expect(next?.heads.map((h) => [h.streamId, h.revision])).toEqual([[A, 5]]);
+    expect(next?.digest).toBe(
+      sha256Hex(canonicalJson([legacyDigest, next!.heads.map((h) => [h.streamId, h.revision, h.hash])])),
+    );
+    expect(await verifyAll(store)).toMatchObject({
+      valid: true,
+      checkedEvents: 11,
+      breaks: [],
+      lastCheckpoint: { revision: 1, digest: next!.digest },
+    });
+  });
+
   it('records a backlog in slices, answering a verification waiting on the heads in between', async () => {
     // Given the log A0 A1 A2 B0 B1 B2 A3 A4 and checkpoints of at most three events.
     const heads = new RecordedHeads(store);
@@ -365,7 +432,7 @@ describe('IntegrityCheckpointer', () => {
     // It waited for the first checkpoint only, not for the whole backlog.
     await expect(revisionSeenMeanwhile).resolves.toBe(0);
     expect(await checkpointer.record()).toBeNull();
-    expect(await verifyAll(store)).toEqual({ valid: true, checkedEvents: 11, breaks: [] });
+    expect(await verifyAll(store)).toMatchObject({ valid: true, checkedEvents: 11, breaks: [] });
   });
 
   it('lets concurrent checkpointers (other processes) agree on one chain of checkpoints', async () => {

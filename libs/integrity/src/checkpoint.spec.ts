@@ -6,11 +6,12 @@ import {
   INTEGRITY_STREAM_ID,
   SortedHeads,
   type CheckpointData,
+  type DigestScheme,
   type StreamHead,
 } from './checkpoint';
 import { canonicalJson, sha256Hex } from './hash-chain';
 
-/** The digest as the checkpoint format defines it: the canonical JSON of every head, by stream id. */
+/** An `all-heads` digest as the format defines it: the canonical JSON of every head, by stream id. */
 function digestOf(heads: Iterable<StreamHead>): string {
   const latest = new Map<string, StreamHead>();
   for (const h of heads) latest.set(h.streamId, h);
@@ -20,25 +21,34 @@ function digestOf(heads: Iterable<StreamHead>): string {
   return sha256Hex(canonicalJson(rows));
 }
 
+/** A `chained` digest as the format defines it: the canonical JSON of the previous digest and the heads. */
+function chainedDigestOf(previous: string | null, heads: StreamHead[]): string {
+  return sha256Hex(canonicalJson([previous, heads.map((h) => [h.streamId, h.revision, h.hash])]));
+}
+
 const head = (streamId: string, revision: number): StreamHead => ({
   streamId,
   revision,
   hash: String(revision).repeat(64).slice(0, 64),
 });
 
+/** A checkpoint event; `all-heads` ones are written as they were before the chained scheme, without
+ * `digestScheme`. */
 function checkpoint(
   revision: number,
   heads: StreamHead[],
-  all: StreamHead[],
-  digest?: string,
+  streamCount: number,
+  digest: string,
+  digestScheme: DigestScheme = 'all-heads',
 ): RecordedEvent {
-  const data: CheckpointData = {
+  const data: Omit<CheckpointData, 'digestScheme'> & { digestScheme?: DigestScheme } = {
     checkpointedAt: `2024-01-0${revision + 1}T00:00:00.000Z`,
     position: String(10 * (revision + 1)),
     heads,
-    streamCount: all.length,
-    digest: digest ?? digestOf(all),
+    streamCount,
+    digest,
   };
+  if (digestScheme === 'chained') data.digestScheme = digestScheme;
   return {
     id: `checkpoint-${revision}`,
     streamId: INTEGRITY_STREAM_ID,
@@ -55,18 +65,114 @@ function checkpoint(
   };
 }
 
+/** Checkpoints of these heads as a checkpointer records them: each digest chained from the previous. */
+function chained(checkpoints: StreamHead[][]): RecordedEvent[] {
+  const all = new Set<string>();
+  let previous: string | null = null;
+  return checkpoints.map((heads, revision) => {
+    heads.forEach((h) => all.add(h.streamId));
+    const digest = chainedDigestOf(previous, heads);
+    previous = digest;
+    return checkpoint(revision, heads, all.size, digest, 'chained');
+  });
+}
+
+const MISMATCH = 'checkpoint digest does not match the stream heads recorded up to it';
+
 describe('CheckpointFold', () => {
   // Given two checkpoints, the second recording a digest that does not commit to the heads folded.
   const first = [head('case-a', 1), head('case-b', 0)];
   const moved = [head('case-a', 2)];
-  const events = [checkpoint(0, first, first), checkpoint(1, moved, [moved[0], first[1]], '0'.repeat(64))];
+  const events = [checkpoint(0, first, 2, digestOf(first)), checkpoint(1, moved, 2, '0'.repeat(64))];
 
   it('reports a checkpoint whose digest does not match the heads folded up to it, when checking digests', () => {
     const fold = new CheckpointFold({ checkDigests: true });
     for (const e of events) fold.apply(e);
-    expect(fold.problems).toEqual([
-      { revision: 1, reason: 'checkpoint digest does not match the stream heads recorded up to it' },
-    ]);
+    expect(fold.problems).toEqual([{ revision: 1, reason: MISMATCH }]);
+  });
+
+  // Heads recorded over several checkpoints, from a small pool of streams so that heads move.
+  const checkpointHeads = fc.array(
+    fc
+      .uniqueArray(
+        fc.record({
+          streamId: fc.constantFrom('case-a', 'case-b', 'case-c', 'encounter-1', 'matter-ü'),
+          revision: fc.nat({ max: 1000 }),
+          hash: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null }),
+        }),
+        { selector: (h) => h.streamId, minLength: 1 },
+      )
+      .map((heads) => heads.sort((a, b) => (a.streamId < b.streamId ? -1 : 1))),
+    { minLength: 1, maxLength: 8 },
+  );
+
+  it('checks chained digests as the format defines them, and finds any one of them changed', () => {
+    fc.assert(
+      fc.property(checkpointHeads, fc.nat(), (heads, pick) => {
+        const events = chained(heads);
+        const intact = new CheckpointFold({ checkDigests: true });
+        events.forEach((e) => intact.apply(e));
+        expect(intact.problems).toEqual([]);
+        expect(intact.last?.digest).toBe(events[events.length - 1].data.digest);
+
+        // A changed digest no longer matches its heads, and the next checkpoint (if any), chained
+        // from the digest the changed one records, no longer matches either.
+        const wrong = pick % events.length;
+        const altered = events.map((e, i) =>
+          i === wrong ? { ...e, data: { ...e.data, digest: 'f'.repeat(64) } } : e,
+        );
+        const fold = new CheckpointFold({ checkDigests: true });
+        altered.forEach((e) => fold.apply(e));
+        expect(fold.problems).toEqual(
+          [wrong, wrong + 1]
+            .filter((r) => r < events.length)
+            .map((revision) => ({ revision, reason: MISMATCH })),
+        );
+      }),
+    );
+  });
+
+  it('checks a log whose checkpoints were recorded before the chained scheme, then chained, then (an older process) before again', () => {
+    const a0 = [head('case-a', 0), head('case-b', 0)];
+    const a1 = [head('case-a', 1), head('case-c', 0)];
+    const b1 = [head('case-b', 1)];
+    const legacy = digestOf(a0);
+    const chainedOne = chainedDigestOf(legacy, a1);
+    const events = [
+      checkpoint(0, a0, 2, legacy),
+      checkpoint(1, a1, 3, chainedOne, 'chained'),
+      checkpoint(2, b1, 3, digestOf([...a0, ...a1, ...b1])),
+      checkpoint(
+        3,
+        [head('case-c', 1)],
+        3,
+        chainedDigestOf(digestOf([...a0, ...a1, ...b1]), [head('case-c', 1)]),
+        'chained',
+      ),
+    ];
+    const fold = new CheckpointFold({ checkDigests: true });
+    events.forEach((e) => fold.apply(e));
+    expect(fold.problems).toEqual([]);
+
+    const wrongLegacy = new CheckpointFold({ checkDigests: true });
+    [...events.slice(0, 2), checkpoint(2, b1, 3, digestOf([...a0, ...b1]))].forEach((e) =>
+      wrongLegacy.apply(e),
+    );
+    expect(wrongLegacy.problems).toEqual([{ revision: 2, reason: MISMATCH }]);
+  });
+
+  it('reports a checkpoint whose stream count is not the number of streams recorded so far', () => {
+    const heads = [head('case-a', 0)];
+    const fold = new CheckpointFold({ checkDigests: true });
+    fold.apply(checkpoint(0, heads, 2, chainedDigestOf(null, heads), 'chained'));
+    expect(fold.problems).toEqual([{ revision: 0, reason: MISMATCH }]);
+  });
+
+  it('refuses a digest scheme it does not know as malformed', () => {
+    const [event] = chained([[head('case-a', 0)]]);
+    const fold = new CheckpointFold({ checkDigests: true });
+    fold.apply({ ...event, data: { ...event.data, digestScheme: 'sha1-everything' } });
+    expect(fold.problems).toEqual([{ revision: 0, reason: 'malformed checkpoint data' }]);
   });
 
   it('folds the same heads without recomputing digests, for readers that only need the heads', () => {
@@ -103,7 +209,7 @@ describe('CheckpointFold', () => {
   });
 });
 
-describe('SortedHeads', () => {
+describe('SortedHeads (all-heads digests)', () => {
   const heads = fc.array(
     fc.record({
       // Any text, so that escaping and UTF-16 ordering are exercised, from a small pool of ids so
@@ -125,21 +231,6 @@ describe('SortedHeads', () => {
           if (i === digestAt) expect(sorted.digest()).toBe(digestOf(all.slice(0, i + 1)));
         });
         expect(sorted.digest()).toBe(digestOf(all));
-        expect(sorted.size).toBe(new Set(all.map((h) => h.streamId)).size);
-      }),
-    );
-  });
-
-  it('leaves the original untouched by what is set on a copy', () => {
-    fc.assert(
-      fc.property(heads, heads, (first, then) => {
-        const sorted = new SortedHeads();
-        first.forEach((h) => sorted.set(h));
-        const before = sorted.digest();
-        const copy = sorted.copy();
-        then.forEach((h) => copy.set(h));
-        expect(copy.digest()).toBe(digestOf([...first, ...then]));
-        expect(sorted.digest()).toBe(before);
       }),
     );
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '@trust-ledger/domain';
 import { WrongExpectedRevisionError, type EventStore } from '@trust-ledger/event-store';
 import {
+  chainedDigest,
   CHECKPOINT_EVENT_TYPE,
   INTEGRITY_STREAM_ID,
   RecordedHeads,
@@ -28,7 +29,7 @@ interface Slice {
 
 /**
  * Records `IntegrityCheckpointRecorded` events: the heads of the streams written since the previous
- * checkpoint and a digest over all heads. Verification compares the streams with them, which is what
+ * checkpoint and a digest chained from the previous checkpoint's, which commits to every head. Verification compares the streams with them, which is what
  * reveals a deleted tail or a deleted stream (a chain alone cannot show that it was cut short).
  *
  * `store` must be the hash-chaining store, so the checkpoints are chained like everything else.
@@ -78,16 +79,15 @@ export class IntegrityCheckpointer {
       }
       if (changed.size === 0 || position === undefined) return { recorded: null, more: false };
 
-      // A copy: the fold takes these heads only once the checkpoint is recorded and read back.
-      const heads = fold.sorted.copy();
-      for (const head of changed.values()) heads.set(head);
+      const heads = [...changed.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
       const checkpointedAt = this.clock.now();
       const data: CheckpointData = {
         checkpointedAt,
         position,
-        heads: [...changed.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : 1)),
-        streamCount: heads.size,
-        digest: heads.digest(),
+        heads,
+        streamCount: fold.size + heads.filter((head) => !fold.has(head.streamId)).length,
+        digestScheme: 'chained',
+        digest: chainedDigest(fold.last?.digest ?? null, heads),
       };
       const id = randomUUID();
       try {

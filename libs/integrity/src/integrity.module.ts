@@ -13,7 +13,13 @@ import { EvidenceSigner } from './evidence/evidence';
 import { loadOrCreateSigningKey } from './evidence/signing-key';
 import type { VerificationResult } from './hash-chain';
 import { HashChainingEventStore } from './hash-chaining-event-store';
-import { readVerifiedStream, verifyAll, verifyStream, type VerifiedStream } from './verify';
+import {
+  readVerifiedStream,
+  verifyAll,
+  verifyStream,
+  type LogVerification,
+  type VerifiedStream,
+} from './verify';
 
 export interface IntegrityModuleOptions {
   dataDir: string;
@@ -57,7 +63,7 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     return readVerifiedStream(this.store, streamId, this.heads);
   }
 
-  verifyAll(): Promise<VerificationResult> {
+  verifyAll(): Promise<LogVerification> {
     return verifyAll(this.store);
   }
 

@@ -1,5 +1,11 @@
 import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
-import { CheckpointFold, INTEGRITY_STREAM_ID, RecordedHeads, type CheckpointedHead } from './checkpoint';
+import {
+  CheckpointFold,
+  INTEGRITY_STREAM_ID,
+  RecordedHeads,
+  type CheckpointedHead,
+  type RecordedCheckpoint,
+} from './checkpoint';
 import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-chain';
 
 /**
@@ -41,8 +47,11 @@ export async function readVerifiedStream(
   return { events, integrity: await verifyAgainstCheckpoint(events, streamId, recorded) };
 }
 
+/** The whole log's verification, and the last checkpoint it verified. */
+export type LogVerification = VerificationResult & { lastCheckpoint: RecordedCheckpoint | null };
+
 /** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
-export async function verifyAll(store: EventStore): Promise<VerificationResult> {
+export async function verifyAll(store: EventStore): Promise<LogVerification> {
   const present = new Set<string>();
   for await (const event of store.readAll()) present.add(event.streamId);
   const { fold, chain } = await readCheckpoints(store);
@@ -57,6 +66,7 @@ export async function verifyAll(store: EventStore): Promise<VerificationResult> 
     valid: breaks.length === 0,
     checkedEvents: results.reduce((sum, result) => sum + result.checkedEvents, 0),
     breaks,
+    lastCheckpoint: fold.last,
   };
 }
 

@@ -32,7 +32,7 @@ export class CheckpointResultDto {
     type: Object,
     nullable: true,
     description:
-      'The IntegrityCheckpointRecorded data (heads of the streams written since the previous checkpoint, and a digest of all heads); null when nothing was written since',
+      'The IntegrityCheckpointRecorded data (heads of the streams written since the previous checkpoint, and a digest chained from the previous checkpoint digest, which commits to every head); null when nothing was written since',
   })
   checkpoint!: CheckpointData | null;
 }

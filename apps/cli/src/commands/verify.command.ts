@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createEventStore, type EventStore } from '@trust-ledger/event-store';
-import { verifyAll, verifyStream } from '@trust-ledger/integrity';
+import { verifyAll, verifyStream, type RecordedCheckpoint } from '@trust-ledger/integrity';
 import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
 
 /** `verify [--stream <id>]`: recomputes the hash chains; exits 1 naming every break. */
@@ -15,8 +15,8 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (options: { stream?: string }) => {
       const store = openExistingStore(loadConfig());
       try {
-        const result =
-          options.stream !== undefined ? await verifyStream(store, options.stream) : await verifyAll(store);
+        const log = options.stream === undefined ? await verifyAll(store) : undefined;
+        const result = log ?? (await verifyStream(store, options.stream!));
         for (const b of result.breaks)
           process.stdout.write(`BREAK ${b.streamId} revision ${b.revision}: ${b.reason}\n`);
         if (result.valid) {
@@ -27,10 +27,19 @@ export function registerVerifyCommand(program: Command): void {
           );
           process.exitCode = 1;
         }
+        if (log !== undefined) process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
       } finally {
         await store.close();
       }
     });
+}
+
+/** The digest to keep outside the database: a later `verify` that prints the same one for that
+ * checkpoint shows the log still holds every head recorded up to it. */
+function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
+  if (checkpoint === null) return 'No checkpoint recorded yet';
+  const { revision, checkpointedAt, position, digest } = checkpoint;
+  return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}`;
 }
 
 /** The configured store, never a new empty one: verifying a mistyped DATA_DIR must not pass. */
