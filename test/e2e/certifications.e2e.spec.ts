@@ -69,6 +69,7 @@ describe('victim visa certifications (§ 9)', () => {
       assistanceRefusals: [],
       decision: null,
       withdrawal: null,
+      personalDataErased: false,
       revision: 0,
     });
   });
@@ -125,6 +126,7 @@ describe('victim visa certifications (§ 9)', () => {
         explanation: 'No cooperation',
       },
       withdrawal: null,
+      personalDataErased: false,
       revision: 2,
     });
   });

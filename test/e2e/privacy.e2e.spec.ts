@@ -368,6 +368,7 @@ describe('erasure of a certification’s victim', () => {
     const { certificationId, position } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
     const before = await reads(certificationId, position);
     expect([before.one.victim, before.listed]).toEqual([VICTIM, expect.objectContaining({ victim: VICTIM })]);
+    expect(before.one.personalDataErased).toBe(false);
     const violationsBefore = await read(
       counsel,
       `/violations?streamId=certification-${certificationId}`,
@@ -391,11 +392,12 @@ describe('erasure of a certification’s victim', () => {
     const after = await reads(certificationId, erased.body.position);
     expect([after.one.victim, after.listed]).toEqual([
       ERASED_VICTIM,
-      expect.objectContaining({ victim: ERASED_VICTIM }),
+      expect.objectContaining({ victim: ERASED_VICTIM, personalDataErased: true }),
     ]);
+    expect(after.one.personalDataErased).toBe(true);
     // Only the victim changed: the record, and what the ordinance makes of it, did not.
-    const { victim: _v1, revision: r1, ...factsBefore } = before.one;
-    const { victim: _v2, revision: r2, ...factsAfter } = after.one;
+    const { victim: _v1, revision: r1, personalDataErased: _e1, ...factsBefore } = before.one;
+    const { victim: _v2, revision: r2, personalDataErased: _e2, ...factsAfter } = after.one;
     expect(factsAfter).toEqual(factsBefore);
     expect(r2).toBe(Number(r1) + 1);
     const violationsAfter = await read(

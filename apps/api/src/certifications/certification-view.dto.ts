@@ -57,6 +57,8 @@ export class CertificationViewDto implements CertificationView {
   @ApiProperty({ type: CertificationDecisionDto, ...nullable }) decision!: CertificationDecisionDto | null;
   @ApiProperty({ type: CertificationWithdrawalDto, ...nullable })
   withdrawal!: CertificationWithdrawalDto | null;
+  @ApiProperty({ description: 'The victim’s key was destroyed: every field of `victim` reads "[erased]"' })
+  personalDataErased!: boolean;
   @ApiProperty({ description: 'Also the ETag' }) revision!: number;
 }
 

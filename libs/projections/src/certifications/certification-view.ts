@@ -34,6 +34,8 @@ export interface CertificationRecord {
     explanation: string;
   } | null;
   withdrawal: { eventId: string; at: string; reason: string } | null;
+  /** The victim's key was destroyed (PersonalDataErased): the victim reads as "[erased]" for good. */
+  personalDataErased: boolean;
   /** The stream's revision: the ETag, and what If-Match compares with. */
   revision: number;
 }
@@ -61,6 +63,7 @@ export function evolveCertificationRecord(
       assistanceRefusals: [],
       decision: null,
       withdrawal: null,
+      personalDataErased: false,
       revision,
     };
   }
@@ -76,9 +79,9 @@ export function evolveCertificationRecord(
       return { ...record, status: event.data.outcome, decision: { eventId, ...event.data }, revision };
     case 'CertificationWithdrawn':
       return { ...record, status: 'WITHDRAWN', withdrawal: { eventId, ...event.data }, revision };
-    // The victim, decoded from the request when read, shows the erasure; the record only moves on.
+    // The victim, decoded from the request when read, shows the erasure; the record says it happened.
     case 'PersonalDataErased':
-      return { ...record, revision };
+      return { ...record, personalDataErased: true, revision };
   }
 }
 
