@@ -3,7 +3,7 @@
  * the event loop) and what verifying the checkpoint stream costs per checkpoint, as the number of
  * streams grows. Each checkpoint after the first records a minute's worth of moved heads.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   HashChainingEventStore,
   INTEGRITY_STREAM_ID,
   IntegrityCheckpointer,
+  signingKeyId,
   verifyStream,
 } from '@trust-ledger/integrity';
 
@@ -84,7 +85,10 @@ async function measure(streams: number): Promise<{ checkpointMs: number; verifyM
     const revisions = new Map<string, number>();
     const ids = Array.from({ length: streams }, () => `case-${randomUUID()}`);
     await touch(store, ids, revisions);
-    const checkpointer = new IntegrityCheckpointer(store, clock);
+    // Signed, as the API's are.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const signingKey = { privateKey, publicKey, keyId: signingKeyId(publicKey) };
+    const checkpointer = new IntegrityCheckpointer(store, clock, { signingKey });
     await checkpointer.record();
     // The first checkpoint lists every head; what each later one adds to verifying is the difference.
     const verifyFirstMs = await medianVerify(store);

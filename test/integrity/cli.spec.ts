@@ -4,13 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { SqliteEventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import { SqliteEventStore, type EventToAppend, type RecordedEvent } from '@trust-ledger/event-store';
 import {
   EvidenceSigner,
   HashChainingEventStore,
   IntegrityCheckpointer,
   loadOrCreateSigningKey,
+  PUBLIC_KEY_FILE,
   serializeEvidence,
+  type CheckpointData,
 } from '@trust-ledger/integrity';
 import { registerVerifyCommand } from '../../apps/cli/src/commands/verify.command';
 import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
@@ -45,35 +47,31 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
 
 const storeFile = (): string => join(dir, 'trust-ledger.db');
 
+const note = (n: number): EventToAppend => ({
+  id: randomUUID(),
+  type: 'NoteRecorded',
+  data: { n },
+  metadata: {
+    recordedAt: `2024-06-15T1${n}:00:00Z`,
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: 'a',
+  },
+});
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cli-verify-'));
   process.env.DATA_DIR = dir;
   const store = new HashChainingEventStore(new SqliteEventStore(storeFile()));
   for (const streamId of [A, B]) {
     for (let n = 0; n < 3; n++) {
-      await store.append(
-        streamId,
-        [
-          {
-            id: randomUUID(),
-            type: 'NoteRecorded',
-            data: { n },
-            metadata: {
-              recordedAt: `2024-06-15T1${n}:00:00Z`,
-              correlationId: randomUUID(),
-              causationId: null,
-              actor: 'a',
-            },
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
+      await store.append(streamId, [note(n)], { expectedRevision: 'any' });
     }
   }
   const checkpoint = await new IntegrityCheckpointer(store, {
     now: () => '2024-06-16T00:00:00.000Z',
   }).record();
-  LAST_CHECKPOINT = `Last checkpoint: revision 0 (2024-06-16T00:00:00.000Z, log position ${checkpoint!.position}), digest ${checkpoint!.digest}`;
+  LAST_CHECKPOINT = `Last checkpoint: revision 0 (2024-06-16T00:00:00.000Z, log position ${checkpoint!.position}), digest ${checkpoint!.digest}, not signed`;
   await store.close();
 });
 
@@ -123,6 +121,78 @@ describe('npm run cli -- verify', () => {
     expect(await cli('verify')).toEqual({
       code: 0,
       out: 'OK: 6 events checked, every hash chain intact\nNo checkpoint recorded yet\n',
+    });
+  });
+
+  describe('signed checkpoints', () => {
+    /** Appends a note to A and records a checkpoint signed with DATA_DIR's key (made if absent). */
+    async function signedCheckpoint(keyDir = dir): Promise<CheckpointData> {
+      const store = new HashChainingEventStore(new SqliteEventStore(storeFile()));
+      try {
+        await store.append(A, [note(3)], { expectedRevision: 2 });
+        const signingKey = loadOrCreateSigningKey(keyDir);
+        const clock = { now: () => '2024-06-17T00:00:00.000Z' };
+        return (await new IntegrityCheckpointer(store, clock, { signingKey }).record())!;
+      } finally {
+        await store.close();
+      }
+    }
+
+    it("names the key that signed the last checkpoint, checked against DATA_DIR's public key", async () => {
+      const checkpoint = await signedCheckpoint();
+      const keyId = checkpoint.signature!.keyId;
+      expect(await cli('verify')).toEqual({
+        code: 0,
+        out:
+          'OK: 9 events checked, every hash chain intact\n' +
+          `Last checkpoint: revision 1 (2024-06-17T00:00:00.000Z, log position ${checkpoint.position}), digest ${checkpoint.digest}, signed by key ${keyId}\n`,
+      });
+      // The unsigned checkpoint before it is one of a log recorded before checkpoints were signed.
+      expect((await cli('verify', '--public-key', join(dir, PUBLIC_KEY_FILE))).code).toBe(0);
+    });
+
+    it("leaves a signature by a key other than DATA_DIR's unchecked, and says so", async () => {
+      const otherDir = mkdtempSync(join(tmpdir(), 'cli-other-key-'));
+      try {
+        loadOrCreateSigningKey(dir);
+        const { signature } = await signedCheckpoint(otherDir);
+        const { code, out } = await cli('verify');
+        expect(code).toBe(0);
+        expect(out).toMatch(
+          new RegExp(
+            `, signed by key ${signature!.keyId}, not checked \\(not DATA_DIR's key: pass --public-key\\)\n$`,
+          ),
+        );
+      } finally {
+        rmSync(otherDir, { recursive: true, force: true });
+      }
+    });
+
+    it('with --public-key, requires the last checkpoint signed by one of the keys given', async () => {
+      const otherDir = mkdtempSync(join(tmpdir(), 'cli-other-key-'));
+      try {
+        loadOrCreateSigningKey(otherDir);
+        const otherKey = join(otherDir, PUBLIC_KEY_FILE);
+        // An unsigned last checkpoint passes only without the operator's key.
+        expect((await cli('verify')).code).toBe(0);
+        expect(await cli('verify', '--public-key', otherKey)).toMatchObject({
+          code: 1,
+          out: expect.stringContaining('BREAK integrity revision 0: the last checkpoint is not signed\n'),
+        });
+
+        const { signature } = await signedCheckpoint();
+        const { code, out } = await cli('verify', '--public-key', otherKey);
+        expect(code).toBe(1);
+        expect(out).toContain(
+          `BREAK integrity revision 1: checkpoint is signed by key ${signature!.keyId}, which is not among the public keys given\n`,
+        );
+        // After the key was changed, the key used before is given as well.
+        expect(
+          (await cli('verify', '--public-key', otherKey, '--public-key', join(dir, PUBLIC_KEY_FILE))).code,
+        ).toBe(0);
+      } finally {
+        rmSync(otherDir, { recursive: true, force: true });
+      }
     });
   });
 

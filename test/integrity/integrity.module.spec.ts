@@ -45,7 +45,7 @@ async function count(store: EventStore, streamId: string): Promise<number> {
 }
 
 describe('IntegrityModule', () => {
-  it('provides verification, checkpoints (one more at shutdown) and the evidence signer', async () => {
+  it('provides verification, checkpoints (one more at shutdown) and the evidence signer, whose key signs the checkpoints', async () => {
     const file = join(dir, 'trust-ledger.db');
     const store = new HashChainingEventStore(new SqliteEventStore(file));
     const moduleRef = await Test.createTestingModule({
@@ -63,7 +63,8 @@ describe('IntegrityModule', () => {
       expectedRevision: 'any',
     });
     expect(await integrity.verifyStream('case-1')).toEqual({ valid: true, checkedEvents: 1, breaks: [] });
-    expect(await integrity.recordCheckpoint()).toMatchObject({ streamCount: 1 });
+    const checkpoint = await integrity.recordCheckpoint();
+    expect(checkpoint).toMatchObject({ streamCount: 1 });
 
     await store.append('case-1', [{ id: randomUUID(), type: 'T', data: {}, metadata }], {
       expectedRevision: 0,
@@ -76,9 +77,10 @@ describe('IntegrityModule', () => {
     const reopened = new SqliteEventStore(file);
     expect(await count(reopened, INTEGRITY_STREAM_ID)).toBe(2);
     await reopened.close();
-    expect(verifyEvidence(signed, createPublicKey(signer.publicSigningKey().publicKey))).toEqual({
-      valid: true,
-    });
+    const publicKey = createPublicKey(signer.publicSigningKey().publicKey);
+    expect(verifyEvidence(signed, publicKey)).toEqual({ valid: true });
+    // The checkpoints are signed with the same key.
+    expect(verifyEvidence(checkpoint, publicKey)).toEqual({ valid: true });
   });
 
   it('refuses an EVENT_STORE that is not hash-chaining, so no write can bypass the chain', async () => {

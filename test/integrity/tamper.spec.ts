@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,10 @@ import { ManualClock } from '../../libs/domain/testing/manual-clock';
 import {
   SqliteEventStore,
   WrongExpectedRevisionError,
+  type EventMetadata,
   type EventStore,
   type EventToAppend,
+  type JsonObject,
   type ReadStreamOptions,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
@@ -19,12 +21,15 @@ import {
   IntegrityCheckpointer,
   RecordedHeads,
   canonicalJson,
+  chainedDigest,
   eventHash,
   readIntegrity,
   readVerifiedStream,
   verifyAll,
   sha256Hex,
+  signingKeyId,
   verifyStream,
+  type EvidenceSigningKey,
   type StreamHead,
 } from '@trust-ledger/integrity';
 
@@ -64,6 +69,46 @@ async function tamper(edit: (db: Database.Database) => void): Promise<void> {
     db.close();
   }
   store = open();
+}
+
+/** Rewrites a stream's data with `edit` and recomputes its hash chain, as a forger with write access
+ * to the file would; returns the new head's hash. */
+function rewriteStream(
+  db: Database.Database,
+  streamId: string,
+  edit: (data: JsonObject) => JsonObject,
+): string {
+  const rows = db
+    .prepare(
+      `SELECT event_id, revision, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision`,
+    )
+    .all(streamId) as { event_id: string; revision: number; type: string; data: string; metadata: string }[];
+  let prevHash = GENESIS_HASH;
+  for (const row of rows) {
+    const data = edit(JSON.parse(row.data) as JsonObject);
+    const metadata = JSON.parse(row.metadata) as EventMetadata;
+    const hash = eventHash(prevHash, {
+      id: row.event_id,
+      streamId,
+      revision: row.revision,
+      type: row.type,
+      data,
+      metadata,
+    });
+    metadata.integrity = { hash, prevHash };
+    prevHash = hash;
+    db.prepare(`UPDATE events SET data = ?, metadata = ? WHERE event_id = ?`).run(
+      JSON.stringify(data),
+      JSON.stringify(metadata),
+      row.event_id,
+    );
+  }
+  return prevHash;
+}
+
+function newSigningKey(): EvidenceSigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKey, keyId: signingKeyId(publicKey) };
 }
 
 /** The stream's last event as a checkpoint records it. */
@@ -117,6 +162,8 @@ describe('the hash chain written by HashChainingEventStore', () => {
         checkpointedAt: checkpoint!.checkpointedAt,
         position: checkpoint!.position,
         digest: checkpoint!.digest,
+        signedBy: null,
+        signatureChecked: false,
       },
     });
     expect(await verifyStream(store, A)).toEqual({ valid: true, checkedEvents: 6, breaks: [] });
@@ -280,39 +327,44 @@ describe('tampering with the SQLite file directly is found and located', () => {
 
   it('a whole stream rewritten with a consistent new chain contradicts the checkpoint', async () => {
     await new IntegrityCheckpointer(store, clock).record();
-    await tamper((db) => {
-      const rows = db
-        .prepare(
-          `SELECT event_id, revision, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision`,
-        )
-        .all(B) as { event_id: string; revision: number; type: string; data: string; metadata: string }[];
-      let prevHash = GENESIS_HASH;
-      for (const row of rows) {
-        const data = { ...JSON.parse(row.data), text: 'rewritten' };
-        const metadata = JSON.parse(row.metadata);
-        const hash = eventHash(prevHash, {
-          id: row.event_id,
-          streamId: B,
-          revision: row.revision,
-          type: row.type,
-          data,
-          metadata,
-        });
-        metadata.integrity = { hash, prevHash };
-        prevHash = hash;
-        db.prepare(`UPDATE events SET data = ?, metadata = ? WHERE event_id = ?`).run(
-          JSON.stringify(data),
-          JSON.stringify(metadata),
-          row.event_id,
-        );
-      }
-    });
+    await tamper((db) => rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' })));
     expect((await verifyAll(store)).breaks).toEqual([
       {
         streamId: B,
         revision: 2,
         reason: expect.stringMatching(/^hash differs from the one recorded \(history rewritten\)/),
       },
+    ]);
+  });
+
+  it('a stream and its checkpoint rewritten consistently, by someone without the signing key', async () => {
+    const signingKey = newSigningKey();
+    await new IntegrityCheckpointer(store, clock, { signingKey }).record();
+    const forge = (keepSignature: boolean) => (db: Database.Database) => {
+      const head = rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' }));
+      rewriteStream(db, INTEGRITY_STREAM_ID, ({ signature, ...data }) => {
+        const heads = (data.heads as StreamHead[]).map((h) => (h.streamId === B ? { ...h, hash: head } : h));
+        const forged = { ...data, heads, digest: chainedDigest(null, heads) };
+        return keepSignature ? { ...forged, signature } : forged;
+      });
+    };
+    const publicKeys = [signingKey.publicKey];
+    await tamper(forge(true));
+    // The chains and the digests agree: only the signature tells.
+    expect((await verifyAll(store)).breaks).toEqual([]);
+    expect((await verifyAll(store, { publicKeys })).breaks).toEqual([
+      {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: 'checkpoint signature: the signature does not match the content (the document was changed)',
+      },
+    ]);
+    // Dropping the signature instead passes for the unsigned checkpoint of an older log, unless the
+    // verifier requires it, as an operator holding the public key does.
+    await tamper(forge(false));
+    expect((await verifyAll(store, { publicKeys })).breaks).toEqual([]);
+    expect((await verifyAll(store, { publicKeys, requireSignature: true })).breaks).toEqual([
+      { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'the last checkpoint is not signed' },
     ]);
   });
 
@@ -412,7 +464,7 @@ describe('IntegrityCheckpointer', () => {
   it('records a backlog in slices, answering a verification waiting on the heads in between', async () => {
     // Given the log A0 A1 A2 B0 B1 B2 A3 A4 and checkpoints of at most three events.
     const heads = new RecordedHeads(store);
-    const checkpointer = new IntegrityCheckpointer(store, clock, heads, 3);
+    const checkpointer = new IntegrityCheckpointer(store, clock, { heads, maxEventsPerCheckpoint: 3 });
     const recording = checkpointer.record();
     const revisionSeenMeanwhile = heads.use((fold) => fold.revision);
     const last = await recording;
@@ -534,7 +586,7 @@ describe('reading a stream together with its verification', () => {
       },
     });
     const heads = new RecordedHeads(counting);
-    const checkpointer = new IntegrityCheckpointer(counting, clock, heads);
+    const checkpointer = new IntegrityCheckpointer(counting, clock, { heads });
     await checkpointer.record();
     await store.append(B, [event(3)], { expectedRevision: 2 });
     await checkpointer.record();

@@ -9,6 +9,9 @@ import {
   type DigestScheme,
   type StreamHead,
 } from './checkpoint';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { signEvidence } from './evidence/evidence';
+import { signingKeyId, type EvidenceSigningKey } from './evidence/signing-key';
 import { canonicalJson, sha256Hex } from './hash-chain';
 
 /** An `all-heads` digest as the format defines it: the canonical JSON of every head, by stream id. */
@@ -173,6 +176,62 @@ describe('CheckpointFold', () => {
     const fold = new CheckpointFold({ checkDigests: true });
     fold.apply({ ...event, data: { ...event.data, digestScheme: 'sha1-everything' } });
     expect(fold.problems).toEqual([{ revision: 0, reason: 'malformed checkpoint data' }]);
+  });
+
+  describe('signatures', () => {
+    const key = (): EvidenceSigningKey => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      return { privateKey, publicKey, keyId: signingKeyId(publicKey) };
+    };
+    const signer = key();
+    const signed = (event: RecordedEvent, by = signer): RecordedEvent => ({
+      ...event,
+      data: signEvidence(event.data, by),
+    });
+    const [c0, c1, c2] = chained([[head('case-a', 0)], [head('case-b', 0)], [head('case-a', 1)]]);
+    const problemsOf = (events: RecordedEvent[], publicKeys?: KeyObject[], onlyKeysGiven = true) => {
+      const fold = new CheckpointFold({ checkDigests: true, publicKeys, onlyKeysGiven });
+      events.forEach((e) => fold.apply(e));
+      return { problems: fold.problems, last: fold.last };
+    };
+
+    it('checks each signature against the public keys given, by key id, and names the signing key', () => {
+      const previous = key();
+      const { problems, last } = problemsOf(
+        [c0, signed(c1, previous), signed(c2)],
+        [signer.publicKey, previous.publicKey],
+      );
+      expect(problems).toEqual([]);
+      expect(last).toMatchObject({ signedBy: signer.keyId, signatureChecked: true });
+      expect(problemsOf([c0]).last).toMatchObject({ signedBy: null, signatureChecked: false });
+    });
+
+    it('reports a signed checkpoint whose content changed, or that another key signed', () => {
+      const changed = signed(c1);
+      changed.data = { ...changed.data, checkpointedAt: '2030-01-01T00:00:00.000Z' };
+      const stranger = key();
+      expect(problemsOf([c0, changed, signed(c2, stranger)], [signer.publicKey]).problems).toEqual([
+        {
+          revision: 1,
+          reason: 'checkpoint signature: the signature does not match the content (the document was changed)',
+        },
+        {
+          revision: 2,
+          reason: `checkpoint is signed by key ${stranger.keyId}, which is not among the public keys given`,
+        },
+      ]);
+      // Only signatures by the keys given are checked when the verifier does not insist on them.
+      const lenient = problemsOf([c0, changed, signed(c2, stranger)], [signer.publicKey], false);
+      expect(lenient.problems.map((p) => p.revision)).toEqual([1]);
+      expect(lenient.last).toMatchObject({ signedBy: stranger.keyId, signatureChecked: false });
+      expect(problemsOf([c0, changed, signed(c2, stranger)], [], false).problems).toEqual([]);
+    });
+
+    it('reports an unsigned checkpoint after a signed one: stripped signatures do not pass', () => {
+      expect(problemsOf([c0, signed(c1), c2], [signer.publicKey]).problems).toEqual([
+        { revision: 2, reason: 'checkpoint is not signed, though checkpoint 1 before it was' },
+      ]);
+    });
   });
 
   it('folds the same heads without recomputing digests, for readers that only need the heads', () => {

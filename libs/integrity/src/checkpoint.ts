@@ -1,5 +1,7 @@
 import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
+import { verifyEvidence, type EvidenceSignature } from './evidence/evidence';
+import { signingKeyId } from './evidence/signing-key';
 
 /** The stream the checkpoints are recorded on (itself hash-chained like every other). */
 export const INTEGRITY_STREAM_ID = 'integrity';
@@ -17,7 +19,7 @@ export type StreamHead = {
 /**
  * How a checkpoint's `digest` is computed.
  * - `chained` (every checkpoint recorded now): hex SHA-256 over the canonical JSON of
- *   `[previousDigest, heads]`: the previous checkpoint's digest (null for the first) and this one's
+ *   `[previousDigest, heads]`: the digest the previous checkpoint records (null for the first) and this one's
  *   heads as `[streamId, revision, hash]` rows, in the order recorded. By induction it commits to every
  *   head recorded so far, and computing or checking it costs the heads that moved, not every stream.
  * - `all-heads` (checkpoints recorded before; their data has no `digestScheme`): hex SHA-256 over
@@ -41,6 +43,9 @@ export type CheckpointData = {
   streamCount: number;
   digestScheme: DigestScheme;
   digest: string;
+  /** Ed25519, by the evidence signing key, over the canonical JSON of the rest of the data. Absent
+   * on checkpoints recorded before they were signed. */
+  signature?: EvidenceSignature;
 };
 
 /** A `chained` checkpoint's digest (see DigestScheme). */
@@ -123,6 +128,10 @@ export class SortedHeads {
  * with later. */
 export type RecordedCheckpoint = Pick<CheckpointData, 'checkpointedAt' | 'position' | 'digest'> & {
   revision: number;
+  /** The key its signature names; null when unsigned. */
+  signedBy: string | null;
+  /** Whether that signature was checked: it was by one of the public keys given. */
+  signatureChecked: boolean;
 };
 
 /** Where a head was last recorded, so a break can name the checkpoint. */
@@ -150,10 +159,28 @@ export class CheckpointFold {
   /** The last well-formed checkpoint, as recorded; null before any. The next chained digest starts
    * from its digest. */
   last: RecordedCheckpoint | null = null;
-  /** Checkpoint events whose data is malformed or (when checked) whose digest does not match the fold. */
+  /** Checkpoint events whose data is malformed or (when checked) whose digest or signature is wrong. */
   readonly problems: { revision: number; reason: string }[] = [];
+  /** Revision of the last signed checkpoint: once one is, every later one must be. */
+  private lastSigned: number | undefined;
 
-  constructor(private readonly options: { checkDigests: boolean }) {}
+  /** The public keys signatures are checked against, by key id. */
+  private readonly publicKeys: Map<string, KeyObject>;
+
+  /**
+   * `checkDigests`: verify the checkpoints: their digests, and the signatures by `publicKeys`
+   * (several after the signing key was changed). With `onlyKeysGiven`, a signature by any other key
+   * is a problem too; without, it goes unchecked (a key the verifier does not hold).
+   */
+  constructor(
+    private readonly options: {
+      checkDigests: boolean;
+      publicKeys?: readonly KeyObject[];
+      onlyKeysGiven?: boolean;
+    },
+  ) {
+    this.publicKeys = new Map((options.publicKeys ?? []).map((key) => [signingKeyId(key), key]));
+  }
 
   /** Number of streams the checkpoints recorded. */
   get size(): number {
@@ -199,16 +226,37 @@ export class CheckpointFold {
     }
     this.position = data.position;
     const previousDigest = this.last?.digest ?? null;
-    this.last = { revision: event.revision, checkpointedAt, position: data.position, digest: data.digest };
+    const { position, digest: recorded, signature } = data;
+    this.last = {
+      revision: event.revision,
+      checkpointedAt,
+      position,
+      digest: recorded,
+      signedBy: signature?.keyId ?? null,
+      signatureChecked: signature !== undefined && this.publicKeys.has(signature.keyId),
+    };
     if (!this.options.checkDigests) return;
+    const problem = (reason: string): void => void this.problems.push({ revision: event.revision, reason });
     const digest =
       data.digestScheme === 'chained' ? chainedDigest(previousDigest, data.heads) : this.allHeads().digest();
-    if (digest !== data.digest || this.kept.size !== data.streamCount) {
-      this.problems.push({
-        revision: event.revision,
-        reason: 'checkpoint digest does not match the stream heads recorded up to it',
-      });
+    if (digest !== recorded || this.kept.size !== data.streamCount) {
+      problem('checkpoint digest does not match the stream heads recorded up to it');
     }
+    if (signature === undefined) {
+      // Stripping the signatures of the checkpoints after some point would otherwise go unnoticed.
+      if (this.lastSigned !== undefined)
+        problem(`checkpoint is not signed, though checkpoint ${this.lastSigned} before it was`);
+      return;
+    }
+    this.lastSigned = event.revision;
+    const key = this.publicKeys.get(signature.keyId);
+    if (key === undefined) {
+      if (this.options.onlyKeysGiven === true)
+        problem(`checkpoint is signed by key ${signature.keyId}, which is not among the public keys given`);
+      return;
+    }
+    const check = verifyEvidence(event.data, key);
+    if (!check.valid) problem(`checkpoint signature: ${check.reason}`);
   }
 
   private allHeads(): SortedHeads {
@@ -266,6 +314,8 @@ function parseCheckpoint(data: JsonObject): CheckpointData | null {
   if (typeof checkpointedAt !== 'string' || typeof position !== 'string' || typeof digest !== 'string')
     return null;
   if (typeof streamCount !== 'number' || !Array.isArray(heads)) return null;
+  const signature = signatureOf(data.signature);
+  if (signature === null) return null;
   const parsed: StreamHead[] = [];
   for (const head of heads) {
     if (typeof head !== 'object' || head === null || Array.isArray(head)) return null;
@@ -275,5 +325,14 @@ function parseCheckpoint(data: JsonObject): CheckpointData | null {
     if (typeof hash !== 'string' && hash !== null) return null;
     parsed.push({ streamId, revision, hash });
   }
-  return { checkpointedAt, position, heads: parsed, streamCount, digestScheme, digest };
+  return { checkpointedAt, position, heads: parsed, streamCount, digestScheme, digest, signature };
+}
+
+/** A checkpoint's signature as recorded: undefined when it has none, null when it is malformed. */
+function signatureOf(value: JsonObject[string] | undefined): EvidenceSignature | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { algorithm, keyId, value: signed } = value;
+  if (algorithm !== 'Ed25519' || typeof keyId !== 'string' || typeof signed !== 'string') return null;
+  return { algorithm, keyId, value: signed };
 }

@@ -10,6 +10,8 @@ import {
   type CheckpointFold,
   type StreamHead,
 } from './checkpoint';
+import { signEvidence } from './evidence/evidence';
+import type { EvidenceSigningKey } from './evidence/signing-key';
 import { readIntegrity } from './hash-chain';
 
 const MAX_ATTEMPTS = 5;
@@ -36,14 +38,28 @@ interface Slice {
  * Several processes may record against the same log: the append expects the checkpoint stream's exact
  * revision, and whoever loses the race reads the winner's checkpoint and starts over.
  */
+export interface CheckpointerOptions {
+  /** Shared with verification in the same process; it also serializes runs within the process. */
+  heads?: RecordedHeads;
+  maxEventsPerCheckpoint?: number;
+  /** Signs every checkpoint, so that rewriting the checkpoints needs this key, not only the files. */
+  signingKey?: EvidenceSigningKey;
+}
+
 export class IntegrityCheckpointer {
+  private readonly heads: RecordedHeads;
+  private readonly maxEventsPerCheckpoint: number;
+  private readonly signingKey: EvidenceSigningKey | undefined;
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    /** Shared with verification in the same process; it also serializes runs within the process. */
-    private readonly heads = new RecordedHeads(store),
-    private readonly maxEventsPerCheckpoint = MAX_EVENTS_PER_CHECKPOINT,
-  ) {}
+    options: CheckpointerOptions = {},
+  ) {
+    this.heads = options.heads ?? new RecordedHeads(store);
+    this.maxEventsPerCheckpoint = options.maxEventsPerCheckpoint ?? MAX_EVENTS_PER_CHECKPOINT;
+    this.signingKey = options.signingKey;
+  }
 
   /** The last checkpoint recorded, or null when no stream changed since the previous one. */
   async record(): Promise<CheckpointData | null> {
@@ -81,7 +97,7 @@ export class IntegrityCheckpointer {
 
       const heads = [...changed.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
       const checkpointedAt = this.clock.now();
-      const data: CheckpointData = {
+      const unsigned: CheckpointData = {
         checkpointedAt,
         position,
         heads,
@@ -89,6 +105,7 @@ export class IntegrityCheckpointer {
         digestScheme: 'chained',
         digest: chainedDigest(fold.last?.digest ?? null, heads),
       };
+      const data = this.signingKey === undefined ? unsigned : signEvidence(unsigned, this.signingKey);
       const id = randomUUID();
       try {
         await this.store.append(

@@ -10,7 +10,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { RecordedHeads, type CheckpointData } from './checkpoint';
 import { IntegrityCheckpointer } from './checkpointer';
 import { EvidenceSigner } from './evidence/evidence';
-import { loadOrCreateSigningKey } from './evidence/signing-key';
+import { loadOrCreateSigningKey, type EvidenceSigningKey } from './evidence/signing-key';
 import type { VerificationResult } from './hash-chain';
 import { HashChainingEventStore } from './hash-chaining-event-store';
 import {
@@ -23,13 +23,16 @@ import {
 
 export interface IntegrityModuleOptions {
   dataDir: string;
-  /** PKCS#8 PEM of the Ed25519 evidence signing key; generated into DATA_DIR when absent. */
+  /** PKCS#8 PEM of the Ed25519 key that signs evidence packs and checkpoints; generated into
+   * DATA_DIR when absent. */
   signingKeyPem?: string;
   /** How often stream heads are checkpointed; 0 turns the timer off. Default one minute. */
   checkpointIntervalMs?: number;
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
+/** One key signs both the evidence packs and the checkpoints. */
+const SIGNING_KEY = Symbol('EvidenceSigningKey');
 
 /**
  * Verification and checkpoints over the application's EVENT_STORE, which must be the
@@ -47,12 +50,13 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly store: EventStore,
     clock: Clock,
     private readonly checkpointIntervalMs: number,
+    private readonly signingKey: EvidenceSigningKey,
   ) {
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
     this.heads = new RecordedHeads(store);
-    this.checkpointer = new IntegrityCheckpointer(store, clock, this.heads);
+    this.checkpointer = new IntegrityCheckpointer(store, clock, { heads: this.heads, signingKey });
   }
 
   verifyStream(streamId: string): Promise<VerificationResult> {
@@ -64,7 +68,7 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   verifyAll(): Promise<LogVerification> {
-    return verifyAll(this.store);
+    return verifyAll(this.store, { publicKeys: [this.signingKey.publicKey] });
   }
 
   /** Records a checkpoint now; null when no stream changed since the last one. */
@@ -103,19 +107,24 @@ export class IntegrityModule {
       global: true,
       providers: [
         {
+          provide: SIGNING_KEY,
+          useFactory: () => loadOrCreateSigningKey(options.dataDir, options.signingKeyPem),
+        },
+        {
           provide: IntegrityService,
-          useFactory: (store: EventStore, clock: Clock) =>
+          useFactory: (store: EventStore, clock: Clock, key: EvidenceSigningKey) =>
             new IntegrityService(
               store,
               clock,
               options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+              key,
             ),
-          inject: [EVENT_STORE, CLOCK],
+          inject: [EVENT_STORE, CLOCK, SIGNING_KEY],
         },
         {
           provide: EvidenceSigner,
-          useFactory: () =>
-            new EvidenceSigner(loadOrCreateSigningKey(options.dataDir, options.signingKeyPem)),
+          useFactory: (key: EvidenceSigningKey) => new EvidenceSigner(key),
+          inject: [SIGNING_KEY],
         },
       ],
       exports: [IntegrityService, EvidenceSigner],

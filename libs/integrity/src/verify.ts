@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
 import {
   CheckpointFold,
@@ -50,11 +51,32 @@ export async function readVerifiedStream(
 /** The whole log's verification, and the last checkpoint it verified. */
 export type LogVerification = VerificationResult & { lastCheckpoint: RecordedCheckpoint | null };
 
-/** Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded. */
-export async function verifyAll(store: EventStore): Promise<LogVerification> {
+export interface LogVerificationOptions {
+  /** Check the checkpoints' signatures against these keys (several after the key was changed). */
+  publicKeys?: readonly KeyObject[];
+  /** What an operator who holds the public keys asks for: every signature must be by one of them,
+   * and the last checkpoint must be signed, so that checkpoints rewritten with another key or
+   * without signatures do not pass. */
+  requireSignature?: boolean;
+}
+
+/**
+ * Every stream in the log, the checkpoint stream included, and every stream a checkpoint recorded;
+ * the checkpoints' signatures too, when public keys are given.
+ */
+export async function verifyAll(
+  store: EventStore,
+  options: LogVerificationOptions = {},
+): Promise<LogVerification> {
   const present = new Set<string>();
   for await (const event of store.readAll()) present.add(event.streamId);
-  const { fold, chain } = await readCheckpoints(store);
+  const { fold, chain } = await readCheckpoints(store, undefined, options);
+  // A signature by a key not given, or one that does not verify, the fold has reported already.
+  const { last } = fold;
+  if (options.requireSignature === true) {
+    if (last === null) chain.report(0, 'no checkpoint is recorded');
+    else if (last.signedBy === null) chain.report(last.revision, 'the last checkpoint is not signed');
+  }
   const results = [chain.result()];
   const streamIds = new Set([...present, ...fold.streamIds()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
@@ -74,8 +96,9 @@ export async function verifyAll(store: EventStore): Promise<LogVerification> {
 async function readCheckpoints(
   store: EventStore,
   read?: RecordedEvent[],
+  { publicKeys, requireSignature }: LogVerificationOptions = {},
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
-  const fold = new CheckpointFold({ checkDigests: true });
+  const fold = new CheckpointFold({ checkDigests: true, publicKeys, onlyKeysGiven: requireSignature });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
     read?.push(event);

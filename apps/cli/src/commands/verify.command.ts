@@ -1,7 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createEventStore, type EventStore } from '@trust-ledger/event-store';
-import { verifyAll, verifyStream, type RecordedCheckpoint } from '@trust-ledger/integrity';
+import {
+  parsePublicKey,
+  PUBLIC_KEY_FILE,
+  verifyAll,
+  verifyStream,
+  type RecordedCheckpoint,
+  type VerificationResult,
+} from '@trust-ledger/integrity';
 import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
 
 /** `verify [--stream <id>]`: recomputes the hash chains; exits 1 naming every break. */
@@ -12,34 +20,58 @@ export function registerVerifyCommand(program: Command): void {
       'recompute the hash chains of every stream (or one) and compare them with the checkpoints; exit 1 on any break',
     )
     .option('--stream <id>', 'verify only this stream (e.g. case-<caseId>)')
-    .action(async (options: { stream?: string }) => {
-      const store = openExistingStore(loadConfig());
+    .option(
+      '--public-key <pem file>',
+      `a public key the checkpoints may be signed with (repeat it for keys used before); the last checkpoint must then be signed. Default: DATA_DIR/${PUBLIC_KEY_FILE} if present, without that requirement`,
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
+    .action(async (options: { stream?: string; publicKey: string[] }) => {
+      const config = loadConfig();
+      const store = openExistingStore(config);
       try {
-        const log = options.stream === undefined ? await verifyAll(store) : undefined;
-        const result = log ?? (await verifyStream(store, options.stream!));
-        for (const b of result.breaks)
-          process.stdout.write(`BREAK ${b.streamId} revision ${b.revision}: ${b.reason}\n`);
-        if (result.valid) {
-          process.stdout.write(`OK: ${result.checkedEvents} events checked, every hash chain intact\n`);
-        } else {
-          process.stdout.write(
-            `FAILED: ${result.breaks.length} break(s) in ${result.checkedEvents} events checked\n`,
-          );
-          process.exitCode = 1;
+        if (options.stream !== undefined) report(await verifyStream(store, options.stream));
+        else {
+          const given = options.publicKey.length > 0;
+          const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
+          const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
+          const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
+          const log = await verifyAll(store, { publicKeys, requireSignature: given });
+          report(log);
+          process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
         }
-        if (log !== undefined) process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
       } finally {
         await store.close();
       }
     });
 }
 
+/** Names every break, then the verdict; a break makes the command exit 1. */
+function report(result: VerificationResult): void {
+  for (const b of result.breaks)
+    process.stdout.write(`BREAK ${b.streamId} revision ${b.revision}: ${b.reason}\n`);
+  if (result.valid) {
+    process.stdout.write(`OK: ${result.checkedEvents} events checked, every hash chain intact\n`);
+  } else {
+    process.stdout.write(
+      `FAILED: ${result.breaks.length} break(s) in ${result.checkedEvents} events checked\n`,
+    );
+    process.exitCode = 1;
+  }
+}
+
 /** The digest to keep outside the database: a later `verify` that prints the same one for that
  * checkpoint shows the log still holds every head recorded up to it. */
 function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
   if (checkpoint === null) return 'No checkpoint recorded yet';
-  const { revision, checkpointedAt, position, digest } = checkpoint;
-  return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}`;
+  const { revision, checkpointedAt, position, digest, signedBy, signatureChecked } = checkpoint;
+  const signed =
+    signedBy === null
+      ? 'not signed'
+      : signatureChecked
+        ? `signed by key ${signedBy}`
+        : `signed by key ${signedBy}, not checked (not DATA_DIR's key: pass --public-key)`;
+  return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}, ${signed}`;
 }
 
 /** The configured store, never a new empty one: verifying a mistyped DATA_DIR must not pass. */
