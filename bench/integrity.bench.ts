@@ -85,10 +85,9 @@ async function measure(streams: number): Promise<{ checkpointMs: number; verifyM
     const revisions = new Map<string, number>();
     const ids = Array.from({ length: streams }, () => `case-${randomUUID()}`);
     await touch(store, ids, revisions);
-    // Signed, as the API's are.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const signingKey = { privateKey, publicKey, keyId: signingKeyId(publicKey) };
-    const checkpointer = new IntegrityCheckpointer(store, clock, { signingKey });
+    const checkpointer = new IntegrityCheckpointer(store, clock, signingKey);
     await checkpointer.record();
     // The first checkpoint lists every head; what each later one adds to verifying is the difference.
     const verifyFirstMs = await medianVerify(store);

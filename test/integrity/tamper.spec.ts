@@ -38,6 +38,7 @@ const B = 'case-bbbbbbbb-0000-4000-8000-000000000002';
 
 let dir: string;
 let file: string;
+const signingKey = newSigningKey();
 let store: EventStore;
 const clock = new ManualClock('2024-03-01T12:00:00Z');
 
@@ -151,7 +152,7 @@ describe('the hash chain written by HashChainingEventStore', () => {
   });
 
   it('verifies an untampered log as valid', async () => {
-    const checkpoint = await new IntegrityCheckpointer(store, clock).record();
+    const checkpoint = await new IntegrityCheckpointer(store, clock, signingKey).record();
     await store.append(A, [event(5)], { expectedRevision: 4 });
     expect(await verifyAll(store)).toEqual({
       valid: true,
@@ -162,7 +163,7 @@ describe('the hash chain written by HashChainingEventStore', () => {
         checkpointedAt: checkpoint!.checkpointedAt,
         position: checkpoint!.position,
         digest: checkpoint!.digest,
-        signedBy: null,
+        signedBy: signingKey.keyId,
         signatureChecked: false,
       },
     });
@@ -278,7 +279,7 @@ describe('tampering with the SQLite file directly is found and located', () => {
   });
 
   it('a deleted tail, once a checkpoint has recorded the stream head', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision >= 3`).run(A));
     const result = await verifyAll(store);
     expect(result.breaks).toEqual([
@@ -292,7 +293,7 @@ describe('tampering with the SQLite file directly is found and located', () => {
   });
 
   it('a whole deleted stream, once a checkpoint has recorded it', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ?`).run(B));
     const result = await verifyAll(store);
     expect(result.breaks).toEqual([
@@ -326,7 +327,7 @@ describe('tampering with the SQLite file directly is found and located', () => {
   });
 
   it('a whole stream rewritten with a consistent new chain contradicts the checkpoint', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) => rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' })));
     expect((await verifyAll(store)).breaks).toEqual([
       {
@@ -337,39 +338,62 @@ describe('tampering with the SQLite file directly is found and located', () => {
     ]);
   });
 
-  it('a stream and its checkpoint rewritten consistently, by someone without the signing key', async () => {
-    const signingKey = newSigningKey();
-    await new IntegrityCheckpointer(store, clock, { signingKey }).record();
-    const forge = (keepSignature: boolean) => (db: Database.Database) => {
-      const head = rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' }));
-      rewriteStream(db, INTEGRITY_STREAM_ID, ({ signature, ...data }) => {
-        const heads = (data.heads as StreamHead[]).map((h) => (h.streamId === B ? { ...h, hash: head } : h));
-        const forged = { ...data, heads, digest: chainedDigest(null, heads) };
-        return keepSignature ? { ...forged, signature } : forged;
+  describe('a stream and its checkpoint rewritten consistently, by someone without the signing key', () => {
+    type Forgery = 'keep signature' | 'drop signature' | 'older format';
+    /** Rewrites B and the checkpoint that recorded it: both chains and the digest agree again. */
+    const forge = (how: Forgery) => (db: Database.Database) => {
+      const hash = rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' }));
+      rewriteStream(db, INTEGRITY_STREAM_ID, ({ signature, digestScheme, ...data }) => {
+        const heads = (data.heads as StreamHead[]).map((h) => (h.streamId === B ? { ...h, hash } : h));
+        if (how === 'older format') {
+          const rows = [...heads]
+            .sort((x, y) => (x.streamId < y.streamId ? -1 : 1))
+            .map((h) => [h.streamId, h.revision, h.hash]);
+          return { ...data, heads, digest: sha256Hex(canonicalJson(rows)) };
+        }
+        const forged = { ...data, heads, digestScheme, digest: chainedDigest(null, heads) };
+        return how === 'keep signature' ? { ...forged, signature } : forged;
       });
     };
     const publicKeys = [signingKey.publicKey];
-    await tamper(forge(true));
-    // The chains and the digests agree: only the signature tells.
-    expect((await verifyAll(store)).breaks).toEqual([]);
-    expect((await verifyAll(store, { publicKeys })).breaks).toEqual([
-      {
+    const caseCheck = () => verifyStream(store, B, new RecordedHeads(store, signingKey.publicKey));
+
+    beforeEach(() => new IntegrityCheckpointer(store, clock, signingKey).record());
+
+    it('keeping the signature: the signature no longer matches', async () => {
+      await tamper(forge('keep signature'));
+      const forged = {
         streamId: INTEGRITY_STREAM_ID,
         revision: 0,
         reason: 'checkpoint signature: the signature does not match the content (the document was changed)',
-      },
-    ]);
-    // Dropping the signature instead passes for the unsigned checkpoint of an older log, unless the
-    // verifier requires it, as an operator holding the public key does.
-    await tamper(forge(false));
-    expect((await verifyAll(store, { publicKeys })).breaks).toEqual([]);
-    expect((await verifyAll(store, { publicKeys, requireSignature: true })).breaks).toEqual([
-      { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'the last checkpoint is not signed' },
-    ]);
+      };
+      // The chains and the digests agree: without the public key nothing shows.
+      expect((await verifyAll(store)).breaks).toEqual([]);
+      expect((await verifyStream(store, B)).valid).toBe(true);
+      expect((await verifyAll(store, { publicKeys })).breaks).toEqual([forged]);
+      // The API checks the last checkpoint's signature with its own key, so a case's check fails too.
+      expect(await caseCheck()).toEqual({ valid: false, checkedEvents: 3, breaks: [forged] });
+    });
+
+    it('dropping the signature: a chained checkpoint must be signed', async () => {
+      await tamper(forge('drop signature'));
+      const unsigned = { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'checkpoint is not signed' };
+      expect((await verifyAll(store)).breaks).toEqual([unsigned]);
+      expect((await caseCheck()).breaks).toEqual([unsigned]);
+    });
+
+    it('going back to the older format: passes as a log recorded before signing, unless the verifier holds the key', async () => {
+      await tamper(forge('older format'));
+      expect((await verifyAll(store, { publicKeys })).breaks).toEqual([]);
+      expect((await caseCheck()).valid).toBe(true);
+      expect((await verifyAll(store, { publicKeys, requireSignature: true })).breaks).toEqual([
+        { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'the last checkpoint is not signed' },
+      ]);
+    });
   });
 
   it('an edited checkpoint', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) =>
       db
         .prepare(
@@ -394,7 +418,7 @@ describe('tampering with the SQLite file directly is found and located', () => {
 
 describe('IntegrityCheckpointer', () => {
   it('records only the heads that moved since the previous checkpoint, and nothing when none did', async () => {
-    const checkpointer = new IntegrityCheckpointer(store, clock);
+    const checkpointer = new IntegrityCheckpointer(store, clock, signingKey);
     const first = await checkpointer.record();
     expect(first?.heads.map((h) => [h.streamId, h.revision])).toEqual([
       [A, 4],
@@ -404,7 +428,7 @@ describe('IntegrityCheckpointer', () => {
     expect(await checkpointer.record()).toBeNull();
 
     await store.append(B, [event(3)], { expectedRevision: 2 });
-    const second = await new IntegrityCheckpointer(store, clock).record();
+    const second = await new IntegrityCheckpointer(store, clock, signingKey).record();
     expect(second?.heads).toEqual([
       { streamId: B, revision: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
@@ -414,9 +438,9 @@ describe('IntegrityCheckpointer', () => {
   });
 
   it("chains each digest from the previous checkpoint's, over the heads it records", async () => {
-    const first = await new IntegrityCheckpointer(store, clock).record();
+    const first = await new IntegrityCheckpointer(store, clock, signingKey).record();
     await store.append(B, [event(3)], { expectedRevision: 2 });
-    const second = await new IntegrityCheckpointer(store, clock).record();
+    const second = await new IntegrityCheckpointer(store, clock, signingKey).record();
     const chainedOver = (previous: string | null, heads: StreamHead[]) =>
       sha256Hex(canonicalJson([previous, heads.map((h) => [h.streamId, h.revision, h.hash])]));
     expect(first).toMatchObject({ digestScheme: 'chained', digest: chainedOver(null, first!.heads) });
@@ -448,7 +472,7 @@ describe('IntegrityCheckpointer', () => {
       { expectedRevision: 'no_stream' },
     );
     await store.append(A, [event(5)], { expectedRevision: 4 });
-    const next = await new IntegrityCheckpointer(store, clock).record();
+    const next = await new IntegrityCheckpointer(store, clock, signingKey).record();
     expect(next?.heads.map((h) => [h.streamId, h.revision])).toEqual([[A, 5]]);
     expect(next?.digest).toBe(
       sha256Hex(canonicalJson([legacyDigest, next!.heads.map((h) => [h.streamId, h.revision, h.hash])])),
@@ -464,7 +488,10 @@ describe('IntegrityCheckpointer', () => {
   it('records a backlog in slices, answering a verification waiting on the heads in between', async () => {
     // Given the log A0 A1 A2 B0 B1 B2 A3 A4 and checkpoints of at most three events.
     const heads = new RecordedHeads(store);
-    const checkpointer = new IntegrityCheckpointer(store, clock, { heads, maxEventsPerCheckpoint: 3 });
+    const checkpointer = new IntegrityCheckpointer(store, clock, signingKey, {
+      heads,
+      maxEventsPerCheckpoint: 3,
+    });
     const recording = checkpointer.record();
     const revisionSeenMeanwhile = heads.use((fold) => fold.revision);
     const last = await recording;
@@ -489,8 +516,8 @@ describe('IntegrityCheckpointer', () => {
 
   it('lets concurrent checkpointers (other processes) agree on one chain of checkpoints', async () => {
     const results = await Promise.all([
-      new IntegrityCheckpointer(store, clock).record(),
-      new IntegrityCheckpointer(store, clock).record(),
+      new IntegrityCheckpointer(store, clock, signingKey).record(),
+      new IntegrityCheckpointer(store, clock, signingKey).record(),
     ]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect((await readAllEvents(store, INTEGRITY_STREAM_ID)).length).toBe(1);
@@ -521,10 +548,10 @@ describe('reading a stream together with its verification', () => {
   });
 
   it('is not fooled by an append and a checkpoint that land after the read', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     const growing = racing(async () => {
       await store.append(A, [event(5)], { expectedRevision: 4 });
-      await new IntegrityCheckpointer(store, clock).record();
+      await new IntegrityCheckpointer(store, clock, signingKey).record();
     });
     const { events, integrity } = await readVerifiedStream(growing, A);
     // A checkpoint read after the events would record revision 5 and report it deleted.
@@ -534,7 +561,7 @@ describe('reading a stream together with its verification', () => {
   });
 
   it('reads the checkpoint stream once, and verifies it by its own chain', async () => {
-    const checkpointer = new IntegrityCheckpointer(store, clock);
+    const checkpointer = new IntegrityCheckpointer(store, clock, signingKey);
     await checkpointer.record();
     await store.append(B, [event(3)], { expectedRevision: 2 });
     await checkpointer.record();
@@ -586,7 +613,7 @@ describe('reading a stream together with its verification', () => {
       },
     });
     const heads = new RecordedHeads(counting);
-    const checkpointer = new IntegrityCheckpointer(counting, clock, { heads });
+    const checkpointer = new IntegrityCheckpointer(counting, clock, signingKey, { heads });
     await checkpointer.record();
     await store.append(B, [event(3)], { expectedRevision: 2 });
     await checkpointer.record();
@@ -594,7 +621,7 @@ describe('reading a stream together with its verification', () => {
 
     expect(await verifyStream(counting, A, heads)).toMatchObject({ valid: true, checkedEvents: 5 });
     await store.append(A, [event(5)], { expectedRevision: 4 });
-    await new IntegrityCheckpointer(store, clock).record(); // another process's checkpoint
+    await new IntegrityCheckpointer(store, clock, signingKey).record(); // another process's checkpoint
     expect(await verifyStream(counting, A, heads)).toMatchObject({ valid: true, checkedEvents: 6 });
     // From the revision after the last one folded, each time: the checkpointer folded the first
     // checkpoint before recording the second, the verifications fold the second and the third.
@@ -614,7 +641,7 @@ describe('reading a stream together with its verification', () => {
   });
 
   it('still finds a deleted tail that a checkpoint recorded', async () => {
-    await new IntegrityCheckpointer(store, clock).record();
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) => db.prepare(`DELETE FROM events WHERE stream_id = ? AND revision >= 3`).run(A));
     const { events, integrity } = await readVerifiedStream(store, A);
     expect(events).toHaveLength(3);

@@ -2,6 +2,7 @@ import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-
 import { createHash, type KeyObject } from 'node:crypto';
 import { verifyEvidence, type EvidenceSignature } from './evidence/evidence';
 import { signingKeyId } from './evidence/signing-key';
+import type { IntegrityBreak } from './hash-chain';
 
 /** The stream the checkpoints are recorded on (itself hash-chained like every other). */
 export const INTEGRITY_STREAM_ID = 'integrity';
@@ -138,10 +139,8 @@ export type RecordedCheckpoint = Pick<CheckpointData, 'checkpointedAt' | 'positi
 export type CheckpointedHead = StreamHead & { checkpointRevision: number; checkpointedAt: string };
 
 /**
- * The complete set of heads the checkpoints recorded, folded in order. With `checkDigests`, each
- * checkpoint's digest is recomputed: a chained one over its own heads, one recorded before the
- * chained scheme over every head folded so far (so only what verifies the checkpoint stream itself
- * asks for it). Reading heads (to verify one stream, or to record the next checkpoint) does not.
+ * The complete set of heads the checkpoints recorded, folded in order, and what is wrong with the
+ * checkpoints, as far as `options` asks to check.
  */
 export class CheckpointFold {
   /** Each stream's head as its digest row, and where it was recorded: a head costs its id, one row
@@ -161,20 +160,26 @@ export class CheckpointFold {
   last: RecordedCheckpoint | null = null;
   /** Checkpoint events whose data is malformed or (when checked) whose digest or signature is wrong. */
   readonly problems: { revision: number; reason: string }[] = [];
-  /** Revision of the last signed checkpoint: once one is, every later one must be. */
-  private lastSigned: number | undefined;
+  /** Revision of the first chained checkpoint: every later one must be chained too. */
+  private chainedSeen: number | undefined;
 
   /** The public keys signatures are checked against, by key id. */
   private readonly publicKeys: Map<string, KeyObject>;
 
   /**
-   * `checkDigests`: verify the checkpoints: their digests, and the signatures by `publicKeys`
-   * (several after the signing key was changed). With `onlyKeysGiven`, a signature by any other key
-   * is a problem too; without, it goes unchecked (a key the verifier does not hold).
+   * `digests`: which digests to recompute. `all`: every one, as the full verify does (a digest
+   * recorded before the chained scheme costs a hash of every head). `chained`: only chained ones,
+   * which cost the heads each checkpoint records: cheap enough for the API's fold of every
+   * checkpoint. `none`: none, for readers that only need the heads. Except with `none`, an unsigned
+   * chained checkpoint, or one in the older format after a chained one, is a problem.
+   *
+   * `publicKeys`: each signature by one of them is checked (several after the signing key was
+   * changed). With `onlyKeysGiven`, a signature by any other key is a problem too; without, it goes
+   * unchecked (a key the verifier does not hold).
    */
   constructor(
     private readonly options: {
-      checkDigests: boolean;
+      digests: 'all' | 'chained' | 'none';
       publicKeys?: readonly KeyObject[];
       onlyKeysGiven?: boolean;
     },
@@ -235,20 +240,28 @@ export class CheckpointFold {
       signedBy: signature?.keyId ?? null,
       signatureChecked: signature !== undefined && this.publicKeys.has(signature.keyId),
     };
-    if (!this.options.checkDigests) return;
+    if (this.options.digests === 'none') return;
     const problem = (reason: string): void => void this.problems.push({ revision: event.revision, reason });
     const digest =
-      data.digestScheme === 'chained' ? chainedDigest(previousDigest, data.heads) : this.allHeads().digest();
+      data.digestScheme === 'chained'
+        ? chainedDigest(previousDigest, data.heads)
+        : this.options.digests === 'all'
+          ? this.allHeads().digest()
+          : recorded;
     if (digest !== recorded || this.kept.size !== data.streamCount) {
       problem('checkpoint digest does not match the stream heads recorded up to it');
     }
+    // Checkpoints are recorded chained and signed since both began; only those recorded before are
+    // neither. So stripping signatures, or going back to the older format, does not pass.
+    if (data.digestScheme === 'chained') this.chainedSeen ??= event.revision;
+    else if (this.chainedSeen !== undefined)
+      problem(
+        `checkpoint has the format recorded before chained digests, though checkpoint ${this.chainedSeen} before it is chained`,
+      );
     if (signature === undefined) {
-      // Stripping the signatures of the checkpoints after some point would otherwise go unnoticed.
-      if (this.lastSigned !== undefined)
-        problem(`checkpoint is not signed, though checkpoint ${this.lastSigned} before it was`);
+      if (data.digestScheme === 'chained') problem('checkpoint is not signed');
       return;
     }
-    this.lastSigned = event.revision;
     const key = this.publicKeys.get(signature.keyId);
     if (key === undefined) {
       if (this.options.onlyKeysGiven === true)
@@ -274,15 +287,27 @@ export class CheckpointFold {
 /**
  * The heads the checkpoint stream records, folded once per process and caught up with the stream at
  * each use: verifying a stream, or recording the next checkpoint, then reads only the checkpoints
- * recorded since (the stream grows by one a minute while anything is written). Heads only: the
- * checkpoint stream's own chain and digests are what verifying that stream checks.
+ * recorded since (the stream grows by one a minute while anything is written).
+ *
+ * Checked on the way, at the cost of the heads each checkpoint records: the chained digests, that
+ * chained checkpoints are signed and never followed by one in the older format, and, with
+ * `publicKey`, that the last checkpoint's signature, if any, is this key's and matches. As the digests are chained, that one
+ * signature vouches for every head recorded, so a stream's verification cannot be passed by
+ * checkpoints rewritten without the key. (Digests recorded before the chained scheme, and every
+ * signature, are what the full verify checks.)
  */
 export class RecordedHeads {
-  private readonly fold = new CheckpointFold({ checkDigests: false });
+  private readonly fold = new CheckpointFold({ digests: 'chained' });
+  private lastCheckpoint: RecordedEvent | undefined;
+  /** The last checkpoint's signature problem, checked once per new last checkpoint. */
+  private signature: { revision: number; problem: string | null } | undefined;
   /** Uses run one at a time, so that no checkpoint is folded twice or changes the fold under one. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly publicKey?: KeyObject,
+  ) {}
 
   /** Runs `use` alone, with the fold caught up with the checkpoint stream. */
   use<T>(use: (fold: CheckpointFold) => T | Promise<T>): Promise<T> {
@@ -294,16 +319,45 @@ export class RecordedHeads {
     return run;
   }
 
-  /** The head the checkpoints recorded so far for `streamId`, if any. */
-  of(streamId: string): Promise<CheckpointedHead | undefined> {
-    return this.use((fold) => fold.head(streamId));
+  /** The head the checkpoints recorded so far for `streamId`, if any, and what is wrong with the
+   * checkpoints, as breaks of their stream. */
+  of(streamId: string): Promise<{ head: CheckpointedHead | undefined; problems: IntegrityBreak[] }> {
+    return this.use((fold) => ({ head: fold.head(streamId), problems: this.problems(fold) }));
   }
 
   /** Folds the checkpoints recorded since the last catch-up; only from within `use`. */
   async catchUp(): Promise<void> {
     const from = { fromRevision: this.fold.revision + 1 };
-    for await (const event of this.store.readStream(INTEGRITY_STREAM_ID, from)) this.fold.apply(event);
+    for await (const event of this.store.readStream(INTEGRITY_STREAM_ID, from)) {
+      this.fold.apply(event);
+      this.lastCheckpoint = event;
+    }
   }
+
+  private problems(fold: CheckpointFold): IntegrityBreak[] {
+    const problems = fold.problems.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
+    const last = this.lastCheckpoint;
+    if (this.publicKey === undefined || last === undefined) return problems;
+    if (this.signature?.revision !== last.revision) {
+      this.signature = { revision: last.revision, problem: signatureProblem(last.data, this.publicKey) };
+    }
+    const { problem } = this.signature;
+    return problem === null
+      ? problems
+      : [...problems, { streamId: INTEGRITY_STREAM_ID, revision: last.revision, reason: problem }];
+  }
+}
+
+/** Null when the checkpoint is unsigned (the fold judges that) or signed by `publicKey` and intact. */
+function signatureProblem(data: JsonObject, publicKey: KeyObject): string | null {
+  const signature = signatureOf(data.signature);
+  if (signature === undefined) return null;
+  if (signature === null) return 'malformed checkpoint data';
+  const keyId = signingKeyId(publicKey);
+  if (signature.keyId !== keyId)
+    return `checkpoint is signed by key ${signature.keyId}, not by this service's key ${keyId}`;
+  const check = verifyEvidence(data, publicKey);
+  return check.valid ? null : `checkpoint signature: ${check.reason}`;
 }
 
 function parseCheckpoint(data: JsonObject): CheckpointData | null {

@@ -42,23 +42,21 @@ export interface CheckpointerOptions {
   /** Shared with verification in the same process; it also serializes runs within the process. */
   heads?: RecordedHeads;
   maxEventsPerCheckpoint?: number;
-  /** Signs every checkpoint, so that rewriting the checkpoints needs this key, not only the files. */
-  signingKey?: EvidenceSigningKey;
 }
 
 export class IntegrityCheckpointer {
   private readonly heads: RecordedHeads;
   private readonly maxEventsPerCheckpoint: number;
-  private readonly signingKey: EvidenceSigningKey | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
+    /** Signs every checkpoint, so that rewriting the checkpoints needs this key, not only the files. */
+    private readonly signingKey: EvidenceSigningKey,
     options: CheckpointerOptions = {},
   ) {
     this.heads = options.heads ?? new RecordedHeads(store);
     this.maxEventsPerCheckpoint = options.maxEventsPerCheckpoint ?? MAX_EVENTS_PER_CHECKPOINT;
-    this.signingKey = options.signingKey;
   }
 
   /** The last checkpoint recorded, or null when no stream changed since the previous one. */
@@ -97,7 +95,7 @@ export class IntegrityCheckpointer {
 
       const heads = [...changed.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
       const checkpointedAt = this.clock.now();
-      const unsigned: CheckpointData = {
+      const unsigned: Omit<CheckpointData, 'signature'> = {
         checkpointedAt,
         position,
         heads,
@@ -105,7 +103,7 @@ export class IntegrityCheckpointer {
         digestScheme: 'chained',
         digest: chainedDigest(fold.last?.digest ?? null, heads),
       };
-      const data = this.signingKey === undefined ? unsigned : signEvidence(unsigned, this.signingKey);
+      const data: CheckpointData = signEvidence(unsigned, this.signingKey);
       const id = randomUUID();
       try {
         await this.store.append(

@@ -55,8 +55,8 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
-    this.heads = new RecordedHeads(store);
-    this.checkpointer = new IntegrityCheckpointer(store, clock, { heads: this.heads, signingKey });
+    this.heads = new RecordedHeads(store, signingKey.publicKey);
+    this.checkpointer = new IntegrityCheckpointer(store, clock, signingKey, { heads: this.heads });
   }
 
   verifyStream(streamId: string): Promise<VerificationResult> {

@@ -43,9 +43,12 @@ export async function readVerifiedStream(
     const { chain } = await readCheckpoints(store, events);
     return { events, integrity: chain.result() };
   }
-  const recorded = await heads.of(streamId);
+  const { head, problems } = await heads.of(streamId);
   for await (const event of store.readStream(streamId)) events.push(event);
-  return { events, integrity: await verifyAgainstCheckpoint(events, streamId, recorded) };
+  const integrity = await verifyAgainstCheckpoint(events, streamId, head);
+  if (problems.length === 0) return { events, integrity };
+  // Checkpoints that are not what was recorded cannot vouch for the stream.
+  return { events, integrity: { ...integrity, valid: false, breaks: [...problems, ...integrity.breaks] } };
 }
 
 /** The whole log's verification, and the last checkpoint it verified. */
@@ -98,7 +101,7 @@ async function readCheckpoints(
   read?: RecordedEvent[],
   { publicKeys, requireSignature }: LogVerificationOptions = {},
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
-  const fold = new CheckpointFold({ checkDigests: true, publicKeys, onlyKeysGiven: requireSignature });
+  const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
     read?.push(event);
