@@ -194,6 +194,47 @@ describe('GET /cases/{caseId}/integrity', () => {
   });
 });
 
+describe('a checkpoint rewritten without the signing key', () => {
+  it('makes the case checks it vouches for fail', async () => {
+    // An app of its own: its checkpoint stream stays forged.
+    const app = await startTestApp();
+    try {
+      const token = await app.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+      const caseId = randomUUID();
+      await app.post('/cases', token, openCaseBody(AGENCY, caseId)).expect(201);
+      await app
+        .post('/integrity/checkpoints', await app.token({ role: 'admin', sub: 'admin-1' }), {})
+        .expect(201);
+      const db = new Database(join(app.dataDir, 'trust-ledger.db'));
+      try {
+        db.prepare(`UPDATE events SET data = json_set(data, '$.checkpointedAt', ?) WHERE stream_id = ?`).run(
+          '2000-01-01T00:00:00.000Z',
+          INTEGRITY_STREAM_ID,
+        );
+      } finally {
+        db.close();
+      }
+      const check = await app
+        .get(`/cases/${caseId}/integrity`, await app.token({ role: 'counsel', sub: 'c' }))
+        .expect(200);
+      expect(check.body).toEqual({
+        valid: false,
+        checkedEvents: 1,
+        breaks: [
+          {
+            streamId: INTEGRITY_STREAM_ID,
+            revision: 0,
+            reason:
+              'checkpoint signature: the signature does not match the content (the document was changed)',
+          },
+        ],
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('checkpoints', () => {
   it('come every INTEGRITY_CHECKPOINT_INTERVAL_MS (default a minute; 0 off), a whole number a timer can honour', () => {
     const env = (value?: string) =>
