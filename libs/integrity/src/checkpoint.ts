@@ -20,9 +20,10 @@ export type StreamHead = {
 /**
  * How a checkpoint's `digest` is computed.
  * - `chained` (every checkpoint recorded now): hex SHA-256 over the canonical JSON of
- *   `[previousDigest, heads]`: the digest the previous checkpoint records (null for the first) and this one's
- *   heads as `[streamId, revision, hash]` rows, in the order recorded. By induction it commits to every
- *   head recorded so far, and computing or checking it costs the heads that moved, not every stream.
+ *   `[previousDigest, heads]`: the digest the previous checkpoint records (null for the first) and
+ *   this one's heads as `[streamId, revision, hash]` rows, in the order recorded. By induction it
+ *   commits to every head recorded so far, and computing or checking it costs the heads that moved,
+ *   not every stream.
  * - `all-heads` (checkpoints recorded before; their data has no `digestScheme`): hex SHA-256 over
  *   the canonical JSON of every head folded so far, ordered by stream id. Checking one costs a hash
  *   of every stream (0.17 s at 140k), which is why new checkpoints are chained.
@@ -291,10 +292,10 @@ export class CheckpointFold {
  *
  * Checked on the way, at the cost of the heads each checkpoint records: the chained digests, that
  * chained checkpoints are signed and never followed by one in the older format, and, with
- * `publicKey`, that the last checkpoint's signature, if any, is this key's and matches. As the digests are chained, that one
- * signature vouches for every head recorded, so a stream's verification cannot be passed by
- * checkpoints rewritten without the key. (Digests recorded before the chained scheme, and every
- * signature, are what the full verify checks.)
+ * `publicKey`, that the last checkpoint's signature, if any, is this key's and matches. As the
+ * digests are chained, that one signature vouches for every head recorded, so a stream's
+ * verification cannot be passed by checkpoints rewritten without the key. (Digests recorded before
+ * the chained scheme, and every signature, are what the full verify checks.)
  */
 export class RecordedHeads {
   private readonly fold = new CheckpointFold({ digests: 'chained' });

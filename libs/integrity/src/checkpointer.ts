@@ -29,21 +29,22 @@ interface Slice {
   more: boolean;
 }
 
-/**
- * Records `IntegrityCheckpointRecorded` events: the heads of the streams written since the previous
- * checkpoint and a digest chained from the previous checkpoint's, which commits to every head. Verification compares the streams with them, which is what
- * reveals a deleted tail or a deleted stream (a chain alone cannot show that it was cut short).
- *
- * `store` must be the hash-chaining store, so the checkpoints are chained like everything else.
- * Several processes may record against the same log: the append expects the checkpoint stream's exact
- * revision, and whoever loses the race reads the winner's checkpoint and starts over.
- */
 export interface CheckpointerOptions {
   /** Shared with verification in the same process; it also serializes runs within the process. */
   heads?: RecordedHeads;
   maxEventsPerCheckpoint?: number;
 }
 
+/**
+ * Records `IntegrityCheckpointRecorded` events: the heads of the streams written since the previous
+ * checkpoint, a digest chained from the previous checkpoint's (so it commits to every head), and a
+ * signature. Verification compares the streams with them, which is what reveals a deleted tail or a
+ * deleted stream (a chain alone cannot show that it was cut short).
+ *
+ * `store` must be the hash-chaining store, so the checkpoints are chained like everything else.
+ * Several processes may record against the same log: the append expects the checkpoint stream's exact
+ * revision, and whoever loses the race reads the winner's checkpoint and starts over.
+ */
 export class IntegrityCheckpointer {
   private readonly heads: RecordedHeads;
   private readonly maxEventsPerCheckpoint: number;
