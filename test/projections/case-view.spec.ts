@@ -280,9 +280,10 @@ describe('CaseViewProjection', () => {
       );
       queries.list({ status: 'OPEN' }, 0, 50);
       queries.list({ agencyId: 'agency-a', status: 'CLOSED' }, 7, 50);
+      queries.list({ agencyId: 'agency-a', requestType: 'INTERVIEW' }, 0, 50);
       expect(plans).toEqual([
-        // A type alone: each case's own requests, in case order.
-        expect.stringMatching(/SEARCH r EXISTS USING PRIMARY KEY \(case_seq=\?\)/),
+        // A type alone: the requests of that type in case order, then their cases.
+        'SEARCH r USING COVERING INDEX case_view_requests_type (request_type=? AND case_seq>?); SEARCH c USING INTEGER PRIMARY KEY (rowid=?)',
         // A time range: the requests received in it, then their cases.
         expect.stringMatching(
           /^SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\);.*SEARCH r USING COVERING INDEX case_view_requests_received \(received_at_ms>\? AND received_at_ms<\?\)$/,
@@ -293,6 +294,10 @@ describe('CaseViewProjection', () => {
         // A status, alone or with the agency: only the cases in it.
         'SEARCH c USING INDEX case_views_status (status=? AND seq>?)',
         'SEARCH c USING INDEX case_views_agency_status (agency_id=? AND status=? AND seq>?)',
+        // A type with an agency: the agency's cases, each case's requests of that type looked up.
+        expect.stringMatching(
+          /^SEARCH c USING INDEX case_views_agency \(agency_id=\? AND seq>\?\); .*SEARCH r EXISTS USING (COVERING INDEX case_view_requests_type \(request_type=\? AND case_seq=\?\)|PRIMARY KEY \(case_seq=\?\))$/,
+        ),
       ]);
     } finally {
       await data.close();

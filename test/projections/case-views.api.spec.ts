@@ -270,6 +270,23 @@ describe('GET /cases', () => {
     expect(paged.length).toBeGreaterThan(4);
   });
 
+  it('pages a request type once per case, a case with two requests of it included', async () => {
+    const twice = (await openCase(officerB, 'agency-b', 'B Two')).id;
+    await recordRequest(officerB, twice, 'DETAINER', '2025-05-31T08:00:00Z');
+    const written = await recordRequest(officerB, twice, 'DETAINER', '2025-05-31T09:00:00Z');
+    const paged: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const query = `requestType=DETAINER&limit=1&minPosition=${written.position}${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await get(counsel, `/cases?${query}`);
+      expect(response.status).toBe(200);
+      paged.push(...(response.body.items as { caseId: string }[]).map((c) => c.caseId));
+      cursor = response.body.nextCursor as string | null;
+    }
+    expect(paged.filter((id) => [ids.a1, ids.b1, twice].includes(id))).toEqual([ids.a1, ids.b1, twice]);
+    expect(new Set(paged).size).toBe(paged.length);
+  });
+
   it('refuses another agency to officers and supervisors, and bad parameters naming them', async () => {
     expect((await get(officerA, '/cases?agencyId=agency-b')).status).toBe(403);
     expect((await get(supervisorA, '/cases?agencyId=agency-b')).status).toBe(403);

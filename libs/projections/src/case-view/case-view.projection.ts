@@ -48,7 +48,9 @@ export class CaseViewProjection implements Projection {
   // 4: indexes by status (alone and with the agency) and by receipt time, so that the list's rarely
   // matching filters (a few open cases among years of closed ones, one week's requests) find their
   // rows instead of scanning every case: 91 ms and 148 ms a page over 142k cases before.
-  readonly version = 4;
+  // 5: an index by request type in case order, which a type alone walks (a rare type cost a scan of
+  // the cases between its requests: 121 ms a page over 142k cases with hasOpenViolations, now 15 ms).
+  readonly version = 5;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),
@@ -87,6 +89,7 @@ export class CaseViewProjection implements Projection {
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX case_view_requests_received
         ON case_view_requests (received_at_ms, request_type, case_seq);
+      CREATE INDEX case_view_requests_type ON case_view_requests (request_type, case_seq);
     `);
   }
 

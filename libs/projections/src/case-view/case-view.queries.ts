@@ -55,6 +55,15 @@ export class CaseViewQueries {
       ['c.agency_id = ?', filter.agencyId],
       ['c.status = ?', filter.status],
     ];
+    const ranged = filter.receivedFrom !== undefined || filter.receivedTo !== undefined;
+    // A type alone walks the requests of that type in case order, so that a rare type costs its
+    // own requests, not a scan of the cases between them. With an agency or the (few) open cases,
+    // their index walks fewer rows, and each case's own requests are looked up instead.
+    const byType =
+      filter.requestType !== undefined &&
+      !ranged &&
+      filter.agencyId === undefined &&
+      filter.status !== 'OPEN';
     const request = (
       [
         ['r.request_type = ?', filter.requestType],
@@ -62,14 +71,14 @@ export class CaseViewQueries {
         ['r.received_at_ms <= ?', filter.receivedTo && Date.parse(filter.receivedTo)],
       ] as const
     ).filter(([, value]) => value !== undefined);
-    if (request.length > 0) {
+    if (byType) conditions.push(['r.request_type = ?', filter.requestType]);
+    else if (request.length > 0) {
       const where = request.map(([sql]) => sql).join(' AND ');
-      // A time range reads the requests received in it (its size, not the history's, sets the cost);
-      // a type alone looks up each case's own few requests, in case order, until the page is full.
-      const ranged = filter.receivedFrom !== undefined || filter.receivedTo !== undefined;
+      // A time range reads the requests received in it (its size, not the history's, sets the cost),
+      // even with a type, whose index SQLite would otherwise prefer and read whole.
       conditions.push([
         ranged
-          ? `c.seq IN (SELECT r.case_seq FROM case_view_requests r WHERE ${where})`
+          ? `c.seq IN (SELECT r.case_seq FROM case_view_requests r INDEXED BY case_view_requests_received WHERE ${where})`
           : `EXISTS (SELECT 1 FROM case_view_requests r WHERE r.case_seq = c.seq AND ${where})`,
         ...request.map(([, value]) => value),
       ]);
@@ -81,13 +90,22 @@ export class CaseViewQueries {
         : 'FALSE';
       conditions.push([filter.hasOpenViolations ? known : `NOT ${known}`]);
     }
-    const { rows, nextCursor } = seqPage<Row>(
-      this.db,
-      'SELECT c.seq, c.record, c.opened_event FROM case_views c',
-      conditions,
-      after,
-      limit,
-    );
+    const { rows, nextCursor } = byType
+      ? seqPage<Row>(
+          this.db,
+          'SELECT c.seq, c.record, c.opened_event FROM case_view_requests r CROSS JOIN case_views c ON c.seq = r.case_seq',
+          conditions,
+          after,
+          limit,
+          { seq: 'r.case_seq', distinct: true },
+        )
+      : seqPage<Row>(
+          this.db,
+          'SELECT c.seq, c.record, c.opened_event FROM case_views c',
+          conditions,
+          after,
+          limit,
+        );
     return { items: rows.map(toStored), nextCursor };
   }
 }
