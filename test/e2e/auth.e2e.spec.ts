@@ -30,6 +30,7 @@ describe('bearer tokens signed with the shared secret', () => {
     new SignJWT({ ...claims })
       .setProtectedHeader(header)
       .setSubject('officer-1')
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(key);
 
@@ -64,6 +65,7 @@ describe('bearer tokens signed with the shared secret', () => {
         `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
           .setProtectedHeader({ alg: 'HS256' })
           .setSubject('officer-1')
+          .setIssuedAt(nowSeconds() - 120)
           .setExpirationTime(nowSeconds() - 60)
           .sign(secret)}`,
     ],
@@ -73,6 +75,26 @@ describe('bearer tokens signed with the shared secret', () => {
         `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
           .setProtectedHeader({ alg: 'HS256' })
           .setSubject('officer-1')
+          .setIssuedAt()
+          .sign(secret)}`,
+    ],
+    [
+      'a token without iat',
+      async () =>
+        `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('officer-1')
+          .setExpirationTime('5m')
+          .sign(secret)}`,
+    ],
+    [
+      'a token issued longer ago than JWT_MAX_TOKEN_AGE_SECONDS, though its exp is ahead',
+      async () =>
+        `Bearer ${await new SignJWT({ role: 'officer', agencyId: AGENCY })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('officer-1')
+          .setIssuedAt(nowSeconds() - 13 * 3600)
+          .setExpirationTime('5m')
           .sign(secret)}`,
     ],
     [
@@ -140,6 +162,7 @@ describe('bearer tokens from an identity provider (JWKS)', () => {
     new SignJWT({ role: 'officer', agencyId: AGENCY })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setSubject('idp-user-7')
+      .setIssuedAt()
       .setIssuer(overrides.issuer ?? ISSUER)
       .setAudience(overrides.audience ?? AUDIENCE)
       .setExpirationTime('5m')
@@ -164,6 +187,7 @@ describe('bearer tokens from an identity provider (JWKS)', () => {
     const token = await new SignJWT({ role: 'officer', agencyId: AGENCY })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('x')
+      .setIssuedAt()
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setExpirationTime('5m')

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { v4 as uuidv4 } from 'uuid';
 import { AGENCY_ID_PATTERN } from '../common/validators';
 import type { AppConfig } from '../config/app-config';
@@ -28,12 +28,21 @@ export async function mintToken(config: AppConfig, request: TokenRequest): Promi
       `agency id "${request.agencyId}" is malformed: 1–64 letters, digits, ".", "_", ":" or "-"`,
     );
   }
+  const expiresIn = request.expiresIn ?? '1h';
   const jwt = new SignJWT({ role: request.role, ...(request.agencyId ? { agencyId: request.agencyId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(request.sub ?? uuidv4())
     .setIssuedAt()
-    .setExpirationTime(request.expiresIn ?? '1h');
+    .setExpirationTime(expiresIn);
   if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer);
   if (config.jwtAudience) jwt.setAudience(config.jwtAudience);
-  return jwt.sign(new TextEncoder().encode(config.jwtSecret));
+  const token = await jwt.sign(new TextEncoder().encode(config.jwtSecret));
+  // The API would refuse it before its exp: say so now, not when it stops working.
+  const { iat = 0, exp = 0 } = decodeJwt(token);
+  if (exp - iat > config.jwtMaxTokenAgeSeconds) {
+    throw new Error(
+      `a token may live at most ${config.jwtMaxTokenAgeSeconds} s (JWT_MAX_TOKEN_AGE_SECONDS); ${String(expiresIn)} is ${exp - iat} s`,
+    );
+  }
+  return token;
 }

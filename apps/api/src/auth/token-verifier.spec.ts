@@ -2,6 +2,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { loadConfig } from '../config/app-config';
 import { mintToken } from './mint-token';
 import { TokenVerifier } from './token-verifier';
@@ -26,6 +27,36 @@ describe('TokenVerifier.principalOf', () => {
     await verifier.principalOf({ headers: { authorization: `Bearer ${token}` } });
     expect(verify).toHaveBeenCalledTimes(2);
     verify.mockRestore();
+  });
+
+  it('refuses a token older than JWT_MAX_TOKEN_AGE_SECONDS whatever its exp, and one without iat', async () => {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = (ageSeconds: number | null) => {
+      const jwt = new SignJWT({ role: 'counsel' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('counsel-1')
+        .setExpirationTime(now + 3600);
+      if (ageSeconds !== null) jwt.setIssuedAt(now - ageSeconds);
+      return jwt.sign(secret);
+    };
+    const maxAge = config.jwtMaxTokenAgeSeconds;
+    await expect(verifier.verify(await issuedAt(maxAge - 60))).resolves.toMatchObject({ sub: 'counsel-1' });
+    await expect(verifier.verify(await issuedAt(maxAge + 60))).rejects.toThrow(
+      new UnauthorizedException('Token expired'),
+    );
+    await expect(verifier.verify(await issuedAt(null))).rejects.toThrow(
+      new UnauthorizedException('Invalid token'),
+    );
+  });
+
+  it('mints no token the API would refuse before its exp', async () => {
+    await expect(mintToken(config, { role: 'counsel', expiresIn: '12h' })).resolves.toEqual(
+      expect.any(String),
+    );
+    await expect(mintToken(config, { role: 'counsel', expiresIn: '13h' })).rejects.toThrow(
+      'a token may live at most 43200 s (JWT_MAX_TOKEN_AGE_SECONDS); 13h is 46800 s',
+    );
   });
 
   it('answers 401 without a bearer token, and with an invalid one', async () => {

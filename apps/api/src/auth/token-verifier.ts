@@ -14,7 +14,8 @@ import { AGENCY_SCOPED_ROLES, ROLES, type Principal, type Role } from './princip
 /**
  * Verifies bearer tokens. Algorithms are pinned per trust source (HS256 for the shared secret,
  * RS256/ES256 for an identity provider's JWKS) so that a token can never pick its own, `alg: none`
- * included; `exp` is mandatory so that no token lives forever.
+ * included; `exp` and `iat` are mandatory, and a token older than JWT_MAX_TOKEN_AGE_SECONDS is
+ * refused whatever its `exp`, so that no token lives long.
  */
 @Injectable()
 export class TokenVerifier {
@@ -24,7 +25,12 @@ export class TokenVerifier {
   private readonly verified = new WeakMap<object, Promise<Principal>>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const common = { requiredClaims: ['exp', 'sub'], issuer: config.jwtIssuer, audience: config.jwtAudience };
+    const common = {
+      requiredClaims: ['exp', 'iat', 'sub'],
+      maxTokenAge: config.jwtMaxTokenAgeSeconds,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    };
     if (config.jwtJwksUrl) {
       this.getKey = createRemoteJWKSet(new URL(config.jwtJwksUrl));
       this.options = { ...common, algorithms: ['RS256', 'ES256'] };

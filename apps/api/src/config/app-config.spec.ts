@@ -18,7 +18,16 @@ describe('loadConfig', () => {
       dataDir,
       eventStore: 'sqlite',
       ordinanceEffectiveFrom: '2000-01-01T00:00:00Z',
+      jwtMaxTokenAgeSeconds: 12 * 60 * 60,
     });
+    expect(
+      loadConfig({}, { DATA_DIR: dataDir, JWT_MAX_TOKEN_AGE_SECONDS: '3600' }).jwtMaxTokenAgeSeconds,
+    ).toBe(3600);
+    for (const bad of ['59', '604801', '1.5']) {
+      expect(() => loadConfig({}, { DATA_DIR: dataDir, JWT_MAX_TOKEN_AGE_SECONDS: bad })).toThrow(
+        /JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to 604800/,
+      );
+    }
     expect(sqliteStoreFile(config)).toBe(join(dataDir, 'trust-ledger.db'));
     const secretFile = join(dataDir, 'jwt-secret');
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
@@ -61,6 +70,7 @@ describe('loadConfig', () => {
           JWT_SECRET: 'short',
           JWT_JWKS_URL: 'ftp://idp',
           ORDINANCE_EFFECTIVE_FROM: '2024-01-01T00:00:00',
+          JWT_MAX_TOKEN_AGE_SECONDS: '30d',
         },
       );
     } catch (e) {
@@ -75,6 +85,7 @@ describe('loadConfig', () => {
       'JWT_JWKS_URL must be an http(s) URL, got "ftp://idp"',
       'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
       'ORDINANCE_EFFECTIVE_FROM must be an ISO 8601 date-time with offset, got "2024-01-01T00:00:00"',
+      'JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to 604800, got "30d"',
     ]);
     expect(existsSync(dataDir)).toBe(false);
   });

@@ -16,6 +16,8 @@ export interface AppConfig extends SecurityConfig {
   jwtJwksUrl?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** JWT_MAX_TOKEN_AGE_SECONDS: the longest a token is accepted after its `iat`, whatever its `exp`. */
+  jwtMaxTokenAgeSeconds: number;
   ordinanceEffectiveFrom: string;
   /** MASTER_KEY: base64 of 32 bytes wrapping every per-person data key; DATA_DIR/master.key when unset. */
   masterKey?: string;
@@ -29,6 +31,11 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** The longest delay a Node timer honours. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A token outlives a shift by little: a stolen one is not good for days. */
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = 12 * 60 * 60;
+/** A week at most: longer is no limit on a stolen token. */
+const MAX_TOKEN_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 /** Shorter secrets make HS256 tokens brute-forceable. */
 const MIN_SECRET_LENGTH = 32;
@@ -99,6 +106,18 @@ export function loadConfig(
     );
   }
 
+  const maxAgeText = str('JWT_MAX_TOKEN_AGE_SECONDS') ?? String(DEFAULT_MAX_TOKEN_AGE_SECONDS);
+  const jwtMaxTokenAgeSeconds = overrides.jwtMaxTokenAgeSeconds ?? Number(maxAgeText);
+  if (
+    !Number.isInteger(jwtMaxTokenAgeSeconds) ||
+    jwtMaxTokenAgeSeconds < 60 ||
+    jwtMaxTokenAgeSeconds > MAX_TOKEN_AGE_SECONDS
+  ) {
+    problems.push(
+      `JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to ${MAX_TOKEN_AGE_SECONDS}, got "${maxAgeText}"`,
+    );
+  }
+
   // Key material is checked where it is parsed (the privacy and integrity modules, at start-up).
   const masterKey = overrides.masterKey ?? str('MASTER_KEY');
   // A PEM in an environment file often has its line breaks written as "\n".
@@ -138,6 +157,7 @@ export function loadConfig(
     jwtJwksUrl,
     jwtIssuer,
     jwtAudience,
+    jwtMaxTokenAgeSeconds,
     ordinanceEffectiveFrom,
     ...security,
     masterKey,
