@@ -153,32 +153,25 @@ describe('CheckpointFold', () => {
     const a0 = [head('case-a', 0), head('case-b', 0)];
     const a1 = [head('case-a', 1), head('case-c', 0)];
     const b1 = [head('case-b', 1)];
-    const legacy = digestOf(a0);
-    const chainedOne = chainedDigestOf(legacy, a1);
-    const events = [
-      checkpoint(0, a0, 2, legacy),
-      chainedCheckpoint(1, a1, 3, chainedOne),
-      chainedCheckpoint(2, b1, 3, chainedDigestOf(chainedOne, b1)),
-    ];
-    const fold = new CheckpointFold({ digests: 'all' });
-    events.forEach((e) => fold.apply(e));
-    expect(fold.problems).toEqual([]);
-
-    // A wrong digest recorded before the chained scheme, which the next checkpoint chained from.
-    const wrong = digestOf(a1);
-    const chainedFromWrong = chainedDigestOf(wrong, a1);
-    const wrongLegacy = [
-      checkpoint(0, a0, 2, wrong),
-      chainedCheckpoint(1, a1, 3, chainedFromWrong),
-      chainedCheckpoint(2, b1, 3, chainedDigestOf(chainedFromWrong, b1)),
-    ];
-    const checked = new CheckpointFold({ digests: 'all' });
-    wrongLegacy.forEach((e) => checked.apply(e));
-    expect(checked.problems).toEqual([{ revision: 0, reason: MISMATCH }]);
+    /** A checkpoint recorded before with this digest, then two chained from it. */
+    const log = (legacyDigest: string) => {
+      const chainedOne = chainedDigestOf(legacyDigest, a1);
+      return [
+        checkpoint(0, a0, 2, legacyDigest),
+        chainedCheckpoint(1, a1, 3, chainedOne),
+        chainedCheckpoint(2, b1, 3, chainedDigestOf(chainedOne, b1)),
+      ];
+    };
+    const problemsOf = (events: RecordedEvent[], digests: 'all' | 'chained') => {
+      const fold = new CheckpointFold({ digests });
+      events.forEach((e) => fold.apply(e));
+      return fold.problems;
+    };
+    expect(problemsOf(log(digestOf(a0)), 'all')).toEqual([]);
+    // A wrong digest recorded before the chained scheme (the next checkpoint chained from it).
+    expect(problemsOf(log(digestOf(a1)), 'all')).toEqual([{ revision: 0, reason: MISMATCH }]);
     // The API's fold checks the chained digests only: one over every head costs every stream.
-    const cheap = new CheckpointFold({ digests: 'chained' });
-    wrongLegacy.forEach((e) => cheap.apply(e));
-    expect(cheap.problems).toEqual([]);
+    expect(problemsOf(log(digestOf(a1)), 'chained')).toEqual([]);
   });
 
   it('reports a checkpoint in the older format after a chained one, and a chained one unsigned', () => {
