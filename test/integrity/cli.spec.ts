@@ -165,6 +165,14 @@ describe('npm run cli -- verify', () => {
       expect(out).toContain(
         `BREAK integrity revision 0: checkpoint is signed by key ${LAST_CHECKPOINT.split(' ').pop()}, which is not among the public keys given\n`,
       );
+      // One stream: the last checkpoint's signature, checked with the keys given.
+      expect((await cli('verify', '--stream', A, '--public-key', ownKey())).code).toBe(0);
+      expect(await cli('verify', '--stream', A, '--public-key', otherKey)).toEqual({
+        code: 1,
+        out:
+          `BREAK integrity revision 0: checkpoint is signed by key ${LAST_CHECKPOINT.split(' ').pop()}, which is not among the public keys given\n` +
+          'FAILED: 1 break(s) in 3 events checked\n',
+      });
       // After the key was changed, the key used before is given as well.
       await signedCheckpoint(otherDir);
       expect((await cli('verify', '--public-key', otherKey)).code).toBe(1);

@@ -356,7 +356,7 @@ describe('tampering with the SQLite file directly is found and located', () => {
       });
     };
     const publicKeys = [signingKey.publicKey];
-    const caseCheck = () => verifyStream(store, B, new RecordedHeads(store, signingKey.publicKey));
+    const caseCheck = () => verifyStream(store, B, new RecordedHeads(store, [signingKey.publicKey]));
 
     beforeEach(() => new IntegrityCheckpointer(store, clock, signingKey).record());
 

@@ -292,7 +292,7 @@ export class CheckpointFold {
  *
  * Checked on the way, at the cost of the heads each checkpoint records: the chained digests, that
  * chained checkpoints are signed and never followed by one in the older format, and, with
- * `publicKey`, that the last checkpoint's signature, if any, is this key's and matches. As the
+ * `publicKeys`, that the last checkpoint's signature, if any, is one of these keys' and matches. As the
  * digests are chained, that one signature vouches for every head recorded, so a stream's
  * verification cannot be passed by checkpoints rewritten without the key. (Digests recorded before
  * the chained scheme, and every signature, are what the full verify checks.)
@@ -307,7 +307,8 @@ export class RecordedHeads {
 
   constructor(
     private readonly store: EventStore,
-    private readonly publicKey?: KeyObject,
+    /** The service's own key, and any it signed with before a change. */
+    private readonly publicKeys: readonly KeyObject[] = [],
   ) {}
 
   /** Runs `use` alone, with the fold caught up with the checkpoint stream. */
@@ -338,9 +339,9 @@ export class RecordedHeads {
   private problems(fold: CheckpointFold): IntegrityBreak[] {
     const problems = fold.problems.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
     const last = this.lastCheckpoint;
-    if (this.publicKey === undefined || last === undefined) return problems;
+    if (this.publicKeys.length === 0 || last === undefined) return problems;
     if (this.signature?.revision !== last.revision) {
-      this.signature = { revision: last.revision, problem: signatureProblem(last.data, this.publicKey) };
+      this.signature = { revision: last.revision, problem: signatureProblem(last.data, this.publicKeys) };
     }
     const { problem } = this.signature;
     return problem === null
@@ -349,15 +350,17 @@ export class RecordedHeads {
   }
 }
 
-/** Null when the checkpoint is unsigned (the fold judges that) or signed by `publicKey` and intact. */
-function signatureProblem(data: JsonObject, publicKey: KeyObject): string | null {
+/** Null when the checkpoint is unsigned (the fold judges that) or signed by one of `publicKeys` and
+ * intact. */
+function signatureProblem(data: JsonObject, publicKeys: readonly KeyObject[]): string | null {
   const signature = signatureOf(data.signature);
   if (signature === undefined) return null;
   if (signature === null) return 'malformed checkpoint data';
-  const keyId = signingKeyId(publicKey);
-  if (signature.keyId !== keyId)
-    return `checkpoint is signed by key ${signature.keyId}, not by this service's key ${keyId}`;
-  const check = verifyEvidence(data, publicKey);
+  const key = publicKeys.find((k) => signingKeyId(k) === signature.keyId);
+  if (key === undefined) {
+    return `checkpoint is signed by key ${signature.keyId}, which is not among the public keys given`;
+  }
+  const check = verifyEvidence(data, key);
   return check.valid ? null : `checkpoint signature: ${check.reason}`;
 }
 

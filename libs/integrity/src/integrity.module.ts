@@ -55,7 +55,7 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
-    this.heads = new RecordedHeads(store, signingKey.publicKey);
+    this.heads = new RecordedHeads(store, [signingKey.publicKey]);
     this.checkpointer = new IntegrityCheckpointer(store, clock, signingKey, { heads: this.heads });
   }
 

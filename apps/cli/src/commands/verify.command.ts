@@ -5,6 +5,7 @@ import { createEventStore, type EventStore } from '@trust-ledger/event-store';
 import {
   parsePublicKey,
   PUBLIC_KEY_FILE,
+  RecordedHeads,
   verifyAll,
   verifyStream,
   type RecordedCheckpoint,
@@ -22,7 +23,7 @@ export function registerVerifyCommand(program: Command): void {
     .option('--stream <id>', 'verify only this stream (e.g. case-<caseId>)')
     .option(
       '--public-key <pem file>',
-      `a public key the checkpoints may be signed with (repeat it for keys used before); the last checkpoint must then be signed. Default: DATA_DIR/${PUBLIC_KEY_FILE} if present, without that requirement`,
+      `a public key the checkpoints may be signed with (repeat it for keys used before); the last checkpoint must then be signed (with --stream, only its signature is checked). Default: DATA_DIR/${PUBLIC_KEY_FILE} if present, without that requirement`,
       (file: string, files: string[]) => [...files, file],
       [] as string[],
     )
@@ -30,12 +31,15 @@ export function registerVerifyCommand(program: Command): void {
       const config = loadConfig();
       const store = openExistingStore(config);
       try {
-        if (options.stream !== undefined) report(await verifyStream(store, options.stream));
-        else {
-          const given = options.publicKey.length > 0;
-          const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
-          const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
-          const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
+        const given = options.publicKey.length > 0;
+        const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
+        const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
+        const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
+        // One stream, as the API checks a case; the last checkpoint's signature with the keys given.
+        if (options.stream !== undefined) {
+          const heads = new RecordedHeads(store, given ? publicKeys : []);
+          report(await verifyStream(store, options.stream, heads));
+        } else {
           const log = await verifyAll(store, { publicKeys, requireSignature: given });
           report(log);
           process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
