@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import { loadOrCreateJwtSecret } from './jwt-secret';
+import { wholeNumberSetting } from './whole-number';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
 /** The process's configuration, read once at start from the environment (names fixed by API.md). */
@@ -106,35 +107,33 @@ export function loadConfig(
     );
   }
 
-  const maxAgeText = str('JWT_MAX_TOKEN_AGE_SECONDS') ?? String(DEFAULT_MAX_TOKEN_AGE_SECONDS);
-  const jwtMaxTokenAgeSeconds = overrides.jwtMaxTokenAgeSeconds ?? Number(maxAgeText);
-  if (
-    !Number.isInteger(jwtMaxTokenAgeSeconds) ||
-    jwtMaxTokenAgeSeconds < 60 ||
-    jwtMaxTokenAgeSeconds > MAX_TOKEN_AGE_SECONDS
-  ) {
-    problems.push(
-      `JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to ${MAX_TOKEN_AGE_SECONDS}, got "${maxAgeText}"`,
-    );
-  }
+  const jwtMaxTokenAgeSeconds = wholeNumberSetting(
+    {
+      name: 'JWT_MAX_TOKEN_AGE_SECONDS',
+      text: str('JWT_MAX_TOKEN_AGE_SECONDS'),
+      override: overrides.jwtMaxTokenAgeSeconds,
+      fallback: DEFAULT_MAX_TOKEN_AGE_SECONDS,
+    },
+    { min: 60, max: MAX_TOKEN_AGE_SECONDS, what: `of seconds from 60 to ${MAX_TOKEN_AGE_SECONDS}` },
+    problems,
+  );
 
   // Key material is checked where it is parsed (the privacy and integrity modules, at start-up).
   const masterKey = overrides.masterKey ?? str('MASTER_KEY');
   // A PEM in an environment file often has its line breaks written as "\n".
   const evidenceSigningKey =
     overrides.evidenceSigningKey ?? str('EVIDENCE_SIGNING_KEY')?.replace(/\\n/g, '\n');
-  const intervalText = str('INTEGRITY_CHECKPOINT_INTERVAL_MS') ?? '60000';
-  const integrityCheckpointIntervalMs = overrides.integrityCheckpointIntervalMs ?? Number(intervalText);
   // Node runs a longer timer every millisecond instead.
-  if (
-    !Number.isInteger(integrityCheckpointIntervalMs) ||
-    integrityCheckpointIntervalMs < 0 ||
-    integrityCheckpointIntervalMs > MAX_TIMER_MS
-  ) {
-    problems.push(
-      `INTEGRITY_CHECKPOINT_INTERVAL_MS must be a whole number of milliseconds from 0 (off) to ${MAX_TIMER_MS}, got "${intervalText}"`,
-    );
-  }
+  const integrityCheckpointIntervalMs = wholeNumberSetting(
+    {
+      name: 'INTEGRITY_CHECKPOINT_INTERVAL_MS',
+      text: str('INTEGRITY_CHECKPOINT_INTERVAL_MS'),
+      override: overrides.integrityCheckpointIntervalMs,
+      fallback: 60_000,
+    },
+    { min: 0, max: MAX_TIMER_MS, what: `of milliseconds from 0 (off) to ${MAX_TIMER_MS}` },
+    problems,
+  );
 
   // Rate limits, proxies, CORS, logging (security-config.ts).
   const security = loadSecurityConfig(overrides, env, problems);

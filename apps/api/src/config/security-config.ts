@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { wholeNumberSetting } from './whole-number';
 
 /**
  * The edge's configuration (rate limits, proxies, CORS, logging), read from the environment by
@@ -27,7 +28,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** API.md: "the defaults allow at least 50 requests per second per client" (with headroom for jitter). */
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 100;
 export const DEFAULT_PUBLIC_RATE_LIMIT_PER_SECOND = 60;
-
 const CIDR = /^(.+)\/(\d{1,3})$/;
 
 /**
@@ -44,15 +44,12 @@ export function loadSecurityConfig(
     return value ? value : undefined;
   };
 
-  const rate = (name: string, override: number | undefined, fallback: number): number => {
-    const text = str(name);
-    const value = override ?? (text === undefined ? fallback : Number(text));
-    if (!Number.isInteger(value) || value < 0 || value > 1_000_000) {
-      problems.push(`${name} must be a whole number of requests per second (0 turns it off), got "${text}"`);
-      return fallback;
-    }
-    return value;
-  };
+  const rate = (name: string, override: number | undefined, fallback: number): number =>
+    wholeNumberSetting(
+      { name, text: str(name), override, fallback },
+      { min: 0, max: 1_000_000, what: 'of requests per second (0 turns it off)' },
+      problems,
+    );
   const rateLimitPerSecond = rate(
     'RATE_LIMIT_PER_SECOND',
     overrides.rateLimitPerSecond,
