@@ -191,6 +191,7 @@ it('signs with EVIDENCE_SIGNING_KEY when it is configured, and publishes its pub
       algorithm: 'Ed25519',
       keyId: signingKeyId(publicKey),
       publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      trustedKeys: [],
     });
   } finally {
     await configured.close();

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscoveryService } from '@nestjs/core';
@@ -16,7 +16,9 @@ import {
   GENESIS_HASH,
   HashChainingEventStore,
   INTEGRITY_STREAM_ID,
+  PUBLIC_KEY_FILE,
   readIntegrity,
+  signingKeyId,
   verifyAll,
 } from '@trust-ledger/integrity';
 import { passesFilter, ProjectionProvider, type Projection } from '@trust-ledger/projections';
@@ -214,24 +216,127 @@ describe('a checkpoint rewritten without the signing key', () => {
       } finally {
         db.close();
       }
+      const forged = {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: 'checkpoint signature: the signature does not match the content (the document was changed)',
+      };
       const check = await app
         .get(`/cases/${caseId}/integrity`, await app.token({ role: 'counsel', sub: 'c' }))
         .expect(200);
-      expect(check.body).toEqual({
-        valid: false,
-        checkedEvents: 1,
-        breaks: [
-          {
-            streamId: INTEGRITY_STREAM_ID,
-            revision: 0,
-            reason:
-              'checkpoint signature: the signature does not match the content (the document was changed)',
-          },
-        ],
+      expect(check.body).toEqual({ valid: false, checkedEvents: 1, breaks: [forged] });
+
+      // The next checkpoint, signed over it, would hide the forgery from these checks: it is refused,
+      // and the instance reports itself unhealthy until someone looks.
+      await app.post('/cases', token, openCaseBody(AGENCY, randomUUID())).expect(201);
+      const refused = await app
+        .post('/integrity/checkpoints', await app.token({ role: 'admin', sub: 'admin-1' }), {})
+        .expect(409);
+      expect(refused.body).toMatchObject({ code: 'CHECKPOINTS_DO_NOT_VERIFY', breaks: [forged] });
+      expect(await app.events(INTEGRITY_STREAM_ID)).toHaveLength(1);
+      const health = await app.http().get(`${API}/health`).expect(503);
+      expect(health.body).toMatchObject({
+        status: 'unhealthy',
+        integrity: { error: { message: expect.stringContaining(forged.reason) } },
+      });
+      const metrics = await app.http().get(`${API}/metrics`).expect(200);
+      expect(metrics.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 1$/m);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('after EVIDENCE_SIGNING_KEY was changed', () => {
+  const newKey = generateKeyPairSync('ed25519');
+  const newKeyPem = newKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  let dataDir: string;
+  let caseId: string;
+  /** The public key the instance generated first, which signed the first checkpoint. */
+  let oldPublicKey: string;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'key-change-'));
+    const before = await startTestApp({ dataDir });
+    try {
+      caseId = randomUUID();
+      const token = await before.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+      await before.post('/cases', token, openCaseBody(AGENCY, caseId)).expect(201);
+      await before
+        .post('/integrity/checkpoints', await before.token({ role: 'admin', sub: 'a' }), {})
+        .expect(201);
+      oldPublicKey = readFileSync(join(dataDir, PUBLIC_KEY_FILE), 'utf8');
+    } finally {
+      await before.close();
+    }
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Runs `use` on an instance of the same DATA_DIR that signs with the new key. */
+  async function withNewKey(
+    evidenceTrustedPublicKeys: string | undefined,
+    use: (app: TestApp, tokens: { counsel: string; admin: string; officer: string }) => Promise<void>,
+  ): Promise<void> {
+    const app = await startTestApp({ dataDir, evidenceSigningKey: newKeyPem, evidenceTrustedPublicKeys });
+    try {
+      await use(app, {
+        counsel: await app.token({ role: 'counsel', sub: 'c' }),
+        admin: await app.token({ role: 'admin', sub: 'a' }),
+        officer: await app.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' }),
       });
     } finally {
       await app.close();
     }
+  }
+
+  it('reports the last checkpoint as signed by an untrusted key, and records none over it', async () => {
+    const oldKeyId = signingKeyId(createPublicKey(oldPublicKey));
+    const untrusted = {
+      streamId: INTEGRITY_STREAM_ID,
+      revision: 0,
+      reason: `checkpoint is signed by key ${oldKeyId}, which is not among the public keys given`,
+    };
+    await withNewKey(undefined, async (app, { counsel, admin, officer }) => {
+      const check = await app.get(`/cases/${caseId}/integrity`, counsel).expect(200);
+      expect(check.body).toEqual({ valid: false, checkedEvents: 1, breaks: [untrusted] });
+      await app.post('/cases', officer, openCaseBody(AGENCY, randomUUID())).expect(201);
+      await app.post('/integrity/checkpoints', admin, {}).expect(409);
+    });
+  });
+
+  it('trusts the keys in EVIDENCE_TRUSTED_PUBLIC_KEYS, publishes them, and signs on with the new key', async () => {
+    await withNewKey(oldPublicKey, async (app, { counsel, admin, officer }) => {
+      const check = await app.get(`/cases/${caseId}/integrity`, counsel).expect(200);
+      expect(check.body).toEqual({ valid: true, checkedEvents: 1, breaks: [] });
+      await app.post('/cases', officer, openCaseBody(AGENCY, randomUUID())).expect(201);
+      const next = await app.post('/integrity/checkpoints', admin, {}).expect(201);
+      const newKeyId = signingKeyId(newKey.publicKey);
+      expect(next.body.checkpoint.signature.keyId).toBe(newKeyId);
+      const published = await app.http().get(`${API}/public/signing-key`).expect(200);
+      expect(published.body).toEqual({
+        algorithm: 'Ed25519',
+        keyId: newKeyId,
+        publicKey: newKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        trustedKeys: [{ keyId: signingKeyId(createPublicKey(oldPublicKey)), publicKey: oldPublicKey }],
+      });
+      await app.http().get(`${API}/health`).expect(200);
+    });
+  });
+
+  it('refuses EVIDENCE_TRUSTED_PUBLIC_KEYS that are not Ed25519 PEM public keys, naming the setting', () => {
+    const env = (value: string) => () => loadConfig({ dataDir }, { EVIDENCE_TRUSTED_PUBLIC_KEYS: value });
+    // Two keys one after another, and with "\n" for line breaks as an environment file writes them.
+    const both = `${oldPublicKey}${newKey.publicKey.export({ type: 'spki', format: 'pem' }).toString()}`;
+    expect(env(both)().evidenceTrustedPublicKeys).toBe(both.trim());
+    expect(env(both.trim().replace(/\n/g, '\\n'))().evidenceTrustedPublicKeys).toBe(both.trim());
+    // A private key (a secret in a public setting), anything else beside the keys, or nothing.
+    for (const bad of [newKeyPem, `${oldPublicKey}\n${newKeyPem}`, `${oldPublicKey} trailing`, 'not a key']) {
+      expect(env(bad)).toThrow(/EVIDENCE_TRUSTED_PUBLIC_KEYS must hold only PEM public keys/);
+    }
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    expect(env(rsa.export({ type: 'spki', format: 'pem' }).toString())).toThrow(
+      'EVIDENCE_TRUSTED_PUBLIC_KEYS (key 1) is not an Ed25519 public key',
+    );
   });
 });
 

@@ -147,15 +147,35 @@ describe('npm run cli -- verify', () => {
       }
     }
 
-    it("leaves a signature by a key other than DATA_DIR's unchecked, and says so", async () => {
+    it("leaves a signature by a key neither DATA_DIR's nor trusted unchecked, and says so", async () => {
       const { signature } = await signedCheckpoint(otherDir);
       const { code, out } = await cli('verify');
       expect(code).toBe(0);
       expect(out).toMatch(
         new RegExp(
-          `, signed by key ${signature!.keyId}, not checked \\(not DATA_DIR's key: pass --public-key\\)\n$`,
+          `, signed by key ${signature!.keyId}, not checked \\(neither DATA_DIR's key nor a trusted one: pass --public-key\\)\n$`,
         ),
       );
+    });
+
+    it('checks signatures by the keys in EVIDENCE_TRUSTED_PUBLIC_KEYS too', async () => {
+      const { signature } = await signedCheckpoint(otherDir);
+      process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS = readFileSync(otherKey, 'utf8');
+      try {
+        const { code, out } = await cli('verify');
+        expect(code).toBe(0);
+        expect(out).toMatch(new RegExp(`, signed by key ${signature!.keyId}\n$`));
+        // A trusted key's signature is checked, not merely named: a changed checkpoint is a break.
+        tamper(
+          `UPDATE events SET data = json_set(data, '$.checkpointedAt', '2024-06-18T00:00:00.000Z')
+           WHERE stream_id = 'integrity' AND revision = 1`,
+        );
+        expect((await cli('verify')).out).toContain(
+          'BREAK integrity revision 1: checkpoint signature: the signature does not match the content',
+        );
+      } finally {
+        delete process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS;
+      }
     });
 
     it('with --public-key, accepts signatures by the keys given only', async () => {

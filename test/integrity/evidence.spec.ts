@@ -81,6 +81,7 @@ describe('evidence signing', () => {
       algorithm: 'Ed25519',
       keyId: key.keyId,
       publicKey: expect.stringContaining('-----BEGIN PUBLIC KEY-----'),
+      trustedKeys: [],
     });
   });
 

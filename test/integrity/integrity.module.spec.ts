@@ -12,6 +12,8 @@ import {
   INTEGRITY_STREAM_ID,
   IntegrityModule,
   IntegrityService,
+  loadOrCreateSigningKey,
+  publicKeyPem,
   verifyEvidence,
 } from '@trust-ledger/integrity';
 import { ManualClock } from '../../libs/domain/testing/manual-clock';
@@ -81,6 +83,30 @@ describe('IntegrityModule', () => {
     expect(verifyEvidence(signed, publicKey)).toEqual({ valid: true });
     // The checkpoints are signed with the same key.
     expect(verifyEvidence(checkpoint, publicKey)).toEqual({ valid: true });
+  });
+
+  it('publishes the trusted public keys other than its own, each once', async () => {
+    const other = loadOrCreateSigningKey(mkdtempSync(join(dir, 'other-')));
+    const own = loadOrCreateSigningKey(dir);
+    const store = new HashChainingEventStore(new SqliteEventStore(join(dir, 'trust-ledger.db')));
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        appModule(store),
+        IntegrityModule.forRoot({
+          dataDir: dir,
+          checkpointIntervalMs: 0,
+          trustedPublicKeysPem:
+            publicKeyPem(other.publicKey) + publicKeyPem(own.publicKey) + publicKeyPem(other.publicKey),
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.init();
+    expect(app.get(EvidenceSigner).publicSigningKey()).toMatchObject({
+      keyId: own.keyId,
+      trustedKeys: [{ keyId: other.keyId, publicKey: publicKeyPem(other.publicKey) }],
+    });
+    await app.close();
+    await store.close();
   });
 
   it('refuses an EVENT_STORE that is not hash-chaining, so no write can bypass the chain', async () => {

@@ -17,6 +17,7 @@ import {
 import {
   GENESIS_HASH,
   HashChainingEventStore,
+  CheckpointRefusedError,
   INTEGRITY_STREAM_ID,
   IntegrityCheckpointer,
   RecordedHeads,
@@ -390,6 +391,29 @@ describe('tampering with the SQLite file directly is found and located', () => {
         { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'the last checkpoint is not signed' },
       ]);
     });
+
+    it("is not laundered by the service's next checkpoint: it refuses to sign over it", async () => {
+      await tamper(forge('keep signature'));
+      await store.append(A, [event(5)], { expectedRevision: 4 });
+      // As the API records them: with its own key, and its keys checking the last signature.
+      const heads = new RecordedHeads(store, publicKeys);
+      const refused = new IntegrityCheckpointer(store, clock, signingKey, { heads }).record();
+      await expect(refused).rejects.toThrow(CheckpointRefusedError);
+      await expect(refused).rejects.toMatchObject({
+        problems: [
+          {
+            streamId: INTEGRITY_STREAM_ID,
+            revision: 0,
+            reason: expect.stringMatching(/^checkpoint signature/),
+          },
+        ],
+      });
+      expect(await readAllEvents(store, INTEGRITY_STREAM_ID)).toHaveLength(1);
+      expect((await caseCheck()).valid).toBe(false);
+      // Signed over, the forgery would pass every check that reads the last signature only.
+      await new IntegrityCheckpointer(store, clock, signingKey).record();
+      expect((await caseCheck()).valid).toBe(true);
+    });
   });
 
   it('an edited checkpoint', async () => {
@@ -512,6 +536,47 @@ describe('IntegrityCheckpointer', () => {
     await expect(revisionSeenMeanwhile).resolves.toBe(0);
     expect(await checkpointer.record()).toBeNull();
     expect(await verifyAll(store)).toMatchObject({ valid: true, checkedEvents: 11, breaks: [] });
+  });
+
+  describe('after the signing key was changed', () => {
+    const newKey = newSigningKey();
+    const withKeys = (...keys: EvidenceSigningKey[]) =>
+      new RecordedHeads(
+        store,
+        keys.map((k) => k.publicKey),
+      );
+
+    beforeEach(async () => {
+      await new IntegrityCheckpointer(store, clock, signingKey).record();
+      await store.append(A, [event(5)], { expectedRevision: 4 });
+    });
+
+    it('refuses to sign over a checkpoint signed by a key it does not trust, and the case checks say why', async () => {
+      const heads = withKeys(newKey);
+      const untrusted = {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: `checkpoint is signed by key ${signingKey.keyId}, which is not among the public keys given`,
+      };
+      await expect(new IntegrityCheckpointer(store, clock, newKey, { heads }).record()).rejects.toMatchObject(
+        { problems: [untrusted] },
+      );
+      expect((await verifyStream(store, B, heads)).breaks).toEqual([untrusted]);
+    });
+
+    it('goes on signing with the new key once the key used before is trusted', async () => {
+      const heads = withKeys(newKey, signingKey);
+      expect((await verifyStream(store, B, heads)).valid).toBe(true);
+      const next = await new IntegrityCheckpointer(store, clock, newKey, { heads }).record();
+      expect(next?.signature?.keyId).toBe(newKey.keyId);
+      // From then on the new key alone vouches for the last checkpoint; the full verify needs both.
+      expect((await verifyStream(store, A, withKeys(newKey))).valid).toBe(true);
+      const publicKeys = [newKey.publicKey, signingKey.publicKey];
+      expect(await verifyAll(store, { publicKeys, requireSignature: true })).toMatchObject({ valid: true });
+      expect((await verifyAll(store, { publicKeys: [newKey.publicKey], requireSignature: true })).valid).toBe(
+        false,
+      );
+    });
   });
 
   it('lets concurrent checkpointers (other processes) agree on one chain of checkpoints', async () => {

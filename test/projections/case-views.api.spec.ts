@@ -371,6 +371,7 @@ describe('GET /health and /metrics', () => {
       status: 'ok',
       eventStore: { status: 'up', headPosition: expect.any(String) },
       scheduler: { running: true },
+      integrity: { error: null },
     });
     expect(response.body.projections).toEqual(
       expect.arrayContaining([
@@ -395,6 +396,7 @@ describe('GET /health and /metrics', () => {
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
     expect(response.text).toMatch(/^trust_ledger_projection_failed\{projection="case-view"\} 0$/m);
+    expect(response.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 0$/m);
     expect(response.text).toMatch(
       /^trust_ledger_projection_events_applied_total\{projection="case-view"\} [1-9]\d*$/m,
     );

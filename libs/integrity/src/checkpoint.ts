@@ -324,7 +324,7 @@ export class RecordedHeads {
   /** The head the checkpoints recorded so far for `streamId`, if any, and what is wrong with the
    * checkpoints, as breaks of their stream. */
   of(streamId: string): Promise<{ head: CheckpointedHead | undefined; problems: IntegrityBreak[] }> {
-    return this.use((fold) => ({ head: fold.head(streamId), problems: this.problems(fold) }));
+    return this.use((fold) => ({ head: fold.head(streamId), problems: this.problems() }));
   }
 
   /** Folds the checkpoints recorded since the last catch-up; only from within `use`. */
@@ -336,8 +336,10 @@ export class RecordedHeads {
     }
   }
 
-  private problems(fold: CheckpointFold): IntegrityBreak[] {
-    const problems = fold.problems.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
+  /** What is wrong with the checkpoints folded so far, as breaks of their stream; only from within
+   * `use`, where the fold is caught up. */
+  problems(): IntegrityBreak[] {
+    const problems = this.fold.problems.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
     const last = this.lastCheckpoint;
     if (this.publicKeys.length === 0 || last === undefined) return problems;
     if (this.signature?.revision !== last.revision) {

@@ -12,7 +12,7 @@ import {
 } from './checkpoint';
 import { signEvidence } from './evidence/evidence';
 import type { EvidenceSigningKey } from './evidence/signing-key';
-import { readIntegrity } from './hash-chain';
+import { readIntegrity, type IntegrityBreak } from './hash-chain';
 
 const MAX_ATTEMPTS = 5;
 
@@ -29,8 +29,26 @@ interface Slice {
   more: boolean;
 }
 
+/**
+ * The checkpoints recorded so far do not verify. A new checkpoint chains its digest from the last one
+ * and is signed, so recording it would make them pass every check that reads only the last signature:
+ * tampering would be laundered within one checkpoint interval.
+ */
+export class CheckpointRefusedError extends Error {
+  override readonly name = 'CheckpointRefusedError';
+  constructor(readonly problems: IntegrityBreak[]) {
+    super(
+      `no checkpoint recorded: the checkpoints so far do not verify (${problems
+        .map((p) => `revision ${p.revision}: ${p.reason}`)
+        .join('; ')})`,
+    );
+  }
+}
+
 export interface CheckpointerOptions {
-  /** Shared with verification in the same process; it also serializes runs within the process. */
+  /** Shared with verification in the same process; it also serializes runs within the process. Built
+   * with public keys, it makes a last checkpoint signed by another key, or whose signature does not
+   * match, a problem, which refuses the next checkpoint like any other. */
   heads?: RecordedHeads;
   maxEventsPerCheckpoint?: number;
 }
@@ -75,6 +93,8 @@ export class IntegrityCheckpointer {
     for (let attempt = 1; ; attempt += 1) {
       // Another process's checkpoint, if it won the last attempt's race.
       if (attempt > 1) await this.heads.catchUp();
+      const problems = this.heads.problems();
+      if (problems.length > 0) throw new CheckpointRefusedError(problems);
       const changed = new Map<string, StreamHead>();
       let position = fold.position;
       let read = 0;

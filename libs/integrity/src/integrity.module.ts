@@ -5,12 +5,18 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import { CLOCK, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { RecordedHeads, type CheckpointData } from './checkpoint';
-import { IntegrityCheckpointer } from './checkpointer';
+import { CheckpointRefusedError, IntegrityCheckpointer } from './checkpointer';
 import { EvidenceSigner } from './evidence/evidence';
-import { loadOrCreateSigningKey, type EvidenceSigningKey } from './evidence/signing-key';
+import {
+  loadOrCreateSigningKey,
+  parsePublicKeys,
+  signingKeyId,
+  type EvidenceSigningKey,
+} from './evidence/signing-key';
 import type { VerificationResult } from './hash-chain';
 import { HashChainingEventStore } from './hash-chaining-event-store';
 import {
@@ -26,6 +32,9 @@ export interface IntegrityModuleOptions {
   /** PKCS#8 PEM of the Ed25519 key that signs evidence packs and checkpoints; generated into
    * DATA_DIR when absent. */
   signingKeyPem?: string;
+  /** PEM public keys whose signatures are trusted besides the signing key's own: the keys that signed
+   * before it was changed (EVIDENCE_TRUSTED_PUBLIC_KEYS). */
+  trustedPublicKeysPem?: string;
   /** How often stream heads are checkpointed; 0 turns the timer off. Default one minute. */
   checkpointIntervalMs?: number;
 }
@@ -33,6 +42,13 @@ export interface IntegrityModuleOptions {
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 /** One key signs both the evidence packs and the checkpoints. */
 const SIGNING_KEY = Symbol('EvidenceSigningKey');
+const TRUSTED_PUBLIC_KEYS = Symbol('TrustedPublicKeys');
+
+/** How the last attempt to record a checkpoint went, for /health. */
+export interface CheckpointingStatus {
+  /** Null when the last attempt recorded a checkpoint (or nothing needed one), or none was made yet. */
+  error: { at: string; message: string } | null;
+}
 
 /**
  * Verification and checkpoints over the application's EVENT_STORE, which must be the
@@ -44,18 +60,23 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly logger = new Logger('Integrity');
   private readonly checkpointer: IntegrityCheckpointer;
   private readonly heads: RecordedHeads;
+  /** The signing key's public key, then the other trusted ones. */
+  private readonly publicKeys: KeyObject[];
   private timer: NodeJS.Timeout | undefined;
+  private checkpointError: CheckpointingStatus['error'] = null;
 
   constructor(
     private readonly store: EventStore,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly checkpointIntervalMs: number,
-    private readonly signingKey: EvidenceSigningKey,
+    signingKey: EvidenceSigningKey,
+    trustedPublicKeys: readonly KeyObject[] = [],
   ) {
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
-    this.heads = new RecordedHeads(store, [signingKey.publicKey]);
+    this.publicKeys = [signingKey.publicKey, ...trustedPublicKeys];
+    this.heads = new RecordedHeads(store, this.publicKeys);
     this.checkpointer = new IntegrityCheckpointer(store, clock, signingKey, { heads: this.heads });
   }
 
@@ -68,12 +89,25 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   verifyAll(): Promise<LogVerification> {
-    return verifyAll(this.store, { publicKeys: [this.signingKey.publicKey] });
+    return verifyAll(this.store, { publicKeys: this.publicKeys });
   }
 
-  /** Records a checkpoint now; null when no stream changed since the last one. */
-  recordCheckpoint(): Promise<CheckpointData | null> {
-    return this.checkpointer.record();
+  /** Records a checkpoint now; null when no stream changed since the last one. Throws
+   * CheckpointRefusedError when the checkpoints recorded so far do not verify. */
+  async recordCheckpoint(): Promise<CheckpointData | null> {
+    try {
+      const recorded = await this.checkpointer.record();
+      this.checkpointError = null;
+      return recorded;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.checkpointError = { at: this.clock.now(), message };
+      throw error;
+    }
+  }
+
+  checkpointing(): CheckpointingStatus {
+    return { error: this.checkpointError };
   }
 
   onApplicationBootstrap(): void {
@@ -89,10 +123,13 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async checkpointLogged(): Promise<void> {
     try {
-      await this.checkpointer.record();
+      await this.recordCheckpoint();
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
       this.logger.error(
-        `integrity checkpoint failed: ${error instanceof Error ? error.message : String(error)}`,
+        error instanceof CheckpointRefusedError
+          ? `${message}. Find out why with \`verify\`; if the signing key was changed, trust the key that signed before.`
+          : `integrity checkpoint failed: ${message}`,
       );
     }
   }
@@ -111,23 +148,38 @@ export class IntegrityModule {
           useFactory: () => loadOrCreateSigningKey(options.dataDir, options.signingKeyPem),
         },
         {
+          provide: TRUSTED_PUBLIC_KEYS,
+          useFactory: (key: EvidenceSigningKey) => trustedKeys(options, key),
+          inject: [SIGNING_KEY],
+        },
+        {
           provide: IntegrityService,
-          useFactory: (store: EventStore, clock: Clock, key: EvidenceSigningKey) =>
+          useFactory: (store: EventStore, clock: Clock, key: EvidenceSigningKey, trusted: KeyObject[]) =>
             new IntegrityService(
               store,
               clock,
               options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
               key,
+              trusted,
             ),
-          inject: [EVENT_STORE, CLOCK, SIGNING_KEY],
+          inject: [EVENT_STORE, CLOCK, SIGNING_KEY, TRUSTED_PUBLIC_KEYS],
         },
         {
           provide: EvidenceSigner,
-          useFactory: (key: EvidenceSigningKey) => new EvidenceSigner(key),
-          inject: [SIGNING_KEY],
+          useFactory: (key: EvidenceSigningKey, trusted: KeyObject[]) => new EvidenceSigner(key, trusted),
+          inject: [SIGNING_KEY, TRUSTED_PUBLIC_KEYS],
         },
       ],
       exports: [IntegrityService, EvidenceSigner],
     };
   }
+}
+
+/** The configured trusted keys other than the signing key's own, each once. */
+function trustedKeys(options: IntegrityModuleOptions, signingKey: EvidenceSigningKey): KeyObject[] {
+  if (options.trustedPublicKeysPem === undefined) return [];
+  const parsed = parsePublicKeys(options.trustedPublicKeysPem, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
+  const byId = new Map(parsed.map((key) => [signingKeyId(key), key]));
+  byId.delete(signingKey.keyId);
+  return [...byId.values()];
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
+import { parsePublicKeys } from '@trust-ledger/integrity';
 import { loadOrCreateJwtSecret } from './jwt-secret';
 import { wholeNumberSetting } from './whole-number';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
@@ -24,6 +25,8 @@ export interface AppConfig extends SecurityConfig {
   masterKey?: string;
   /** EVIDENCE_SIGNING_KEY: PKCS#8 PEM of the Ed25519 evidence signing key; generated into DATA_DIR when unset. */
   evidenceSigningKey?: string;
+  /** EVIDENCE_TRUSTED_PUBLIC_KEYS: PEM public keys that signed before EVIDENCE_SIGNING_KEY was changed. */
+  evidenceTrustedPublicKeys?: string;
   /** INTEGRITY_CHECKPOINT_INTERVAL_MS: how often stream heads are checkpointed; 0 turns the timer off. */
   integrityCheckpointIntervalMs: number;
 }
@@ -123,6 +126,16 @@ export function loadConfig(
   // A PEM in an environment file often has its line breaks written as "\n".
   const evidenceSigningKey =
     overrides.evidenceSigningKey ?? str('EVIDENCE_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  const evidenceTrustedPublicKeys =
+    overrides.evidenceTrustedPublicKeys ?? str('EVIDENCE_TRUSTED_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
+  // Public, so checked here with the rest: a mistake in it would otherwise surface as integrity breaks.
+  if (evidenceTrustedPublicKeys !== undefined) {
+    try {
+      parsePublicKeys(evidenceTrustedPublicKeys, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
   // Node runs a longer timer every millisecond instead.
   const integrityCheckpointIntervalMs = wholeNumberSetting(
     {
@@ -161,6 +174,7 @@ export function loadConfig(
     ...security,
     masterKey,
     evidenceSigningKey,
+    evidenceTrustedPublicKeys,
     integrityCheckpointIntervalMs,
   };
 }

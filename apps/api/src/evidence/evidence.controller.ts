@@ -17,12 +17,23 @@ import { Public, Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { EvidencePacks } from './evidence-packs';
 
+export class TrustedKeyDto {
+  @ApiProperty() keyId!: string;
+  @ApiProperty({ description: 'SPKI PEM' }) publicKey!: string;
+}
+
 export class PublicSigningKeyDto implements PublicSigningKey {
   @ApiProperty({ enum: ['Ed25519'] }) algorithm!: 'Ed25519';
   @ApiProperty({ description: 'Hex SHA-256 of the key’s SPKI DER, first 16 bytes; packs name it' })
   keyId!: string;
   @ApiProperty({ description: 'SPKI PEM; save it to verify packs offline (verify-evidence --public-key)' })
   publicKey!: string;
+  @ApiProperty({
+    type: [TrustedKeyDto],
+    description:
+      'Keys that signed packs and checkpoints before the signing key was changed (EVIDENCE_TRUSTED_PUBLIC_KEYS): an older pack names its key by keyId',
+  })
+  trustedKeys!: TrustedKeyDto[];
 }
 
 @ApiTags('evidence')

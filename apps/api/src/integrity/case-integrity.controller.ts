@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ConflictException, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -10,7 +11,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { caseStreamId } from '@trust-ledger/domain';
-import { IntegrityService, type CheckpointData, type VerificationResult } from '@trust-ledger/integrity';
+import {
+  CheckpointRefusedError,
+  IntegrityService,
+  type CheckpointData,
+  type VerificationResult,
+} from '@trust-ledger/integrity';
 import { Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
@@ -65,7 +71,20 @@ export class CaseIntegrityController {
   @Roles('admin')
   @HttpCode(201)
   @ApiCreatedResponse({ type: CheckpointResultDto })
+  @ApiConflictResponse({
+    description:
+      'CHECKPOINTS_DO_NOT_VERIFY: the checkpoints recorded so far do not verify (`breaks` says how), and a new one would vouch for them; nothing is recorded',
+  })
   async checkpoint(): Promise<CheckpointResultDto> {
-    return { checkpoint: await this.integrity.recordCheckpoint() };
+    try {
+      return { checkpoint: await this.integrity.recordCheckpoint() };
+    } catch (error) {
+      if (!(error instanceof CheckpointRefusedError)) throw error;
+      throw new ConflictException({
+        code: 'CHECKPOINTS_DO_NOT_VERIFY',
+        message: error.message,
+        breaks: error.problems,
+      });
+    }
   }
 }

@@ -22,6 +22,7 @@ export function integrityModule(config: AppConfig): DynamicModule {
   return IntegrityModule.forRoot({
     dataDir: config.dataDir,
     signingKeyPem: config.evidenceSigningKey,
+    trustedPublicKeysPem: config.evidenceTrustedPublicKeys,
     checkpointIntervalMs: config.integrityCheckpointIntervalMs,
   });
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res, type OnModuleInit } from '@nestjs/common'
 import { ModuleRef } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integrity';
 import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
@@ -14,6 +15,8 @@ export interface Health {
   projections: ProjectionStatus[];
   /** Present when the application runs the deadline scheduler. */
   scheduler?: ReturnType<SchedulerService['status']>;
+  /** Present when the application records integrity checkpoints. */
+  integrity?: CheckpointingStatus;
 }
 
 @ApiTags('operations')
@@ -21,6 +24,7 @@ export interface Health {
 @Controller()
 export class HealthController implements OnModuleInit {
   private scheduler: SchedulerService | undefined;
+  private integrity: IntegrityService | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -35,16 +39,23 @@ export class HealthController implements OnModuleInit {
     } catch {
       this.scheduler = undefined; // this application does not run it
     }
+    try {
+      this.integrity = this.moduleRef.get(IntegrityService, { strict: false });
+    } catch {
+      this.integrity = undefined;
+    }
   }
 
-  /** 503 when the log is unreachable, a projection has stopped on an error or the scheduler is not
-   * running; lag alone is not unhealthy (a fresh instance catching up is working as designed). */
+  /** 503 when the log is unreachable, a projection has stopped on an error, the scheduler is not
+   * running or the last integrity checkpoint failed (e.g. refused over checkpoints that do not
+   * verify); lag alone is not unhealthy (a fresh instance catching up is working as designed). */
   @Get('health')
   @ApiOkResponse({
     description: 'Event store reachable; every projection running, with its position and lag',
   })
   @ApiServiceUnavailableResponse({
-    description: 'Event store unreachable, or a projection stopped on an error',
+    description:
+      'Event store unreachable, a projection stopped on an error, or the last integrity checkpoint failed',
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Health> {
     let health: Health;
@@ -52,12 +63,17 @@ export class HealthController implements OnModuleInit {
       const headPosition = await this.store.headPosition();
       const projections = await this.runner.status();
       const scheduler = this.scheduler?.status();
-      const ok = projections.every((p) => p.running && p.error === null) && (scheduler?.running ?? true);
+      const integrity = this.integrity?.checkpointing();
+      const ok =
+        projections.every((p) => p.running && p.error === null) &&
+        (scheduler?.running ?? true) &&
+        (integrity?.error ?? null) === null;
       health = {
         status: ok ? 'ok' : 'unhealthy',
         eventStore: { status: 'up', headPosition },
         projections,
         ...(scheduler && { scheduler }),
+        ...(integrity && { integrity }),
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { IntegrityService } from '@trust-ledger/integrity';
 import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -13,6 +14,7 @@ export class Metrics implements OnModuleInit {
   constructor(
     runner: ProjectionRunner,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() integrity?: IntegrityService,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -49,6 +51,17 @@ export class Metrics implements OnModuleInit {
     projectionGauge('trust_ledger_projection_failed', '1 while the projection is stopped on an error', (s) =>
       Number(s.error !== null),
     );
+
+    if (integrity !== undefined) {
+      new Gauge({
+        name: 'trust_ledger_integrity_checkpoint_failed',
+        help: '1 while the last attempt to record an integrity checkpoint failed or was refused',
+        registers,
+        collect: function (this: Gauge) {
+          this.set(Number(integrity.checkpointing().error !== null));
+        },
+      });
+    }
 
     const applied = new Counter({
       name: 'trust_ledger_projection_events_applied_total',

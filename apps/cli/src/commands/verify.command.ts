@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createEventStore, type EventStore } from '@trust-ledger/event-store';
 import {
   parsePublicKey,
+  parsePublicKeys,
   PUBLIC_KEY_FILE,
   RecordedHeads,
   verifyAll,
@@ -23,7 +24,7 @@ export function registerVerifyCommand(program: Command): void {
     .option('--stream <id>', 'verify only this stream (e.g. case-<caseId>)')
     .option(
       '--public-key <pem file>',
-      `a public key the checkpoints may be signed with (repeat it for keys used before); the last checkpoint must then be signed (with --stream, only its signature is checked). Default: DATA_DIR/${PUBLIC_KEY_FILE} if present, without that requirement`,
+      `a public key the checkpoints may be signed with (repeat it for keys used before); the last checkpoint must then be signed (with --stream, only its signature is checked). Default: DATA_DIR/${PUBLIC_KEY_FILE} if present and EVIDENCE_TRUSTED_PUBLIC_KEYS, without that requirement`,
       (file: string, files: string[]) => [...files, file],
       [] as string[],
     )
@@ -35,6 +36,10 @@ export function registerVerifyCommand(program: Command): void {
         const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
         const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
         const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
+        const trusted = config.evidenceTrustedPublicKeys;
+        if (!given && trusted !== undefined) {
+          publicKeys.push(...parsePublicKeys(trusted, 'EVIDENCE_TRUSTED_PUBLIC_KEYS'));
+        }
         // One stream, as the API checks a case; the last checkpoint's signature with the keys given.
         if (options.stream !== undefined) {
           const heads = new RecordedHeads(store, given ? publicKeys : []);
@@ -74,7 +79,7 @@ function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
       ? 'not signed'
       : signatureChecked
         ? `signed by key ${signedBy}`
-        : `signed by key ${signedBy}, not checked (not DATA_DIR's key: pass --public-key)`;
+        : `signed by key ${signedBy}, not checked (neither DATA_DIR's key nor a trusted one: pass --public-key)`;
   return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}, ${signed}`;
 }
 

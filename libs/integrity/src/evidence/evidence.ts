@@ -6,8 +6,14 @@ import { publicKeyPem, signingKeyId, type EvidenceSigningKey } from './signing-k
 export type EvidenceSignature = { algorithm: 'Ed25519'; keyId: string; value: string };
 export type Signed<T extends object> = Omit<T, 'signature'> & { signature: EvidenceSignature };
 
-/** GET /public/signing-key. */
-export type PublicSigningKey = { algorithm: 'Ed25519'; keyId: string; publicKey: string };
+/** GET /public/signing-key: the key that signs now, and the others whose signatures are trusted
+ * (keys that signed before a change), for packs and checkpoints that name them by keyId. */
+export type PublicSigningKey = {
+  algorithm: 'Ed25519';
+  keyId: string;
+  publicKey: string;
+  trustedKeys: { keyId: string; publicKey: string }[];
+};
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
 
@@ -138,13 +144,24 @@ function withoutSignature<T extends object>(document: T): Omit<T, 'signature'> {
 
 /** Signs evidence packs with the process's key; the Nest provider the API injects. */
 export class EvidenceSigner {
-  constructor(private readonly key: EvidenceSigningKey) {}
+  constructor(
+    private readonly key: EvidenceSigningKey,
+    private readonly trustedPublicKeys: readonly KeyObject[] = [],
+  ) {}
 
   sign<T extends object>(document: T): Signed<T> {
     return signEvidence(document, this.key);
   }
 
   publicSigningKey(): PublicSigningKey {
-    return { algorithm: 'Ed25519', keyId: this.key.keyId, publicKey: publicKeyPem(this.key.publicKey) };
+    return {
+      algorithm: 'Ed25519',
+      keyId: this.key.keyId,
+      publicKey: publicKeyPem(this.key.publicKey),
+      trustedKeys: this.trustedPublicKeys.map((key) => ({
+        keyId: signingKeyId(key),
+        publicKey: publicKeyPem(key),
+      })),
+    };
   }
 }

@@ -40,6 +40,21 @@ export function parsePublicKey(pem: string, source: string): KeyObject {
   return key;
 }
 
+const PUBLIC_KEY_BLOCK = /-----BEGIN PUBLIC KEY-----[^-]+-----END PUBLIC KEY-----/g;
+
+/**
+ * Every PEM public key in `text` (blocks one after another, as `cat a.pub.pem b.pub.pem` writes
+ * them). Anything else in it, a private key above all, is refused rather than skipped: a
+ * misplaced secret must not sit in a setting read as public.
+ */
+export function parsePublicKeys(text: string, source: string): KeyObject[] {
+  const blocks = text.match(PUBLIC_KEY_BLOCK) ?? [];
+  if (blocks.length === 0 || text.replace(PUBLIC_KEY_BLOCK, '').trim() !== '') {
+    throw new Error(`${source} must hold only PEM public keys (-----BEGIN PUBLIC KEY-----)`);
+  }
+  return blocks.map((pem, i) => parsePublicKey(pem, `${source} (key ${i + 1})`));
+}
+
 /**
  * The Ed25519 key evidence packs are signed with: `configuredPem` (PKCS#8) when given, otherwise
  * DATA_DIR/evidence-signing-key.pem, generated on first start (owner-only). Either way the public
