@@ -198,25 +198,33 @@ export interface TargetedCommand<C = CaseCommand> {
   command: Omit<C, 'actor' | 'now'>;
 }
 
+type Generated<C> = fc.Arbitrary<Omit<C, 'actor' | 'now'>>;
+
 /**
  * Sequences over `ids` aggregates: each created first (in id order), then `length` commands, each
- * at one of them chosen at random.
+ * at one of them chosen at random. `create` and `act` may depend on the aggregate's index (e.g. the
+ * acts its kind admits).
  */
 export const sequencesOver = <C>(
   ids: readonly string[],
-  create: fc.Arbitrary<Omit<C, 'actor' | 'now'>>,
-  act: fc.Arbitrary<Omit<C, 'actor' | 'now'>>,
+  create: Generated<C> | ((index: number) => Generated<C>),
+  act: Generated<C> | ((index: number) => Generated<C>),
   length: { minLength: number; maxLength: number },
-): fc.Arbitrary<TargetedCommand<C>[]> =>
-  fc
+): fc.Arbitrary<TargetedCommand<C>[]> => {
+  const at = (arbitrary: typeof create, index: number) =>
+    typeof arbitrary === 'function' ? arbitrary(index) : arbitrary;
+  return fc
     .tuple(
-      fc.array(create, { minLength: ids.length, maxLength: ids.length }),
-      fc.array(fc.record({ index: fc.nat({ max: ids.length - 1 }), command: act }), {
-        ...length,
-        size: 'max',
-      }),
+      fc.tuple(...ids.map((_, index) => at(create, index))),
+      fc.array(
+        fc
+          .nat({ max: ids.length - 1 })
+          .chain((index) => at(act, index).map((command) => ({ index, command }))),
+        { ...length, size: 'max' },
+      ),
     )
     .map(([creations, rest]) => [...creations.map((command, index) => ({ index, command })), ...rest]);
+};
 
 /** Sequences of case commands over a handful of cases, each opened first; the decider refuses the
  * commands that do not fit the record (an unknown request, a closed case), as it would over HTTP. */
