@@ -286,7 +286,7 @@ function queryLatency(dir: string, caseIds: string[], lastCase: number) {
   );
   const caseView = percentiles(time(() => cases.get(caseIds[Math.floor(random() * caseIds.length)])));
   // The case list's filters: an agency's open cases and all open ones (none, in this log: the most a
-  // scan could cost), a month's requests, and an agency's cases.
+  // scan could cost), a month's requests, an agency's cases, and the cases with an open violation.
   const month = periodBounds(QUERIED_MONTH, 'UTC');
   const caseList = percentiles(
     time(() => {
@@ -296,6 +296,7 @@ function queryLatency(dir: string, caseIds: string[], lastCase: number) {
         { status: 'OPEN' },
         { receivedFrom: month.start, receivedTo: month.end },
         { agencyId },
+        { hasOpenViolations: true },
       ];
       return cases.list(filters[Math.floor(random() * filters.length)], 0, 100);
     }),

@@ -15,6 +15,7 @@ import {
   ProjectionRunner,
   type ReadModelDb,
 } from '@trust-ledger/projections';
+import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
 import { caseCommandSequences, recordCommands } from './case-commands';
 import { TempData } from './support';
 
@@ -249,20 +250,32 @@ describe('CaseViewProjection', () => {
     const db = data.openDb();
     try {
       new CaseViewProjection().setup(db);
+      new ViolationRegisterProjection().setup(db);
       // The plan of each statement the list runs, with the parameters it runs it with.
       const plans: string[] = [];
       const planned = new Proxy(db, {
         get(target, property) {
           if (property === 'prepare') {
-            return (sql: string) => ({
-              all: (...params: unknown[]) => {
-                const plan = target.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
-                  detail: string;
-                }[];
-                plans.push(plan.map((step) => step.detail).join('; '));
-                return target.prepare(sql).all(...params);
-              },
-            });
+            return (sql: string) => {
+              const statement = target.prepare(sql);
+              return new Proxy(statement, {
+                get(inner, method) {
+                  if (method === 'all') {
+                    return (...params: unknown[]) => {
+                      const plan = target.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+                        detail: string;
+                      }[];
+                      plans.push(plan.map((step) => step.detail).join('; '));
+                      return inner.all(...params);
+                    };
+                  }
+                  const value: unknown = Reflect.get(inner, method, inner);
+                  return typeof value === 'function'
+                    ? (value as (...args: unknown[]) => unknown).bind(inner)
+                    : value;
+                },
+              });
+            };
           }
           const value: unknown = Reflect.get(target, property, target);
           return typeof value === 'function'
@@ -281,6 +294,9 @@ describe('CaseViewProjection', () => {
       queries.list({ status: 'OPEN' }, 0, 50);
       queries.list({ agencyId: 'agency-a', status: 'CLOSED' }, 7, 50);
       queries.list({ agencyId: 'agency-a', requestType: 'INTERVIEW' }, 0, 50);
+      queries.list({ hasOpenViolations: true }, 0, 50);
+      queries.list({ hasOpenViolations: true, agencyId: 'agency-a' }, 0, 50);
+      queries.list({ hasOpenViolations: true, status: 'OPEN' }, 0, 50);
       expect(plans).toEqual([
         // A type alone: the requests of that type in case order, then their cases.
         'SEARCH r USING COVERING INDEX case_view_requests_type (request_type=? AND case_seq>?); SEARCH c USING INTEGER PRIMARY KEY (rowid=?)',
@@ -298,6 +314,11 @@ describe('CaseViewProjection', () => {
         expect.stringMatching(
           /^SEARCH c USING INDEX case_views_agency \(agency_id=\? AND seq>\?\); .*SEARCH r EXISTS USING (COVERING INDEX case_view_requests_type \(request_type=\? AND case_seq=\?\)|PRIMARY KEY \(case_seq=\?\))$/,
         ),
+        // Open violations: the register's streams that have one (all, or the agency's) in order,
+        // then their cases; with the (few) open cases, those cases, each looked up in the violations.
+        'SEARCH s USING INDEX vr_streams_unresolved (seq>?); SEARCH c USING INDEX sqlite_autoindex_case_views_1 (case_id=? AND rowid>?)',
+        'SEARCH s USING INDEX vr_streams_unresolved_agency (agency_id=? AND seq>?); SEARCH c USING INDEX sqlite_autoindex_case_views_1 (case_id=? AND rowid>?)',
+        'SEARCH c USING INDEX case_views_status (status=? AND seq>?); SEARCH v EXISTS USING COVERING INDEX violations_stream (stream_id=? AND status=?)',
       ]);
     } finally {
       await data.close();

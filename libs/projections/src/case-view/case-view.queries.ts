@@ -85,9 +85,13 @@ export class CaseViewQueries {
     }
     if (filter.hasOpenViolations !== undefined) {
       // Without the register (a deployment or test that does not run it) no violation is known.
-      const known = hasTable(this.db, 'violations')
-        ? hasUnresolvedViolationSql(`'${CASE_STREAM_PREFIX}' || c.case_id`)
-        : 'FALSE';
+      const registered = hasTable(this.db, 'violations');
+      // The (few) open cases are fewer to walk than the streams with a violation.
+      if (filter.hasOpenViolations && !byType && filter.status !== 'OPEN' && registered) {
+        const page = this.unresolvedPage(conditions, filter.agencyId, after, limit);
+        if (page !== undefined) return page;
+      }
+      const known = registered ? hasUnresolvedViolationSql(`'${CASE_STREAM_PREFIX}' || c.case_id`) : 'FALSE';
       conditions.push([filter.hasOpenViolations ? known : `NOT ${known}`]);
     }
     const { rows, nextCursor } = byType
@@ -106,6 +110,50 @@ export class CaseViewQueries {
           after,
           limit,
         );
+    return { items: rows.map(toStored), nextCursor };
+  }
+
+  /**
+   * The cases with an unresolved violation, found by walking the register's streams that have one
+   * (its partial index) instead of every case: however rare violations are, a page costs what it
+   * holds, not the history. The register numbers streams in the order it first judged them, which
+   * for cases is the order they were opened, as `seq` numbers them here; so that walk is in case
+   * order, and the cursor stays a case number. An agency's are walked alone (a case's agency is the
+   * stream's). Undefined when the register has not judged the cursor's case yet (it is behind the
+   * case view): the caller then scans.
+   */
+  private unresolvedPage(
+    conditions: SeqCondition[],
+    agencyId: string | undefined,
+    after: number,
+    limit: number,
+  ): CasePage | undefined {
+    const from =
+      after === 0
+        ? 0
+        : this.db
+            .prepare<[string, number], number>(
+              'SELECT s.seq FROM case_views c JOIN vr_streams s ON s.stream_id = ? || c.case_id WHERE c.seq = ?',
+            )
+            .pluck()
+            .get(CASE_STREAM_PREFIX, after);
+    if (from === undefined) return undefined;
+    const { rows, nextCursor } = seqPage<Row>(
+      this.db,
+      `SELECT c.seq, c.record, c.opened_event
+       FROM vr_streams s INDEXED BY ${agencyId === undefined ? 'vr_streams_unresolved' : 'vr_streams_unresolved_agency'}
+       CROSS JOIN case_views c ON c.case_id = substr(s.stream_id, ${CASE_STREAM_PREFIX.length + 1})`,
+      [
+        ...conditions,
+        ['s.unresolved > 0'],
+        ['s.agency_id = ?', agencyId],
+        ['s.stream_id > ? AND s.stream_id < ?', CASE_STREAM_PREFIX, `${CASE_STREAM_PREFIX.slice(0, -1)}.`],
+        ['c.seq > ?', after],
+      ],
+      from,
+      limit,
+      { seq: 's.seq', distinct: false },
+    );
     return { items: rows.map(toStored), nextCursor };
   }
 }

@@ -27,7 +27,12 @@ import {
 } from './rulebook';
 import { applyReview, judge, type RegisteredViolation, type Trigger } from './violation-judgement';
 import { UPSERT_VIOLATION_SQL, violationOf, violationParams, type ViolationRow } from './violation-rows';
-import { HISTORY_CHUNK_EVENTS, VIOLATION_SCHEMA, VIOLATION_TABLES } from './violation-register.schema';
+import {
+  COUNT_UNRESOLVED_SQL,
+  HISTORY_CHUNK_EVENTS,
+  VIOLATION_SCHEMA,
+  VIOLATION_TABLES,
+} from './violation-register.schema';
 
 export const VIOLATION_REGISTER = 'violation-register';
 
@@ -99,6 +104,7 @@ function statementsOf(db: ReadModelDb) {
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
+    countUnresolved: db.prepare<[{ streamId: string }]>(COUNT_UNRESOLVED_SQL),
     clearDeadlines: db.prepare<[number]>('DELETE FROM vr_deadlines WHERE stream_seq = ?'),
     insertDeadline: db.prepare<[number, number, string, string]>(
       'INSERT OR IGNORE INTO vr_deadlines (stream_seq, deadline_ms, stream_id, deadline) VALUES (?, ?, ?, ?)',
@@ -140,8 +146,8 @@ export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
   // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
   // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks; 7: the
-  // vr_ tables keyed by stream number.
-  readonly version = 7;
+  // vr_ tables keyed by stream number; 8: streams count their unresolved violations.
+  readonly version = 8;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -367,6 +373,9 @@ export class ViolationRegisterProjection implements Projection {
     const seqOf = (streamId: string): number => this.states.get(streamId)!.seq!;
     for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
+    for (const streamId of new Set([...this.changed.values()].map((v) => v.streamId))) {
+      s.countUnresolved.run({ streamId });
+    }
     for (const [streamId, ahead] of this.deadlinesAhead) {
       const seq = seqOf(streamId);
       s.clearDeadlines.run(seq);
@@ -425,6 +434,7 @@ export class ViolationRegisterProjection implements Projection {
       eventId: event.id,
     });
     s.upsert.run(...violationParams(reviewed));
+    s.countUnresolved.run({ streamId: reviewed.streamId });
   }
 
   private historyOf(s: Statements, streamId: string, state: StreamState): StoredEvent[] {

@@ -65,9 +65,15 @@ CREATE TABLE vr_streams (
   -- the latest time any of its acts, records or deadlines names: what an ordinance version re-judges
   latest_ms    INTEGER NOT NULL,
   -- the deadlines ahead as in vr_deadlines (JSON), to rewrite those rows only when they change
-  deadlines    TEXT    NOT NULL
+  deadlines    TEXT    NOT NULL,
+  -- how many of its violations are unresolved (OPEN or CONFIRMED)
+  unresolved   INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 -- No index on latest_ms: it changes with nearly every event, and only a (rare) adoption reads it.
+-- The streams with an unresolved violation (all, or an agency's) in the order first judged, which for
+-- cases is the order they were opened: the case list's hasOpenViolations=true walks them, not every case.
+CREATE INDEX vr_streams_unresolved ON vr_streams (seq) WHERE unresolved > 0;
+CREATE INDEX vr_streams_unresolved_agency ON vr_streams (agency_id, seq) WHERE unresolved > 0;
 
 -- The ordinance stream's adoptions as recorded (they are § 11's evidence).
 CREATE TABLE vr_ordinance (
@@ -92,10 +98,16 @@ CREATE TABLE vr_deadlines (
 CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
 `;
 
+/** Unresolved: not yet reviewed, or confirmed and not remedied. */
+const UNRESOLVED = "v.status IN ('OPEN', 'CONFIRMED')";
+
 /**
  * For the case view's `hasOpenViolations` filter: an SQL condition true when the stream named by
- * `streamIdColumn` has an unresolved violation (not yet reviewed, or confirmed and not remedied;
- * served by the `violations_stream` index).
+ * `streamIdColumn` has an unresolved violation (served by the `violations_stream` index).
  */
 export const hasUnresolvedViolationSql = (streamIdColumn: string): string =>
-  `EXISTS (SELECT 1 FROM violations v WHERE v.stream_id = ${streamIdColumn} AND v.status IN ('OPEN', 'CONFIRMED'))`;
+  `EXISTS (SELECT 1 FROM violations v WHERE v.stream_id = ${streamIdColumn} AND ${UNRESOLVED})`;
+
+/** Recounts vr_streams.unresolved for the stream named by the `streamId` parameter. */
+export const COUNT_UNRESOLVED_SQL = `UPDATE vr_streams SET unresolved =
+  (SELECT count(*) FROM violations v WHERE v.stream_id = @streamId AND ${UNRESOLVED}) WHERE stream_id = @streamId`;
