@@ -130,6 +130,14 @@ export class Harness {
     );
   }
 
+  /** Rebuilds every projection, then the register alone: each must reach `incremental` again. */
+  async expectRebuildsToReach(incremental: unknown, state: () => unknown): Promise<void> {
+    await this.runner.rebuild();
+    expect(state()).toEqual(incremental);
+    await this.runner.rebuild('violation-register');
+    expect(state()).toEqual(incremental);
+  }
+
   async close(): Promise<void> {
     await this.scheduler.stop();
     await this.runner.stop();
