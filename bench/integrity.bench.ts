@@ -1,9 +1,12 @@
 /**
  * Integrity bench: what recording a checkpoint costs the API (its checkpointer runs every minute on
- * the event loop) and what verifying the checkpoint stream costs per checkpoint, as the number of
- * streams grows. Each checkpoint after the first records a minute's worth of moved heads.
+ * the event loop), what verifying the checkpoint stream costs per checkpoint, and the heap the API's
+ * fold of every recorded head takes, as the number of streams grows. Each checkpoint after the first
+ * records a minute's worth of moved heads.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +15,7 @@ import {
   HashChainingEventStore,
   INTEGRITY_STREAM_ID,
   IntegrityCheckpointer,
+  RecordedHeads,
   signingKeyId,
   verifyStream,
 } from '@trust-ledger/integrity';
@@ -78,7 +82,25 @@ async function medianVerify(store: EventStore): Promise<number> {
   return median(times);
 }
 
-async function measure(streams: number): Promise<{ checkpointMs: number; verifyMsPerCheckpoint: number }> {
+/** The garbage collector, to measure the heap a structure keeps (no flag needed to run the bench). */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap bytes the API's fold of the checkpoints keeps, per head it holds. */
+async function foldBytesPerHead(store: EventStore): Promise<number> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const heads = new RecordedHeads(store);
+  const size = await heads.use((fold) => fold.size);
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  // Still holding `heads` here keeps the fold alive through the measurement.
+  return (await heads.use((fold) => fold.size)) === size ? bytes / size : NaN;
+}
+
+async function measure(
+  streams: number,
+): Promise<{ checkpointMs: number; verifyMsPerCheckpoint: number; foldBytesPerHead: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'trust-ledger-integrity-bench-'));
   const store = new HashChainingEventStore(new SqliteEventStore(join(dir, 'events.db')));
   try {
@@ -106,6 +128,7 @@ async function measure(streams: number): Promise<{ checkpointMs: number; verifyM
     return {
       checkpointMs: median(times),
       verifyMsPerCheckpoint: (verifyAllMs - verifyFirstMs) / CHECKPOINTS,
+      foldBytesPerHead: await foldBytesPerHead(store),
     };
   } finally {
     await store.close();
@@ -116,9 +139,10 @@ async function measure(streams: number): Promise<{ checkpointMs: number; verifyM
 export async function runIntegrityBench(): Promise<Record<string, number>> {
   const results: Record<string, number> = {};
   for (const [label, streams] of SIZES) {
-    const { checkpointMs, verifyMsPerCheckpoint } = await measure(streams);
+    const { checkpointMs, verifyMsPerCheckpoint, foldBytesPerHead } = await measure(streams);
     results[`checkpoint_record_ms_${label}`] = Math.round(checkpointMs * 10) / 10;
     results[`checkpoint_verify_ms_per_checkpoint_${label}`] = Math.round(verifyMsPerCheckpoint * 10) / 10;
+    results[`fold_heap_bytes_per_head_${label}`] = Math.round(foldBytesPerHead);
   }
   return results;
 }

@@ -273,6 +273,21 @@ describe('CheckpointFold', () => {
     expect([unchecked.revision, unchecked.position]).toEqual([1, '20']);
   });
 
+  it('gives back each head exactly as recorded, whatever its hash and time are spelled with', () => {
+    const odd: StreamHead[] = [
+      { streamId: 'case x', revision: 3, hash: null },
+      { streamId: 'case y', revision: 0, hash: ' 1 2 ' },
+      { streamId: 'case z', revision: 12, hash: '' },
+    ];
+    const event = checkpoint(7, odd, 3, digestOf(odd));
+    event.data.checkpointedAt = ' 2024 -1 x ';
+    const fold = new CheckpointFold({ digests: 'none' });
+    fold.apply(event);
+    expect(odd.map((h) => fold.head(h.streamId))).toEqual(
+      odd.map((h) => ({ ...h, checkpointRevision: 7, checkpointedAt: ' 2024 -1 x ' })),
+    );
+  });
+
   it('reports malformed checkpoint data either way', () => {
     const malformed = { ...events[0], data: { heads: 'none' } };
     for (const digests of ['all', 'none'] as const) {
