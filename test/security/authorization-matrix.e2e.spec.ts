@@ -55,7 +55,8 @@ type Expected = 'allowed' | 401 | 403 | 404;
 
 interface Row {
   method: 'GET' | 'POST';
-  /** With placeholders: {caseId}, {requestId}, {eraseCaseId}, {certificationId}, {matterId}, {violationId}. */
+  /** With placeholders: {caseId}, {requestId}, {eraseCaseId}, {certificationId}, {matterId},
+   * {encounterId}, {violationId}. */
   path: string;
   body?: (f: Fixtures) => object;
   expected: Record<Caller, Expected>;
@@ -155,6 +156,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/public/signing-key', expected: everyone },
   // Encounters (§ 1).
   { method: 'POST', path: '/encounters', body: encounterBody, expected: only(AGENCY_WRITERS, 403) },
+  { method: 'GET', path: '/encounters/{encounterId}/history', expected: only(CASE_READERS, 404) },
   // Victim visa certifications (§ 9).
   { method: 'POST', path: '/certifications', body: certificationBody, expected: only(AGENCY_WRITERS, 403) },
   {
@@ -178,6 +180,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/certifications', expected: only(CASE_READERS, 'allowed') },
   { method: 'GET', path: `/certifications?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
   { method: 'GET', path: '/certifications/{certificationId}', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/certifications/{certificationId}/history', expected: only(CASE_READERS, 404) },
   {
     method: 'GET',
     path: '/certifications/{certificationId}/access-log',
@@ -201,6 +204,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/matters', expected: only(CASE_READERS, 'allowed') },
   { method: 'GET', path: `/matters?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
   { method: 'GET', path: '/matters/{matterId}', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/matters/{matterId}/history', expected: only(CASE_READERS, 404) },
   // Violations (§ 12): officers their agency's, counsel and oversight all; counsel review.
   { method: 'GET', path: '/violations', expected: only(VIOLATION_READERS, 'allowed') },
   { method: 'GET', path: `/violations?agencyId=${AGENCY}`, expected: only(VIOLATION_READERS, 403) },

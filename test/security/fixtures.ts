@@ -23,6 +23,7 @@ export interface Fixtures {
   eraseCaseId: string;
   certificationId: string;
   matterId: string;
+  encounterId: string;
   /** An S2 violation (a detainer honored without a judicial warrant) on a case of agency A. */
   violationId: string;
   /** `period` of a published report. */
@@ -113,6 +114,7 @@ export async function buildFixtures(
     eraseCaseId: randomUUID(),
     certificationId: randomUUID(),
     matterId: randomUUID(),
+    encounterId: randomUUID(),
     violationId: randomUUID(),
     publishedPeriod: ENDED_PERIOD,
   };
@@ -163,6 +165,9 @@ export async function buildFixtures(
     t.post('/certifications', officer, { ...certificationBody(), certificationId: fixtures.certificationId }),
   );
   await build('matter', () => t.post('/matters', officer, { ...matterBody(), matterId: fixtures.matterId }));
+  await build('encounter', () =>
+    t.post('/encounters', officer, { ...encounterBody(), encounterId: fixtures.encounterId }),
+  );
   await build('report of an ended period', () => t.post('/reports', admin, { period: ENDED_PERIOD }));
   return { fixtures, problems };
 }

@@ -34,6 +34,7 @@ const AUDITED_READS = new Map<unknown, { view: ReadView; served: Served }>([
   [CaseHistoryController.prototype.history, { view: 'HISTORY', served: caseInPath }],
   [EvidenceController.prototype.evidence, { view: 'EVIDENCE', served: caseInPath }],
   [CertificationsController.prototype.get, { view: 'CERTIFICATION', served: certificationInPath }],
+  [CertificationsController.prototype.history, { view: 'HISTORY', served: certificationInPath }],
   [CertificationsController.prototype.list, { view: 'CERTIFICATION_LIST', served: certificationsListed }],
 ]);
 

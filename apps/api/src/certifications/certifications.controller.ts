@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -12,7 +12,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CERTIFICATION_FORMS, type CertificationForm, type CertificationStatus } from '@trust-ledger/domain';
+import {
+  CERTIFICATION_FORMS,
+  certificationStreamId,
+  type CertificationForm,
+  type CertificationStatus,
+} from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
@@ -20,9 +26,11 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime } from '../common/validators';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { CERTIFICATION_STATUSES, certificationNotFound, CertificationParams } from './certification-params';
 import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
@@ -64,6 +72,8 @@ export class CertificationsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly reader: CertificationViewReader,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
   ) {}
 
   @Post()
@@ -157,5 +167,21 @@ export class CertificationsController {
     assertMaySee(user, view?.agencyId, certificationNotFound);
     setRevisionETag(reply, view.revision);
     return view;
+  }
+
+  /** Everything recorded on the certification, from its stream, the victim revealed (an addition to
+   * API.md, as the case's history): what counsel reads behind a § 9 violation. Each read is on the
+   * certification's access log. */
+  @Get(':certificationId/history')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: HistoryPage })
+  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  history(
+    @CurrentUser() user: Principal,
+    @Param() { certificationId }: CertificationParams,
+    @Query() page: HistoryQuery,
+  ): Promise<HistoryPage> {
+    const streamId = certificationStreamId(certificationId);
+    return streamHistory(this.store, this.codec, user, streamId, page, certificationNotFound);
   }
 }

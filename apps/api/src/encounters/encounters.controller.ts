@@ -1,4 +1,4 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,31 +6,42 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { encounterStreamId } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
+import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+import { encounterNotFound, EncounterParams } from './encounter-params';
 import { RecordEncounterCommand, RecordEncounterDto } from './record-encounter';
 
 /** Encounters (§ 1): stops, detentions, arrests and interviews, recorded without personal data. */
 @ApiTags('encounters')
 @ApiBearerAuth()
-@Roles('officer', 'supervisor')
-@CommandEndpoint()
+@ApiUnauthorizedResponse()
 @Controller('encounters')
 export class EncountersController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+  ) {}
 
   @Post()
+  @Roles('officer', 'supervisor')
+  @CommandEndpoint()
   @ApiCreatedResponse({ type: CommandResult, description: 'EncounterRecorded; id is the encounter id' })
   @ApiBadRequestResponse({
     description: 'Invalid input, or a field the contract does not name (personal data)',
   })
-  @ApiUnauthorizedResponse()
   @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
   @ApiConflictResponse({
     description: 'The encounter id exists, or Idempotency-Key reused with another body',
@@ -41,5 +52,26 @@ export class EncountersController {
     @Body() body: RecordEncounterDto,
   ): Promise<CommandResult> {
     return this.commands.execute(new RecordEncounterCommand(user, meta, body));
+  }
+
+  /** The encounter as recorded (an addition to API.md): what counsel reads behind a § 1 violation. */
+  @Get(':encounterId/history')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: HistoryPage })
+  @ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' })
+  @ApiNotFoundResponse({ description: 'Unknown encounter (or another agency’s)' })
+  history(
+    @CurrentUser() user: Principal,
+    @Param() { encounterId }: EncounterParams,
+    @Query() page: HistoryQuery,
+  ): Promise<HistoryPage> {
+    return streamHistory(
+      this.store,
+      this.codec,
+      user,
+      encounterStreamId(encounterId),
+      page,
+      encounterNotFound,
+    );
   }
 }

@@ -15,9 +15,11 @@ import {
 import {
   MATTER_KINDS,
   MATTER_REQUESTING_AGENCIES,
+  matterStreamId,
   type MatterKind,
   type MatterRequestingAgency,
 } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { MatterViewQueries } from '@trust-ledger/projections/institutional';
 import { IsIn, IsOptional } from 'class-validator';
@@ -27,9 +29,11 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime } from '../common/validators';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { matterNotFound, MatterParams } from './matter-params';
 import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
@@ -70,6 +74,8 @@ export class MattersController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(READ_MODEL_DB) db: ReadModelDb,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
   ) {
     this.queries = new MatterViewQueries(db);
   }
@@ -126,5 +132,19 @@ export class MattersController {
     assertMaySee(user, view?.agencyId, matterNotFound);
     setRevisionETag(reply, view.revision);
     return view;
+  }
+
+  /** Everything recorded on the matter, from its stream (an addition to API.md): the acts counsel
+   * reads behind a violation of §§ 6–8 or 10. */
+  @Get(':matterId/history')
+  @Roles('officer', 'supervisor', 'counsel')
+  @ApiOkResponse({ type: HistoryPage })
+  @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
+  history(
+    @CurrentUser() user: Principal,
+    @Param() { matterId }: MatterParams,
+    @Query() page: HistoryQuery,
+  ): Promise<HistoryPage> {
+    return streamHistory(this.store, this.codec, user, matterStreamId(matterId), page, matterNotFound);
   }
 }

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { NotFoundError } from '@trust-ledger/domain';
+import type { EventStore, JsonObject } from '@trust-ledger/event-store';
+import { IsOptional, IsString } from 'class-validator';
+import { assertMaySee } from '../auth/agency-scope';
+import type { Principal } from '../auth/principal';
+import { PageQuery } from '../common/page-query';
+import { streamPage } from '../common/stream-page';
+import type { EventCodec } from '../write/event-codec';
+
+export class HistoryQuery extends PageQuery {
+  /** Accepted as on every GET; the history is read from the log itself, so it is always caught up. */
+  @ApiPropertyOptional({ description: 'Ignored: the history is read from the log itself' })
+  @IsOptional()
+  @IsString()
+  minPosition?: string;
+}
+
+export class HistoryItem {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: JsonObject;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ description: "The writer's token sub" }) actor!: string;
+  @ApiProperty() correlationId!: string;
+  @ApiProperty({ type: String, nullable: true }) causationId!: string | null;
+}
+
+export class HistoryPage {
+  @ApiProperty({ type: () => [HistoryItem] }) items!: HistoryItem[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+/**
+ * Everything recorded on one record (a case, certification, matter or encounter), in order, straight
+ * from its stream rather than from a projection, each event's data as the codec gives it back
+ * (personal data revealed). Whose it is decides who may read it: the agency named by the stream's
+ * first event, whose officers and supervisors may, as counsel may; to anyone else another agency's
+ * record, like a missing one, is `notFound`.
+ */
+export async function streamHistory(
+  store: EventStore,
+  codec: EventCodec,
+  reader: Principal,
+  streamId: string,
+  page: HistoryQuery,
+  notFound: () => NotFoundError,
+): Promise<HistoryPage> {
+  let agencyId: string | undefined;
+  for await (const first of store.readStream(streamId, { maxCount: 1 })) {
+    const { data } = await codec.decode(first);
+    agencyId = typeof data.agencyId === 'string' ? data.agencyId : undefined;
+  }
+  assertMaySee(reader, agencyId, notFound);
+  return streamPage(store, streamId, page, async (recorded) => {
+    const { type, data } = await codec.decode(recorded);
+    const { recordedAt, actor, correlationId, causationId } = recorded.metadata;
+    return {
+      eventId: recorded.id,
+      type,
+      data,
+      revision: recorded.revision,
+      position: recorded.position,
+      recordedAt,
+      actor,
+      correlationId,
+      causationId,
+    };
+  });
+}
