@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CERTIFICATION_VICTIM, requestCertification } from '../support/certification-bodies';
+import { registryParticipation, stopOnStatusAlone } from '../support/institutional-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -59,17 +60,7 @@ async function expectEvidenceIn(streamId: string, position: string, items: Item[
 
 describe('GET /encounters/{encounterId}/history', () => {
   it('shows the encounter as recorded, with the evidence of its § 1 violation', async () => {
-    const encounterId = randomUUID();
-    const recorded = await t
-      .post('/encounters', officer, {
-        encounterId,
-        agencyId: AGENCY,
-        occurredAt: '2025-02-20T10:00:00Z',
-        kind: 'STOP',
-        personRole: 'SUSPECT',
-        grounds: ['IMMIGRATION_STATUS'],
-      })
-      .expect(201);
+    const { encounterId, position } = await stopOnStatusAlone(t, officer, AGENCY);
     const items = await history(`/encounters/${encounterId}`);
     expect(items).toEqual([
       expect.objectContaining({
@@ -79,12 +70,7 @@ describe('GET /encounters/{encounterId}/history', () => {
         data: expect.objectContaining({ encounterId, grounds: ['IMMIGRATION_STATUS'] }),
       }),
     ]);
-    await expectEvidenceIn(
-      `encounter-${encounterId}`,
-      recorded.body.position as string,
-      items,
-      'S1_STOP_BASED_SOLELY_ON_STATUS',
-    );
+    await expectEvidenceIn(`encounter-${encounterId}`, position, items, 'S1_STOP_BASED_SOLELY_ON_STATUS');
     expect(await history(`/encounters/${encounterId}`, officer)).toEqual(items);
     // Another agency's, or none at all, alike.
     await t.get(`/encounters/${encounterId}/history`, otherOfficer).expect(404);
@@ -95,34 +81,13 @@ describe('GET /encounters/{encounterId}/history', () => {
 
 describe('GET /matters/{matterId}/history', () => {
   it('shows every act on the matter in order, with the evidence of its violation, page by page', async () => {
-    const matterId = randomUUID();
-    await t
-      .post('/matters', officer, {
-        matterId,
-        agencyId: AGENCY,
-        kind: 'REGISTRY_REQUEST',
-        receivedAt: '2025-02-10T10:00:00Z',
-        description: 'A request to contribute to a registry',
-      })
-      .expect(201);
-    const acted = await t
-      .post(`/matters/${matterId}/actions`, officer, {
-        action: 'PARTICIPATED',
-        at: '2025-02-11T10:00:00Z',
-        legalBasis: 'NONE',
-      })
-      .expect(201);
+    const { matterId, position } = await registryParticipation(t, officer, AGENCY);
     const items = await history(`/matters/${matterId}`);
     expect(items.map((i) => [i.type, i.revision])).toEqual([
       ['MatterOpened', 0],
       ['MatterActionRecorded', 1],
     ]);
-    await expectEvidenceIn(
-      `matter-${matterId}`,
-      acted.body.position as string,
-      items,
-      'S6_REGISTRY_PARTICIPATION',
-    );
+    await expectEvidenceIn(`matter-${matterId}`, position, items, 'S6_REGISTRY_PARTICIPATION');
     const first = await t.get(`/matters/${matterId}/history?limit=1`, counsel).expect(200);
     const second = await t
       .get(`/matters/${matterId}/history?limit=1&cursor=${first.body.nextCursor}`, counsel)

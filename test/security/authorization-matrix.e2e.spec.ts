@@ -157,6 +157,7 @@ const ROWS: Row[] = [
   // Encounters (§ 1).
   { method: 'POST', path: '/encounters', body: encounterBody, expected: only(AGENCY_WRITERS, 403) },
   { method: 'GET', path: '/encounters/{encounterId}/history', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/encounters/{encounterId}/evidence', expected: only(['counsel']) },
   // Victim visa certifications (§ 9).
   { method: 'POST', path: '/certifications', body: certificationBody, expected: only(AGENCY_WRITERS, 403) },
   {
@@ -181,6 +182,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: `/certifications?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
   { method: 'GET', path: '/certifications/{certificationId}', expected: only(CASE_READERS, 404) },
   { method: 'GET', path: '/certifications/{certificationId}/history', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/certifications/{certificationId}/evidence', expected: only(['counsel']) },
   {
     method: 'GET',
     path: '/certifications/{certificationId}/access-log',
@@ -205,6 +207,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: `/matters?agencyId=${AGENCY}`, expected: only(CASE_READERS, 403) },
   { method: 'GET', path: '/matters/{matterId}', expected: only(CASE_READERS, 404) },
   { method: 'GET', path: '/matters/{matterId}/history', expected: only(CASE_READERS, 404) },
+  { method: 'GET', path: '/matters/{matterId}/evidence', expected: only(['counsel']) },
   // Violations (§ 12): officers their agency's, counsel and oversight all; counsel review.
   { method: 'GET', path: '/violations', expected: only(VIOLATION_READERS, 'allowed') },
   { method: 'GET', path: `/violations?agencyId=${AGENCY}`, expected: only(VIOLATION_READERS, 403) },

@@ -35,6 +35,7 @@ const AUDITED_READS = new Map<unknown, { view: ReadView; served: Served }>([
   [EvidenceController.prototype.evidence, { view: 'EVIDENCE', served: caseInPath }],
   [CertificationsController.prototype.get, { view: 'CERTIFICATION', served: certificationInPath }],
   [CertificationsController.prototype.history, { view: 'HISTORY', served: certificationInPath }],
+  [EvidenceController.prototype.certificationEvidence, { view: 'EVIDENCE', served: certificationInPath }],
   [CertificationsController.prototype.list, { view: 'CERTIFICATION_LIST', served: certificationsListed }],
 ]);
 

@@ -1,34 +1,65 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { caseStreamId, CLOCK, type Clock, type OrdinanceVersion } from '@trust-ledger/domain';
-import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import {
-  EvidenceSigner,
-  IntegrityService,
-  serializeEvidence,
-  type VerificationResult,
-} from '@trust-ledger/integrity';
+  caseStreamId,
+  certificationStreamId,
+  CLOCK,
+  encounterStreamId,
+  matterStreamId,
+  type Clock,
+  type NotFoundError,
+} from '@trust-ledger/domain';
+import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
-import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
+import { certificationNotFound } from '../certifications/certification-params';
+import { encounterNotFound } from '../encounters/encounter-params';
+import { matterNotFound } from '../matters/matter-params';
 import { readModelsCaughtUp } from '../common/read-models-caught-up';
+import { violationView } from '../violations/violation.dto';
 import { ViolationsReader } from '../violations/violations.reader';
 
-/**
- * What GET /cases/{caseId}/evidence signs. `events` are the case's events exactly as stored (the
- * subject sealed, `metadata.integrity` untouched), so that anyone can recompute their hash chain
- * offline; `subject` is the same personal data revealed for counsel at generation time (every field
- * "[erased]" once it is erased), vouched for by the signature.
- */
-export type EvidencePack = {
-  caseId: string;
-  generatedAt: string;
-  subject: JsonValue;
-  events: RecordedEvent[];
-  integrity: VerificationResult;
-  violations: RegisteredViolation[];
-  ordinanceVersions: OrdinanceVersion[];
+/** A kind of record an evidence pack can be made of. */
+export interface EvidenceRecord {
+  /** The pack's field naming the record: `caseId`, `certificationId`, … */
+  idField: string;
+  streamId(id: string): string;
+  /** The event that creates the record: a stream that does not start with it is no such record. */
+  createdBy: string;
+  /** Where that event holds the record's personal data, revealed in the pack under the same name. */
+  personalField?: string;
+  notFound(): NotFoundError;
+}
+
+export const CASE_RECORD: EvidenceRecord = {
+  idField: 'caseId',
+  streamId: caseStreamId,
+  createdBy: 'CaseOpened',
+  personalField: 'subject',
+  notFound: caseNotFound,
+};
+
+export const CERTIFICATION_RECORD: EvidenceRecord = {
+  idField: 'certificationId',
+  streamId: certificationStreamId,
+  createdBy: 'CertificationRequested',
+  personalField: 'victim',
+  notFound: certificationNotFound,
+};
+
+export const MATTER_RECORD: EvidenceRecord = {
+  idField: 'matterId',
+  streamId: matterStreamId,
+  createdBy: 'MatterOpened',
+  notFound: matterNotFound,
+};
+
+export const ENCOUNTER_RECORD: EvidenceRecord = {
+  idField: 'encounterId',
+  streamId: encounterStreamId,
+  createdBy: 'EncounterRecorded',
+  notFound: encounterNotFound,
 };
 
 /** How long the pack waits for the violation register to have judged every event in it. */
@@ -46,24 +77,35 @@ export class EvidencePacks {
     private readonly codec: PersonalDataCodec,
   ) {}
 
-  /** The signed pack, as the exact bytes to serve and to verify (canonical JSON). */
-  async build(caseId: string): Promise<string> {
-    const streamId = caseStreamId(caseId);
+  /**
+   * The signed pack of the record, as the exact bytes to serve and to verify (canonical JSON):
+   * `{ <idField>, generatedAt, <personalField>?, events, integrity, violations, ordinanceVersions,
+   * signature }`. `events` are the record's events exactly as stored (personal data sealed,
+   * `metadata.integrity` untouched), so that anyone can recompute their hash chain offline; the
+   * personal field is that data revealed for counsel at generation time (every field "[erased]"
+   * once it is erased), vouched for by the signature.
+   */
+  async build(record: EvidenceRecord, id: string): Promise<string> {
+    const streamId = record.streamId(id);
     // One read: the pack's integrity result speaks of exactly the events it carries.
     const { events, integrity } = await this.integrity.readVerifiedStream(streamId);
-    const opened = events[0];
-    if (opened?.type !== 'CaseOpened') throw caseNotFound();
+    const created = events[0];
+    if (created?.type !== record.createdBy) throw record.notFound();
 
     await this.registerCaughtUp(events[events.length - 1].position);
     const violations = this.register.queries.ofStream(streamId);
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
-    const pack: EvidencePack = {
-      caseId,
+    const { personalField } = record;
+    const pack = {
+      [record.idField]: id,
       generatedAt: this.clock.now(),
-      subject: (await this.codec.decode(opened)).data.subject ?? null,
+      ...(personalField !== undefined && {
+        [personalField]: (await this.codec.decode(created)).data[personalField] ?? null,
+      }),
       events,
       integrity,
-      violations,
+      // In API.md's shape, as GET /violations serves them.
+      violations: violations.map(violationView),
       ordinanceVersions: (await this.ordinance.history()).filter((v) => judgedBy.has(v.version)),
     };
     return serializeEvidence(this.signer.sign(pack));
@@ -75,7 +117,7 @@ export class EvidencePacks {
       this.runner,
       position,
       REGISTER_WAIT_MS,
-      'The violation register has not judged this case’s latest events yet; retry shortly',
+      'The violation register has not judged this record’s latest events yet; retry shortly',
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -15,7 +15,42 @@ import { EvidenceSigner, type PublicSigningKey } from '@trust-ledger/integrity';
 import type { FastifyReply } from 'fastify';
 import { Public, Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
-import { EvidencePacks } from './evidence-packs';
+import { CertificationParams } from '../certifications/certification-params';
+import { EncounterParams } from '../encounters/encounter-params';
+import { MatterParams } from '../matters/matter-params';
+import {
+  CASE_RECORD,
+  CERTIFICATION_RECORD,
+  ENCOUNTER_RECORD,
+  EvidencePacks,
+  MATTER_RECORD,
+  type EvidenceRecord,
+} from './evidence-packs';
+
+const AS_A_CASE = ' as canonical JSON, like a case’s pack';
+
+/** A record's evidence pack: counsel's, as canonical JSON; with personal data, the read's purpose
+ * is asked for (and recorded by the access log). */
+function EvidenceEndpoint(
+  path: string,
+  record: string,
+  { shape, personalData = false }: { shape: string; personalData?: boolean },
+): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    Roles('counsel'),
+    ApiBearerAuth(),
+    ApiProduces('application/json'),
+    ...(personalData
+      ? [ApiHeader({ name: 'X-Purpose', required: false, description: 'Why the data is read; recorded' })]
+      : []),
+    ApiOkResponse({ description: shape }),
+    ApiUnauthorizedResponse(),
+    ApiForbiddenResponse({ description: 'Not counsel' }),
+    ApiNotFoundResponse({ description: `Unknown ${record}` }),
+    ApiServiceUnavailableResponse({ description: `The violation register is behind the ${record}; retry` }),
+  );
+}
 
 export class TrustedKeyDto {
   @ApiProperty() keyId!: string;
@@ -45,28 +80,51 @@ export class EvidenceController {
   ) {}
 
   /** Served as the exact bytes that were signed: save them unchanged and run `verify-evidence`. */
-  @Get('cases/:caseId/evidence')
-  @Roles('counsel')
-  @ApiBearerAuth()
-  @ApiProduces('application/json')
-  @ApiHeader({ name: 'X-Purpose', required: false, description: 'Why the data is read; recorded' })
-  @ApiOkResponse({
-    description:
+  @EvidenceEndpoint('cases/:caseId/evidence', 'case', {
+    personalData: true,
+    shape:
       '{ caseId, generatedAt, subject, events, integrity, violations, ordinanceVersions, signature: { algorithm: "Ed25519", keyId, value } } as canonical JSON (RFC 8785). `events` are stored as recorded (the subject sealed) so their hash chain can be recomputed; `subject` is the personal data revealed at generation time ("[erased]" after erasure).',
   })
-  @ApiUnauthorizedResponse()
-  @ApiForbiddenResponse({ description: 'Not counsel' })
-  @ApiNotFoundResponse({ description: 'Unknown case' })
-  @ApiServiceUnavailableResponse({ description: 'The violation register is behind the case; retry' })
-  async evidence(
+  evidence(
     @Param() { caseId }: CaseParams,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const body = await this.packs.build(caseId);
-    void reply
-      .type('application/json; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="evidence-${caseId}.json"`);
-    return body;
+    return this.serve(reply, CASE_RECORD, caseId, `evidence-${caseId}.json`);
+  }
+
+  /** A certification's pack (an addition to API.md): as a case's, with `victim` for `subject`. */
+  @EvidenceEndpoint('certifications/:certificationId/evidence', 'certification', {
+    personalData: true,
+    shape: `{ certificationId, generatedAt, victim, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+  })
+  certificationEvidence(
+    @Param() { certificationId }: CertificationParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const file = `evidence-certification-${certificationId}.json`;
+    return this.serve(reply, CERTIFICATION_RECORD, certificationId, file);
+  }
+
+  /** A matter's pack (an addition to API.md): as a case's, without personal data. */
+  @EvidenceEndpoint('matters/:matterId/evidence', 'matter', {
+    shape: `{ matterId, generatedAt, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+  })
+  matterEvidence(
+    @Param() { matterId }: MatterParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.serve(reply, MATTER_RECORD, matterId, `evidence-matter-${matterId}.json`);
+  }
+
+  /** An encounter's pack (an addition to API.md): as a case's, without personal data. */
+  @EvidenceEndpoint('encounters/:encounterId/evidence', 'encounter', {
+    shape: `{ encounterId, generatedAt, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+  })
+  encounterEvidence(
+    @Param() { encounterId }: EncounterParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.serve(reply, ENCOUNTER_RECORD, encounterId, `evidence-encounter-${encounterId}.json`);
   }
 
   @Get('public/signing-key')
@@ -74,5 +132,18 @@ export class EvidenceController {
   @ApiOkResponse({ type: PublicSigningKeyDto })
   signingKey(): PublicSigningKeyDto {
     return this.signer.publicSigningKey();
+  }
+
+  private async serve(
+    reply: FastifyReply,
+    record: EvidenceRecord,
+    id: string,
+    file: string,
+  ): Promise<string> {
+    const body = await this.packs.build(record, id);
+    void reply
+      .type('application/json; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${file}"`);
+    return body;
   }
 }

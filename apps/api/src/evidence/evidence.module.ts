@@ -3,6 +3,7 @@ import { ViolationsModule } from '../violations/violations.module';
 import { EvidenceController } from './evidence.controller';
 import { EvidencePacks } from './evidence-packs';
 
-/** GET /cases/{caseId}/evidence (counsel) and GET /public/signing-key. */
+/** The evidence packs of cases, certifications, matters and encounters (counsel), and GET
+ * /public/signing-key. */
 @Module({ imports: [ViolationsModule], controllers: [EvidenceController], providers: [EvidencePacks] })
 export class EvidenceModule {}
