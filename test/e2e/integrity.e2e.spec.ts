@@ -355,6 +355,64 @@ describe('checkpoints', () => {
     }
   });
 
+  it('must still hold the one INTEGRITY_ANCHOR names, given as <revision>:<digest>', async () => {
+    const env = (value: string) => () => loadConfig({ dataDir: t.dataDir }, { INTEGRITY_ANCHOR: value });
+    const digest = 'ab'.repeat(32);
+    expect(env(`12:${digest}`)().integrityAnchor).toEqual({ revision: 12, digest });
+    for (const bad of [
+      '12',
+      `x:${digest}`,
+      `12:${digest.slice(1)}`,
+      `-1:${digest}`,
+      `12:${digest.toUpperCase()}`,
+    ]) {
+      expect(env(bad)).toThrow(/INTEGRITY_ANCHOR must be <revision>:<digest>/);
+    }
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'anchored-'));
+    try {
+      const before = await startTestApp({ dataDir });
+      const caseId = randomUUID();
+      let recorded: { revision: number; digest: string };
+      try {
+        const token = await before.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+        await before.post('/cases', token, openCaseBody(AGENCY, caseId)).expect(201);
+        const admin = await before.token({ role: 'admin', sub: 'a' });
+        const checkpoint = await before.post('/integrity/checkpoints', admin, {}).expect(201);
+        recorded = { revision: 0, digest: checkpoint.body.checkpoint.digest as string };
+      } finally {
+        await before.close();
+      }
+      // The digest kept outside matches: nothing to report. Another digest: the stream was replaced.
+      for (const [anchor, valid] of [
+        [recorded, true],
+        [{ revision: 0, digest }, false],
+      ] as const) {
+        const app = await startTestApp({ dataDir, integrityAnchor: anchor });
+        try {
+          const check = await app
+            .get(`/cases/${caseId}/integrity`, await app.token({ role: 'counsel', sub: 'c' }))
+            .expect(200);
+          expect(check.body.valid).toBe(valid);
+          if (!valid) {
+            expect(check.body.breaks).toEqual([
+              {
+                streamId: INTEGRITY_STREAM_ID,
+                revision: 0,
+                reason:
+                  'checkpoint is not the one whose digest is kept outside the database (the stream was replaced)',
+              },
+            ]);
+          }
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('are recorded periodically, on the hash-chained integrity stream', async () => {
     const periodic = await startTestApp({ integrityCheckpointIntervalMs: 50 });
     try {

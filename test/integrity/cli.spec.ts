@@ -23,6 +23,8 @@ const B = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f02';
 let dir: string;
 /** What `verify` prints of the checkpoint recorded below, with its digest, to keep outside the database. */
 let LAST_CHECKPOINT: string;
+/** The same checkpoint as `--anchor` takes it: its revision and digest. */
+let ANCHOR: string;
 const previousDataDir = process.env.DATA_DIR;
 
 /** Runs the operator commands in-process, as `npm run cli -- <args>` would. */
@@ -71,6 +73,7 @@ beforeEach(async () => {
   const clock = { now: () => '2024-06-16T00:00:00.000Z' };
   const checkpoint = await new IntegrityCheckpointer(store, clock, loadOrCreateSigningKey(dir)).record();
   LAST_CHECKPOINT = `Last checkpoint: revision 0 (2024-06-16T00:00:00.000Z, log position ${checkpoint!.position}), digest ${checkpoint!.digest}, signed by key ${checkpoint!.signature!.keyId}`;
+  ANCHOR = `0:${checkpoint!.digest}`;
   await store.close();
 });
 
@@ -116,11 +119,30 @@ describe('npm run cli -- verify', () => {
   });
 
   it('shows a deleted checkpoint stream only as "no checkpoint", which the digest kept outside contradicts', async () => {
+    expect((await cli('verify', '--anchor', ANCHOR)).code).toBe(0);
     tamper(`DELETE FROM events WHERE stream_id = 'integrity'`);
     expect(await cli('verify')).toEqual({
       code: 0,
       out: 'OK: 6 events checked, every hash chain intact\nNo checkpoint recorded yet\n',
     });
+    const cut =
+      'BREAK integrity revision 0: the checkpoint stream ends before revision 0, whose digest is kept outside the database (cut back or replaced)\n';
+    expect(await cli('verify', '--anchor', ANCHOR)).toEqual({
+      code: 1,
+      out: `${cut}FAILED: 1 break(s) in 6 events checked\nNo checkpoint recorded yet\n`,
+    });
+    expect(await cli('verify', '--stream', A, '--anchor', ANCHOR)).toEqual({
+      code: 1,
+      out: `${cut}FAILED: 1 break(s) in 3 events checked\n`,
+    });
+    // INTEGRITY_ANCHOR is the default.
+    process.env.INTEGRITY_ANCHOR = ANCHOR;
+    try {
+      expect((await cli('verify')).code).toBe(1);
+    } finally {
+      delete process.env.INTEGRITY_ANCHOR;
+    }
+    await expect(cli('verify', '--anchor', '0:abc')).rejects.toThrow('--anchor must be <revision>:<digest>');
   });
 
   describe('signed checkpoints', () => {

@@ -30,6 +30,7 @@ import {
   sha256Hex,
   signingKeyId,
   verifyStream,
+  type CheckpointAnchor,
   type EvidenceSigningKey,
   type StreamHead,
 } from '@trust-ledger/integrity';
@@ -358,8 +359,15 @@ describe('tampering with the SQLite file directly is found and located', () => {
     };
     const publicKeys = [signingKey.publicKey];
     const caseCheck = () => verifyStream(store, B, new RecordedHeads(store, [signingKey.publicKey]));
+    /** The recorded checkpoint's revision and digest, as kept outside the database. */
+    let anchor: CheckpointAnchor;
 
-    beforeEach(() => new IntegrityCheckpointer(store, clock, signingKey).record());
+    beforeEach(async () => {
+      anchor = {
+        revision: 0,
+        digest: (await new IntegrityCheckpointer(store, clock, signingKey).record())!.digest,
+      };
+    });
 
     it('keeping the signature: the signature no longer matches', async () => {
       await tamper(forge('keep signature'));
@@ -390,6 +398,55 @@ describe('tampering with the SQLite file directly is found and located', () => {
       expect((await verifyAll(store, { publicKeys, requireSignature: true })).breaks).toEqual([
         { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: 'the last checkpoint is not signed' },
       ]);
+    });
+
+    it.each<Forgery>(['keep signature', 'drop signature', 'older format'])(
+      '%s: found with the digest kept outside, by the full verify and the case checks, and never signed over',
+      async (how) => {
+        await tamper(forge(how));
+        const replaced = {
+          streamId: INTEGRITY_STREAM_ID,
+          revision: 0,
+          reason:
+            'checkpoint is not the one whose digest is kept outside the database (the stream was replaced)',
+        };
+        expect((await verifyAll(store, { publicKeys, anchor })).breaks).toContainEqual(replaced);
+        const heads = new RecordedHeads(store, publicKeys, anchor);
+        expect((await verifyStream(store, B, heads)).breaks).toContainEqual(replaced);
+        await store.append(A, [event(5)], { expectedRevision: 4 });
+        await expect(new IntegrityCheckpointer(store, clock, signingKey, { heads }).record()).rejects.toThrow(
+          CheckpointRefusedError,
+        );
+      },
+    );
+
+    it('a checkpoint stream cut back to nothing: found with the digest kept outside', async () => {
+      await tamper((db) => db.prepare('DELETE FROM events WHERE stream_id = ?').run(INTEGRITY_STREAM_ID));
+      const cut = {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason:
+          'the checkpoint stream ends before revision 0, whose digest is kept outside the database (cut back or replaced)',
+      };
+      expect((await verifyAll(store)).breaks).toEqual([]);
+      expect((await verifyAll(store, { anchor })).breaks).toEqual([cut]);
+      const heads = new RecordedHeads(store, publicKeys, anchor);
+      expect((await verifyStream(store, B, heads)).breaks).toEqual([cut]);
+      await expect(new IntegrityCheckpointer(store, clock, signingKey, { heads }).record()).rejects.toThrow(
+        CheckpointRefusedError,
+      );
+    });
+
+    it('the untouched log passes with its anchor, and the service goes on checkpointing over it', async () => {
+      expect(await verifyAll(store, { publicKeys, anchor, requireSignature: true })).toMatchObject({
+        valid: true,
+        breaks: [],
+      });
+      const heads = new RecordedHeads(store, publicKeys, anchor);
+      await store.append(A, [event(5)], { expectedRevision: 4 });
+      expect(await new IntegrityCheckpointer(store, clock, signingKey, { heads }).record()).not.toBeNull();
+      expect((await verifyStream(store, A, heads)).valid).toBe(true);
+      expect((await verifyAll(store, { publicKeys, anchor })).valid).toBe(true);
     });
 
     it("is not laundered by the service's next checkpoint: it refuses to sign over it", async () => {

@@ -136,6 +136,27 @@ export type RecordedCheckpoint = Pick<CheckpointData, 'checkpointedAt' | 'positi
   signatureChecked: boolean;
 };
 
+/**
+ * A checkpoint as kept outside the database (`verify` prints both): the checkpoint stream must still
+ * hold this digest at this revision. It catches what the chain and the signatures cannot: the whole
+ * checkpoint stream replaced, cut back, or rewritten in the older, unsigned format.
+ */
+export interface CheckpointAnchor {
+  revision: number;
+  digest: string;
+}
+
+/** `<revision>:<digest>`, as `INTEGRITY_ANCHOR` and `verify --anchor` take it. */
+export function parseCheckpointAnchor(text: string, source: string): CheckpointAnchor {
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  if (match === null) {
+    throw new Error(
+      `${source} must be <revision>:<digest>, the last checkpoint's revision and digest as verify prints them`,
+    );
+  }
+  return { revision: Number(match[1]), digest: match[2] };
+}
+
 /** Where a head was last recorded, so a break can name the checkpoint. */
 export type CheckpointedHead = StreamHead & { checkpointRevision: number; checkpointedAt: string };
 
@@ -175,12 +196,16 @@ export class CheckpointFold {
    * `publicKeys`: each signature by one of them is checked (several after the signing key was
    * changed). With `onlyKeysGiven`, a signature by any other key is a problem too; without, it goes
    * unchecked (a key the verifier does not hold).
+   *
+   * `anchor`: a checkpoint's revision and digest kept outside the database. A different digest at
+   * that revision is a problem (see `anchorMissing` for a stream that ends before it).
    */
   constructor(
     private readonly options: {
       digests: 'all' | 'chained' | 'none';
       publicKeys?: readonly KeyObject[];
       onlyKeysGiven?: boolean;
+      anchor?: CheckpointAnchor;
     },
   ) {
     this.publicKeys = new Map((options.publicKeys ?? []).map((key) => [signingKeyId(key), key]));
@@ -206,10 +231,31 @@ export class CheckpointFold {
     return this.kept.keys();
   }
 
+  /**
+   * The problem when the checkpoints folded end before the anchored revision: the stream was cut
+   * back, or replaced by a shorter one. Null otherwise, or without an anchor.
+   */
+  get anchorMissing(): { revision: number; reason: string } | null {
+    const { anchor } = this.options;
+    if (anchor === undefined || this.revision >= anchor.revision) return null;
+    return {
+      revision: anchor.revision,
+      reason: `the checkpoint stream ends before revision ${anchor.revision}, whose digest is kept outside the database (cut back or replaced)`,
+    };
+  }
+
   apply(event: RecordedEvent): void {
     this.revision = event.revision;
+    const data = event.type === CHECKPOINT_EVENT_TYPE ? parseCheckpoint(event.data) : null;
+    const { anchor } = this.options;
+    if (anchor?.revision === event.revision && data?.digest !== anchor.digest) {
+      this.problems.push({
+        revision: event.revision,
+        reason:
+          'checkpoint is not the one whose digest is kept outside the database (the stream was replaced)',
+      });
+    }
     if (event.type !== CHECKPOINT_EVENT_TYPE) return;
-    const data = parseCheckpoint(event.data);
     if (data === null) {
       this.problems.push({ revision: event.revision, reason: 'malformed checkpoint data' });
       return;
@@ -311,7 +357,7 @@ function headOfKept(streamId: string, kept: string): CheckpointedHead {
  * the chained scheme, and every signature, are what the full verify checks.)
  */
 export class RecordedHeads {
-  private readonly fold = new CheckpointFold({ digests: 'chained' });
+  private readonly fold: CheckpointFold;
   private lastCheckpoint: RecordedEvent | undefined;
   /** The last checkpoint's signature problem, checked once per new last checkpoint. */
   private signature: { revision: number; problem: string | null } | undefined;
@@ -322,7 +368,11 @@ export class RecordedHeads {
     private readonly store: EventStore,
     /** The service's own key, and any it signed with before a change. */
     private readonly publicKeys: readonly KeyObject[] = [],
-  ) {}
+    /** A checkpoint's digest kept outside the database, which the stream must still hold. */
+    anchor?: CheckpointAnchor,
+  ) {
+    this.fold = new CheckpointFold({ digests: 'chained', anchor });
+  }
 
   /** Runs `use` alone, with the fold caught up with the checkpoint stream. */
   use<T>(use: (fold: CheckpointFold) => T | Promise<T>): Promise<T> {
@@ -352,7 +402,10 @@ export class RecordedHeads {
   /** What is wrong with the checkpoints folded so far, as breaks of their stream; only from within
    * `use`, where the fold is caught up. */
   problems(): IntegrityBreak[] {
-    const problems = this.fold.problems.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
+    const found = [...this.fold.problems];
+    const missing = this.fold.anchorMissing;
+    if (missing !== null) found.push(missing);
+    const problems = found.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
     const last = this.lastCheckpoint;
     if (this.publicKeys.length === 0 || last === undefined) return problems;
     if (this.signature?.revision !== last.revision) {

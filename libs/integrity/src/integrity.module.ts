@@ -8,7 +8,7 @@ import {
 import type { KeyObject } from 'node:crypto';
 import { CLOCK, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { RecordedHeads, type CheckpointData } from './checkpoint';
+import { RecordedHeads, type CheckpointAnchor, type CheckpointData } from './checkpoint';
 import { CheckpointRefusedError, IntegrityCheckpointer } from './checkpointer';
 import { EvidenceSigner } from './evidence/evidence';
 import {
@@ -35,6 +35,8 @@ export interface IntegrityModuleOptions {
   /** PEM public keys whose signatures are trusted besides the signing key's own: the keys that signed
    * before it was changed (EVIDENCE_TRUSTED_PUBLIC_KEYS). */
   trustedPublicKeysPem?: string;
+  /** A checkpoint's revision and digest kept outside the database (INTEGRITY_ANCHOR). */
+  anchor?: CheckpointAnchor;
   /** How often stream heads are checkpointed; 0 turns the timer off. Default one minute. */
   checkpointIntervalMs?: number;
 }
@@ -71,12 +73,13 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly checkpointIntervalMs: number,
     signingKey: EvidenceSigningKey,
     trustedPublicKeys: readonly KeyObject[] = [],
+    private readonly anchor?: CheckpointAnchor,
   ) {
     if (!(store instanceof HashChainingEventStore)) {
       throw new Error('EVENT_STORE must be wrapped in HashChainingEventStore for the integrity module');
     }
     this.publicKeys = [signingKey.publicKey, ...trustedPublicKeys];
-    this.heads = new RecordedHeads(store, this.publicKeys);
+    this.heads = new RecordedHeads(store, this.publicKeys, anchor);
     this.checkpointer = new IntegrityCheckpointer(store, clock, signingKey, { heads: this.heads });
   }
 
@@ -89,7 +92,7 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   verifyAll(): Promise<LogVerification> {
-    return verifyAll(this.store, { publicKeys: this.publicKeys });
+    return verifyAll(this.store, { publicKeys: this.publicKeys, anchor: this.anchor });
   }
 
   /** Records a checkpoint now; null when no stream changed since the last one. Throws
@@ -161,6 +164,7 @@ export class IntegrityModule {
               options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
               key,
               trusted,
+              options.anchor,
             ),
           inject: [EVENT_STORE, CLOCK, SIGNING_KEY, TRUSTED_PUBLIC_KEYS],
         },

@@ -4,6 +4,7 @@ import {
   CheckpointFold,
   INTEGRITY_STREAM_ID,
   RecordedHeads,
+  type CheckpointAnchor,
   type CheckpointedHead,
   type RecordedCheckpoint,
 } from './checkpoint';
@@ -61,6 +62,8 @@ export interface LogVerificationOptions {
    * and the last checkpoint must be signed, so that checkpoints rewritten with another key or
    * without signatures do not pass. */
   requireSignature?: boolean;
+  /** A checkpoint's revision and digest kept outside the database, which the stream must still hold. */
+  anchor?: CheckpointAnchor;
 }
 
 /**
@@ -99,9 +102,9 @@ export async function verifyAll(
 async function readCheckpoints(
   store: EventStore,
   read?: RecordedEvent[],
-  { publicKeys, requireSignature }: LogVerificationOptions = {},
+  { publicKeys, requireSignature, anchor }: LogVerificationOptions = {},
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
-  const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature });
+  const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature, anchor });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
     read?.push(event);
@@ -109,6 +112,8 @@ async function readCheckpoints(
     fold.apply(event);
   }
   for (const problem of fold.problems) chain.report(problem.revision, problem.reason);
+  const missing = fold.anchorMissing;
+  if (missing !== null) chain.report(missing.revision, missing.reason);
   return { fold, chain };
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
-import { parsePublicKeys } from '@trust-ledger/integrity';
+import { parseCheckpointAnchor, parsePublicKeys, type CheckpointAnchor } from '@trust-ledger/integrity';
 import { loadOrCreateJwtSecret } from './jwt-secret';
 import { wholeNumberSetting } from './whole-number';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
@@ -29,6 +29,8 @@ export interface AppConfig extends SecurityConfig {
   evidenceTrustedPublicKeys?: string;
   /** INTEGRITY_CHECKPOINT_INTERVAL_MS: how often stream heads are checkpointed; 0 turns the timer off. */
   integrityCheckpointIntervalMs: number;
+  /** INTEGRITY_ANCHOR: a checkpoint's `<revision>:<digest>` kept outside the database. */
+  integrityAnchor?: CheckpointAnchor;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -148,6 +150,16 @@ export function loadConfig(
     problems,
   );
 
+  const anchorText = str('INTEGRITY_ANCHOR');
+  let integrityAnchor = overrides.integrityAnchor;
+  if (integrityAnchor === undefined && anchorText !== undefined) {
+    try {
+      integrityAnchor = parseCheckpointAnchor(anchorText, 'INTEGRITY_ANCHOR');
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+
   // Rate limits, proxies, CORS, logging (security-config.ts).
   const security = loadSecurityConfig(overrides, env, problems);
 
@@ -176,6 +188,7 @@ export function loadConfig(
     evidenceSigningKey,
     evidenceTrustedPublicKeys,
     integrityCheckpointIntervalMs,
+    integrityAnchor,
   };
 }
 

@@ -24,5 +24,6 @@ export function integrityModule(config: AppConfig): DynamicModule {
     signingKeyPem: config.evidenceSigningKey,
     trustedPublicKeysPem: config.evidenceTrustedPublicKeys,
     checkpointIntervalMs: config.integrityCheckpointIntervalMs,
+    anchor: config.integrityAnchor,
   });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createEventStore, type EventStore } from '@trust-ledger/event-store';
 import {
+  parseCheckpointAnchor,
   parsePublicKey,
   parsePublicKeys,
   PUBLIC_KEY_FILE,
@@ -28,7 +29,11 @@ export function registerVerifyCommand(program: Command): void {
       (file: string, files: string[]) => [...files, file],
       [] as string[],
     )
-    .action(async (options: { stream?: string; publicKey: string[] }) => {
+    .option(
+      '--anchor <revision:digest>',
+      'a checkpoint as kept outside the database (a revision and digest a verify printed): the checkpoint stream must still hold it. Default: INTEGRITY_ANCHOR',
+    )
+    .action(async (options: { stream?: string; publicKey: string[]; anchor?: string }) => {
       const config = loadConfig();
       const store = openExistingStore(config);
       try {
@@ -40,12 +45,16 @@ export function registerVerifyCommand(program: Command): void {
         if (!given && trusted !== undefined) {
           publicKeys.push(...parsePublicKeys(trusted, 'EVIDENCE_TRUSTED_PUBLIC_KEYS'));
         }
+        const anchor =
+          options.anchor === undefined
+            ? config.integrityAnchor
+            : parseCheckpointAnchor(options.anchor, '--anchor');
         // One stream, as the API checks a case; the last checkpoint's signature with the keys given.
         if (options.stream !== undefined) {
-          const heads = new RecordedHeads(store, given ? publicKeys : []);
+          const heads = new RecordedHeads(store, given ? publicKeys : [], anchor);
           report(await verifyStream(store, options.stream, heads));
         } else {
-          const log = await verifyAll(store, { publicKeys, requireSignature: given });
+          const log = await verifyAll(store, { publicKeys, requireSignature: given, anchor });
           report(log);
           process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
         }
