@@ -58,7 +58,7 @@ export function chainedDigest(previousDigest: string | null, heads: readonly Str
 }
 
 /** A head as its row of the digest: for strings, safe integers and null, JSON.stringify is RFC 8785's. */
-export function headRow(head: StreamHead): string {
+function headRow(head: StreamHead): string {
   return JSON.stringify([head.streamId, head.revision, head.hash]);
 }
 
@@ -198,7 +198,7 @@ export class CheckpointFold {
    * unchecked (a key the verifier does not hold).
    *
    * `anchor`: a checkpoint's revision and digest kept outside the database. A different digest at
-   * that revision is a problem (see `anchorMissing` for a stream that ends before it).
+   * that revision is a problem (see `problemsSoFar` for a stream that ends before it).
    */
   constructor(
     private readonly options: {
@@ -208,7 +208,7 @@ export class CheckpointFold {
       anchor?: CheckpointAnchor;
     },
   ) {
-    this.publicKeys = new Map((options.publicKeys ?? []).map((key) => [signingKeyId(key), key]));
+    this.publicKeys = keysById(options.publicKeys ?? []);
   }
 
   /** Number of streams the checkpoints recorded. */
@@ -232,16 +232,14 @@ export class CheckpointFold {
   }
 
   /**
-   * The problem when the checkpoints folded end before the anchored revision: the stream was cut
-   * back, or replaced by a shorter one. Null otherwise, or without an anchor.
+   * `problems`, and, while the checkpoints folded end before the anchored revision, that: the stream
+   * was cut back, or replaced by a shorter one.
    */
-  get anchorMissing(): { revision: number; reason: string } | null {
+  problemsSoFar(): { revision: number; reason: string }[] {
     const { anchor } = this.options;
-    if (anchor === undefined || this.revision >= anchor.revision) return null;
-    return {
-      revision: anchor.revision,
-      reason: `the checkpoint stream ends before revision ${anchor.revision}, whose digest is kept outside the database (cut back or replaced)`,
-    };
+    if (anchor === undefined || this.revision >= anchor.revision) return [...this.problems];
+    const reason = `the checkpoint stream ends before revision ${anchor.revision}, whose digest is kept outside the database (cut back or replaced)`;
+    return [...this.problems, { revision: anchor.revision, reason }];
   }
 
   apply(event: RecordedEvent): void {
@@ -298,14 +296,13 @@ export class CheckpointFold {
       if (data.digestScheme === 'chained') problem('checkpoint is not signed');
       return;
     }
-    const key = this.publicKeys.get(signature.keyId);
-    if (key === undefined) {
-      if (this.options.onlyKeysGiven === true)
-        problem(`checkpoint is signed by key ${signature.keyId}, which is not among the public keys given`);
-      return;
-    }
-    const check = verifyEvidence(event.data, key);
-    if (!check.valid) problem(`checkpoint signature: ${check.reason}`);
+    const wrong = signatureProblem(
+      event.data,
+      signature,
+      this.publicKeys,
+      this.options.onlyKeysGiven !== true,
+    );
+    if (wrong !== null) problem(wrong);
   }
 
   private allHeads(): SortedHeads {
@@ -359,6 +356,8 @@ function headOfKept(streamId: string, kept: string): CheckpointedHead {
 export class RecordedHeads {
   private readonly fold: CheckpointFold;
   private lastCheckpoint: RecordedEvent | undefined;
+  /** The service's own key, and any it signed with before a change, by key id. */
+  private readonly publicKeys: Map<string, KeyObject>;
   /** The last checkpoint's signature problem, checked once per new last checkpoint. */
   private signature: { revision: number; problem: string | null } | undefined;
   /** Uses run one at a time, so that no checkpoint is folded twice or changes the fold under one. */
@@ -367,11 +366,12 @@ export class RecordedHeads {
   constructor(
     private readonly store: EventStore,
     /** The service's own key, and any it signed with before a change. */
-    private readonly publicKeys: readonly KeyObject[] = [],
+    publicKeys: readonly KeyObject[] = [],
     /** A checkpoint's digest kept outside the database, which the stream must still hold. */
     anchor?: CheckpointAnchor,
   ) {
     this.fold = new CheckpointFold({ digests: 'chained', anchor });
+    this.publicKeys = keysById(publicKeys);
   }
 
   /** Runs `use` alone, with the fold caught up with the checkpoint stream. */
@@ -402,14 +402,14 @@ export class RecordedHeads {
   /** What is wrong with the checkpoints folded so far, as breaks of their stream; only from within
    * `use`, where the fold is caught up. */
   problems(): IntegrityBreak[] {
-    const found = [...this.fold.problems];
-    const missing = this.fold.anchorMissing;
-    if (missing !== null) found.push(missing);
-    const problems = found.map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
+    const problems = this.fold.problemsSoFar().map((p) => ({ streamId: INTEGRITY_STREAM_ID, ...p }));
     const last = this.lastCheckpoint;
-    if (this.publicKeys.length === 0 || last === undefined) return problems;
+    if (this.publicKeys.size === 0 || last === undefined) return problems;
     if (this.signature?.revision !== last.revision) {
-      this.signature = { revision: last.revision, problem: signatureProblem(last.data, this.publicKeys) };
+      // Unsigned or malformed, the fold has judged it already.
+      const signature = signatureOf(last.data.signature);
+      const problem = signature ? signatureProblem(last.data, signature, this.publicKeys, false) : null;
+      this.signature = { revision: last.revision, problem };
     }
     const { problem } = this.signature;
     return problem === null
@@ -418,15 +418,24 @@ export class RecordedHeads {
   }
 }
 
-/** Null when the checkpoint is unsigned (the fold judges that) or signed by one of `publicKeys` and
- * intact. */
-function signatureProblem(data: JsonObject, publicKeys: readonly KeyObject[]): string | null {
-  const signature = signatureOf(data.signature);
-  if (signature === undefined) return null;
-  if (signature === null) return 'malformed checkpoint data';
-  const key = publicKeys.find((k) => signingKeyId(k) === signature.keyId);
+const keysById = (keys: readonly KeyObject[]): Map<string, KeyObject> =>
+  new Map(keys.map((key) => [signingKeyId(key), key]));
+
+/**
+ * What is wrong with a checkpoint's signature: null when it verifies by one of `keys`, or when it
+ * is by another key and `othersUnchecked` (a key the verifier does not hold).
+ */
+function signatureProblem(
+  data: JsonObject,
+  signature: EvidenceSignature,
+  keys: ReadonlyMap<string, KeyObject>,
+  othersUnchecked: boolean,
+): string | null {
+  const key = keys.get(signature.keyId);
   if (key === undefined) {
-    return `checkpoint is signed by key ${signature.keyId}, which is not among the public keys given`;
+    return othersUnchecked
+      ? null
+      : `checkpoint is signed by key ${signature.keyId}, which is not among the public keys given`;
   }
   const check = verifyEvidence(data, key);
   return check.valid ? null : `checkpoint signature: ${check.reason}`;

@@ -111,9 +111,7 @@ async function readCheckpoints(
     chain.add(event);
     fold.apply(event);
   }
-  for (const problem of fold.problems) chain.report(problem.revision, problem.reason);
-  const missing = fold.anchorMissing;
-  if (missing !== null) chain.report(missing.revision, missing.reason);
+  for (const problem of fold.problemsSoFar()) chain.report(problem.revision, problem.reason);
   return { fold, chain };
 }
 
