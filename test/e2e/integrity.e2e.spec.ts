@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -274,9 +274,10 @@ describe('after EVIDENCE_SIGNING_KEY was changed', () => {
 
   /** Runs `use` on an instance of the same DATA_DIR that signs with the new key. */
   async function withNewKey(
-    evidenceTrustedPublicKeys: string | undefined,
+    trustedPem: string | undefined,
     use: (app: TestApp, tokens: { counsel: string; admin: string; officer: string }) => Promise<void>,
   ): Promise<void> {
+    const evidenceTrustedPublicKeys = trustedPem === undefined ? [] : [createPublicKey(trustedPem)];
     const app = await startTestApp({ dataDir, evidenceSigningKey: newKeyPem, evidenceTrustedPublicKeys });
     try {
       await use(app, {
@@ -327,8 +328,10 @@ describe('after EVIDENCE_SIGNING_KEY was changed', () => {
     const env = (value: string) => () => loadConfig({ dataDir }, { EVIDENCE_TRUSTED_PUBLIC_KEYS: value });
     // Two keys one after another, and with "\n" for line breaks as an environment file writes them.
     const both = `${oldPublicKey}${newKey.publicKey.export({ type: 'spki', format: 'pem' }).toString()}`;
-    expect(env(both)().evidenceTrustedPublicKeys).toBe(both.trim());
-    expect(env(both.trim().replace(/\n/g, '\\n'))().evidenceTrustedPublicKeys).toBe(both.trim());
+    const ids = (keys: KeyObject[]) => keys.map(signingKeyId);
+    const bothIds = [signingKeyId(createPublicKey(oldPublicKey)), signingKeyId(newKey.publicKey)];
+    expect(ids(env(both)().evidenceTrustedPublicKeys)).toEqual(bothIds);
+    expect(ids(env(both.trim().replace(/\n/g, '\\n'))().evidenceTrustedPublicKeys)).toEqual(bothIds);
     // A private key (a secret in a public setting), anything else beside the keys, or nothing.
     for (const bad of [newKeyPem, `${oldPublicKey}\n${newKeyPem}`, `${oldPublicKey} trailing`, 'not a key']) {
       expect(env(bad)).toThrow(/EVIDENCE_TRUSTED_PUBLIC_KEYS must hold only PEM public keys/);

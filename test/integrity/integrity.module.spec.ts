@@ -95,8 +95,7 @@ describe('IntegrityModule', () => {
         IntegrityModule.forRoot({
           dataDir: dir,
           checkpointIntervalMs: 0,
-          trustedPublicKeysPem:
-            publicKeyPem(other.publicKey) + publicKeyPem(own.publicKey) + publicKeyPem(other.publicKey),
+          trustedPublicKeys: [other.publicKey, own.publicKey, other.publicKey],
         }),
       ],
     }).compile();

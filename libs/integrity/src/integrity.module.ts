@@ -11,12 +11,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { RecordedHeads, type CheckpointAnchor, type CheckpointData } from './checkpoint';
 import { CheckpointRefusedError, IntegrityCheckpointer } from './checkpointer';
 import { EvidenceSigner } from './evidence/evidence';
-import {
-  loadOrCreateSigningKey,
-  parsePublicKeys,
-  signingKeyId,
-  type EvidenceSigningKey,
-} from './evidence/signing-key';
+import { loadOrCreateSigningKey, signingKeyId, type EvidenceSigningKey } from './evidence/signing-key';
 import type { VerificationResult } from './hash-chain';
 import { HashChainingEventStore } from './hash-chaining-event-store';
 import {
@@ -32,9 +27,9 @@ export interface IntegrityModuleOptions {
   /** PKCS#8 PEM of the Ed25519 key that signs evidence packs and checkpoints; generated into
    * DATA_DIR when absent. */
   signingKeyPem?: string;
-  /** PEM public keys whose signatures are trusted besides the signing key's own: the keys that signed
+  /** Public keys whose signatures are trusted besides the signing key's own: the keys that signed
    * before it was changed (EVIDENCE_TRUSTED_PUBLIC_KEYS). */
-  trustedPublicKeysPem?: string;
+  trustedPublicKeys?: readonly KeyObject[];
   /** A checkpoint's revision and digest kept outside the database (INTEGRITY_ANCHOR). */
   anchor?: CheckpointAnchor;
   /** How often stream heads are checkpointed; 0 turns the timer off. Default one minute. */
@@ -181,9 +176,7 @@ export class IntegrityModule {
 
 /** The configured trusted keys other than the signing key's own, each once. */
 function trustedKeys(options: IntegrityModuleOptions, signingKey: EvidenceSigningKey): KeyObject[] {
-  if (options.trustedPublicKeysPem === undefined) return [];
-  const parsed = parsePublicKeys(options.trustedPublicKeysPem, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
-  const byId = new Map(parsed.map((key) => [signingKeyId(key), key]));
+  const byId = new Map((options.trustedPublicKeys ?? []).map((key) => [signingKeyId(key), key]));
   byId.delete(signingKey.keyId);
   return [...byId.values()];
 }

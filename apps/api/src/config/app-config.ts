@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
+import type { KeyObject } from 'node:crypto';
 import { parseCheckpointAnchor, parsePublicKeys, type CheckpointAnchor } from '@trust-ledger/integrity';
 import { loadOrCreateJwtSecret } from './jwt-secret';
 import { wholeNumberSetting } from './whole-number';
@@ -26,7 +27,7 @@ export interface AppConfig extends SecurityConfig {
   /** EVIDENCE_SIGNING_KEY: PKCS#8 PEM of the Ed25519 evidence signing key; generated into DATA_DIR when unset. */
   evidenceSigningKey?: string;
   /** EVIDENCE_TRUSTED_PUBLIC_KEYS: PEM public keys that signed before EVIDENCE_SIGNING_KEY was changed. */
-  evidenceTrustedPublicKeys?: string;
+  evidenceTrustedPublicKeys: KeyObject[];
   /** INTEGRITY_CHECKPOINT_INTERVAL_MS: how often stream heads are checkpointed; 0 turns the timer off. */
   integrityCheckpointIntervalMs: number;
   /** INTEGRITY_ANCHOR: a checkpoint's `<revision>:<digest>` kept outside the database. */
@@ -128,12 +129,12 @@ export function loadConfig(
   // A PEM in an environment file often has its line breaks written as "\n".
   const evidenceSigningKey =
     overrides.evidenceSigningKey ?? str('EVIDENCE_SIGNING_KEY')?.replace(/\\n/g, '\n');
-  const evidenceTrustedPublicKeys =
-    overrides.evidenceTrustedPublicKeys ?? str('EVIDENCE_TRUSTED_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
-  // Public, so checked here with the rest: a mistake in it would otherwise surface as integrity breaks.
-  if (evidenceTrustedPublicKeys !== undefined) {
+  // Public, so parsed here with the rest: a mistake in it would otherwise surface as integrity breaks.
+  const trustedText = str('EVIDENCE_TRUSTED_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
+  let evidenceTrustedPublicKeys = overrides.evidenceTrustedPublicKeys ?? [];
+  if (overrides.evidenceTrustedPublicKeys === undefined && trustedText !== undefined) {
     try {
-      parsePublicKeys(evidenceTrustedPublicKeys, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
+      evidenceTrustedPublicKeys = parsePublicKeys(trustedText, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
     } catch (e) {
       problems.push((e as Error).message);
     }

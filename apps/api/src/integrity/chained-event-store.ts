@@ -22,7 +22,7 @@ export function integrityModule(config: AppConfig): DynamicModule {
   return IntegrityModule.forRoot({
     dataDir: config.dataDir,
     signingKeyPem: config.evidenceSigningKey,
-    trustedPublicKeysPem: config.evidenceTrustedPublicKeys,
+    trustedPublicKeys: config.evidenceTrustedPublicKeys,
     checkpointIntervalMs: config.integrityCheckpointIntervalMs,
     anchor: config.integrityAnchor,
   });

@@ -5,7 +5,6 @@ import { createEventStore, type EventStore } from '@trust-ledger/event-store';
 import {
   parseCheckpointAnchor,
   parsePublicKey,
-  parsePublicKeys,
   PUBLIC_KEY_FILE,
   RecordedHeads,
   verifyAll,
@@ -41,10 +40,7 @@ export function registerVerifyCommand(program: Command): void {
         const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
         const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
         const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
-        const trusted = config.evidenceTrustedPublicKeys;
-        if (!given && trusted !== undefined) {
-          publicKeys.push(...parsePublicKeys(trusted, 'EVIDENCE_TRUSTED_PUBLIC_KEYS'));
-        }
+        if (!given) publicKeys.push(...config.evidenceTrustedPublicKeys);
         const anchor =
           options.anchor === undefined
             ? config.integrityAnchor
