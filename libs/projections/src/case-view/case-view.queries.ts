@@ -56,14 +56,10 @@ export class CaseViewQueries {
       ['c.status = ?', filter.status],
     ];
     const ranged = filter.receivedFrom !== undefined || filter.receivedTo !== undefined;
-    // A type alone walks the requests of that type in case order, so that a rare type costs its
-    // own requests, not a scan of the cases between them. With an agency or the (few) open cases,
-    // their index walks fewer rows, and each case's own requests are looked up instead.
-    const byType =
-      filter.requestType !== undefined &&
-      !ranged &&
-      filter.agencyId === undefined &&
-      filter.status !== 'OPEN';
+    // A type (with or without an agency) walks the requests of that type (of that agency) in case
+    // order, so that a rare type costs its own requests, not a scan of the cases between them. With
+    // the (few) open cases, their index walks fewer rows, and each case's requests are looked up.
+    const byType = filter.requestType !== undefined && !ranged && filter.status !== 'OPEN';
     const request = (
       [
         ['r.request_type = ?', filter.requestType],
@@ -71,8 +67,9 @@ export class CaseViewQueries {
         ['r.received_at_ms <= ?', filter.receivedTo && Date.parse(filter.receivedTo)],
       ] as const
     ).filter(([, value]) => value !== undefined);
-    if (byType) conditions.push(['r.request_type = ?', filter.requestType]);
-    else if (request.length > 0) {
+    if (byType) {
+      conditions.push(['r.agency_id = ?', filter.agencyId], ['r.request_type = ?', filter.requestType]);
+    } else if (request.length > 0) {
       const where = request.map(([sql]) => sql).join(' AND ');
       // A time range reads the requests received in it (its size, not the history's, sets the cost),
       // even with a type, whose index SQLite would otherwise prefer and read whole.
