@@ -33,10 +33,19 @@ CREATE TABLE violations (
   status_history    TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX violations_stream ON violations (stream_id, status);
+-- The list's: one for each combination of agency, status and rule or section, each ending in the
+-- list's order, so that a page reads its own rows whatever the combination (see ViolationQueries).
 CREATE INDEX violations_agency ON violations (agency_id, seq);
 CREATE INDEX violations_status ON violations (status, seq);
 CREATE INDEX violations_rule ON violations (rule_id, seq);
 CREATE INDEX violations_section ON violations (section, seq);
+CREATE INDEX violations_agency_status ON violations (agency_id, status, seq);
+CREATE INDEX violations_agency_rule ON violations (agency_id, rule_id, seq);
+CREATE INDEX violations_agency_section ON violations (agency_id, section, seq);
+CREATE INDEX violations_status_rule ON violations (status, rule_id, seq);
+CREATE INDEX violations_status_section ON violations (status, section, seq);
+CREATE INDEX violations_agency_status_rule ON violations (agency_id, status, rule_id, seq);
+CREATE INDEX violations_agency_status_section ON violations (agency_id, status, section, seq);
 -- Counting violations by when they happened (statistics), for all or one agency, from the index alone.
 CREATE INDEX violations_occurred ON violations (occurred_ms, status, section);
 CREATE INDEX violations_agency_occurred ON violations (agency_id, occurred_ms, status, section);
