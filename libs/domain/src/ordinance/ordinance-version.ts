@@ -63,7 +63,11 @@ export type OrdinanceHistory = readonly OrdinanceVersion[];
  * same effectiveFrom the later adopted wins. `undefined` before the first version took effect.
  */
 export function versionInForceAt(history: OrdinanceHistory, at: string): OrdinanceVersion | undefined {
-  const t = epochMsOf(at);
+  return versionInForceAtMs(history, epochMsOf(at));
+}
+
+/** versionInForceAt for a moment already in epoch milliseconds. */
+export function versionInForceAtMs(history: OrdinanceHistory, t: number): OrdinanceVersion | undefined {
   let best: OrdinanceVersion | undefined;
   for (const v of history) {
     const from = epochMsOf(v.effectiveFrom);

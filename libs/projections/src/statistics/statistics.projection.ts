@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ORDINANCE_STREAM_ID,
   sectionInForce,
-  versionInForceAt,
+  versionInForceAtMs,
   type OrdinanceVersion,
   type RequestType,
 } from '@trust-ledger/domain';
@@ -220,7 +220,7 @@ export class StatisticsProjection implements Projection {
    * sooner; null where no notice is owed.
    */
   private noticeDeadlineOf(s: Statements, r: RequestRow): number | null {
-    const version = versionInForceAt(this.versionsOf(s), new Date(r.received_ms).toISOString());
+    const version = versionInForceAtMs(this.versionsOf(s), r.received_ms);
     if (!NOTICE_REQUEST_TYPES.includes(r.request_type as RequestType) || !sectionInForce(version, 5))
       return null;
     const byHours = r.received_ms + version.noticeDeadlineHours * 3_600_000;
