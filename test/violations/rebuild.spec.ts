@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ORDINANCE_SECTIONS } from '@trust-ledger/domain';
+import { ProjectionRunner } from '@trust-ledger/projections';
 import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
 import { caseCommandSequences, recordCommands } from '../projections/case-commands';
 import {
@@ -183,6 +184,42 @@ describe('violation register rebuild', () => {
 
       await h.runner.rebuild('violation-register');
       expect(honoredWithoutWarrant.get()).toBe(600);
+      expect(h.snapshot()).toEqual(incremental);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("writes a stream's next events beside those already stored when its cached history was evicted before the write", async () => {
+    const h = new Harness().start();
+    try {
+      await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+      const streams = Array.from({ length: 600 }, (_, i) => `case-many-${i}`);
+      for (const streamId of streams)
+        await h.append(streamId, [caseOpened('agency-a')], '2024-02-02T00:00:00Z');
+      await h.caughtUp();
+      await h.runner.stop();
+      // One batch: the first stream's second event, then more streams than the register caches,
+      // so that its history is gone from the cache when the batch is written.
+      for (const streamId of streams) {
+        await h.append(streamId, [requestReceived('r', '2024-02-02T00:00:00Z')], '2024-02-02T01:00:00Z');
+      }
+      const oneBatch = new ProjectionRunner(h.store, h.db, [h.register], { batchSize: 5_000 });
+      oneBatch.start();
+      const head = await h.store.headPosition();
+      await oneBatch.waitFor(head!, 20_000);
+      await oneBatch.stop();
+      const stored = h.db
+        .prepare<[string], string>(
+          'SELECT e.events FROM vr_events e JOIN vr_streams s ON s.seq = e.stream_seq WHERE s.stream_id = ?',
+        )
+        .pluck();
+      expect((JSON.parse(stored.get(streams[0])!) as { type: string }[]).map((e) => e.type)).toEqual([
+        'CaseOpened',
+        'FederalRequestReceived',
+      ]);
+      const incremental = h.snapshot();
+      await h.runner.rebuild('violation-register');
       expect(h.snapshot()).toEqual(incremental);
     } finally {
       await h.close();

@@ -372,7 +372,7 @@ export class ViolationRegisterProjection implements Projection {
     }
     // Every stream with events or deadlines to write was judged, so it has a number now.
     const seqOf = (streamId: string): number => this.states.get(streamId)!.seq!;
-    for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), events);
+    for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), streamId, events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
     for (const streamId of new Set([...this.changed.values()].map((v) => v.streamId))) {
       s.countUnresolved.run({ streamId });
@@ -386,12 +386,19 @@ export class ViolationRegisterProjection implements Projection {
   }
 
   /** Writes the chunks the stream's new events fall in, each with the events it already held. */
-  private saveEvents(s: Statements, seq: number, events: StoredEvent[]): void {
+  private saveEvents(s: Statements, seq: number, streamId: string, events: StoredEvent[]): void {
     const first = events[0].revision;
     const firstChunk = Math.floor(first / HISTORY_CHUNK_EVENTS);
     const start = firstChunk * HISTORY_CHUNK_EVENTS;
-    // The chunk's events from earlier batches (the common case in a rebuild: none).
-    const earlier = first > start ? (JSON.parse(s.chunk.get(seq, firstChunk) ?? '[]') as StoredEvent[]) : [];
+    // The chunk's events from earlier batches (the common case in a rebuild: none; when following
+    // the log, the stream was just judged, so its history is usually cached and need not be read).
+    const cached = this.histories.get(streamId);
+    const earlier =
+      first === start
+        ? []
+        : cached !== undefined && cached.length >= first
+          ? cached.slice(start, first)
+          : (JSON.parse(s.chunk.get(seq, firstChunk) ?? '[]') as StoredEvent[]);
     const all = [...earlier, ...events];
     for (let at = 0; at < all.length; at += HISTORY_CHUNK_EVENTS) {
       const chunk = all.slice(at, at + HISTORY_CHUNK_EVENTS);
