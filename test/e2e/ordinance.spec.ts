@@ -33,11 +33,18 @@ describe('ordinance (§ 14)', () => {
   });
   afterEach(() => t.close());
 
+  /** GET as a caller with a token (any role reads the ordinance; nobody reads it without one). */
+  const read = async (app: TestApp, path: string) =>
+    app
+      .http()
+      .get(`${API}${path}`)
+      .set('Authorization', `Bearer ${await app.token({ role: 'oversight', sub: 'oversight-1' })}`);
+
   const adopt = (body: object, token = admin) =>
     t.http().post(`${API}/ordinance/versions`).set('Authorization', `Bearer ${token}`).send(body);
 
   describe('on first start', () => {
-    it('records the default version, which anyone may read without a token', async () => {
+    it('records the default version, which every role may read, and nobody without a token', async () => {
       const [event] = await t.events(ORDINANCE_STREAM_ID);
       expect(event).toMatchObject({
         id: DEFAULT_VERSION_EVENT_ID,
@@ -47,15 +54,18 @@ describe('ordinance (§ 14)', () => {
         metadata: { actor: ORDINANCE_ACTOR, recordedAt: '2025-03-01T12:00:00.000Z' },
       });
 
-      const current = await t.http().get(`${API}/ordinance`);
+      const current = await read(t, '/ordinance');
       expect(current.status).toBe(200);
       expect(current.body).toEqual({
         ...defaultOrdinanceVersion('2000-01-01T00:00:00Z'),
         adoptedAt: '2025-03-01T12:00:00.000Z',
       });
-      const versions = await t.http().get(`${API}/ordinance/versions`);
+      const versions = await read(t, '/ordinance/versions');
       expect(versions.status).toBe(200);
       expect(versions.body).toEqual({ items: [current.body], nextCursor: null });
+      for (const path of ['/ordinance', '/ordinance/versions']) {
+        expect((await t.http().get(`${API}${path}`)).status).toBe(401);
+      }
     });
 
     it('records it once, however many instances start at once or restart on the same log', async () => {
@@ -96,15 +106,15 @@ describe('ordinance (§ 14)', () => {
       const later = await startTestApp({ ordinanceEffectiveFrom: '2030-01-01T00:00:00-05:00' });
       try {
         expect(later.app.get<AppConfig>(APP_CONFIG).ordinanceEffectiveFrom).toBe('2030-01-01T00:00:00-05:00');
-        const current = await later.http().get(`${API}/ordinance`);
+        const current = await read(later, '/ordinance');
         expect(current.status).toBe(404);
         expect(current.body.code).toBe('NO_ORDINANCE_IN_FORCE');
-        const versions = await later.http().get(`${API}/ordinance/versions`);
+        const versions = await read(later, '/ordinance/versions');
         expect(versions.body.items).toEqual([
           expect.objectContaining({ version: 1, effectiveFrom: '2030-01-01T00:00:00-05:00' }),
         ]);
         later.clock.set('2030-01-01T05:00:00Z');
-        expect((await later.http().get(`${API}/ordinance`)).body.version).toBe(1);
+        expect((await read(later, '/ordinance')).body.version).toBe(1);
       } finally {
         await later.close();
       }
@@ -129,22 +139,22 @@ describe('ordinance (§ 14)', () => {
         metadata: { actor: 'admin-1' },
       });
 
-      const current = await t.http().get(`${API}/ordinance`);
+      const current = await read(t, '/ordinance');
       expect(current.body).toMatchObject({ version: 2, sectionsInForce: [1, 2, 4, 5, 6, 7, 8, 9, 10, 11] });
 
-      const page = await t.http().get(`${API}/ordinance/versions?limit=1`);
+      const page = await read(t, '/ordinance/versions?limit=1');
       expect(page.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
       expect(page.body.nextCursor).toBe('1');
-      const rest = await t.http().get(`${API}/ordinance/versions?limit=1&cursor=${page.body.nextCursor}`);
+      const rest = await read(t, `/ordinance/versions?limit=1&cursor=${page.body.nextCursor}`);
       expect(rest.body.items.map((v: { version: number }) => v.version)).toEqual([2]);
       expect(rest.body.nextCursor).toBeNull();
     });
 
     it('keeps the version in force until a later one takes effect', async () => {
       await adopt(terms({ effectiveFrom: '2025-06-01T00:00:00Z', smallCellThreshold: 11 })).expect(201);
-      expect((await t.http().get(`${API}/ordinance`)).body.version).toBe(1);
+      expect((await read(t, '/ordinance')).body.version).toBe(1);
       t.clock.set('2025-06-01T00:00:00Z');
-      expect((await t.http().get(`${API}/ordinance`)).body).toMatchObject({
+      expect((await read(t, '/ordinance')).body).toMatchObject({
         version: 2,
         smallCellThreshold: 11,
       });
@@ -228,7 +238,7 @@ describe('ordinance (§ 14)', () => {
   });
 
   it('rejects a malformed page request', async () => {
-    const response = await t.http().get(`${API}/ordinance/versions?limit=501&cursor=x`);
+    const response = await read(t, '/ordinance/versions?limit=501&cursor=x');
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['cursor', 'limit']);
   });

@@ -105,7 +105,9 @@ describe('ordinance versions judge acts by when they happened (§ 14)', () => {
 
   /** Every violation names the version in force when its act happened. */
   async function expectEachNamesItsVersion(): Promise<void> {
-    const versions = (await t.http().get(`${API}/ordinance/versions`)).body.items as OrdinanceVersion[];
+    const versions = (
+      await t.http().get(`${API}/ordinance/versions`).set('Authorization', `Bearer ${counsel}`)
+    ).body.items as OrdinanceVersion[];
     const all = await violations();
     expect(all.length).toBeGreaterThan(0);
     for (const v of all) {

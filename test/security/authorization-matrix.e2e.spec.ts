@@ -83,6 +83,9 @@ const everyone: Record<Caller, Expected> = Object.fromEntries(CALLERS.map((c) =>
   Expected
 >;
 
+/** Every role; only a caller without a token is refused. */
+const signedIn: Record<Caller, Expected> = { ...everyone, anonymous: 401 };
+
 const AGENCY_WRITERS: Role[] = ['officer', 'supervisor'];
 const CASE_READERS: Role[] = ['officer', 'supervisor', 'counsel'];
 const VIOLATION_READERS: Role[] = ['officer', 'supervisor', 'counsel', 'oversight'];
@@ -238,9 +241,10 @@ const ROWS: Row[] = [
     body: () => ({ reason: 'A late-recorded decision' }),
     expected: only(['supervisor', 'admin']),
   },
-  // Ordinance configuration (§ 14): admin writes, everyone reads.
-  { method: 'GET', path: '/ordinance', expected: everyone },
-  { method: 'GET', path: '/ordinance/versions', expected: everyone },
+  // Ordinance configuration (§ 14): admin writes, every role reads (API.md: a token on everything
+  // but /public/*).
+  { method: 'GET', path: '/ordinance', expected: signedIn },
+  { method: 'GET', path: '/ordinance/versions', expected: signedIn },
   { method: 'POST', path: '/ordinance/versions', body: ordinanceVersionBody, expected: only(['admin']) },
   // Not in API.md, served by the integrity slice: an on-demand checkpoint of every stream's head.
   { method: 'POST', path: '/integrity/checkpoints', body: () => ({}), expected: only(['admin']) },

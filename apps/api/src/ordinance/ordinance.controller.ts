@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { CLOCK, NotFoundError, versionInForceAt, type Clock } from '@trust-ledger/domain';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
-import { Public, Roles } from '../auth/decorators';
+import { Roles } from '../auth/decorators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';
@@ -22,7 +22,7 @@ import { AdoptOrdinanceVersionCommand, AdoptOrdinanceVersionDto } from './adopt-
 import { OrdinanceVersionPage, OrdinanceVersionView, versionView } from './ordinance-version.dto';
 import { DEFAULT_PAGE_LIMIT, PageQuery } from '../common/page-query';
 
-/** § 14: admin adopts versions; everyone, without a token, reads them. */
+/** § 14: admin adopts versions; every role reads them (API.md: a token on everything but /public/*). */
 @ApiTags('ordinance')
 @Controller('ordinance')
 export class OrdinanceController {
@@ -33,7 +33,8 @@ export class OrdinanceController {
   ) {}
 
   @Get()
-  @Public()
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'No valid token' })
   @ApiOkResponse({ type: OrdinanceVersionView, description: 'The version in force now' })
   @ApiNotFoundResponse({ description: 'No version has taken effect yet' })
   async current(): Promise<OrdinanceVersionView> {
@@ -50,7 +51,8 @@ export class OrdinanceController {
   }
 
   @Get('versions')
-  @Public()
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'No valid token' })
   @ApiOkResponse({ type: OrdinanceVersionPage, description: 'Every version, in adoption order' })
   @ApiBadRequestResponse({ description: 'Invalid cursor or limit' })
   async versions(@Query() { cursor, limit = DEFAULT_PAGE_LIMIT }: PageQuery): Promise<OrdinanceVersionPage> {
