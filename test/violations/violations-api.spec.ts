@@ -222,4 +222,44 @@ describe('POST /violations/{id}/review', () => {
     expect(again.body).toEqual(first.body);
     expect(await t.events(`violation-${v.violationId}`)).toHaveLength(1);
   });
+
+  it('refuses a withdrawn violation (409), yet answers a retry of a review recorded before it was withdrawn', async () => {
+    // § 5: a request, and no notice recorded by its deadline.
+    const caseC = randomUUID();
+    const requestC = randomUUID();
+    await t.post('/cases', officerA, openCaseBody(A, caseC)).expect(201);
+    await t
+      .post(`/cases/${caseC}/requests`, officerA, {
+        ...requestBody(requestC),
+        receivedAt: '2025-03-10T09:00:00Z',
+      })
+      .expect(201);
+    t.clock.set('2025-03-11T10:00:00Z');
+    await t.app.get(SchedulerService).tick();
+    const found = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseC}`, counsel).expect(200);
+    const [v] = found.body.items;
+    expect(v).toMatchObject({ ruleId: 'S5_NOTICE_NOT_GIVEN', status: 'OPEN' });
+    const path = `/violations/${v.violationId}/review`;
+    const review = { status: 'CONFIRMED', note: 'No notice on file.' };
+    const key = { 'Idempotency-Key': `review-${caseC}` };
+    const first = await t.post(path, counsel, review, key).expect(201);
+
+    // The notice, recorded late, was delivered in time: the facts withdraw the violation.
+    await t
+      .post(`/cases/${caseC}/notices`, officerA, {
+        ...noticeBody(requestC),
+        deliveredAt: '2025-03-10T12:00:00Z',
+      })
+      .expect(201);
+    const withdrawn = await t.get(`/violations/${v.violationId}?${await caughtUp()}`, counsel).expect(200);
+    expect(withdrawn.body.status).toBe('WITHDRAWN');
+
+    const again = await t.post(path, counsel, review, key).expect(201);
+    expect(again.body).toEqual(first.body);
+    const refused = await t
+      .post(path, counsel, { status: 'DISMISSED', note: 'Notice was given.' })
+      .expect(409);
+    expect(refused.body.code).toBe('VIOLATION_WITHDRAWN');
+    expect(await t.events(`violation-${v.violationId}`)).toHaveLength(1);
+  });
 });

@@ -43,8 +43,9 @@ export const violationNotFound = (): NotFoundError =>
 
 /**
  * Records counsel's review on `violation-<id>`. Whether the violation exists, and whether the facts
- * have since withdrawn it, is the register's knowledge, so the handler asks the register first: an
- * unknown id is 404, a withdrawn violation 409 (there is nothing left to conclude about).
+ * have since withdrawn it, is the register's knowledge, so the handler asks the register: an unknown
+ * id is 404, a withdrawn violation 409 (there is nothing left to conclude about), unless this very
+ * review was recorded before the facts withdrew it: a retry then gets its first response.
  */
 @CommandHandler(ReviewViolationCommand)
 export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCommand> {
@@ -57,13 +58,15 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
     const violation = this.violations.queries.get(violationId);
     if (violation === undefined) throw violationNotFound();
-    if (violation.status === 'WITHDRAWN') {
-      throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
-    }
     return this.executor.execute({
       ...meta,
       streamId: violationStreamId(violationId),
       decider: violationReviewDecider,
+      precondition: () => {
+        if (violation.status === 'WITHDRAWN') {
+          throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
+        }
+      },
       command: {
         type: 'ReviewViolation',
         data: { violationId, status: body.status, note: body.note },

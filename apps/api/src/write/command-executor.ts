@@ -28,6 +28,9 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   command: C;
   /** Runs on the loaded stream before anything is revealed or decided; throws to refuse. */
   authorize?: (state: S) => void;
+  /** Runs only for a command not recorded yet, so that a retry still gets its first response even
+   * when what it checks has changed since; throws to refuse. */
+  precondition?: () => void;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
 }
@@ -76,6 +79,7 @@ export class CommandExecutor {
 
       const replayed = this.replay(request, recorded);
       if (replayed) return replayed;
+      request.precondition?.();
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       if (request.ifMatch !== undefined && request.ifMatch !== revision) {
