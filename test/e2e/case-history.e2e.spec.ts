@@ -81,6 +81,17 @@ it('pages with limit and cursor', async () => {
   expect(pages.flat()).toEqual(all);
 });
 
+it('takes an empty cursor or limit, as in `?cursor=&limit=`, for one not given', async () => {
+  const first = await history(officer);
+  for (const query of ['?cursor=&limit=', '?cursor=', '?limit=&cursor=']) {
+    const page = await history(officer, query);
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual(first.body);
+  }
+  const two = await history(officer, '?cursor=&limit=2');
+  expect(two.body.items).toEqual(first.body.items.slice(0, 2));
+});
+
 it.each([
   ['?limit=0', 'limit'],
   ['?limit=501', 'limit'],

@@ -1,20 +1,28 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IsAgencyId } from './validators';
 
 export const DEFAULT_PAGE_LIMIT = 100;
 
+/** An empty parameter (`?cursor=&limit=`, as API.md writes them, or a client's first page) is not given. */
+const emptyAsAbsent = <T>(parse: (raw: string) => T) =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const raw = obj[key];
+    return raw === '' || raw === undefined ? undefined : typeof raw === 'string' ? parse(raw) : raw;
+  });
+
 /** API.md's paging of every list: `?cursor=&limit=` (limit 1–500, default 100). */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
+  @emptyAsAbsent((raw) => raw)
   @IsOptional()
   @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })
+  @emptyAsAbsent(Number)
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(500)
