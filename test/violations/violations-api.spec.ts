@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
-import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const A = 'agency-a';
@@ -160,6 +160,25 @@ describe('GET /violations', () => {
     }
     await t.get('/violations/not-a-uuid', counsel).expect(400);
     await t.get(`/violations/${randomUUID()}`, counsel).expect(404);
+  });
+});
+
+describe('a violation that concerns no request', () => {
+  it('has no requestId, in the register and in its case view alike', async () => {
+    // § 3: a home address disclosed to ICE with no request behind it.
+    const caseD = randomUUID();
+    await t.post('/cases', officerA, openCaseBody(A, caseD)).expect(201);
+    const { requestId: _, ...unrequested } = disclosureBody('unused');
+    await t
+      .post(`/cases/${caseD}/disclosures`, officerA, { ...unrequested, categories: ['HOME_ADDRESS'] })
+      .expect(201);
+    const listed = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseD}`, counsel).expect(200);
+    const [v] = listed.body.items;
+    expect(v).toMatchObject({ ruleId: 'S3_SENSITIVE_INFORMATION_DISCLOSED', streamId: `case-${caseD}` });
+    expect(v).not.toHaveProperty('requestId');
+    expect((await t.get(`/violations/${v.violationId}`, counsel).expect(200)).body).toEqual(v);
+    const view = await t.get(`/cases/${caseD}`, counsel).expect(200);
+    expect(view.body.violations).toEqual([v]);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type RequestDocument,
 } from '@trust-ledger/domain';
 import type { JsonValue } from '@trust-ledger/event-store';
+import { ViolationDto } from '../violations/violation.dto';
 import type {
   AccessGrantView,
   CaseView,
@@ -121,12 +122,8 @@ export class CaseViewDto implements CaseView {
   @ApiProperty({ type: [NoticeDto] }) notices!: NoticeDto[];
   @ApiProperty({ type: [DisclosureDto] }) disclosures!: DisclosureDto[];
   @ApiProperty({ type: [AccessGrantDto] }) accessGrants!: AccessGrantDto[];
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    description: 'The register’s violations of this case',
-  })
-  violations!: unknown[];
+  @ApiProperty({ type: [ViolationDto], description: 'The register’s violations of this case' })
+  violations!: ViolationDto[];
 }
 
 export class CaseViewPageDto {

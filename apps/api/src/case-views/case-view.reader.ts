@@ -15,10 +15,11 @@ import {
 } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
+import { violationView, type ViolationDto } from '../violations/violation.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 
-export type CaseViewWithViolations = CaseView<RegisteredViolation>;
+export type CaseViewWithViolations = CaseView<ViolationDto>;
 
 export interface CaseViewPage {
   items: CaseViewWithViolations[];
@@ -87,7 +88,7 @@ export class CaseViewReader {
     return toCaseView(
       { ...record, subject },
       ordinance,
-      this.violationsOf(caseStreamId(record.caseId), asOf),
+      this.violationsOf(caseStreamId(record.caseId), asOf).map(violationView),
     );
   }
 
