@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { CaseViewProjection, CaseViewQueries, type CaseListFilter } from '@trust-ledger/projections';
+import { CaseViewProjection, CaseViewQueries } from '@trust-ledger/projections';
+import { listedCaseIds } from '../support/case-list-pages';
 import { Harness, quietLogs } from '../violations/support';
 import { caseCommandSequences, recordCommands } from './case-commands';
 
@@ -22,16 +23,6 @@ describe('the case list filtered by request type', () => {
             await h.caughtUp();
             const queries = new CaseViewQueries(h.db);
             const all = queries.list({}, 0, 500).items.map((c) => c.record);
-            const pages = (filter: CaseListFilter): string[] => {
-              const ids: string[] = [];
-              let after = 0;
-              for (;;) {
-                const page = queries.list(filter, after, pageSize);
-                ids.push(...page.items.map((c) => c.record.caseId));
-                if (page.nextCursor === null) return ids;
-                after = Number(page.nextCursor);
-              }
-            };
             for (const requestType of REQUEST_TYPES) {
               for (const agencyId of [undefined, 'agency-a', 'agency-b']) {
                 for (const status of [undefined, 'OPEN' as const, 'CLOSED' as const]) {
@@ -40,7 +31,9 @@ describe('the case list filtered by request type', () => {
                     .filter((c) => agencyId === undefined || c.agencyId === agencyId)
                     .filter((c) => status === undefined || c.status === status)
                     .map((c) => c.caseId);
-                  expect(pages({ requestType, agencyId, status })).toEqual(expected);
+                  expect(listedCaseIds(queries, { requestType, agencyId, status }, pageSize)).toEqual(
+                    expected,
+                  );
                   listed += expected.length;
                 }
               }

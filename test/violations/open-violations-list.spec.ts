@@ -1,13 +1,10 @@
 import fc from 'fast-check';
-import type { ReviewStatus } from '@trust-ledger/domain';
 import { CaseViewProjection, CaseViewQueries, type CaseListFilter } from '@trust-ledger/projections';
-import { caseCommandSequences, recordCommands } from '../projections/case-commands';
-import { ordinanceAdopted } from './case-events';
+import { listedCaseIds } from '../support/case-list-pages';
+import { recordReviewedHistory, reviewedHistories } from './reviewed-histories';
 import { Harness, quietLogs } from './support';
 
 quietLogs();
-
-const HOUR = 3_600_000;
 
 describe('the case list of cases with an unresolved violation', () => {
   it('walks the register’s streams with one, in case order, and pages exactly as the filter says', async () => {
@@ -15,88 +12,54 @@ describe('the case list of cases with an unresolved violation', () => {
     let listed = 0;
     let resolved = 0;
     await fc.assert(
-      fc.asyncProperty(
-        caseCommandSequences(40),
-        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }),
-        fc.array(
-          fc.option(fc.constantFrom<ReviewStatus>('CONFIRMED', 'DISMISSED', 'REMEDIED'), { nil: undefined }),
-          { minLength: 1, maxLength: 6 },
-        ),
-        fc.integer({ min: 1, max: 3 }),
-        async (commands, tickHours, reviews, pageSize) => {
-          const h = new Harness([new CaseViewProjection()]).start();
-          try {
-            await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
-            let appends = 0;
-            await recordCommands(h.store, commands, async (position) => {
-              const [last] = (await h.events()).filter((e) => e.position === position);
-              const { recordedAt } = last.metadata;
-              const hours = tickHours[appends % tickHours.length];
-              if (hours > 0) await h.tickAt(new Date(Date.parse(recordedAt) + hours * HOUR).toISOString());
-              const review = reviews[appends % reviews.length];
-              const unresolved = h.violations().find((v) => v.status === 'OPEN' || v.status === 'CONFIRMED');
-              if (review !== undefined && unresolved !== undefined) {
-                await h.review(unresolved.violationId, review, 'reviewed', recordedAt);
-              }
-              appends += 1;
-            });
-            await h.caughtUp();
+      fc.asyncProperty(reviewedHistories, fc.integer({ min: 1, max: 3 }), async (history, pageSize) => {
+        const h = new Harness([new CaseViewProjection()]).start();
+        try {
+          await recordReviewedHistory(h, history);
 
-            const queries = new CaseViewQueries(h.db);
-            const unresolved = new Set(
-              h
-                .violations()
-                .filter((v) => v.status === 'OPEN' || v.status === 'CONFIRMED')
-                .map((v) => v.streamId),
-            );
-            const all = queries.list({}, 0, 500).items.map((c) => c.record);
-            const violated = new Set(h.violations().map((v) => v.streamId));
-            resolved += [...violated].filter((s) => s.startsWith('case-') && !unresolved.has(s)).length;
-            const pages = (filter: CaseListFilter): string[] => {
-              const ids: string[] = [];
-              let after = 0;
-              for (;;) {
-                const page = queries.list(filter, after, pageSize);
-                ids.push(...page.items.map((c) => c.record.caseId));
-                if (page.nextCursor === null) return ids;
-                after = Number(page.nextCursor);
-              }
-            };
-            for (const filter of [
-              {},
-              { agencyId: 'agency-a' },
-              { status: 'OPEN' as const },
-              { status: 'CLOSED' as const, agencyId: 'agency-b' },
-            ]) {
-              const expected = all
-                .filter((c) => unresolved.has(`case-${c.caseId}`))
-                .filter((c) => filter.agencyId === undefined || c.agencyId === filter.agencyId)
-                .filter((c) => filter.status === undefined || c.status === filter.status)
-                .map((c) => c.caseId);
-              expect(pages({ ...filter, hasOpenViolations: true })).toEqual(expected);
-              listed += expected.length;
-            }
-
-            // A cursor's case the register has not judged yet (it is behind the case view): the
-            // list scans instead, and still goes on from that case.
-            const withViolation = all.filter((c) => unresolved.has(`case-${c.caseId}`));
-            if (withViolation.length >= 2) {
-              const first = queries.list({ hasOpenViolations: true }, 0, 1);
-              h.db.exec('SAVEPOINT behind');
-              h.db
-                .prepare('DELETE FROM vr_streams WHERE stream_id = ?')
-                .run(`case-${withViolation[0].caseId}`);
-              const rest = queries.list({ hasOpenViolations: true }, Number(first.nextCursor), 500);
-              h.db.exec('ROLLBACK TO behind; RELEASE behind');
-              expect(rest.items.map((c) => c.record.caseId)).toEqual(
-                withViolation.slice(1).map((c) => c.caseId),
-              );
-            }
-          } finally {
-            await h.close();
+          const queries = new CaseViewQueries(h.db);
+          const unresolved = new Set(
+            h
+              .violations()
+              .filter((v) => v.status === 'OPEN' || v.status === 'CONFIRMED')
+              .map((v) => v.streamId),
+          );
+          const all = queries.list({}, 0, 500).items.map((c) => c.record);
+          const violated = new Set(h.violations().map((v) => v.streamId));
+          resolved += [...violated].filter((s) => s.startsWith('case-') && !unresolved.has(s)).length;
+          const pages = (filter: CaseListFilter): string[] => listedCaseIds(queries, filter, pageSize);
+          for (const filter of [
+            {},
+            { agencyId: 'agency-a' },
+            { status: 'OPEN' as const },
+            { status: 'CLOSED' as const, agencyId: 'agency-b' },
+          ]) {
+            const expected = all
+              .filter((c) => unresolved.has(`case-${c.caseId}`))
+              .filter((c) => filter.agencyId === undefined || c.agencyId === filter.agencyId)
+              .filter((c) => filter.status === undefined || c.status === filter.status)
+              .map((c) => c.caseId);
+            expect(pages({ ...filter, hasOpenViolations: true })).toEqual(expected);
+            listed += expected.length;
           }
-        },
-      ),
+
+          // A cursor's case the register has not judged yet (it is behind the case view): the
+          // list scans instead, and still goes on from that case.
+          const withViolation = all.filter((c) => unresolved.has(`case-${c.caseId}`));
+          if (withViolation.length >= 2) {
+            const first = queries.list({ hasOpenViolations: true }, 0, 1);
+            h.db.exec('SAVEPOINT behind');
+            h.db.prepare('DELETE FROM vr_streams WHERE stream_id = ?').run(`case-${withViolation[0].caseId}`);
+            const rest = queries.list({ hasOpenViolations: true }, Number(first.nextCursor), 500);
+            h.db.exec('ROLLBACK TO behind; RELEASE behind');
+            expect(rest.items.map((c) => c.record.caseId)).toEqual(
+              withViolation.slice(1).map((c) => c.caseId),
+            );
+          }
+        } finally {
+          await h.close();
+        }
+      }),
       { numRuns: 20 },
     );
     expect(listed).toBeGreaterThan(20);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { openCaseWithRequest } from '../support/case-with-request';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const A = 'agency-a';
@@ -243,18 +244,8 @@ describe('POST /violations/{id}/review', () => {
   });
 
   it('refuses a withdrawn violation (409), yet answers a retry of a review recorded before it was withdrawn', async () => {
-    // § 5: a request, and no notice recorded by its deadline.
-    const caseC = randomUUID();
-    const requestC = randomUUID();
-    await t.post('/cases', officerA, openCaseBody(A, caseC)).expect(201);
-    await t
-      .post(`/cases/${caseC}/requests`, officerA, {
-        ...requestBody(requestC),
-        receivedAt: '2025-03-10T09:00:00Z',
-      })
-      .expect(201);
-    t.clock.set('2025-03-11T10:00:00Z');
-    await t.app.get(SchedulerService).tick();
+    // § 5: a request recorded after its notice deadline, with no notice recorded.
+    const { caseId: caseC, requestId: requestC } = await openCaseWithRequest(t, officerA, A);
     const found = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseC}`, counsel).expect(200);
     const [v] = found.body.items;
     expect(v).toMatchObject({ ruleId: 'S5_NOTICE_NOT_GIVEN', status: 'OPEN' });
@@ -267,7 +258,7 @@ describe('POST /violations/{id}/review', () => {
     await t
       .post(`/cases/${caseC}/notices`, officerA, {
         ...noticeBody(requestC),
-        deliveredAt: '2025-03-10T12:00:00Z',
+        deliveredAt: '2025-02-28T12:00:00Z',
       })
       .expect(201);
     const withdrawn = await t.get(`/violations/${v.violationId}?${await caughtUp()}`, counsel).expect(200);
