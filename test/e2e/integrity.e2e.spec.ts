@@ -196,6 +196,35 @@ describe('GET /cases/{caseId}/integrity', () => {
   });
 });
 
+describe('POST /integrity/checkpoints with an Idempotency-Key', () => {
+  it('answers a retry with the first checkpoint and records no other; the key with another request is 409', async () => {
+    const app = await startTestApp();
+    try {
+      const admin = await app.token({ role: 'admin', sub: 'admin-1' });
+      const officer = await app.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+      await app.post('/cases', officer, openCaseBody(AGENCY, randomUUID())).expect(201);
+      const key = { 'Idempotency-Key': 'checkpoint-before-backup' };
+      const first = await app.post('/integrity/checkpoints', admin, {}, key).expect(201);
+      expect(first.body.checkpoint).not.toBeNull();
+
+      // Written since: a new checkpoint would record it, but a retry is the same request.
+      await app.post('/cases', officer, openCaseBody(AGENCY, randomUUID())).expect(201);
+      const again = await app.post('/integrity/checkpoints', admin, {}, key).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(await app.events('integrity')).toHaveLength(1);
+
+      const reused = await app.post('/integrity/checkpoints', admin, { another: true }, key).expect(409);
+      expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      // Without the key, the case written since is checkpointed.
+      const next = await app.post('/integrity/checkpoints', admin, {}).expect(201);
+      expect(next.body.checkpoint.streamCount).toBe(first.body.checkpoint.streamCount + 1);
+      expect(await app.events('integrity')).toHaveLength(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('a checkpoint rewritten without the signing key', () => {
   it('makes the case checks it vouches for fail', async () => {
     // An app of its own: its checkpoint stream stays forged.

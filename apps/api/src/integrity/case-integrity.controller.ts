@@ -4,6 +4,7 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
@@ -13,6 +14,7 @@ import {
 import { caseStreamId } from '@trust-ledger/domain';
 import {
   CheckpointRefusedError,
+  INTEGRITY_STREAM_ID,
   IntegrityService,
   type CheckpointData,
   type VerificationResult,
@@ -20,6 +22,8 @@ import {
 import { Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
+import { CommandExecutor } from '../write/command-executor';
+import { CommandRequest, type CommandMeta } from '../write/command-meta';
 
 export class IntegrityBreakDto {
   @ApiProperty({ example: 'case-5f0c…' }) streamId!: string;
@@ -50,7 +54,10 @@ export class CheckpointResultDto {
 @ApiForbiddenResponse({ description: 'Not counsel or admin' })
 @Controller()
 export class CaseIntegrityController {
-  constructor(private readonly integrity: IntegrityService) {}
+  constructor(
+    private readonly integrity: IntegrityService,
+    private readonly executor: CommandExecutor,
+  ) {}
 
   /**
    * Recomputes the case stream's chain and compares its head with the last checkpoint. A case whose
@@ -71,13 +78,20 @@ export class CaseIntegrityController {
   @Roles('admin')
   @HttpCode(201)
   @ApiCreatedResponse({ type: CheckpointResultDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key answers with the first response and records nothing',
+  })
   @ApiConflictResponse({
     description:
-      'CHECKPOINTS_DO_NOT_VERIFY: the checkpoints recorded so far do not verify (`breaks` says how), and a new one would vouch for them; nothing is recorded',
+      'CHECKPOINTS_DO_NOT_VERIFY: the checkpoints recorded so far do not verify (`breaks` says how), and a new one would vouch for them; nothing is recorded. IDEMPOTENCY_KEY_REUSED: the key came with another request',
   })
-  async checkpoint(): Promise<CheckpointResultDto> {
+  async checkpoint(@CommandRequest() meta: CommandMeta): Promise<CheckpointResultDto> {
     try {
-      return { checkpoint: await this.integrity.recordCheckpoint() };
+      return await this.executor.once(meta, INTEGRITY_STREAM_ID, async () => ({
+        checkpoint: await this.integrity.recordCheckpoint(),
+      }));
     } catch (error) {
       if (!(error instanceof CheckpointRefusedError)) throw error;
       throw new ConflictException({

@@ -124,6 +124,25 @@ export class CommandExecutor {
     }
   }
 
+  /**
+   * An operation that records no command event of its own (an integrity checkpoint on `streamId`):
+   * with an Idempotency-Key, a retry of the same request answers with the first response and runs
+   * nothing; the key with another request is 409, as for commands.
+   */
+  async once<R>(meta: CommandMeta, streamId: string, run: () => Promise<R>): Promise<R> {
+    const key = meta.idempotencyKey;
+    if (key === undefined) return run();
+    const requestHash = this.hasher.digest(meta.requestHash);
+    const remembered = this.idempotency.find<R>(meta.actor, key);
+    if (remembered) {
+      if (remembered.requestHash !== requestHash) throw keyReused();
+      return remembered.response;
+    }
+    const response = await run();
+    this.idempotency.remember(meta.actor, key, { requestHash, streamId, response }, this.clock.now());
+    return response;
+  }
+
   /** The first response to this command if it already ran; 409 when its key came with another request. */
   private replay<S, C, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { CommandResult } from './command-result';
 
-export interface RememberedCommand {
+export interface RememberedCommand<R = CommandResult> {
   requestHash: string;
   streamId: string;
-  response: CommandResult;
+  response: R;
 }
 
 interface Row {
@@ -50,19 +50,19 @@ export class IdempotencyStore implements OnModuleDestroy {
     );
   }
 
-  find(sub: string, key: string): RememberedCommand | undefined {
+  find<R = CommandResult>(sub: string, key: string): RememberedCommand<R> | undefined {
     const row = this.findStatement.get(sub, key);
     return (
       row && {
         requestHash: row.request_hash,
         streamId: row.stream_id,
-        response: JSON.parse(row.response) as CommandResult,
+        response: JSON.parse(row.response) as R,
       }
     );
   }
 
   /** First use wins: a concurrent duplicate of the same command writes the same row anyway. */
-  remember(sub: string, key: string, command: RememberedCommand, recordedAt: string): void {
+  remember<R>(sub: string, key: string, command: RememberedCommand<R>, recordedAt: string): void {
     this.insertStatement.run(
       sub,
       key,
