@@ -23,7 +23,11 @@ export class ReviewViolationDto {
   @IsIn(REVIEW_STATUSES)
   status!: ReviewStatus;
 
-  @ApiProperty({ description: "Counsel's reasons for the conclusion", maxLength: 10_000 })
+  @ApiProperty({
+    description:
+      "Counsel's reasons for the conclusion. Shown to officers and oversight with the violation, which never holds personal data: name no one; refer to the case by its id",
+    maxLength: 10_000,
+  })
   @Text(10_000)
   note!: string;
 }
