@@ -1,6 +1,10 @@
-import { FEDERAL_AGENCIES, REQUEST_TYPES } from '@trust-ledger/domain';
-import { suppressRow, type StatisticsRow } from '@trust-ledger/projections/statistics';
-import { rmSync } from 'node:fs';
+import type { FederalAgency, RequestType } from '@trust-ledger/domain';
+import {
+  suppressAcrossAgencies,
+  type StatisticsCounts,
+  type StatisticsRow,
+} from '@trust-ledger/projections/statistics';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type request from 'supertest';
 import type { AppConfig } from '../../apps/api/src/config/app-config';
@@ -9,12 +13,17 @@ import {
   DECLINED,
   freshDataDir,
   importFile,
+  PA_MAPPING,
   requestTypeOf,
   TRANSFERRED,
   writeSample,
   type LogRow,
   SAMPLE_IMPORT_TIMEOUT_MS,
 } from './support';
+
+/** det_facility → the local agency the import records the request under. */
+const FACILITIES = (JSON.parse(readFileSync(PA_MAPPING, 'utf8')) as { facilities: Record<string, string> })
+  .facilities;
 
 /*
  * The public statistics of imported history, checked against counts made from the CSV by hand. The
@@ -73,31 +82,31 @@ describe('import detainers: the public statistics of an imported sample of the P
  * then withheld by the published rule.
  */
 function expectedRows(rows: LogRow[]): StatisticsRow[] {
-  return FEDERAL_AGENCIES.flatMap((agency) =>
-    REQUEST_TYPES.map((type) => {
-      const cohort = agency === 'ICE' ? rows.filter((r) => requestTypeOf(r) === type) : [];
-      const honored = cohort.filter((r) => TRANSFERRED.has(r.liftReason)).length;
-      const declined = cohort.filter((r) => DECLINED.has(r.liftReason)).length;
-      const noticeBearing = ['DETAINER', 'NOTIFICATION', 'TRANSFER'].includes(type);
-      return suppressRow(
-        agency,
-        type,
-        {
-          received: cohort.length,
-          honored,
-          declined,
-          partiallyHonored: 0,
-          pending: cohort.length - honored - declined,
-          honoredWithJudicialWarrant: 0,
-          honoredUnderException: 0,
-          transfersToFederalCustody: honored,
-          noticesOnTime: 0,
-          noticesLate: noticeBearing ? cohort.length : 0,
-        },
-        5,
-      );
-    }),
-  );
+  const agencyOf = (r: LogRow): string => FACILITIES[r.facility];
+  const countsOf = (scope: string, agency: FederalAgency, type: RequestType): StatisticsCounts => {
+    const cohort =
+      agency === 'ICE'
+        ? rows.filter((r) => requestTypeOf(r) === type && (scope === '' || agencyOf(r) === scope))
+        : [];
+    const honored = cohort.filter((r) => TRANSFERRED.has(r.liftReason)).length;
+    const declined = cohort.filter((r) => DECLINED.has(r.liftReason)).length;
+    const noticeBearing = ['DETAINER', 'NOTIFICATION', 'TRANSFER'].includes(type);
+    return {
+      received: cohort.length,
+      honored,
+      declined,
+      partiallyHonored: 0,
+      pending: cohort.length - honored - declined,
+      honoredWithJudicialWarrant: 0,
+      honoredUnderException: 0,
+      transfersToFederalCustody: honored,
+      noticesOnTime: 0,
+      noticesLate: noticeBearing ? cohort.length : 0,
+    };
+  };
+  // Each facility is a local agency: the jurisdiction's rows are withheld together with theirs.
+  const agencies = [...new Set(rows.map(agencyOf))].sort();
+  return suppressAcrossAgencies(agencies, countsOf, () => ({}), 5)('').rows;
 }
 
 /** The read models catch up in the background; a 503 only says they have not reached `minPosition` yet. */

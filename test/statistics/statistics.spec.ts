@@ -147,6 +147,36 @@ describe('public statistics', () => {
     ).toEqual([['CBP', 'INFORMATION']]);
   });
 
+  it('does not give away an agency’s withheld count as the jurisdiction’s minus the other agencies’', async () => {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: 5 }), '2024-01-01T00:00:00Z');
+    // Six detainers at the police, two at the sheriff's office, all declined.
+    for (const [n, agency] of [1, 2, 3, 4, 5, 6, 7, 8].map(
+      (n) => [n, n <= 6 ? 'police' : 'sheriff'] as const,
+    )) {
+      await h.append(
+        caseStreamId(id(n)),
+        [
+          caseOpened(agency),
+          requestReceived(id(100 + n), '2024-02-01T10:00:00Z'),
+          decisionRecorded(id(100 + n), '2024-02-01T11:00:00Z', 'DECLINED'),
+        ],
+        '2024-02-01T12:00:00Z',
+      );
+    }
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+    const at = '2024-12-31T00:00:00Z';
+    const [all, police, sheriff] = [null, 'police', 'sheriff'].map((agency) =>
+      row(stats.forPeriod(period('2024-Q1'), at, agency), 'ICE', 'DETAINER'),
+    );
+    expect(sheriff.received).toBeNull();
+    // Published both, 8 − 6 would be the sheriff's 2: one of them is withheld too.
+    for (const field of ['received', 'declined', 'noticesLate'] as const) {
+      expect([all[field], police[field], sheriff[field]].filter((v) => v === null).length).not.toBe(1);
+    }
+    expect([all.received, police.received].filter((v) => v === null)).toHaveLength(1);
+  });
+
   it('places acts in periods of the ordinance’s time zone', async () => {
     await scenario(1, 'America/New_York');
     // 2024-04-01T02:00Z is 22:00 on 31 March in New York: Q1 there, Q2 in UTC.

@@ -1,10 +1,8 @@
 import {
   defaultOrdinanceVersion,
-  FEDERAL_AGENCIES,
   ORDINANCE_SECTIONS,
   periodBounds,
   periodOf,
-  REQUEST_TYPES,
   versionInForceAt,
   type OrdinanceVersion,
   type Period,
@@ -13,8 +11,7 @@ import type { ReadModelDb } from '../runner/projection';
 import { ViolationQueries } from '../violations/violation-queries';
 import {
   STATISTICS_FIELDS,
-  suppressRow,
-  suppressSections,
+  suppressAcrossAgencies,
   type StatisticsCounts,
   type StatisticsRow,
 } from './statistics-row';
@@ -32,6 +29,7 @@ export interface PublicStatistics {
 }
 
 interface CountRow {
+  agency_id: string | null;
   requesting_agency: string;
   request_type: string;
   received: number;
@@ -48,7 +46,7 @@ interface CountRow {
 const HONORED = "outcome IN ('HONORED', 'PARTIALLY_HONORED')";
 // A deadline has passed once `now` reaches it; a notice delivered by then was in time (as S5 reckons).
 const DUE = 'notice_deadline_ms IS NOT NULL AND notice_deadline_ms <= @now';
-const REQUEST_COUNTS = `SELECT requesting_agency, request_type, count(*) AS received,
+const REQUEST_COUNTS = `SELECT agency_id, requesting_agency, request_type, count(*) AS received,
     coalesce(sum(outcome = 'HONORED'), 0) AS honored,
     coalesce(sum(outcome = 'DECLINED'), 0) AS declined,
     coalesce(sum(outcome = 'PARTIALLY_HONORED'), 0) AS partiallyHonored,
@@ -63,38 +61,42 @@ const REQUEST_COUNTS = `SELECT requesting_agency, request_type, count(*) AS rece
  * A transfer counts in the row of the request it answers: the one it names, else that agency's
  * latest request on the case received by then, else (no request recorded at all) the TRANSFER row.
  */
-const TRANSFER_COUNTS = `SELECT to_agency AS requesting_agency, coalesce(
+const TRANSFER_COUNTS = `SELECT agency_id, to_agency AS requesting_agency, coalesce(
       (SELECT r.request_type FROM st_requests r WHERE r.case_seq = t.case_seq AND r.request_id = t.request_id),
       (SELECT r.request_type FROM st_requests r WHERE r.case_seq = t.case_seq AND r.requesting_agency = t.to_agency
          AND r.received_ms <= t.at_ms ORDER BY r.received_ms DESC LIMIT 1),
       'TRANSFER') AS request_type, count(*) AS n
   FROM st_transfers t WHERE at_ms >= @from AND at_ms < @to`;
 
+/** The jurisdiction-wide scope of a period's counts, beside each local agency's. */
+const ALL = '';
+
 /**
  * The public statistics of a period (§ 11), counted from the statistics projection and the
  * violation register and suppressed for small cells. Acts are placed in periods by when they
  * happened, in the time zone of the ordinance version in force at `now`.
+ *
+ * Every query of a period suppresses the jurisdiction-wide counts and every local agency's together
+ * (see suppressAcrossAgencies), so that one agency's withheld cell is not the difference between
+ * the jurisdiction's published count and the other agencies' published counts.
  */
 export class StatisticsQueries {
   private readonly requests;
-  private readonly requestsOfAgency;
   private readonly transfers;
-  private readonly transfersOfAgency;
   private readonly versions;
   private readonly violations: ViolationQueries;
 
   constructor(db: ReadModelDb) {
     type Bounds = { from: number; to: number; now: number };
-    this.requests = db.prepare<[Bounds], CountRow>(`${REQUEST_COUNTS} GROUP BY 1, 2`);
-    this.requestsOfAgency = db.prepare<[Bounds & { agency: string }], CountRow>(
-      `${REQUEST_COUNTS} AND agency_id = @agency GROUP BY 1, 2`,
-    );
-    type TransferRow = { requesting_agency: string; request_type: string; n: number };
+    this.requests = db.prepare<[Bounds], CountRow>(`${REQUEST_COUNTS} GROUP BY 1, 2, 3`);
+    type TransferRow = {
+      agency_id: string | null;
+      requesting_agency: string;
+      request_type: string;
+      n: number;
+    };
     this.transfers = db.prepare<[{ from: number; to: number }], TransferRow>(
-      `${TRANSFER_COUNTS} GROUP BY 1, 2`,
-    );
-    this.transfersOfAgency = db.prepare<[{ from: number; to: number; agency: string }], TransferRow>(
-      `${TRANSFER_COUNTS} AND agency_id = @agency GROUP BY 1, 2`,
+      `${TRANSFER_COUNTS} GROUP BY 1, 2, 3`,
     );
     this.versions = db.prepare<[], string>('SELECT version FROM st_ordinance ORDER BY revision').pluck();
     this.violations = new ViolationQueries(db);
@@ -115,46 +117,64 @@ export class StatisticsQueries {
     const version = this.versionAt(now);
     const { start, end } = periodBounds(period, version.timeZone);
     const bounds = { from: Date.parse(start), to: Date.parse(end) };
-    const nowMs = Date.parse(now);
 
-    const counts = new Map<string, StatisticsCounts>();
-    const cell = (agency: string, type: string): StatisticsCounts => {
+    // Every scope's counts: the jurisdiction's (ALL) and each local agency's.
+    const counts = new Map<string, Map<string, StatisticsCounts>>();
+    const cell = (scope: string, agency: string, type: string): StatisticsCounts => {
+      let rows = counts.get(scope);
+      if (rows === undefined) counts.set(scope, (rows = new Map<string, StatisticsCounts>()));
       const key = `${agency}/${type}`;
-      let c = counts.get(key);
+      let c = rows.get(key);
       if (c === undefined) {
         c = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
-        counts.set(key, c);
+        rows.set(key, c);
       }
       return c;
     };
-    const requestRows =
-      agencyId === null
-        ? this.requests.all({ ...bounds, now: nowMs })
-        : this.requestsOfAgency.all({ ...bounds, now: nowMs, agency: agencyId });
-    for (const { requesting_agency, request_type, ...n } of requestRows) {
-      Object.assign(cell(requesting_agency, request_type), n);
+    const scopesOf = (agency: string | null): string[] => (agency === null ? [ALL] : [ALL, agency]);
+    for (const { agency_id, requesting_agency, request_type, ...n } of this.requests.all({
+      ...bounds,
+      now: Date.parse(now),
+    })) {
+      for (const scope of scopesOf(agency_id)) {
+        const c = cell(scope, requesting_agency, request_type);
+        for (const f of STATISTICS_FIELDS) if (f !== 'transfersToFederalCustody') c[f] += n[f];
+      }
     }
-    const transferRows =
-      agencyId === null
-        ? this.transfers.all(bounds)
-        : this.transfersOfAgency.all({ ...bounds, agency: agencyId });
-    for (const t of transferRows) cell(t.requesting_agency, t.request_type).transfersToFederalCustody = t.n;
+    for (const t of this.transfers.all(bounds)) {
+      for (const scope of scopesOf(t.agency_id)) {
+        cell(scope, t.requesting_agency, t.request_type).transfersToFederalCustody += t.n;
+      }
+    }
+    const sections = new Map<string, Record<string, number>>();
+    const sectionsOf = (scope: string): Record<string, number> => {
+      let s = sections.get(scope);
+      if (s === undefined) {
+        s = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
+        sections.set(scope, s);
+      }
+      return s;
+    };
+    for (const { agency, section, n } of this.violations.countBySectionAndAgency(bounds.from, bounds.to)) {
+      for (const scope of scopesOf(agency)) sectionsOf(scope)[String(section)] += n;
+    }
 
-    const threshold = version.smallCellThreshold;
-    const rows = FEDERAL_AGENCIES.flatMap((agency) =>
-      REQUEST_TYPES.map((type) => suppressRow(agency, type, cell(agency, type), threshold)),
-    );
-    const bySection = this.violations.countBySection(bounds.from, bounds.to, agencyId);
-    const sections = suppressSections(
-      Object.fromEntries(ORDINANCE_SECTIONS.map((s) => [String(s), bySection.get(s) ?? 0])),
-      threshold,
-    );
+    const scope = agencyId ?? ALL;
+    const agencies = [...new Set([...counts.keys(), ...sections.keys(), scope])]
+      .filter((a) => a !== ALL)
+      .sort();
+    const { rows, sections: withheld } = suppressAcrossAgencies(
+      agencies,
+      cell,
+      sectionsOf,
+      version.smallCellThreshold,
+    )(scope);
     return {
       period: period.label,
       generatedAt: now,
-      threshold,
+      threshold: version.smallCellThreshold,
       rows,
-      violationsBySection: { ...sections.values, suppressed: sections.suppressed },
+      violationsBySection: { ...withheld.values, suppressed: withheld.suppressed },
     };
   }
 }

@@ -106,8 +106,8 @@ const str = (data: JsonObject, field: string): string | null => {
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
   // 2: the period counts' indexes cover them; 3: no indexes by case beyond the keys; 4: keyed by
-  // case number.
-  readonly version = 4;
+  // case number; 5: a period is counted for every agency at once (one index, none per agency).
+  readonly version = 5;
   readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 
   private statements: { db: ReadModelDb; s: Statements } | undefined;
