@@ -175,6 +175,18 @@ describe('public statistics', () => {
       expect([all[field], police[field], sheriff[field]].filter((v) => v === null).length).not.toBe(1);
     }
     expect([all.received, police.received].filter((v) => v === null)).toHaveLength(1);
+
+    // The same counts are answered from what was decided on them; new counts are decided anew.
+    expect(stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(
+      stats.forPeriod(period('2024-Q1'), at, 'police'),
+    );
+    await h.append(
+      caseStreamId(id(9)),
+      [caseOpened('police'), requestReceived(id(109), '2024-02-02T10:00:00Z')],
+      '2024-02-02T12:00:00Z',
+    );
+    await h.caughtUp();
+    expect(row(stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(9);
   });
 
   it('places acts in periods of the ordinance’s time zone', async () => {

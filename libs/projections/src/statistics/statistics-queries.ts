@@ -12,6 +12,7 @@ import { ViolationQueries } from '../violations/violation-queries';
 import {
   STATISTICS_FIELDS,
   suppressAcrossAgencies,
+  type ScopeStatistics,
   type StatisticsCounts,
   type StatisticsRow,
 } from './statistics-row';
@@ -70,6 +71,7 @@ const TRANSFER_COUNTS = `SELECT agency_id, to_agency AS requesting_agency, coale
 
 /** The jurisdiction-wide scope of a period's counts, beside each local agency's. */
 const ALL = '';
+const SUPPRESSIONS_KEPT = 32;
 
 /**
  * The public statistics of a period (§ 11), counted from the statistics projection and the
@@ -85,6 +87,9 @@ export class StatisticsQueries {
   private readonly transfers;
   private readonly versions;
   private readonly violations: ViolationQueries;
+  /** Suppressions by the counts they were decided on, latest last: deciding over many agencies is
+   * costly (about 0.2 s over 117), and most queries ask again of counts already seen. */
+  private readonly suppressed = new Map<string, (scope: string) => ScopeStatistics>();
 
   constructor(db: ReadModelDb) {
     type Bounds = { from: number; to: number; now: number };
@@ -163,10 +168,10 @@ export class StatisticsQueries {
     const agencies = [...new Set([...counts.keys(), ...sections.keys(), scope])]
       .filter((a) => a !== ALL)
       .sort();
-    const { rows, sections: withheld } = suppressAcrossAgencies(
+    const { rows, sections: withheld } = this.suppression(
       agencies,
-      cell,
-      sectionsOf,
+      counts,
+      sections,
       version.smallCellThreshold,
     )(scope);
     return {
@@ -176,5 +181,35 @@ export class StatisticsQueries {
       rows,
       violationsBySection: { ...withheld.values, suppressed: withheld.suppressed },
     };
+  }
+
+  /** suppressAcrossAgencies, remembered for the last SUPPRESSIONS_KEPT distinct counts. */
+  private suppression(
+    agencies: string[],
+    counts: Map<string, Map<string, StatisticsCounts>>,
+    sections: Map<string, Record<string, number>>,
+    threshold: number,
+  ): (scope: string) => ScopeStatistics {
+    const key = JSON.stringify([
+      threshold,
+      agencies,
+      [...counts].map(([scope, rows]) => [scope, [...rows]]),
+      [...sections],
+    ]);
+    let decided = this.suppressed.get(key);
+    if (decided === undefined) {
+      const zero = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
+      const noSections = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
+      decided = suppressAcrossAgencies(
+        agencies,
+        (scope, agency, type) => counts.get(scope)?.get(`${agency}/${type}`) ?? zero,
+        (scope) => sections.get(scope) ?? noSections,
+        threshold,
+      );
+      if (this.suppressed.size >= SUPPRESSIONS_KEPT)
+        this.suppressed.delete(this.suppressed.keys().next().value!);
+    } else this.suppressed.delete(key);
+    this.suppressed.set(key, decided);
+    return decided;
   }
 }

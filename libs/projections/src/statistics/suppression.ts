@@ -86,21 +86,26 @@ export function closeLinearly(
   for (;;) {
     const withheld = block.filter((cell) => hidden[cell]);
     if (withheld.length === 0) return;
-    const exposed = firstSolvable(equations, withheld);
-    if (exposed === undefined) return;
-    const near = block.filter((cell) => equations.some((eq) => eq.has(exposed) && eq.has(cell)));
-    const complement = smallestPublished(near, hidden, counts) ?? smallestPublished(block, hidden, counts);
-    if (complement === undefined) return;
-    hidden[complement] = true;
+    // Every cell solvable now gets its complement in one pass (withholding more never makes a
+    // cell solvable, so this only saves eliminations); then the system is checked again.
+    const exposed = solvable(equations, withheld);
+    let added = false;
+    for (const cell of exposed) {
+      const near = equations.filter((eq) => eq.has(cell)).flatMap((eq) => [...eq.keys()]);
+      const complement = smallestPublished(near, hidden, counts) ?? smallestPublished(block, hidden, counts);
+      if (complement === undefined) continue;
+      hidden[complement] = true;
+      added = true;
+    }
+    if (!added) return;
   }
 }
 
 /**
- * The first of `cells` (unknowns) that the equations fix. A cell is fixed exactly when its unit
- * vector lies in the equations' row space, i.e. when, reduced to row echelon form, a row holds that
- * cell alone.
+ * The `cells` (unknowns) that the equations fix. A cell is fixed exactly when its unit vector lies
+ * in the equations' row space, i.e. when, reduced to row echelon form, a row holds that cell alone.
  */
-function firstSolvable(equations: readonly Equation[], cells: readonly number[]): number | undefined {
+function solvable(equations: readonly Equation[], cells: readonly number[]): number[] {
   const m = equations.map((eq) => cells.map((cell) => eq.get(cell) ?? 0));
   const pivots: number[] = [];
   for (let c = 0, r = 0; c < cells.length && r < m.length; c++) {
@@ -117,6 +122,5 @@ function firstSolvable(equations: readonly Equation[], cells: readonly number[])
     pivots.push(c);
     r++;
   }
-  const alone = pivots.filter((c, r) => m[r].every((v, j) => j === c || Math.abs(v) < 1e-9));
-  return alone.length === 0 ? undefined : cells[Math.min(...alone)];
+  return pivots.filter((c, r) => m[r].every((v, j) => j === c || Math.abs(v) < 1e-9)).map((c) => cells[c]);
 }
