@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { caseStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { CurrentUser, Roles } from '../auth/decorators';
+import { CurrentUser } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { CaseParams } from './case-params';
 import { caseNotFound } from './case-writer';
@@ -19,10 +19,7 @@ export class CaseHistoryController {
     @Inject(EVENT_CODEC) private readonly codec: EventCodec,
   ) {}
 
-  @Get(':caseId/history')
-  @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: HistoryPage })
-  @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
+  @HistoryEndpoint(':caseId/history', 'case')
   history(
     @CurrentUser() user: Principal,
     @Param() { caseId }: CaseParams,

@@ -26,7 +26,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime } from '../common/validators';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
-import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -172,10 +172,7 @@ export class CertificationsController {
   /** Everything recorded on the certification, from its stream, the victim revealed (an addition to
    * API.md, as the case's history): what counsel reads behind a § 9 violation. Each read is on the
    * certification's access log. */
-  @Get(':certificationId/history')
-  @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: HistoryPage })
-  @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
+  @HistoryEndpoint(':certificationId/history', 'certification')
   history(
     @CurrentUser() user: Principal,
     @Param() { certificationId }: CertificationParams,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,8 +6,6 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -15,7 +13,7 @@ import { encounterStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';
@@ -55,11 +53,7 @@ export class EncountersController {
   }
 
   /** The encounter as recorded (an addition to API.md): what counsel reads behind a § 1 violation. */
-  @Get(':encounterId/history')
-  @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: HistoryPage })
-  @ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' })
-  @ApiNotFoundResponse({ description: 'Unknown encounter (or another agency’s)' })
+  @HistoryEndpoint(':encounterId/history', 'encounter')
   history(
     @CurrentUser() user: Principal,
     @Param() { encounterId }: EncounterParams,

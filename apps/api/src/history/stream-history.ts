@@ -1,8 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Get } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+} from '@nestjs/swagger';
 import type { NotFoundError } from '@trust-ledger/domain';
 import type { EventStore, JsonObject } from '@trust-ledger/event-store';
 import { IsOptional, IsString } from 'class-validator';
 import { assertMaySee } from '../auth/agency-scope';
+import { Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
@@ -31,6 +39,17 @@ export class HistoryItem {
 export class HistoryPage {
   @ApiProperty({ type: () => [HistoryItem] }) items!: HistoryItem[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+/** What every record's history route shares: who may read it, and its documented answers. */
+export function HistoryEndpoint(path: string, record: string): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    Roles('officer', 'supervisor', 'counsel'),
+    ApiOkResponse({ type: HistoryPage }),
+    ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' }),
+    ApiNotFoundResponse({ description: `Unknown ${record} (or another agency’s)` }),
+  );
 }
 
 /**

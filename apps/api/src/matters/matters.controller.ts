@@ -29,7 +29,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime } from '../common/validators';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
-import { HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -136,10 +136,7 @@ export class MattersController {
 
   /** Everything recorded on the matter, from its stream (an addition to API.md): the acts counsel
    * reads behind a violation of §§ 6–8 or 10. */
-  @Get(':matterId/history')
-  @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: HistoryPage })
-  @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
+  @HistoryEndpoint(':matterId/history', 'matter')
   history(
     @CurrentUser() user: Principal,
     @Param() { matterId }: MatterParams,
