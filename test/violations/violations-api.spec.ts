@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ProjectionRunner } from '@trust-ledger/projections';
+import { violationIdOf } from '@trust-ledger/projections/violations';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
@@ -241,6 +243,70 @@ describe('POST /violations/{id}/review', () => {
       .expect(201);
     expect(again.body).toEqual(first.body);
     expect(await t.events(`violation-${v.violationId}`)).toHaveLength(1);
+  });
+
+  it('waits for a register that has not judged the latest events yet, rather than answer 404', async () => {
+    const [known] = (await t.get(`/violations?${await caughtUp()}&section=2`, counsel).expect(200)).body
+      .items;
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    let started = false;
+    try {
+      // The same § 2 act in another case, recorded while the register is stopped.
+      const caseId = randomUUID();
+      const requestId = randomUUID();
+      await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
+      await t
+        .post(`/cases/${caseId}/requests`, officerA, {
+          ...requestBody(requestId),
+          receivedAt: '2025-03-01T11:00:00Z',
+        })
+        .expect(201);
+      await t
+        .post(`/cases/${caseId}/requests/${requestId}/decision`, officerA, {
+          ...decisionBody,
+          outcome: 'HONORED',
+          decidedAt: '2025-03-01T11:30:00Z',
+        })
+        .expect(201);
+      const events = await t.events(`case-${caseId}`);
+      const evidence = (known.evidence as { type: string }[]).map(({ type }) => {
+        const event = events.find((e) => e.type === type)!;
+        return { eventId: event.id, streamId: event.streamId, revision: event.revision, type };
+      });
+      const violationId = violationIdOf({ ruleId: known.ruleId, streamId: `case-${caseId}`, evidence });
+
+      // Unknown to a register that is behind: 503 with the lag once the wait is over, and nothing recorded.
+      const behind = await t.post(`/violations/${violationId}/review`, counsel, {
+        status: 'CONFIRMED',
+        note: 'n',
+      });
+      expect(behind.status).toBe(503);
+      expect(behind.headers['retry-after']).toBe('1');
+      expect(behind.body.lag).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'violation-register', behind: true })]),
+      );
+      expect(await t.events(`violation-${violationId}`)).toEqual([]);
+
+      // Asked again while the register catches up: recorded once it has judged the case.
+      const review = t.post(`/violations/${violationId}/review`, counsel, {
+        status: 'CONFIRMED',
+        note: 'No judicial warrant.',
+      });
+      setTimeout(() => {
+        runner.start();
+        started = true;
+      }, 200);
+      const recorded = await review;
+      expect(recorded.status).toBe(201);
+      expect(await t.events(`violation-${violationId}`)).toHaveLength(1);
+    } finally {
+      if (!started) runner.start();
+    }
+    // Caught up, an id it never judged is unknown at once.
+    await t
+      .post(`/violations/${randomUUID()}/review`, counsel, { status: 'DISMISSED', note: 'n' })
+      .expect(404);
   });
 
   it('refuses a withdrawn violation (409), yet answers a retry of a review recorded before it was withdrawn', async () => {

@@ -15,17 +15,18 @@ export class ReadModelsBehindException extends ServiceUnavailableException {
 }
 
 /**
- * Resolves once every read model has reached `position`; when they have not within `timeoutMs`,
- * a ReadModelsBehindException that says `message`.
+ * Resolves once every read model (or only the one named) has reached `position`; when they have
+ * not within `timeoutMs`, a ReadModelsBehindException that says `message`.
  */
 export async function readModelsCaughtUp(
   runner: ProjectionRunner,
   position: string,
   timeoutMs: number,
   message: string,
+  only?: string,
 ): Promise<void> {
   try {
-    await runner.waitFor(position, timeoutMs);
+    await runner.waitFor(position, timeoutMs, only);
   } catch (error) {
     if (!(error instanceof ProjectionsBehindError)) throw error;
     throw new ReadModelsBehindException(message, error.lag);

@@ -12,6 +12,7 @@ import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledg
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
+import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound } from '../certifications/certification-params';
 import { encounterNotFound } from '../encounters/encounter-params';
@@ -111,13 +112,14 @@ export class EvidencePacks {
     return serializeEvidence(this.signer.sign(pack));
   }
 
-  /** The register's findings must cover every event the pack holds. */
+  /** The register's findings must cover every event the pack holds (the other read models need not). */
   private registerCaughtUp(position: string): Promise<void> {
     return readModelsCaughtUp(
       this.runner,
       position,
       REGISTER_WAIT_MS,
       'The violation register has not judged this record’s latest events yet; retry shortly',
+      VIOLATION_REGISTER,
     );
   }
 }

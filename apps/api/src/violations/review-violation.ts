@@ -11,7 +11,12 @@ import {
   type Clock,
   type ReviewStatus,
 } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { ProjectionRunner } from '@trust-ledger/projections';
+import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { IsIn } from 'class-validator';
+import { readModelsCaughtUp } from '../common/read-models-caught-up';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
 import { Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
@@ -50,18 +55,23 @@ export const violationNotFound = (): NotFoundError =>
  * have since withdrawn it, is the register's knowledge, so the handler asks the register: an unknown
  * id is 404, a withdrawn violation 409 (there is nothing left to conclude about), unless this very
  * review was recorded before the facts withdrew it: a retry then gets its first response.
+ *
+ * An id the register does not hold yet may be one it has still to judge (after a restart, during a
+ * rebuild), so it is unknown only once the register has reached the log's head: until then the
+ * handler waits, as a read with `minPosition` does, and then answers 503 with the lag.
  */
 @CommandHandler(ReviewViolationCommand)
 export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCommand> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly violations: ViolationsReader,
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
-    const violation = this.violations.queries.get(violationId);
-    if (violation === undefined) throw violationNotFound();
+  async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
+    const violation = await this.registered(violationId);
     return this.executor.execute({
       ...meta,
       streamId: violationStreamId(violationId),
@@ -78,5 +88,23 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
         now: this.clock.now(),
       },
     });
+  }
+
+  private async registered(violationId: string): Promise<RegisteredViolation> {
+    const held = this.violations.queries.get(violationId);
+    if (held !== undefined) return held;
+    const head = await this.store.headPosition();
+    if (head !== null) {
+      await readModelsCaughtUp(
+        this.runner,
+        head,
+        READ_YOUR_WRITES_TIMEOUT_MS,
+        'The violation register has not reached the latest events yet; retry shortly',
+        VIOLATION_REGISTER,
+      );
+    }
+    const judged = this.violations.queries.get(violationId);
+    if (judged === undefined) throw violationNotFound();
+    return judged;
   }
 }

@@ -8,6 +8,7 @@ import {
   ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiServiceUnavailableResponse,
   ApiOkResponse,
   ApiPropertyOptional,
   ApiTags,
@@ -106,6 +107,10 @@ export class ViolationsController {
   @ApiForbiddenResponse({ description: 'Not counsel' })
   @ApiNotFoundResponse({ description: 'No such violation' })
   @ApiConflictResponse({ description: 'The violation was withdrawn, or the Idempotency-Key was reused' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The violation is not in the register, which has not reached the latest events within 5 s: retry (Retry-After, with the lag)',
+  })
   review(
     @CommandRequest() meta: CommandMeta,
     @Param('violationId', uuid) violationId: string,

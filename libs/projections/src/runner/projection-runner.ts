@@ -146,12 +146,13 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves once every projection has reached `position`. Rejects with a ProjectionsBehindError
-   * after `timeoutMs`, or as soon as a projection that has not reached it stops on an error; throws
-   * at once if `position` is not one of this store's positions.
+   * Resolves once every projection (or only the one named) has reached `position`. Rejects with a
+   * ProjectionsBehindError after `timeoutMs`, or as soon as a projection that has not reached it
+   * stops on an error; throws at once if `position` is not one of this store's positions.
    */
-  waitFor(position: string, timeoutMs: number): Promise<void> {
-    return this.waitForWorkers([...this.workers.values()], position, timeoutMs);
+  waitFor(position: string, timeoutMs: number, only?: string): Promise<void> {
+    const workers = only === undefined ? [...this.workers.values()] : [this.worker(only)];
+    return this.waitForWorkers(workers, position, timeoutMs);
   }
 
   /**
