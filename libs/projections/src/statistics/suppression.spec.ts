@@ -198,7 +198,7 @@ describe('small-cell suppression', () => {
       fc
         .array(
           consistentRow.map(({ counts }) => counts),
-          { minLength: 1, maxLength: 3 },
+          { minLength: 1, maxLength: 5 },
         )
         .map((rows) => ({ requestType, rows }));
     let withheldAcross = 0;

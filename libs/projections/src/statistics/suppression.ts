@@ -104,23 +104,54 @@ export function closeLinearly(
 /**
  * The `cells` (unknowns) that the equations fix. A cell is fixed exactly when its unit vector lies
  * in the equations' row space, i.e. when, reduced to row echelon form, a row holds that cell alone.
+ * The rows are sparse (a row equation names at most five cells, and most of a period's cells are
+ * published, so known), so they are kept as maps: over a hundred agencies, the dense matrix cost
+ * most of a statistics query.
  */
 function solvable(equations: readonly Equation[], cells: readonly number[]): number[] {
-  const m = equations.map((eq) => cells.map((cell) => eq.get(cell) ?? 0));
-  const pivots: number[] = [];
-  for (let c = 0, r = 0; c < cells.length && r < m.length; c++) {
-    let pivot = r;
-    while (pivot < m.length && Math.abs(m[pivot][c]) < 1e-9) pivot++;
-    if (pivot === m.length) continue;
-    [m[r], m[pivot]] = [m[pivot], m[r]];
-    const lead = m[r][c];
-    for (let j = c; j < cells.length; j++) m[r][j] /= lead;
-    for (let i = 0; i < m.length; i++) {
-      const f = m[i][c];
-      if (i !== r && f !== 0) for (let j = c; j < cells.length; j++) m[i][j] -= f * m[r][j];
-    }
-    pivots.push(c);
-    r++;
+  const rows: Map<number, number>[] = [];
+  // The rows each cell is in (a superset: a cell cancelled out of a row is not taken off).
+  const rowsOf = new Map<number, number[]>(cells.map((cell) => [cell, []]));
+  for (const equation of equations) {
+    const row = new Map([...equation].filter(([cell, k]) => k !== 0 && rowsOf.has(cell)));
+    // An equation among published cells alone fixes nothing.
+    if (row.size === 0) continue;
+    for (const cell of row.keys()) rowsOf.get(cell)!.push(rows.length);
+    rows.push(row);
   }
-  return pivots.filter((c, r) => m[r].every((v, j) => j === c || Math.abs(v) < 1e-9)).map((c) => cells[c]);
+  // Each pivot cell's row.
+  const pivots = new Map<number, number>();
+  const isPivot = rows.map(() => false);
+  // Which cells are fixed does not depend on the order of elimination; taking the cells in the
+  // fewest rows first keeps the rows short.
+  const order = [...cells].sort((a, b) => rowsOf.get(a)!.length - rowsOf.get(b)!.length || a - b);
+  for (const cell of order) {
+    const holding = rowsOf.get(cell)!;
+    let p: number | undefined;
+    for (const r of holding) {
+      if (!isPivot[r] && rows[r].has(cell) && (p === undefined || rows[r].size < rows[p].size)) p = r;
+    }
+    if (p === undefined) continue;
+    pivots.set(cell, p);
+    isPivot[p] = true;
+    const pivot = rows[p];
+    const lead = pivot.get(cell)!;
+    for (const [c, k] of pivot) pivot.set(c, k / lead);
+    for (const r of new Set(holding)) {
+      const row = rows[r];
+      const f = r === p ? undefined : row.get(cell);
+      if (f === undefined) continue;
+      for (const [c, k] of pivot) {
+        const before = row.get(c);
+        const v = (before ?? 0) - f * k;
+        if (Math.abs(v) < 1e-9) row.delete(c);
+        else row.set(c, v);
+        if (before === undefined && c !== cell) rowsOf.get(c)!.push(r);
+      }
+    }
+  }
+  return cells.filter((cell) => {
+    const p = pivots.get(cell);
+    return p !== undefined && rows[p].size === 1;
+  });
 }
