@@ -189,6 +189,37 @@ describe('public statistics', () => {
     expect(row(stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(9);
   });
 
+  it('does not give away a month’s withheld count as its quarter’s or year’s minus the other months’', async () => {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: 5 }), '2024-01-01T00:00:00Z');
+    // Six declined detainers in January, two in February: nothing else all year.
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const day = n <= 6 ? '2024-01-10' : '2024-02-10';
+      await h.append(
+        caseStreamId(id(n)),
+        [
+          caseOpened('police'),
+          requestReceived(id(100 + n), `${day}T10:00:00Z`),
+          decisionRecorded(id(100 + n), `${day}T11:00:00Z`, 'DECLINED'),
+        ],
+        `${day}T12:00:00Z`,
+      );
+    }
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+    const at = '2024-12-31T00:00:00Z';
+    for (const agency of [null, 'police']) {
+      const [year, q1, january, february] = ['2024', '2024-Q1', '2024-01', '2024-02'].map((label) =>
+        row(stats.forPeriod(period(label), at, agency), 'ICE', 'DETAINER'),
+      );
+      expect(february.received).toBeNull();
+      // Published with January's, the year's or the quarter's count, less January's, would be 2.
+      for (const field of ['received', 'declined', 'noticesLate'] as const) {
+        expect(february[field]).toBeNull();
+        expect(january[field] === null || (year[field] === null && q1[field] === null)).toBe(true);
+      }
+    }
+  });
+
   it('places acts in periods of the ordinance’s time zone', async () => {
     await scenario(1, 'America/New_York');
     // 2024-04-01T02:00Z is 22:00 on 31 March in New York: Q1 there, Q2 in UTC.

@@ -1,6 +1,7 @@
 import {
   defaultOrdinanceVersion,
   ORDINANCE_SECTIONS,
+  parsePeriod,
   periodBounds,
   periodOf,
   versionInForceAt,
@@ -11,7 +12,9 @@ import type { ReadModelDb } from '../runner/projection';
 import { ViolationQueries } from '../violations/violation-queries';
 import {
   STATISTICS_FIELDS,
-  suppressAcrossAgencies,
+  periodsOfYear,
+  suppressTogether,
+  type PeriodParts,
   type ScopeStatistics,
   type StatisticsCounts,
   type StatisticsRow,
@@ -73,23 +76,67 @@ const TRANSFER_COUNTS = `SELECT agency_id, to_agency AS requesting_agency, coale
 const ALL = '';
 const SUPPRESSIONS_KEPT = 32;
 
+/** One period's counts, in every scope. */
+class PeriodCounts {
+  readonly rows = new Map<string, Map<string, StatisticsCounts>>();
+  readonly sections = new Map<string, Record<string, number>>();
+
+  cell(scope: string, agency: string, type: string): StatisticsCounts {
+    let rows = this.rows.get(scope);
+    if (rows === undefined) this.rows.set(scope, (rows = new Map<string, StatisticsCounts>()));
+    const key = `${agency}/${type}`;
+    let c = rows.get(key);
+    if (c === undefined) {
+      c = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
+      rows.set(key, c);
+    }
+    return c;
+  }
+
+  sectionsOf(scope: string): Record<string, number> {
+    let s = this.sections.get(scope);
+    if (s === undefined) {
+      s = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
+      this.sections.set(scope, s);
+    }
+    return s;
+  }
+
+  /** Adds another period's counts: acts are counted by when they happened, so periods add up. */
+  add(other: PeriodCounts): this {
+    for (const [scope, rows] of other.rows) {
+      for (const [key, c] of rows) {
+        const [agency, type] = key.split('/');
+        const mine = this.cell(scope, agency, type);
+        for (const f of STATISTICS_FIELDS) mine[f] += c[f];
+      }
+    }
+    for (const [scope, counts] of other.sections) {
+      const mine = this.sectionsOf(scope);
+      for (const [section, n] of Object.entries(counts)) mine[section] += n;
+    }
+    return this;
+  }
+}
+
 /**
  * The public statistics of a period (§ 11), counted from the statistics projection and the
  * violation register and suppressed for small cells. Acts are placed in periods by when they
  * happened, in the time zone of the ordinance version in force at `now`.
  *
- * Every query of a period suppresses the jurisdiction-wide counts and every local agency's together
- * (see suppressAcrossAgencies), so that one agency's withheld cell is not the difference between
- * the jurisdiction's published count and the other agencies' published counts.
+ * Every query of a period decides what to withhold over its whole year (the year, its quarters
+ * and its months) and, in each, over the jurisdiction-wide counts and every local agency's (see
+ * suppressTogether): so that a withheld cell is neither the difference between the jurisdiction's
+ * published count and the other agencies', nor between a year's and its other quarters'.
  */
 export class StatisticsQueries {
   private readonly requests;
   private readonly transfers;
   private readonly versions;
   private readonly violations: ViolationQueries;
-  /** Suppressions by the counts they were decided on, latest last: deciding over many agencies is
-   * costly (about 0.2 s over 117), and most queries ask again of counts already seen. */
-  private readonly suppressed = new Map<string, (scope: string) => ScopeStatistics>();
+  /** Suppressions by the counts they were decided on, latest last: deciding over a year and many
+   * agencies is costly, and most queries ask again of counts already seen. */
+  private readonly suppressed = new Map<string, (period: string, scope: string) => ScopeStatistics>();
 
   constructor(db: ReadModelDb) {
     type Bounds = { from: number; to: number; now: number };
@@ -120,60 +167,32 @@ export class StatisticsQueries {
 
   forPeriod(period: Period, now: string, agencyId: string | null): PublicStatistics {
     const version = this.versionAt(now);
-    const { start, end } = periodBounds(period, version.timeZone);
-    const bounds = { from: Date.parse(start), to: Date.parse(end) };
-
-    // Every scope's counts: the jurisdiction's (ALL) and each local agency's.
-    const counts = new Map<string, Map<string, StatisticsCounts>>();
-    const cell = (scope: string, agency: string, type: string): StatisticsCounts => {
-      let rows = counts.get(scope);
-      if (rows === undefined) counts.set(scope, (rows = new Map<string, StatisticsCounts>()));
-      const key = `${agency}/${type}`;
-      let c = rows.get(key);
-      if (c === undefined) {
-        c = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
-        rows.set(key, c);
-      }
-      return c;
-    };
-    const scopesOf = (agency: string | null): string[] => (agency === null ? [ALL] : [ALL, agency]);
-    for (const { agency_id, requesting_agency, request_type, ...n } of this.requests.all({
-      ...bounds,
-      now: Date.parse(now),
-    })) {
-      for (const scope of scopesOf(agency_id)) {
-        const c = cell(scope, requesting_agency, request_type);
-        for (const f of STATISTICS_FIELDS) if (f !== 'transfersToFederalCustody') c[f] += n[f];
-      }
-    }
-    for (const t of this.transfers.all(bounds)) {
-      for (const scope of scopesOf(t.agency_id)) {
-        cell(scope, t.requesting_agency, t.request_type).transfersToFederalCustody += t.n;
-      }
-    }
-    const sections = new Map<string, Record<string, number>>();
-    const sectionsOf = (scope: string): Record<string, number> => {
-      let s = sections.get(scope);
-      if (s === undefined) {
-        s = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
-        sections.set(scope, s);
-      }
-      return s;
-    };
-    for (const { agency, section, n } of this.violations.countBySectionAndAgency(bounds.from, bounds.to)) {
-      for (const scope of scopesOf(agency)) sectionsOf(scope)[String(section)] += n;
+    const periods = periodsOfYear(period.year);
+    // Each month is counted; the quarters and the year are their sums.
+    const counted = new Map<string, PeriodCounts>();
+    for (const { label, parts } of [...periods].reverse()) {
+      counted.set(
+        label,
+        parts.length === 0
+          ? this.count(parsePeriod(label)!, version.timeZone, now)
+          : parts.reduce((sum, part) => sum.add(counted.get(part)!), new PeriodCounts()),
+      );
     }
 
     const scope = agencyId ?? ALL;
-    const agencies = [...new Set([...counts.keys(), ...sections.keys(), scope])]
+    const agencies = [
+      ...new Set(
+        [...counted.values()].flatMap((c) => [...c.rows.keys(), ...c.sections.keys()]).concat(scope),
+      ),
+    ]
       .filter((a) => a !== ALL)
       .sort();
     const { rows, sections: withheld } = this.suppression(
+      periods,
       agencies,
-      counts,
-      sections,
+      counted,
       version.smallCellThreshold,
-    )(scope);
+    )(period.label, scope);
     return {
       period: period.label,
       generatedAt: now,
@@ -183,27 +202,58 @@ export class StatisticsQueries {
     };
   }
 
-  /** suppressAcrossAgencies, remembered for the last SUPPRESSIONS_KEPT distinct counts. */
+  /** A period's counts in every scope: the jurisdiction's (ALL) and each local agency's. */
+  private count(period: Period, timeZone: string, now: string): PeriodCounts {
+    const { start, end } = periodBounds(period, timeZone);
+    const bounds = { from: Date.parse(start), to: Date.parse(end) };
+    const counts = new PeriodCounts();
+    const scopesOf = (agency: string | null): string[] => (agency === null ? [ALL] : [ALL, agency]);
+    for (const { agency_id, requesting_agency, request_type, ...n } of this.requests.all({
+      ...bounds,
+      now: Date.parse(now),
+    })) {
+      for (const scope of scopesOf(agency_id)) {
+        const c = counts.cell(scope, requesting_agency, request_type);
+        for (const f of STATISTICS_FIELDS) if (f !== 'transfersToFederalCustody') c[f] += n[f];
+      }
+    }
+    for (const t of this.transfers.all(bounds)) {
+      for (const scope of scopesOf(t.agency_id)) {
+        counts.cell(scope, t.requesting_agency, t.request_type).transfersToFederalCustody += t.n;
+      }
+    }
+    for (const { agency, section, n } of this.violations.countBySectionAndAgency(bounds.from, bounds.to)) {
+      for (const scope of scopesOf(agency)) counts.sectionsOf(scope)[String(section)] += n;
+    }
+    return counts;
+  }
+
+  /** suppressTogether, remembered for the last SUPPRESSIONS_KEPT distinct counts. */
   private suppression(
+    periods: PeriodParts[],
     agencies: string[],
-    counts: Map<string, Map<string, StatisticsCounts>>,
-    sections: Map<string, Record<string, number>>,
+    counted: Map<string, PeriodCounts>,
     threshold: number,
-  ): (scope: string) => ScopeStatistics {
+  ): (period: string, scope: string) => ScopeStatistics {
     const key = JSON.stringify([
       threshold,
       agencies,
-      [...counts].map(([scope, rows]) => [scope, [...rows]]),
-      [...sections],
+      [...counted].map(([label, c]) => [
+        label,
+        [...c.rows].map(([scope, rows]) => [scope, [...rows]]),
+        [...c.sections],
+      ]),
     ]);
     let decided = this.suppressed.get(key);
     if (decided === undefined) {
       const zero = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
       const noSections = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
-      decided = suppressAcrossAgencies(
+      decided = suppressTogether(
+        periods,
         agencies,
-        (scope, agency, type) => counts.get(scope)?.get(`${agency}/${type}`) ?? zero,
-        (scope) => sections.get(scope) ?? noSections,
+        (period, scope, agency, type) =>
+          counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`) ?? zero,
+        (period, scope) => counted.get(period)!.sections.get(scope) ?? noSections,
         threshold,
       );
       if (this.suppressed.size >= SUPPRESSIONS_KEPT)

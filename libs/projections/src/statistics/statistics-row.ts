@@ -90,93 +90,148 @@ export interface ScopeStatistics {
   sections: { values: Record<string, number | null>; suppressed: string[] };
 }
 
+/** A period whose statistics are published, and the periods whose counts add up to its (none for
+ * the smallest). */
+export interface PeriodParts {
+  label: string;
+  parts: readonly string[];
+}
+
+/** The periods decided together: the year of `year`, its quarters and its months, each with the
+ * periods that add up to it. */
+export function periodsOfYear(year: number): PeriodParts[] {
+  const y = String(year).padStart(4, '0');
+  const month = (m: number): string => `${y}-${String(m).padStart(2, '0')}`;
+  const quarters = [1, 2, 3, 4].map((q) => ({
+    label: `${y}-Q${q}`,
+    parts: [1, 2, 3].map((m) => month((q - 1) * 3 + m)),
+  }));
+  return [
+    { label: y, parts: quarters.map((q) => q.label) },
+    ...quarters,
+    ...Array.from({ length: 12 }, (_, m) => ({ label: month(m + 1), parts: [] })),
+  ];
+}
+
 /**
- * Suppression of one period's counts in every scope at once: the jurisdiction's (`''`) and each
- * local agency's, as the public statistics serve them without and with `agencyId`. Besides each
- * row's identities, each jurisdiction count is the sum of the agencies' counts (requests on a case
- * with no agency aside: no query publishes them, so they are treated as known, which can only
- * withhold more). So every (row, field) and every section is also an identity across the scopes,
- * and a withheld agency count cannot be had as the jurisdiction's count minus the other agencies'.
- * Decided over all scopes together, and the same for every query of the period. `sections` must
- * name the same sections for every scope.
+ * Suppression of a set of periods' counts (a year, its quarters and months) in every scope, all at
+ * once: the jurisdiction's (`''`) and each local agency's, as the public statistics serve them
+ * without and with `agencyId`. Besides each row's identities, every count is a sum twice over:
+ * - a jurisdiction count is the sum of the agencies' counts (requests on a case with no agency
+ *   aside: no query publishes them, so they are treated as known, which can only withhold more);
+ * - a period's count is the sum of its parts' counts (acts are counted by when they happened).
+ *
+ * So every (row, field) and every section is also an identity across the scopes and across the
+ * periods, and a withheld cell can be had neither as the jurisdiction's count minus the other
+ * agencies' nor as a year's count minus its other quarters. Decided over all of them together, and
+ * the same for every query of the set. `sections` must name the same sections for every scope.
  */
-export function suppressAcrossAgencies(
+export function suppressTogether(
+  periods: readonly PeriodParts[],
   agencies: readonly string[],
-  counts: (scope: string, agency: FederalAgency, type: RequestType) => StatisticsCounts,
-  sections: (scope: string) => Record<string, number>,
+  counts: (period: string, scope: string, agency: FederalAgency, type: RequestType) => StatisticsCounts,
+  sections: (period: string, scope: string) => Record<string, number>,
   threshold: number,
-): (scope: string) => ScopeStatistics {
+): (period: string, scope: string) => ScopeStatistics {
   const scopes = ['', ...agencies];
-  const names = Object.keys(sections(''));
-  // Cells are numbered scope by scope: each scope's rows (agency, type, field), then its sections.
-  const perScope = FEDERAL_AGENCIES.length * REQUEST_TYPES.length * STATISTICS_FIELDS.length + names.length;
-  const rowCell = (s: number, a: number, t: number, f: number): number =>
-    s * perScope + (a * REQUEST_TYPES.length + t) * STATISTICS_FIELDS.length + f;
-  const sectionCell = (s: number, k: number): number => (s + 1) * perScope - names.length + k;
+  // A slice is one period in one scope: one published table.
+  const slices = periods.flatMap(({ label }) => scopes.map((scope) => ({ period: label, scope })));
+  const sliceOf = new Map(slices.map(({ period, scope }, x) => [`${period}\n${scope}`, x]));
+  const slice = (period: string, scope: string): number | undefined => sliceOf.get(`${period}\n${scope}`);
+  // Each sum among the slices: a total and the parts it adds up.
+  const sums: { total: number; parts: number[] }[] = [];
+  for (const { label, parts } of periods) {
+    if (agencies.length > 0) {
+      sums.push({ total: slice(label, '')!, parts: agencies.map((a) => slice(label, a)!) });
+    }
+    if (parts.length > 0) {
+      for (const scope of scopes) {
+        sums.push({ total: slice(label, scope)!, parts: parts.map((part) => slice(part, scope)!) });
+      }
+    }
+  }
+
+  const names = Object.keys(sections(periods[0].label, ''));
+  // Cells are numbered slice by slice: each slice's rows (agency, type, field), then its sections.
+  const perSlice = FEDERAL_AGENCIES.length * REQUEST_TYPES.length * STATISTICS_FIELDS.length + names.length;
+  const rowCell = (x: number, a: number, t: number, f: number): number =>
+    x * perSlice + (a * REQUEST_TYPES.length + t) * STATISTICS_FIELDS.length + f;
+  const sectionCell = (x: number, k: number): number => (x + 1) * perSlice - names.length + k;
   const fieldAt = new Map(STATISTICS_FIELDS.map((f, i) => [f, i]));
 
   const values: number[] = [];
   const identities: Identity[] = [];
-  scopes.forEach((scope, s) => {
+  slices.forEach(({ period, scope }, x) => {
     FEDERAL_AGENCIES.forEach((agency, a) => {
       REQUEST_TYPES.forEach((type, t) => {
-        const c = counts(scope, agency, type);
-        STATISTICS_FIELDS.forEach((field, f) => (values[rowCell(s, a, t, f)] = c[field]));
+        const c = counts(period, scope, agency, type);
+        STATISTICS_FIELDS.forEach((field, f) => (values[rowCell(x, a, t, f)] = c[field]));
         for (const identity of rowIdentities(type)) {
-          identities.push(identity.map((field) => rowCell(s, a, t, fieldAt.get(field)!)));
+          identities.push(identity.map((field) => rowCell(x, a, t, fieldAt.get(field)!)));
         }
       });
     });
-    const n = sections(scope);
-    names.forEach((name, k) => (values[sectionCell(s, k)] = n[name]));
+    const n = sections(period, scope);
+    names.forEach((name, k) => (values[sectionCell(x, k)] = n[name]));
   });
-  if (agencies.length > 0) {
-    const across = (cellOf: (s: number) => number): number[] => scopes.map((_, s) => cellOf(s));
-    FEDERAL_AGENCIES.forEach((_, a) =>
-      REQUEST_TYPES.forEach((_, t) =>
-        STATISTICS_FIELDS.forEach((_, f) => identities.push(across((s) => rowCell(s, a, t, f)))),
-      ),
+  // A sum as an equation over one cell of each of its slices.
+  const sumEquations = (cellOf: (x: number) => number): Equation[] =>
+    sums.map(
+      ({ total, parts }) =>
+        new Map([[cellOf(total), 1], ...parts.map((x): [number, number] => [cellOf(x), -1])]),
     );
-    names.forEach((_, k) => identities.push(across((s) => sectionCell(s, k))));
-  }
+  const sumIdentities = (cellOf: (x: number) => number): Identity[] =>
+    sums.map(({ total, parts }) => [cellOf(total), ...parts.map(cellOf)]);
+  FEDERAL_AGENCIES.forEach((_, a) =>
+    REQUEST_TYPES.forEach((_, t) =>
+      STATISTICS_FIELDS.forEach((_, f) => identities.push(...sumIdentities((x) => rowCell(x, a, t, f)))),
+    ),
+  );
+  names.forEach((_, k) => identities.push(...sumIdentities((x) => sectionCell(x, k))));
   const hidden = withheldCells(values, threshold, identities);
-  // Each (requesting agency, type) row of every scope, with its equations, is a system of its own.
+  // Each (requesting agency, type) row of every slice, with its equations, is a system of its own;
+  // so is each section.
   FEDERAL_AGENCIES.forEach((_, a) =>
     REQUEST_TYPES.forEach((type, t) => {
-      const block = scopes.flatMap((_, s) => STATISTICS_FIELDS.map((__, f) => rowCell(s, a, t, f)));
-      const equations: Equation[] = scopes.flatMap((_, s) =>
+      const block = slices.flatMap((_, x) => STATISTICS_FIELDS.map((__, f) => rowCell(x, a, t, f)));
+      const equations: Equation[] = slices.flatMap((_, x) =>
         rowEquations(type).map(
           (eq) =>
             new Map(
               Object.entries(eq).map(([field, k]) => [
-                rowCell(s, a, t, fieldAt.get(field as StatisticsField)!),
+                rowCell(x, a, t, fieldAt.get(field as StatisticsField)!),
                 k,
               ]),
             ),
         ),
       );
-      if (agencies.length > 0) {
-        STATISTICS_FIELDS.forEach((_, f) =>
-          equations.push(new Map(scopes.map((__, s) => [rowCell(s, a, t, f), s === 0 ? 1 : -1]))),
-        );
-      }
+      STATISTICS_FIELDS.forEach((_, f) => equations.push(...sumEquations((x) => rowCell(x, a, t, f))));
       closeLinearly(values, hidden, block, equations);
     }),
   );
+  names.forEach((_, k) => {
+    const block = slices.map((_, x) => sectionCell(x, k));
+    closeLinearly(
+      values,
+      hidden,
+      block,
+      sumEquations((x) => sectionCell(x, k)),
+    );
+  });
   const published = (cell: number): number | null => (hidden[cell] ? null : values[cell]);
 
-  return (scope) => {
-    const s = scopes.indexOf(scope);
-    if (s < 0) throw new Error(`no statistics were suppressed for agency ${scope}`);
+  return (period, scope) => {
+    const x = slice(period, scope);
+    if (x === undefined) throw new Error(`no statistics were suppressed for ${period} of agency ${scope}`);
     const rows = FEDERAL_AGENCIES.flatMap((agency, a) =>
       REQUEST_TYPES.map((type, t): StatisticsRow => {
         const row = {} as Record<StatisticsField, number | null>;
-        STATISTICS_FIELDS.forEach((field, f) => (row[field] = published(rowCell(s, a, t, f))));
+        STATISTICS_FIELDS.forEach((field, f) => (row[field] = published(rowCell(x, a, t, f))));
         const suppressed = STATISTICS_FIELDS.filter((field) => row[field] === null);
         return { requestingAgency: agency, requestType: type, ...row, suppressed };
       }),
     );
-    const sectionValues = Object.fromEntries(names.map((name, k) => [name, published(sectionCell(s, k))]));
+    const sectionValues = Object.fromEntries(names.map((name, k) => [name, published(sectionCell(x, k))]));
     return {
       rows,
       sections: { values: sectionValues, suppressed: names.filter((name) => sectionValues[name] === null) },
