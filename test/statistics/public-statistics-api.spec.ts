@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse/sync';
+import { StatisticsReader } from '../../apps/api/src/public-statistics/statistics.reader';
 import { openCaseBody, requestBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -138,6 +139,31 @@ describe('public statistics over HTTP', () => {
       await t.http().get(`${API}/public/statistics${bad}`).expect(400);
     }
     await t.http().get(`${API}/public/statistics?period=2025&agencyId=agency-a`).expect(200);
+  });
+
+  it('counts the stream’s statistics only while someone listens, and then from the latest counts', async () => {
+    const counted = jest.spyOn(t.app.get(StatisticsReader), 'currentQuarter');
+    try {
+      // Each count reads the year: with no listener, committed batches are only noted. (Last
+      // year's detainer, so as not to change the counts the next test follows.)
+      const position = await recordDetainer('2024-12-01T10:00:00Z');
+      const now = await t
+        .http()
+        .get(`${API}/public/statistics?period=2025-Q1&minPosition=${position}`)
+        .expect(200);
+      expect(counted).not.toHaveBeenCalled();
+      const stream = await EventStreamClient.open();
+      try {
+        const first = await stream.next();
+        expect(counted).toHaveBeenCalledTimes(1);
+        expect(first.data.rows).toEqual(now.body.rows);
+        expect(Number(first.id)).toBeGreaterThanOrEqual(Number(position));
+      } finally {
+        stream.close();
+      }
+    } finally {
+      counted.mockRestore();
+    }
   });
 
   it('streams the current quarter whenever it changes, resuming from Last-Event-ID', async () => {

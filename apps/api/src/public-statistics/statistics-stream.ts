@@ -23,11 +23,15 @@ const SOURCES = [STATISTICS, VIOLATION_REGISTER];
 
 /** Time-driven changes (a notice deadline, a new quarter) are noticed at least this often. */
 const RECHECK_MS = 15_000;
+/** Counting reads the whole year's counts (see StatisticsQueries), so batches committed closer
+ * together than this are counted once, together. */
+const RECOUNT_INTERVAL_MS = 250;
 
 /**
  * Keeps the current quarter's public statistics and tells subscribers whenever they change
- * (generatedAt aside): after every batch the statistics or the register commit, and periodically
- * for changes that only time brings.
+ * (generatedAt aside): after the batches the statistics or the register commit (those within
+ * RECOUNT_INTERVAL_MS of each other in one message), and periodically for changes that only time
+ * brings. With no subscriber it only notes that the counts may have changed, and counts when asked.
  */
 @Injectable()
 export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,6 +41,10 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   private readonly subscribers = new Map<(message: StatisticsMessage) => void, () => void>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Batches were committed since the last count. */
+  private stale = true;
+  private scheduled: NodeJS.Timeout | undefined;
+  private countedAt = 0;
 
   constructor(
     private readonly reader: StatisticsReader,
@@ -46,7 +54,10 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.runner.onProgress((progress) => this.progressed(progress));
-    this.timer = setInterval(() => this.safely(() => this.recount()), RECHECK_MS);
+    this.timer = setInterval(() => {
+      this.stale = true;
+      if (this.subscribers.size > 0) this.safely(() => this.recount());
+    }, RECHECK_MS);
     this.timer.unref();
   }
 
@@ -54,18 +65,19 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   beforeApplicationShutdown(): void {
     this.unsubscribe?.();
     clearInterval(this.timer);
+    clearTimeout(this.scheduled);
     for (const end of this.subscribers.values()) end();
     this.subscribers.clear();
   }
 
-  /** The current message, counted now if nothing has been counted yet. */
+  /** The current message, counted now if the counts may have changed since. */
   async latest(): Promise<StatisticsMessage> {
     if (this.current === undefined) {
       for (const { name, position } of await this.runner.status()) {
         if (SOURCES.includes(name) && position !== null) this.reach(position);
       }
-      this.recount();
     }
+    if (this.stale || this.current === undefined) this.recount();
     const { id, data } = this.current!;
     return { id, data };
   }
@@ -92,10 +104,17 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     if (!SOURCES.includes(progress.projection)) return;
     const position = progress.position;
     // Runs inside the runner's notification: a failure here must never reach the runner.
-    this.safely(() => {
-      this.reach(position);
-      this.recount();
-    });
+    this.safely(() => this.reach(position));
+    this.stale = true;
+    if (this.subscribers.size === 0 || this.scheduled !== undefined) return;
+    this.scheduled = setTimeout(
+      () => {
+        this.scheduled = undefined;
+        this.safely(() => this.recount());
+      },
+      Math.max(0, this.countedAt + RECOUNT_INTERVAL_MS - Date.now()),
+    );
+    this.scheduled.unref();
   }
 
   private reach(position: string): void {
@@ -104,6 +123,8 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private recount(): void {
+    this.stale = false;
+    this.countedAt = Date.now();
     const statistics = this.reader.currentQuarter();
     const { generatedAt: _generatedAt, ...counted } = statistics;
     const counts = JSON.stringify(counted);
