@@ -13,7 +13,7 @@ export type Identity = readonly number[];
 
 /**
  * Which of the cells `counts` (numbered by place) are withheld. Cells are numbers, not names: over
- * every agency's statistics of a period there are hundreds of identities, built for each query.
+ * every agency's statistics of a year there are thousands of identities, built for each query.
  */
 export function withheldCells(
   counts: readonly number[],
@@ -21,16 +21,30 @@ export function withheldCells(
   identities: readonly Identity[],
 ): boolean[] {
   const hidden = counts.map((n) => n >= 1 && n < threshold);
+  closeIdentities(counts, hidden, identities);
+  return hidden;
+}
+
+/** Withholds more cells until no identity holds exactly one withheld cell. */
+function closeIdentities(
+  counts: readonly number[],
+  hidden: boolean[],
+  identities: readonly Identity[],
+): void {
   // The identities each cell is in, so that a round looks again only at those a withheld cell
   // changed: the outcome is the same as looking at all of them, since an identity no new cell
   // joined has nothing new to close.
-  const containing: number[][] = counts.map(() => []);
+  const containing = new Map<number, number[]>();
   identities.forEach((identity, i) => {
-    for (const cell of identity) containing[cell].push(i);
+    for (const cell of identity) {
+      const of = containing.get(cell);
+      if (of === undefined) containing.set(cell, [i]);
+      else of.push(i);
+    }
   });
   const dirty = identities.map(() => true);
   // Each round withholds one more cell, so this ends within counts.length rounds.
-  for (let changed = hidden.includes(true); changed;) {
+  for (let changed = true; changed;) {
     changed = false;
     identities.forEach((identity, i) => {
       if (!dirty[i]) return;
@@ -41,11 +55,10 @@ export function withheldCells(
       const complement = smallestPublished(identity, hidden, counts);
       if (complement === undefined) return;
       hidden[complement] = true;
-      for (const j of containing[complement]) dirty[j] = true;
+      for (const j of containing.get(complement)!) dirty[j] = true;
       changed = true;
     });
   }
-  return hidden;
 }
 
 /**
@@ -83,7 +96,11 @@ export function closeLinearly(
   block: readonly number[],
   equations: readonly Equation[],
 ): void {
+  const identities = equations.map((equation) => [...equation.keys()]);
   for (;;) {
+    // The cheap closure first: a withheld complement is often alone in another equation, and
+    // closing those one by one by rank took a pass (an elimination) each.
+    closeIdentities(counts, hidden, identities);
     const withheld = block.filter((cell) => hidden[cell]);
     if (withheld.length === 0) return;
     // Every cell solvable now gets its complement in one pass (withholding more never makes a
