@@ -1,4 +1,5 @@
 import { ServiceUnavailableException } from '@nestjs/common';
+import type { EventStore } from '@trust-ledger/event-store';
 import {
   type ProjectionRunner,
   type ProjectionStatus,
@@ -31,4 +32,19 @@ export async function readModelsCaughtUp(
     if (!(error instanceof ProjectionsBehindError)) throw error;
     throw new ReadModelsBehindException(message, error.lag);
   }
+}
+
+/**
+ * Resolves once every read model (or only the one named) has reached the log's head as it is now,
+ * within `timeoutMs`; else as readModelsCaughtUp.
+ */
+export async function readModelsAtHead(
+  runner: ProjectionRunner,
+  store: EventStore,
+  timeoutMs: number,
+  message: string,
+  only?: string,
+): Promise<void> {
+  const head = await store.headPosition();
+  if (head !== null) await readModelsCaughtUp(runner, head, timeoutMs, message, only);
 }

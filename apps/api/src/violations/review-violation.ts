@@ -15,7 +15,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { IsIn } from 'class-validator';
-import { readModelsCaughtUp } from '../common/read-models-caught-up';
+import { readModelsAtHead } from '../common/read-models-caught-up';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
 import { Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
@@ -93,16 +93,13 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   private async registered(violationId: string): Promise<RegisteredViolation> {
     const held = this.violations.queries.get(violationId);
     if (held !== undefined) return held;
-    const head = await this.store.headPosition();
-    if (head !== null) {
-      await readModelsCaughtUp(
-        this.runner,
-        head,
-        READ_YOUR_WRITES_TIMEOUT_MS,
-        'The violation register has not reached the latest events yet; retry shortly',
-        VIOLATION_REGISTER,
-      );
-    }
+    await readModelsAtHead(
+      this.runner,
+      this.store,
+      READ_YOUR_WRITES_TIMEOUT_MS,
+      'The violation register has not reached the latest events yet; retry shortly',
+      VIOLATION_REGISTER,
+    );
     const judged = this.violations.queries.get(violationId);
     if (judged === undefined) throw violationNotFound();
     return judged;
