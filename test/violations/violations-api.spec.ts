@@ -25,6 +25,31 @@ async function caughtUp(): Promise<string> {
   return `minPosition=${events[events.length - 1].position}`;
 }
 
+/** Agency A honors a detainer on an administrative warrant, notice given: § 2, at once. */
+async function honorDetainerOnAdministrativeWarrant(caseId: string): Promise<void> {
+  const requestId = randomUUID();
+  await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
+  await t
+    .post(`/cases/${caseId}/requests`, officerA, {
+      ...requestBody(requestId),
+      receivedAt: '2025-03-01T11:00:00Z',
+    })
+    .expect(201);
+  await t
+    .post(`/cases/${caseId}/notices`, officerA, {
+      ...noticeBody(requestId),
+      deliveredAt: '2025-03-01T11:10:00Z',
+    })
+    .expect(201);
+  await t
+    .post(`/cases/${caseId}/requests/${requestId}/decision`, officerA, {
+      ...decisionBody,
+      outcome: 'HONORED',
+      decidedAt: '2025-03-01T11:30:00Z',
+    })
+    .expect(201);
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   officerA = await t.token({ role: 'officer', agencyId: A, sub: 'officer-a' });
@@ -34,28 +59,7 @@ beforeAll(async () => {
   admin = await t.token({ role: 'admin', sub: 'admin-1' });
   const officerB = await t.token({ role: 'officer', agencyId: B, sub: 'officer-b' });
 
-  // Agency A honors a detainer on an administrative warrant: § 2, at once.
-  const requestA = randomUUID();
-  await t.post('/cases', officerA, openCaseBody(A, caseA)).expect(201);
-  await t
-    .post(`/cases/${caseA}/requests`, officerA, {
-      ...requestBody(requestA),
-      receivedAt: '2025-03-01T11:00:00Z',
-    })
-    .expect(201);
-  await t
-    .post(`/cases/${caseA}/notices`, officerA, {
-      ...noticeBody(requestA),
-      deliveredAt: '2025-03-01T11:10:00Z',
-    })
-    .expect(201);
-  await t
-    .post(`/cases/${caseA}/requests/${requestA}/decision`, officerA, {
-      ...decisionBody,
-      outcome: 'HONORED',
-      decidedAt: '2025-03-01T11:30:00Z',
-    })
-    .expect(201);
+  await honorDetainerOnAdministrativeWarrant(caseA);
   // Agency B declines, but gives the subject no notice: § 5 once 24 hours have passed.
   const requestB = randomUUID();
   await t.post('/cases', officerB, openCaseBody(B, caseB)).expect(201);
@@ -254,21 +258,7 @@ describe('POST /violations/{id}/review', () => {
     try {
       // The same § 2 act in another case, recorded while the register is stopped.
       const caseId = randomUUID();
-      const requestId = randomUUID();
-      await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
-      await t
-        .post(`/cases/${caseId}/requests`, officerA, {
-          ...requestBody(requestId),
-          receivedAt: '2025-03-01T11:00:00Z',
-        })
-        .expect(201);
-      await t
-        .post(`/cases/${caseId}/requests/${requestId}/decision`, officerA, {
-          ...decisionBody,
-          outcome: 'HONORED',
-          decidedAt: '2025-03-01T11:30:00Z',
-        })
-        .expect(201);
+      await honorDetainerOnAdministrativeWarrant(caseId);
       const events = await t.events(`case-${caseId}`);
       const evidence = (known.evidence as { type: string }[]).map(({ type }) => {
         const event = events.find((e) => e.type === type)!;
