@@ -235,14 +235,15 @@ export class StatisticsQueries {
     counted: Map<string, PeriodCounts>,
     threshold: number,
   ): (period: string, scope: string) => ScopeStatistics {
+    // The months' counts determine the rest (their sums), so they alone key the decision.
+    const months = periods.filter((p) => p.parts.length === 0).map((p) => p.label);
     const key = JSON.stringify([
       threshold,
       agencies,
-      [...counted].map(([label, c]) => [
-        label,
-        [...c.rows].map(([scope, rows]) => [scope, [...rows]]),
-        [...c.sections],
-      ]),
+      months.map((label) => {
+        const c = counted.get(label)!;
+        return [label, [...c.rows].map(([scope, rows]) => [scope, [...rows]]), [...c.sections]];
+      }),
     ]);
     let decided = this.suppressed.get(key);
     if (decided === undefined) {
