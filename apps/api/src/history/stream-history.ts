@@ -14,7 +14,7 @@ import { Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
-import type { EventCodec } from '../write/event-codec';
+import type { DomainEvent, EventCodec } from '../write/event-codec';
 
 export class HistoryQuery extends PageQuery {
   /** Accepted as on every GET; the history is read from the log itself, so it is always caught up. */
@@ -67,14 +67,14 @@ export async function streamHistory(
   page: HistoryQuery,
   notFound: () => NotFoundError,
 ): Promise<HistoryPage> {
-  let agencyId: string | undefined;
-  for await (const first of store.readStream(streamId, { maxCount: 1 })) {
-    const { data } = await codec.decode(first);
-    agencyId = typeof data.agencyId === 'string' ? data.agencyId : undefined;
-  }
-  assertMaySee(reader, agencyId, notFound);
+  let first: (DomainEvent & { data: JsonObject }) | undefined;
+  for await (const recorded of store.readStream(streamId, { maxCount: 1 }))
+    first = await codec.decode(recorded);
+  const agencyId = first?.data.agencyId;
+  assertMaySee(reader, typeof agencyId === 'string' ? agencyId : undefined, notFound);
   return streamPage(store, streamId, page, async (recorded) => {
-    const { type, data } = await codec.decode(recorded);
+    // The first page's first event was decoded (its personal data revealed) just above.
+    const { type, data } = recorded.revision === 0 && first ? first : await codec.decode(recorded);
     const { recordedAt, actor, correlationId, causationId } = recorded.metadata;
     return {
       eventId: recorded.id,

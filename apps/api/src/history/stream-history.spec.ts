@@ -1,0 +1,77 @@
+import { NotFoundError } from '@trust-ledger/domain';
+import { SqliteEventStore, type JsonObject, type RecordedEvent } from '@trust-ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IdentityEventCodec } from '../write/event-codec';
+import { streamHistory, type HistoryQuery } from './stream-history';
+
+/** The identity codec, noting each event it is asked to decode (reveal). */
+class CountingCodec extends IdentityEventCodec {
+  readonly decoded: number[] = [];
+  override decode(recorded: RecordedEvent) {
+    this.decoded.push(recorded.revision);
+    return super.decode(recorded);
+  }
+}
+
+describe('streamHistory', () => {
+  const streamId = `case-${randomUUID()}`;
+  const counsel = { sub: 'counsel-1', role: 'counsel' as const, agencyId: null };
+  const notFound = () => new NotFoundError('CASE_NOT_FOUND', 'no such case');
+  let dir: string;
+  let store: SqliteEventStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trust-ledger-history-'));
+    store = new SqliteEventStore(join(dir, 'trust-ledger.db'));
+    const metadata = {
+      recordedAt: '2025-03-01T12:00:00Z',
+      correlationId: 'c',
+      causationId: null,
+      actor: 'a',
+    };
+    const events: Array<[string, JsonObject]> = [
+      ['CaseOpened', { agencyId: 'agency-a', subject: { fullName: 'X' } }],
+      ['FederalRequestReceived', { n: 1 }],
+      ['CaseClosed', { n: 2 }],
+    ];
+    await store.append(
+      streamId,
+      events.map(([type, data]) => ({ id: randomUUID(), type, data, metadata })),
+      { expectedRevision: 'no_stream' },
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const read = async (page: HistoryQuery) => {
+    const codec = new CountingCodec();
+    const result = await streamHistory(store, codec, counsel, streamId, page, notFound);
+    return { revisions: result.items.map((i) => i.revision), decoded: codec.decoded, result };
+  };
+
+  it('decodes each event of the first page once, the first (which names the agency) included', async () => {
+    const { revisions, decoded, result } = await read({ limit: 2 });
+    expect(revisions).toEqual([0, 1]);
+    expect(result.nextCursor).toBe('2');
+    expect(result.items[0].data).toEqual({ agencyId: 'agency-a', subject: { fullName: 'X' } });
+    expect(decoded).toEqual([0, 1]);
+  });
+
+  it('decodes the first event for its agency on a later page too, and only the page besides', async () => {
+    const { revisions, decoded } = await read({ cursor: '2', limit: 2 });
+    expect(revisions).toEqual([2]);
+    expect(decoded).toEqual([0, 2]);
+  });
+
+  it("refuses another agency's officer as if the stream did not exist", async () => {
+    const officer = { sub: 'officer-9', role: 'officer' as const, agencyId: 'agency-b' };
+    await expect(
+      streamHistory(store, new CountingCodec(), officer, streamId, {}, notFound),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
