@@ -1,5 +1,5 @@
 import { FEDERAL_AGENCIES, REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
-import { closeLinearly, withheldCells, type Equation, type Identity } from './suppression';
+import { closeLinearly, withheldCells, type Equation, type Identities } from './suppression';
 
 /** The counted cells of a statistics row, in API.md's order. */
 export const STATISTICS_FIELDS = [
@@ -151,71 +151,136 @@ export function suppressTogether(
     }
   }
 
+  // The sums each slice is in (as total or part), ascending.
+  const sumsOf: number[][] = slices.map(() => []);
+  sums.forEach(({ total, parts }, s) => {
+    for (const x of [total, ...parts]) sumsOf[x].push(s);
+  });
+  const sumCells = (s: number, cellOf: (x: number) => number): number[] => [
+    cellOf(sums[s].total),
+    ...sums[s].parts.map(cellOf),
+  ];
+  const sumEquation = (s: number, cellOf: (x: number) => number): Equation =>
+    new Map([[cellOf(sums[s].total), 1], ...sums[s].parts.map((x): [number, number] => [cellOf(x), -1])]);
+
   const names = Object.keys(sections(periods[0].label, ''));
+  const A = FEDERAL_AGENCIES.length;
+  const T = REQUEST_TYPES.length;
+  const F = STATISTICS_FIELDS.length;
+  const K = names.length;
+  const S = sums.length;
   // Cells are numbered slice by slice: each slice's rows (agency, type, field), then its sections.
-  const perSlice = FEDERAL_AGENCIES.length * REQUEST_TYPES.length * STATISTICS_FIELDS.length + names.length;
-  const rowCell = (x: number, a: number, t: number, f: number): number =>
-    x * perSlice + (a * REQUEST_TYPES.length + t) * STATISTICS_FIELDS.length + f;
-  const sectionCell = (x: number, k: number): number => (x + 1) * perSlice - names.length + k;
+  const perSlice = A * T * F + K;
+  const rowCell = (x: number, a: number, t: number, f: number): number => x * perSlice + (a * T + t) * F + f;
+  const sectionCell = (x: number, k: number): number => x * perSlice + A * T * F + k;
   const fieldAt = new Map(STATISTICS_FIELDS.map((f, i) => [f, i]));
 
   const values: number[] = [];
-  const identities: Identity[] = [];
   slices.forEach(({ period, scope }, x) => {
     FEDERAL_AGENCIES.forEach((agency, a) => {
       REQUEST_TYPES.forEach((type, t) => {
         const c = counts(period, scope, agency, type);
         STATISTICS_FIELDS.forEach((field, f) => (values[rowCell(x, a, t, f)] = c[field]));
-        for (const identity of rowIdentities(type)) {
-          identities.push(identity.map((field) => rowCell(x, a, t, fieldAt.get(field)!)));
-        }
       });
     });
     const n = sections(period, scope);
     names.forEach((name, k) => (values[sectionCell(x, k)] = n[name]));
   });
-  // A sum as an equation over one cell of each of its slices.
-  const sumEquations = (cellOf: (x: number) => number): Equation[] =>
-    sums.map(
-      ({ total, parts }) =>
-        new Map([[cellOf(total), 1], ...parts.map((x): [number, number] => [cellOf(x), -1])]),
-    );
-  const sumIdentities = (cellOf: (x: number) => number): Identity[] =>
-    sums.map(({ total, parts }) => [cellOf(total), ...parts.map(cellOf)]);
-  FEDERAL_AGENCIES.forEach((_, a) =>
-    REQUEST_TYPES.forEach((_, t) =>
-      STATISTICS_FIELDS.forEach((_, f) => identities.push(...sumIdentities((x) => rowCell(x, a, t, f)))),
+
+  /*
+   * The identities, numbered as if listed: each slice's rows' identities (slice by slice, row by
+   * row), then the sums of each row cell (by agency, type and field), then the sums of each section.
+   */
+  const fieldsOf = REQUEST_TYPES.map((type) =>
+    rowIdentities(type).map((identity) => identity.map((field) => fieldAt.get(field)!)),
+  );
+  // Where each row's identities start among its slice's, and which row and identity each place is.
+  const rowStart: number[] = [];
+  const placeOf: [row: number, k: number][] = [];
+  for (let row = 0; row < A * T; row++) {
+    rowStart.push(placeOf.length);
+    fieldsOf[row % T].forEach((_, k) => placeOf.push([row, k]));
+  }
+  const R = placeOf.length;
+  const sumsFrom = slices.length * R;
+  const sectionsFrom = sumsFrom + A * T * F * S;
+  // The identities of each (type, field) among its row's, by number.
+  const rowIdentitiesWith = fieldsOf.map((identities) =>
+    STATISTICS_FIELDS.map((_, f) => identities.flatMap((fields, k) => (fields.includes(f) ? [k] : []))),
+  );
+  const identities: Identities = {
+    cellsOf: (i) => {
+      if (i < sumsFrom) {
+        const x = Math.floor(i / R);
+        const [row, k] = placeOf[i % R];
+        return fieldsOf[row % T][k].map((f) => x * perSlice + row * F + f);
+      }
+      if (i < sectionsFrom) {
+        // The sum's place in each of its slices: the same row cell (agency, type, field).
+        const within = Math.floor((i - sumsFrom) / S);
+        return sumCells((i - sumsFrom) % S, (x) => x * perSlice + within);
+      }
+      const k = Math.floor((i - sectionsFrom) / S);
+      return sumCells((i - sectionsFrom) % S, (x) => sectionCell(x, k));
+    },
+    containing: (cell) => {
+      const x = Math.floor(cell / perSlice);
+      const w = cell % perSlice;
+      if (w >= A * T * F) return sumsOf[x].map((s) => sectionsFrom + (w - A * T * F) * S + s);
+      const row = Math.floor(w / F);
+      return [
+        ...rowIdentitiesWith[row % T][w % F].map((k) => x * R + rowStart[row] + k),
+        ...sumsOf[x].map((s) => sumsFrom + w * S + s),
+      ];
+    },
+  };
+  const hidden = withheldCells(values, threshold, identities);
+
+  // Each (requesting agency, type) row of every slice, with its equations, is a system of its own:
+  // its row equations slice by slice, then each field's sums. So is each section, with its sums.
+  const equationsOf = REQUEST_TYPES.map((type) =>
+    rowEquations(type).map((eq) =>
+      Object.entries(eq).map(([field, k]): [number, number] => [fieldAt.get(field as StatisticsField)!, k]),
     ),
   );
-  names.forEach((_, k) => identities.push(...sumIdentities((x) => sectionCell(x, k))));
-  const hidden = withheldCells(values, threshold, identities);
-  // Each (requesting agency, type) row of every slice, with its equations, is a system of its own;
-  // so is each section.
   FEDERAL_AGENCIES.forEach((_, a) =>
-    REQUEST_TYPES.forEach((type, t) => {
-      const block = slices.flatMap((_, x) => STATISTICS_FIELDS.map((__, f) => rowCell(x, a, t, f)));
-      const equations: Equation[] = slices.flatMap((_, x) =>
-        rowEquations(type).map(
-          (eq) =>
-            new Map(
-              Object.entries(eq).map(([field, k]) => [
-                rowCell(x, a, t, fieldAt.get(field as StatisticsField)!),
-                k,
-              ]),
-            ),
-        ),
+    REQUEST_TYPES.forEach((_, t) => {
+      const rowEqs = equationsOf[t];
+      const J = rowEqs.length;
+      const rowEquationsWith = STATISTICS_FIELDS.map((_, f) =>
+        rowEqs.flatMap((eq, j) => (eq.some(([field]) => field === f) ? [j] : [])),
       );
-      STATISTICS_FIELDS.forEach((_, f) => equations.push(...sumEquations((x) => rowCell(x, a, t, f))));
-      closeLinearly(values, hidden, block, equations);
+      const block: number[] = [];
+      for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
+      closeLinearly(values, hidden, block, {
+        equation: (e) => {
+          if (e < slices.length * J) {
+            const x = Math.floor(e / J);
+            return new Map(rowEqs[e % J].map(([f, k]) => [rowCell(x, a, t, f), k]));
+          }
+          const f = Math.floor((e - slices.length * J) / S);
+          return sumEquation((e - slices.length * J) % S, (x) => rowCell(x, a, t, f));
+        },
+        containing: (cell) => {
+          const x = Math.floor(cell / perSlice);
+          const f = (cell % perSlice) % F;
+          return [
+            ...rowEquationsWith[f].map((j) => x * J + j),
+            ...sumsOf[x].map((s) => slices.length * J + f * S + s),
+          ];
+        },
+      });
     }),
   );
   names.forEach((_, k) => {
-    const block = slices.map((_, x) => sectionCell(x, k));
     closeLinearly(
       values,
       hidden,
-      block,
-      sumEquations((x) => sectionCell(x, k)),
+      slices.map((_, x) => sectionCell(x, k)),
+      {
+        equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
+        containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
+      },
     );
   });
   const published = (cell: number): number | null => (hidden[cell] ? null : values[cell]);

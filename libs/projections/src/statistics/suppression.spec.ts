@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
+import { createHash } from 'node:crypto';
+import { FEDERAL_AGENCIES, REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
 import {
   NOTICE_REQUEST_TYPES,
+  periodsOfYear,
   STATISTICS_FIELDS,
   suppressTogether,
   type StatisticsCounts,
@@ -446,7 +448,74 @@ describe('small-cell suppression', () => {
     expect(partsOnly).toBeGreaterThan(50);
   });
 
+  it('chooses the same complements over a year of three agencies as it always has', () => {
+    // Statistics of a period are served again and again; were a change of code to withhold other
+    // complements over the same counts, the two answers together would reveal what each withheld.
+    // The digest is of the answers the suppression gave before it listed identities by cell.
+    let seed = 2024;
+    const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const agencies = ['a', 'b', 'c'];
+    const periods = periodsOfYear(2020);
+    const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
+    const monthsOf = (period: string): readonly string[] =>
+      partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
+    const month = new Map<string, StatisticsCounts>();
+    const monthSections = new Map<string, Record<string, number>>();
+    for (const m of monthsOf('2020')) {
+      for (const agency of agencies) {
+        for (const federal of FEDERAL_AGENCIES) {
+          for (const type of REQUEST_TYPES) {
+            const [honored, declined, pending] = [next(4), next(9), next(2)];
+            const received = honored + declined + pending;
+            const due = NOTICE_REQUEST_TYPES.includes(type) ? received : 0;
+            const noticesOnTime = next(due + 1);
+            month.set(`${m}/${agency}/${federal}/${type}`, {
+              ...ZERO,
+              received,
+              honored,
+              declined,
+              pending,
+              honoredWithJudicialWarrant: next(honored + 1),
+              transfersToFederalCustody: next(2),
+              noticesOnTime,
+              noticesLate: due - noticesOnTime,
+            });
+          }
+        }
+        monthSections.set(`${m}/${agency}`, { '2': next(3), '5': next(8) });
+      }
+    }
+    const inScope = (scope: string) => (scope === '' ? agencies : [scope]);
+    const decide = suppressTogether(
+      periods,
+      agencies,
+      (period, scope, federal, type) => {
+        const sum = { ...ZERO };
+        for (const m of monthsOf(period))
+          for (const agency of inScope(scope))
+            for (const f of STATISTICS_FIELDS) sum[f] += month.get(`${m}/${agency}/${federal}/${type}`)![f];
+        return sum;
+      },
+      (period, scope) => {
+        const sum: Record<string, number> = { '2': 0, '5': 0 };
+        for (const m of monthsOf(period))
+          for (const agency of inScope(scope))
+            for (const [k, n] of Object.entries(monthSections.get(`${m}/${agency}`)!)) sum[k] += n;
+        return sum;
+      },
+      5,
+    );
+    const answers = periods.flatMap(({ label }) => ['', ...agencies].map((scope) => decide(label, scope)));
+    const withheld = answers.flatMap((a) => a.rows.flatMap((r) => r.suppressed));
+    expect(withheld.length).toBeGreaterThan(500);
+    expect(createHash('sha256').update(JSON.stringify(answers)).digest('hex')).toBe(
+      '865aa9f1e8f180017dcce67fd1b287acd5731d0f05ba4e1586a9d2556f64ce9f',
+    );
+  });
+
   it('publishes everything when threshold is 1', () => {
-    expect(withheldCells([1, 2], 1, [[0, 1]])).toEqual([false, false]);
+    const one = { cellsOf: () => [0, 1], containing: () => [0] };
+    expect(withheldCells([1, 2], 1, one)).toEqual([false, false]);
+    expect(withheldCells([1, 2], 2, one)).toEqual([true, true]);
   });
 });

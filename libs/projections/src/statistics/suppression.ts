@@ -5,60 +5,104 @@
  */
 
 /**
- * The cells (by number) that appear together in one linear identity (which side a cell is on does
- * not matter for recoverability). Quantities the public never sees but could bound or guess (e.g.
- * decisions on other bases) are left out, i.e. treated as if known: that can only suppress more.
+ * Linear identities among cells, by number. A cell's identities are listed, not searched for: over
+ * every agency's statistics of a year there are hundreds of thousands, and a query looks only at
+ * those of the few cells withheld. An identity names the cells that appear together in it (which
+ * side a cell is on does not matter for recoverability). Quantities the public never sees but
+ * could bound or guess (e.g. decisions on other bases) are left out, i.e. treated as if known: that
+ * can only suppress more.
  */
-export type Identity = readonly number[];
+export interface Identities {
+  cellsOf(identity: number): readonly number[];
+  /** The identities `cell` is in, in ascending order. */
+  containing(cell: number): readonly number[];
+}
 
 /**
- * Which of the cells `counts` (numbered by place) are withheld. Cells are numbers, not names: over
- * every agency's statistics of a year there are thousands of identities, built for each query.
+ * Which of the cells `counts` (numbered by place) are withheld: counts 1..threshold−1, then more
+ * until no identity holds exactly one withheld cell.
  */
 export function withheldCells(
   counts: readonly number[],
   threshold: number,
-  identities: readonly Identity[],
+  identities: Identities,
 ): boolean[] {
   const hidden = counts.map((n) => n >= 1 && n < threshold);
-  closeIdentities(counts, hidden, identities);
+  const primary: number[] = [];
+  hidden.forEach((withheld, cell) => withheld && primary.push(cell));
+  closeIdentities(counts, hidden, identities, primary);
   return hidden;
 }
 
-/** Withholds more cells until no identity holds exactly one withheld cell. */
+/**
+ * Withholds more cells until no identity holds exactly one withheld cell. Identities are looked at
+ * in rounds, each in ascending order, and again only once a cell of theirs is withheld: an
+ * identity with no withheld cell has nothing to close. The order decides which complement is
+ * chosen, so it must not change: a period's statistics are published again and again, and two
+ * different choices over the same counts would together reveal both.
+ */
 function closeIdentities(
   counts: readonly number[],
   hidden: boolean[],
-  identities: readonly Identity[],
+  identities: Identities,
+  withheld: readonly number[],
 ): void {
-  // The identities each cell is in, so that a round looks again only at those a withheld cell
-  // changed: the outcome is the same as looking at all of them, since an identity no new cell
-  // joined has nothing new to close.
-  const containing = new Map<number, number[]>();
-  identities.forEach((identity, i) => {
-    for (const cell of identity) {
-      const of = containing.get(cell);
-      if (of === undefined) containing.set(cell, [i]);
-      else of.push(i);
-    }
-  });
-  const dirty = identities.map(() => true);
-  // Each round withholds one more cell, so this ends within counts.length rounds.
-  for (let changed = true; changed;) {
-    changed = false;
-    identities.forEach((identity, i) => {
-      if (!dirty[i]) return;
-      dirty[i] = false;
-      let withheld = 0;
-      for (const cell of identity) if (hidden[cell]) withheld += 1;
-      if (withheld !== 1) return;
-      const complement = smallestPublished(identity, hidden, counts);
-      if (complement === undefined) return;
+  const queued = new Set<number>();
+  const round: number[] = [];
+  let next: number[] = [];
+  // An identity at or before the one being closed waits for the next round, as in a sweep.
+  const mark = (identity: number, at: number): void => {
+    if (queued.has(identity)) return;
+    queued.add(identity);
+    if (identity > at) heapPush(round, identity);
+    else next.push(identity);
+  };
+  for (const cell of withheld) for (const identity of identities.containing(cell)) mark(identity, -1);
+  while (round.length > 0) {
+    while (round.length > 0) {
+      const identity = heapPop(round);
+      queued.delete(identity);
+      const cells = identities.cellsOf(identity);
+      let inIt = 0;
+      for (const cell of cells) if (hidden[cell]) inIt += 1;
+      if (inIt !== 1) continue;
+      const complement = smallestPublished(cells, hidden, counts);
+      if (complement === undefined) continue;
       hidden[complement] = true;
-      for (const j of containing.get(complement)!) dirty[j] = true;
-      changed = true;
-    });
+      for (const other of identities.containing(complement)) mark(other, identity);
+    }
+    for (const identity of next) heapPush(round, identity);
+    next = [];
   }
+}
+
+function heapPush(heap: number[], value: number): void {
+  let i = heap.push(value) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= value) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0];
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && heap[child + 1] < heap[child]) child += 1;
+      if (heap[child] >= last) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
 
 /**
@@ -67,7 +111,7 @@ function closeIdentities(
  * sum of zero reveals every cell in it.
  */
 function smallestPublished(
-  identity: Identity,
+  identity: readonly number[],
   hidden: readonly boolean[],
   counts: readonly number[],
 ): number | undefined {
@@ -83,24 +127,39 @@ function smallestPublished(
 /** A linear equation among cells: the coefficient of each (unpublished constants left out). */
 export type Equation = ReadonlyMap<number, number>;
 
+/** Linear equations among cells, by number, listed by cell as Identities are. */
+export interface Equations {
+  equation(number: number): Equation;
+  /** The equations `cell` is in, in ascending order. */
+  containing(cell: number): readonly number[];
+}
+
 /**
- * Withholds more cells of `block` until none withheld can be solved for from the equations and
- * the published cells: a cell is recoverable exactly when the equations fix it, i.e. when dropping
- * its column from the system over the withheld cells lowers the rank. Identities taken one at a
- * time (withheldCells) miss what adding several of them reveals; this closes that. The cell added
- * is the next-smallest published one in an equation of the recoverable cell.
+ * Withholds more cells of `block` (ascending) until none withheld can be solved for from the
+ * equations and the published cells: a cell is recoverable exactly when the equations fix it, i.e.
+ * when dropping its column from the system over the withheld cells lowers the rank. Identities
+ * taken one at a time (withheldCells) miss what adding several of them reveals; this closes that.
+ * The cell added is the next-smallest published one in an equation of the recoverable cell.
  */
 export function closeLinearly(
   counts: readonly number[],
   hidden: boolean[],
   block: readonly number[],
-  equations: readonly Equation[],
+  equations: Equations,
 ): void {
-  const identities = equations.map((equation) => [...equation.keys()]);
+  const identities: Identities = {
+    cellsOf: (number) => [...equations.equation(number).keys()],
+    containing: (cell) => equations.containing(cell),
+  };
   for (;;) {
     // The cheap closure first: a withheld complement is often alone in another equation, and
     // closing those one by one by rank took a pass (an elimination) each.
-    closeIdentities(counts, hidden, identities);
+    closeIdentities(
+      counts,
+      hidden,
+      identities,
+      block.filter((cell) => hidden[cell]),
+    );
     const withheld = block.filter((cell) => hidden[cell]);
     if (withheld.length === 0) return;
     // Every cell solvable now gets its complement in one pass (withholding more never makes a
@@ -108,7 +167,7 @@ export function closeLinearly(
     const exposed = solvable(equations, withheld);
     let added = false;
     for (const cell of exposed) {
-      const near = equations.filter((eq) => eq.has(cell)).flatMap((eq) => [...eq.keys()]);
+      const near = equations.containing(cell).flatMap((number) => identities.cellsOf(number));
       const complement = smallestPublished(near, hidden, counts) ?? smallestPublished(block, hidden, counts);
       if (complement === undefined) continue;
       hidden[complement] = true;
@@ -121,17 +180,18 @@ export function closeLinearly(
 /**
  * The `cells` (unknowns) that the equations fix. A cell is fixed exactly when its unit vector lies
  * in the equations' row space, i.e. when, reduced to row echelon form, a row holds that cell alone.
- * The rows are sparse (a row equation names at most five cells, and most of a period's cells are
- * published, so known), so they are kept as maps: over a hundred agencies, the dense matrix cost
- * most of a statistics query.
+ * Only the equations of the cells take part (an equation among published cells alone fixes
+ * nothing), in ascending order. The rows are sparse (a row equation names at most five cells, and
+ * most of a period's cells are published, so known), so they are kept as maps: over a hundred
+ * agencies, the dense matrix cost most of a statistics query.
  */
-function solvable(equations: readonly Equation[], cells: readonly number[]): number[] {
+function solvable(equations: Equations, cells: readonly number[]): number[] {
   const rows: Map<number, number>[] = [];
   // The rows each cell is in (a superset: a cell cancelled out of a row is not taken off).
   const rowsOf = new Map<number, number[]>(cells.map((cell) => [cell, []]));
-  for (const equation of equations) {
-    const row = new Map([...equation].filter(([cell, k]) => k !== 0 && rowsOf.has(cell)));
-    // An equation among published cells alone fixes nothing.
+  const numbers = [...new Set(cells.flatMap((cell) => equations.containing(cell)))].sort((a, b) => a - b);
+  for (const number of numbers) {
+    const row = new Map([...equations.equation(number)].filter(([cell, k]) => k !== 0 && rowsOf.has(cell)));
     if (row.size === 0) continue;
     for (const cell of row.keys()) rowsOf.get(cell)!.push(rows.length);
     rows.push(row);
