@@ -29,7 +29,9 @@ export function withheldCells(
 ): boolean[] {
   const hidden = counts.map((n) => n >= 1 && n < threshold);
   const primary: number[] = [];
-  hidden.forEach((withheld, cell) => withheld && primary.push(cell));
+  hidden.forEach((withheld, cell) => {
+    if (withheld) primary.push(cell);
+  });
   closeIdentities(counts, hidden, identities, primary);
   return hidden;
 }
