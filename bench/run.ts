@@ -9,12 +9,14 @@ import { runImportBench } from './import.bench';
 import { runIntegrityBench } from './integrity.bench';
 import { runProjectionsBench } from './projections.bench';
 import { report } from './report';
+import { runSuppressionBench } from './suppression.bench';
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   'event-store': () => runEventStoreBench(),
   projections: () => runProjectionsBench(),
   import: () => runImportBench(),
   integrity: () => runIntegrityBench(),
+  suppression: () => runSuppressionBench(),
 };
 
 async function main(): Promise<void> {
