@@ -209,6 +209,7 @@ export function suppressTogether(
     STATISTICS_FIELDS.map((_, f) => identities.flatMap((fields, k) => (fields.includes(f) ? [k] : []))),
   );
   const identities: Identities = {
+    count: sectionsFrom + K * S,
     cellsOf: (i) => {
       if (i < sumsFrom) {
         const x = Math.floor(i / R);
@@ -253,6 +254,7 @@ export function suppressTogether(
       const block: number[] = [];
       for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
       closeLinearly(values, hidden, block, {
+        count: slices.length * J + F * S,
         equation: (e) => {
           if (e < slices.length * J) {
             const x = Math.floor(e / J);
@@ -278,6 +280,7 @@ export function suppressTogether(
       hidden,
       slices.map((_, x) => sectionCell(x, k)),
       {
+        count: S,
         equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
         containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
       },

@@ -514,7 +514,7 @@ describe('small-cell suppression', () => {
   });
 
   it('publishes everything when threshold is 1', () => {
-    const one = { cellsOf: () => [0, 1], containing: () => [0] };
+    const one = { count: 1, cellsOf: () => [0, 1], containing: () => [0] };
     expect(withheldCells([1, 2], 1, one)).toEqual([false, false]);
     expect(withheldCells([1, 2], 2, one)).toEqual([true, true]);
   });

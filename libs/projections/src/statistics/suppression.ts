@@ -13,6 +13,8 @@
  * can only suppress more.
  */
 export interface Identities {
+  /** Identities are numbered from 0 to count − 1. */
+  readonly count: number;
   cellsOf(identity: number): readonly number[];
   /** The identities `cell` is in, in ascending order. */
   containing(cell: number): readonly number[];
@@ -38,8 +40,8 @@ export function withheldCells(
 
 /**
  * Withholds more cells until no identity holds exactly one withheld cell. Identities are looked at
- * in rounds, each in ascending order, and again only once a cell of theirs is withheld: an
- * identity with no withheld cell has nothing to close. The order decides which complement is
+ * in rounds, each in ascending order, and again only once a cell of theirs is withheld (an
+ * identity with no withheld cell has nothing to close). The order decides which complement is
  * chosen, so it must not change: a period's statistics are published again and again, and two
  * different choices over the same counts would together reveal both.
  */
@@ -49,21 +51,13 @@ function closeIdentities(
   identities: Identities,
   withheld: readonly number[],
 ): void {
-  const queued = new Set<number>();
-  const round: number[] = [];
-  let next: number[] = [];
-  // An identity at or before the one being closed waits for the next round, as in a sweep.
-  const mark = (identity: number, at: number): void => {
-    if (queued.has(identity)) return;
-    queued.add(identity);
-    if (identity > at) heapPush(round, identity);
-    else next.push(identity);
-  };
-  for (const cell of withheld) for (const identity of identities.containing(cell)) mark(identity, -1);
-  while (round.length > 0) {
-    while (round.length > 0) {
-      const identity = heapPop(round);
-      queued.delete(identity);
+  const dirty = new Uint8Array(identities.count);
+  for (const cell of withheld) for (const identity of identities.containing(cell)) dirty[identity] = 1;
+  // Each round withholds one more cell, so this ends within counts.length rounds.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let identity = dirty.indexOf(1); identity >= 0; identity = dirty.indexOf(1, identity + 1)) {
+      dirty[identity] = 0;
       const cells = identities.cellsOf(identity);
       let inIt = 0;
       for (const cell of cells) if (hidden[cell]) inIt += 1;
@@ -71,40 +65,10 @@ function closeIdentities(
       const complement = smallestPublished(cells, hidden, counts);
       if (complement === undefined) continue;
       hidden[complement] = true;
-      for (const other of identities.containing(complement)) mark(other, identity);
+      for (const other of identities.containing(complement)) dirty[other] = 1;
+      changed = true;
     }
-    for (const identity of next) heapPush(round, identity);
-    next = [];
   }
-}
-
-function heapPush(heap: number[], value: number): void {
-  let i = heap.push(value) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent] <= value) break;
-    heap[i] = heap[parent];
-    i = parent;
-  }
-  heap[i] = value;
-}
-
-function heapPop(heap: number[]): number {
-  const top = heap[0];
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= heap.length) break;
-      if (child + 1 < heap.length && heap[child + 1] < heap[child]) child += 1;
-      if (heap[child] >= last) break;
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = last;
-  }
-  return top;
 }
 
 /**
@@ -131,6 +95,8 @@ export type Equation = ReadonlyMap<number, number>;
 
 /** Linear equations among cells, by number, listed by cell as Identities are. */
 export interface Equations {
+  /** Equations are numbered from 0 to count − 1. */
+  readonly count: number;
   equation(number: number): Equation;
   /** The equations `cell` is in, in ascending order. */
   containing(cell: number): readonly number[];
@@ -150,6 +116,7 @@ export function closeLinearly(
   equations: Equations,
 ): void {
   const identities: Identities = {
+    count: equations.count,
     cellsOf: (number) => [...equations.equation(number).keys()],
     containing: (cell) => equations.containing(cell),
   };
