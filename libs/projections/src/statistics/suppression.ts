@@ -127,11 +127,7 @@ export function closeLinearly(
     cellsOf: (number) => [...equation(number).keys()],
     containing: (cell) => equations.containing(cell),
   };
-  const elimination = new Elimination({
-    count: equations.count,
-    equation,
-    containing: identities.containing,
-  });
+  const elimination = new Elimination(equation, identities.containing);
   for (;;) {
     // The cheap closure first: a withheld complement is often alone in another equation, and
     // closing those one by one by rank took a pass (an elimination) each.
@@ -180,7 +176,10 @@ class Elimination {
   /** Every step so far, in order: the pivot row, its lead, and each row it was subtracted from, times what. */
   private readonly steps: { pivot: number; lead: number; from: [row: number, factor: number][] }[] = [];
 
-  constructor(private readonly equations: Equations) {}
+  constructor(
+    private readonly equation: (number: number) => Equation,
+    private readonly containing: (cell: number) => readonly number[],
+  ) {}
 
   has(cell: number): boolean {
     return this.rowsOf.has(cell);
@@ -197,8 +196,8 @@ class Elimination {
     const added = new Map<number, Map<number, number>>();
     for (const cell of cells) {
       this.rowsOf.set(cell, []);
-      for (const number of this.equations.containing(cell)) {
-        const k = this.equations.equation(number).get(cell) ?? 0;
+      for (const number of this.containing(cell)) {
+        const k = this.equation(number).get(cell) ?? 0;
         if (k === 0) continue;
         let r = this.rowOf.get(number);
         if (r === undefined) {
