@@ -188,8 +188,10 @@ export function suppressTogether(
   });
 
   /*
-   * The identities, numbered as if listed: each slice's rows' identities (slice by slice, row by
-   * row), then the sums of each row cell (by agency, type and field), then the sums of each section.
+   * The identities, numbered in the order the closure has always taken them, which decides the
+   * complements it withholds (see closeIdentities): each slice's rows' identities (slice by slice,
+   * row by row), then the sums of each row cell (by agency, type and field), then each section's.
+   * The same holds for each block's equations below.
    */
   const fieldsOf = REQUEST_TYPES.map((type) =>
     rowIdentities(type).map((identity) => identity.map((field) => fieldAt.get(field)!)),
