@@ -17,6 +17,7 @@ import {
   type PeriodParts,
   type ScopeStatistics,
   type StatisticsCounts,
+  type StatisticsField,
   type StatisticsRow,
 } from './statistics-row';
 
@@ -32,34 +33,55 @@ export interface PublicStatistics {
   violationsBySection: SectionCounts;
 }
 
-interface CountRow {
+/** Requests of one kind: a row's agencies and type, and what the request's kind code says. */
+interface KindRow {
   agency_id: string | null;
   requesting_agency: string;
   request_type: string;
-  received: number;
-  honored: number;
-  declined: number;
-  partiallyHonored: number;
-  pending: number;
-  honoredWithJudicialWarrant: number;
-  honoredUnderException: number;
-  noticesOnTime: number;
-  noticesLate: number;
+  kind: number;
+  n: number;
 }
 
-const HONORED = "outcome IN ('HONORED', 'PARTIALLY_HONORED')";
-// A deadline has passed once `now` reaches it; a notice delivered by then was in time (as S5 reckons).
-const DUE = 'notice_deadline_ms IS NOT NULL AND notice_deadline_ms <= @now';
-const REQUEST_COUNTS = `SELECT agency_id, requesting_agency, request_type, count(*) AS received,
-    coalesce(sum(outcome = 'HONORED'), 0) AS honored,
-    coalesce(sum(outcome = 'DECLINED'), 0) AS declined,
-    coalesce(sum(outcome = 'PARTIALLY_HONORED'), 0) AS partiallyHonored,
-    coalesce(sum(outcome IS NULL), 0) AS pending,
-    coalesce(sum(${HONORED} AND basis = 'JUDICIAL_WARRANT'), 0) AS honoredWithJudicialWarrant,
-    coalesce(sum(${HONORED} AND basis = 'ORDINANCE_EXCEPTION'), 0) AS honoredUnderException,
-    coalesce(sum(${DUE} AND first_notice_ms <= notice_deadline_ms), 0) AS noticesOnTime,
-    coalesce(sum(${DUE} AND (first_notice_ms IS NULL OR first_notice_ms > notice_deadline_ms)), 0) AS noticesLate
-  FROM st_requests WHERE received_ms >= @from AND received_ms < @to`;
+/*
+ * Requests counted by kind, a small number the row's fields are read from: the outcome (bits 0-2:
+ * pending, honored, declined, partially honored, anything else), the basis (bits 3-4: judicial
+ * warrant, ordinance exception, other) and the notice (bits 5-6: not due yet or not owed, on time,
+ * late). SQLite groups narrow rows much faster than it sums ten expressions per group: 16 against
+ * 31 ms a year at the bench's 11.7k requests. A deadline has passed once `now` reaches it; a notice
+ * delivered by then was in time (as S5 reckons).
+ */
+const REQUEST_KINDS = `SELECT agency_id, requesting_agency, request_type,
+    CASE WHEN outcome IS NULL THEN 0 WHEN outcome = 'HONORED' THEN 1 WHEN outcome = 'DECLINED' THEN 2
+      WHEN outcome = 'PARTIALLY_HONORED' THEN 3 ELSE 4 END
+    + 8 * CASE basis WHEN 'JUDICIAL_WARRANT' THEN 1 WHEN 'ORDINANCE_EXCEPTION' THEN 2 ELSE 0 END
+    + 32 * CASE WHEN notice_deadline_ms IS NOT NULL AND notice_deadline_ms <= @now
+      THEN CASE WHEN first_notice_ms <= notice_deadline_ms THEN 1 ELSE 2 END ELSE 0 END AS kind,
+    count(*) AS n
+  FROM st_requests WHERE received_ms >= @from AND received_ms < @to GROUP BY 1, 2, 3, 4`;
+const OUTCOME_FIELDS: readonly (StatisticsField | null)[] = [
+  'pending',
+  'honored',
+  'declined',
+  'partiallyHonored',
+  null,
+];
+
+/** Adds `n` requests of `kind` (see REQUEST_KINDS) to a row's counts. */
+function addKind(c: StatisticsCounts, kind: number, n: number): void {
+  const outcome = kind & 7;
+  const basis = (kind >> 3) & 3;
+  const notice = kind >> 5;
+  c.received += n;
+  const field = OUTCOME_FIELDS[outcome];
+  if (field !== null) c[field] += n;
+  // Only an honored request (wholly or partly) counts by its basis.
+  if (outcome === 1 || outcome === 3) {
+    if (basis === 1) c.honoredWithJudicialWarrant += n;
+    if (basis === 2) c.honoredUnderException += n;
+  }
+  if (notice === 1) c.noticesOnTime += n;
+  if (notice === 2) c.noticesLate += n;
+}
 
 /*
  * A transfer counts in the row of the request it answers: the one it names, else that agency's
@@ -140,7 +162,7 @@ export class StatisticsQueries {
 
   constructor(db: ReadModelDb) {
     type Bounds = { from: number; to: number; now: number };
-    this.requests = db.prepare<[Bounds], CountRow>(`${REQUEST_COUNTS} GROUP BY 1, 2, 3`);
+    this.requests = db.prepare<[Bounds], KindRow>(REQUEST_KINDS);
     type TransferRow = {
       agency_id: string | null;
       requesting_agency: string;
@@ -208,14 +230,12 @@ export class StatisticsQueries {
     const bounds = { from: Date.parse(start), to: Date.parse(end) };
     const counts = new PeriodCounts();
     const scopesOf = (agency: string | null): string[] => (agency === null ? [ALL] : [ALL, agency]);
-    for (const { agency_id, requesting_agency, request_type, ...n } of this.requests.all({
+    for (const { agency_id, requesting_agency, request_type, kind, n } of this.requests.all({
       ...bounds,
       now: Date.parse(now),
     })) {
-      for (const scope of scopesOf(agency_id)) {
-        const c = counts.cell(scope, requesting_agency, request_type);
-        for (const f of STATISTICS_FIELDS) if (f !== 'transfersToFederalCustody') c[f] += n[f];
-      }
+      for (const scope of scopesOf(agency_id))
+        addKind(counts.cell(scope, requesting_agency, request_type), kind, n);
     }
     for (const t of this.transfers.all(bounds)) {
       for (const scope of scopesOf(t.agency_id)) {
