@@ -41,7 +41,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   private readonly subscribers = new Map<(message: StatisticsMessage) => void, () => void>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Batches were committed since the last count. */
+  /** The counts may have changed since the last successful count (or none was made yet). */
   private stale = true;
   private scheduled: NodeJS.Timeout | undefined;
   private countedAt = 0;
@@ -77,7 +77,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
         if (SOURCES.includes(name) && position !== null) this.reach(position);
       }
     }
-    if (this.stale || this.current === undefined) this.recount();
+    if (this.stale) this.recount();
     const { id, data } = this.current!;
     return { id, data };
   }
@@ -123,9 +123,10 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private recount(): void {
-    this.stale = false;
     this.countedAt = Date.now();
     const statistics = this.reader.currentQuarter();
+    // Only a count that succeeded clears the mark: after a failure the next reader counts again.
+    this.stale = false;
     const { generatedAt: _generatedAt, ...counted } = statistics;
     const counts = JSON.stringify(counted);
     if (this.current?.counts === counts) return;
