@@ -75,7 +75,7 @@ function addKind(c: StatisticsCounts, kind: number, n: number): void {
   const field = OUTCOME_FIELDS[outcome];
   if (field !== null) c[field] += n;
   // Only an honored request (wholly or partly) counts by its basis.
-  if (outcome === 1 || outcome === 3) {
+  if (field === 'honored' || field === 'partiallyHonored') {
     if (basis === 1) c.honoredWithJudicialWarrant += n;
     if (basis === 2) c.honoredUnderException += n;
   }

@@ -262,9 +262,12 @@ function subtract(row: Map<number, number>, f: number, pivot: ReadonlyMap<number
   for (const [c, k] of pivot) {
     const before = row.get(c);
     const v = (before ?? 0) - f * k;
-    if (Math.abs(v) < 1e-9) row.delete(c);
-    else row.set(c, v);
-    if (before === undefined && v !== 0 && Math.abs(v) >= 1e-9) gained.push(c);
+    if (Math.abs(v) < 1e-9) {
+      row.delete(c);
+    } else {
+      row.set(c, v);
+      if (before === undefined) gained.push(c);
+    }
   }
   return gained;
 }
