@@ -24,6 +24,8 @@ const CASES: ReadonlyArray<[kind: 'mixed' | 'small', agencies: number]> = [
   ['small', 40],
 ];
 const THRESHOLD = 5;
+/** The ordinance sections whose violations the synthetic years count. */
+const SECTIONS = ['2', '3', '5'];
 /** Timed decisions per case; the median is reported. */
 const RUNS = 3;
 
@@ -85,34 +87,39 @@ function decideOnce(kind: 'mixed' | 'small', n: number): { ms: number; withheld:
     return parts.length === 0 ? [period] : parts.flatMap(monthsOf);
   };
   const inScope = (scope: string): readonly string[] => (scope === '' ? agencies : [scope]);
-  // Summed once, as StatisticsQueries sums months into quarters and the year before deciding.
-  const summed = new Map<string, StatisticsCounts>();
-  const rowOf = (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
-    const key = `${period}/${scope}/${federal}/${type}`;
+  // Summed before the clock starts, as StatisticsQueries counts before it decides.
+  const summed = new Map<string, Record<string, number>>();
+  const sumOf = (
+    key: string,
+    period: string,
+    scope: string,
+    fields: readonly string[],
+    part: (month: string, agency: string) => Record<string, number>,
+  ): Record<string, number> => {
     let sum = summed.get(key);
     if (sum === undefined) {
-      sum = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
+      sum = Object.fromEntries(fields.map((f) => [f, 0]));
       for (const month of monthsOf(period))
-        for (const agency of inScope(scope))
-          for (const f of STATISTICS_FIELDS)
-            sum[f] += counts.get(`${month}/${agency}/${federal}/${type}`)![f];
+        for (const agency of inScope(scope)) for (const f of fields) sum[f] += part(month, agency)[f];
       summed.set(key, sum);
     }
     return sum;
   };
-  const sectionsOf = (period: string, scope: string) => {
-    const sum: Record<string, number> = { '2': 0, '3': 0, '5': 0 };
-    for (const month of monthsOf(period))
-      for (const agency of inScope(scope))
-        for (const [k, v] of Object.entries(sections.get(`${month}/${agency}`)!)) sum[k] += v;
-    return sum;
-  };
-  for (const { label } of periods) for (const scope of ['', ...agencies]) sectionsOf(label, scope);
-  periods.forEach(({ label }) =>
-    ['', ...agencies].forEach((scope) =>
-      FEDERAL_AGENCIES.forEach((f) => REQUEST_TYPES.forEach((t) => rowOf(label, scope, f, t))),
-    ),
-  );
+  const rowOf = (period: string, scope: string, federal: FederalAgency, type: RequestType) =>
+    sumOf(`${period}/${scope}/${federal}/${type}`, period, scope, STATISTICS_FIELDS, (month, agency) =>
+      counts.get(`${month}/${agency}/${federal}/${type}`)!,
+    ) as StatisticsCounts;
+  const sectionsOf = (period: string, scope: string) =>
+    sumOf(`${period}/${scope}`, period, scope, SECTIONS, (month, agency) =>
+      sections.get(`${month}/${agency}`)!,
+    );
+  for (const { label } of periods) {
+    for (const scope of ['', ...agencies]) {
+      sectionsOf(label, scope);
+      for (const federal of FEDERAL_AGENCIES)
+        for (const type of REQUEST_TYPES) rowOf(label, scope, federal, type);
+    }
+  }
 
   const started = performance.now();
   const decided = suppressTogether(periods, agencies, rowOf, sectionsOf, THRESHOLD);
