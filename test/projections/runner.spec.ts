@@ -1,6 +1,7 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { EventFilter, RecordedEvent, SubscribeOptions, Subscription } from '@trust-ledger/event-store';
 import {
+  Checkpoints,
   ProjectionRunner,
   ProjectionsBehindError,
   type BatchCommitted,
@@ -280,6 +281,157 @@ describe('ProjectionRunner', () => {
     expect(await runner.status()).toEqual([
       expect.objectContaining({ name: 'held', position: head, error: null }),
       expect.objectContaining({ name: 'plain', position: head, error: null }),
+    ]);
+  });
+
+  it('commits a rebuild a few batches at a time, reporting their progress only once committed', async () => {
+    const db = data.openDb();
+    // Another connection sees only what is committed.
+    const committed = new Checkpoints(data.openDb());
+    const seenAtFlush: (string | null)[] = [];
+    const held = new (class extends HeldLedgerProjection {
+      override flush(on: ReadModelDb): void {
+        seenAtFlush.push(committed.get('held')?.position ?? null);
+        super.flush(on);
+      }
+    })('held');
+    const head = await appendMany(data.store, 'case-a', 120);
+    const positions = (await allEvents(data)).map((e) => e.position);
+    runner = new ProjectionRunner(data.store, db, [held], { replayBatchSize: 10, replayBatchesPerCommit: 3 });
+    const reported: { position: string | null; committed: string | null }[] = [];
+    runner.onProgress((progress) => {
+      if (progress !== null) {
+        reported.push({ position: progress.position, committed: committed.get('held')?.position ?? null });
+      }
+    });
+    await runner.rebuild();
+
+    expect(held.flushes).toBe(12);
+    // Batches 1-3 flush before anything is committed, 4-6 after the first 30 events, and so on.
+    expect(seenAtFlush).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i < 3 ? null : positions[30 * Math.floor(i / 3) - 1])),
+    );
+    expect(reported.map((r) => r.position)).toEqual(positions.filter((_, i) => i % 10 === 9));
+    for (const { position, committed: durable } of reported) {
+      expect(Number(durable)).toBeGreaterThanOrEqual(Number(position));
+    }
+    expect(held.rows(db).map((r) => r.position)).toEqual(positions.map(Number));
+    expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
+  it('stops a projection at its failing event inside a group of replay batches, the rest committed', async () => {
+    const db = data.openDb();
+    const { failing, healthy, poison, head } = await poisonedLog(data);
+    // The poison is the 6th event: the last batch of the first group of three.
+    runner = new ProjectionRunner(data.store, db, [failing, healthy], {
+      replayBatchSize: 2,
+      replayBatchesPerCommit: 3,
+    });
+    await expect(runner.rebuild()).rejects.toBeInstanceOf(ProjectionsBehindError);
+    expect(await runner.status()).toEqual([
+      expect.objectContaining({
+        name: 'failing',
+        position: '5',
+        error: expect.objectContaining({ eventId: poison.id }),
+      }),
+      expect.objectContaining({ name: 'healthy', position: head, error: null }),
+    ]);
+    expect(failing.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5]);
+    expect(healthy.rows(db)).toHaveLength(11);
+    expect(failing.poisonedAttempts).toBe(2);
+  });
+
+  it('finishes a rebuild by following the log when SQLite abandons the transaction of a replay', async () => {
+    const db = data.openDb();
+    const committed = new Checkpoints(data.openDb());
+    const ledger = new HeldLedgerProjection('ledger');
+    let sabotaged = false;
+    // Fails as SQLite does on an I/O error or a full disk: the whole transaction is gone.
+    const saboteur = new (class extends HeldLedgerProjection {
+      override flush(on: ReadModelDb): void {
+        if (this.flushes === 4 && !sabotaged) {
+          sabotaged = true;
+          on.exec('ROLLBACK');
+          throw new Error('disk I/O error');
+        }
+        super.flush(on);
+      }
+    })('saboteur');
+    const head = await appendMany(data.store, 'case-a', 60);
+    const positions = (await allEvents(data)).map((e) => Number(e.position));
+    runner = new ProjectionRunner(data.store, db, [ledger, saboteur], {
+      replayBatchSize: 10,
+      replayBatchesPerCommit: 3,
+    });
+    const reported: { projection: string; position: string | null; committed: string | null }[] = [];
+    runner.onProgress((progress) => {
+      if (progress === null) return;
+      const durable = committed.get(progress.projection)?.position ?? null;
+      reported.push({ projection: progress.projection, position: progress.position, committed: durable });
+    });
+    await runner.rebuild();
+
+    expect(sabotaged).toBe(true);
+    // The second group's batches were lost with the transaction: neither projection reported them
+    // before following the log committed them again.
+    for (const { position, committed: durable } of reported) {
+      expect(Number(durable)).toBeGreaterThanOrEqual(Number(position));
+    }
+    expect(ledger.rows(db).map((r) => r.position)).toEqual(positions);
+    expect(saboteur.rows(db).map((r) => r.position)).toEqual(positions);
+    expect(await runner.status()).toEqual([
+      expect.objectContaining({ name: 'ledger', position: head, error: null }),
+      expect.objectContaining({ name: 'saboteur', position: head, error: null }),
+    ]);
+  });
+
+  it('finishes a rebuild by following the log when a commit of its replay fails', async () => {
+    const db = data.openDb();
+    db.pragma('foreign_keys = ON');
+    let broken = false;
+    // Its fifth flush leaves a row whose deferred foreign key fails the commit of the second group.
+    const dangling = new (class extends HeldLedgerProjection {
+      override setup(on: ReadModelDb): void {
+        super.setup(on);
+        on.exec(
+          `CREATE TABLE dangling (ref TEXT REFERENCES ledger_missing (id) DEFERRABLE INITIALLY DEFERRED)`,
+        );
+        on.exec('CREATE TABLE ledger_missing (id TEXT PRIMARY KEY)');
+      }
+      override drop(on: ReadModelDb): void {
+        super.drop(on);
+        on.exec('DROP TABLE IF EXISTS dangling; DROP TABLE IF EXISTS ledger_missing');
+      }
+      override flush(on: ReadModelDb): void {
+        if (this.flushes === 4 && !broken) {
+          broken = true;
+          on.prepare('INSERT INTO dangling (ref) VALUES (?)').run('nowhere');
+        }
+        super.flush(on);
+      }
+    })('dangling_ledger');
+    const ledger = new LedgerProjection('ledger');
+    const head = await appendMany(data.store, 'case-a', 90);
+    const positions = (await allEvents(data)).map((e) => Number(e.position));
+    runner = new ProjectionRunner(data.store, db, [dangling, ledger], {
+      replayBatchSize: 10,
+      replayBatchesPerCommit: 3,
+    });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    await runner.rebuild();
+
+    expect(broken).toBe(true);
+    // Back at their committed checkpoints at once, the workers do not take the rollback for another
+    // process moving them.
+    const warnings = warn.mock.calls.map(([message]) => String(message));
+    warn.mockRestore();
+    expect(warnings).toEqual([expect.stringContaining('rolled back, following instead')]);
+    expect(db.prepare('SELECT count(*) AS n FROM dangling').get()).toEqual({ n: 0 });
+    expect(dangling.rows(db).map((r) => r.position)).toEqual(positions);
+    expect(ledger.rows(db).map((r) => r.position)).toEqual(positions);
+    expect(await runner.status()).toEqual([
+      expect.objectContaining({ name: 'dangling_ledger', position: head, error: null }),
+      expect.objectContaining({ name: 'ledger', position: head, error: null }),
     ]);
   });
 

@@ -21,7 +21,7 @@ const RESUBSCRIBE_DELAY_MS = 1000;
 /** Another process (e.g. `projections rebuild` from the CLI) moved this projection's checkpoint. */
 class CheckpointMoved extends Error {}
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -85,6 +85,17 @@ export class ProjectionWorker {
   reset(): void {
     if (this.running) throw new Error(`stop projection ${this.projection.name} before resetting it`);
     this.db.transaction(() => this.resetTables())();
+  }
+
+  /**
+   * The transaction holding the batches it was fed rolled back: it forgets what it held and returns
+   * to the checkpoint it last committed.
+   */
+  rolledBack(): void {
+    this.projection.discard?.();
+    const stored = this.checkpoints.get(this.projection.name);
+    this.position = stored?.version === this.projection.version ? stored.position : null;
+    this.error = stored?.error ?? null;
   }
 
   hasReached(position: string): boolean {
