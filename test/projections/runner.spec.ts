@@ -88,6 +88,22 @@ async function allEvents(data: TempData): Promise<RecordedEvent[]> {
   return events;
 }
 
+/** Each projection holds every event once, in log order, and stands at the head with no error. */
+async function expectWhole(
+  db: ReadModelDb,
+  runner: ProjectionRunner,
+  projections: LedgerProjection[],
+  positions: number[],
+  head: string,
+): Promise<void> {
+  for (const projection of projections) {
+    expect(projection.rows(db).map((r) => r.position)).toEqual(positions);
+  }
+  expect(await runner.status()).toEqual(
+    projections.map(({ name }) => expect.objectContaining({ name, position: head, error: null })),
+  );
+}
+
 /** Five events, one that the 'failing' projection cannot apply, five more; 'healthy' applies all. */
 async function poisonedLog(data: TempData) {
   const failing = new LedgerProjection('failing');
@@ -315,30 +331,7 @@ describe('ProjectionRunner', () => {
     for (const { position, committed: durable } of reported) {
       expect(Number(durable)).toBeGreaterThanOrEqual(Number(position));
     }
-    expect(held.rows(db).map((r) => r.position)).toEqual(positions.map(Number));
-    expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
-  });
-
-  it('stops a projection at its failing event inside a group of replay batches, the rest committed', async () => {
-    const db = data.openDb();
-    const { failing, healthy, poison, head } = await poisonedLog(data);
-    // The poison is the 6th event: the last batch of the first group of three.
-    runner = new ProjectionRunner(data.store, db, [failing, healthy], {
-      replayBatchSize: 2,
-      replayBatchesPerCommit: 3,
-    });
-    await expect(runner.rebuild()).rejects.toBeInstanceOf(ProjectionsBehindError);
-    expect(await runner.status()).toEqual([
-      expect.objectContaining({
-        name: 'failing',
-        position: '5',
-        error: expect.objectContaining({ eventId: poison.id }),
-      }),
-      expect.objectContaining({ name: 'healthy', position: head, error: null }),
-    ]);
-    expect(failing.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5]);
-    expect(healthy.rows(db)).toHaveLength(11);
-    expect(failing.poisonedAttempts).toBe(2);
+    await expectWhole(db, runner, [held], positions.map(Number), head);
   });
 
   it('finishes a rebuild by following the log when SQLite abandons the transaction of a replay', async () => {
@@ -377,12 +370,7 @@ describe('ProjectionRunner', () => {
     for (const { position, committed: durable } of reported) {
       expect(Number(durable)).toBeGreaterThanOrEqual(Number(position));
     }
-    expect(ledger.rows(db).map((r) => r.position)).toEqual(positions);
-    expect(saboteur.rows(db).map((r) => r.position)).toEqual(positions);
-    expect(await runner.status()).toEqual([
-      expect.objectContaining({ name: 'ledger', position: head, error: null }),
-      expect.objectContaining({ name: 'saboteur', position: head, error: null }),
-    ]);
+    await expectWhole(db, runner, [ledger, saboteur], positions, head);
   });
 
   it('finishes a rebuild by following the log when a commit of its replay fails', async () => {
@@ -427,37 +415,43 @@ describe('ProjectionRunner', () => {
     warn.mockRestore();
     expect(warnings).toEqual([expect.stringContaining('rolled back, following instead')]);
     expect(db.prepare('SELECT count(*) AS n FROM dangling').get()).toEqual({ n: 0 });
-    expect(dangling.rows(db).map((r) => r.position)).toEqual(positions);
-    expect(ledger.rows(db).map((r) => r.position)).toEqual(positions);
-    expect(await runner.status()).toEqual([
-      expect.objectContaining({ name: 'dangling_ledger', position: head, error: null }),
-      expect.objectContaining({ name: 'ledger', position: head, error: null }),
-    ]);
+    await expectWhole(db, runner, [dangling, ledger], positions, head);
   });
 
-  it('ends a rebuild at the event a projection fails on, tried once, and rebuilds the others', async () => {
-    const db = data.openDb();
-    const { failing, healthy, poison, head } = await poisonedLog(data);
-    runner = new ProjectionRunner(data.store, db, [failing, healthy]);
+  it.each([
+    ['in one batch', {}],
+    // The poison is the 6th event: in the last batch of the first group of three.
+    [
+      'in the last of a group of batches committed together',
+      { replayBatchSize: 2, replayBatchesPerCommit: 3 },
+    ],
+  ])(
+    'ends a rebuild at the event a projection fails on (%s), tried once, and rebuilds the others',
+    async (_, options) => {
+      const db = data.openDb();
+      const { failing, healthy, poison, head } = await poisonedLog(data);
+      runner = new ProjectionRunner(data.store, db, [failing, healthy], options);
 
-    const error = await runner.rebuild().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ProjectionsBehindError);
-    expect(await runner.status()).toEqual([
-      expect.objectContaining({
-        name: 'failing',
-        position: '5',
-        error: expect.objectContaining({ eventId: poison.id }),
-      }),
-      expect.objectContaining({ name: 'healthy', position: head, error: null }),
-    ]);
-    expect(failing.rows(db)).toHaveLength(5);
-    // Once in the replay's batch, once on its own to commit the events before it; not again by
-    // following the log straight after the replay.
-    expect(failing.poisonedAttempts).toBe(2);
-  });
+      const error = await runner.rebuild().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProjectionsBehindError);
+      expect(await runner.status()).toEqual([
+        expect.objectContaining({
+          name: 'failing',
+          position: '5',
+          error: expect.objectContaining({ eventId: poison.id }),
+        }),
+        expect.objectContaining({ name: 'healthy', position: head, error: null }),
+      ]);
+      expect(failing.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5]);
+      expect(healthy.rows(db)).toHaveLength(11);
+      // Once in the replay's batch, once on its own to commit the events before it; not again by
+      // following the log straight after the replay.
+      expect(failing.poisonedAttempts).toBe(2);
+    },
+  );
 
   it('relaxes WAL checkpoints and syncs during a rebuild replay only, and restores both after', async () => {
     const db = data.openDb();
