@@ -514,6 +514,26 @@ describe('ProjectionRunner', () => {
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
   });
 
+  it('waits out another process that holds the database past the busy timeout, instead of stopping', async () => {
+    const db = data.openDb();
+    db.pragma('busy_timeout = 20');
+    // A CLI rebuild, say, in the middle of a transaction of several batches.
+    const other = data.openDb();
+    const ledger = new LedgerProjection();
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.start();
+    await runner.waitFor(await appendMany(data.store, 'case-a', 5), 5000);
+    other.exec('BEGIN IMMEDIATE');
+    const head = await appendMany(data.store, 'case-a', 5);
+    // Several busy timeouts pass while the lock is held.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await runner.status())[0]).toMatchObject({ running: true, position: '5', error: null });
+    other.exec('COMMIT');
+    await runner.waitFor(head, 5000);
+    expect((await runner.status())[0]).toMatchObject({ running: true, position: head, error: null });
+    expect(ledger.rows(db)).toHaveLength(10);
+  });
+
   it('follows again from its checkpoint when the subscription fails (a dropped connection)', async () => {
     const db = data.openDb();
     const ledger = new LedgerProjection();

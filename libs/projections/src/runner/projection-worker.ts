@@ -25,6 +25,20 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * SQLite's answer when another connection holds the lock for longer than the busy timeout. By its
+ * code, not its class: better-sqlite3's native side keeps the error class it was first loaded with.
+ */
+function isBusy(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('SQLITE_BUSY')
+  );
+}
+
 /** Resolves after pending I/O callbacks: a subscription that has nothing ready by then is idle. */
 function nextTurn(): Promise<typeof IDLE> {
   return new Promise((resolve) => setImmediate(() => resolve(IDLE)));
@@ -60,9 +74,11 @@ export class ProjectionWorker {
       projection.apply(db, event);
       projection.flush?.(db);
     });
+    // Immediate: the write lock is taken at BEGIN, waiting out another process's transaction there,
+    // so that an apply never meets a locked database halfway and records that as its event's failure.
     this.commitBatch = db.transaction((batch: RecordedEvent[], eventByEvent: boolean) =>
       this.applyBatch(batch, eventByEvent),
-    );
+    ).immediate;
   }
 
   get running(): boolean {
@@ -202,7 +218,7 @@ export class ProjectionWorker {
       try {
         committed = this.commitBatch(batch, false);
       } catch (error) {
-        if (error instanceof CheckpointMoved) throw error;
+        if (error instanceof CheckpointMoved || isBusy(error)) throw error;
         // An event failed (or SQLite did) and the whole batch was rolled back. Again, event by event
         // in savepoints, to commit the events before the failing one and stop at it.
         this.projection.discard?.();
@@ -225,6 +241,12 @@ export class ProjectionWorker {
           eventId: null,
           position: null,
         });
+      }
+      if (isBusy(error)) {
+        // Another process (a CLI rebuild) held the database past the busy timeout. Nothing was
+        // written: following again from the checkpoint tries the batch again.
+        this.logger.warn(`read-model database busy, trying again: ${messageOf(error)}`);
+        return 'resubscribe';
       }
       // The read-model database itself failed (disk full, I/O error): the batch was rolled back.
       return this.fail({ message: messageOf(error), eventId: null, position: null });
