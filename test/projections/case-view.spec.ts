@@ -17,7 +17,7 @@ import {
 } from '@trust-ledger/projections';
 import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
 import { caseCommandSequences, recordCommands } from './case-commands';
-import { TempData } from './support';
+import { replayOptions, TempData } from './support';
 
 beforeAll(() => Logger.overrideLogger(false));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
@@ -328,18 +328,22 @@ describe('CaseViewProjection', () => {
       fc.asyncProperty(
         caseCommandSequences(),
         fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
-        async (commands, restarts) => {
+        replayOptions,
+        async (commands, restarts, replay) => {
           const data = new TempData();
           const projection = new CaseViewProjection();
           const db = data.openDb();
-          let runner = new ProjectionRunner(data.store, db, [projection], { batchSize: 3 });
+          let runner = new ProjectionRunner(data.store, db, [projection], { batchSize: 3, ...replay });
           try {
             runner.start();
             let i = 0;
             const head = await recordCommands(data.store, commands, async () => {
               if (!restarts[i++ % restarts.length]) return;
               await runner.stop();
-              runner = new ProjectionRunner(data.store, data.openDb(), [projection], { batchSize: 3 });
+              runner = new ProjectionRunner(data.store, data.openDb(), [projection], {
+                batchSize: 3,
+                ...replay,
+              });
               runner.start();
             });
             if (head === null) return;

@@ -1,9 +1,15 @@
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore, type EventToAppend, type JsonObject } from '@trust-ledger/event-store';
-import { openReadModelDb, readModelsPath, type ReadModelDb } from '@trust-ledger/projections';
+import {
+  openReadModelDb,
+  readModelsPath,
+  type ProjectionRunnerOptions,
+  type ReadModelDb,
+} from '@trust-ledger/projections';
 
 /** A real embedded store and read-model database in a fresh temporary DATA_DIR. */
 export class TempData {
@@ -54,3 +60,12 @@ export async function appendMany(
   }
   return position;
 }
+
+/** How a rebuild's replay batches its events. */
+export type ReplayOptions = Pick<ProjectionRunnerOptions, 'replayBatchSize' | 'replayBatchesPerCommit'>;
+
+/** Replay batches small enough to end inside streams, committed one to three at a time. */
+export const replayOptions: fc.Arbitrary<ReplayOptions> = fc.record({
+  replayBatchSize: fc.integer({ min: 1, max: 8 }),
+  replayBatchesPerCommit: fc.integer({ min: 1, max: 3 }),
+});

@@ -3,6 +3,7 @@ import { parsePeriod } from '@trust-ledger/domain';
 import { StatisticsProjection, StatisticsQueries } from '@trust-ledger/projections/statistics';
 import { caseCommandSequences, recordCommands } from '../projections/case-commands';
 import { ordinanceAdopted } from '../violations/case-events';
+import { replayOptions } from '../projections/support';
 import { Harness, quietLogs } from '../violations/support';
 
 quietLogs();
@@ -16,8 +17,9 @@ describe('statistics projection', () => {
         caseCommandSequences(40),
         fc.integer({ min: 1, max: 30 }),
         fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
-        async (commands, noticeHours, laterNoticeHours) => {
-          const h = new Harness([new StatisticsProjection()]).start();
+        replayOptions,
+        async (commands, noticeHours, laterNoticeHours, replay) => {
+          const h = new Harness([new StatisticsProjection()], replay).start();
           try {
             await h.adopt(
               ordinanceAdopted({ smallCellThreshold: 1, noticeDeadlineHours: noticeHours }),

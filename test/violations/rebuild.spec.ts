@@ -8,6 +8,7 @@ import {
   recordCertificationCommands,
 } from '../projections/certification-commands';
 import { caseOpened, decisionRecorded, noticeIssued, ordinanceAdopted, requestReceived } from './case-events';
+import { replayOptions } from '../projections/support';
 import { Harness, quietLogs } from './support';
 
 quietLogs();
@@ -32,8 +33,9 @@ describe('violation register rebuild', () => {
         caseCommandSequences(40),
         fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 10 }),
         laterVersion,
-        async (commands, tickHours, later) => {
-          const h = new Harness().start();
+        replayOptions,
+        async (commands, tickHours, later, replay) => {
+          const h = new Harness([], replay).start();
           try {
             await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
             let appends = 0;
@@ -79,8 +81,9 @@ describe('violation register rebuild', () => {
       fc.asyncProperty(
         certificationCommandSequences(),
         fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 6 }),
-        async (commands, tickDays) => {
-          const h = new Harness([new CertificationViewProjection()]).start();
+        replayOptions,
+        async (commands, tickDays, replay) => {
+          const h = new Harness([new CertificationViewProjection()], replay).start();
           const state = () => ({
             register: h.snapshot(),
             views: h.db.prepare('SELECT * FROM certification_views ORDER BY seq').all(),

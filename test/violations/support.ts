@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../libs/domain/testing/manual-clock';
+import type { ReplayOptions } from '../projections/support';
 
 export const quietLogs = (): void => {
   beforeAll(() => Logger.overrideLogger(false));
@@ -49,8 +50,11 @@ export class Harness {
   readonly scheduler: DeadlineScheduler;
   private queriesCache: ViolationQueries | undefined;
 
-  constructor(extra: Projection[] = []) {
-    this.runner = new ProjectionRunner(this.store, this.db, [this.register, ...extra], { batchSize: 50 });
+  constructor(extra: Projection[] = [], replay: ReplayOptions = {}) {
+    this.runner = new ProjectionRunner(this.store, this.db, [this.register, ...extra], {
+      batchSize: 50,
+      ...replay,
+    });
     this.scheduler = new DeadlineScheduler(this.store, this.db, this.clock);
   }
 
