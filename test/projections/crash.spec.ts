@@ -5,13 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { SqliteEventStore } from '@trust-ledger/event-store';
-import {
-  openReadModelDb,
-  ProjectionRunner,
-  readModelsPath,
-  type ReadModelDb,
-} from '@trust-ledger/projections';
+import { openReadModelDb, ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { cliProjections } from '../../apps/cli/src/commands/projections.command';
+import { snapshot } from './support';
 
 /**
  * The real service, killed with SIGKILL in the middle of a burst of commands and started again:
@@ -126,25 +122,6 @@ class Service {
     this.process.kill(signal);
     await exited;
   }
-}
-
-/** Every row of every table, in a stable order: the whole read-model state. */
-function snapshot(db: ReadModelDb): Record<string, unknown[]> {
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((table) => {
-      const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
-        (c) => c.name,
-      );
-      return [
-        table,
-        db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`).all(),
-      ];
-    }),
-  );
 }
 
 /** What differs between two snapshots, table by table (a few rows each): small enough to report. */

@@ -69,3 +69,22 @@ export const replayOptions: fc.Arbitrary<ReplayOptions> = fc.record({
   replayBatchSize: fc.integer({ min: 1, max: 8 }),
   replayBatchesPerCommit: fc.integer({ min: 1, max: 3 }),
 });
+
+/** Every row of every table, in a stable order: the whole read-model state. */
+export function snapshot(db: ReadModelDb): Record<string, unknown[]> {
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((table) => {
+      const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
+        (c) => c.name,
+      );
+      return [
+        table,
+        db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`).all(),
+      ];
+    }),
+  );
+}

@@ -1,0 +1,89 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import fc from 'fast-check';
+import { ORDINANCE_STREAM_ID } from '@trust-ledger/domain';
+import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import { ProjectionRunner } from '@trust-ledger/projections';
+import { cliProjections } from '../../apps/cli/src/commands/projections.command';
+import { ordinanceAdopted } from '../violations/case-events';
+import { caseCommandSequences, recordCommands } from './case-commands';
+import { event, replayOptions, snapshot, TempData } from './support';
+
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+/** The store, but its one read of the log stops answering after `events` events, as if the process
+ * had died there; `stalled` resolves when it does. */
+function stallingAfter(store: EventStore, events: number): { store: EventStore; stalled: Promise<void> } {
+  let stall!: () => void;
+  const stalled = new Promise<void>((resolve) => (stall = resolve));
+  const stalling = new Proxy(store, {
+    get(target, property) {
+      if (property === 'readAll') {
+        return async function* (): AsyncGenerator<RecordedEvent> {
+          let read = 0;
+          for await (const e of target.readAll()) {
+            if (read++ === events) {
+              stall();
+              await new Promise<never>(() => undefined);
+            }
+            yield e;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: stalling, stalled };
+}
+
+it('resumes a rebuild that died in the middle of a group of batches to the read models of a whole one', async () => {
+  let diedPartWay = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      caseCommandSequences(),
+      fc.nat(10_000),
+      replayOptions,
+      async (commands, diesAt, replay) => {
+        const data = new TempData();
+        try {
+          const adopted = ordinanceAdopted();
+          await data.store.append(
+            ORDINANCE_STREAM_ID,
+            [event(adopted.type, adopted.data as unknown as JsonObject, '2024-01-01T00:00:00Z')],
+            { expectedRevision: 'no_stream' },
+          );
+          const head = (await recordCommands(data.store, commands))!;
+          // Every projection follows the log first, so that the rebuild replaces read models.
+          const before = new ProjectionRunner(data.store, data.openDb(), cliProjections());
+          before.start();
+          await before.waitFor(head, 10_000);
+          await before.stop();
+
+          const { store, stalled } = stallingAfter(data.store, diesAt % Number(head));
+          const dying = data.openDb();
+          void new ProjectionRunner(store, dying, cliProjections(), replay).rebuild();
+          await stalled;
+          // What the dead process had not committed goes with its connection.
+          dying.close();
+
+          const db = data.openDb();
+          const reached = db.prepare('SELECT position FROM projection_checkpoints').pluck().all();
+          if (reached.some((position) => position !== null)) diedPartWay += 1;
+          const restarted = new ProjectionRunner(data.store, db, cliProjections());
+          restarted.start();
+          await restarted.waitFor(head, 10_000);
+          await restarted.stop();
+          const resumed = snapshot(db);
+          await restarted.rebuild();
+          expect(snapshot(db)).toEqual(resumed);
+        } finally {
+          await data.close();
+        }
+      },
+    ),
+    { numRuns: 25 },
+  );
+  // Most runs died after the replay had committed some of its batches, not before its first.
+  expect(diedPartWay).toBeGreaterThan(10);
+});
