@@ -56,8 +56,8 @@ const REPLAY_BATCH_SIZE = 5_000;
 /**
  * A rebuild's batches committed together, each still flushed on its own so memory stays as above.
  * Every commit appends each page it dirtied to the WAL, and a replay dirties the same index pages
- * batch after batch: over 1M bench events, committing every 4 batches rebuilt in 34 s instead of 38
- * at the same peak RSS; 10 or 40 gained nothing more.
+ * batch after batch: over 1M bench events, committing every 4 batches rebuilt in 36 s instead of
+ * 38.4 at the same peak RSS; 10 or 40 gained nothing more.
  */
 const REPLAY_BATCHES_PER_COMMIT = 4;
 /**
