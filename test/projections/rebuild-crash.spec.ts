@@ -1,41 +1,15 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { ORDINANCE_STREAM_ID } from '@trust-ledger/domain';
-import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import type { JsonObject } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { cliProjections } from '../../apps/cli/src/commands/projections.command';
 import { ordinanceAdopted } from '../violations/case-events';
 import { caseCommandSequences, recordCommands } from './case-commands';
-import { event, replayOptions, snapshot, TempData } from './support';
+import { event, interruptingReadAll, replayOptions, snapshot, TempData } from './support';
 
 beforeAll(() => Logger.overrideLogger(false));
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
-
-/** The store, but its one read of the log stops answering after `events` events, as if the process
- * had died there; `stalled` resolves when it does. */
-function stallingAfter(store: EventStore, events: number): { store: EventStore; stalled: Promise<void> } {
-  let stall!: () => void;
-  const stalled = new Promise<void>((resolve) => (stall = resolve));
-  const stalling = new Proxy(store, {
-    get(target, property) {
-      if (property === 'readAll') {
-        return async function* (): AsyncGenerator<RecordedEvent> {
-          let read = 0;
-          for await (const e of target.readAll()) {
-            if (read++ === events) {
-              stall();
-              await new Promise<never>(() => undefined);
-            }
-            yield e;
-          }
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { store: stalling, stalled };
-}
 
 it('resumes a rebuild that died in the middle of a group of batches to the read models of a whole one', async () => {
   let diedPartWay = 0;
@@ -60,7 +34,12 @@ it('resumes a rebuild that died in the middle of a group of batches to the read 
           await before.waitFor(head, 10_000);
           await before.stop();
 
-          const { store, stalled } = stallingAfter(data.store, diesAt % Number(head));
+          let stall!: () => void;
+          const stalled = new Promise<void>((resolve) => (stall = resolve));
+          const store = interruptingReadAll(data.store, diesAt % Number(head), () => {
+            stall();
+            return new Promise<never>(() => undefined);
+          });
           const dying = data.openDb();
           void new ProjectionRunner(store, dying, cliProjections(), replay).rebuild();
           await stalled;

@@ -8,7 +8,7 @@ import {
   type Projection,
   type ReadModelDb,
 } from '@trust-ledger/projections';
-import { appendMany, event, TempData } from './support';
+import { appendMany, event, interruptingReadAll, TempData } from './support';
 
 /** Records every event it sees; the primary key turns a double application into a failure. */
 class LedgerProjection implements Projection {
@@ -487,23 +487,9 @@ describe('ProjectionRunner', () => {
     const ledger = new LedgerProjection();
     const head = await appendMany(data.store, 'case-a', 30);
     let failed = false;
-    const flaky = new Proxy(data.store, {
-      get(target, property) {
-        if (property === 'readAll') {
-          return async function* () {
-            let read = 0;
-            for await (const e of target.readAll()) {
-              if (read++ === 10) {
-                failed = true;
-                throw new Error('connection reset');
-              }
-              yield e;
-            }
-          };
-        }
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
+    const flaky = interruptingReadAll(data.store, 10, () => {
+      failed = true;
+      return Promise.reject(new Error('connection reset'));
     });
     runner = new ProjectionRunner(flaky, db, [ledger]);
     await runner.rebuild();

@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore, type EventToAppend, type JsonObject } from '@trust-ledger/event-store';
+import {
+  SqliteEventStore,
+  type EventStore,
+  type EventToAppend,
+  type JsonObject,
+} from '@trust-ledger/event-store';
 import {
   openReadModelDb,
   readModelsPath,
@@ -87,4 +92,31 @@ export function snapshot(db: ReadModelDb): Record<string, unknown[]> {
       ];
     }),
   );
+}
+
+/**
+ * The store, but its one read of the log awaits `interrupt` instead of yielding its event number
+ * `at` (from 0): a read that fails (`interrupt` throws) or a process that dies there (it never
+ * settles).
+ */
+export function interruptingReadAll(
+  store: EventStore,
+  at: number,
+  interrupt: () => Promise<void>,
+): EventStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'readAll') {
+        return async function* () {
+          let read = 0;
+          for await (const e of target.readAll()) {
+            if (read++ === at) await interrupt();
+            yield e;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
