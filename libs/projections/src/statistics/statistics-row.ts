@@ -206,10 +206,11 @@ export function suppressTogether(
   const R = placeOf.length;
   const sumsFrom = slices.length * R;
   const sectionsFrom = sumsFrom + A * T * F * S;
+  // For each field, the numbers of the lists (a row's identities or equations) that name it.
+  const naming = (lists: readonly (readonly number[])[]): number[][] =>
+    STATISTICS_FIELDS.map((_, f) => lists.flatMap((fields, k) => (fields.includes(f) ? [k] : [])));
   // The identities of each (type, field) among its row's, by number.
-  const rowIdentitiesWith = fieldsOf.map((identities) =>
-    STATISTICS_FIELDS.map((_, f) => identities.flatMap((fields, k) => (fields.includes(f) ? [k] : []))),
-  );
+  const rowIdentitiesWith = fieldsOf.map(naming);
   const identities: Identities = {
     count: sectionsFrom + K * S,
     cellsOf: (i) => {
@@ -246,13 +247,11 @@ export function suppressTogether(
       Object.entries(eq).map(([field, k]): [number, number] => [fieldAt.get(field as StatisticsField)!, k]),
     ),
   );
+  const rowEquationsWith = equationsOf.map((eqs) => naming(eqs.map((eq) => eq.map(([f]) => f))));
   FEDERAL_AGENCIES.forEach((_, a) =>
     REQUEST_TYPES.forEach((_, t) => {
       const rowEqs = equationsOf[t];
       const J = rowEqs.length;
-      const rowEquationsWith = STATISTICS_FIELDS.map((_, f) =>
-        rowEqs.flatMap((eq, j) => (eq.some(([field]) => field === f) ? [j] : [])),
-      );
       const block: number[] = [];
       for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
       closeLinearly(values, hidden, block, {
@@ -269,7 +268,7 @@ export function suppressTogether(
           const x = Math.floor(cell / perSlice);
           const f = (cell % perSlice) % F;
           return [
-            ...rowEquationsWith[f].map((j) => x * J + j),
+            ...rowEquationsWith[t][f].map((j) => x * J + j),
             ...sumsOf[x].map((s) => slices.length * J + f * S + s),
           ];
         },
