@@ -116,12 +116,22 @@ type Statements = ReturnType<typeof statementsOf>;
 /** Every top-level time an event's data names (`at`, `…At`): the moments its acts happened. */
 function latestTimeOf(event: StoredEvent): number {
   let latest = epochMsOf(event.recordedAt);
-  for (const [key, value] of Object.entries(event.data)) {
+  // for…in, not Object.entries: this runs at every event, and the entries array was a tenth of it.
+  for (const key in event.data) {
+    const value = event.data[key];
     if (typeof value !== 'string' || (key !== 'at' && !key.endsWith('At'))) continue;
     const t = epochMsOf(value);
     if (t > latest) latest = t;
   }
   return latest;
+}
+
+/** A copy of `data` without `fields`, built rather than `delete`d from a spread: V8 turns an object
+ * something was deleted from into a slow dictionary, which every later read and stringify pays for. */
+function withoutFields(data: JsonObject, fields: readonly string[]): JsonObject {
+  const kept: JsonObject = {};
+  for (const key in data) if (!fields.includes(key)) kept[key] = data[key];
+  return kept;
 }
 
 function text(data: JsonObject, field: string, event: RecordedEvent): string {
@@ -220,8 +230,7 @@ export class ViolationRegisterProjection implements Projection {
 
   /** Keeps a ruled stream's event and judges the stream as of its recordedAt. */
   private record(s: Statements, event: RecordedEvent, rules: StreamRules, trigger: Trigger): void {
-    const data = { ...event.data };
-    for (const field of rules.personalFields) delete data[field];
+    const data = withoutFields(event.data, rules.personalFields);
     const stored: StoredEvent = {
       type: event.type,
       data,
