@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '@trust-ledger/domain';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { API_PREFIX } from './common/http-tokens';
-import { validationPipe } from './common/validation';
+import { UnexpectedQueryInterceptor, validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { edgeServerOptions, hardenEdges } from './security/edge';
 
@@ -30,6 +30,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   await hardenEdges(app, config, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(validationPipe());
+  app.useGlobalInterceptors(new UnexpectedQueryInterceptor());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 

@@ -1,5 +1,15 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import {
+  ValidationPipe,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type ValidationError as ClassValidatorError,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ValidationError, type FieldError } from '@trust-ledger/domain';
+import type { FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
 
 /** Every offending field, by its full path (`subject.fullName`, `documents[0].court`). */
 export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {
@@ -25,3 +35,33 @@ export const validationPipe = (): ValidationPipe =>
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationError(fieldErrors(errors)),
   });
+
+/** Every GET's own parameter, consumed by ReadYourWritesInterceptor. */
+const ANY_ROUTE_QUERY = new Set(['minPosition']);
+
+/**
+ * A handler with a query DTO answers 400 for a parameter the DTO does not declare; one without a
+ * DTO would silently ignore it. This makes the second answer like the first, so that
+ * `/cases/{id}/evidence?asOf=…` or `/public/statistics/stream?period=2026` is refused rather than
+ * answered with something other than what was asked.
+ */
+export class UnexpectedQueryInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http' || takesQuery(context)) return next.handle();
+    const query = context.switchToHttp().getRequest<FastifyRequest>().query;
+    const unexpected = Object.keys(query ?? {}).filter((field) => !ANY_ROUTE_QUERY.has(field));
+    if (unexpected.length > 0) {
+      throw new ValidationError(
+        unexpected.map((field) => ({ field, reason: `property ${field} should not exist` })),
+      );
+    }
+    return next.handle();
+  }
+}
+
+/** Whether the handler declares a `@Query()` parameter (Nest keys its route arguments `type:index`). */
+function takesQuery(context: ExecutionContext): boolean {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
+    {}) as Record<string, unknown>;
+  return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { openCaseBody } from '../support/case-bodies';
+import { API, startTestApp, type TestApp } from '../support/test-app';
+
+// A handler with a query DTO refuses a parameter it does not declare; one without a DTO used to
+// ignore it, answering something other than what was asked (the current quarter for `?period=2026`).
+
+const AGENCY = 'agency-a';
+
+let t: TestApp;
+let officer: string;
+let counsel: string;
+let caseId: string;
+let position: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  officer = await t.token({ role: 'officer', agencyId: AGENCY });
+  counsel = await t.token({ role: 'counsel' });
+  caseId = randomUUID();
+  const opened = await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  position = opened.body.position as string;
+});
+afterAll(() => t.close());
+
+const stray = (field: string) => [{ field, reason: `property ${field} should not exist` }];
+
+it.each([
+  ['a violation', () => `/violations/${randomUUID()}?status=OPEN`, 'status'],
+  ['a case’s evidence pack', () => `/cases/${caseId}/evidence?asOf=2025-03-01T00:00:00Z`, 'asOf'],
+  ['a case’s integrity', () => `/cases/${caseId}/integrity?verbose=1`, 'verbose'],
+  ['the ordinance', () => '/ordinance?version=1', 'version'],
+  ['the statistics stream', () => '/public/statistics/stream?period=2026', 'period'],
+  ['the signing key', () => '/public/signing-key?format=jwk', 'format'],
+])('refuses a query parameter on %s, whose handler takes none', async (_, path, field) => {
+  const response = await t.get(path(), counsel);
+  expect(response.status).toBe(400);
+  expect(response.body.errors).toEqual(stray(field));
+});
+
+it('names every stray parameter, as a query DTO does', async () => {
+  const forDto = await t.get('/violations?foo=1&bar=2', counsel);
+  const forNone = await t.get(`/violations/${randomUUID()}?foo=1&bar=2`, counsel);
+  expect(forNone.status).toBe(400);
+  expect(forNone.body).toEqual(forDto.body);
+});
+
+it('refuses a query parameter on a command, and records nothing', async () => {
+  const before = (await t.events()).length;
+  const response = await t.post(`/cases?agencyId=${AGENCY}`, officer, openCaseBody(AGENCY));
+  expect(response.status).toBe(400);
+  expect(response.body.errors).toEqual(stray('agencyId'));
+  expect(await t.events()).toHaveLength(before);
+});
+
+it('still takes minPosition on any GET', async () => {
+  const response = await t.get(`/violations/${randomUUID()}?minPosition=${position}`, counsel);
+  expect(response.status).toBe(404);
+  expect(response.body.code).toBe('VIOLATION_NOT_FOUND');
+});
+
+it('asks for a token before it looks at the query', async () => {
+  const response = await t.http().get(`${API}/violations/${randomUUID()}?foo=1`);
+  expect(response.status).toBe(401);
+});
