@@ -23,6 +23,21 @@ describe('violation register', () => {
     return found[found.length - 1];
   };
 
+  /** Case B: a detainer noticed in time, then honored without a judicial warrant (§ 2 alone). */
+  const honoredAfterNotice = async (): Promise<void> => {
+    await h.append(
+      CASE_B,
+      [
+        caseOpened('agency-2'),
+        requestReceived(R2, '2024-03-05T10:00:00Z'),
+        noticeIssued(R2, '2024-03-05T10:30:00Z'),
+      ],
+      '2024-03-05T10:31:00Z',
+    );
+    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
+    await h.caughtUp();
+  };
+
   beforeEach(async () => {
     h = new Harness().start();
     await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
@@ -139,17 +154,7 @@ describe('violation register', () => {
   });
 
   it('applies counsel’s reviews to the status and keeps them in the history', async () => {
-    await h.append(
-      CASE_B,
-      [
-        caseOpened('agency-2'),
-        requestReceived(R2, '2024-03-05T10:00:00Z'),
-        noticeIssued(R2, '2024-03-05T10:30:00Z'),
-      ],
-      '2024-03-05T10:31:00Z',
-    );
-    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
-    await h.caughtUp();
+    await honoredAfterNotice();
     const [open] = h.violations();
     expect(open).toMatchObject({
       ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
@@ -182,17 +187,7 @@ describe('violation register', () => {
   });
 
   it('re-judges acts after an adopted version’s effectiveFrom, naming the version that judged them', async () => {
-    await h.append(
-      CASE_B,
-      [
-        caseOpened('agency-2'),
-        requestReceived(R2, '2024-03-05T10:00:00Z'),
-        noticeIssued(R2, '2024-03-05T10:30:00Z'),
-      ],
-      '2024-03-05T10:31:00Z',
-    );
-    await h.append(CASE_B, [decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED')], '2024-03-05T11:00:00Z');
-    await h.caughtUp();
+    await honoredAfterNotice();
     const [judgedByV1] = h.violations();
     expect(judgedByV1.ordinanceVersion).toBe(1);
 
