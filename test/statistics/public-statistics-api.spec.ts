@@ -200,4 +200,19 @@ describe('public statistics over HTTP', () => {
       stream.close();
     }
   });
+
+  it('sends the current state at once to a client whose Last-Event-ID this log never sent', async () => {
+    const fresh = await EventStreamClient.open();
+    const current = await fresh.next();
+    fresh.close();
+    // Ahead of the log (a log restored from a backup, another deployment's id) or not a position.
+    for (const lastEventId of [String(Number(current.id) + 1000), 'not-a-position']) {
+      const stream = await EventStreamClient.open(lastEventId);
+      try {
+        expect(await stream.next()).toEqual(current);
+      } finally {
+        stream.close();
+      }
+    }
+  });
 });

@@ -82,11 +82,15 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     return { id, data };
   }
 
-  /** Whether a client that last saw `lastEventId` has missed `message`. */
+  /**
+   * Whether a client that last saw `lastEventId` lacks `message`, the latest: unless it saw exactly
+   * that one. An id ahead of it was never sent from this log (one restored from a backup, another
+   * deployment's), so waiting for the next change would leave that client without the state.
+   */
   isBehind(lastEventId: string | undefined, message: StatisticsMessage): boolean {
     if (lastEventId === undefined || message.id === null) return true;
     try {
-      return this.store.comparePositions(lastEventId, message.id) < 0;
+      return this.store.comparePositions(lastEventId, message.id) !== 0;
     } catch {
       // Not a position of this log: the client cannot know what it has seen, so it gets the state.
       return true;
