@@ -595,7 +595,9 @@ describe('ProjectionRunner', () => {
     await runner.rebuild('ledger');
     expect(ledger.rows(db)).toEqual(incremental);
     expect((await runner.status())[0]).toMatchObject({ position: head, running: true });
-    await expect(runner.rebuild('nope')).rejects.toThrow('no projection named nope');
+    await expect(runner.rebuild('nope')).rejects.toThrow(
+      'no projection named "nope"; the projections are ledger',
+    );
     await runner.stop();
 
     // A runner that is not started rebuilds, then stops again.

@@ -31,8 +31,11 @@ export class ProjectionsBehindError extends Error {
 
 export class UnknownProjectionError extends Error {
   override readonly name = 'UnknownProjectionError';
-  constructor(readonly projection: string) {
-    super(`no projection named ${projection}`);
+  constructor(
+    readonly projection: string,
+    known: readonly string[],
+  ) {
+    super(`no projection named ${JSON.stringify(projection)}; the projections are ${known.join(', ')}`);
   }
 }
 
@@ -284,7 +287,7 @@ export class ProjectionRunner {
 
   private worker(name: string): ProjectionWorker {
     const worker = this.workers.get(name);
-    if (worker === undefined) throw new UnknownProjectionError(name);
+    if (worker === undefined) throw new UnknownProjectionError(name, [...this.workers.keys()]);
     return worker;
   }
 
