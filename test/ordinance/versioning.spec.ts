@@ -177,4 +177,25 @@ describe('ordinance versions judge acts by when they happened (§ 14)', () => {
     await t.app.get(ProjectionRunner).rebuild(VIOLATION_REGISTER);
     expect(await violations()).toEqual(incremental);
   });
+
+  it('shows a case as of a moment with its violations as they were judged then', async () => {
+    const caseId = await openCase();
+    await disclose(caseId, '2024-07-15T10:00:00Z');
+    const judgedUnderV1 = t.clock.now();
+    t.clock.advance(60_000);
+    // The same terms, in force since 10 July 2024: the July act is judged anew, under version 2.
+    await adopt({ effectiveFrom: '2024-07-10T00:00:00Z' });
+    await caughtUp();
+    const view = async (query = '') =>
+      (await t.http().get(`${API}/cases/${caseId}${query}`).set('Authorization', `Bearer ${counsel}`))
+        .body as { violations: Violation[] };
+
+    const now = (await view()).violations;
+    expect(now.map((v) => [v.ruleId, v.ordinanceVersion, v.status])).toEqual([
+      ['S3_SENSITIVE_INFORMATION_DISCLOSED', 2, 'OPEN'],
+    ]);
+    const then = (await view(`?asOf=${judgedUnderV1}`)).violations;
+    expect(then).toEqual([{ ...now[0], ordinanceVersion: 1 }]);
+    expect((await view(`?asOf=${t.clock.now()}`)).violations).toEqual(now);
+  });
 });

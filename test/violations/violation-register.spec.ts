@@ -79,6 +79,7 @@ describe('violation register', () => {
       statusHistory: [
         { status: 'OPEN', at: '2024-03-02T10:00:00.000Z', by: REGISTER_ACTOR, eventId: deadlinePassed.id },
       ],
+      earlierFacts: [],
     });
     expect(JSON.stringify(violation)).not.toContain('Jane Roe');
 

@@ -14,7 +14,11 @@ import {
   type StoredCase,
 } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
-import { ViolationQueries, type RegisteredViolation } from '@trust-ledger/projections/violations';
+import {
+  ViolationQueries,
+  violationAsOf,
+  type RegisteredViolation,
+} from '@trust-ledger/projections/violations';
 import { violationView, type ViolationDto } from '../violations/violation.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
@@ -94,7 +98,7 @@ export class CaseViewReader {
 
   /**
    * The register's violations of the case — as of `asOf`: those detected by then, with the status
-   * they had then. None where the register does not run.
+   * and the facts they had then. None where the register does not run.
    */
   private violationsOf(streamId: string, asOf?: string): RegisteredViolation[] {
     if (this.violationQueries === undefined) {
@@ -103,14 +107,7 @@ export class CaseViewReader {
     }
     const violations = this.violationQueries.ofStream(streamId);
     if (asOf === undefined) return violations;
-    const until = Date.parse(asOf);
-    return violations.flatMap((violation) => {
-      const statusHistory = violation.statusHistory.filter((change) => Date.parse(change.at) <= until);
-      const last = statusHistory[statusHistory.length - 1];
-      return Date.parse(violation.detectedAt) > until || last === undefined
-        ? []
-        : [{ ...violation, status: last.status, statusHistory }];
-    });
+    return violations.flatMap((violation) => violationAsOf(violation, asOf) ?? []);
   }
 
   private async decodeSubject(opened: RecordedEvent): Promise<JsonValue> {

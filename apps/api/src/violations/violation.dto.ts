@@ -73,6 +73,7 @@ export class ViolationPageDto {
 
 /** The register's entry in API.md's shape: `requestId` only where the violation concerns a request. */
 export function violationView(v: RegisteredViolation): ViolationDto {
-  const { requestId, ...rest } = v;
+  // The facts later judgements replaced serve the case view's asOf; API.md's view has none.
+  const { requestId, earlierFacts: _earlierFacts, ...rest } = v;
   return requestId === null ? rest : { ...rest, requestId };
 }

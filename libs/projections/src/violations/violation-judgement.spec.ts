@@ -3,6 +3,7 @@ import {
   applyReview,
   judge,
   REGISTER_ACTOR,
+  violationAsOf,
   violationIdOf,
   type RegisteredViolation,
 } from './violation-judgement';
@@ -58,6 +59,7 @@ describe('judging a stream', () => {
         statusHistory: [
           { status: 'OPEN', at: '2024-03-02T10:00:05Z', by: REGISTER_ACTOR, eventId: 'e-deadline' },
         ],
+        earlierFacts: [],
       },
     ]);
   });
@@ -112,6 +114,66 @@ describe('judging a stream', () => {
       explanation: 'No notice within 12 hours',
     });
     expect(refreshed.statusHistory).toEqual(confirmed.statusHistory);
+    // What it was shown with until then, for a look into the past.
+    const { requestId, occurredAt, evidence } = detected();
+    expect(refreshed.earlierFacts).toEqual([
+      {
+        requestId,
+        occurredAt,
+        ordinanceVersion: 1,
+        evidence,
+        explanation: 'No notice within 24 hours',
+        until: '2024-04-01T00:00:00Z',
+      },
+    ]);
+  });
+
+  it('keeps the facts a withdrawn violation had when it fires again with others', () => {
+    const [withdrawn] = judge(first, [], 'agency-1', at('e-clear', '2024-03-04T00:00:00Z'));
+    const [reopened] = judge(
+      [withdrawn],
+      [detected({ ordinanceVersion: 2 })],
+      'agency-1',
+      at('e-again', '2024-03-05T00:00:00Z'),
+    );
+    expect(reopened.ordinanceVersion).toBe(2);
+    expect(reopened.earlierFacts.map((f) => [f.ordinanceVersion, f.until])).toEqual([
+      [1, '2024-03-05T00:00:00Z'],
+    ]);
+    const [again] = judge([withdrawn], [detected()], 'agency-1', at('e-again', '2024-03-05T00:00:00Z'));
+    expect(again.earlierFacts).toEqual([]);
+  });
+});
+
+describe('a violation as it was shown at a moment', () => {
+  // Detected under version 1 on 2 March, confirmed on 3 March, judged under version 2 from 1 April.
+  const [open] = judge([], [detected()], 'agency-1', at('e-deadline', '2024-03-02T10:00:05Z'));
+  const confirmed = applyReview(open, {
+    status: 'CONFIRMED',
+    note: 'n',
+    at: '2024-03-03T00:00:00Z',
+    by: 'counsel-1',
+    eventId: 'e-review',
+  });
+  const [now] = judge(
+    [confirmed],
+    [detected({ ordinanceVersion: 2, explanation: 'Judged anew' })],
+    'agency-1',
+    at('e-ordinance', '2024-04-01T00:00:00Z'),
+  );
+
+  it('is not there before it was detected', () => {
+    expect(violationAsOf(now, '2024-03-02T10:00:04Z')).toBeUndefined();
+  });
+
+  it('has the status and the facts it had then', () => {
+    expect(violationAsOf(now, '2024-03-02T12:00:00Z')).toEqual(open);
+    expect(violationAsOf(now, '2024-03-31T23:59:59Z')).toEqual(confirmed);
+  });
+
+  it('is the violation as it stands from the last judgement on', () => {
+    expect(violationAsOf(now, '2024-04-01T00:00:00Z')).toEqual(now);
+    expect(violationAsOf(now, '2030-01-01T00:00:00Z')).toEqual(now);
   });
 });
 

@@ -41,7 +41,21 @@ export interface RegisteredViolation {
   explanation: string;
   status: ViolationStatus;
   statusHistory: StatusChange[];
+  /**
+   * The facts it was shown with before a later judgement changed them (a new ordinance version
+   * judging the act, an amended decision moving it), each with `until`, when that judgement was made:
+   * what a look into the past shows. Not in API.md's view of a violation.
+   */
+  earlierFacts: EarlierFacts[];
 }
+
+/** What a rule found besides which act it judged; a violation keeps its id while these change. */
+export type JudgedFacts = Pick<
+  RegisteredViolation,
+  'requestId' | 'occurredAt' | 'ordinanceVersion' | 'evidence' | 'explanation'
+>;
+
+export type EarlierFacts = JudgedFacts & { until: string };
 
 /** The event whose processing prompted a judgement. */
 export interface Trigger {
@@ -113,11 +127,18 @@ export function judge(
         detectedAt: trigger.recordedAt,
         status: 'OPEN',
         statusHistory: [change('OPEN')],
+        earlierFacts: [],
       });
     } else if (c.status === 'WITHDRAWN') {
-      changed.push({ ...c, ...facts, status: 'OPEN', statusHistory: [...c.statusHistory, change('OPEN')] });
+      changed.push({
+        ...c,
+        ...facts,
+        status: 'OPEN',
+        statusHistory: [...c.statusHistory, change('OPEN')],
+        earlierFacts: earlierFactsOf(c, d, trigger),
+      });
     } else if (JSON.stringify(factsOf(c)) !== JSON.stringify(facts)) {
-      changed.push({ ...c, ...facts });
+      changed.push({ ...c, ...facts, earlierFacts: earlierFactsOf(c, d, trigger) });
     }
   }
   return changed;
@@ -150,15 +171,45 @@ export function applyReview(v: RegisteredViolation, review: Review): RegisteredV
   };
 }
 
-function factsOf(v: DetectedViolation | RegisteredViolation) {
+/**
+ * The violation as it was shown at `at`: none if not detected by then; else with the status it had
+ * then, the history up to then, and the facts it was judged with then.
+ */
+export function violationAsOf(v: RegisteredViolation, at: string): RegisteredViolation | undefined {
+  const until = Date.parse(at);
+  const statusHistory = v.statusHistory.filter((change) => Date.parse(change.at) <= until);
+  const last = statusHistory[statusHistory.length - 1];
+  if (Date.parse(v.detectedAt) > until || last === undefined) return undefined;
+  const replaced = v.earlierFacts.findIndex((earlier) => Date.parse(earlier.until) > until);
+  if (replaced < 0) return { ...v, status: last.status, statusHistory };
+  const { until: _, ...facts } = v.earlierFacts[replaced];
   return {
-    ruleId: v.ruleId,
-    section: v.section,
-    streamId: v.streamId,
+    ...v,
+    ...facts,
+    status: last.status,
+    statusHistory,
+    earlierFacts: v.earlierFacts.slice(0, replaced),
+  };
+}
+
+function judgedFactsOf(v: DetectedViolation | RegisteredViolation): JudgedFacts {
+  return {
     requestId: v.requestId,
     occurredAt: v.occurredAt,
     ordinanceVersion: v.ordinanceVersion,
     evidence: v.evidence,
     explanation: v.explanation,
   };
+}
+
+function factsOf(v: DetectedViolation | RegisteredViolation) {
+  return { ruleId: v.ruleId, section: v.section, streamId: v.streamId, ...judgedFactsOf(v) };
+}
+
+/** `c`'s earlier facts, with the ones it has now added if the judgement at `trigger` changes them. */
+function earlierFactsOf(c: RegisteredViolation, d: DetectedViolation, trigger: Trigger): EarlierFacts[] {
+  const before = judgedFactsOf(c);
+  return JSON.stringify(before) === JSON.stringify(judgedFactsOf(d))
+    ? c.earlierFacts
+    : [...c.earlierFacts, { ...before, until: trigger.recordedAt }];
 }

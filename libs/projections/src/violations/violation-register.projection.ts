@@ -157,8 +157,9 @@ export class ViolationRegisterProjection implements Projection {
   // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
   // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks; 7: the
   // vr_ tables keyed by stream number; 8: streams count their unresolved violations; 9: an index for
-  // each combination of the list's filters; 10: the statistics count every agency's violations at once.
-  readonly version = 10;
+  // each combination of the list's filters; 10: the statistics count every agency's violations at once;
+  // 11: violations keep the facts a later judgement replaced, for the case view's asOf.
+  readonly version = 11;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

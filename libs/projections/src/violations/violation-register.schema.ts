@@ -30,7 +30,8 @@ CREATE TABLE violations (
   evidence          TEXT    NOT NULL,
   explanation       TEXT    NOT NULL,
   status            TEXT    NOT NULL,
-  status_history    TEXT    NOT NULL
+  status_history    TEXT    NOT NULL,
+  earlier_facts     TEXT    NOT NULL  -- JSON: the facts later judgements replaced (RegisteredViolation)
 ) STRICT;
 CREATE INDEX violations_stream ON violations (stream_id, status);
 -- The list's: one for each combination of agency, status and rule or section, each ending in the

@@ -1,5 +1,5 @@
 import type { EvidenceRef, RuleId } from '@trust-ledger/domain';
-import type { RegisteredViolation, StatusChange, ViolationStatus } from './violation-judgement';
+import type { EarlierFacts, RegisteredViolation, StatusChange, ViolationStatus } from './violation-judgement';
 
 /** A `violations` row as better-sqlite3 returns it. */
 export interface ViolationRow {
@@ -18,6 +18,7 @@ export interface ViolationRow {
   explanation: string;
   status: string;
   status_history: string;
+  earlier_facts: string;
 }
 
 export function violationOf(row: ViolationRow): RegisteredViolation {
@@ -35,6 +36,7 @@ export function violationOf(row: ViolationRow): RegisteredViolation {
     explanation: row.explanation,
     status: row.status as ViolationStatus,
     statusHistory: JSON.parse(row.status_history) as StatusChange[],
+    earlierFacts: JSON.parse(row.earlier_facts) as EarlierFacts[],
   };
 }
 
@@ -55,15 +57,17 @@ export function violationParams(v: RegisteredViolation): (string | number | null
     v.explanation,
     v.status,
     JSON.stringify(v.statusHistory),
+    JSON.stringify(v.earlierFacts),
   ];
 }
 
 export const UPSERT_VIOLATION_SQL = `
 INSERT INTO violations (violation_id, rule_id, section, stream_id, agency_id, request_id, occurred_at,
-  occurred_ms, detected_at, ordinance_version, evidence, explanation, status, status_history)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  occurred_ms, detected_at, ordinance_version, evidence, explanation, status, status_history, earlier_facts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (violation_id) DO UPDATE SET rule_id = excluded.rule_id, section = excluded.section,
   stream_id = excluded.stream_id, agency_id = excluded.agency_id, request_id = excluded.request_id,
   occurred_at = excluded.occurred_at, occurred_ms = excluded.occurred_ms, detected_at = excluded.detected_at,
   ordinance_version = excluded.ordinance_version, evidence = excluded.evidence,
-  explanation = excluded.explanation, status = excluded.status, status_history = excluded.status_history`;
+  explanation = excluded.explanation, status = excluded.status, status_history = excluded.status_history,
+  earlier_facts = excluded.earlier_facts`;
