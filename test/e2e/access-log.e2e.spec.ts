@@ -174,6 +174,21 @@ it('records nothing for a read that was refused or invalid, since it served no d
   expect((await accessLog(caseId)).items).toHaveLength(1);
 });
 
+it('records a read through the id in capitals on the same log: it served the same person', async () => {
+  const { caseId, position } = await openCase();
+  const upper = caseId.toUpperCase();
+  await read(officer, `/cases/${upper}?minPosition=${position}`).expect(200);
+  await read(officer, `/cases/${upper}/history`).expect(200);
+  await read(counsel, `/cases/${upper}/evidence`).expect(200);
+  expect((await accessLog(caseId)).items.map((i) => i.view)).toEqual(['CASE', 'HISTORY', 'EVIDENCE']);
+
+  const certification = await requestCertification(t, officer, AGENCY, { victim: { fullName: 'R Q' } });
+  const certificationId = certification.certificationId.toUpperCase();
+  await read(officer, `/certifications/${certificationId}?minPosition=${certification.position}`).expect(200);
+  const log = await logOf(`/certifications/${certification.certificationId}`);
+  expect(log.items.map((i) => i.view)).toEqual(['CERTIFICATION']);
+});
+
 it('serves no data when the read cannot be recorded', async () => {
   const { caseId, position } = await openCase();
   const record = jest.spyOn(t.app.get(AccessLog), 'record').mockRejectedValueOnce(new Error('disk full'));

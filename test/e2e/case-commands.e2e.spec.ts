@@ -412,6 +412,26 @@ describe('409: commands that contradict the record write nothing', () => {
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('CASE_ALREADY_EXISTS');
   });
+
+  it('takes an id in capitals for the same id: UUIDs are case-insensitive', async () => {
+    const caseId = randomUUID();
+    const opened = await t.post('/cases', officer, openCaseBody(AGENCY, caseId.toUpperCase()));
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ id: caseId, streamId: `case-${caseId}` });
+    const again = await rejected(() => t.post('/cases', officer, openCaseBody(AGENCY, caseId)));
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('CASE_ALREADY_EXISTS');
+    const requestId = randomUUID();
+    const path = `/cases/${caseId.toUpperCase()}/requests`;
+    const recorded = await t.post(path, officer, requestBody(requestId.toUpperCase()));
+    expect(recorded.body).toMatchObject({ id: requestId, streamId: `case-${caseId}` });
+    const shown = await t.get(`/cases/${caseId.toUpperCase()}/history`, officer);
+    expect(shown.status).toBe(200);
+    expect(shown.body.items.map((i: { type: string }) => i.type)).toEqual([
+      'CaseOpened',
+      'FederalRequestReceived',
+    ]);
+  });
 });
 
 describe('412: If-Match', () => {

@@ -184,6 +184,8 @@ describe('a violation that concerns no request', () => {
     expect(v).toMatchObject({ ruleId: 'S3_SENSITIVE_INFORMATION_DISCLOSED', streamId: `case-${caseD}` });
     expect(v).not.toHaveProperty('requestId');
     expect((await t.get(`/violations/${v.violationId}`, counsel).expect(200)).body).toEqual(v);
+    const inCapitals = `/violations/${(v.violationId as string).toUpperCase()}`;
+    expect((await t.get(inCapitals, counsel).expect(200)).body).toEqual(v);
     const view = await t.get(`/cases/${caseD}`, counsel).expect(200);
     expect(view.body.violations).toEqual([v]);
   });

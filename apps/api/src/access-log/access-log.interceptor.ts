@@ -13,11 +13,15 @@ import { AccessLog, type Accessed, type ReadView } from './access-log';
 /** Whose personal data a served read carried: the case or certification in the path, or each listed. */
 type Served = (request: AuthenticatedRequest, body: unknown) => Accessed[];
 
-const caseInPath: Served = (request) => [{ caseId: (request.params as { caseId: string }).caseId }];
+// The id as the path spelled it, in the lower case the handler read it in (IsId): capitals must
+// not log the read under an id whose access log nobody asks for.
+const caseInPath: Served = (request) => [
+  { caseId: (request.params as { caseId: string }).caseId.toLowerCase() },
+];
 const casesListed: Served = (_request, body) =>
   (body as { items: { caseId: string }[] }).items.map(({ caseId }) => ({ caseId }));
 const certificationInPath: Served = (request) => [
-  { certificationId: (request.params as { certificationId: string }).certificationId },
+  { certificationId: (request.params as { certificationId: string }).certificationId.toLowerCase() },
 ];
 const certificationsListed: Served = (_request, body) =>
   (body as { items: { certificationId: string }[] }).items.map(({ certificationId }) => ({

@@ -1,14 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { IsId } from '../common/validators';
 
 export class CaseParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   caseId!: string;
 }
 
 export class RequestParams extends CaseParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   requestId!: string;
 }

@@ -6,7 +6,7 @@ import {
   type ConvictionCategory,
   type CustodyStatus,
 } from '@trust-ledger/domain';
-import { IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
 import {
@@ -16,6 +16,7 @@ import {
   IsLanguageTag,
   NestedList,
   NestedObject,
+  IsId,
   Text,
 } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
@@ -118,7 +119,7 @@ export class OpenCaseDto {
     description: 'Client-chosen id, so that a retry names the same case',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   caseId?: string;
 
   @ApiProperty({ description: "Officers and supervisors: their own agency's id" })

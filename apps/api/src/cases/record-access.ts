@@ -6,9 +6,9 @@ import {
   type AccessPurpose,
   type FederalAgency,
 } from '@trust-ledger/domain';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, IsLanguageTag, NestedObject } from '../common/validators';
+import { IsIsoDateTime, IsLanguageTag, NestedObject, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -35,7 +35,7 @@ export class InformedConsentDto {
 export class RecordAccessDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The request the access answers' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   requestId?: string;
 
   @ApiProperty({ enum: FEDERAL_AGENCIES })

@@ -8,9 +8,9 @@ import {
   type ReleaseEligibilityReason,
   type TransferDestination,
 } from '@trust-ledger/domain';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, RequiredWhen } from '../common/validators';
+import { IsIsoDateTime, RequiredWhen, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -43,7 +43,7 @@ export class RecordCustodyEventDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The request the event answers' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   requestId?: string;
 }
 

@@ -6,9 +6,9 @@ import {
   type FederalAgency,
   type InformationCategory,
 } from '@trust-ledger/domain';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime } from '../common/validators';
+import { IsIsoDateTime, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -16,7 +16,7 @@ import { CaseWriter } from './case-writer';
 export class RecordDisclosureDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The request the disclosure answers' })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   requestId?: string;
 
   @ApiProperty({ enum: FEDERAL_AGENCIES })

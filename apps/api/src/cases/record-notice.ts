@@ -10,9 +10,9 @@ import {
   type NoticeRecipient,
   type StatedIntent,
 } from '@trust-ledger/domain';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, IsLanguageTag, RequiredWhen } from '../common/validators';
+import { IsIsoDateTime, IsLanguageTag, RequiredWhen, IsId } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -25,12 +25,12 @@ export class RecordNoticeDto {
     description: 'Client-chosen id, so that a retry names the same notice',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   noticeId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Required for REQUEST_AND_INTENT' })
   @RequiredWhen(isRequestAndIntent, 'for a REQUEST_AND_INTENT notice')
-  @IsUUID()
+  @IsId()
   requestId?: string;
 
   @ApiProperty({ enum: NOTICE_PURPOSES })

@@ -15,9 +15,9 @@ import {
   type RequestForm,
   type RequestType,
 } from '@trust-ledger/domain';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, NestedList, RequiredWhen, Text } from '../common/validators';
+import { IsIsoDateTime, NestedList, RequiredWhen, Text, IsId } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -61,7 +61,7 @@ export class RecordRequestDto {
     description: 'Client-chosen id, so that a retry names the same request',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   requestId?: string;
 
   @ApiProperty({ enum: FEDERAL_AGENCIES })

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NotFoundError, type CertificationStatus } from '@trust-ledger/domain';
-import { IsUUID } from 'class-validator';
+import { IsId } from '../common/validators';
 
 export class CertificationParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   certificationId!: string;
 }
 

@@ -11,7 +11,7 @@ import {
   type CertificationRequester,
   type Clock,
 } from '@trust-ledger/domain';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
 import {
   IsAgencyId,
@@ -19,6 +19,7 @@ import {
   IsIsoDateTime,
   IsLanguageTag,
   NestedObject,
+  IsId,
   Text,
 } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
@@ -48,7 +49,7 @@ export class RequestCertificationDto {
     description: 'Client-chosen id, so that a retry names the same certification',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   certificationId?: string;
 
   @ApiProperty({ description: 'Officers and supervisors: their own agency' })

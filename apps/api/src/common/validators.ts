@@ -1,12 +1,13 @@
 import { isIsoDate, isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsDefined,
   IsObject,
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
   ValidateBy,
@@ -69,6 +70,17 @@ export const IsLanguageTag = formatDecorator(
 
 /** Agencies are named by the deployment (they are not created through this API). */
 export const AGENCY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/**
+ * A UUID, in either letter case, kept in lower case: UUIDs are case-insensitive (RFC 9562), so a
+ * client-chosen id spelled in capitals names the same case (or request, …) as in lower case, and a
+ * retry never creates a second one.
+ */
+export const IsId = (): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value)),
+    IsUUID(),
+  );
 
 export const IsAgencyId = formatDecorator(
   'isAgencyId',

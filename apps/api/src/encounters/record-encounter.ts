@@ -15,10 +15,10 @@ import {
   type PersonRole,
   type StatusInquiryJustification,
 } from '@trust-ledger/domain';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, NestedObject, Text } from '../common/validators';
+import { IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -45,7 +45,7 @@ export class RecordEncounterDto {
     description: 'Client-chosen id, so that a retry names the same encounter',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   encounterId?: string;
 
   @ApiProperty({ description: 'Officers and supervisors: their own agency' })

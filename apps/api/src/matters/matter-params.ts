@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NotFoundError } from '@trust-ledger/domain';
-import { IsUUID } from 'class-validator';
+import { IsId } from '../common/validators';
 
 export class MatterParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsId()
   matterId!: string;
 }
 

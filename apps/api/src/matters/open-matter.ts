@@ -17,9 +17,9 @@ import {
   type ServiceDenialReason,
   type SurveillanceTargetKind,
 } from '@trust-ledger/domain';
-import { IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsArray, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, NestedObject, Text } from '../common/validators';
+import { IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -40,7 +40,7 @@ export class OpenMatterDto {
     description: 'Client-chosen id, so that a retry names the same matter',
   })
   @IsOptional()
-  @IsUUID()
+  @IsId()
   matterId?: string;
 
   @ApiProperty({ description: 'Officers and supervisors: their own agency' })

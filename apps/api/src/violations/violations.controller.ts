@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, type PipeTransform } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -31,6 +31,8 @@ import { ViolationsReader } from './violations.reader';
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new ValidationError([{ field: 'violationId', reason: 'must be a UUID' }]),
 });
+/** Violation ids are lower case, like every id (see IsId): capitals name the same violation. */
+const lowerCase: PipeTransform<string, string> = { transform: (id) => id.toLowerCase() };
 
 export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
@@ -91,7 +93,10 @@ export class ViolationsController {
   @Roles('officer', 'supervisor', 'counsel', 'oversight')
   @ApiOkResponse({ type: ViolationDto })
   @ApiNotFoundResponse({ description: "Unknown, or another agency's" })
-  get(@CurrentUser() principal: Principal, @Param('violationId', uuid) violationId: string): ViolationDto {
+  get(
+    @CurrentUser() principal: Principal,
+    @Param('violationId', uuid, lowerCase) violationId: string,
+  ): ViolationDto {
     const violation = this.violations.queries.get(violationId);
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
@@ -113,7 +118,7 @@ export class ViolationsController {
   })
   review(
     @CommandRequest() meta: CommandMeta,
-    @Param('violationId', uuid) violationId: string,
+    @Param('violationId', uuid, lowerCase) violationId: string,
     @Body() body: ReviewViolationDto,
   ): Promise<CommandResult> {
     return this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
