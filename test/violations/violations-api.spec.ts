@@ -165,6 +165,15 @@ describe('GET /violations', () => {
     for (const bad of ['limit=0', 'limit=501', 'section=12', 'ruleId=S99', 'status=CLOSED', 'colour=red']) {
       await t.get(`/violations?${bad}`, counsel).expect(400);
     }
+    // A number that is none is told so, not that it is out of range.
+    for (const [query, field] of [
+      ['limit=abc', 'limit'],
+      ['limit=1&limit=2', 'limit'],
+      ['section=abc', 'section'],
+    ]) {
+      const response = await t.get(`/violations?${query}`, counsel).expect(400);
+      expect(response.body.errors).toEqual([{ field, reason: `${field} must be an integer number` }]);
+    }
     await t.get('/violations/not-a-uuid', counsel).expect(400);
     await t.get(`/violations/${randomUUID()}`, counsel).expect(404);
   });

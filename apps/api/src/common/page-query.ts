@@ -23,9 +23,9 @@ export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })
   @emptyAsAbsent(Number)
   @IsOptional()
-  @IsInt()
   @Min(1)
   @Max(500)
+  @IsInt() // nearest the property: checked first, so that `abc` is not said to be over 500
   limit?: number;
 }
 

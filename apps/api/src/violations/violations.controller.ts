@@ -38,9 +38,9 @@ export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
   @Min(1)
   @Max(11)
+  @IsInt() // checked first (see PageQuery.limit)
   section?: number;
 
   @ApiPropertyOptional({ enum: RULE_IDS })
