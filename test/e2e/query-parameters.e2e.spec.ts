@@ -45,6 +45,17 @@ it('names every stray parameter, as a query DTO does', async () => {
   expect(forNone.body).toEqual(forDto.body);
 });
 
+it.each(['constructor', 'toString', '__proto__'])(
+  'refuses %s as a parameter where a query DTO would not see it',
+  async (field) => {
+    for (const path of ['/violations', `/cases/${caseId}`, '/public/statistics?period=2025']) {
+      const response = await t.get(`${path}${path.includes('?') ? '&' : '?'}${field}=1`, counsel);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual(stray(field));
+    }
+  },
+);
+
 it('refuses a query parameter on a command, and records nothing', async () => {
   const before = (await t.events()).length;
   const response = await t.post(`/cases?agencyId=${AGENCY}`, officer, openCaseBody(AGENCY));
