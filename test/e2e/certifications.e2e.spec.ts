@@ -338,6 +338,12 @@ describe('victim visa certifications (§ 9)', () => {
       expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
         ['cursor', 'form', 'limit', 'requestedFrom', 'status'].sort(),
       );
+      const backwards = await get(
+        '/certifications?requestedFrom=2025-03-01T00:00:00Z&requestedTo=2025-02-01T00:00:00Z',
+      );
+      expect(backwards.body.errors).toEqual([
+        { field: 'requestedTo', reason: 'requestedTo must not be before requestedFrom' },
+      ]);
     });
   });
 });

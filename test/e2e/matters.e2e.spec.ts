@@ -258,6 +258,12 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
         'limit',
         'receivedTo',
       ]);
+      const backwards = await get(
+        '/matters?receivedFrom=2025-03-01T00:00:00Z&receivedTo=2025-02-01T00:00:00Z',
+      );
+      expect(backwards.body.errors).toEqual([
+        { field: 'receivedTo', reason: 'receivedTo must not be before receivedFrom' },
+      ]);
     });
   });
 });

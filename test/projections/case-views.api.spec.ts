@@ -306,6 +306,17 @@ describe('GET /cases', () => {
     ]);
     expect(await fields('cursor=abc')).toEqual(['cursor']);
     expect(await fields('colour=red')).toEqual(['colour']);
+    // A range that ends before it begins, rather than an empty page.
+    const backwards = await get(
+      counsel,
+      '/cases?receivedFrom=2025-06-01T00:00:00Z&receivedTo=2025-06-01T01:00:00%2B02:00',
+    );
+    expect(backwards.body.errors).toEqual([
+      { field: 'receivedTo', reason: 'receivedTo must not be before receivedFrom' },
+    ]);
+    // The same instant is a range of one moment.
+    const instant = '/cases?receivedFrom=2025-06-01T00:00:00Z&receivedTo=2025-06-01T02:00:00%2B02:00';
+    expect((await get(counsel, instant)).status).toBe(200);
   });
 });
 

@@ -18,7 +18,7 @@ import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
-import { IsIsoDateTime } from '../common/validators';
+import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { CaseParams } from '../cases/case-params';
 import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
 import { caseNotFound } from '../cases/case-writer';
@@ -65,6 +65,7 @@ export class CaseListQuery extends AgencyPageQuery {
     description: 'Cases with a request received at or before this time',
   })
   @IsOptional()
+  @NotBefore('receivedFrom')
   @IsIsoDateTime()
   receivedTo?: string;
 }

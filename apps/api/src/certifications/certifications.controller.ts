@@ -24,7 +24,7 @@ import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime } from '../common/validators';
+import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
 import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
@@ -58,6 +58,7 @@ export class CertificationListQuery extends AgencyPageQuery {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Requested at or before this time' })
   @IsOptional()
+  @NotBefore('requestedFrom')
   @IsIsoDateTime()
   requestedTo?: string;
 }

@@ -42,6 +42,26 @@ export const IsIsoDateTime = formatDecorator(
   '$property must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
 );
 
+/**
+ * The end of a time range: not before its start (`from`, a sibling property). A range that ends
+ * before it begins is a mistake in the query, which an empty page would hide. Either end left out
+ * or malformed is left to the other checks.
+ */
+export const NotBefore = (from: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'notBefore',
+    constraints: [from],
+    validator: {
+      validate: (to, args) => {
+        const start = (args?.object as Record<string, unknown> | undefined)?.[from];
+        if (typeof to !== 'string' || typeof start !== 'string') return true;
+        if (!isIsoDateTime(to) || !isIsoDateTime(start)) return true;
+        return Date.parse(to) >= Date.parse(start);
+      },
+      defaultMessage: () => `$property must not be before ${from}`,
+    },
+  });
+
 export const IsCalendarDate = formatDecorator(
   'isCalendarDate',
   isIsoDate,
