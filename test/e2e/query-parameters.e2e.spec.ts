@@ -61,6 +61,9 @@ it('refuses a query parameter on a command, and records nothing', async () => {
   const response = await t.post(`/cases?agencyId=${AGENCY}`, officer, openCaseBody(AGENCY));
   expect(response.status).toBe(400);
   expect(response.body.errors).toEqual(stray('agencyId'));
+  // minPosition is a read's: a command would not wait for it.
+  const waiting = await t.post(`/cases?minPosition=${position}`, officer, openCaseBody(AGENCY));
+  expect(waiting.body.errors).toEqual(stray('minPosition'));
   expect(await t.events()).toHaveLength(before);
 });
 

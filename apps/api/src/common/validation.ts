@@ -36,8 +36,8 @@ export const validationPipe = (): ValidationPipe =>
     exceptionFactory: (errors) => new ValidationError(fieldErrors(errors)),
   });
 
-/** Every GET's own parameter, consumed by ReadYourWritesInterceptor. */
-const ANY_ROUTE_QUERY = new Set(['minPosition']);
+/** Every GET's own parameter, consumed by ReadYourWritesInterceptor; no other method has one. */
+const ANY_GET_QUERY = new Set(['minPosition']);
 
 /**
  * A handler with a query DTO answers 400 for a parameter the DTO does not declare; one without a
@@ -49,11 +49,11 @@ export class UnexpectedQueryInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const declared = takesQuery(context);
-    const query = context.switchToHttp().getRequest<FastifyRequest>().query;
+    const { method, query } = context.switchToHttp().getRequest<FastifyRequest>();
     // A DTO never declares `constructor`, `toString` and the like, and class-transformer skips such
     // keys, so the ValidationPipe never sees them: they are refused here for every route.
     const unexpected = Object.keys(query ?? {}).filter(
-      (field) => !ANY_ROUTE_QUERY.has(field) && (!declared || field in Object.prototype),
+      (field) => !(method === 'GET' && ANY_GET_QUERY.has(field)) && (!declared || field in Object.prototype),
     );
     if (unexpected.length > 0) {
       throw new ValidationError(
