@@ -42,9 +42,9 @@ export interface RegisteredViolation {
   status: ViolationStatus;
   statusHistory: StatusChange[];
   /**
-   * The facts it was shown with before a later judgement changed them (a new ordinance version
-   * judging the act, an amended decision moving it), each with `until`, when that judgement was made:
-   * what a look into the past shows. Not in API.md's view of a violation.
+   * The facts it was shown with before a later judgement changed them (a version adopted later
+   * judging the act, say), each with `until`, when that judgement was made: what a look into the
+   * past shows. Not in API.md's view of a violation.
    */
   earlierFacts: EarlierFacts[];
 }
