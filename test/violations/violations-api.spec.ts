@@ -169,7 +169,12 @@ describe('GET /violations', () => {
     for (const [query, field] of [
       ['limit=abc', 'limit'],
       ['limit=1&limit=2', 'limit'],
+      ['limit=1e2', 'limit'],
+      ['limit=0x10', 'limit'],
       ['section=abc', 'section'],
+      ['section=5.0', 'section'],
+      ['section=%205', 'section'],
+      ['section=', 'section'],
     ]) {
       const response = await t.get(`/violations?${query}`, counsel).expect(400);
       expect(response.body.errors).toEqual([{ field, reason: `${field} must be an integer number` }]);

@@ -12,6 +12,12 @@ const emptyAsAbsent = <T>(parse: (raw: string) => T) =>
     return raw === '' || raw === undefined ? undefined : typeof raw === 'string' ? parse(raw) : raw;
   });
 
+/**
+ * A whole number written in decimal digits, else NaN (which IsInt refuses): `Number` alone would
+ * take `1e2`, `0x10` or ` 5` for numbers nobody wrote.
+ */
+export const decimal = (raw: string): number => (/^\d{1,15}$/.test(raw) ? Number(raw) : NaN);
+
 /** API.md's paging of every list: `?cursor=&limit=` (limit 1–500, default 100). */
 export class PageQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
@@ -21,7 +27,7 @@ export class PageQuery {
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })
-  @emptyAsAbsent(Number)
+  @emptyAsAbsent(decimal)
   @IsOptional()
   @Min(1)
   @Max(500)

@@ -16,12 +16,12 @@ import {
 } from '@nestjs/swagger';
 import { RULE_IDS, ValidationError, type RuleId } from '@trust-ledger/domain';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { AgencyPageQuery, decimal, DEFAULT_PAGE_LIMIT } from '../common/page-query';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
@@ -37,7 +37,7 @@ const lowerCase: PipeTransform<string, string> = { transform: (id) => id.toLower
 export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? decimal(value) : value))
   @Min(1)
   @Max(11)
   @IsInt() // checked first (see PageQuery.limit)
