@@ -68,6 +68,11 @@ export const decisionRecorded = (
   data: { requestId, outcome, basis, exceptionCode, decidedAt, rationale: 'as recorded' },
 });
 
+export const eligibleForRelease = (at: string): Of<'SubjectEligibleForRelease'> => ({
+  type: 'SubjectEligibleForRelease',
+  data: { at, reason: 'BAIL_POSTED', requestId: null },
+});
+
 export const subjectTransferred = (
   at: string,
   toAgency: 'ICE' | 'CBP' | 'OTHER',

@@ -6,7 +6,15 @@ import {
   deadlineStreamId,
 } from '@trust-ledger/projections/scheduler';
 import { REGISTER_ACTOR } from '@trust-ledger/projections/violations';
-import { caseOpened, decisionRecorded, noticeIssued, ordinanceAdopted, requestReceived } from './case-events';
+import {
+  caseOpened,
+  decisionRecorded,
+  eligibleForRelease,
+  noticeIssued,
+  ordinanceAdopted,
+  requestReceived,
+  subjectTransferred,
+} from './case-events';
 import { Harness, quietLogs } from './support';
 
 quietLogs();
@@ -152,6 +160,35 @@ describe('violation register', () => {
           h.register.apply(h.db, e);
     })();
     expect(h.snapshot()).toEqual(before);
+  });
+
+  it('keeps a reviewed violation when later facts add to its evidence without clearing it', async () => {
+    const R3 = 'r3000000-0000-4000-8000-000000000003';
+    await h.append(
+      CASE_B,
+      [
+        caseOpened('agency-2'),
+        requestReceived(R2, '2024-03-05T10:00:00Z'),
+        eligibleForRelease('2024-03-06T00:00:00Z'),
+        subjectTransferred('2024-03-06T06:00:00Z', 'ICE', R2),
+      ],
+      '2024-03-06T06:01:00Z',
+    );
+    await h.caughtUp();
+    const held = h.violations().find((v) => v.ruleId === 'S2_HELD_BEYOND_RELEASE')!;
+    await h.review(held.violationId, 'CONFIRMED', 'Held six hours for ICE', '2024-03-07T09:00:00Z');
+    // A CBP detainer received before the transfer, recorded only now: one more reason for the same hold.
+    await h.append(
+      CASE_B,
+      [requestReceived(R3, '2024-03-05T12:00:00Z', 'DETAINER', 'CBP')],
+      '2024-03-08T09:00:00Z',
+    );
+    await h.caughtUp();
+    const holds = h.violations().filter((v) => v.ruleId === 'S2_HELD_BEYOND_RELEASE');
+    expect(holds).toHaveLength(1);
+    expect(holds[0]).toMatchObject({ violationId: held.violationId, status: 'CONFIRMED' });
+    expect(holds[0].evidence.map((e) => e.type)).toContain('FederalRequestReceived');
+    expect(holds[0].evidence.length).toBeGreaterThan(held.evidence.length);
   });
 
   it('applies counsel’s reviews to the status and keeps them in the history', async () => {

@@ -145,6 +145,75 @@ describe('judging a stream', () => {
   });
 });
 
+describe('a violation whose act is cited with other evidence now', () => {
+  // A hold past release on one detainer, confirmed; then a second detainer behind the same hold.
+  const hold = (...requests: string[]): DetectedViolation =>
+    detected({
+      ruleId: 'S2_HELD_BEYOND_RELEASE',
+      section: 2,
+      evidence: [
+        { eventId: 'e-release', streamId: 'case-1', revision: 5, type: 'SubjectReleased' },
+        ...requests.map((eventId, i) => ({
+          eventId,
+          streamId: 'case-1',
+          revision: i + 1,
+          type: 'FederalRequestReceived',
+        })),
+      ],
+    });
+  const [open] = judge([], [hold('e-ice')], 'agency-1', at('e-release', '2024-03-02T00:00:00Z'));
+  const confirmed = applyReview(open, {
+    status: 'CONFIRMED',
+    note: 'Held for ICE',
+    at: '2024-03-03T00:00:00Z',
+    by: 'counsel-1',
+    eventId: 'e-review',
+  });
+
+  it('is the same violation: its id, status and review stay, its evidence grows', () => {
+    const changed = judge(
+      [confirmed],
+      [hold('e-ice', 'e-cbp')],
+      'agency-1',
+      at('e-cbp', '2024-03-04T00:00:00Z'),
+    );
+    expect(changed).toHaveLength(1);
+    const [kept] = changed;
+    expect(kept).toMatchObject({ violationId: open.violationId, status: 'CONFIRMED' });
+    expect(kept.evidence.map((e) => e.eventId)).toEqual(['e-release', 'e-ice', 'e-cbp']);
+    expect(kept.statusHistory).toEqual(confirmed.statusHistory);
+    expect(kept.earlierFacts.map((f) => [f.evidence.length, f.until])).toEqual([[2, '2024-03-04T00:00:00Z']]);
+    // Judged again with the same facts, nothing changes.
+    expect(judge([kept], [hold('e-ice', 'e-cbp')], 'agency-1', at('e-x', '2024-03-05T00:00:00Z'))).toEqual(
+      [],
+    );
+  });
+
+  it('is reopened, not born again, when it fires after a withdrawal with more evidence', () => {
+    const [withdrawn] = judge([confirmed], [], 'agency-1', at('e-clear', '2024-03-04T00:00:00Z'));
+    const [reopened, ...others] = judge(
+      [withdrawn],
+      [hold('e-ice', 'e-cbp')],
+      'agency-1',
+      at('e-again', '2024-03-05T00:00:00Z'),
+    );
+    expect(others).toEqual([]);
+    expect(reopened).toMatchObject({ violationId: open.violationId, status: 'OPEN' });
+    expect(reopened.statusHistory.map((h) => h.status)).toEqual(['OPEN', 'CONFIRMED', 'WITHDRAWN', 'OPEN']);
+  });
+
+  it('does not take over a violation of another act or rule', () => {
+    const otherAct = detected({ ruleId: 'S2_HELD_BEYOND_RELEASE', section: 2 });
+    const otherRule = { ...hold('e-ice', 'e-cbp'), ruleId: 'S2_HOLD_EXCEEDS_48_HOURS' as const };
+    const changed = judge([confirmed], [otherAct, otherRule], 'agency-1', at('e-x', '2024-03-04T00:00:00Z'));
+    expect(changed.map((v) => [v.violationId === open.violationId, v.status])).toEqual([
+      [true, 'WITHDRAWN'],
+      [false, 'OPEN'],
+      [false, 'OPEN'],
+    ]);
+  });
+});
+
 describe('a violation as it was shown at a moment', () => {
   // Detected under version 1 on 2 March, confirmed on 3 March, judged under version 2 from 1 April.
   const [open] = judge([], [detected()], 'agency-1', at('e-deadline', '2024-03-02T10:00:05Z'));

@@ -68,8 +68,10 @@ export const REGISTER_ACTOR = 'system:violation-register';
 const VIOLATION_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
 
 /**
- * The same rule proven by the same events is the same violation, however often (or in whichever
- * run) it is detected, so re-processing never duplicates one and a rebuild reproduces its id.
+ * The id a violation is first detected under: the same rule proven by the same events is the same
+ * violation, however often (or in whichever run) it is detected, so re-processing never duplicates
+ * one and a rebuild reproduces its id. It keeps that id when later facts add to its evidence (see
+ * `judge`).
  */
 export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): string {
   const evidence = v.evidence.map((e) => e.eventId).sort();
@@ -81,7 +83,10 @@ const idOfName = remembered(2_000, (name: string) => uuidv5(name, VIOLATION_ID_N
 
 /**
  * Compares what a stream's rules find now with what the register holds for it, and returns the
- * entries that change:
+ * entries that change. A finding is the violation the register holds under its id or, failing that,
+ * the one of the same rule that judged the same act (its first evidence): a second detainer behind
+ * the same hold adds to the hold's evidence, it does not make the hold lawful, so counsel's review
+ * of it stands.
  * - newly firing → OPEN, detected at the trigger;
  * - no longer firing → WITHDRAWN, citing the trigger as the event that cleared it (from any status:
  *   the facts now show the act lawful, whatever was concluded before);
@@ -97,12 +102,19 @@ export function judge(
   agencyId: string | null,
   trigger: Trigger,
 ): RegisteredViolation[] {
-  const firing = new Map<string, DetectedViolation>();
+  const found = new Map<string, DetectedViolation>();
   for (const d of detected) {
     const id = violationIdOf(d);
-    if (!firing.has(id)) firing.set(id, d);
+    if (!found.has(id)) found.set(id, d);
   }
   const byId = new Map(current.map((c) => [c.violationId, c]));
+  // Findings under a new id take the id of a held violation of their act that is not found as such.
+  const unclaimed = current.filter((c) => !found.has(c.violationId));
+  const firing = new Map<string, DetectedViolation>();
+  for (const [id, d] of found) {
+    const same = byId.has(id) ? -1 : unclaimed.findIndex((c) => sameAct(c, d));
+    firing.set(same < 0 ? id : unclaimed.splice(same, 1)[0].violationId, d);
+  }
   const changed: RegisteredViolation[] = [];
   const change = (status: ViolationStatus): StatusChange => ({
     status,
@@ -190,6 +202,13 @@ export function violationAsOf(v: RegisteredViolation, at: string): RegisteredVio
     statusHistory,
     earlierFacts: v.earlierFacts.slice(0, replaced),
   };
+}
+
+/** Whether two findings are of one rule about one act: the act is the first evidence cited. */
+function sameAct(a: RegisteredViolation, b: DetectedViolation): boolean {
+  return (
+    a.ruleId === b.ruleId && a.streamId === b.streamId && a.evidence[0]?.eventId === b.evidence[0]?.eventId
+  );
 }
 
 function judgedFactsOf(v: DetectedViolation | RegisteredViolation): JudgedFacts {

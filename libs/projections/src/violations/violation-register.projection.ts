@@ -158,8 +158,9 @@ export class ViolationRegisterProjection implements Projection {
   // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks; 7: the
   // vr_ tables keyed by stream number; 8: streams count their unresolved violations; 9: an index for
   // each combination of the list's filters; 10: the statistics count every agency's violations at once;
-  // 11: violations keep the facts a later judgement replaced, for the case view's asOf.
-  readonly version = 11;
+  // 11: violations keep the facts a later judgement replaced, for the case view's asOf; 12: a finding
+  // of the same rule about the same act keeps its violation's id when its evidence grows.
+  readonly version = 12;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
