@@ -413,6 +413,70 @@ describe('409: commands that contradict the record write nothing', () => {
     expect(response.body.code).toBe('CASE_ALREADY_EXISTS');
   });
 
+  it('takes null in a field it does not require as the field left out', async () => {
+    // The same facts recorded twice, once with nulls and once with those fields left out.
+    const record = async (withNulls: boolean): Promise<unknown[]> => {
+      const caseId = randomUUID();
+      const requestId = randomUUID();
+      const none = (fields: Record<string, null>) => (withNulls ? fields : {});
+      const { subject, custody } = openCaseBody(AGENCY);
+      const bodies: [string, object][] = [
+        ['/cases', { caseId, agencyId: AGENCY, subject, custody, ...none({ convictions: null }) }],
+        [
+          `/cases/${caseId}/requests`,
+          {
+            ...requestBody(requestId),
+            documents: undefined,
+            informationRequested: undefined,
+            ...none({ documents: null, informationRequested: null }),
+          },
+        ],
+        [
+          `/cases/${caseId}/notices`,
+          {
+            ...noticeBody(requestId),
+            noticeId: undefined,
+            purpose: 'RELEASE_DATE',
+            requestId: undefined,
+            statedIntent: undefined,
+            ...none({ requestId: null, statedIntent: null }),
+          },
+        ],
+        [
+          `/cases/${caseId}/custody-events`,
+          { kind: 'RELEASED', at: '2025-02-28T15:00:00Z', ...none({ reason: null, toAgency: null }) },
+        ],
+      ];
+      for (const [path, body] of bodies) {
+        const response = await t.post(path, officer, body);
+        expect({ path, withNulls, status: response.status }).toEqual({ path, withNulls, status: 201 });
+      }
+      // Ids apart (the case's, and those the service chose), the recorded facts.
+      const events = await t.events(`case-${caseId}`);
+      return events.map((e) => {
+        // The subject is encrypted under the case's own key: its bytes differ from case to case.
+        const {
+          caseId: _c,
+          requestId: _r,
+          noticeId: _n,
+          subject: _s,
+          ...data
+        } = e.data as Record<string, unknown>;
+        return { type: e.type, data };
+      });
+    };
+    expect(await record(true)).toEqual(await record(false));
+
+    // Not required on a document that is no court's: null is no 400 "required for JUDICIAL_WARRANT…".
+    const { caseId } = await caseWithRequest();
+    const document = { kind: 'OTHER', issuerRole: 'OTHER', court: null, judgeName: null, signedAt: null };
+    const response = await t.post(`/cases/${caseId}/requests`, officer, {
+      ...requestBody(),
+      documents: [document],
+    });
+    expect(response.status).toBe(201);
+  });
+
   it('takes an id in capitals for the same id: UUIDs are case-insensitive', async () => {
     const caseId = randomUUID();
     const opened = await t.post('/cases', officer, openCaseBody(AGENCY, caseId.toUpperCase()));

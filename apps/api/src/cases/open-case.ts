@@ -157,7 +157,9 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand> {
   execute({ principal, meta, body }: OpenCaseCommand): Promise<CommandResult> {
     assertMayActFor(principal, body.agencyId);
     const caseId = body.caseId ?? createdIdFor(meta.commandId);
-    const { subject, custody, convictions = [] } = body;
+    const { subject, custody } = body;
+    // null, like a field left out, is none (as for every optional field); `= []` would pass it on.
+    const convictions = body.convictions ?? [];
     return this.cases.execute(
       principal,
       meta,

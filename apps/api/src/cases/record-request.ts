@@ -110,14 +110,10 @@ export class RecordRequestHandler implements ICommandHandler<RecordRequestComman
 
   execute({ principal, meta, caseId, body }: RecordRequestCommand): Promise<CommandResult> {
     const requestId = body.requestId ?? createdIdFor(meta.commandId);
-    const {
-      requestingAgency,
-      requestType,
-      form,
-      receivedAt,
-      documents = [],
-      informationRequested = [],
-    } = body;
+    const { requestingAgency, requestType, form, receivedAt } = body;
+    // null, like a list left out, is none; a destructuring default would pass it on.
+    const documents = body.documents ?? [];
+    const informationRequested = body.informationRequested ?? [];
     return this.cases.execute(
       principal,
       meta,

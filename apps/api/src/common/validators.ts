@@ -114,7 +114,8 @@ export const IsAgencyId = formatDecorator(
  */
 export const RequiredWhen = <T>(condition: (dto: T) => boolean, why: string): PropertyDecorator =>
   applyDecorators(
-    ValidateIf((dto: T, value: unknown) => condition(dto) || value !== undefined),
+    // Where it is not required, null is as good as leaving it out (IsOptional's reading of null).
+    ValidateIf((dto: T, value: unknown) => condition(dto) || value != null),
     IsDefined({ message: `$property is required ${why}` }),
   );
 
