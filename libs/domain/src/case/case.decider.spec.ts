@@ -229,6 +229,12 @@ describe('Case aggregate', () => {
       ]);
     });
 
+    it('refuses a stated intent on a notice that is no request-and-intent notice', () => {
+      expect(fieldErrors([opened], recordNotice({ purpose: 'RELEASE_DATE', requestId: undefined }))).toEqual([
+        { field: 'statedIntent', reason: 'is only given for a REQUEST_AND_INTENT notice' },
+      ]);
+    });
+
     it('refuses a notice about a request the case does not have', () => {
       given([opened]).when(recordNotice()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
     });
@@ -332,6 +338,18 @@ describe('Case aggregate', () => {
         { field: 'rationale', reason: 'is required' },
         { field: 'exceptionCode', reason: 'is required with basis ORDINANCE_EXCEPTION' },
         { field: 'reason', reason: 'is required to amend a decision' },
+      ]);
+    });
+
+    it('refuses an exception code without that basis, and a reason that amends nothing', () => {
+      expect(
+        fieldErrors(
+          [opened, detainer],
+          decideRequest({ basis: 'NONE', exceptionCode: 'VIOLENT_OR_SERIOUS_FELONY_5Y', reason: 'Why not' }),
+        ),
+      ).toEqual([
+        { field: 'exceptionCode', reason: 'is only given with basis ORDINANCE_EXCEPTION' },
+        { field: 'reason', reason: 'is only given to amend a decision' },
       ]);
     });
   });
@@ -439,6 +457,18 @@ describe('Case aggregate', () => {
       expect(fieldErrors([opened], recordCustodyEvent({ kind: 'TRANSFERRED', at: '2024-06-15' }))).toEqual([
         { field: 'at', reason: 'must be an ISO 8601 date-time with an offset' },
         { field: 'toAgency', reason: 'is required for TRANSFERRED' },
+      ]);
+    });
+
+    it('refuses a reason or a destination on a custody event of another kind', () => {
+      expect(
+        fieldErrors(
+          [opened],
+          recordCustodyEvent({ kind: 'RELEASED', reason: 'BAIL_POSTED', toAgency: 'ICE' }),
+        ),
+      ).toEqual([
+        { field: 'reason', reason: 'is only given for ELIGIBLE_FOR_RELEASE' },
+        { field: 'toAgency', reason: 'is only given for TRANSFERRED' },
       ]);
     });
 

@@ -130,7 +130,7 @@ function recordNotice(state: CaseState, { data }: RecordNotice): CaseEvent[] {
     ...(requestAndIntent ? requiredText('requestId', data.requestId, 'for a REQUEST_AND_INTENT notice') : []),
     ...(requestAndIntent
       ? requiredValue('statedIntent', data.statedIntent, 'for a REQUEST_AND_INTENT notice')
-      : []),
+      : givenOnly('statedIntent', data.statedIntent, 'for a REQUEST_AND_INTENT notice')),
   ]);
   if (state.noticeIds.includes(data.noticeId)) {
     throw new ConflictError('DUPLICATE_NOTICE', `Notice ${data.noticeId} is already recorded on this case`);
@@ -160,8 +160,10 @@ function decideRequest(state: CaseState, { data }: DecideRequest): CaseEvent[] {
     ...requiredText('rationale', data.rationale),
     ...(data.basis === 'ORDINANCE_EXCEPTION'
       ? requiredText('exceptionCode', data.exceptionCode, 'with basis ORDINANCE_EXCEPTION')
-      : []),
-    ...(data.amendsDecision ? requiredText('reason', data.reason, 'to amend a decision') : []),
+      : givenOnly('exceptionCode', data.exceptionCode, 'with basis ORDINANCE_EXCEPTION')),
+    ...(data.amendsDecision
+      ? requiredText('reason', data.reason, 'to amend a decision')
+      : givenOnly('reason', data.reason, 'to amend a decision')),
   ]);
   const request = answeredRequest(state, data.requestId, data.decidedAt);
   const decision: DecisionFields = {
@@ -245,8 +247,10 @@ function recordCustodyEvent(state: CaseState, { data }: RecordCustodyEvent): Cas
     ...dateTime('at', data.at),
     ...(data.kind === 'ELIGIBLE_FOR_RELEASE'
       ? requiredValue('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')
-      : []),
-    ...(data.kind === 'TRANSFERRED' ? requiredValue('toAgency', data.toAgency, 'for TRANSFERRED') : []),
+      : givenOnly('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')),
+    ...(data.kind === 'TRANSFERRED'
+      ? requiredValue('toAgency', data.toAgency, 'for TRANSFERRED')
+      : givenOnly('toAgency', data.toAgency, 'for TRANSFERRED')),
   ]);
   if (data.requestId != null) answeredRequest(state, data.requestId, data.at);
   const { at } = data;
@@ -293,6 +297,12 @@ function answeredRequest(state: CaseState, requestId: string, at: string): CaseR
 
 function requiredValue(field: string, value: unknown, when: string): FieldError[] {
   return check(value != null, field, `is required ${when}`);
+}
+
+/** A field given where it means nothing: it would be dropped, or recorded against the rest of the
+ * command, so it is refused. */
+function givenOnly(field: string, value: unknown, when: string): FieldError[] {
+  return check(value == null, field, `is only given ${when}`);
 }
 
 function documentErrors(doc: RequestDocument, at: string): FieldError[] {
