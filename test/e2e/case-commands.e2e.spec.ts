@@ -413,6 +413,13 @@ describe('409: commands that contradict the record write nothing', () => {
     expect(response.body.code).toBe('CASE_ALREADY_EXISTS');
   });
 
+  it('names an object where a list belongs for what it is', async () => {
+    const response = await rejected(() =>
+      t.post('/cases', officer, { ...openCaseBody(AGENCY), convictions: { offense: 'theft' } }),
+    );
+    expect(response.body.errors).toEqual([{ field: 'convictions', reason: 'convictions must be an array' }]);
+  });
+
   it('takes null in a field it does not require as the field left out', async () => {
     // The same facts recorded twice, once with nulls and once with those fields left out.
     const record = async (withNulls: boolean): Promise<unknown[]> => {

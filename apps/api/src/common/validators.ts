@@ -131,18 +131,22 @@ export const Text = (maxLength: number): PropertyDecorator =>
   );
 
 // class-validator runs a field's checks in the order they were applied, and decorators stacked on a
-// field apply bottom-up: the two below apply theirs in that order, so their errors read as before.
+// field apply bottom-up: the two below apply theirs in the order their errors should be read.
 
 /** One nested object, validated against its DTO: a list, a string or null is refused, not skipped. */
 export const NestedObject = (type: () => new () => object): PropertyDecorator =>
   applyDecorators(Type(type), ValidateNested(), IsObject());
 
-/** A list of at most `maxItems` nested objects, each validated against its DTO; no other element passes. */
+/**
+ * A list of at most `maxItems` nested objects, each validated against its DTO; no other element
+ * passes. IsArray is applied first, so that an object where a list belongs reads "must be an array",
+ * not "must contain no more than … elements".
+ */
 export const NestedList = (type: () => new () => object, maxItems: number): PropertyDecorator =>
   applyDecorators(
+    IsArray(),
+    ArrayMaxSize(maxItems),
     Type(type),
     ValidateNested({ each: true }),
     IsObject({ each: true }),
-    ArrayMaxSize(maxItems),
-    IsArray(),
   );
