@@ -158,6 +158,24 @@ describe('Case aggregate', () => {
         'convictions[0].convictedAt',
       ]);
     });
+
+    it('refuses a birth or a conviction dated after today', () => {
+      // The command's time is 20 June 2024, 12:00 UTC: already the 21st at UTC+14, the 22nd nowhere.
+      expect(
+        fieldErrors(
+          [],
+          openCase({
+            subject: { fullName: 'Test Subject', dateOfBirth: '2024-06-22' },
+            convictions: [{ offense: 'Theft', category: 'MISDEMEANOR', convictedAt: '2030-01-01' }],
+          }),
+        ),
+      ).toEqual([
+        { field: 'subject.dateOfBirth', reason: 'must not be after today' },
+        { field: 'convictions[0].convictedAt', reason: 'must not be after today' },
+      ]);
+      const bornToday = openCase({ subject: { fullName: 'Born today', dateOfBirth: '2024-06-21' } });
+      expect(decideCase(caseDecider.initialState, bornToday)).toHaveLength(1);
+    });
   });
 
   describe('RecordFederalRequest', () => {

@@ -1,6 +1,14 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
-import { assertValid, check, date, dateTime, languageTag, requiredText } from '../shared/field-checks';
+import {
+  assertValid,
+  check,
+  date,
+  dateTime,
+  languageTag,
+  notAfterToday,
+  requiredText,
+} from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
 import type {
   CaseCommand,
@@ -68,12 +76,20 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
   const { subject, custody, convictions } = data;
   assertValid([
     ...requiredText('subject.fullName', subject.fullName),
-    ...(subject.dateOfBirth == null ? [] : date('subject.dateOfBirth', subject.dateOfBirth)),
+    ...(subject.dateOfBirth == null
+      ? []
+      : [
+          ...date('subject.dateOfBirth', subject.dateOfBirth),
+          ...notAfterToday('subject.dateOfBirth', subject.dateOfBirth, now),
+        ]),
     ...(subject.preferredLanguage == null
       ? []
       : languageTag('subject.preferredLanguage', subject.preferredLanguage)),
     ...(custody.bookedAt == null ? [] : dateTime('custody.bookedAt', custody.bookedAt)),
-    ...convictions.flatMap((c, i) => date(`convictions[${i}].convictedAt`, c.convictedAt)),
+    ...convictions.flatMap((c, i) => [
+      ...date(`convictions[${i}].convictedAt`, c.convictedAt),
+      ...notAfterToday(`convictions[${i}].convictedAt`, c.convictedAt, now),
+    ]),
   ]);
   return [
     {

@@ -73,6 +73,13 @@ describe('RequestCertification', () => {
       { field: 'victim.preferredLanguage', reason: 'must be a BCP 47 language tag' },
     ]);
   });
+
+  it('refuses a victim born after today', () => {
+    const victim = { ...certificationRequested().data.victim, dateOfBirth: '2024-01-12' };
+    expect(fieldErrors([], requestCertification({ victim }))).toEqual([
+      { field: 'victim.dateOfBirth', reason: 'must not be after today' },
+    ]);
+  });
 });
 
 describe('RecordAssistanceRefusal', () => {

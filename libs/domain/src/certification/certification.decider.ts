@@ -1,6 +1,14 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError } from '../shared/errors';
-import { assertValid, check, date, dateTime, languageTag, requiredText } from '../shared/field-checks';
+import {
+  assertValid,
+  check,
+  date,
+  dateTime,
+  languageTag,
+  notAfterToday,
+  requiredText,
+} from '../shared/field-checks';
 import type { ErasePersonalData } from '../case/case.commands';
 import type {
   CertificationCommand,
@@ -74,7 +82,7 @@ export function certificationStatus(history: readonly CertificationEvent[]): Cer
 
 function requestCertification(
   state: CertificationState,
-  { data }: RequestCertification,
+  { data, now }: RequestCertification,
 ): CertificationEvent[] {
   const { victim } = data;
   assertValid([
@@ -82,7 +90,12 @@ function requestCertification(
     ...dateTime('requestedAt', data.requestedAt),
     ...requiredText('qualifyingActivity', data.qualifyingActivity),
     ...requiredText('victim.fullName', victim.fullName),
-    ...(victim.dateOfBirth == null ? [] : date('victim.dateOfBirth', victim.dateOfBirth)),
+    ...(victim.dateOfBirth == null
+      ? []
+      : [
+          ...date('victim.dateOfBirth', victim.dateOfBirth),
+          ...notAfterToday('victim.dateOfBirth', victim.dateOfBirth, now),
+        ]),
     ...(victim.preferredLanguage == null
       ? []
       : languageTag('victim.preferredLanguage', victim.preferredLanguage)),

@@ -26,6 +26,16 @@ export function date(field: string, value: string): FieldError[] {
   return check(isIsoDate(value), field, 'must be a date YYYY-MM-DD');
 }
 
+/**
+ * A calendar date that has come somewhere on earth by `now` (UTC+14 is the first to reach a day): a
+ * birth or a conviction recorded as still to come is a mistake. Malformed dates are `date`'s to name.
+ */
+export function notAfterToday(field: string, value: string, now: string): FieldError[] {
+  if (!isIsoDate(value)) return [];
+  const today = new Date(Date.parse(now) + 14 * 3_600_000).toISOString().slice(0, 10);
+  return check(value <= today, field, 'must not be after today');
+}
+
 /** Each listed value at most once: a repeated one is a mistake, never a second fact. */
 export function distinct(field: string, values: readonly unknown[]): FieldError[] {
   return values.flatMap((v, i) =>
