@@ -1,14 +1,6 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
-import {
-  assertValid,
-  check,
-  date,
-  dateTime,
-  languageTag,
-  notAfterToday,
-  requiredText,
-} from '../shared/field-checks';
+import { assertValid, check, dateTime, languageTag, pastDate, requiredText } from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
 import type {
   CaseCommand,
@@ -76,20 +68,12 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
   const { subject, custody, convictions } = data;
   assertValid([
     ...requiredText('subject.fullName', subject.fullName),
-    ...(subject.dateOfBirth == null
-      ? []
-      : [
-          ...date('subject.dateOfBirth', subject.dateOfBirth),
-          ...notAfterToday('subject.dateOfBirth', subject.dateOfBirth, now),
-        ]),
+    ...(subject.dateOfBirth == null ? [] : pastDate('subject.dateOfBirth', subject.dateOfBirth, now)),
     ...(subject.preferredLanguage == null
       ? []
       : languageTag('subject.preferredLanguage', subject.preferredLanguage)),
     ...(custody.bookedAt == null ? [] : dateTime('custody.bookedAt', custody.bookedAt)),
-    ...convictions.flatMap((c, i) => [
-      ...date(`convictions[${i}].convictedAt`, c.convictedAt),
-      ...notAfterToday(`convictions[${i}].convictedAt`, c.convictedAt, now),
-    ]),
+    ...convictions.flatMap((c, i) => pastDate(`convictions[${i}].convictedAt`, c.convictedAt, now)),
   ]);
   return [
     {

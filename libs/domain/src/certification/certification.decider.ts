@@ -1,14 +1,6 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError } from '../shared/errors';
-import {
-  assertValid,
-  check,
-  date,
-  dateTime,
-  languageTag,
-  notAfterToday,
-  requiredText,
-} from '../shared/field-checks';
+import { assertValid, check, dateTime, languageTag, pastDate, requiredText } from '../shared/field-checks';
 import type { ErasePersonalData } from '../case/case.commands';
 import type {
   CertificationCommand,
@@ -90,12 +82,7 @@ function requestCertification(
     ...dateTime('requestedAt', data.requestedAt),
     ...requiredText('qualifyingActivity', data.qualifyingActivity),
     ...requiredText('victim.fullName', victim.fullName),
-    ...(victim.dateOfBirth == null
-      ? []
-      : [
-          ...date('victim.dateOfBirth', victim.dateOfBirth),
-          ...notAfterToday('victim.dateOfBirth', victim.dateOfBirth, now),
-        ]),
+    ...(victim.dateOfBirth == null ? [] : pastDate('victim.dateOfBirth', victim.dateOfBirth, now)),
     ...(victim.preferredLanguage == null
       ? []
       : languageTag('victim.preferredLanguage', victim.preferredLanguage)),

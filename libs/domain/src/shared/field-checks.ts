@@ -28,10 +28,10 @@ export function date(field: string, value: string): FieldError[] {
 
 /**
  * A calendar date that has come somewhere on earth by `now` (UTC+14 is the first to reach a day): a
- * birth or a conviction recorded as still to come is a mistake. Malformed dates are `date`'s to name.
+ * birth or a conviction recorded as still to come is a mistake.
  */
-export function notAfterToday(field: string, value: string, now: string): FieldError[] {
-  if (!isIsoDate(value)) return [];
+export function pastDate(field: string, value: string, now: string): FieldError[] {
+  if (!isIsoDate(value)) return date(field, value);
   const today = new Date(Date.parse(now) + 14 * 3_600_000).toISOString().slice(0, 10);
   return check(value <= today, field, 'must not be after today');
 }
