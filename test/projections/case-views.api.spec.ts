@@ -366,6 +366,17 @@ describe('read your writes', () => {
     const malformed = await get(officerA, `/cases/${opened.id}?minPosition=abc`);
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'minPosition' })]);
+    // Every offending field at once, the path's and the query's with minPosition's.
+    const fields = async (path: string) =>
+      ((await get(officerA, path)).body.errors as { field: string }[]).map((e) => e.field);
+    expect(await fields(`/cases/${opened.id}?minPosition=abc&asOf=bad`)).toEqual(['asOf', 'minPosition']);
+    expect(await fields('/cases/not-a-uuid?minPosition=abc')).toEqual(['caseId', 'minPosition']);
+    // Bad input with a position the read models are far from: a 400 at once, not a 503 after 5 s.
+    const ahead = String(Number(opened.position) + 1_000_000);
+    const notYet = await get(officerA, `/cases?status=PENDING&minPosition=${ahead}`);
+    expect(notYet.status).toBe(400);
+    expect(notYet.body.errors).toEqual([expect.objectContaining({ field: 'status' })]);
+    expect((await get(counsel, `/violations/not-a-uuid?minPosition=${ahead}`)).status).toBe(400);
     expect((await get(officerA, `/cases/${opened.id}?minPosition=1&minPosition=2`)).status).toBe(400);
     // Authentication comes first: an anonymous caller learns nothing, not even after a wait.
     expect((await t.http().get(`${API}/cases/${opened.id}?minPosition=999999999`)).status).toBe(401);

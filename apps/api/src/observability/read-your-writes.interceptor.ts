@@ -1,9 +1,21 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { ValidationError } from '@trust-ledger/domain';
+import {
+  Inject,
+  Injectable,
+  type ArgumentMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type PipeTransform,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ValidationError, type FieldError } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { ReadModelsBehindException } from '../common/read-models-caught-up';
+import { validationPipe } from '../common/validation';
 
 /** API.md: a read waits up to 5 s for the read models to reach the client's own write. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -11,11 +23,17 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 /**
  * Any GET may carry `?minPosition=<position>` (a command's `position`) and is then answered only
  * once every projection has reached it, or 503 with the lag. The parameter is consumed here, before
- * the handler's query DTO is validated, so no DTO has to declare it.
+ * the handler's query DTO is validated, so no DTO has to declare it; and the query and path are
+ * validated here first, as the pipes will, so that bad input is a 400 at once, not after the wait.
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
-  constructor(private readonly runner: ProjectionRunner) {}
+  private readonly pipe = validationPipe();
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
@@ -26,24 +44,73 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const { minPosition } = query;
     delete query.minPosition;
 
-    let caughtUp: Promise<void>;
-    try {
-      if (typeof minPosition !== 'string') throw new Error('given more than once');
-      caughtUp = this.runner.waitFor(minPosition, READ_YOUR_WRITES_TIMEOUT_MS);
-    } catch {
-      throw new ValidationError([
-        { field: 'minPosition', reason: 'must be a position returned by a command' },
-      ]);
+    // Bad input is a 400 at once, naming every field: the pipes would find it only after the wait.
+    const errors = await this.invalidInput(context, request);
+    const position = typeof minPosition === 'string' && this.isPosition(minPosition) ? minPosition : null;
+    if (position === null) {
+      errors.push({ field: 'minPosition', reason: 'must be a position returned by a command' });
     }
+    if (errors.length > 0 || position === null) throw new ValidationError(errors);
     try {
-      await caughtUp;
+      await this.runner.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
       throw new ReadModelsBehindException(
-        `The read models have not reached position ${minPosition} yet`,
+        `The read models have not reached position ${position} yet`,
         error.lag,
       );
     }
     return next.handle();
+  }
+
+  /** Whether the store made such a position: comparing one with itself throws for any other text. */
+  private isPosition(text: string): boolean {
+    try {
+      this.store.comparePositions(text, text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** What the pipes will say of the handler's query and path parameters, run here before the wait. */
+  private async invalidInput(context: ExecutionContext, request: FastifyRequest): Promise<FieldError[]> {
+    const controller = context.getClass();
+    const handler = context.getHandler().name;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
+      string,
+      { index: number; data?: string; pipes: unknown[] }
+    >;
+    const prototype = (controller as { prototype: object }).prototype;
+    const types = (Reflect.getMetadata('design:paramtypes', prototype, handler) ?? []) as (
+      (new () => unknown) | undefined
+    )[];
+    const errors: FieldError[] = [];
+    for (const [key, { index, data, pipes }] of Object.entries(args)) {
+      const type = Number(key.split(':')[0]) as RouteParamtypes;
+      if (type !== RouteParamtypes.QUERY && type !== RouteParamtypes.PARAM) continue;
+      const source = (type === RouteParamtypes.QUERY ? request.query : request.params) as Record<
+        string,
+        unknown
+      >;
+      const metadata: ArgumentMetadata = {
+        type: type === RouteParamtypes.QUERY ? 'query' : 'param',
+        metatype: types[index],
+        data,
+      };
+      try {
+        let value: unknown = data === undefined ? { ...source } : source[data];
+        value = await this.pipe.transform(value, metadata);
+        for (const pipe of pipes) {
+          // Pipes given as instances (a class would need the injector; none of ours is).
+          if (typeof (pipe as PipeTransform).transform === 'function')
+            value = await (pipe as PipeTransform).transform(value, metadata);
+        }
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        errors.push(...error.errors);
+      }
+    }
+    return errors;
   }
 }
