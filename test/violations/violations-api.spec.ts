@@ -200,6 +200,12 @@ describe('a violation that concerns no request', () => {
     expect((await t.get(`/violations/${v.violationId}`, counsel).expect(200)).body).toEqual(v);
     const inCapitals = `/violations/${(v.violationId as string).toUpperCase()}`;
     expect((await t.get(inCapitals, counsel).expect(200)).body).toEqual(v);
+    const byUpperStream = await t.get(`/violations?streamId=case-${caseD.toUpperCase()}`, counsel);
+    expect(byUpperStream.body.items).toEqual([v]);
+    for (const bad of ['bogus', 'case-123', 'report-2025-Q5']) {
+      const refused = await t.get(`/violations?streamId=${bad}`, counsel).expect(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'streamId' })]);
+    }
     const view = await t.get(`/cases/${caseD}`, counsel).expect(200);
     expect(view.body.violations).toEqual([v]);
   });

@@ -17,7 +17,7 @@ import {
 import { RULE_IDS, ValidationError, type RuleId } from '@trust-ledger/domain';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
@@ -33,6 +33,11 @@ const uuid = new ParseUUIDPipe({
 });
 /** Violation ids are lower case, like every id (see IsId): capitals name the same violation. */
 const lowerCase: PipeTransform<string, string> = { transform: (id) => id.toLowerCase() };
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const ID_STREAM = new RegExp(`^(case|encounter|matter|certification)-(${UUID})$`);
+/** The streams a violation can be on: a ruled record's, or a reporting period's (§ 11). */
+const VIOLATION_STREAM = new RegExp(`${ID_STREAM.source}|^report-\\d{4}(?:-Q[1-4])?$`);
 
 export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
@@ -55,8 +60,16 @@ export class ViolationListQuery extends AgencyPageQuery {
 
   @ApiPropertyOptional({ example: 'case-…' })
   @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  // The id in it in lower case, as every id is kept (see IsId).
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value.replace(ID_STREAM, (_, kind: string, id: string) => `${kind}-${id.toLowerCase()}`)
+      : value,
+  )
+  @Matches(VIOLATION_STREAM, {
+    message:
+      'streamId must be case-, encounter-, matter- or certification- and an id, or report- and a period',
+  })
   streamId?: string;
 }
 
