@@ -7,21 +7,22 @@ import { CaseViewsController } from '../case-views/case-views.controller';
 import { CaseHistoryController } from '../cases/case-history.controller';
 import { CertificationsController } from '../certifications/certifications.controller';
 import { API_PREFIX, TOKEN_HEADER } from '../common/http-tokens';
+import { canonicalId } from '../common/validators';
 import { EvidenceController } from '../evidence/evidence.controller';
 import { AccessLog, type Accessed, type ReadView } from './access-log';
 
 /** Whose personal data a served read carried: the case or certification in the path, or each listed. */
 type Served = (request: AuthenticatedRequest, body: unknown) => Accessed[];
 
-// The id as the path spelled it, in the lower case the handler read it in (IsId): capitals must
-// not log the read under an id whose access log nobody asks for.
+// The path's id as the handler read it (IsId): capitals must not log the read under an id whose
+// access log nobody asks for.
 const caseInPath: Served = (request) => [
-  { caseId: (request.params as { caseId: string }).caseId.toLowerCase() },
+  { caseId: canonicalId((request.params as { caseId: string }).caseId) },
 ];
 const casesListed: Served = (_request, body) =>
   (body as { items: { caseId: string }[] }).items.map(({ caseId }) => ({ caseId }));
 const certificationInPath: Served = (request) => [
-  { certificationId: (request.params as { certificationId: string }).certificationId.toLowerCase() },
+  { certificationId: canonicalId((request.params as { certificationId: string }).certificationId) },
 ];
 const certificationsListed: Served = (_request, body) =>
   (body as { items: { certificationId: string }[] }).items.map(({ certificationId }) => ({

@@ -64,9 +64,34 @@ export class UnexpectedQueryInterceptor implements NestInterceptor {
   }
 }
 
-/** Whether the handler declares a `@Query()` parameter (Nest keys its route arguments `type:index`). */
+/** One of the handler's parameters as Nest records it: its kind, place, and property (`@Query('x')`). */
+export interface RouteArg {
+  type: RouteParamtypes;
+  index: number;
+  data: string | undefined;
+  /** The class the handler declares for it (a DTO, or String for a single property). */
+  metatype: (new () => unknown) | undefined;
+}
+
+/** The handler's parameters, from the metadata Nest keys `type:index` (as createParamDecorator does). */
+export function routeArgsOf(context: ExecutionContext): RouteArg[] {
+  const controller = context.getClass();
+  const handler = context.getHandler().name;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
+    string,
+    { index: number; data?: string }
+  >;
+  const prototype = (controller as { prototype: object }).prototype;
+  const types = (Reflect.getMetadata('design:paramtypes', prototype, handler) ??
+    []) as RouteArg['metatype'][];
+  return Object.entries(args).map(([key, { index, data }]) => ({
+    type: Number(key.split(':')[0]),
+    index,
+    data,
+    metatype: types[index],
+  }));
+}
+
 function takesQuery(context: ExecutionContext): boolean {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
-    {}) as Record<string, unknown>;
-  return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+  return routeArgsOf(context).some((arg) => arg.type === RouteParamtypes.QUERY);
 }

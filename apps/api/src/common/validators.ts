@@ -98,9 +98,12 @@ export const AGENCY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
  */
 export const IsId = (): PropertyDecorator =>
   applyDecorators(
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalId(value) : value)),
     IsUUID(),
   );
+
+/** An id as it is kept and looked up: in lower case (see IsId). */
+export const canonicalId = (id: string): string => id.toLowerCase();
 
 export const IsAgencyId = formatDecorator(
   'isAgencyId',

@@ -1,13 +1,10 @@
 import {
   Inject,
   Injectable,
-  type ArgumentMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
-  type PipeTransform,
 } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ValidationError, type FieldError } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
@@ -15,7 +12,7 @@ import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projecti
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { ReadModelsBehindException } from '../common/read-models-caught-up';
-import { validationPipe } from '../common/validation';
+import { routeArgsOf, validationPipe } from '../common/validation';
 
 /** API.md: a read waits up to 5 s for the read models to reach the client's own write. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -73,39 +70,22 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     }
   }
 
-  /** What the pipes will say of the handler's query and path parameters, run here before the wait. */
+  /**
+   * What the ValidationPipe will say of the handler's query and path DTOs, said here before the
+   * wait. A parameter's own pipes (none of ours has any) still run only after it.
+   */
   private async invalidInput(context: ExecutionContext, request: FastifyRequest): Promise<FieldError[]> {
-    const controller = context.getClass();
-    const handler = context.getHandler().name;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
-      string,
-      { index: number; data?: string; pipes: unknown[] }
-    >;
-    const prototype = (controller as { prototype: object }).prototype;
-    const types = (Reflect.getMetadata('design:paramtypes', prototype, handler) ?? []) as (
-      (new () => unknown) | undefined
-    )[];
     const errors: FieldError[] = [];
-    for (const [key, { index, data, pipes }] of Object.entries(args)) {
-      const type = Number(key.split(':')[0]) as RouteParamtypes;
+    for (const { type, data, metatype } of routeArgsOf(context)) {
       if (type !== RouteParamtypes.QUERY && type !== RouteParamtypes.PARAM) continue;
-      const source = (type === RouteParamtypes.QUERY ? request.query : request.params) as Record<
-        string,
-        unknown
-      >;
-      const metadata: ArgumentMetadata = {
-        type: type === RouteParamtypes.QUERY ? 'query' : 'param',
-        metatype: types[index],
-        data,
-      };
+      const query = type === RouteParamtypes.QUERY;
+      const source = (query ? request.query : request.params) as Record<string, unknown>;
       try {
-        let value: unknown = data === undefined ? { ...source } : source[data];
-        value = await this.pipe.transform(value, metadata);
-        for (const pipe of pipes) {
-          // Pipes given as instances (a class would need the injector; none of ours is).
-          if (typeof (pipe as PipeTransform).transform === 'function')
-            value = await (pipe as PipeTransform).transform(value, metadata);
-        }
+        await this.pipe.transform(data === undefined ? { ...source } : source[data], {
+          type: query ? 'query' : 'param',
+          metatype,
+          data,
+        });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         errors.push(...error.errors);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -10,34 +10,52 @@ import {
   ApiNotFoundResponse,
   ApiServiceUnavailableResponse,
   ApiOkResponse,
+  ApiProperty,
   ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RULE_IDS, ValidationError, type RuleId } from '@trust-ledger/domain';
-import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
+import { parsePeriod, RULE_IDS, type RuleId } from '@trust-ledger/domain';
+import { REPORT_STREAM_PREFIX } from '@trust-ledger/projections/reports';
+import {
+  RULED_STREAM_PREFIXES,
+  VIOLATION_STATUSES,
+  type ViolationStatus,
+} from '@trust-ledger/projections/violations';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, isUUID, Max, Min, ValidateBy } from 'class-validator';
 import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { AgencyPageQuery, decimal, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { canonicalId, IsId } from '../common/validators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
 import { violationView, ViolationDto, ViolationPageDto } from './violation.dto';
 import { ViolationsReader } from './violations.reader';
 
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => new ValidationError([{ field: 'violationId', reason: 'must be a UUID' }]),
-});
-/** Violation ids are lower case, like every id (see IsId): capitals name the same violation. */
-const lowerCase: PipeTransform<string, string> = { transform: (id) => id.toLowerCase() };
+export class ViolationParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsId()
+  violationId!: string;
+}
 
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const ID_STREAM = new RegExp(`^(case|encounter|matter|certification)-(${UUID})$`);
-/** The streams a violation can be on: a ruled record's, or a reporting period's (§ 11). */
-const VIOLATION_STREAM = new RegExp(`${ID_STREAM.source}|^report-\\d{4}(?:-Q[1-4])?$`);
+/**
+ * A stream a violation can be on, its id as kept (see IsId): a ruled record's stream and its id, or
+ * a reporting period's (§ 11); null for any other text.
+ */
+function violationStreamOf(text: string): string | null {
+  const ruled = RULED_STREAM_PREFIXES.find((prefix) => text.startsWith(prefix));
+  if (ruled !== undefined) {
+    const id = text.slice(ruled.length);
+    return isUUID(id) ? ruled + canonicalId(id) : null;
+  }
+  return text.startsWith(REPORT_STREAM_PREFIX) &&
+    parsePeriod(text.slice(REPORT_STREAM_PREFIX.length)) !== null
+    ? text
+    : null;
+}
 
 export class ViolationListQuery extends AgencyPageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 11 })
@@ -60,15 +78,16 @@ export class ViolationListQuery extends AgencyPageQuery {
 
   @ApiPropertyOptional({ example: 'case-…' })
   @IsOptional()
-  // The id in it in lower case, as every id is kept (see IsId).
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value.replace(ID_STREAM, (_, kind: string, id: string) => `${kind}-${id.toLowerCase()}`)
-      : value,
+    typeof value === 'string' ? (violationStreamOf(value) ?? value) : value,
   )
-  @Matches(VIOLATION_STREAM, {
-    message:
-      'streamId must be case-, encounter-, matter- or certification- and an id, or report- and a period',
+  @ValidateBy({
+    name: 'isViolationStream',
+    validator: {
+      validate: (value) => typeof value === 'string' && violationStreamOf(value) !== null,
+      defaultMessage: () =>
+        'streamId must be a case, encounter, matter or certification stream with its id, or a report stream with its period',
+    },
   })
   streamId?: string;
 }
@@ -106,10 +125,7 @@ export class ViolationsController {
   @Roles('officer', 'supervisor', 'counsel', 'oversight')
   @ApiOkResponse({ type: ViolationDto })
   @ApiNotFoundResponse({ description: "Unknown, or another agency's" })
-  get(
-    @CurrentUser() principal: Principal,
-    @Param('violationId', uuid, lowerCase) violationId: string,
-  ): ViolationDto {
+  get(@CurrentUser() principal: Principal, @Param() { violationId }: ViolationParams): ViolationDto {
     const violation = this.violations.queries.get(violationId);
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
@@ -131,7 +147,7 @@ export class ViolationsController {
   })
   review(
     @CommandRequest() meta: CommandMeta,
-    @Param('violationId', uuid, lowerCase) violationId: string,
+    @Param() { violationId }: ViolationParams,
     @Body() body: ReviewViolationDto,
   ): Promise<CommandResult> {
     return this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
