@@ -73,8 +73,21 @@ export interface RouteArg {
   metatype: (new () => unknown) | undefined;
 }
 
-/** The handler's parameters, from the metadata Nest keys `type:index` (as createParamDecorator does). */
+const routeArgs = new WeakMap<object, RouteArg[]>();
+
+/**
+ * The handler's parameters, from the metadata Nest keys `type:index` (as createParamDecorator does);
+ * read once per handler, since every request asks.
+ */
 export function routeArgsOf(context: ExecutionContext): RouteArg[] {
+  const known = routeArgs.get(context.getHandler());
+  if (known !== undefined) return known;
+  const args = readRouteArgs(context);
+  routeArgs.set(context.getHandler(), args);
+  return args;
+}
+
+function readRouteArgs(context: ExecutionContext): RouteArg[] {
   const controller = context.getClass();
   const handler = context.getHandler().name;
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
