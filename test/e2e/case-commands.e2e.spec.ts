@@ -195,9 +195,29 @@ describe('400: every offending field is named and nothing is written', () => {
     );
     expect(response.body.errors).toContainEqual({
       field: 'custody.bookedAt',
-      reason: 'bookedAt must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+      reason:
+        'bookedAt must be an ISO 8601 date-time with an offset from -12:00 to +14:00, e.g. 2024-05-01T14:30:00-04:00',
     });
     expect(JSON.stringify(response.body)).not.toMatch(/stack|\.ts:/);
+  });
+
+  it('refuses an offset no place keeps and an instant past year 9999', async () => {
+    const { caseId } = await caseWithRequest();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/custody-events`, officer, {
+        ...eligibleBody,
+        at: '2025-03-01T08:00:00+23:00',
+      }),
+    );
+    expect(response.status).toBe(400);
+    const late = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, { ...closeBody, closedAt: '9999-12-31T23:00:00-05:00' }),
+    );
+    expect(late.status).toBe(400);
+    const reason =
+      'must be an ISO 8601 date-time with an offset from -12:00 to +14:00, e.g. 2024-05-01T14:30:00-04:00';
+    expect(response.body.errors).toEqual([{ field: 'at', reason: `at ${reason}` }]);
+    expect(late.body.errors).toEqual([{ field: 'closedAt', reason: `closedAt ${reason}` }]);
   });
 
   it('requires court, judge and signing date on a judicial warrant or court order', async () => {
@@ -230,7 +250,8 @@ describe('400: every offending field is named and nothing is written', () => {
       },
       {
         field: 'documents[1].signedAt',
-        reason: 'signedAt must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+        reason:
+          'signedAt must be an ISO 8601 date-time with an offset from -12:00 to +14:00, e.g. 2024-05-01T14:30:00-04:00',
       },
     ]);
   });

@@ -135,7 +135,14 @@ describe('public statistics over HTTP', () => {
     expect(header.slice(0, 4)).toEqual(['period', 'requestingAgency', 'requestType', 'received']);
     expect(first.slice(0, 4)).toEqual(['2025-03', 'ICE', 'DETAINER', '']);
 
-    for (const bad of ['', '?period=2025-Q5', '?period=25', '?period=2025-13', '?period=2025&extra=1']) {
+    for (const bad of [
+      '',
+      '?period=2025-Q5',
+      '?period=25',
+      '?period=2025-13',
+      '?period=0000',
+      '?period=2025&extra=1',
+    ]) {
       await t.http().get(`${API}/public/statistics${bad}`).expect(400);
     }
     await t.http().get(`${API}/public/statistics?period=2025&agencyId=agency-a`).expect(200);

@@ -39,7 +39,7 @@ const formatDecorator =
 export const IsIsoDateTime = formatDecorator(
   'isIsoDateTime',
   isIsoDateTime,
-  '$property must be an ISO 8601 date-time with offset, e.g. 2024-05-01T14:30:00-04:00',
+  '$property must be an ISO 8601 date-time with an offset from -12:00 to +14:00, e.g. 2024-05-01T14:30:00-04:00',
 );
 
 /**

@@ -37,6 +37,8 @@ describe('parsePeriod', () => {
     ' 2024',
     '2024-',
     '2024-W01',
+    '0000',
+    '0000-Q1',
     '',
   ])('refuses %j', (label) => {
     expect(parsePeriod(label)).toBeNull();

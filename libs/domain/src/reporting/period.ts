@@ -26,6 +26,7 @@ export function parsePeriod(label: string): Period | null {
   const m = LABEL.exec(label);
   if (!m) return null;
   const year = Number(m[1]);
+  if (year === 0) return null; // ISO 8601's year 0000 is 1 BC, before any calendar the ordinance counts in
   if (m[2] !== undefined) return periodAt(year, (Number(m[2]) - 1) * 3 + 1, 'QUARTER');
   if (m[3] !== undefined) return periodAt(year, Number(m[3]), 'MONTH');
   return periodAt(year, 1, 'YEAR');

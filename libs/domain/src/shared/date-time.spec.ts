@@ -16,7 +16,11 @@ describe('isIsoDateTime', () => {
     '2024-06-15T10:00:00Z',
     '2024-06-15T10:00Z',
     '2024-06-15T10:00:00.123456+05:30',
-    '2024-02-29T23:59:59-23:59',
+    '2024-02-29T23:59:59-12:00',
+    '2024-02-29T23:59:59+14:00',
+    '0001-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.999Z',
+    '9999-12-31T23:59:59+01:00',
   ])('accepts %s', (v) => expect(isIsoDateTime(v)).toBe(true));
   it.each([
     '2024-06-15T10:00:00',
@@ -27,6 +31,15 @@ describe('isIsoDateTime', () => {
     '2024-06-15T10:00:60Z',
     '2024-06-15T10:00:00+24:00',
     '2024-06-15t10:00:00z',
+    // ISO 8601 allows offsets to 23:59, but no place keeps one beyond -12:00 or +14:00.
+    '2024-02-29T23:59:59-23:59',
+    '2024-06-15T10:00:00-12:01',
+    '2024-06-15T10:00:00+14:01',
+    '2024-06-15T10:00:00+05:60',
+    // Instants outside years 0001-9999 UTC, which no four-digit year can write back.
+    '9999-12-31T23:00:00-05:00',
+    '0001-01-01T00:30:00+01:00',
+    '0000-06-15T10:00:00Z',
   ])('rejects %s', (v) => expect(isIsoDateTime(v)).toBe(false));
 });
 
@@ -35,6 +48,8 @@ describe('isIsoDate', () => {
     expect(isIsoDate('2024-02-29')).toBe(true);
     expect(isIsoDate('2023-02-29')).toBe(false);
     expect(isIsoDate('2024-2-1')).toBe(false);
+    expect(isIsoDate('0001-01-01')).toBe(true);
+    expect(isIsoDate('0000-01-01')).toBe(false);
   });
 });
 

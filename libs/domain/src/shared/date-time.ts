@@ -7,9 +7,13 @@ import { remembered } from './remembered';
  */
 
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
+const MIN_OFFSET_MINUTES = -12 * 60;
+const MAX_OFFSET_MINUTES = 14 * 60;
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 
 export interface CalendarDate {
   year: number;
@@ -19,25 +23,35 @@ export interface CalendarDate {
   day: number;
 }
 
-/** A date-time with an offset that names a real calendar moment (`Date.parse` accepts 30 February). */
+/**
+ * A date-time with an offset that names a real calendar moment (`Date.parse` accepts 30 February).
+ * The offset is one a place uses (UTC-12:00 to UTC+14:00: ISO 8601 allows up to 23:59, but such a
+ * time is a typo), and the instant lies in years 0001–9999 UTC, where every time the service writes
+ * back keeps its four-digit year.
+ */
 export function isIsoDateTime(value: string): boolean {
   const m = DATE_TIME.exec(value);
   if (!m) return false;
-  const [, y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = m;
-  return (
-    isCalendarDate(Number(y), Number(mo), Number(d)) &&
-    Number(h) <= 23 &&
-    Number(mi) <= 59 &&
-    Number(s) <= 59 &&
-    Number(oh) <= 23 &&
-    Number(om) <= 59
-  );
+  const [, y, mo, d, h, mi, s = '0', sign = '+', oh = '0', om = '0'] = m;
+  const offsetMinutes = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  if (
+    !isCalendarDate(Number(y), Number(mo), Number(d)) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59 ||
+    Number(om) > 59 ||
+    offsetMinutes < MIN_OFFSET_MINUTES ||
+    offsetMinutes > MAX_OFFSET_MINUTES
+  )
+    return false;
+  const instant = Date.parse(value);
+  return instant >= FIRST_INSTANT && instant <= LAST_INSTANT;
 }
 
-/** A calendar date `YYYY-MM-DD`. */
+/** A calendar date `YYYY-MM-DD` of years 0001–9999 (ISO 8601's year 0000 is 1 BC). */
 export function isIsoDate(value: string): boolean {
   const m = DATE.exec(value);
-  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  return m !== null && Number(m[1]) >= 1 && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /**

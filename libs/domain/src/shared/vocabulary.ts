@@ -50,7 +50,12 @@ export type InformationCategory = (typeof INFORMATION_CATEGORIES)[number];
 export const CUSTODY_STATUSES = ['IN_CUSTODY', 'NOT_IN_CUSTODY'] as const;
 export type CustodyStatus = (typeof CUSTODY_STATUSES)[number];
 
-export const CONVICTION_CATEGORIES = ['VIOLENT_FELONY', 'SERIOUS_FELONY', 'OTHER_FELONY', 'MISDEMEANOR'] as const;
+export const CONVICTION_CATEGORIES = [
+  'VIOLENT_FELONY',
+  'SERIOUS_FELONY',
+  'OTHER_FELONY',
+  'MISDEMEANOR',
+] as const;
 export type ConvictionCategory = (typeof CONVICTION_CATEGORIES)[number];
 
 export const NOTICE_PURPOSES = ['REQUEST_AND_INTENT', 'RELEASE_DATE'] as const;
