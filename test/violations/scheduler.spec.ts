@@ -28,12 +28,7 @@ describe('DeadlineScheduler', () => {
     h.clock.set('2024-03-03T00:00:00Z');
     await expect(failing.tick()).rejects.toThrow(/closed/);
     await expect(failing.tick()).rejects.toThrow(/closed/);
-    expect(failing.status()).toMatchObject({
-      running: false,
-      nextDeadline: '2024-03-02T10:00:00.000Z',
-      lastTickAt: '2024-03-03T00:00:00.000Z',
-      lastError: expect.stringMatching(/closed/),
-    });
+    expect(failing.status()).toEqual({ running: false, lastError: expect.stringMatching(/closed/) });
     // The store that works records it, once however often it is asked.
     expect(await Promise.all([h.scheduler.tick(), h.scheduler.tick()])).toEqual([1, 1]);
     await h.caughtUp();

@@ -26,11 +26,12 @@ function queriesOf(db: ReadModelDb) {
   };
 }
 
+/**
+ * Shown on the unauthenticated /health, so it names no time: the next deadline, or the moment of
+ * the last tick, is a request's receipt plus its deadline, to the millisecond.
+ */
 export interface SchedulerStatus {
   running: boolean;
-  /** The next deadline the register knows of, if any. */
-  nextDeadline: string | null;
-  lastTickAt: string | null;
   lastError: string | null;
 }
 
@@ -46,7 +47,6 @@ export class DeadlineScheduler {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private ticking: Promise<void> | undefined;
-  private lastTickAt: string | null = null;
   private lastError: string | null = null;
 
   constructor(
@@ -76,8 +76,6 @@ export class DeadlineScheduler {
   status(): SchedulerStatus {
     return {
       running: this.unsubscribe !== undefined,
-      nextDeadline: this.nextDeadline(),
-      lastTickAt: this.lastTickAt,
       lastError: this.lastError,
     };
   }
@@ -125,8 +123,6 @@ export class DeadlineScheduler {
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
       throw error;
-    } finally {
-      this.lastTickAt = now;
     }
     return due.length;
   }
