@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PersonalDataCipher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
+import canonicalize from 'canonicalize';
+import { PersonalDataCipher, RequestHasher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -300,6 +301,27 @@ describe('erasure', () => {
 
     const integrity = await read(counsel, `/cases/${caseId}/integrity`).expect(200);
     expect(integrity.body).toEqual({ valid: true, checkedEvents: events.length, breaks: [] });
+  });
+
+  it('takes the opening’s request fingerprint with it: no key left can test a guessed subject against it', async () => {
+    const caseId = randomUUID();
+    const body = openBody(caseId);
+    const opened = await t.post('/cases', officer, body, { 'Idempotency-Key': 'open-fp' }).expect(201);
+    const stored = (await t.events(`case-${caseId}`))[0].metadata.requestHash;
+    // What someone holding the data would compute from a guess, as the service does (command-meta).
+    const guess = createHash('sha256')
+      .update(`POST\n${API}/cases\n${canonicalize(body)}`)
+      .digest('hex');
+    const hasher = t.app.get(RequestHasher);
+    expect(await hasher.digest(guess, subjectKeyId(caseId))).toBe(stored);
+    expect(await hasher.digest(guess)).not.toBe(stored);
+    // A retry is still recognised while the person's key lives.
+    const retried = await t.post('/cases', officer, body, { 'Idempotency-Key': 'open-fp' }).expect(201);
+    expect(retried.body).toEqual(opened.body);
+
+    await erase(caseId).expect(201);
+    expect(await hasher.digest(guess, subjectKeyId(caseId))).not.toBe(stored);
+    expect(await hasher.digest(guess)).not.toBe(stored);
   });
 
   it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {

@@ -1,18 +1,62 @@
-import { RequestHasher } from '@trust-ledger/privacy';
+import {
+  LocalKeyProvider,
+  PersonalDataCipher,
+  RequestHasher,
+  SqliteKeyStore,
+  keyStoreFile,
+  subjectKeyId,
+} from '@trust-ledger/privacy';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('RequestHasher', () => {
   const body = 'POST\n/api/v1/cases\n{"subject":{"dateOfBirth":"1990-01-01","fullName":"Ana Example"}}';
+  const person = subjectKeyId('2f1c8a4e-8d6b-4c1e-9a51-0c1d2e3f4a5b');
 
-  it('gives the same fingerprint for the same request under the same master key', () => {
-    const masterKey = randomBytes(32);
-    expect(new RequestHasher(masterKey).digest(body)).toBe(new RequestHasher(masterKey).digest(body));
-    expect(new RequestHasher(masterKey).digest(body)).toMatch(/^[0-9a-f]{64}$/);
+  let dir: string;
+  let keys: SqliteKeyStore;
+  let masterKey: Buffer;
+  let cipher: PersonalDataCipher;
+  const hasher = (key = masterKey): RequestHasher => new RequestHasher(key, cipher);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'request-hasher-'));
+    keys = new SqliteKeyStore(keyStoreFile(dir));
+    masterKey = randomBytes(32);
+    cipher = new PersonalDataCipher(keys, new LocalKeyProvider(masterKey));
   });
 
-  it('cannot be reproduced from a guessed body without the master key', () => {
-    const fingerprint = new RequestHasher(randomBytes(32)).digest(body);
+  afterEach(() => {
+    keys.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same fingerprint for the same request under the same master key', async () => {
+    expect(await hasher().digest(body)).toBe(await hasher().digest(body));
+    expect(await hasher().digest(body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('cannot be reproduced from a guessed body without the master key', async () => {
+    const fingerprint = await hasher().digest(body);
     expect(fingerprint).not.toBe(createHash('sha256').update(body).digest('hex'));
-    expect(fingerprint).not.toBe(new RequestHasher(randomBytes(32)).digest(body));
+    expect(fingerprint).not.toBe(await hasher(randomBytes(32)).digest(body));
+  });
+
+  it('keys a request carrying a person’s data by that person’s key too, so that it goes with the erasure', async () => {
+    const fingerprint = await hasher().digest(body, person);
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // Retries recognise it while the person's key lives.
+    expect(await hasher().digest(body, person)).toBe(fingerprint);
+    // The master key alone does not reproduce it, nor does another person's key.
+    expect(fingerprint).not.toBe(await hasher().digest(body));
+    expect(fingerprint).not.toBe(await hasher().digest(body, subjectKeyId('another')));
+
+    cipher.erase(person);
+    // Whoever holds the master key and the data can no longer test a guess against it, and no new
+    // key is minted for the erased person.
+    expect(await hasher().digest(body, person)).not.toBe(fingerprint);
+    expect(keys.get(person)).toBe('destroyed');
   });
 });

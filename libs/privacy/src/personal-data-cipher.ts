@@ -1,8 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { JsonValue } from '@trust-ledger/event-store';
 import type { KeyProvider } from './key-provider';
 import type { SqliteKeyStore } from './key-store';
+
+const FINGERPRINT_INFO = 'trust-ledger/request-fingerprint/v1';
 
 /** What an erased leaf reads as (API.md). */
 export const ERASED_TEXT = '[erased]';
@@ -124,6 +126,15 @@ export class PersonalDataCipher {
   async reveal(sealed: SealedValue): Promise<JsonValue> {
     const value = await this.open(sealed);
     return value === ERASED ? sealed.shape : value;
+  }
+
+  /**
+   * An HMAC of `value` under a key derived from the person's data key (created on first use, like
+   * `seal`'s), so that it cannot be recomputed once the person is erased.
+   */
+  async fingerprint(keyId: string, value: string): Promise<string> {
+    const key = hkdfSync('sha256', await this.dataKey(keyId), Buffer.alloc(0), FINGERPRINT_INFO, 32);
+    return createHmac('sha256', Buffer.from(key)).update(value, 'utf8').digest('hex');
   }
 
   /** Destroys the key: every value sealed under it reads as erased from now on. Idempotent. */

@@ -32,8 +32,8 @@ export class PrivacyModule implements OnApplicationShutdown {
         },
         {
           provide: RequestHasher,
-          useFactory: (masterKey: Buffer) => new RequestHasher(masterKey),
-          inject: [MASTER_KEY_BYTES],
+          useFactory: (masterKey: Buffer, cipher: PersonalDataCipher) => new RequestHasher(masterKey, cipher),
+          inject: [MASTER_KEY_BYTES, PersonalDataCipher],
         },
         { provide: SqliteKeyStore, useFactory: () => new SqliteKeyStore(keyStoreFile(options.dataDir)) },
         {

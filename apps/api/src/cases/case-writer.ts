@@ -7,6 +7,7 @@ import {
   type CaseCommand,
   type Clock,
 } from '@trust-ledger/domain';
+import { subjectKeyId } from '@trust-ledger/privacy';
 import { assertMaySee } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
 import { CommandExecutor } from '../write/command-executor';
@@ -48,6 +49,7 @@ export class CaseWriter {
       decider: caseDecider,
       command: { ...command, actor: meta.actor, now: this.clock.now() },
       createdId,
+      personKeyId: command.type === 'OpenCase' ? subjectKeyId(caseId) : undefined,
       authorize:
         command.type === 'OpenCase'
           ? undefined

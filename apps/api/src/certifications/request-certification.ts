@@ -12,6 +12,7 @@ import {
   type Clock,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { victimKeyId } from '@trust-ledger/privacy';
 import type { Principal } from '../auth/principal';
 import {
   IsAgencyId,
@@ -123,6 +124,7 @@ export class RequestCertificationHandler implements ICommandHandler<RequestCerti
         now: this.clock.now(),
       },
       createdId: certificationId,
+      personKeyId: victimKeyId(certificationId),
     });
   }
 }

@@ -32,6 +32,7 @@ interface Write<S, C, E extends DomainEvent> {
   decider: Decider<S, C, E>;
   command: C;
   createdId?: string;
+  personKeyId?: string;
 }
 
 /**

@@ -8,7 +8,13 @@ import {
   type CaseState,
 } from '@trust-ledger/domain';
 import { SqliteEventStore } from '@trust-ledger/event-store';
-import { RequestHasher } from '@trust-ledger/privacy';
+import {
+  LocalKeyProvider,
+  PersonalDataCipher,
+  RequestHasher,
+  SqliteKeyStore,
+  keyStoreFile,
+} from '@trust-ledger/privacy';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +37,7 @@ describe('CommandExecutor under contention', () => {
   let idempotency: IdempotencyStore;
   let executor: CommandExecutor;
   let hasher: RequestHasher;
+  let keys: SqliteKeyStore;
   const clock = new ManualClock('2025-03-01T12:00:00Z');
   const caseId = randomUUID();
   const requestId = randomUUID();
@@ -73,7 +80,9 @@ describe('CommandExecutor under contention', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-executor-'));
     store = new SqliteEventStore(join(dataDir, 'trust-ledger.db'));
     idempotency = new IdempotencyStore(loadConfig({ dataDir }, {}));
-    hasher = new RequestHasher(randomBytes(32));
+    const masterKey = randomBytes(32);
+    keys = new SqliteKeyStore(keyStoreFile(dataDir));
+    hasher = new RequestHasher(masterKey, new PersonalDataCipher(keys, new LocalKeyProvider(masterKey)));
     executor = new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher);
     await executor.execute(
       request({
@@ -92,6 +101,7 @@ describe('CommandExecutor under contention', () => {
   });
   afterAll(async () => {
     idempotency.onModuleDestroy();
+    keys.close();
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -161,14 +171,15 @@ describe('CommandExecutor under contention', () => {
     const last = (await readAll()).at(-1)!;
     expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: last.position });
     // Only the keyed fingerprint is stored, never the plain request hash.
-    expect(last.id).toBe(uuidv5(`${commandId}:${hasher.digest('h1')}:0`, ID_NAMESPACE));
+    const fingerprint = await hasher.digest('h1');
+    expect(last.id).toBe(uuidv5(`${commandId}:${fingerprint}:0`, ID_NAMESPACE));
     expect(last.metadata).toMatchObject({
       recordedAt: '2025-03-01T12:00:00.000Z',
       correlationId: 'corr-1',
       causationId: null,
       actor: 'officer-1',
       commandId,
-      requestHash: hasher.digest('h1'),
+      requestHash: fingerprint,
     });
     // The same command id again (a retry) is answered from the stream and appends nothing.
     const again = await executor.execute(

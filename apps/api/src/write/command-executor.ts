@@ -33,6 +33,8 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   precondition?: () => void;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
+  /** The key id of the person whose data the command carries, which then keys its fingerprint too. */
+  personKeyId?: string;
 }
 
 /** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
@@ -69,7 +71,10 @@ export class CommandExecutor {
 
   async execute<S, C, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
-    const request = { ...command, requestHash: this.hasher.digest(command.requestHash) };
+    const request = {
+      ...command,
+      requestHash: await this.hasher.digest(command.requestHash, command.personKeyId),
+    };
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readAll(streamId);
@@ -132,7 +137,7 @@ export class CommandExecutor {
   async once<R>(meta: CommandMeta, streamId: string, run: () => Promise<R>): Promise<R> {
     const key = meta.idempotencyKey;
     if (key === undefined) return run();
-    const requestHash = this.hasher.digest(meta.requestHash);
+    const requestHash = await this.hasher.digest(meta.requestHash);
     const remembered = this.idempotency.find<R>(meta.actor, key);
     if (remembered) {
       if (remembered.requestHash !== requestHash) throw keyReused();
