@@ -275,6 +275,43 @@ describe('§ 2 — holds after eligibility for release', () => {
     expect(rulesFired(events)).toEqual([]);
   });
 
+  describe('beside a detainer with a judicial warrant', () => {
+    const R2 = 'request-with-warrant';
+    const withWarrant = requestReceived({
+      requestId: R2,
+      receivedAt: hoursAfter(T0, 1),
+      documents: [judicialWarrant()],
+    });
+    const warrantNoticed = noticeIssued({ noticeId: 'notice-2', requestId: R2 });
+    const holdOn = (...events: CaseEvent[]) => [...detainerCase(), withWarrant, warrantNoticed, ...events];
+
+    it('fires nothing for a hold the warrant covered throughout, though a warrantless detainer was pending', () => {
+      const honoredOnWarrant = honored({ requestId: R2, basis: 'JUDICIAL_WARRANT' });
+      expect(rulesFired(holdOn(honoredOnWarrant, eligible, releasedAfter(3 * 60)))).toEqual([]);
+      expect(rulesFired(holdOn(honoredOnWarrant, eligible, releasedAfter(49 * 60)))).toEqual([]);
+      // Pending, the warrant's detainer held the person lawfully too.
+      expect(rulesFired(holdOn(eligible, releasedAfter(49 * 60)))).toEqual([]);
+    });
+
+    it('fires when the warrant’s detainer was declined during the hold: the other held the person alone', () => {
+      const declined = decisionRecorded({ requestId: R2, decidedAt: hoursAfter(ELIGIBLE_AT, 2) });
+      expect(judge(holdOn(eligible, declined, releasedAfter(3 * 60)))).toEqual([
+        expect.objectContaining({ ruleId: 'S2_HELD_BEYOND_RELEASE', requestId: REQUEST_ID }),
+      ]);
+    });
+
+    it('fires when the warrant’s detainer arrived only after the grace period ran out', () => {
+      const late = requestReceived({
+        requestId: R2,
+        receivedAt: hoursAfter(ELIGIBLE_AT, 2),
+        documents: [judicialWarrant()],
+      });
+      expect(rulesFired([...detainerCase(), eligible, late, warrantNoticed, releasedAfter(3 * 60)])).toEqual([
+        'S2_HELD_BEYOND_RELEASE',
+      ]);
+    });
+  });
+
   it('measures from the first eligibility, and a transfer ends a hold like a release', () => {
     const events = [
       ...detainerCase(),

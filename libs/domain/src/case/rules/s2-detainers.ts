@@ -167,6 +167,7 @@ function heldOn(
   to: string,
   unauthorised: (honoring: DecisionEvent) => boolean,
 ): HeldOn[] {
+  if (detainers.some((request) => warrantHeldThroughout(request, version, from, to))) return [];
   return detainers.flatMap((request) => {
     // A warrant must exist by the time the detainer began to hold the person unlawfully.
     if (warrantCovers(request.received.data, version, later(from, request.received.data.receivedAt)))
@@ -177,6 +178,24 @@ function heldOn(
     if (holding.length === 0) return [];
     return [{ request, decisions: holding.filter((d): d is DecisionEvent => d !== null) }];
   });
+}
+
+/**
+ * A detainer that came with a judicial warrant signed by `from`, arrived by then and was never
+ * declined until `to` held the person lawfully all along: whatever else was pending beside it
+ * held nobody who was not lawfully held.
+ */
+function warrantHeldThroughout(
+  request: RequestRecord,
+  version: OrdinanceVersion,
+  from: string,
+  to: string,
+): boolean {
+  return (
+    epochMsOf(request.received.data.receivedAt) <= epochMsOf(from) &&
+    warrantCovers(request.received.data, version, from) &&
+    decisionsDuring(request, from, to).every((d) => d === null || d.data.outcome !== 'DECLINED')
+  );
 }
 
 /**
