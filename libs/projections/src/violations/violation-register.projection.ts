@@ -159,8 +159,10 @@ export class ViolationRegisterProjection implements Projection {
   // vr_ tables keyed by stream number; 8: streams count their unresolved violations; 9: an index for
   // each combination of the list's filters; 10: the statistics count every agency's violations at once;
   // 11: violations keep the facts a later judgement replaced, for the case view's asOf; 12: a finding
-  // of the same rule about the same act keeps its violation's id when its evidence grows.
-  readonly version = 12;
+  // of the same rule about the same act keeps its violation's id when its evidence grows; 13: a hold a
+  // judicial warrant covered throughout, and a release-date notice to a representative the case does
+  // not name, are judged anew.
+  readonly version = 13;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

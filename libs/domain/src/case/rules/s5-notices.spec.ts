@@ -271,12 +271,31 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
     ).toEqual([]);
     expect(
       only5([
-        opened({ hasAttorney: true }),
+        opened({ hasDesignee: true }),
         releaseDateNotice('SUBJECT'),
         releaseDateNotice('DESIGNEE'),
         disclosed,
       ]),
     ).toEqual([]);
+  });
+
+  it('counts only a representative the case names: a notice to one it does not name told nobody it knows of', () => {
+    expect(
+      only5([
+        opened({ hasAttorney: true }),
+        releaseDateNotice('SUBJECT'),
+        releaseDateNotice('DESIGNEE'),
+        disclosed,
+      ]),
+    ).toHaveLength(1);
+    expect(
+      only5([
+        opened({ hasDesignee: true }),
+        releaseDateNotice('SUBJECT'),
+        releaseDateNotice('ATTORNEY'),
+        disclosed,
+      ]),
+    ).toHaveLength(1);
   });
 
   it('counts an honored notification request as a release date given at the decision', () => {

@@ -148,7 +148,11 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
         epochMsOf(n.data.deliveredAt) <= epochMsOf(at),
     );
     const subjectTold = written.some((n) => n.data.recipient === 'SUBJECT');
-    const representativeTold = written.some((n) => n.data.recipient !== 'SUBJECT');
+    // Only a representative the case names counts: a notice to an attorney it does not name reached nobody it knows of.
+    const representativeTold = written.some(
+      (n) =>
+        (n.data.recipient === 'ATTORNEY' && hasAttorney) || (n.data.recipient === 'DESIGNEE' && hasDesignee),
+    );
     const missing = [
       ...(subjectTold ? [] : ['the subject']),
       ...(representativeNamed && !representativeTold ? ['their attorney or designee'] : []),
