@@ -137,6 +137,30 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('as-of reads', () => {
+    it('go by the hash-chained metadata.recordedAt, so an edit of the recorded_at column changes nothing', async () => {
+      await store.append(
+        'case-1',
+        [event({ n: 0 }, '2024-05-01T10:00:00Z'), event({ n: 1 }, '2024-05-01T12:00:00Z')],
+        { expectedRevision: 'no_stream' },
+      );
+      const asOf = async (upToTime: string, direction: 'forwards' | 'backwards' = 'forwards') =>
+        (await collect(store.readStream('case-1', { upToTime, direction }))).map((e) => e.data.n);
+      expect(await asOf('2024-05-01T11:00:00Z')).toEqual([0]);
+
+      const tamper = new Database(file);
+      // The later event pulled back before the moment, the earlier pushed past it.
+      tamper.prepare("UPDATE events SET recorded_at = 0 WHERE stream_id = 'case-1' AND revision = 1").run();
+      tamper
+        .prepare("UPDATE events SET recorded_at = 9e15 WHERE stream_id = 'case-1' AND revision = 0")
+        .run();
+      tamper.close();
+      expect(await asOf('2024-05-01T11:00:00Z')).toEqual([0]);
+      expect(await asOf('2024-05-01T11:00:00Z', 'backwards')).toEqual([0]);
+      expect(await asOf('2024-05-01T12:00:00Z', 'backwards')).toEqual([1, 0]);
+    });
+  });
+
   describe('positions', () => {
     it('numbers the log from 1 and compares positions as numbers', async () => {
       expect(await store.headPosition()).toBeNull();

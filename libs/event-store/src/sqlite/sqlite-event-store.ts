@@ -65,7 +65,6 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown 
 
 const PAGE_SIZE = 1000;
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
-const MAX_TIME_MS = 8.64e15;
 const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
 
 /** Lets timers and I/O run between pages, so that reading a long log does not stall the server. */
@@ -83,6 +82,7 @@ CREATE TABLE IF NOT EXISTS events (
   type        TEXT    NOT NULL,
   data        TEXT    NOT NULL,
   metadata    TEXT    NOT NULL,
+  -- Written, no longer read: as-of reads filter on the metadata's recordedAt, which the hash covers.
   recorded_at INTEGER NOT NULL,
   UNIQUE (stream_id, revision)
 ) STRICT;
@@ -113,8 +113,8 @@ export class SqliteEventStore implements EventStore {
   private readonly insert: Database.Statement<[string, string, number, string, string, string, number]>;
   private readonly maxPosition: Database.Statement<[], number | null>;
   private readonly dataVersion: Database.Statement<[], number>;
-  private readonly streamForwards: Database.Statement<[string, number, number, number], Row>;
-  private readonly streamBackwards: Database.Statement<[string, number, number, number], Row>;
+  private readonly streamForwards: Database.Statement<[string, number, number], Row>;
+  private readonly streamBackwards: Database.Statement<[string, number, number], Row>;
   private readonly allQueries = new Map<string, Database.Statement<unknown[], Row>>();
 
   private readonly commitBatch: Database.Transaction<(batch: PendingAppend[]) => Outcome[]>;
@@ -163,13 +163,13 @@ export class SqliteEventStore implements EventStore {
     this.maxPosition = this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
     this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.streamForwards = this.db
-      .prepare<[string, number, number, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? AND recorded_at <= ? ORDER BY revision LIMIT ?`,
+      .prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       )
       .raw();
     this.streamBackwards = this.db
-      .prepare<[string, number, number, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? AND recorded_at <= ? ORDER BY revision DESC LIMIT ?`,
+      .prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       )
       .raw();
 
@@ -280,18 +280,26 @@ export class SqliteEventStore implements EventStore {
     if (options.direction !== undefined && !backwards && options.direction !== 'forwards') {
       throw new Error(`direction must be forwards or backwards, got ${options.direction as string}`);
     }
-    const upTo = options.upToTime === undefined ? MAX_TIME_MS : parseIsoTime(options.upToTime, 'upToTime');
+    const upTo = options.upToTime === undefined ? undefined : parseIsoTime(options.upToTime, 'upToTime');
     let remaining = checkCount(options.maxCount, 'maxCount') ?? Infinity;
     let revision =
       checkCount(options.fromRevision, 'fromRevision') ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     const query = backwards ? this.streamBackwards : this.streamForwards;
-    for (;;) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = query.all(streamId, revision, upTo, limit);
-      for (const row of rows) yield toRecordedEvent(row);
-      remaining -= rows.length;
+    while (remaining > 0) {
+      // With a time bound, rows past it are skipped here, so a page cannot be cut to what is left.
+      const limit = upTo === undefined ? Math.min(PAGE_SIZE, remaining) : PAGE_SIZE;
+      const rows = query.all(streamId, revision, limit);
+      for (const row of rows) {
+        const event = toRecordedEvent(row);
+        // By the hash-chained metadata, not the recorded_at column beside it: `verify` checks the
+        // one, so an edit of the other would change what "as of" shows unseen.
+        if (upTo !== undefined && parseIsoTime(event.metadata.recordedAt, 'metadata.recordedAt') > upTo)
+          continue;
+        yield event;
+        if (--remaining === 0) return;
+      }
       revision = rows.length === 0 ? -1 : rows[rows.length - 1][3] + (backwards ? -1 : 1);
-      if (rows.length < limit || remaining === 0 || revision < 0) return;
+      if (rows.length < limit || revision < 0) return;
       await nextTurn();
     }
   }
