@@ -270,6 +270,27 @@ describe('GET /cases', () => {
     expect(paged.length).toBeGreaterThan(4);
   });
 
+  it('gives cursors that tell nothing of the rows between pages, and refuses any it did not give', async () => {
+    const first = await get(officerA, `/cases?limit=1&minPosition=${last.position}`);
+    const cursor = first.body.nextCursor as string;
+    // Not the row number, which counts every agency's cases: sealed, of one length whatever the row.
+    expect(cursor).toMatch(/^[\w-]{48}$/);
+    expect((await get(officerA, `/cases?limit=1&cursor=${cursor}`)).status).toBe(200);
+    const refused = async (other: string) => {
+      const response = await get(officerA, `/cases?limit=1&cursor=${other}`);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { field: 'cursor', reason: 'cursor must be a nextCursor returned by this endpoint' },
+      ]);
+    };
+    await refused('2');
+    await refused(`${cursor.slice(0, 47)}${cursor.endsWith('A') ? 'B' : 'A'}`);
+    // Another list's cursor names a row of another table.
+    const violations = await get(counsel, `/violations?limit=1&minPosition=${last.position}`);
+    expect(violations.body.nextCursor).toMatch(/^[\w-]{48}$/);
+    await refused(violations.body.nextCursor as string);
+  });
+
   it('pages a request type once per case, a case with two requests of it included', async () => {
     const twice = (await openCase(officerB, 'agency-b', 'B Two')).id;
     await recordRequest(officerB, twice, 'DETAINER', '2025-05-31T08:00:00Z');

@@ -1,5 +1,6 @@
 export * from './key-provider';
 export * from './key-store';
+export * from './list-cursors';
 export * from './personal-data-cipher';
 export * from './personal-data-codec';
 export * from './privacy.module';

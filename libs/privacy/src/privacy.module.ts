@@ -3,6 +3,7 @@ import { KEY_PROVIDER, LocalKeyProvider, loadMasterKey, type KeyProvider } from 
 import { SqliteKeyStore, keyStoreFile } from './key-store';
 import { PersonalDataCipher } from './personal-data-cipher';
 import { PersonalDataCodec } from './personal-data-codec';
+import { ListCursors } from './list-cursors';
 import { RequestHasher } from './request-hasher';
 
 const MASTER_KEY_BYTES = Symbol('MASTER_KEY_BYTES');
@@ -35,6 +36,11 @@ export class PrivacyModule implements OnApplicationShutdown {
           useFactory: (masterKey: Buffer, cipher: PersonalDataCipher) => new RequestHasher(masterKey, cipher),
           inject: [MASTER_KEY_BYTES, PersonalDataCipher],
         },
+        {
+          provide: ListCursors,
+          useFactory: (masterKey: Buffer) => new ListCursors(masterKey),
+          inject: [MASTER_KEY_BYTES],
+        },
         { provide: SqliteKeyStore, useFactory: () => new SqliteKeyStore(keyStoreFile(options.dataDir)) },
         {
           provide: PersonalDataCipher,
@@ -47,7 +53,7 @@ export class PrivacyModule implements OnApplicationShutdown {
           inject: [PersonalDataCipher],
         },
       ],
-      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher],
+      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors],
     };
   }
 

@@ -17,7 +17,8 @@ import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { ListCursors } from '@trust-ledger/privacy';
+import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { CaseParams } from '../cases/case-params';
 import { CaseViewPageDto, CaseViewDto } from './case-view.dto';
@@ -79,7 +80,10 @@ export class CaseListQuery extends AgencyPageQuery {
 @Roles('officer', 'supervisor', 'counsel')
 @Controller('cases')
 export class CaseViewsController {
-  constructor(private readonly reader: CaseViewReader) {}
+  constructor(
+    private readonly reader: CaseViewReader,
+    private readonly cursors: ListCursors,
+  ) {}
 
   @Get(':caseId')
   @ApiOkResponse({ type: CaseViewDto, headers: { ETag: { description: 'The case revision, "<revision>"' } } })
@@ -103,6 +107,8 @@ export class CaseViewsController {
   async list(@CurrentUser() user: Principal, @Query() query: CaseListQuery): Promise<CaseViewPageDto> {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
     const agencyId = listedAgencyOf(user, filter.agencyId);
-    return await this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+    const after = rowAfter(this.cursors, 'cases', cursor);
+    const page = await this.reader.list({ ...filter, agencyId }, after, limit);
+    return { ...page, nextCursor: cursorAfter(this.cursors, 'cases', page.nextCursor) };
   }
 }

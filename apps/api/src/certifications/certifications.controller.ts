@@ -25,7 +25,8 @@ import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
-import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { ListCursors } from '@trust-ledger/privacy';
+import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
 import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
@@ -75,6 +76,7 @@ export class CertificationsController {
     private readonly reader: CertificationViewReader,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly cursors: ListCursors,
   ) {}
 
   @Post()
@@ -152,7 +154,9 @@ export class CertificationsController {
   ): Promise<CertificationViewPageDto> {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
     const agencyId = listedAgencyOf(user, filter.agencyId);
-    return this.reader.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+    const after = rowAfter(this.cursors, 'certifications', cursor);
+    const page = await this.reader.list({ ...filter, agencyId }, after, limit);
+    return { ...page, nextCursor: cursorAfter(this.cursors, 'certifications', page.nextCursor) };
   }
 
   @Get(':certificationId')

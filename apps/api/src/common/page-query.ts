@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ValidationError } from '@trust-ledger/domain';
+import type { ListCursors } from '@trust-ledger/privacy';
 import { IsAgencyId } from './validators';
 
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -18,14 +20,10 @@ const emptyAsAbsent = <T>(parse: (raw: string) => T) =>
  */
 export const decimal = (raw: string): number => (/^\d{1,15}$/.test(raw) ? Number(raw) : NaN);
 
-/** API.md's paging of every list: `?cursor=&limit=` (limit 1–500, default 100). */
-export class PageQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
-  @emptyAsAbsent((raw) => raw)
-  @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
-  cursor?: string;
+const CURSOR_MESSAGE = 'cursor must be a nextCursor returned by this endpoint';
 
+/** API.md's `limit` (1–500, default 100). */
+class LimitQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })
   @emptyAsAbsent(decimal)
   @IsOptional()
@@ -35,12 +33,43 @@ export class PageQuery {
   limit?: number;
 }
 
-/** A list an officer or supervisor sees only their own agency's part of. */
-export class AgencyPageQuery extends PageQuery {
+/** API.md's paging of a list that holds nothing of another agency's: `?cursor=&limit=`. */
+export class PageQuery extends LimitQuery {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
+  @emptyAsAbsent((raw) => raw)
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: CURSOR_MESSAGE })
+  cursor?: string;
+}
+
+/**
+ * A list an officer or supervisor sees only their own agency's part of. Its cursors are sealed
+ * (see ListCursors): opened by `rowAfter`, made by `cursorAfter`.
+ */
+export class AgencyPageQuery extends LimitQuery {
   @ApiPropertyOptional({
     description: 'Officers and supervisors: their own agency (the default); another is 403',
   })
   @IsOptional()
   @IsAgencyId()
   agencyId?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
+  @emptyAsAbsent((raw) => raw)
+  @IsOptional()
+  @Matches(/^[\w-]{48}$/, { message: CURSOR_MESSAGE })
+  cursor?: string;
+}
+
+/** The row a sealed cursor of `list` names (0 for the first page); 400 for any other text. */
+export function rowAfter(cursors: ListCursors, list: string, cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const row = cursors.open(list, cursor);
+  if (row === null) throw new ValidationError([{ field: 'cursor', reason: CURSOR_MESSAGE }]);
+  return row;
+}
+
+/** The sealed cursor of the next page after `row` (null: none). */
+export function cursorAfter(cursors: ListCursors, list: string, row: number | string | null): string | null {
+  return row === null ? null : cursors.seal(list, Number(row));
 }

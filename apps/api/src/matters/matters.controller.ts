@@ -28,7 +28,8 @@ import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
-import { AgencyPageQuery, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { ListCursors } from '@trust-ledger/privacy';
+import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
 import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
@@ -77,6 +78,7 @@ export class MattersController {
     @Inject(READ_MODEL_DB) db: ReadModelDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly cursors: ListCursors,
   ) {
     this.queries = new MatterViewQueries(db);
   }
@@ -117,7 +119,8 @@ export class MattersController {
   list(@CurrentUser() user: Principal, @Query() query: MatterListQuery): MatterViewPageDto {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, ...filter } = query;
     const agencyId = listedAgencyOf(user, filter.agencyId);
-    return this.queries.list({ ...filter, agencyId }, Number(cursor ?? 0), limit);
+    const page = this.queries.list({ ...filter, agencyId }, rowAfter(this.cursors, 'matters', cursor), limit);
+    return { ...page, nextCursor: cursorAfter(this.cursors, 'matters', page.nextCursor) };
   }
 
   @Get(':matterId')

@@ -27,7 +27,8 @@ import { IsIn, IsInt, IsOptional, isUUID, Max, Min, ValidateBy } from 'class-val
 import { agencyScopeOf, listedAgencyOf } from '../auth/agency-scope';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { AgencyPageQuery, decimal, DEFAULT_PAGE_LIMIT } from '../common/page-query';
+import { ListCursors } from '@trust-ledger/privacy';
+import { AgencyPageQuery, cursorAfter, decimal, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
 import { canonicalId, IsId } from '../common/validators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
@@ -101,6 +102,7 @@ export class ViolationsController {
   constructor(
     private readonly violations: ViolationsReader,
     private readonly commands: CommandBus,
+    private readonly cursors: ListCursors,
   ) {}
 
   @Get()
@@ -112,12 +114,12 @@ export class ViolationsController {
     const { cursor, limit = DEFAULT_PAGE_LIMIT, agencyId, ...filter } = query;
     const page = this.violations.queries.list(
       { ...filter, agencyId: listedAgencyOf(principal, agencyId) },
-      cursor === undefined ? null : Number(cursor),
+      rowAfter(this.cursors, 'violations', cursor),
       limit,
     );
     return {
       items: page.items.map(violationView),
-      nextCursor: page.next === null ? null : String(page.next),
+      nextCursor: cursorAfter(this.cursors, 'violations', page.next),
     };
   }
 
