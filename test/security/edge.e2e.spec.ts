@@ -222,6 +222,15 @@ describe('headers and bodies', () => {
     expect((await t.events()).length).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('says where a body is not JSON, without quoting it back', async () => {
+    const unquoted = await post('Zelda Secretname, born 1990-01-01', 'application/json');
+    expect(unquoted.status).toBe(400);
+    expect((unquoted.json as { message: string }).message).toBe('Body is not valid JSON');
+    const located = await post('{"fullName":"Zelda Secretname" "x":1}', 'application/json');
+    expect(located.status).toBe(400);
+    expect((located.json as { message: string }).message).toBe('Body is not valid JSON at position 31');
+  });
 });
 
 describe('query strings', () => {

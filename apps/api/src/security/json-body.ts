@@ -60,7 +60,9 @@ export function parseJsonBody(body: Buffer): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new BadRequestException(`Body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+    // Only where: V8's own message quotes the body, which may name a person.
+    const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new BadRequestException(`Body is not valid JSON${at === undefined ? '' : ` at position ${at}`}`);
   }
   assertSafeJson(value);
   return value;
