@@ -220,6 +220,19 @@ describe('400: every offending field is named and nothing is written', () => {
     expect(late.body.errors).toEqual([{ field: 'closedAt', reason: `closedAt ${reason}` }]);
   });
 
+  it('refuses an act that has not happened yet, which would be judged before it happened', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    const inAnHour = new Date(Date.parse(t.clock.now()) + 3_600_000).toISOString();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+        ...decisionBody,
+        decidedAt: inAnHour,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'decidedAt', reason: 'must not be in the future' }]);
+  });
+
   it('requires court, judge and signing date on a judicial warrant or court order', async () => {
     const { caseId } = await caseWithRequest();
     const response = await rejected(() =>

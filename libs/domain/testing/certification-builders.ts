@@ -25,7 +25,8 @@ export const CERTIFICATION_ID = '8b3c4d5e-0000-4000-8000-000000000001';
 export const CERTIFYING_AGENCY_ID = 'agency-city-police';
 export const CERTIFYING_OFFICIAL = 'supervisor-1';
 export const REQUESTED_AT = '2024-01-10T09:00:00Z';
-const NOW = '2024-01-10T12:00:00Z';
+// A year on: every act the builders date (up to day 365) has happened by then.
+const NOW = '2025-01-10T12:00:00Z';
 
 /** `REQUESTED_AT`'s day plus `days`, at `time` UTC: `onDay(89)` is day 89 after the request. */
 export function onDay(days: number, time = '12:00:00'): string {

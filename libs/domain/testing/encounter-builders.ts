@@ -10,7 +10,7 @@ export const OFFICER = 'officer-2';
 
 export const recordEncounter = (
   data: Partial<RecordEncounter['data']> = {},
-  now = '2024-06-15T12:00:00Z',
+  now = '2024-06-15T18:00:00Z',
 ): RecordEncounter => ({
   type: 'RecordEncounter',
   data: {

@@ -13,6 +13,7 @@ import {
   hoursAfter,
   informationDisclosed,
   judicialWarrant,
+  minutesAfter,
   noticeIssued,
   NOW,
   openCase,
@@ -552,6 +553,39 @@ describe('Case aggregate', () => {
       expect(fieldErrors([opened], erasePersonalData({ reason: ' ' }))).toEqual([
         { field: 'reason', reason: 'is required' },
       ]);
+    });
+  });
+
+  describe('acts still to come', () => {
+    // NOW is the command's time; a writer's clock may run up to five minutes ahead of the service's.
+    const ahead = (minutes: number) => minutesAfter(NOW, minutes);
+
+    it('refuses each act dated more than five minutes after the command, naming its field', () => {
+      const withRequest = [opened, detainer];
+      const cases: [CaseEvent[], CaseCommand, string][] = [
+        [[], openCase({ custody: { status: 'IN_CUSTODY', bookedAt: ahead(6) } }), 'custody.bookedAt'],
+        [[opened], recordFederalRequest({ requestId: 'later', receivedAt: ahead(6) }), 'receivedAt'],
+        [
+          [opened],
+          recordFederalRequest({ requestId: 'later', documents: [judicialWarrant({ signedAt: ahead(6) })] }),
+          'documents[0].signedAt',
+        ],
+        [withRequest, recordNotice({ deliveredAt: ahead(6) }), 'deliveredAt'],
+        [withRequest, decideRequest({ decidedAt: ahead(6) }), 'decidedAt'],
+        [withRequest, recordDisclosure({ disclosedAt: ahead(6) }), 'disclosedAt'],
+        [withRequest, recordCustodyAccess({ grantedAt: ahead(6) }), 'grantedAt'],
+        [withRequest, recordCustodyEvent({ at: ahead(6) }), 'at'],
+        [withRequest, closeCase({ closedAt: ahead(6) }), 'closedAt'],
+      ];
+      for (const [history, command, field] of cases) {
+        expect(fieldErrors(history, command)).toEqual([{ field, reason: 'must not be in the future' }]);
+      }
+    });
+
+    it('records an act dated up to five minutes ahead, a writer’s clock running fast', () => {
+      given([opened, detainer])
+        .when(decideRequest({ decidedAt: ahead(5) }))
+        .then([decisionRecorded({ decidedAt: ahead(5) })]);
     });
   });
 

@@ -1,6 +1,13 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
-import { assertValid, check, dateTime, languageTag, pastDate, requiredText } from '../shared/field-checks';
+import {
+  assertValid,
+  check,
+  pastDateTime,
+  languageTag,
+  pastDate,
+  requiredText,
+} from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
 import type {
   CaseCommand,
@@ -72,7 +79,7 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
     ...(subject.preferredLanguage == null
       ? []
       : languageTag('subject.preferredLanguage', subject.preferredLanguage)),
-    ...(custody.bookedAt == null ? [] : dateTime('custody.bookedAt', custody.bookedAt)),
+    ...(custody.bookedAt == null ? [] : pastDateTime('custody.bookedAt', custody.bookedAt, now)),
     ...convictions.flatMap((c, i) => pastDate(`convictions[${i}].convictedAt`, c.convictedAt, now)),
   ]);
   return [
@@ -95,10 +102,10 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
   ];
 }
 
-function recordFederalRequest(state: CaseState, { data }: RecordFederalRequest): CaseEvent[] {
+function recordFederalRequest(state: CaseState, { data, now }: RecordFederalRequest): CaseEvent[] {
   assertValid([
-    ...dateTime('receivedAt', data.receivedAt),
-    ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`)),
+    ...pastDateTime('receivedAt', data.receivedAt, now),
+    ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`, now)),
   ]);
   if (findRequest(state, data.requestId)) {
     throw new ConflictError(
@@ -122,10 +129,10 @@ function recordFederalRequest(state: CaseState, { data }: RecordFederalRequest):
   ];
 }
 
-function recordNotice(state: CaseState, { data }: RecordNotice): CaseEvent[] {
+function recordNotice(state: CaseState, { data, now }: RecordNotice): CaseEvent[] {
   const requestAndIntent = data.purpose === 'REQUEST_AND_INTENT';
   assertValid([
-    ...dateTime('deliveredAt', data.deliveredAt),
+    ...pastDateTime('deliveredAt', data.deliveredAt, now),
     ...languageTag('language', data.language),
     ...(requestAndIntent ? requiredText('requestId', data.requestId, 'for a REQUEST_AND_INTENT notice') : []),
     ...(requestAndIntent
@@ -154,9 +161,9 @@ function recordNotice(state: CaseState, { data }: RecordNotice): CaseEvent[] {
   ];
 }
 
-function decideRequest(state: CaseState, { data }: DecideRequest): CaseEvent[] {
+function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEvent[] {
   assertValid([
-    ...dateTime('decidedAt', data.decidedAt),
+    ...pastDateTime('decidedAt', data.decidedAt, now),
     ...requiredText('rationale', data.rationale),
     ...(data.basis === 'ORDINANCE_EXCEPTION'
       ? requiredText('exceptionCode', data.exceptionCode, 'with basis ORDINANCE_EXCEPTION')
@@ -197,9 +204,9 @@ function decideRequest(state: CaseState, { data }: DecideRequest): CaseEvent[] {
   return [{ type: 'DecisionAmended', data: { ...decision, reason: data.reason! } }];
 }
 
-function recordDisclosure(state: CaseState, { data }: RecordDisclosure): CaseEvent[] {
+function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): CaseEvent[] {
   assertValid([
-    ...dateTime('disclosedAt', data.disclosedAt),
+    ...pastDateTime('disclosedAt', data.disclosedAt, now),
     ...(data.categories.length === 0
       ? [{ field: 'categories', reason: 'must name at least one category' }]
       : []),
@@ -218,9 +225,9 @@ function recordDisclosure(state: CaseState, { data }: RecordDisclosure): CaseEve
   ];
 }
 
-function recordCustodyAccess(state: CaseState, { data }: RecordCustodyAccess): CaseEvent[] {
+function recordCustodyAccess(state: CaseState, { data, now }: RecordCustodyAccess): CaseEvent[] {
   assertValid([
-    ...dateTime('grantedAt', data.grantedAt),
+    ...pastDateTime('grantedAt', data.grantedAt, now),
     ...(data.consent == null ? [] : languageTag('consent.language', data.consent.language)),
   ]);
   if (data.requestId != null) answeredRequest(state, data.requestId, data.grantedAt);
@@ -242,9 +249,9 @@ function recordCustodyAccess(state: CaseState, { data }: RecordCustodyAccess): C
  * Eligibility, release and transfer are recorded whatever the custody status at opening said: that
  * status is a snapshot, and refusing a later fact would leave a hold unmeasured.
  */
-function recordCustodyEvent(state: CaseState, { data }: RecordCustodyEvent): CaseEvent[] {
+function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent): CaseEvent[] {
   assertValid([
-    ...dateTime('at', data.at),
+    ...pastDateTime('at', data.at, now),
     ...(data.kind === 'ELIGIBLE_FOR_RELEASE'
       ? requiredValue('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')
       : givenOnly('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')),
@@ -266,8 +273,8 @@ function recordCustodyEvent(state: CaseState, { data }: RecordCustodyEvent): Cas
   }
 }
 
-function closeCase(state: CaseState, { data }: CloseCase): CaseEvent[] {
-  assertValid([...dateTime('closedAt', data.closedAt), ...requiredText('reason', data.reason)]);
+function closeCase(state: CaseState, { data, now }: CloseCase): CaseEvent[] {
+  assertValid([...pastDateTime('closedAt', data.closedAt, now), ...requiredText('reason', data.reason)]);
   if (state.lastActAt !== null && isBefore(data.closedAt, state.lastActAt)) {
     throw new ConflictError(
       'CLOSES_BEFORE_LAST_ACT',
@@ -305,7 +312,7 @@ function givenOnly(field: string, value: unknown, when: string): FieldError[] {
   return check(value == null, field, `is only given ${when}`);
 }
 
-function documentErrors(doc: RequestDocument, at: string): FieldError[] {
+function documentErrors(doc: RequestDocument, at: string, now: string): FieldError[] {
   const courtDocument = COURT_DOCUMENT_KINDS.includes(doc.kind);
   const when = `for a ${doc.kind}`;
   return [
@@ -315,7 +322,7 @@ function documentErrors(doc: RequestDocument, at: string): FieldError[] {
       ? courtDocument
         ? [{ field: `${at}.signedAt`, reason: `is required ${when}` }]
         : []
-      : dateTime(`${at}.signedAt`, doc.signedAt)),
+      : pastDateTime(`${at}.signedAt`, doc.signedAt, now)),
   ];
 }
 

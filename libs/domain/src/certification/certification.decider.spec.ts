@@ -75,7 +75,7 @@ describe('RequestCertification', () => {
   });
 
   it('refuses a victim born after today', () => {
-    const victim = { ...certificationRequested().data.victim, dateOfBirth: '2024-01-12' };
+    const victim = { ...certificationRequested().data.victim, dateOfBirth: '2025-01-12' };
     expect(fieldErrors([], requestCertification({ victim }))).toEqual([
       { field: 'victim.dateOfBirth', reason: 'must not be after today' },
     ]);
@@ -130,6 +130,12 @@ describe('DecideCertification', () => {
 
   it('is NotFound on an unknown certification', () => {
     given([]).when(decideCertification()).thenThrows(NotFoundError, 'CERTIFICATION_NOT_FOUND');
+  });
+
+  it('refuses a decision dated after the command', () => {
+    expect(fieldErrors([requested], decideCertification({ decidedAt: '2025-01-10T12:06:00Z' }))).toEqual([
+      { field: 'decidedAt', reason: 'must not be in the future' },
+    ]);
   });
 
   it('rejects a denial without grounds', () => {
@@ -213,7 +219,7 @@ describe('ErasePersonalData', () => {
   it('erases the victim’s personal data at the command time', () => {
     given([requested])
       .when(erasePersonalData())
-      .then([personalDataErased({ erasedAt: '2024-01-10T12:00:00Z' })]);
+      .then([personalDataErased({ erasedAt: '2025-01-10T12:00:00Z' })]);
   });
 
   it('erases after the certification was decided or withdrawn', () => {

@@ -1,6 +1,13 @@
 import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError } from '../shared/errors';
-import { assertValid, check, dateTime, languageTag, pastDate, requiredText } from '../shared/field-checks';
+import {
+  assertValid,
+  check,
+  pastDateTime,
+  languageTag,
+  pastDate,
+  requiredText,
+} from '../shared/field-checks';
 import type { ErasePersonalData } from '../case/case.commands';
 import type {
   CertificationCommand,
@@ -79,7 +86,7 @@ function requestCertification(
   const { victim } = data;
   assertValid([
     ...requiredText('agencyId', data.agencyId),
-    ...dateTime('requestedAt', data.requestedAt),
+    ...pastDateTime('requestedAt', data.requestedAt, now),
     ...requiredText('qualifyingActivity', data.qualifyingActivity),
     ...requiredText('victim.fullName', victim.fullName),
     ...(victim.dateOfBirth == null ? [] : pastDate('victim.dateOfBirth', victim.dateOfBirth, now)),
@@ -116,17 +123,20 @@ function requestCertification(
  */
 function recordAssistanceRefusal(
   state: NonNullable<CertificationState>,
-  { data }: RecordAssistanceRefusal,
+  { data, now }: RecordAssistanceRefusal,
 ): CertificationEvent[] {
-  assertValid([...dateTime('at', data.at), ...requiredText('description', data.description)]);
+  assertValid([...pastDateTime('at', data.at, now), ...requiredText('description', data.description)]);
   notBeforeRequest(state, data.at);
   return [{ type: 'AssistanceRefusalRecorded', data: { at: data.at, description: data.description } }];
 }
 
-function decide(state: NonNullable<CertificationState>, { data }: DecideCertification): CertificationEvent[] {
+function decide(
+  state: NonNullable<CertificationState>,
+  { data, now }: DecideCertification,
+): CertificationEvent[] {
   const denied = data.outcome === 'DENIED';
   assertValid([
-    ...dateTime('decidedAt', data.decidedAt),
+    ...pastDateTime('decidedAt', data.decidedAt, now),
     ...requiredText('explanation', data.explanation),
     ...check(!denied || data.grounds != null, 'grounds', 'is required with outcome DENIED'),
     ...check(denied || data.grounds == null, 'grounds', 'is only given with outcome DENIED'),
@@ -148,9 +158,9 @@ function decide(state: NonNullable<CertificationState>, { data }: DecideCertific
 
 function withdraw(
   state: NonNullable<CertificationState>,
-  { data }: WithdrawCertification,
+  { data, now }: WithdrawCertification,
 ): CertificationEvent[] {
-  assertValid([...dateTime('at', data.at), ...requiredText('reason', data.reason)]);
+  assertValid([...pastDateTime('at', data.at, now), ...requiredText('reason', data.reason)]);
   stillPending(state);
   notBeforeRequest(state, data.at);
   return [{ type: 'CertificationWithdrawn', data: { at: data.at, reason: data.reason } }];

@@ -10,6 +10,12 @@ describe('RecordEncounter', () => {
     given([]).when(recordEncounter()).then([encounterRecorded()]);
   });
 
+  it('refuses an encounter that has not happened by the command', () => {
+    given([])
+      .when(recordEncounter({}, '2024-06-15T13:54:59Z'))
+      .thenThrows(ValidationError, 'VALIDATION_FAILED');
+  });
+
   it('records a status inquiry, with no explanation when none is given', () => {
     given([])
       .when(

@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors';
-import { assertValid, check, dateTime, distinct, requiredText } from '../shared/field-checks';
+import { assertValid, check, pastDateTime, distinct, requiredText } from '../shared/field-checks';
 import type { EncounterCommand } from './encounter.commands';
 import type { EncounterEvent } from './encounter.events';
 
@@ -10,10 +10,10 @@ export interface EncounterState {
 
 export const initialEncounterState: EncounterState = { recorded: false };
 
-export function decideEncounter(state: EncounterState, { data }: EncounterCommand): EncounterEvent[] {
+export function decideEncounter(state: EncounterState, { data, now }: EncounterCommand): EncounterEvent[] {
   assertValid([
     ...requiredText('agencyId', data.agencyId),
-    ...dateTime('occurredAt', data.occurredAt),
+    ...pastDateTime('occurredAt', data.occurredAt, now),
     // An encounter with no stated ground could never be judged under § 1.
     ...check(data.grounds.length > 0, 'grounds', 'must name at least one ground'),
     ...distinct('grounds', data.grounds),

@@ -28,6 +28,12 @@ describe('OpenMatter', () => {
     given([]).when(openMatter()).then([matterOpened()]);
   });
 
+  it('refuses a matter received after the command', () => {
+    expect(fieldErrors([], openMatter({ receivedAt: '2024-03-10T12:06:00Z' }))).toEqual([
+      { field: 'receivedAt', reason: 'must not be in the future' },
+    ]);
+  });
+
   it.each<[string, Partial<OpenMatter['data']>]>([
     [
       'a registry request with its protected characteristics',

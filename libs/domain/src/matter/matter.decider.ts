@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
-import { assertValid, check, dateTime, distinct, requiredText } from '../shared/field-checks';
+import { assertValid, check, pastDateTime, distinct, requiredText } from '../shared/field-checks';
 import type { MatterCommand, OpenMatter, RecordMatterAction } from './matter.commands';
 import type { MatterAction, MatterEvent, MatterKind } from './matter.events';
 
@@ -46,11 +46,11 @@ export const matterDecider = { decide: decideMatter, evolve: evolveMatter, initi
  * participation violates § 6, whatever the registry's stated basis). A field that belongs to
  * another kind is refused rather than kept unread.
  */
-function openMatter(state: MatterState, { data }: OpenMatter): MatterEvent[] {
+function openMatter(state: MatterState, { data, now }: OpenMatter): MatterEvent[] {
   const characteristics = data.protectedCharacteristics ?? [];
   assertValid([
     ...requiredText('agencyId', data.agencyId),
-    ...dateTime('receivedAt', data.receivedAt),
+    ...pastDateTime('receivedAt', data.receivedAt, now),
     ...requiredText('description', data.description),
     ...onlyFor('program', data.program != null, data.kind, ['STATUS_COLLECTION', 'SERVICE_DENIAL']),
     ...(data.program == null ? [] : requiredText('program', data.program)),
@@ -90,9 +90,9 @@ function openMatter(state: MatterState, { data }: OpenMatter): MatterEvent[] {
  * An action may be dated before the matter was received: a matter is often opened when an act
  * that already happened comes to light, and refusing the act would leave it unjudged.
  */
-function recordAction(state: NonNullable<MatterState>, { data }: RecordMatterAction): MatterEvent[] {
+function recordAction(state: NonNullable<MatterState>, { data, now }: RecordMatterAction): MatterEvent[] {
   assertValid([
-    ...dateTime('at', data.at),
+    ...pastDateTime('at', data.at, now),
     ...(data.citation == null ? [] : requiredText('citation', data.citation)),
     ...(data.approvedBy == null ? [] : requiredText('approvedBy', data.approvedBy)),
   ]);

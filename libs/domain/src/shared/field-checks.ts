@@ -1,4 +1,4 @@
-import { isIsoDate, isIsoDateTime } from './date-time';
+import { epochMsOf, isIsoDate, isIsoDateTime } from './date-time';
 import { ValidationError, type FieldError } from './errors';
 
 /** Field checks for deciders: each returns one field's errors, so a command's errors are reported together. */
@@ -20,6 +20,19 @@ export function requiredText(field: string, value: string | null | undefined, wh
 export function dateTime(field: string, value: string | null | undefined): FieldError[] {
   if (value == null) return [{ field, reason: 'is required' }];
   return check(isIsoDateTime(value), field, 'must be an ISO 8601 date-time with an offset');
+}
+
+/** How far ahead of the service's clock a writer's may run before its "now" counts as still to come. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The time of an act that has happened by `now`: an act still to come would be judged before it
+ * happened, under whatever ordinance version is in force today.
+ */
+export function pastDateTime(field: string, value: string | null | undefined, now: string): FieldError[] {
+  const errors = dateTime(field, value);
+  if (errors.length > 0) return errors;
+  return check(epochMsOf(value!) <= epochMsOf(now) + CLOCK_SKEW_MS, field, 'must not be in the future');
 }
 
 export function date(field: string, value: string): FieldError[] {
