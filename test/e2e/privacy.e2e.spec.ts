@@ -155,6 +155,14 @@ describe('sealed before it reaches the store', () => {
     expect(isSealed(opened.data.subject)).toBe(true);
     expect(opened.data.subject).toMatchObject({ keyId: subjectKeyId(caseId), shape: ERASED_SUBJECT });
   });
+
+  it('keeps every file of DATA_DIR but the evidence public key owner-only, WAL files included', async () => {
+    await openCase();
+    const open = filesUnder(t.dataDir)
+      .filter((file) => !file.endsWith('.pub.pem') && (statSync(file).mode & 0o077) !== 0)
+      .map((file) => `${file.slice(t.dataDir.length + 1)}: ${(statSync(file).mode & 0o777).toString(8)}`);
+    expect(open).toEqual([]);
+  });
 });
 
 describe('revealed to those who may read the case', () => {

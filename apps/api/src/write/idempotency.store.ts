@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { CommandResult } from './command-result';
@@ -30,7 +31,10 @@ export class IdempotencyStore implements OnModuleDestroy {
   private readonly insertStatement: Database.Statement<[string, string, string, string, string, string]>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.db = new Database(join(config.dataDir, 'api.db'));
+    const file = join(config.dataDir, 'api.db');
+    // Owner-only from the start (SQLite gives the WAL the file's mode): it holds request fingerprints.
+    closeSync(openSync(file, 'a', 0o600));
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   DuplicateEventIdError,
@@ -137,7 +137,11 @@ export class SqliteEventStore implements EventStore {
       throw new Error(`synchronous must be FULL or NORMAL`);
     this.groupCommit = options.groupCommit ?? true;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true });
+      // Owner-only from the start (SQLite gives the WAL the file's mode); SQLite would use the umask.
+      closeSync(openSync(file, 'a', 0o600));
+    }
     this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous}`);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ReadModelDb } from './projection';
 
@@ -19,7 +19,11 @@ export const READ_MODEL_PAGE_SIZE = 16_384;
 /** Opens (creating if needed) the read-model database: WAL so queries never block the runner, and
  * synchronous FULL so a committed checkpoint survives power loss together with its rows. */
 export function openReadModelDb(file: string): ReadModelDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true });
+    // Owner-only from the start (SQLite gives the WAL the file's mode); SQLite would use the umask.
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const db = new Database(file, { timeout: 5000 });
   // Before WAL: a WAL database's page size can no longer change.
   db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
