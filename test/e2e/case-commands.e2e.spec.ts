@@ -555,7 +555,16 @@ describe('412: If-Match', () => {
       t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': '"1"' }),
     );
     expect(stale.status).toBe(412);
-    expect(stale.body).toMatchObject({ statusCode: 412, code: 'REVISION_MISMATCH' });
+    expect(stale.body).toMatchObject({
+      statusCode: 412,
+      code: 'REVISION_MISMATCH',
+      message: `If-Match "1" is stale: case-${caseId} has changed since`,
+    });
+    const ahead = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': '"7"' }),
+    );
+    expect(ahead.status).toBe(412);
+    expect(ahead.body.message).toBe(`If-Match "7" is ahead of case-${caseId}, which is at revision 2`);
 
     const weak = await t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'W/"2"' });
     expect(weak.status).toBe(201);

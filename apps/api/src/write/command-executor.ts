@@ -88,9 +88,13 @@ export class CommandExecutor {
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       if (request.ifMatch !== undefined && request.ifMatch !== revision) {
+        // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
+        const ahead = request.ifMatch > (revision ?? -1);
         throw new PreconditionFailedException({
           code: 'REVISION_MISMATCH',
-          message: `If-Match "${request.ifMatch}" is stale: ${streamId} has changed since`,
+          message: ahead
+            ? `If-Match "${request.ifMatch}" is ahead of ${streamId}, which is at revision ${revision ?? 'none'}`
+            : `If-Match "${request.ifMatch}" is stale: ${streamId} has changed since`,
         });
       }
 
