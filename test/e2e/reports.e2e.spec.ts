@@ -141,6 +141,7 @@ describe('§ 11 reports', () => {
     ['a year while quarters are reported', '/reports', { period: '2024' }, ['period']],
     ['a month', '/reports', { period: '2024-11' }, ['period']],
     ['a malformed period', '/reports', { period: 'Q4-2024' }, ['period']],
+    ['a quarter of year 0000', '/reports', { period: '0000-Q1' }, ['period']],
     ['no period', '/reports', {}, ['period']],
     ['an unknown field', '/reports', { period: '2024-Q3', statistics: {} }, ['statistics']],
     ['an amendment without reason', '/reports/2024-Q4/amendments', {}, ['reason']],

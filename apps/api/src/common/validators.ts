@@ -1,3 +1,4 @@
+import { parsePeriod } from '@trust-ledger/domain';
 import { isIsoDate, isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
@@ -61,6 +62,13 @@ export const NotBefore = (from: string): PropertyDecorator =>
       defaultMessage: () => `$property must not be before ${from}`,
     },
   });
+
+/** A reporting period label as the domain reads it: `YYYY`, `YYYY-Qn` or `YYYY-MM`, year 0001 on. */
+export const IsPeriod = formatDecorator(
+  'isPeriod',
+  (value) => parsePeriod(value) !== null,
+  '$property must be YYYY, YYYY-Qn or YYYY-MM',
+);
 
 export const IsCalendarDate = formatDecorator(
   'isCalendarDate',

@@ -8,20 +8,18 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { parsePeriod, ValidationError, type Period } from '@trust-ledger/domain';
+import { parsePeriod, type Period } from '@trust-ledger/domain';
 import { statisticsCsv, type PublicStatistics } from '@trust-ledger/projections/statistics';
-import { Matches, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
-import { IsAgencyId } from '../common/validators';
+import { IsAgencyId, IsPeriod } from '../common/validators';
 import { StatisticsReader } from './statistics.reader';
 import { StatisticsStream, type StatisticsMessage } from './statistics-stream';
 
-const PERIOD = /^\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?$/;
-
 export class StatisticsQuery {
   @ApiProperty({ example: '2025-Q1', description: 'YYYY, YYYY-Qn or YYYY-MM, in the ordinance’s time zone' })
-  @Matches(PERIOD, { message: 'period must be YYYY, YYYY-Qn or YYYY-MM' })
+  @IsPeriod()
   period!: string;
 
   @ApiPropertyOptional({ description: 'Only the cases of this local agency' })
@@ -30,12 +28,8 @@ export class StatisticsQuery {
   agencyId?: string;
 }
 
-function periodOf(label: string): Period {
-  const period = parsePeriod(label);
-  if (period === null)
-    throw new ValidationError([{ field: 'period', reason: 'must be YYYY, YYYY-Qn or YYYY-MM' }]);
-  return period;
-}
+/** The period a validated label (IsPeriod) names. */
+const periodOf = (label: string): Period => parsePeriod(label)!;
 
 /** Comments keep proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 20_000;
