@@ -131,6 +131,14 @@ describe('public statistics over HTTP', () => {
 
     const csv = await t.http().get(`${API}/public/statistics.csv?period=2025-03`).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="statistics-2025-03.csv"');
+    const oneAgency = await t
+      .http()
+      .get(`${API}/public/statistics.csv?period=2025-03&agencyId=agency-a`)
+      .expect(200);
+    expect(oneAgency.headers['content-disposition']).toBe(
+      'attachment; filename="statistics-2025-03-agency-a.csv"',
+    );
     const [header, first] = parse(csv.text);
     expect(header.slice(0, 4)).toEqual(['period', 'requestingAgency', 'requestType', 'received']);
     expect(first.slice(0, 4)).toEqual(['2025-03', 'ICE', 'DETAINER', '']);

@@ -63,9 +63,11 @@ export class PublicStatisticsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
     const statistics = this.reader.forPeriod(periodOf(period), agencyId ?? null);
+    // One agency's file says so in its name, as its rows cannot (an agency id is safe in a filename).
+    const name = `statistics-${statistics.period}${agencyId === undefined ? '' : `-${agencyId}`}.csv`;
     void reply
       .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="statistics-${statistics.period}.csv"`);
+      .header('Content-Disposition', `attachment; filename="${name}"`);
     return statisticsCsv(statistics);
   }
 
