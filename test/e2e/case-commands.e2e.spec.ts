@@ -11,6 +11,7 @@ import {
   requestBody,
 } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
+import { NO_RATE_LIMITS } from '../security/support';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -22,7 +23,8 @@ let supervisor: string;
 let otherOfficer: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Its one officer sends well over 100 commands a second; the limits have their own suite.
+  t = await startTestApp({ ...NO_RATE_LIMITS });
   officer = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
   supervisor = await t.token({ role: 'supervisor', agencyId: AGENCY, sub: 'supervisor-1' });
   otherOfficer = await t.token({ role: 'officer', agencyId: OTHER_AGENCY, sub: 'officer-9' });
