@@ -220,6 +220,32 @@ describe('public statistics', () => {
     }
   });
 
+  it('does not pin withheld months at 1 by their sum, as every withheld count is at least 1', async () => {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: 5 }), '2024-01-01T00:00:00Z');
+    // One declined detainer in April, one in May, eight in June.
+    const days = ['2024-04-10', '2024-05-10', ...Array<string>(8).fill('2024-06-10')];
+    for (const [i, day] of days.entries()) {
+      await h.append(
+        caseStreamId(id(i + 1)),
+        [
+          caseOpened('police'),
+          requestReceived(id(101 + i), `${day}T10:00:00Z`),
+          decisionRecorded(id(101 + i), `${day}T11:00:00Z`, 'DECLINED'),
+        ],
+        `${day}T12:00:00Z`,
+      );
+    }
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+    const at = '2024-12-31T00:00:00Z';
+    const [q2, april, may, june] = ['2024-Q2', '2024-04', '2024-05', '2024-06'].map((label) =>
+      row(stats.forPeriod(period(label), at, null), 'ICE', 'DETAINER'),
+    );
+    expect([april.received, may.received]).toEqual([null, null]);
+    // Published both, 10 − 8 = 2 over two withheld months of at least 1 each: 1 and 1.
+    expect(q2.received === null || june.received === null).toBe(true);
+  });
+
   it('places acts in periods of the ordinance’s time zone', async () => {
     await scenario(1, 'America/New_York');
     // 2024-04-01T02:00Z is 22:00 on 31 March in New York: Q1 there, Q2 in UTC.

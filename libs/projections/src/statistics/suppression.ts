@@ -151,8 +151,42 @@ export function closeLinearly(
       hidden[complement] = true;
       added = true;
     }
-    if (!added) return;
+    // Exactness first, as it always was, so that bounds only add to what was withheld before.
+    if (!added && !closeBounds(counts, hidden, withheld, equations, equation)) return;
   }
+}
+
+/**
+ * Withholds one more cell of each equation whose withheld cells, two or more, are all 1 and on one
+ * side of it: a withheld count is at least 1 (zeros are published), so their sum, which the
+ * equation gives, would be their number and pin each at 1 (e.g. two withheld months of a quarter
+ * whose count is the third month's plus 2). Says whether it withheld any.
+ */
+function closeBounds(
+  counts: readonly number[],
+  hidden: boolean[],
+  withheld: readonly number[],
+  equations: Equations,
+  equation: (number: number) => Equation,
+): boolean {
+  const seen = new Set<number>();
+  let added = false;
+  for (const cell of withheld) {
+    if (counts[cell] !== 1) continue;
+    for (const number of equations.containing(cell)) {
+      if (seen.has(number)) continue;
+      seen.add(number);
+      const eq = equation(number);
+      const inIt = [...eq].filter(([c]) => hidden[c]);
+      const side = Math.sign(inIt[0][1]);
+      if (inIt.length < 2 || inIt.some(([c, k]) => counts[c] !== 1 || k !== side)) continue;
+      const complement = smallestPublished([...eq.keys()], hidden, counts);
+      if (complement === undefined) continue;
+      hidden[complement] = true;
+      added = true;
+    }
+  }
+  return added;
 }
 
 /**
