@@ -41,6 +41,22 @@ describe('PrivacyModule', () => {
     ).rejects.toThrow('The database connection is not open');
   });
 
+  it('refuses a master key that cannot unwrap the data keys already stored', async () => {
+    const module = (masterKey: string) =>
+      Test.createTestingModule({ imports: [PrivacyModule.forRoot({ dataDir: dir, masterKey })] }).compile();
+    const first = await (await module(Buffer.alloc(32, 7).toString('base64'))).init();
+    await first.get(PersonalDataCodec).encode('case-c-1', {
+      type: 'CaseOpened',
+      data: { caseId: 'c-1', subject: { fullName: 'Ada Lovelace' } },
+    });
+    await first.close();
+    await expect(module(Buffer.alloc(32, 8).toString('base64'))).rejects.toThrow(
+      'The master key cannot unwrap the data keys in keys.db',
+    );
+    const again = await (await module(Buffer.alloc(32, 7).toString('base64'))).init();
+    await again.close();
+  });
+
   it('takes the master key from configuration', async () => {
     const masterKey = Buffer.alloc(32, 7).toString('base64');
     const app = await (

@@ -28,6 +28,7 @@ export class SqliteKeyStore {
   private readonly isDestroyed: Database.Statement<[string], number>;
   private readonly insert: Database.Statement<[string, Buffer, string]>;
   private readonly destroyTx: Database.Transaction<(keyId: string) => void>;
+  private readonly first: Database.Statement<[], { keyId: string; wrapped: Buffer }>;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -44,6 +45,9 @@ export class SqliteKeyStore {
       .pluck();
     this.insert = this.db.prepare(
       'INSERT OR IGNORE INTO data_keys (key_id, wrapped) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM destroyed_keys WHERE key_id = ?)',
+    );
+    this.first = this.db.prepare<[], { keyId: string; wrapped: Buffer }>(
+      'SELECT key_id AS keyId, wrapped FROM data_keys ORDER BY rowid LIMIT 1',
     );
     const deleteKey = this.db.prepare('DELETE FROM data_keys WHERE key_id = ?');
     const remember = this.db.prepare('INSERT OR IGNORE INTO destroyed_keys (key_id) VALUES (?)');
@@ -67,6 +71,11 @@ export class SqliteKeyStore {
     const stored = this.get(keyId);
     if (stored === undefined) throw new Error(`data key ${keyId} was not stored`);
     return stored;
+  }
+
+  /** Some data key the store holds (the first stored), to try a master key on. */
+  anyKey(): { keyId: string; wrapped: Buffer } | undefined {
+    return this.first.get();
   }
 
   /** Idempotent. Afterwards the wrapped key is in none of the store's files. */

@@ -80,6 +80,25 @@ export class PersonalDataCipher {
     private readonly provider: KeyProvider,
   ) {}
 
+  /**
+   * A cipher over `keys`, once the provider has unwrapped one of them: a wrong master key would
+   * otherwise be found only at the first read (a 500), and every key created under it meanwhile
+   * would be sealed under a key nobody kept.
+   */
+  static async opened(keys: SqliteKeyStore, provider: KeyProvider): Promise<PersonalDataCipher> {
+    const some = keys.anyKey();
+    if (some !== undefined) {
+      try {
+        await provider.unwrap(some.keyId, some.wrapped);
+      } catch {
+        throw new Error(
+          'The master key cannot unwrap the data keys in keys.db: MASTER_KEY (or DATA_DIR/master.key) is not the one they were sealed under',
+        );
+      }
+    }
+    return new PersonalDataCipher(keys, provider);
+  }
+
   async seal(keyId: string, value: JsonValue): Promise<SealedValue> {
     const key = await this.dataKey(keyId);
     const shape = erasedShape(value);

@@ -44,7 +44,8 @@ export class PrivacyModule implements OnApplicationShutdown {
         { provide: SqliteKeyStore, useFactory: () => new SqliteKeyStore(keyStoreFile(options.dataDir)) },
         {
           provide: PersonalDataCipher,
-          useFactory: (keys: SqliteKeyStore, provider: KeyProvider) => new PersonalDataCipher(keys, provider),
+          useFactory: (keys: SqliteKeyStore, provider: KeyProvider) =>
+            PersonalDataCipher.opened(keys, provider),
           inject: [SqliteKeyStore, KEY_PROVIDER],
         },
         {
