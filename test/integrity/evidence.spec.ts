@@ -136,6 +136,24 @@ describe('evidence signing', () => {
       verifyEvidenceFile(fileOf(signer.sign({ ...pack, events: truncated })), key.publicKey).problems,
     ).toEqual([`${STREAM} revision 1: revision 1 is missing (deleted)`]);
   });
+
+  it('fails a pack whose own integrity says the server found the log broken, its events intact', () => {
+    const tail = events.filter((e) => e.revision < 2);
+    const broken = {
+      valid: false,
+      checkedEvents: 2,
+      breaks: [{ streamId: STREAM, revision: 2, reason: 'revision 2 is missing (deleted tail)' }],
+    };
+    expect(
+      verifyEvidenceFile(fileOf(signer.sign({ ...pack, events: tail, integrity: broken })), key.publicKey),
+    ).toEqual({
+      valid: false,
+      checkedEvents: 2,
+      problems: [
+        `the server found the record's log broken when it made the pack: ${STREAM} revision 2: revision 2 is missing (deleted tail)`,
+      ],
+    });
+  });
 });
 
 describe('the signing key', () => {

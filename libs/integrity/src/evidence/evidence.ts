@@ -94,7 +94,27 @@ export function verifyEvidenceFile(bytes: Buffer, publicKey: KeyObject): Evidenc
   if (!signature.valid) problems.push(signature.reason);
   const chains = verifyChains((document as { events?: unknown }).events);
   problems.push(...chains.problems);
+  problems.push(...reportedBreaks((document as { integrity?: unknown }).integrity));
   return { valid: problems.length === 0, checkedEvents: chains.checkedEvents, problems };
+}
+
+/**
+ * The breaks the server itself found in the record's log when it made the pack (its signed
+ * `integrity`): the events the pack carries may chain intact while the log they came from did not.
+ */
+function reportedBreaks(integrity: unknown): string[] {
+  if (typeof integrity !== 'object' || integrity === null) return [];
+  const { valid, breaks } = integrity as { valid?: unknown; breaks?: unknown };
+  if (valid !== false) return [];
+  const reasons = Array.isArray(breaks)
+    ? breaks.map((b: unknown) => {
+        const { streamId, revision, reason } = (b ?? {}) as Record<string, unknown>;
+        return `${String(streamId)} revision ${String(revision)}: ${String(reason)}`;
+      })
+    : [];
+  return [
+    `the server found the record's log broken when it made the pack${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
+  ];
 }
 
 function verifyChains(events: unknown): { checkedEvents: number; problems: string[] } {
