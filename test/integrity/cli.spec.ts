@@ -98,6 +98,10 @@ describe('npm run cli -- verify', () => {
       code: 0,
       out: 'OK: 3 events checked, every hash chain intact\n',
     });
+    expect(await cli('verify', '--stream', 'case-nosuch')).toEqual({
+      code: 1,
+      out: 'FAILED: no stream case-nosuch in the log (is the id right?)\n',
+    });
   });
 
   it('exits 1 and names each break by stream and revision', async () => {

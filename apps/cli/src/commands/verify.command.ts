@@ -48,7 +48,12 @@ export function registerVerifyCommand(program: Command): void {
         // One stream, as the API checks a case; the last checkpoint's signature with the keys given.
         if (options.stream !== undefined) {
           const heads = new RecordedHeads(store, given ? publicKeys : [], anchor);
-          report(await verifyStream(store, options.stream, heads));
+          const result = await verifyStream(store, options.stream, heads);
+          // Nothing to check and no checkpoint that knew it: a mistyped id must not pass for intact.
+          if (result.valid && result.checkedEvents === 0) {
+            process.stdout.write(`FAILED: no stream ${options.stream} in the log (is the id right?)\n`);
+            process.exitCode = 1;
+          } else report(result);
         } else {
           const log = await verifyAll(store, { publicKeys, requireSignature: given, anchor });
           report(log);
