@@ -2,7 +2,7 @@ import { decodeJwt, SignJWT } from 'jose';
 import { v4 as uuidv4 } from 'uuid';
 import { AGENCY_ID_PATTERN } from '../common/validators';
 import type { AppConfig } from '../config/app-config';
-import { AGENCY_SCOPED_ROLES, type Role } from './principal';
+import { AGENCY_SCOPED_ROLES, subjectProblem, type Role } from './principal';
 
 export interface TokenRequest {
   role: Role;
@@ -28,6 +28,8 @@ export async function mintToken(config: AppConfig, request: TokenRequest): Promi
       `agency id "${request.agencyId}" is malformed: 1–64 letters, digits, ".", "_", ":" or "-"`,
     );
   }
+  const problem = request.sub === undefined ? null : subjectProblem(request.sub);
+  if (problem !== null) throw new Error(`sub ${JSON.stringify(request.sub)} ${problem}`);
   const expiresIn = request.expiresIn ?? '1h';
   const jwt = new SignJWT({ role: request.role, ...(request.agencyId ? { agencyId: request.agencyId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -39,6 +41,7 @@ export async function mintToken(config: AppConfig, request: TokenRequest): Promi
   const token = await jwt.sign(new TextEncoder().encode(config.jwtSecret));
   // The API would refuse it before its exp: say so now, not when it stops working.
   const { iat = 0, exp = 0 } = decodeJwt(token);
+  if (exp <= iat) throw new Error(`a token must live some time; ${String(expiresIn)} is ${exp - iat} s`);
   if (exp - iat > config.jwtMaxTokenAgeSeconds) {
     throw new Error(
       `a token may live at most ${config.jwtMaxTokenAgeSeconds} s (JWT_MAX_TOKEN_AGE_SECONDS); ${String(expiresIn)} is ${exp - iat} s`,

@@ -59,6 +59,34 @@ describe('TokenVerifier.principalOf', () => {
     );
   });
 
+  it('refuses a sub of the service’s own actors, which would pass a person’s acts off as its own', async () => {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    const token = await new SignJWT({ role: 'counsel' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('system:violation-register')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(secret);
+    await expect(verifier.verify(token)).rejects.toThrow(
+      new UnauthorizedException('Token has no valid sub claim'),
+    );
+    await expect(mintToken(config, { role: 'counsel', sub: 'system:violation-register' })).rejects.toThrow(
+      'sub "system:violation-register" must not begin with "system:", the service\'s own actors',
+    );
+    await expect(mintToken(config, { role: 'counsel', sub: '' })).rejects.toThrow(
+      'sub "" must be 1–256 characters',
+    );
+  });
+
+  it('mints no token that has expired before it is used', async () => {
+    await expect(mintToken(config, { role: 'counsel', expiresIn: '0s' })).rejects.toThrow(
+      'a token must live some time; 0s is 0 s',
+    );
+    await expect(mintToken(config, { role: 'counsel', expiresIn: '-5m' })).rejects.toThrow(
+      'a token must live some time; -5m is -300 s',
+    );
+  });
+
   it('answers 401 without a bearer token, and with an invalid one', async () => {
     await expect(verifier.principalOf({ headers: {} })).rejects.toThrow(
       new UnauthorizedException('Bearer token required'),

@@ -9,7 +9,7 @@ import {
 } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AGENCY_ID_PATTERN } from '../common/validators';
-import { AGENCY_SCOPED_ROLES, ROLES, type Principal, type Role } from './principal';
+import { AGENCY_SCOPED_ROLES, ROLES, subjectProblem, type Principal, type Role } from './principal';
 
 /**
  * Verifies bearer tokens. Algorithms are pinned per trust source (HS256 for the shared secret,
@@ -70,7 +70,7 @@ export class TokenVerifier {
 
 function principalFrom(payload: JWTPayload): Principal {
   const { sub, role, agencyId } = payload;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) {
+  if (typeof sub !== 'string' || subjectProblem(sub) !== null) {
     throw new UnauthorizedException('Token has no valid sub claim');
   }
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
