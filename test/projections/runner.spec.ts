@@ -8,6 +8,8 @@ import {
   type Projection,
   type ReadModelDb,
 } from '@trust-ledger/projections';
+import { SqliteEventStore } from '@trust-ledger/event-store';
+import { join } from 'node:path';
 import { appendMany, event, interruptingReadAll, TempData } from './support';
 
 /** Records every event it sees; the primary key turns a double application into a failure. */
@@ -621,6 +623,59 @@ describe('ProjectionRunner', () => {
     await runner.waitFor(head, 10_000);
     expect(v2.rows(db)).toEqual(incremental);
     expect((await runner.status())[0]).toMatchObject({ version: 2, position: head });
+  });
+
+  it('rebuilds on start when the log no longer holds the event at its checkpoint (a log restored from a backup)', async () => {
+    const ledger = new LedgerProjection();
+    const idsIn = async (store: SqliteEventStore): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const e of store.readAll()) ids.push(e.id);
+      return ids;
+    };
+    const followed = async (store: SqliteEventStore, db: ReadModelDb): Promise<string[]> => {
+      runner = new ProjectionRunner(store, db, [ledger]);
+      runner.start();
+      await runner.waitFor((await store.headPosition())!, 10_000);
+      await runner.stop();
+      return ledger.rows(db).map((r) => r.event_id);
+    };
+    // The backup holds two events; the read model went on to see three more.
+    const backedUp = [event('Ticked'), event('Ticked')];
+    await data.store.append('case-a', backedUp, { expectedRevision: 'no_stream' });
+    await appendMany(data.store, 'case-a', 3);
+    const db = data.openDb();
+    expect(await followed(data.store, db)).toHaveLength(5);
+
+    // Restored, then written to past the old checkpoint: other events stand at its positions.
+    const restored = new SqliteEventStore(join(data.dir, 'restored.db'));
+    await restored.append('case-a', backedUp, { expectedRevision: 'no_stream' });
+    await appendMany(restored, 'case-b', 4);
+    expect(await followed(restored, db)).toEqual(await idsIn(restored));
+    await restored.close();
+
+    // Restored and not written to: the checkpoint stands past the log's head.
+    const again = new SqliteEventStore(join(data.dir, 'again.db'));
+    await again.append('case-a', backedUp, { expectedRevision: 'no_stream' });
+    expect((await new ProjectionRunner(again, db, [ledger]).status())[0].error).toEqual({
+      message:
+        "checkpoint 6 is past the log's head 2: the log was restored or replaced; the projection rebuilds when the service starts",
+      eventId: null,
+      position: '6',
+    });
+    expect(await followed(again, db)).toEqual(backedUp.map((e) => e.id));
+    await again.close();
+  });
+
+  it('reads a checkpoint saved before it kept its last event, and keeps it from the next commit', () => {
+    const db = data.openDb();
+    db.exec(`CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL,
+      position TEXT, error_message TEXT, error_event_id TEXT, error_position TEXT) STRICT;
+      INSERT INTO projection_checkpoints (name, version, position) VALUES ('ledger', 1, '2')`);
+    const checkpoints = new Checkpoints(db);
+    expect(checkpoints.get('ledger')).toEqual({ version: 1, position: '2', last: null, error: null });
+    const last = { id: 'e-2', streamId: 'case-a', revision: 1 };
+    checkpoints.save('ledger', { version: 1, position: '2', last, error: null });
+    expect(new Checkpoints(db).get('ledger')).toEqual({ version: 1, position: '2', last, error: null });
   });
 
   it('follows a checkpoint another process moved instead of writing over it (two runners, one file)', async () => {

@@ -158,6 +158,8 @@ export class ProjectionRunner {
       const stored = this.checkpoints.get(name);
       const current = stored !== undefined && stored.version === version;
       const position = current ? stored.position : null;
+      // Past the head: the log was restored from a backup or replaced, and the rows are of another.
+      const ahead = position !== null && (head === null || this.store.comparePositions(position, head) > 0);
       return {
         name,
         version,
@@ -165,7 +167,16 @@ export class ProjectionRunner {
         position,
         behind: head !== null && (position === null || this.store.comparePositions(head, position) > 0),
         lag: numericLag(head, position),
-        error: worker.error ?? (current ? stored.error : null),
+        error:
+          worker.error ??
+          (current ? stored.error : null) ??
+          (ahead
+            ? {
+                message: `checkpoint ${position} is past the log's head ${String(head)}: the log was restored or replaced; the projection rebuilds when the service starts`,
+                eventId: null,
+                position,
+              }
+            : null),
       };
     });
   }

@@ -54,6 +54,8 @@ export class ProjectionWorker {
   position: string | null = null;
   /** Set when the projection stopped on a failure; cleared when it is started again. */
   error: ProjectionError | null = null;
+  /** Whether `position` is known to be of this log: a stored checkpoint is not until it was looked up. */
+  private inLog = true;
   private loop: Promise<void> | undefined;
   private subscription: Subscription | undefined;
   private stopping: AbortController | undefined;
@@ -93,6 +95,7 @@ export class ProjectionWorker {
         this.resetTables();
       } else {
         this.position = stored.position;
+        this.inLog = stored.position === null;
       }
     })();
   }
@@ -115,7 +118,7 @@ export class ProjectionWorker {
   }
 
   hasReached(position: string): boolean {
-    return this.position !== null && this.store.comparePositions(this.position, position) >= 0;
+    return this.inLog && this.position !== null && this.store.comparePositions(this.position, position) >= 0;
   }
 
   start(): void {
@@ -179,6 +182,17 @@ export class ProjectionWorker {
 
   /** Follows the log from the checkpoint, committing a batch when it is full or the log goes quiet. */
   private async follow(stopping: AbortSignal): Promise<Outcome> {
+    if (!(await this.checkpointInLog())) {
+      this.logger.warn(
+        `the log no longer holds the event at its checkpoint ${String(this.position)} (restored from a backup?): rebuilding`,
+      );
+      this.db.transaction(() => this.resetTables()).immediate();
+    }
+    if (!this.inLog) {
+      this.inLog = true;
+      // Those waiting for a position (read-your-writes) look again: it now counts.
+      this.notify({ projection: this.projection.name, applied: 0, position: this.position });
+    }
     const subscription = this.store.subscribeToAll(
       this.position === null ? {} : { fromPosition: this.position },
     );
@@ -208,6 +222,27 @@ export class ProjectionWorker {
     } finally {
       await subscription.close();
     }
+  }
+
+  /**
+   * Whether the log still holds the event the checkpoint stopped at, at its position. A log restored
+   * from a backup (or another log) would otherwise leave the read model serving records the log no
+   * longer holds, and skipping those it now holds at positions already passed.
+   */
+  private async checkpointInLog(): Promise<boolean> {
+    if (this.position === null) return true;
+    const head = await this.store.headPosition();
+    if (head === null || this.store.comparePositions(this.position, head) > 0) return false;
+    const last = this.checkpoints.get(this.projection.name)?.last;
+    // A checkpoint saved before the event was kept: the head is all there is to go by.
+    if (last == null) return true;
+    for await (const event of this.store.readStream(last.streamId, {
+      fromRevision: last.revision,
+      maxCount: 1,
+    })) {
+      return event.id === last.id && this.store.comparePositions(event.position, this.position) === 0;
+    }
+    return false;
   }
 
   /** Commits the batch; returns why following must end, or undefined to go on. */
@@ -276,7 +311,7 @@ export class ProjectionWorker {
     if (stored === undefined || stored.version !== projection.version || stored.position !== this.position) {
       throw new CheckpointMoved();
     }
-    let position = stored.position;
+    let { position, last = null } = stored;
     let applied = 0;
     let error: ProjectionError | null = null;
     for (const event of batch) {
@@ -296,9 +331,10 @@ export class ProjectionWorker {
         applied += 1;
       }
       position = event.position;
+      last = { id: event.id, streamId: event.streamId, revision: event.revision };
     }
     if (!eventByEvent) projection.flush?.(this.db);
-    this.checkpoints.save(projection.name, { version: projection.version, position, error });
+    this.checkpoints.save(projection.name, { version: projection.version, position, last, error });
     return { projection: projection.name, applied, position, error };
   }
 }
