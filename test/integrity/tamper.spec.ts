@@ -328,6 +328,70 @@ describe('tampering with the SQLite file directly is found and located', () => {
     ]);
   });
 
+  it('events whose log positions were swapped across a checkpoint, every chain intact', async () => {
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
+    await store.append(B, [event(3)], { expectedRevision: 2 });
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
+    // A4 (position 8, before checkpoint 0) and B3 (after it) trade places.
+    await tamper((db) =>
+      db.transaction(() => {
+        const at = db.prepare(`SELECT position FROM events WHERE stream_id = ? AND revision = ?`).pluck();
+        const [a4, b3] = [at.get(A, 4) as number, at.get(B, 3) as number];
+        const move = db.prepare(`UPDATE events SET position = ? WHERE position = ?`);
+        move.run(-1, a4);
+        move.run(a4, b3);
+        move.run(b3, -1);
+      })(),
+    );
+    expect((await verifyStream(store, A)).valid).toBe(true);
+    const { breaks } = await verifyAll(store);
+    expect(breaks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ streamId: A, reason: expect.stringMatching(/checkpointed history/) }),
+        expect.objectContaining({ streamId: B, reason: expect.stringMatching(/checkpointed history/) }),
+      ]),
+    );
+  });
+
+  it('a forged event with a valid hash, slipped in before a checkpoint that did not record it', async () => {
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
+    const head = await headOf(B);
+    const forged = {
+      id: randomUUID(),
+      streamId: B,
+      revision: 3,
+      type: 'NoteRecorded',
+      data: { n: 3, text: 'forged' },
+      metadata: {
+        recordedAt: '2024-03-01T12:01:30Z',
+        correlationId: 'c',
+        causationId: null,
+        actor: 'officer-1',
+      },
+    };
+    const hash = eventHash(head.hash!, forged);
+    const metadata = { ...forged.metadata, integrity: { hash, prevHash: head.hash } };
+    // Room made at position 7 (B2 is at 6), as a forger who may rewrite the file would.
+    await tamper((db) =>
+      db.transaction(() => {
+        db.prepare(`UPDATE events SET position = position + 1000 WHERE position >= 7`).run();
+        db.prepare(`UPDATE events SET position = position - 999 WHERE position >= 1007`).run();
+        db.prepare(
+          `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at)
+           VALUES (7, ?, ?, 3, 'NoteRecorded', ?, ?, 0)`,
+        ).run(forged.id, B, JSON.stringify(forged.data), JSON.stringify(metadata));
+      })(),
+    );
+    // Its chain and the checkpoint's head for it both hold: only the log's order gives it away.
+    expect((await verifyStream(store, B)).valid).toBe(true);
+    const recorded = (revision: number): string =>
+      `stands before checkpoint 0 (log position 8), which recorded the stream up to revision ${revision}: an event was inserted into or moved within checkpointed history`;
+    expect((await verifyAll(store)).breaks).toEqual([
+      { streamId: A, revision: 3, reason: recorded(4) },
+      { streamId: B, revision: 3, reason: recorded(2) },
+    ]);
+  });
+
   it('a whole stream rewritten with a consistent new chain contradicts the checkpoint', async () => {
     await new IntegrityCheckpointer(store, clock, signingKey).record();
     await tamper((db) => rewriteStream(db, B, (data) => ({ ...data, text: 'rewritten' })));

@@ -441,7 +441,7 @@ function signatureProblem(
   return check.valid ? null : `checkpoint signature: ${check.reason}`;
 }
 
-function parseCheckpoint(data: JsonObject): CheckpointData | null {
+export function parseCheckpoint(data: JsonObject): CheckpointData | null {
   const { checkpointedAt, position, heads, streamCount, digest } = data;
   // Checkpoints recorded before the chained scheme carry no digestScheme: theirs is all-heads.
   const digestScheme = data.digestScheme ?? 'all-heads';

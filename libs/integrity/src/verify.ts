@@ -1,14 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
 import {
+  CHECKPOINT_EVENT_TYPE,
   CheckpointFold,
   INTEGRITY_STREAM_ID,
+  parseCheckpoint,
   RecordedHeads,
   type CheckpointAnchor,
   type CheckpointedHead,
   type RecordedCheckpoint,
 } from './checkpoint';
-import { ChainVerifier, readIntegrity, type VerificationResult } from './hash-chain';
+import { ChainVerifier, readIntegrity, type IntegrityBreak, type VerificationResult } from './hash-chain';
 
 /**
  * Recomputes one stream's chain and compares its head with the latest checkpoint that recorded it,
@@ -74,9 +76,14 @@ export async function verifyAll(
   store: EventStore,
   options: LogVerificationOptions = {},
 ): Promise<LogVerification> {
+  const checkpointEvents: RecordedEvent[] = [];
+  const { fold, chain } = await readCheckpoints(store, checkpointEvents, options);
+  const order = new LogOrder(store, checkpointEvents, fold.problems);
   const present = new Set<string>();
-  for await (const event of store.readAll()) present.add(event.streamId);
-  const { fold, chain } = await readCheckpoints(store, undefined, options);
+  for await (const event of store.readAll()) {
+    present.add(event.streamId);
+    order.add(event);
+  }
   // A signature by a key not given, or one that does not verify, the fold has reported already.
   const { last } = fold;
   if (options.requireSignature === true) {
@@ -89,6 +96,13 @@ export async function verifyAll(
   for (const streamId of [...streamIds].sort()) {
     results.push(await verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.head(streamId)));
   }
+  const broken = new Set(results.flatMap((result) => result.breaks.map((b) => b.streamId)));
+  // A stream with a break of its own already says what happened to it.
+  results.push({
+    valid: true,
+    checkedEvents: 0,
+    breaks: order.breaks().filter((b) => !broken.has(b.streamId)),
+  });
   const breaks = results.flatMap((result) => result.breaks);
   return {
     valid: breaks.length === 0,
@@ -96,6 +110,92 @@ export async function verifyAll(
     breaks,
     lastCheckpoint: fold.last,
   };
+}
+
+/**
+ * The log in position order against the checkpoints: the events between two checkpoints' positions
+ * must be those the later one recorded, stream for stream and up to the revision it recorded. Hash
+ * chains are per stream and say nothing of the log's order, so an event moved to another position,
+ * or a forged one inserted into checkpointed history, passes them; not this. Checked up to the
+ * first checkpoint with a problem of its own, whose heads cannot be held against anything.
+ */
+class LogOrder {
+  private readonly checkpoints: { revision: number; position: string; heads: Map<string, number> }[] = [];
+  private next = 0;
+  /** Each stream's highest revision in the slice being read. */
+  private slice = new Map<string, number>();
+  /** Each stream's highest revision read so far, which its next event must come after. */
+  private readonly seen = new Map<string, number>();
+  /** Each stream's head as the checkpoints closed so far recorded it. */
+  private readonly recordedSoFar = new Map<string, number>();
+  private readonly found: IntegrityBreak[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    checkpointEvents: readonly RecordedEvent[],
+    problems: readonly { revision: number }[],
+  ) {
+    const firstProblem = Math.min(...problems.map((p) => p.revision));
+    for (const event of checkpointEvents) {
+      if (event.revision >= firstProblem) break;
+      const data = event.type === CHECKPOINT_EVENT_TYPE ? parseCheckpoint(event.data) : null;
+      if (data === null) continue;
+      const heads = new Map(data.heads.map((head) => [head.streamId, head.revision]));
+      this.checkpoints.push({ revision: event.revision, position: data.position, heads });
+    }
+  }
+
+  add(event: RecordedEvent): void {
+    if (event.streamId === INTEGRITY_STREAM_ID) return;
+    while (
+      this.next < this.checkpoints.length &&
+      this.store.comparePositions(event.position, this.checkpoints[this.next].position) > 0
+    ) {
+      this.close(this.checkpoints[this.next++]);
+    }
+    const { streamId, revision, position } = event;
+    const before = this.seen.get(streamId) ?? -1;
+    if (revision <= before) {
+      this.found.push({
+        streamId,
+        revision,
+        reason: `stands at log position ${position}, after revision ${before} of its stream: the log's order was changed`,
+      });
+    }
+    this.seen.set(streamId, Math.max(before, revision));
+    // After the last checkpoint, nothing recorded the log's order yet.
+    if (this.next < this.checkpoints.length)
+      this.slice.set(streamId, Math.max(this.slice.get(streamId) ?? -1, revision));
+  }
+
+  breaks(): IntegrityBreak[] {
+    while (this.next < this.checkpoints.length) this.close(this.checkpoints[this.next++]);
+    return this.found;
+  }
+
+  private close({ revision, position, heads }: (typeof this.checkpoints)[number]): void {
+    const covered = `checkpoint ${revision} (log position ${position})`;
+    for (const [streamId, last] of this.slice) {
+      const recorded = heads.get(streamId);
+      if (recorded === last) continue;
+      this.found.push({
+        streamId,
+        revision: last,
+        reason: `stands before ${covered}, which recorded ${recorded === undefined ? 'no change to the stream' : `the stream up to revision ${recorded}`}: an event was inserted into or moved within checkpointed history`,
+      });
+    }
+    for (const [streamId, recorded] of heads) {
+      // A head recorded again unchanged (checkpoints of the older format restate every head).
+      if (this.slice.has(streamId) || this.recordedSoFar.get(streamId) === recorded) continue;
+      this.found.push({
+        streamId,
+        revision: recorded,
+        reason: `${covered} recorded this revision, but it does not stand before that position: events were moved`,
+      });
+    }
+    for (const [streamId, recorded] of heads) this.recordedSoFar.set(streamId, recorded);
+    this.slice = new Map();
+  }
 }
 
 /** The checkpoint stream verified (its chain and digests), and the heads it records; its events into `read`. */
