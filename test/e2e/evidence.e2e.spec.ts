@@ -88,6 +88,7 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
   expect(Object.keys(pack).sort()).toEqual(
     [
       'caseId',
+      'citedEvents',
       'events',
       'generatedAt',
       'integrity',
@@ -121,6 +122,8 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
   );
   const adopted = (await t.events('ordinance')).map((e) => e.data);
   expect(pack.ordinanceVersions).toEqual(adopted.filter((v) => v.version === 1));
+  // The ordinance's adoptions, as recorded, so that the versions above can be checked offline too.
+  expect(pack.citedEvents).toEqual(await t.events('ordinance'));
 
   const key = await t.http().get(`${API}/public/signing-key`).expect(200);
   expect(pack.signature).toEqual({ algorithm: 'Ed25519', keyId: key.body.keyId, value: expect.any(String) });
@@ -156,6 +159,35 @@ it('passes verify-evidence as saved, and fails it once any byte is changed', asy
     const failed = await verifyEvidence(file, '--public-key', keyFile);
     expect(failed).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) });
   }
+});
+
+it('carries counsel’s reviews of its violations as recorded, chained, so that who decided what can be checked', async () => {
+  const { violationId } = (await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200)).body
+    .items[0] as { violationId: string };
+  const reviewed = await t
+    .post(`/violations/${violationId}/review`, counsel, { status: 'CONFIRMED', note: 'Held on an I-200.' })
+    .expect(201);
+  const response = await t
+    .get(`/cases/${caseId}/evidence?minPosition=${reviewed.body.position}`, counsel)
+    .expect(200);
+  const pack = JSON.parse(response.text);
+  const reviews = await t.events(`violation-${violationId}`);
+  expect(reviews.map((e) => e.type)).toEqual(['ViolationReviewed']);
+  expect(pack.citedEvents).toEqual([...(await t.events('ordinance')), ...reviews]);
+  const history = (pack.violations as { violationId: string; statusHistory: { eventId: string }[] }[]).find(
+    (v) => v.violationId === violationId,
+  )!.statusHistory;
+  expect(history.at(-1)!.eventId).toBe(reviews[0].id);
+
+  const key = await t.http().get(`${API}/public/signing-key`).expect(200);
+  const keyFile = join(work, 'signing-key.pem');
+  writeFileSync(keyFile, key.body.publicKey);
+  const file = join(work, 'reviewed.json');
+  writeFileSync(file, response.text);
+  expect(await verifyEvidence(file, '--public-key', keyFile)).toEqual({
+    code: 0,
+    out: expect.stringMatching(new RegExp(`its ${pack.events.length + pack.citedEvents.length} events form`)),
+  });
 });
 
 it('answers 503 with Retry-After and the lag while the register has not judged the case yet', async () => {

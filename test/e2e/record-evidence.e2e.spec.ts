@@ -61,6 +61,7 @@ it('signs an encounter with its § 1 violation', async () => {
   expect(Object.keys(pack).sort()).toEqual(
     [
       'encounterId',
+      'citedEvents',
       'events',
       'generatedAt',
       'integrity',

@@ -137,6 +137,18 @@ describe('evidence signing', () => {
     ).toEqual([`${STREAM} revision 1: revision 1 is missing (deleted)`]);
   });
 
+  it('checks the chains of the streams the violations rest on (citedEvents) like the record’s own', () => {
+    const cited = { ...pack, events: [], citedEvents: events };
+    expect(verifyEvidenceFile(fileOf(signer.sign(cited)), key.publicKey)).toMatchObject({
+      valid: true,
+      checkedEvents: 3,
+    });
+    const gap = { ...cited, citedEvents: events.filter((e) => e.revision !== 1) };
+    expect(verifyEvidenceFile(fileOf(signer.sign(gap)), key.publicKey).problems).toEqual([
+      `${STREAM} revision 1: revision 1 is missing (deleted)`,
+    ]);
+  });
+
   it('fails a pack whose own integrity says the server found the log broken, its events intact', () => {
     const tail = events.filter((e) => e.revision < 2);
     const broken = {

@@ -5,9 +5,12 @@ import {
   CLOCK,
   encounterStreamId,
   matterStreamId,
+  ORDINANCE_STREAM_ID,
+  violationStreamId,
   type Clock,
   type NotFoundError,
 } from '@trust-ledger/domain';
+import type { RecordedEvent } from '@trust-ledger/event-store';
 import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
@@ -80,8 +83,8 @@ export class EvidencePacks {
 
   /**
    * The signed pack of the record, as the exact bytes to serve and to verify (canonical JSON):
-   * `{ <idField>, generatedAt, <personalField>?, events, integrity, violations, ordinanceVersions,
-   * signature }`. `events` are the record's events exactly as stored (personal data sealed,
+   * `{ <idField>, generatedAt, <personalField>?, events, citedEvents, integrity, violations,
+   * ordinanceVersions, signature }`. `events` are the record's events exactly as stored (personal data sealed,
    * `metadata.integrity` untouched), so that anyone can recompute their hash chain offline; the
    * personal field is that data revealed for counsel at generation time (every field "[erased]"
    * once it is erased), vouched for by the signature.
@@ -96,6 +99,18 @@ export class EvidencePacks {
     await this.registerCaughtUp(events[events.length - 1].position);
     const violations = this.register.queries.ofStream(streamId);
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
+    // What the violations rest on beyond the record, whole streams so that each chain verifies
+    // offline from its first event: counsel's reviews, the deadlines and other streams their
+    // evidence cites, and the ordinance's adoptions that judged them.
+    const cited = new Set([
+      ...violations.map((v) => violationStreamId(v.violationId)),
+      ...violations.flatMap((v) => v.evidence.map((e) => e.streamId)),
+      ...(violations.length > 0 ? [ORDINANCE_STREAM_ID] : []),
+    ]);
+    cited.delete(streamId);
+    const citedEvents: RecordedEvent[] = [];
+    for (const id of [...cited].sort())
+      citedEvents.push(...(await this.integrity.readVerifiedStream(id)).events);
     const { personalField } = record;
     const pack = {
       [record.idField]: id,
@@ -104,6 +119,8 @@ export class EvidencePacks {
         [personalField]: (await this.codec.decode(created)).data[personalField] ?? null,
       }),
       events,
+      // An addition to API.md's pack.
+      citedEvents,
       integrity,
       // In API.md's shape, as GET /violations serves them.
       violations: violations.map(violationView),

@@ -92,7 +92,15 @@ export function verifyEvidenceFile(bytes: Buffer, publicKey: KeyObject): Evidenc
   const problems: string[] = [];
   const signature = verifyEvidence(document, publicKey);
   if (!signature.valid) problems.push(signature.reason);
-  const chains = verifyChains((document as { events?: unknown }).events);
+  // citedEvents (the streams the violations rest on) chain like the record's own; packs made
+  // before they were added have none.
+  const { events, citedEvents = [] } = document as { events?: unknown; citedEvents?: unknown };
+  if (!Array.isArray(citedEvents)) problems.push('the pack has a citedEvents that is not an array');
+  const chains = verifyChains(
+    Array.isArray(events) && Array.isArray(citedEvents)
+      ? [...(events as unknown[]), ...(citedEvents as unknown[])]
+      : events,
+  );
   problems.push(...chains.problems);
   problems.push(...reportedBreaks((document as { integrity?: unknown }).integrity));
   return { valid: problems.length === 0, checkedEvents: chains.checkedEvents, problems };
