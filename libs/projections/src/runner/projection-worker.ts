@@ -311,7 +311,8 @@ export class ProjectionWorker {
     if (stored === undefined || stored.version !== projection.version || stored.position !== this.position) {
       throw new CheckpointMoved();
     }
-    let { position, last = null } = stored;
+    let { position } = stored;
+    let passed: RecordedEvent | undefined;
     let applied = 0;
     let error: ProjectionError | null = null;
     for (const event of batch) {
@@ -331,9 +332,13 @@ export class ProjectionWorker {
         applied += 1;
       }
       position = event.position;
-      last = { id: event.id, streamId: event.streamId, revision: event.revision };
+      passed = event;
     }
     if (!eventByEvent) projection.flush?.(this.db);
+    const last =
+      passed === undefined
+        ? (stored.last ?? null)
+        : { id: passed.id, streamId: passed.streamId, revision: passed.revision };
     this.checkpoints.save(projection.name, { version: projection.version, position, last, error });
     return { projection: projection.name, applied, position, error };
   }
