@@ -561,6 +561,28 @@ describe('tampering with the SQLite file directly is found and located', () => {
   });
 });
 
+describe('a checkpoint whose recorded head was edited', () => {
+  it('is blamed alone, not the untouched stream whose head it misstates', async () => {
+    await new IntegrityCheckpointer(store, clock, signingKey).record();
+    await tamper((db) =>
+      db
+        .prepare(
+          `UPDATE events SET data = json_set(data, '$.heads[0].revision', 3) WHERE stream_id = ? AND revision = 0`,
+        )
+        .run(INTEGRITY_STREAM_ID),
+    );
+    const { breaks } = await verifyAll(store);
+    expect(breaks).toEqual([
+      { streamId: INTEGRITY_STREAM_ID, revision: 0, reason: expect.stringMatching(/content does not match/) },
+      {
+        streamId: INTEGRITY_STREAM_ID,
+        revision: 0,
+        reason: 'checkpoint digest does not match the stream heads recorded up to it',
+      },
+    ]);
+  });
+});
+
 describe('IntegrityCheckpointer', () => {
   it('records only the heads that moved since the previous checkpoint, and nothing when none did', async () => {
     const checkpointer = new IntegrityCheckpointer(store, clock, signingKey);

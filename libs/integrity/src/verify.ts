@@ -78,12 +78,6 @@ export async function verifyAll(
 ): Promise<LogVerification> {
   const checkpointEvents: RecordedEvent[] = [];
   const { fold, chain } = await readCheckpoints(store, checkpointEvents, options);
-  const order = new LogOrder(store, checkpointEvents, fold.problems);
-  const present = new Set<string>();
-  for await (const event of store.readAll()) {
-    present.add(event.streamId);
-    order.add(event);
-  }
   // A signature by a key not given, or one that does not verify, the fold has reported already.
   const { last } = fold;
   if (options.requireSignature === true) {
@@ -91,17 +85,30 @@ export async function verifyAll(
     else if (last.signedBy === null) chain.report(last.revision, 'the last checkpoint is not signed');
   }
   const results = [chain.result()];
+  // What a checkpoint that is itself broken recorded is held against nothing: its own break says
+  // what happened, and a stream (or the log's order) would be blamed for it.
+  const broken = new Set([...results[0].breaks, ...fold.problems].map((b) => b.revision));
+  const order = new LogOrder(store, checkpointEvents, broken);
+  const present = new Set<string>();
+  for await (const event of store.readAll()) {
+    present.add(event.streamId);
+    order.add(event);
+  }
+  const headOf = (streamId: string): CheckpointedHead | undefined => {
+    const head = fold.head(streamId);
+    return head !== undefined && broken.has(head.checkpointRevision) ? undefined : head;
+  };
   const streamIds = new Set([...present, ...fold.streamIds()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
   for (const streamId of [...streamIds].sort()) {
-    results.push(await verifyAgainstCheckpoint(store.readStream(streamId), streamId, fold.head(streamId)));
+    results.push(await verifyAgainstCheckpoint(store.readStream(streamId), streamId, headOf(streamId)));
   }
-  const broken = new Set(results.flatMap((result) => result.breaks.map((b) => b.streamId)));
+  const breakingStreams = new Set(results.flatMap((result) => result.breaks.map((b) => b.streamId)));
   // A stream with a break of its own already says what happened to it.
   results.push({
     valid: true,
     checkedEvents: 0,
-    breaks: order.breaks().filter((b) => !broken.has(b.streamId)),
+    breaks: order.breaks().filter((b) => !breakingStreams.has(b.streamId)),
   });
   const breaks = results.flatMap((result) => result.breaks);
   return {
@@ -133,9 +140,9 @@ class LogOrder {
   constructor(
     private readonly store: EventStore,
     checkpointEvents: readonly RecordedEvent[],
-    problems: readonly { revision: number }[],
+    broken: ReadonlySet<number>,
   ) {
-    const firstProblem = Math.min(...problems.map((p) => p.revision));
+    const firstProblem = Math.min(...broken);
     for (const event of checkpointEvents) {
       if (event.revision >= firstProblem) break;
       const data = event.type === CHECKPOINT_EVENT_TYPE ? parseCheckpoint(event.data) : null;
