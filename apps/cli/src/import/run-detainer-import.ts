@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { existsSync } from 'node:fs';
 import { AGENCY_ID_PATTERN } from '../../../api/src/common/validators';
 import type { AppConfig } from '../../../api/src/config/app-config';
@@ -41,12 +42,17 @@ export async function runDetainerImport(
     logger: ['error', 'warn'],
   });
   let summary;
+  let wroteNothing: boolean;
   try {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const head = await store.headPosition();
     summary = await importDetainers(
       app.get(CommandExecutor),
       { file: options.file, mapping, agencyId: options.agencyId },
       output.err,
     );
+    // Rows imported before are answered with their first result, like any retried command.
+    wroteNothing = (await store.headPosition()) === head;
   } finally {
     // Closing commits the appends still queued for the store's group commit.
     await app.close();
@@ -55,7 +61,8 @@ export async function runDetainerImport(
     summary.unknownLiftReasons > 0
       ? `; ${summary.unknownLiftReasons} with a lift reason the mapping does not name, recorded as pending`
       : '';
-  output.out(`imported ${summary.imported} rows, skipped ${summary.skipped} (see above)${pending}`);
+  const already = wroteNothing && summary.imported > 0 ? ' (all recorded before: nothing written)' : '';
+  output.out(`imported ${summary.imported} rows${already}, skipped ${summary.skipped} (see above)${pending}`);
   if (summary.skipped > 0 && !options.allowSkips) {
     output.err(
       'not every row was imported: fix the rows named above (or the mapping) and run the import again — rows already imported are not recorded twice — or pass --allow-skips',
