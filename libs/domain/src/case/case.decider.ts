@@ -3,9 +3,9 @@ import { ConflictError, NotFoundError, type FieldError } from '../shared/errors'
 import {
   assertValid,
   check,
-  pastDateTime,
   languageTag,
   pastDate,
+  pastDateTime,
   requiredText,
 } from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';

@@ -3,9 +3,9 @@ import { ConflictError, NotFoundError } from '../shared/errors';
 import {
   assertValid,
   check,
-  pastDateTime,
   languageTag,
   pastDate,
+  pastDateTime,
   requiredText,
 } from '../shared/field-checks';
 import type { ErasePersonalData } from '../case/case.commands';

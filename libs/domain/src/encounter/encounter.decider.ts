@@ -1,5 +1,5 @@
 import { ConflictError } from '../shared/errors';
-import { assertValid, check, pastDateTime, distinct, requiredText } from '../shared/field-checks';
+import { assertValid, check, distinct, pastDateTime, requiredText } from '../shared/field-checks';
 import type { EncounterCommand } from './encounter.commands';
 import type { EncounterEvent } from './encounter.events';
 

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
-import { assertValid, check, pastDateTime, distinct, requiredText } from '../shared/field-checks';
+import { assertValid, check, distinct, pastDateTime, requiredText } from '../shared/field-checks';
 import type { MatterCommand, OpenMatter, RecordMatterAction } from './matter.commands';
 import type { MatterAction, MatterEvent, MatterKind } from './matter.events';
 
