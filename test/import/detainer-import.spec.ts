@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AppConfig } from '../../apps/api/src/config/app-config';
+import { CommandExecutor } from '../../apps/api/src/write/command-executor';
+import { importDetainers } from '../../apps/cli/src/import/detainer-import';
+import { loadMapping } from '../../apps/cli/src/import/detainer-mapping';
 import {
   clock,
   DECLINED,
@@ -12,6 +15,7 @@ import {
   importFile,
   lineOf,
   newYorkWallClock,
+  PA_MAPPING,
   requestTypeOf,
   storedEvents,
   TRANSFERRED,
@@ -169,6 +173,23 @@ describe('import detainers: rows it cannot record', () => {
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts a row done with its outcome, so a progress line never counts more rows than are done', async () => {
+    const progress: string[] = [];
+    await withContext(config, (app) =>
+      importDetainers(
+        app.get(CommandExecutor),
+        { file, mapping: loadMapping(PA_MAPPING), progressEvery: 1, concurrency: 8 },
+        (line) => progress.push(line),
+      ),
+    );
+    const counts = progress
+      .map((line) => /^progress: (\d+) rows done \((\d+) imported, (\d+) skipped\)$/.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => m.slice(1).map(Number));
+    expect(counts.map(([done]) => done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const [done, imported, skipped] of counts) expect(imported + skipped).toBe(done);
+  });
 
   it('reports each with its line number, imports the rest and exits non-zero', async () => {
     const { code, output } = await importFile(config, file);

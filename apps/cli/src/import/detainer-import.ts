@@ -113,6 +113,7 @@ export async function importDetainers(
                 `line ${line}: lift reason ${JSON.stringify(plan.unknownLiftReason)} is not in the mapping; recorded as pending`,
               );
             }
+            settled();
           },
           (error: unknown) => {
             if (!(error instanceof DomainError)) {
@@ -120,12 +121,12 @@ export async function importDetainers(
               return;
             }
             skip(line, `refused: ${error.message} (${error.code})`);
+            settled();
           },
         )
-        .finally(() => {
-          inFlight.delete(row);
-          settled();
-        });
+        // Counted as done with its outcome, not after: another row may settle in between, and the
+        // progress line would count it imported but not done.
+        .finally(() => inFlight.delete(row));
       inFlight.add(row);
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
