@@ -4,6 +4,7 @@ import {
   defaultOrdinanceVersion,
   type CaseEvent,
   type OrdinanceVersion,
+  type ReleaseEligibilityReason,
   type RequestDocument,
 } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
@@ -185,6 +186,39 @@ describe('caseViewFrom', () => {
       decision: null,
       notices: [],
     });
+  });
+
+  it('shows the eligibility the hold is measured from, as the register measures it, not the last recorded', () => {
+    const eligible = (at: string, reason: ReleaseEligibilityReason = 'BAIL_POSTED'): CaseEvent => ({
+      type: 'SubjectEligibleForRelease',
+      data: { at, reason, requestId: null },
+    });
+    const released: CaseEvent = {
+      type: 'SubjectReleased',
+      data: { at: '2024-05-03T12:00:00Z', requestId: null },
+    };
+    const custodyAfter = (more: CaseEvent[]) =>
+      caseViewFrom(stream([opened, request(R1, '2024-05-01T01:00:00Z'), ...more]), [
+        defaultOrdinanceVersion(),
+      ])!.custody;
+    // A second reason, or a correction recorded after the release but dated before it: still the first.
+    expect(
+      custodyAfter([eligible('2024-05-02T00:00:00Z'), released, eligible('2024-05-03T11:30:00Z', 'OTHER')]),
+    ).toMatchObject({
+      eligibleForReleaseAt: '2024-05-02T00:00:00Z',
+      eligibleForReleaseReason: 'BAIL_POSTED',
+    });
+    // Recorded late but dated earlier: the hold began then.
+    expect(
+      custodyAfter([eligible('2024-05-02T00:00:00Z'), eligible('2024-05-01T20:00:00Z', 'CHARGES_DISMISSED')]),
+    ).toMatchObject({
+      eligibleForReleaseAt: '2024-05-01T20:00:00Z',
+      eligibleForReleaseReason: 'CHARGES_DISMISSED',
+    });
+    // After the release, a new hold.
+    expect(
+      custodyAfter([eligible('2024-05-02T00:00:00Z'), released, eligible('2024-05-04T00:00:00Z', 'OTHER')]),
+    ).toMatchObject({ eligibleForReleaseAt: '2024-05-04T00:00:00Z', eligibleForReleaseReason: 'OTHER' });
   });
 
   it('judges a warrant under the ordinance version in force when the request was received', () => {

@@ -52,7 +52,8 @@ export class CaseViewProjection implements Projection {
   // the cases between its requests: 121 ms a page over 142k cases with hasOpenViolations, now 15 ms).
   // 6: requests carry their case's agency, indexed with the type, so that an agency with a type it
   // rarely (or never) received walks those requests instead of scanning every case of the agency.
-  readonly version = 6;
+  // 7: the eligibility shown is the one the register measures the hold from, not the last recorded.
+  readonly version = 7;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),

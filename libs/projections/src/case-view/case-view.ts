@@ -190,11 +190,13 @@ export function evolveCaseRecord(
       next.accessGrants = [...record.accessGrants, { eventId: event.id, ...e.data }];
       break;
     case 'SubjectEligibleForRelease':
-      next.custody = {
-        ...record.custody,
-        eligibleForReleaseAt: e.data.at,
-        eligibleForReleaseReason: e.data.reason,
-      };
+      if (startsTheHold(record.custody, e.data.at)) {
+        next.custody = {
+          ...record.custody,
+          eligibleForReleaseAt: e.data.at,
+          eligibleForReleaseReason: e.data.reason,
+        };
+      }
       break;
     case 'SubjectReleased':
       next.custody = { ...record.custody, status: 'NOT_IN_CUSTODY', releasedAt: e.data.at };
@@ -270,4 +272,20 @@ export function caseViewFrom<V = never>(
 ): CaseView<V> | undefined {
   const record = caseRecordFrom(events);
   return record && toCaseView(record, ordinance, violations);
+}
+
+/**
+ * Whether an eligibility recorded at `at` is the one the hold is measured from, as the register
+ * measures it: the first since the last release or transfer, by the act's own time. A later
+ * eligibility (another reason), or one recorded late but dated earlier, must not move it.
+ */
+function startsTheHold(custody: CaseView['custody'], at: string): boolean {
+  const current = custody.eligibleForReleaseAt;
+  if (current === null) return true;
+  const departed = [custody.releasedAt, custody.transferredAt]
+    .filter((t): t is string => t !== null)
+    .reduce<number | null>((latest, t) => Math.max(latest ?? -Infinity, Date.parse(t)), null);
+  // A new hold, after the one the current eligibility began ended.
+  if (departed !== null && Date.parse(current) <= departed && Date.parse(at) > departed) return true;
+  return Date.parse(at) < Date.parse(current);
 }
