@@ -3,6 +3,7 @@ import {
   matterActionRecorded,
   matterOpened,
   openMatter,
+  RECEIVED_AT,
   recordMatterAction,
 } from '../../testing/matter-builders';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
@@ -168,9 +169,21 @@ describe('RecordMatterAction', () => {
   });
 
   it('records an act dated before the matter was received, as when it comes to light later', () => {
+    given([matterOpened({ kind: 'STATUS_COLLECTION' })])
+      .when(recordMatterAction({ action: 'COLLECTED', at: '2024-02-01T10:00:00-05:00' }))
+      .then([matterActionRecorded({ action: 'COLLECTED', at: '2024-02-01T10:00:00-05:00' })]);
+  });
+
+  it('refuses an answer to a student records or school access request dated before its receipt', () => {
     given([opened])
-      .when(recordMatterAction({ action: 'DISCLOSED', at: '2024-02-01T10:00:00-05:00' }))
-      .then([matterActionRecorded({ action: 'DISCLOSED', at: '2024-02-01T10:00:00-05:00' })]);
+      .when(recordMatterAction({ action: 'PARENT_NOTIFIED', at: '2024-02-01T10:00:00-05:00' }))
+      .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    given([matterOpened({ kind: 'SCHOOL_ACCESS_REQUEST' })])
+      .when(recordMatterAction({ action: 'DECLINED', at: '2024-03-01T08:59:59-05:00' }))
+      .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    given([opened])
+      .when(recordMatterAction({ action: 'DISCLOSED', at: RECEIVED_AT }))
+      .then([matterActionRecorded({ action: 'DISCLOSED', at: RECEIVED_AT })]);
   });
 
   it('is NotFound on an unknown matter', () => {

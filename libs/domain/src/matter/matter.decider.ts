@@ -1,10 +1,11 @@
+import { isBefore } from '../shared/date-time';
 import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
 import { assertValid, check, distinct, pastDateTime, requiredText } from '../shared/field-checks';
 import type { MatterCommand, OpenMatter, RecordMatterAction } from './matter.commands';
 import type { MatterAction, MatterEvent, MatterKind } from './matter.events';
 
 /** `null` until the matter is opened. */
-export type MatterState = { kind: MatterKind } | null;
+export type MatterState = { kind: MatterKind; receivedAt: string } | null;
 
 export const initialMatterState: MatterState = null;
 
@@ -34,7 +35,7 @@ export function decideMatter(state: MatterState, command: MatterCommand): Matter
 
 /** Total: it never throws, whatever the history holds. */
 export function evolveMatter(state: MatterState, event: MatterEvent): MatterState {
-  return event.type === 'MatterOpened' ? { kind: event.data.kind } : state;
+  return event.type === 'MatterOpened' ? { kind: event.data.kind, receivedAt: event.data.receivedAt } : state;
 }
 
 export const matterDecider = { decide: decideMatter, evolve: evolveMatter, initialState: initialMatterState };
@@ -86,9 +87,14 @@ function openMatter(state: MatterState, { data, now }: OpenMatter): MatterEvent[
   ];
 }
 
+/** Matters that are an agency's request: what is done about one cannot precede its receipt. */
+const ANSWERED_REQUESTS: readonly MatterKind[] = ['STUDENT_RECORDS_REQUEST', 'SCHOOL_ACCESS_REQUEST'];
+
 /**
- * An action may be dated before the matter was received: a matter is often opened when an act
- * that already happened comes to light, and refusing the act would leave it unjudged.
+ * An action on any other matter may be dated before the matter was received: such a matter is
+ * often opened when an act that already happened comes to light, and refusing the act would leave
+ * it unjudged. An answer to a request cannot precede it (a parent "notified" before the request
+ * came would clear § 10).
  */
 function recordAction(state: NonNullable<MatterState>, { data, now }: RecordMatterAction): MatterEvent[] {
   assertValid([
@@ -98,6 +104,9 @@ function recordAction(state: NonNullable<MatterState>, { data, now }: RecordMatt
   ]);
   if (!MATTER_ACTIONS_BY_KIND[state.kind].includes(data.action)) {
     throw new ConflictError('ACTION_NOT_APPLICABLE', `${data.action} is not an action on a ${state.kind}`);
+  }
+  if (ANSWERED_REQUESTS.includes(state.kind) && isBefore(data.at, state.receivedAt)) {
+    throw new ConflictError('PRECEDES_REQUEST', `The act precedes the receipt of the ${state.kind}`);
   }
   return [
     {
