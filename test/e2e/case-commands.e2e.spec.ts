@@ -235,6 +235,23 @@ describe('400: every offending field is named and nothing is written', () => {
     expect(response.body.errors).toEqual([{ field: 'decidedAt', reason: 'must not be in the future' }]);
   });
 
+  it('says a lone category is no list, a missing one is required, and where a category repeats', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    const errorsOf = async (body: object) =>
+      (await rejected(() => t.post(`/cases/${caseId}/disclosures`, officer, body))).body.errors;
+    const { categories: _categories, ...withoutCategories } = disclosureBody(requestId);
+    expect(await errorsOf({ ...disclosureBody(requestId), categories: 'RELEASE_DATE' })).toEqual([
+      { field: 'categories', reason: 'categories must be an array' },
+    ]);
+    expect(await errorsOf(withoutCategories)).toEqual([
+      { field: 'categories', reason: 'categories must be an array' },
+    ]);
+    const repeated = ['RELEASE_DATE', 'HOME_ADDRESS', 'RELEASE_DATE'];
+    expect(await errorsOf({ ...disclosureBody(requestId), categories: repeated })).toEqual([
+      { field: 'categories[2]', reason: 'repeats RELEASE_DATE' },
+    ]);
+  });
+
   it('requires court, judge and signing date on a judicial warrant or court order', async () => {
     const { caseId } = await caseWithRequest();
     const response = await rejected(() =>

@@ -115,7 +115,7 @@ describe('POST /encounters (§ 1)', () => {
       ['kind', 'personRole', 'grounds'],
     ],
     ['no grounds', encounter({ grounds: [] }), ['grounds']],
-    ['a repeated ground', encounter({ grounds: ['TRAFFIC', 'TRAFFIC'] }), ['grounds']],
+    ['a repeated ground', encounter({ grounds: ['TRAFFIC', 'TRAFFIC'] }), ['grounds[1]']],
     ['a time without offset', encounter({ occurredAt: '2025-02-28T21:15:00' }), ['occurredAt']],
     [
       'an incomplete status inquiry',

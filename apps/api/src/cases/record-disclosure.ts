@@ -6,9 +6,9 @@ import {
   type FederalAgency,
   type InformationCategory,
 } from '@trust-ledger/domain';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, IsId } from '../common/validators';
+import { EnumList, IsIsoDateTime, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -24,10 +24,7 @@ export class RecordDisclosureDto {
   recipientAgency!: FederalAgency;
 
   @ApiProperty({ enum: INFORMATION_CATEGORIES, isArray: true })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @IsIn(INFORMATION_CATEGORIES, { each: true })
+  @EnumList(INFORMATION_CATEGORIES, { nonEmpty: true })
   categories!: InformationCategory[];
 
   @ApiProperty({ format: 'date-time' })

@@ -15,9 +15,9 @@ import {
   type RequestForm,
   type RequestType,
 } from '@trust-ledger/domain';
-import { ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsIsoDateTime, NestedList, RequiredWhen, Text, IsId } from '../common/validators';
+import { EnumList, IsIsoDateTime, NestedList, RequiredWhen, Text, IsId } from '../common/validators';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
@@ -87,9 +87,7 @@ export class RecordRequestDto {
 
   @ApiPropertyOptional({ enum: INFORMATION_CATEGORIES, isArray: true })
   @IsOptional()
-  @IsArray()
-  @ArrayUnique()
-  @IsIn(INFORMATION_CATEGORIES, { each: true })
+  @EnumList(INFORMATION_CATEGORIES)
   informationRequested?: InformationCategory[];
 }
 

@@ -4,7 +4,9 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayNotEmpty,
   IsArray,
+  IsIn,
   IsDefined,
   IsObject,
   IsString,
@@ -62,6 +64,21 @@ export const NotBefore = (from: string): PropertyDecorator =>
       defaultMessage: () => `$property must not be before ${from}`,
     },
   });
+
+/**
+ * A list of vocabulary values (`categories`, `grounds`, …). Checked as an array first, so that a
+ * lone value is said to be no array rather than to repeat itself; a value named twice is the
+ * decider's to refuse, naming where it repeats.
+ */
+export const EnumList = (
+  values: readonly string[],
+  options: { nonEmpty?: boolean } = {},
+): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ...(options.nonEmpty === true ? [ArrayNotEmpty()] : []),
+    IsIn(values, { each: true }),
+  );
 
 /** A reporting period label as the domain reads it: `YYYY`, `YYYY-Qn` or `YYYY-MM`, year 0001 on. */
 export const IsPeriod = formatDecorator(

@@ -15,10 +15,10 @@ import {
   type PersonRole,
   type StatusInquiryJustification,
 } from '@trust-ledger/domain';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
+import { EnumList, IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -65,10 +65,7 @@ export class RecordEncounterDto {
   personRole!: PersonRole;
 
   @ApiProperty({ enum: ENCOUNTER_GROUNDS, isArray: true })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @IsIn(ENCOUNTER_GROUNDS, { each: true })
+  @EnumList(ENCOUNTER_GROUNDS, { nonEmpty: true })
   grounds!: EncounterGround[];
 
   @ApiPropertyOptional({ type: () => StatusInquiryDto })

@@ -17,9 +17,9 @@ import {
   type ServiceDenialReason,
   type SurveillanceTargetKind,
 } from '@trust-ledger/domain';
-import { IsArray, IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
-import { IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
+import { EnumList, IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '../common/validators';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
@@ -82,8 +82,7 @@ export class OpenMatterDto {
     description: 'REGISTRY_REQUEST only',
   })
   @IsOptional()
-  @IsArray()
-  @IsIn(PROTECTED_CHARACTERISTICS, { each: true })
+  @EnumList(PROTECTED_CHARACTERISTICS)
   protectedCharacteristics?: ProtectedCharacteristic[];
 
   @ApiPropertyOptional({

@@ -401,6 +401,21 @@ describe('Case aggregate', () => {
         { field: 'categories', reason: 'must name at least one category' },
       ]);
     });
+
+    it('refuses a category named twice, and a request asking twice for one, naming where', () => {
+      expect(
+        fieldErrors([opened, detainer], recordDisclosure({ categories: ['RELEASE_DATE', 'RELEASE_DATE'] })),
+      ).toEqual([{ field: 'categories[1]', reason: 'repeats RELEASE_DATE' }]);
+      expect(
+        fieldErrors(
+          [opened],
+          recordFederalRequest({
+            requestId: 'other',
+            informationRequested: ['HOME_ADDRESS', 'HOME_ADDRESS'],
+          }),
+        ),
+      ).toEqual([{ field: 'informationRequested[1]', reason: 'repeats HOME_ADDRESS' }]);
+    });
   });
 
   describe('RecordCustodyAccess', () => {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, type FieldError } from '../shared/errors'
 import {
   assertValid,
   check,
+  distinct,
   languageTag,
   pastDate,
   pastDateTime,
@@ -106,6 +107,7 @@ function recordFederalRequest(state: CaseState, { data, now }: RecordFederalRequ
   assertValid([
     ...pastDateTime('receivedAt', data.receivedAt, now),
     ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`, now)),
+    ...distinct('informationRequested', data.informationRequested),
   ]);
   if (findRequest(state, data.requestId)) {
     throw new ConflictError(
@@ -210,6 +212,7 @@ function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): Ca
     ...(data.categories.length === 0
       ? [{ field: 'categories', reason: 'must name at least one category' }]
       : []),
+    ...distinct('categories', data.categories),
   ]);
   if (data.requestId != null) answeredRequest(state, data.requestId, data.disclosedAt);
   return [
