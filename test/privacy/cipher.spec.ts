@@ -139,6 +139,15 @@ describe('the master key and the key store files', () => {
     expect(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64').equals(first)).toBe(true);
   });
 
+  it('only reads an existing master key, writing nothing in DATA_DIR (a read-only copy serves)', async () => {
+    const first = loadMasterKey(dir);
+    const before = statSync(dir).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A file created and removed again would move the directory's mtime.
+    expect(loadMasterKey(dir).equals(first)).toBe(true);
+    expect(statSync(dir).mtimeMs).toBe(before);
+  });
+
   it('refuses to generate a new master key when keys.db holds keys wrapped by a lost one', async () => {
     await cipher.seal('subject:case-1', 'x');
     rmSync(join(dir, MASTER_KEY_FILE));

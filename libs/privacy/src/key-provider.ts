@@ -71,15 +71,18 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
     );
   }
   // Written to a private temporary file and hard-linked into place, so that concurrent first starts
-  // (API and CLI) agree on one key and nobody reads a half-written file.
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-  try {
-    linkSync(temporary, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  } finally {
-    unlinkSync(temporary);
+  // (API and CLI) agree on one key and nobody reads a half-written file. An existing key is only
+  // read, so that a read-only copy of DATA_DIR serves.
+  if (!existsSync(file)) {
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(temporary, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(temporary);
+    }
   }
   return decodeMasterKey(readFileSync(file, 'utf8'), file);
 }
