@@ -252,6 +252,28 @@ describe('400: every offending field is named and nothing is written', () => {
     ]);
   });
 
+  it('refuses text with nothing visible in it, and control characters but tab and line breaks', async () => {
+    const body = openCaseBody(AGENCY);
+    const invisible = await rejected(() =>
+      t.post('/cases', officer, { ...body, subject: { ...body.subject, fullName: '\u200b\u200b' } }),
+    );
+    expect(invisible.body.errors).toEqual([
+      { field: 'subject.fullName', reason: 'fullName must not be blank' },
+    ]);
+    const { caseId } = await caseWithRequest();
+    const nul = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, { ...closeBody, reason: 'Released\u0000 on bail' }),
+    );
+    expect(nul.body.errors).toEqual([
+      { field: 'reason', reason: 'reason must not contain control characters (tab and line breaks aside)' },
+    ]);
+    const lines = await t.post(`/cases/${caseId}/close`, officer, {
+      ...closeBody,
+      reason: 'Released.\n\tBail posted.',
+    });
+    expect(lines.status).toBe(201);
+  });
+
   it('requires court, judge and signing date on a judicial warrant or court order', async () => {
     const { caseId } = await caseWithRequest();
     const response = await rejected(() =>

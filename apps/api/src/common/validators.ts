@@ -148,13 +148,19 @@ export const RequiredWhen = <T>(condition: (dto: T) => boolean, why: string): Pr
   );
 
 /**
- * Required non-blank text of bounded length. Checks run in this order and a field reports only its
- * first failure (stopAtFirstError), so a missing value reads "must be a string", not "too long".
+ * Required text of bounded length, with something visible in it: zero-width and other format
+ * characters are not (a name of U+200B alone reads as empty), and no control character but tab and
+ * line breaks (a NUL cuts the text short in many a reader). Checks run in this order and a field
+ * reports only its first failure (stopAtFirstError), so a missing value reads "must be a string",
+ * not "too long".
  */
 export const Text = (maxLength: number): PropertyDecorator =>
   applyDecorators(
     IsString(),
-    Matches(/\S/, { message: '$property must not be blank' }),
+    Matches(/[^\p{White_Space}\p{Cf}\p{Cc}]/u, { message: '$property must not be blank' }),
+    Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
+      message: '$property must not contain control characters (tab and line breaks aside)',
+    }),
     MaxLength(maxLength),
   );
 
