@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readOrCreatePrivateFile } from '@trust-ledger/event-store';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteKeyStore, keyStoreFile } from './key-store';
 
@@ -70,21 +71,8 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
       `${file} is missing but ${keyStoreFile(dataDir)} holds data keys: restore it or set MASTER_KEY`,
     );
   }
-  // Written to a private temporary file and hard-linked into place, so that concurrent first starts
-  // (API and CLI) agree on one key and nobody reads a half-written file. An existing key is only
-  // read, so that a read-only copy of DATA_DIR serves.
-  if (!existsSync(file)) {
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    try {
-      linkSync(temporary, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(temporary);
-    }
-  }
-  return decodeMasterKey(readFileSync(file, 'utf8'), file);
+  const text = readOrCreatePrivateFile(file, () => `${randomBytes(KEY_BYTES).toString('base64')}\n`);
+  return decodeMasterKey(text, file);
 }
 
 function decodeMasterKey(text: string, source: string): Buffer {

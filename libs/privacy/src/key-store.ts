@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { ensurePrivateFile } from '@trust-ledger/event-store';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const KEY_STORE_FILE = 'keys.db';
@@ -32,8 +33,7 @@ export class SqliteKeyStore {
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    // Owner-only from the start; SQLite would create it with the process umask.
-    closeSync(openSync(file, 'a', 0o600));
+    ensurePrivateFile(file);
     this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = DELETE');
     this.db.pragma('synchronous = FULL');

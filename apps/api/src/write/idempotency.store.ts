@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ensurePrivateFile } from '@trust-ledger/event-store';
 import Database from 'better-sqlite3';
-import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { CommandResult } from './command-result';
@@ -32,8 +32,7 @@ export class IdempotencyStore implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const file = join(config.dataDir, 'api.db');
-    // Owner-only from the start (SQLite gives the WAL the file's mode): it holds request fingerprints.
-    closeSync(openSync(file, 'a', 0o600));
+    ensurePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

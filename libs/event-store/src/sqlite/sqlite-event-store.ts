@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { ensurePrivateFile } from '../private-files';
 import { dirname } from 'node:path';
 import {
   DuplicateEventIdError,
@@ -139,8 +140,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     if (file !== ':memory:') {
       mkdirSync(dirname(file), { recursive: true });
-      // Owner-only from the start (SQLite gives the WAL the file's mode); SQLite would use the umask.
-      closeSync(openSync(file, 'a', 0o600));
+      ensurePrivateFile(file);
     }
     this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');

@@ -6,7 +6,8 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readOrCreatePrivateFile } from '@trust-ledger/event-store';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SIGNING_KEY_FILE = 'evidence-signing-key.pem';
@@ -70,24 +71,10 @@ export function loadOrCreateSigningKey(dataDir: string, configuredPem?: string):
 
 function fromFile(dataDir: string): KeyObject {
   const file = join(dataDir, SIGNING_KEY_FILE);
-  if (!existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    // A private temporary file hard-linked into place: concurrent first starts agree on one key and
-    // nobody reads a half-written file.
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-      flag: 'wx',
-      mode: 0o600,
-    });
-    try {
-      linkSync(temporary, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(temporary);
-    }
-  }
-  return parsePrivateKey(readFileSync(file, 'utf8'), file);
+  const pem = readOrCreatePrivateFile(file, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+  return parsePrivateKey(pem, file);
 }
 
 function parsePrivateKey(pem: string, source: string): KeyObject {

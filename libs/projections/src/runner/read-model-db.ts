@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { ensurePrivateFile } from '@trust-ledger/event-store';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ReadModelDb } from './projection';
 
@@ -21,8 +22,7 @@ export const READ_MODEL_PAGE_SIZE = 16_384;
 export function openReadModelDb(file: string): ReadModelDb {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true });
-    // Owner-only from the start (SQLite gives the WAL the file's mode); SQLite would use the umask.
-    closeSync(openSync(file, 'a', 0o600));
+    ensurePrivateFile(file);
   }
   const db = new Database(file, { timeout: 5000 });
   // Before WAL: a WAL database's page size can no longer change.
