@@ -44,7 +44,10 @@ export function isIsoDateTime(value: string): boolean {
     offsetMinutes > MAX_OFFSET_MINUTES
   )
     return false;
-  const instant = Date.parse(value);
+  // Only a time of year 0001 or 9999 can fall outside the range, once its offset is applied: the
+  // rules ask this of a warrant's signing time at every judgement, so the parse is spared otherwise.
+  if (Number(y) > 1 && Number(y) < 9999) return true;
+  const instant = epochMsOf(value);
   return instant >= FIRST_INSTANT && instant <= LAST_INSTANT;
 }
 
