@@ -1,5 +1,6 @@
 import {
   CASE_EVENT_TYPES,
+  epochMsOf,
   isJudicialWarrant,
   versionInForceAt,
   type CaseEvent,
@@ -280,12 +281,12 @@ export function caseViewFrom<V = never>(
  * eligibility (another reason), or one recorded late but dated earlier, must not move it.
  */
 function startsTheHold(custody: CaseView['custody'], at: string): boolean {
-  const current = custody.eligibleForReleaseAt;
+  const { eligibleForReleaseAt: current, releasedAt, transferredAt } = custody;
   if (current === null) return true;
-  const departed = [custody.releasedAt, custody.transferredAt]
-    .filter((t): t is string => t !== null)
-    .reduce<number | null>((latest, t) => Math.max(latest ?? -Infinity, Date.parse(t)), null);
+  const departed = Math.max(
+    ...[releasedAt, transferredAt].map((t) => (t === null ? -Infinity : epochMsOf(t))),
+  );
   // A new hold, after the one the current eligibility began ended.
-  if (departed !== null && Date.parse(current) <= departed && Date.parse(at) > departed) return true;
-  return Date.parse(at) < Date.parse(current);
+  if (epochMsOf(current) <= departed && epochMsOf(at) > departed) return true;
+  return epochMsOf(at) < epochMsOf(current);
 }
