@@ -617,6 +617,35 @@ describe('IntegrityCheckpointer', () => {
     });
   });
 
+  it('holds the log order to checkpoints of the older format, which restate every head', async () => {
+    const legacy = async (): Promise<void> => {
+      const heads = [await headOf(A), await headOf(B)];
+      const revision = (await readAllEvents(store, INTEGRITY_STREAM_ID)).length;
+      await store.append(
+        INTEGRITY_STREAM_ID,
+        [
+          {
+            ...event(99),
+            type: 'IntegrityCheckpointRecorded',
+            data: {
+              checkpointedAt: clock.now(),
+              position: (await store.headPosition())!,
+              heads,
+              streamCount: 2,
+              digest: sha256Hex(canonicalJson(heads.map((h) => [h.streamId, h.revision, h.hash]))),
+            },
+          },
+        ],
+        { expectedRevision: revision === 0 ? 'no_stream' : revision - 1 },
+      );
+    };
+    await legacy();
+    await store.append(A, [event(5)], { expectedRevision: 4 });
+    // B did not move since the first, and the second names it again.
+    await legacy();
+    expect(await verifyAll(store)).toMatchObject({ valid: true, breaks: [] });
+  });
+
   it('goes on from checkpoints recorded before the chained scheme, and verifies both', async () => {
     // Given a checkpoint as recorded before: no digestScheme, a digest over every head by stream id.
     const legacyHeads = [await headOf(A), await headOf(B)];
