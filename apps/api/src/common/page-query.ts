@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
@@ -22,6 +23,15 @@ export const decimal = (raw: string): number => (/^\d{1,15}$/.test(raw) ? Number
 
 const CURSOR_MESSAGE = 'cursor must be a nextCursor returned by this endpoint';
 
+/** `?cursor=` of the given form; the decorators in the order they would be stacked bottom-up. */
+const Cursor = (form: RegExp): PropertyDecorator =>
+  applyDecorators(
+    Matches(form, { message: CURSOR_MESSAGE }),
+    IsOptional(),
+    emptyAsAbsent((raw) => raw),
+    ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' }),
+  );
+
 /** API.md's `limit` (1–500, default 100). */
 class LimitQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })
@@ -35,10 +45,7 @@ class LimitQuery {
 
 /** API.md's paging of a list that holds nothing of another agency's: `?cursor=&limit=`. */
 export class PageQuery extends LimitQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
-  @emptyAsAbsent((raw) => raw)
-  @IsOptional()
-  @Matches(/^\d{1,15}$/, { message: CURSOR_MESSAGE })
+  @Cursor(/^\d{1,15}$/)
   cursor?: string;
 }
 
@@ -54,10 +61,7 @@ export class AgencyPageQuery extends LimitQuery {
   @IsAgencyId()
   agencyId?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page; empty or absent for the first' })
-  @emptyAsAbsent((raw) => raw)
-  @IsOptional()
-  @Matches(/^[\w-]{48}$/, { message: CURSOR_MESSAGE })
+  @Cursor(/^[\w-]{48}$/)
   cursor?: string;
 }
 
