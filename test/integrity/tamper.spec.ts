@@ -617,39 +617,14 @@ describe('IntegrityCheckpointer', () => {
     });
   });
 
-  it('holds the log order to checkpoints of the older format, which restate every head', async () => {
-    const legacy = async (): Promise<void> => {
-      const heads = [await headOf(A), await headOf(B)];
-      const revision = (await readAllEvents(store, INTEGRITY_STREAM_ID)).length;
-      await store.append(
-        INTEGRITY_STREAM_ID,
-        [
-          {
-            ...event(99),
-            type: 'IntegrityCheckpointRecorded',
-            data: {
-              checkpointedAt: clock.now(),
-              position: (await store.headPosition())!,
-              heads,
-              streamCount: 2,
-              digest: sha256Hex(canonicalJson(heads.map((h) => [h.streamId, h.revision, h.hash]))),
-            },
-          },
-        ],
-        { expectedRevision: revision === 0 ? 'no_stream' : revision - 1 },
-      );
-    };
-    await legacy();
-    await store.append(A, [event(5)], { expectedRevision: 4 });
-    // B did not move since the first, and the second names it again.
-    await legacy();
-    expect(await verifyAll(store)).toMatchObject({ valid: true, breaks: [] });
-  });
-
-  it('goes on from checkpoints recorded before the chained scheme, and verifies both', async () => {
-    // Given a checkpoint as recorded before: no digestScheme, a digest over every head by stream id.
-    const legacyHeads = [await headOf(A), await headOf(B)];
-    const legacyDigest = sha256Hex(canonicalJson(legacyHeads.map((h) => [h.streamId, h.revision, h.hash])));
+  /**
+   * A checkpoint as recorded before the chained scheme: no digestScheme, every head (A's and B's)
+   * restated, and a digest over them by stream id. Returns that digest.
+   */
+  async function recordLegacyCheckpoint(): Promise<string> {
+    const heads = [await headOf(A), await headOf(B)];
+    const digest = sha256Hex(canonicalJson(heads.map((h) => [h.streamId, h.revision, h.hash])));
+    const recorded = (await readAllEvents(store, INTEGRITY_STREAM_ID)).length;
     await store.append(
       INTEGRITY_STREAM_ID,
       [
@@ -659,14 +634,27 @@ describe('IntegrityCheckpointer', () => {
           data: {
             checkpointedAt: clock.now(),
             position: (await store.headPosition())!,
-            heads: legacyHeads,
+            heads,
             streamCount: 2,
-            digest: legacyDigest,
+            digest,
           },
         },
       ],
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: recorded === 0 ? 'no_stream' : recorded - 1 },
     );
+    return digest;
+  }
+
+  it('holds the log order to checkpoints of the older format, which restate every head', async () => {
+    await recordLegacyCheckpoint();
+    await store.append(A, [event(5)], { expectedRevision: 4 });
+    // B did not move since the first, and the second names it again.
+    await recordLegacyCheckpoint();
+    expect(await verifyAll(store)).toMatchObject({ valid: true, breaks: [] });
+  });
+
+  it('goes on from checkpoints recorded before the chained scheme, and verifies both', async () => {
+    const legacyDigest = await recordLegacyCheckpoint();
     await store.append(A, [event(5)], { expectedRevision: 4 });
     const next = await new IntegrityCheckpointer(store, clock, signingKey).record();
     expect(next?.heads.map((h) => [h.streamId, h.revision])).toEqual([[A, 5]]);
