@@ -97,7 +97,7 @@ class CaseGenerator {
         agencyId,
         openedAt: iso(opened),
         subject: { fullName: `Person ${this.cases}`, dateOfBirth: '1990-01-01', preferredLanguage: language },
-        subjectProfile: { preferredLanguage: language, hasAttorney: this.random() < 0.3, hasDesignee: false },
+        subjectProfile: { hasAttorney: this.random() < 0.3, hasDesignee: false },
         custody: { status: 'IN_CUSTODY', bookedAt: iso(opened), facility: 'County Jail' },
         convictions:
           this.random() < 0.1
@@ -158,6 +158,7 @@ class CaseGenerator {
           deliveredAt: iso(delivered),
           method: this.random() < 0.02 ? 'ORAL' : 'WRITTEN_IN_PERSON',
           language,
+          inPreferredLanguage: true,
           includesCopyOfRequest: this.random() < 0.97,
           statedIntent: 'DECLINE',
         },

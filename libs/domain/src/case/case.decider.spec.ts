@@ -82,7 +82,7 @@ describe('Case aggregate', () => {
   });
 
   describe('OpenCase', () => {
-    it('opens the case at the command time, deriving the subject profile the rules need', () => {
+    it('opens the case at the command time, deriving the subject profile the rules need (no language: it stays in the sealed subject)', () => {
       given([])
         .when(
           openCase({
@@ -109,7 +109,7 @@ describe('Case aggregate', () => {
                 preferredLanguage: 'es-MX',
                 attorney: { name: 'Counsel', email: 'counsel@example.org' },
               },
-              subjectProfile: { preferredLanguage: 'es-MX', hasAttorney: true, hasDesignee: false },
+              subjectProfile: { hasAttorney: true, hasDesignee: false },
               custody: { status: 'IN_CUSTODY', bookedAt: '2024-06-15T07:00:00Z', facility: 'County Jail' },
               convictions: [{ offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2020-01-10' }],
             },
@@ -117,13 +117,13 @@ describe('Case aggregate', () => {
         ]);
     });
 
-    it('records no preferred language, attorney or designee when none is given', () => {
+    it('records no attorney or designee when none is given', () => {
       const [event] = decideCase(
         caseDecider.initialState,
         openCase({ subject: { fullName: 'Test Subject', designee: { name: 'Sister' } } }),
       );
       expect(event).toMatchObject({
-        data: { subjectProfile: { preferredLanguage: null, hasAttorney: false, hasDesignee: true } },
+        data: { subjectProfile: { hasAttorney: false, hasDesignee: true } },
       });
     });
 
@@ -227,6 +227,35 @@ describe('Case aggregate', () => {
   describe('RecordNotice', () => {
     it('records a request-and-intent notice', () => {
       given([opened, detainer]).when(recordNotice()).then([noticeIssued()]);
+    });
+
+    describe('says whether the notice is in the preferred language, so the rules never read either', () => {
+      const preferring = (preferredLanguage: string) =>
+        caseOpened({ subject: { fullName: 'Test Subject', preferredLanguage } });
+
+      it('true for the same primary subtag, whatever its case', () => {
+        given([preferring('ES-mx'), detainer])
+          .when(recordNotice({ language: 'es' }))
+          .then([noticeIssued({ language: 'es', inPreferredLanguage: true })]);
+      });
+
+      it('false for another language', () => {
+        given([preferring('es'), detainer])
+          .when(recordNotice({ language: 'en' }))
+          .then([noticeIssued({ language: 'en', inPreferredLanguage: false })]);
+      });
+
+      it('null when the case names no preferred language', () => {
+        given([opened, detainer])
+          .when(recordNotice({ language: 'fr' }))
+          .then([noticeIssued({ language: 'fr', inPreferredLanguage: null })]);
+      });
+
+      it('null once the personal data is erased', () => {
+        given([preferring('es'), detainer, personalDataErased()])
+          .when(recordNotice({ language: 'en' }))
+          .then([noticeIssued({ language: 'en', inPreferredLanguage: null })]);
+      });
     });
 
     it('records a release-date notice that answers no request, with nulls for what was not given', () => {
@@ -616,6 +645,7 @@ describe('Case aggregate', () => {
         closed: false,
         erased: false,
         agencyId: AGENCY_ID,
+        preferredLanguage: null,
         requests: {
           [REQUEST_ID]: {
             requestType: 'DETAINER',

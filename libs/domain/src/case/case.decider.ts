@@ -10,6 +10,7 @@ import {
   requiredText,
 } from '../shared/field-checks';
 import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
+import { sameLanguage } from './language';
 import type {
   CaseCommand,
   CloseCase,
@@ -92,7 +93,6 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
         openedAt: now,
         subject: subjectOf(subject),
         subjectProfile: {
-          preferredLanguage: subject.preferredLanguage ?? null,
           hasAttorney: subject.attorney != null,
           hasDesignee: subject.designee != null,
         },
@@ -156,6 +156,8 @@ function recordNotice(state: CaseState, { data, now }: RecordNotice): CaseEvent[
         deliveredAt: data.deliveredAt,
         method: data.method,
         language: data.language,
+        inPreferredLanguage:
+          state.preferredLanguage === null ? null : sameLanguage(data.language, state.preferredLanguage),
         includesCopyOfRequest: data.includesCopyOfRequest,
         statedIntent: data.statedIntent ?? null,
       },

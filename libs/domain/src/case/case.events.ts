@@ -33,7 +33,11 @@ export interface Subject {
  * `subject` so that erasing a person's data never changes how the acts on the case are judged.
  */
 export interface SubjectProfile {
-  preferredLanguage: string | null;
+  /**
+   * Only on cases opened before notices recorded `inPreferredLanguage`: a language says much about
+   * a person, so it now stays sealed in `subject` alone.
+   */
+  preferredLanguage?: string | null;
   hasAttorney: boolean;
   hasDesignee: boolean;
 }
@@ -103,7 +107,14 @@ export type NoticeIssued = {
     recipient: NoticeRecipient;
     deliveredAt: string;
     method: NoticeMethod;
+    /** Sealed with the subject's personal data when stored. */
     language: string;
+    /**
+     * Whether `language` is the subject's preferred language, judged when the notice is recorded so
+     * that the rules read neither language; null when the case names none (or it was erased).
+     * Absent on notices recorded before it was: the rules then compare the two, stored in clear.
+     */
+    inPreferredLanguage?: boolean | null;
     includesCopyOfRequest: boolean;
     statedIntent: StatedIntent | null;
   };

@@ -16,6 +16,8 @@ export interface CaseState {
   closed: boolean;
   erased: boolean;
   agencyId: string | null;
+  /** As the (revealed) subject gives it; null once erased. */
+  preferredLanguage: string | null;
   requests: Readonly<Record<string, CaseRequestState>>;
   noticeIds: readonly string[];
   /** The latest time at which anything recorded on the case happened; a case cannot close before it. */
@@ -27,6 +29,7 @@ export const initialCaseState: CaseState = {
   closed: false,
   erased: false,
   agencyId: null,
+  preferredLanguage: null,
   requests: {},
   noticeIds: [],
   lastActAt: null,
@@ -40,7 +43,12 @@ export function findRequest(state: CaseState, requestId: string): CaseRequestSta
 export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   switch (event.type) {
     case 'CaseOpened':
-      return { ...state, exists: true, agencyId: event.data.agencyId };
+      return {
+        ...state,
+        exists: true,
+        agencyId: event.data.agencyId,
+        preferredLanguage: event.data.subject.preferredLanguage ?? null,
+      };
     case 'FederalRequestReceived': {
       const { requestId, requestType, requestingAgency, receivedAt } = event.data;
       return {
@@ -81,6 +89,6 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     case 'CaseClosed':
       return { ...state, closed: true };
     case 'PersonalDataErased':
-      return { ...state, erased: true };
+      return { ...state, erased: true, preferredLanguage: null };
   }
 }

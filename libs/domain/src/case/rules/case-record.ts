@@ -1,6 +1,7 @@
 import type { Recorded } from '../../shared/violation';
 import { epochMsOf } from '../../shared/date-time';
 import type { CaseEvent, Conviction, SubjectProfile } from '../case.events';
+import { sameLanguage } from '../language';
 
 /** The facts of one case as the rules read them, each kept as recorded so it can be cited. */
 
@@ -33,7 +34,21 @@ export interface CaseRecord {
   holds: Hold[];
 }
 
-const NO_PROFILE: SubjectProfile = { preferredLanguage: null, hasAttorney: false, hasDesignee: false };
+const NO_PROFILE: SubjectProfile = { hasAttorney: false, hasDesignee: false };
+
+/**
+ * A notice recorded before notices said whether they were in the preferred language, upcast: that
+ * case's profile and the notice's language are both in clear, so the rules can still compare them.
+ */
+function withLanguageJudged(
+  notice: RecordedAs<'NoticeIssued'>,
+  profile: SubjectProfile,
+): RecordedAs<'NoticeIssued'> {
+  if (notice.data.inPreferredLanguage !== undefined) return notice;
+  const preferred = profile.preferredLanguage ?? null;
+  const inPreferredLanguage = preferred === null ? null : sameLanguage(notice.data.language, preferred);
+  return { ...notice, data: { ...notice.data, inPreferredLanguage } };
+}
 
 export function caseRecordOf(history: readonly Recorded<CaseEvent>[]): CaseRecord {
   const record: CaseRecord = {
@@ -63,7 +78,7 @@ export function caseRecordOf(history: readonly Recorded<CaseEvent>[]): CaseRecor
         requestById(record, e.data.requestId)?.decisions.push(e);
         break;
       case 'NoticeIssued':
-        record.notices.push(e);
+        record.notices.push(withLanguageJudged(e, record.profile));
         break;
       case 'InformationDisclosed':
         record.disclosures.push(e);

@@ -24,7 +24,7 @@ const rulesFired = (events: CaseEvent[], now?: string, ordinance?: OrdinanceHist
   judge(events, now, ordinance).map((v) => v.ruleId);
 const opened = (profile: Partial<SubjectProfile> = {}) =>
   caseOpened({
-    subjectProfile: { preferredLanguage: null, hasAttorney: false, hasDesignee: false, ...profile },
+    subjectProfile: { hasAttorney: false, hasDesignee: false, ...profile },
   });
 /** A declined detainer received at T0: notice is due by T0 + 24 h. */
 const detainer = [opened(), requestReceived(), decisionRecorded()];
@@ -152,8 +152,8 @@ describe('§ 5 — S5_NOTICE_DEFICIENT', () => {
     noticeIssued(notice),
   ];
 
-  it('fires for a notice in a language other than the preferred one, citing the case record', () => {
-    expect(judge(withNotice({ preferredLanguage: 'es' }, { language: 'en' }))).toEqual([
+  it('fires for a notice recorded as not in the preferred language, citing the case record', () => {
+    expect(judge(withNotice({}, { language: 'en', inPreferredLanguage: false }))).toEqual([
       expect.objectContaining({
         ruleId: 'S5_NOTICE_DEFICIENT',
         requestId: REQUEST_ID,
@@ -169,13 +169,41 @@ describe('§ 5 — S5_NOTICE_DEFICIENT', () => {
     ]);
   });
 
-  it('compares languages by primary subtag, case-insensitively', () => {
-    expect(rulesFired(withNotice({ preferredLanguage: 'es' }, { language: 'es-MX' }))).toEqual([]);
-    expect(rulesFired(withNotice({ preferredLanguage: 'ES-mx' }, { language: 'es' }))).toEqual([]);
+  it('takes the notice at its word on the language, not the profile of an older case', () => {
+    // The languages themselves are sealed personal data: the rules must not need them.
+    expect(
+      rulesFired(withNotice({ preferredLanguage: 'es' }, { language: 'en', inPreferredLanguage: true })),
+    ).toEqual([]);
   });
 
-  it('does not judge the language when no preference is recorded', () => {
-    expect(rulesFired(withNotice({}, { language: 'fr' }))).toEqual([]);
+  it('does not judge the language when the case names no preference', () => {
+    expect(rulesFired(withNotice({}, { language: 'fr', inPreferredLanguage: null }))).toEqual([]);
+  });
+
+  describe('a notice recorded before notices said whether they were in the preferred language', () => {
+    /** As stored then: no `inPreferredLanguage`, the case's preferred language in its clear profile. */
+    const legacy = (preferredLanguage: string | null, language: string) => {
+      const { inPreferredLanguage: _, ...data } = noticeIssued({ language }).data;
+      return [
+        opened({ preferredLanguage }),
+        requestReceived(),
+        decisionRecorded(),
+        { type: 'NoticeIssued', data } as CaseEvent,
+      ];
+    };
+
+    it('is judged by comparing the two languages, both in clear', () => {
+      expect(rulesFired(legacy('es', 'en'))).toEqual(['S5_NOTICE_DEFICIENT']);
+    });
+
+    it('compares languages by primary subtag, case-insensitively', () => {
+      expect(rulesFired(legacy('es', 'es-MX'))).toEqual([]);
+      expect(rulesFired(legacy('ES-mx', 'es'))).toEqual([]);
+    });
+
+    it('is not judged on its language when no preference is recorded', () => {
+      expect(rulesFired(legacy(null, 'fr'))).toEqual([]);
+    });
   });
 
   it('fires for an oral notice and for a notice without the copy of the request, naming each lack', () => {

@@ -4,7 +4,6 @@ import type { RequestType } from '../../shared/vocabulary';
 import { epochMsOf } from '../../shared/date-time';
 import type { CaseEvent } from '../case.events';
 import { plusMinutes } from '../iso-time';
-import { sameLanguage } from '../language';
 import {
   requestById,
   type CaseRecord,
@@ -99,11 +98,11 @@ function deficientNotice(
   notice: RecordedAs<'NoticeIssued'>,
   ordinance: OrdinanceHistory,
 ): DetectedViolation[] {
-  const { purpose, recipient, deliveredAt, method, includesCopyOfRequest, language, requestId } = notice.data;
+  const { purpose, recipient, deliveredAt, method, includesCopyOfRequest, inPreferredLanguage, requestId } =
+    notice.data;
   const version = versionInForceAt(ordinance, deliveredAt);
   if (purpose !== 'REQUEST_AND_INTENT' || recipient !== 'SUBJECT' || !sectionInForce(version, 5)) return [];
-  const preferred = record.profile.preferredLanguage;
-  const wrongLanguage = preferred !== null && !sameLanguage(language, preferred);
+  const wrongLanguage = inPreferredLanguage === false;
   const deficiencies = [
     ...(method === 'ORAL' ? ['was given orally, not in writing'] : []),
     ...(includesCopyOfRequest ? [] : ['did not include a copy of the request']),
