@@ -536,12 +536,14 @@ describe('409: commands that contradict the record write nothing', () => {
       // Ids apart (the case's, and those the service chose), the recorded facts.
       const events = await t.events(`case-${caseId}`);
       return events.map((e) => {
-        // The subject is encrypted under the case's own key: its bytes differ from case to case.
+        // The subject and a notice's language are encrypted under the case's own key: their bytes
+        // differ from case to case.
         const {
           caseId: _c,
           requestId: _r,
           noticeId: _n,
           subject: _s,
+          language: _l,
           ...data
         } = e.data as Record<string, unknown>;
         return { type: e.type, data };

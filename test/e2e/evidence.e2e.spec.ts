@@ -7,7 +7,7 @@ import { canonicalJson, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/inte
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
 import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
-import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -42,14 +42,18 @@ beforeAll(async () => {
   const requestId = randomUUID();
   await t.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
   await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
-  const decided = await t
+  await t
     .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
       ...decisionBody,
       outcome: 'HONORED',
       rationale: 'Honored on the administrative warrant.',
     })
     .expect(201);
-  position = decided.body.position as string;
+  // Its language is sealed like the subject: the pack reveals it beside the event.
+  const noticed = await t
+    .post(`/cases/${caseId}/notices`, officer, { ...noticeBody(requestId), language: 'pt-BR' })
+    .expect(201);
+  position = noticed.body.position as string;
 });
 afterAll(async () => {
   await t.close();
@@ -93,6 +97,7 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
       'generatedAt',
       'integrity',
       'ordinanceVersions',
+      'revealed',
       'signature',
       'subject',
       'violations',
@@ -105,6 +110,9 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
   expect(pack.events).toEqual(stored);
   expect(isSealed(pack.events[0].data.subject)).toBe(true);
   expect(pack.subject).toEqual(openCaseBody(AGENCY, caseId).subject);
+  const notice = stored.find((event) => event.type === 'NoticeIssued');
+  expect(isSealed(notice?.data.language)).toBe(true);
+  expect(pack.revealed).toEqual([{ eventId: notice?.id, path: 'language', value: 'pt-BR' }]);
   expect(pack.integrity).toEqual({ valid: true, checkedEvents: stored.length, breaks: [] });
 
   const register = await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200);
@@ -162,8 +170,12 @@ it('passes verify-evidence as saved, and fails it once any byte is changed', asy
 });
 
 it('carries counsel’s reviews of its violations as recorded, chained, so that who decided what can be checked', async () => {
-  const { violationId } = (await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200)).body
-    .items[0] as { violationId: string };
+  const { violationId } = (
+    (await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200)).body.items as {
+      violationId: string;
+      ruleId: string;
+    }[]
+  ).find((v) => v.ruleId === 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT')!;
   const reviewed = await t
     .post(`/violations/${violationId}/review`, counsel, { status: 'CONFIRMED', note: 'Held on an I-200.' })
     .expect(201);

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { PersonalDataCipher, RequestHasher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
-import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { ProjectionRunner } from '@trust-ledger/projections';
 import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -321,14 +322,14 @@ describe('erasure', () => {
       .update(`POST\n${API}/cases\n${canonicalize(body)}`)
       .digest('hex');
     const hasher = t.app.get(RequestHasher);
-    expect(await hasher.digest(guess, subjectKeyId(caseId))).toBe(stored);
+    expect(await hasher.digest(guess, { keyId: subjectKeyId(caseId), create: false })).toBe(stored);
     expect(await hasher.digest(guess)).not.toBe(stored);
     // A retry is still recognised while the person's key lives.
     const retried = await t.post('/cases', officer, body, { 'Idempotency-Key': 'open-fp' }).expect(201);
     expect(retried.body).toEqual(opened.body);
 
     await erase(caseId).expect(201);
-    expect(await hasher.digest(guess, subjectKeyId(caseId))).not.toBe(stored);
+    expect(await hasher.digest(guess, { keyId: subjectKeyId(caseId), create: false })).not.toBe(stored);
     expect(await hasher.digest(guess)).not.toBe(stored);
   });
 
@@ -369,6 +370,93 @@ describe('erasure', () => {
     await t.post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'x', extra: 1 }).expect(400);
     await erase(randomUUID()).expect(404);
     expect((await t.events(`case-${caseId}`)).some((e) => e.type === 'PersonalDataErased')).toBe(false);
+  });
+});
+
+describe('the languages a person was given notice or asked consent in', () => {
+  /** A case whose subject prefers es-MX, given a notice in Portuguese and asked consent in Tagalog. */
+  async function caseWithLanguages(): Promise<{ caseId: string; position: string }> {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    await t.post('/cases', officer, openBody(caseId)).expect(201);
+    await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+    await t
+      .post(`/cases/${caseId}/notices`, officer, { ...noticeBody(requestId), language: 'pt-BR' })
+      .expect(201);
+    const accessed = await t
+      .post(`/cases/${caseId}/access`, officer, {
+        ...accessBody(requestId),
+        consent: { ...accessBody(requestId).consent, language: 'tl' },
+      })
+      .expect(201);
+    return { caseId, position: accessed.body.position as string };
+  }
+
+  /** The two languages as each read shows them: view, as-of view, history, evidence pack. */
+  async function languagesRead(caseId: string, position: string) {
+    const view = (await read(counsel, `/cases/${caseId}`, position).expect(200)).body;
+    const past = (await read(counsel, `/cases/${caseId}?asOf=2030-01-01T00:00:00Z`).expect(200)).body;
+    const history = (await read(counsel, `/cases/${caseId}/history`).expect(200)).body.items as {
+      type: string;
+      data: { language?: string; consent?: { language: string } };
+    }[];
+    const pack = JSON.parse((await read(counsel, `/cases/${caseId}/evidence`).expect(200)).text);
+    return [
+      [view.requests[0].notices[0].language, view.accessGrants[0].consent.language],
+      [past.requests[0].notices[0].language, past.accessGrants[0].consent.language],
+      [
+        history.find((e) => e.type === 'NoticeIssued')?.data.language,
+        history.find((e) => e.type === 'CustodyAccessGranted')?.data.consent?.language,
+      ],
+      (pack.revealed as { path: string; value: string }[]).map((field) => field.value),
+    ];
+  }
+
+  it('are sealed with the subject, shown to its readers, and "[erased]" with it while the rules still judge the notice', async () => {
+    const { caseId, position } = await caseWithLanguages();
+    const stored = await t.events(`case-${caseId}`);
+    const notice = stored.find((e) => e.type === 'NoticeIssued')!;
+    const access = stored.find((e) => e.type === 'CustodyAccessGranted')!;
+    expect(notice.data.language).toMatchObject({ $sealed: 1, keyId: subjectKeyId(caseId) });
+    expect(notice.data.inPreferredLanguage).toBe(false);
+    expect((access.data.consent as { language: unknown }).language).toMatchObject({ $sealed: 1 });
+    // Nor does the opening keep the preferred language outside the sealed subject.
+    expect(stored[0].data.subjectProfile).toEqual({ hasAttorney: true, hasDesignee: true });
+    expect(await languagesRead(caseId, position)).toEqual(Array(4).fill(['pt-BR', 'tl']));
+    const deficient = async (at: string) =>
+      (await read(counsel, `/violations?streamId=case-${caseId}`, at).expect(200)).body.items.filter(
+        (v: { ruleId: string }) => v.ruleId === 'S5_NOTICE_DEFICIENT',
+      );
+    const before = await deficient(position);
+    expect(before).toEqual([
+      expect.objectContaining({
+        explanation:
+          "The request-and-intent notice to the subject was not in the subject's preferred language.",
+      }),
+    ]);
+
+    const erased = await t
+      .post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order 2025-CV-119' })
+      .expect(201);
+    expect(await languagesRead(caseId, erased.body.position)).toEqual(
+      Array(4).fill(['[erased]', '[erased]']),
+    );
+    // A notice recorded after the erasure keeps no language either, and mints no key.
+    const requestId = (stored[1].data as { requestId: string }).requestId;
+    const late = await t
+      .post(`/cases/${caseId}/notices`, officer, {
+        ...noticeBody(requestId),
+        purpose: 'RELEASE_DATE',
+        requestId: undefined,
+        statedIntent: undefined,
+      })
+      .expect(201);
+    const [lateNotice] = (await t.events(`case-${caseId}`)).slice(-1);
+    expect(lateNotice.data).toMatchObject({ language: '[erased]', inPreferredLanguage: null });
+    // The register judged the notice by what it recorded, not by the languages: a rebuild after the
+    // erasure finds the same.
+    await t.app.get(ProjectionRunner).rebuild('violation-register');
+    expect(await deficient(late.body.position)).toEqual(before);
   });
 });
 

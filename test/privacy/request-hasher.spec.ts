@@ -13,7 +13,8 @@ import { join } from 'node:path';
 
 describe('RequestHasher', () => {
   const body = 'POST\n/api/v1/cases\n{"subject":{"dateOfBirth":"1990-01-01","fullName":"Ana Example"}}';
-  const person = subjectKeyId('2f1c8a4e-8d6b-4c1e-9a51-0c1d2e3f4a5b');
+  const personKeyId = subjectKeyId('2f1c8a4e-8d6b-4c1e-9a51-0c1d2e3f4a5b');
+  const person = { keyId: personKeyId, create: true };
 
   let dir: string;
   let keys: SqliteKeyStore;
@@ -51,12 +52,24 @@ describe('RequestHasher', () => {
     expect(await hasher().digest(body, person)).toBe(fingerprint);
     // The master key alone does not reproduce it, nor does another person's key.
     expect(fingerprint).not.toBe(await hasher().digest(body));
-    expect(fingerprint).not.toBe(await hasher().digest(body, subjectKeyId('another')));
+    expect(fingerprint).not.toBe(
+      await hasher().digest(body, { keyId: subjectKeyId('another'), create: true }),
+    );
 
-    cipher.erase(person);
+    cipher.erase(personKeyId);
     // Whoever holds the master key and the data can no longer test a guess against it, and no new
     // key is minted for the erased person.
     expect(await hasher().digest(body, person)).not.toBe(fingerprint);
-    expect(keys.get(person)).toBe('destroyed');
+    expect(keys.get(personKeyId)).toBe('destroyed');
+  });
+
+  it('mints no key for a request that does not create the person’s record', async () => {
+    // A notice on a case that does not exist: it will be refused, and must leave no key behind.
+    const unminted = { keyId: subjectKeyId('no-such-case'), create: false };
+    expect(await hasher().digest(body, unminted)).toBe(await hasher().digest(body));
+    expect(keys.get(unminted.keyId)).toBeUndefined();
+    // Once the record exists, its requests are keyed by the person's key like its creation.
+    const created = await hasher().digest(body, person);
+    expect(await hasher().digest(body, { keyId: personKeyId, create: false })).toBe(created);
   });
 });

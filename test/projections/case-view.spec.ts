@@ -258,6 +258,38 @@ describe('caseViewFrom', () => {
     });
   });
 
+  it('keeps no language the person was given notice or asked consent in once erased, those in clear included', () => {
+    const consent = { written: true, toldVoluntary: true, toldMayHaveAttorney: true, language: 'es' };
+    const withLanguages: CaseEvent[] = [
+      opened,
+      request(R1, '2024-05-01T01:00:00Z'),
+      { ...notice, data: { ...notice.data, inPreferredLanguage: true } },
+      {
+        type: 'CustodyAccessGranted',
+        data: {
+          requestId: null,
+          agency: 'CBP',
+          purpose: 'CIVIL_IMMIGRATION',
+          grantedAt: '2024-05-01T06:30:00Z',
+          consent,
+        },
+      },
+    ];
+    const before = caseViewFrom(stream(withLanguages), [defaultOrdinanceVersion()])!;
+    // The rules' own judgement of the language is no part of API.md's notice.
+    expect(before.notices).toEqual([notice.data]);
+    expect(before.accessGrants[0].consent).toEqual(consent);
+
+    const erasure: CaseEvent = {
+      type: 'PersonalDataErased',
+      data: { erasedAt: '2024-06-01T00:00:00Z', reason: 'asked' },
+    };
+    const after = caseViewFrom(stream([...withLanguages, erasure]), [defaultOrdinanceVersion()])!;
+    expect(after.notices).toEqual([{ ...notice.data, language: '[erased]' }]);
+    expect(after.requests[0].notices).toEqual([{ ...notice.data, language: '[erased]' }]);
+    expect(after.accessGrants[0].consent).toEqual({ ...consent, language: '[erased]' });
+  });
+
   it('is undefined before the case is opened, and lets unknown events only move the revision', () => {
     expect(caseViewFrom([], [defaultOrdinanceVersion()])).toBeUndefined();
     const withUnknown = [

@@ -148,10 +148,16 @@ export class PersonalDataCipher {
   }
 
   /**
-   * An HMAC of `value` under a key derived from the person's data key (created on first use, like
-   * `seal`'s), so that it cannot be recomputed once the person is erased.
+   * An HMAC of `value` under a key derived from the person's data key, so that it cannot be
+   * recomputed once the person is erased. The key is created on first use, like `seal`'s, only when
+   * `create`; otherwise a missing key gives undefined.
    */
-  async fingerprint(keyId: string, value: string): Promise<string> {
+  async fingerprint(
+    keyId: string,
+    value: string,
+    { create }: { create: boolean },
+  ): Promise<string | undefined> {
+    if (!create && this.keys.get(keyId) === undefined) return undefined;
     const key = hkdfSync('sha256', await this.dataKey(keyId), Buffer.alloc(0), FINGERPRINT_INFO, 32);
     return createHmac('sha256', Buffer.from(key)).update(value, 'utf8').digest('hex');
   }

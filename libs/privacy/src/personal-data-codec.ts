@@ -1,14 +1,42 @@
 import type { JsonObject, JsonValue } from '@trust-ledger/event-store';
-import { isSealed, type PersonalDataCipher } from './personal-data-cipher';
+import {
+  ErasedKeyError,
+  erasedShape,
+  isSealed,
+  type PersonalDataCipher,
+  type SealedValue,
+} from './personal-data-cipher';
 
 export const subjectKeyId = (caseId: string): string => `subject:${caseId}`;
 export const victimKeyId = (certificationId: string): string => `victim:${certificationId}`;
 
-/** Where personal data sits in stored events, and whose key seals it: one key per case subject and
- * per certification victim, so that erasing one person touches nobody else. */
-const PERSONAL_DATA: Record<string, { field: string; keyId(data: JsonObject): string }> = {
-  CaseOpened: { field: 'subject', keyId: (data) => subjectKeyId(idField(data, 'caseId')) },
-  CertificationRequested: { field: 'victim', keyId: (data) => victimKeyId(idField(data, 'certificationId')) },
+/** The key of a case stream's subject, for personal data recorded after the opening. */
+function subjectOfCaseStream(streamId: string): string {
+  if (!streamId.startsWith(CASE_STREAM_PREFIX))
+    throw new Error(`cannot seal personal data: ${streamId} is no case`);
+  return subjectKeyId(streamId.slice(CASE_STREAM_PREFIX.length));
+}
+const CASE_STREAM_PREFIX = 'case-';
+
+interface PersonalField {
+  /** Where in the event's data. */
+  path: readonly string[];
+  keyId(streamId: string, data: JsonObject): string;
+}
+
+/**
+ * Where personal data sits in stored events, and whose key seals it: one key per case subject and
+ * per certification victim, so that erasing one person touches nobody else. The language a person
+ * was given a notice or asked for consent in says much about them (and it is what the subject's
+ * preferred language would be guessed from), so it is sealed with their data.
+ */
+const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
+  CaseOpened: [{ path: ['subject'], keyId: (_s, data) => subjectKeyId(idField(data, 'caseId')) }],
+  NoticeIssued: [{ path: ['language'], keyId: subjectOfCaseStream }],
+  CustodyAccessGranted: [{ path: ['consent', 'language'], keyId: subjectOfCaseStream }],
+  CertificationRequested: [
+    { path: ['victim'], keyId: (_s, data) => victimKeyId(idField(data, 'certificationId')) },
+  ],
 };
 
 function idField(data: JsonObject, name: string): string {
@@ -16,6 +44,21 @@ function idField(data: JsonObject, name: string): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new Error(`cannot seal personal data: data.${name} is missing`);
   return value;
+}
+
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `data` with the value at `path` replaced by `replace(value)`; as it is when there is none. */
+async function replaceAt(
+  data: JsonObject,
+  [key, ...rest]: readonly string[],
+  replace: (value: JsonValue) => Promise<JsonValue>,
+): Promise<JsonObject> {
+  const value = data[key];
+  if (value === undefined) return data;
+  if (rest.length === 0) return { ...data, [key]: await replace(value) };
+  return isObject(value) ? { ...data, [key]: await replaceAt(value, rest, replace) } : data;
 }
 
 /**
@@ -27,30 +70,59 @@ export class PersonalDataCodec {
   constructor(private readonly cipher: PersonalDataCipher) {}
 
   async encode(
-    _streamId: string,
+    streamId: string,
     event: { type: string; data: object },
   ): Promise<{ type: string; data: JsonObject }> {
     // Event data is JSON by construction (the DTOs admit nothing else).
-    const data = event.data as JsonObject;
-    const personal = PERSONAL_DATA[event.type];
-    const value = personal === undefined ? undefined : data[personal.field];
-    if (personal === undefined || value === undefined || isSealed(value)) return { type: event.type, data };
-    return {
-      type: event.type,
-      data: { ...data, [personal.field]: await this.cipher.seal(personal.keyId(data), value) },
-    };
+    let data = event.data as JsonObject;
+    for (const { path, keyId } of PERSONAL_DATA[event.type] ?? []) {
+      data = await replaceAt(data, path, (value) => this.sealed(keyId(streamId, data), value));
+    }
+    return { type: event.type, data };
   }
 
-  /** Reveals every sealed top-level field, whatever the event type. */
+  /**
+   * The value sealed under the person's key; once their key is destroyed, only its erased shape: an
+   * act recorded after the erasure keeps nothing of the person either.
+   */
+  private async sealed(keyId: string, value: JsonValue): Promise<JsonValue> {
+    if (value === null || isSealed(value)) return value;
+    try {
+      return await this.cipher.seal(keyId, value);
+    } catch (error) {
+      if (error instanceof ErasedKeyError) return erasedShape(value);
+      throw error;
+    }
+  }
+
+  /** Reveals every sealed value, wherever it sits in the data. */
   async decode(recorded: { type: string; data: JsonObject }): Promise<{ type: string; data: JsonObject }> {
-    const entries = await Promise.all(
-      Object.entries(recorded.data).map(async ([key, value]) => [key, await this.reveal(value)] as const),
-    );
-    return { type: recorded.type, data: Object.fromEntries(entries) };
+    return { type: recorded.type, data: (await this.revealAll(recorded.data)) as JsonObject };
   }
 
-  /** For read models that keep a sealed value as stored: its clear or erased form; anything else as is. */
-  reveal(value: JsonValue): Promise<JsonValue> {
-    return isSealed(value) ? this.cipher.reveal(value) : Promise.resolve(value);
+  /** Each sealed value in `data`, revealed, with its dotted path (`consent.language`). */
+  async revealedFields(data: JsonObject): Promise<{ path: string; value: JsonValue }[]> {
+    const found: { path: string; sealed: SealedValue }[] = [];
+    const walk = (value: JsonValue, path: string): void => {
+      if (isSealed(value)) found.push({ path, sealed: value });
+      else if (Array.isArray(value)) value.forEach((inner, i) => walk(inner, `${path}[${i}]`));
+      else if (isObject(value))
+        for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+    };
+    walk(data, '');
+    return Promise.all(
+      found.map(async ({ path, sealed }) => ({ path, value: await this.cipher.reveal(sealed) })),
+    );
+  }
+
+  /** `value` with every sealed value in it revealed. */
+  async revealAll(value: JsonValue): Promise<JsonValue> {
+    if (isSealed(value)) return this.cipher.reveal(value);
+    if (Array.isArray(value)) return Promise.all(value.map((inner) => this.revealAll(inner)));
+    if (!isObject(value)) return value;
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, inner]) => [key, await this.revealAll(inner)] as const),
+    );
+    return Object.fromEntries(entries);
   }
 }

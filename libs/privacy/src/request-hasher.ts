@@ -1,6 +1,13 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { ErasedKeyError, type PersonalDataCipher } from './personal-data-cipher';
 
+/** Whose data a request carries (a case's subject, a certification's victim), by their key's id;
+ * `create` for the request that first records them, so that no other request mints a key. */
+export interface PersonKey {
+  keyId: string;
+  create: boolean;
+}
+
 /**
  * Keyed fingerprints of command requests, for idempotency. A plain hash of a body that names a
  * person would let anyone holding the log (or api.db) confirm a guessed name and date of birth; a
@@ -20,12 +27,12 @@ export class RequestHasher {
     );
   }
 
-  /** `personKeyId`: whose data the request carries (a case's subject, a certification's victim). */
-  async digest(value: string, personKeyId?: string): Promise<string> {
+  async digest(value: string, person?: PersonKey): Promise<string> {
     const keyed = createHmac('sha256', this.key).update(value, 'utf8').digest('hex');
-    if (personKeyId === undefined) return keyed;
+    if (person === undefined) return keyed;
     try {
-      return await this.cipher.fingerprint(personKeyId, keyed);
+      // No key yet: no such person's record, so the request can only be refused.
+      return (await this.cipher.fingerprint(person.keyId, keyed, person)) ?? keyed;
     } catch (error) {
       // The person was erased, so their record exists and the request can only be refused: a
       // fingerprint it never matches serves, and no new key is minted for them.

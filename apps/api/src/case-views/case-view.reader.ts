@@ -9,9 +9,11 @@ import {
   READ_MODEL_DB,
   toCaseView,
   type CaseListFilter,
+  type CaseRecord,
   type CaseView,
   type ReadModelDb,
   type StoredCase,
+  type StoredLanguage,
 } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import {
@@ -23,7 +25,7 @@ import { violationView, type ViolationDto } from '../violations/violation.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 
-export type CaseViewWithViolations = CaseView<ViolationDto>;
+export type CaseViewWithViolations = CaseView<ViolationDto, string>;
 
 export interface CaseViewPage {
   items: CaseViewWithViolations[];
@@ -89,8 +91,21 @@ export class CaseViewReader {
     asOf?: string,
   ): Promise<CaseViewWithViolations> {
     const subject = openedEvent === null ? record.subject : await this.decodeSubject(openedEvent);
+    const revealed: CaseRecord<string> = {
+      ...record,
+      subject,
+      notices: await Promise.all(
+        record.notices.map(async (notice) => ({ ...notice, language: await this.language(notice.language) })),
+      ),
+      accessGrants: await Promise.all(
+        record.accessGrants.map(async ({ consent, ...grant }) => ({
+          ...grant,
+          consent: consent && { ...consent, language: await this.language(consent.language) },
+        })),
+      ),
+    };
     return toCaseView(
-      { ...record, subject },
+      revealed,
       ordinance,
       this.violationsOf(caseStreamId(record.caseId), asOf).map(violationView),
     );
@@ -108,6 +123,13 @@ export class CaseViewReader {
     const violations = this.violationQueries.ofStream(streamId);
     if (asOf === undefined) return violations;
     return violations.flatMap((violation) => violationAsOf(violation, asOf) ?? []);
+  }
+
+  /** A notice's or a consent's language, revealed like the subject ("[erased]" once erased). */
+  private async language(stored: StoredLanguage): Promise<string> {
+    const language = await this.codec.revealAll(stored);
+    if (typeof language !== 'string') throw new Error('a sealed language did not reveal as text');
+    return language;
   }
 
   private async decodeSubject(opened: RecordedEvent): Promise<JsonValue> {

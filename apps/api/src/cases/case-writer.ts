@@ -49,7 +49,8 @@ export class CaseWriter {
       decider: caseDecider,
       command: { ...command, actor: meta.actor, now: this.clock.now() },
       createdId,
-      personKeyId: command.type === 'OpenCase' ? subjectKeyId(caseId) : undefined,
+      // Every case command: a notice's or a consent's language is the subject's personal data too.
+      personKey: { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' },
       authorize:
         command.type === 'OpenCase'
           ? undefined

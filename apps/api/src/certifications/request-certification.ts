@@ -124,7 +124,7 @@ export class RequestCertificationHandler implements ICommandHandler<RequestCerti
         now: this.clock.now(),
       },
       createdId: certificationId,
-      personKeyId: victimKeyId(certificationId),
+      personKey: { keyId: victimKeyId(certificationId), create: true },
     });
   }
 }

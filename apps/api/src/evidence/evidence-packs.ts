@@ -10,7 +10,7 @@ import {
   type Clock,
   type NotFoundError,
 } from '@trust-ledger/domain';
-import type { RecordedEvent } from '@trust-ledger/event-store';
+import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
@@ -83,11 +83,12 @@ export class EvidencePacks {
 
   /**
    * The signed pack of the record, as the exact bytes to serve and to verify (canonical JSON):
-   * `{ <idField>, generatedAt, <personalField>?, events, citedEvents, integrity, violations,
+   * `{ <idField>, generatedAt, <personalField>?, revealed, events, citedEvents, integrity, violations,
    * ordinanceVersions, signature }`. `events` are the record's events exactly as stored (personal data sealed,
    * `metadata.integrity` untouched), so that anyone can recompute their hash chain offline; the
    * personal field is that data revealed for counsel at generation time (every field "[erased]"
-   * once it is erased), vouched for by the signature.
+   * once it is erased), vouched for by the signature, and `revealed` likewise the personal data
+   * sealed in the later events (a notice's language), by event id and path.
    */
   async build(record: EvidenceRecord, id: string): Promise<string> {
     const streamId = record.streamId(id);
@@ -117,6 +118,8 @@ export class EvidencePacks {
       generatedAt: this.clock.now(),
       ...(personalField !== undefined && {
         [personalField]: (await this.codec.decode(created)).data[personalField] ?? null,
+        // An addition to API.md's pack, as on every record that holds personal data.
+        revealed: await this.revealedAfter(created, events, personalField),
       }),
       events,
       // An addition to API.md's pack.
@@ -127,6 +130,22 @@ export class EvidencePacks {
       ordinanceVersions: (await this.ordinance.history()).filter((v) => judgedBy.has(v.version)),
     };
     return serializeEvidence(this.signer.sign(pack));
+  }
+
+  /** The personal data sealed in `events` beyond the creating event's personal field, revealed. */
+  private async revealedAfter(
+    created: RecordedEvent,
+    events: RecordedEvent[],
+    personalField: string,
+  ): Promise<{ eventId: string; path: string; value: JsonValue }[]> {
+    const revealed = await Promise.all(
+      events.map(async (event) =>
+        (await this.codec.revealedFields(event.data))
+          .filter(({ path }) => event !== created || path !== personalField)
+          .map((field) => ({ eventId: event.id, ...field })),
+      ),
+    );
+    return revealed.flat();
   }
 
   /** The register's findings must cover every event the pack holds (the other read models need not). */

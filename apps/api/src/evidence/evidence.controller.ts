@@ -83,7 +83,7 @@ export class EvidenceController {
   @EvidenceEndpoint('cases/:caseId/evidence', 'case', {
     personalData: true,
     shape:
-      '{ caseId, generatedAt, subject, events, integrity, violations, ordinanceVersions, signature: { algorithm: "Ed25519", keyId, value } } as canonical JSON (RFC 8785). `events` are stored as recorded (the subject sealed) so their hash chain can be recomputed; `subject` is the personal data revealed at generation time ("[erased]" after erasure).',
+      '{ caseId, generatedAt, subject, revealed, events, citedEvents, integrity, violations, ordinanceVersions, signature: { algorithm: "Ed25519", keyId, value } } as canonical JSON (RFC 8785). `events` are stored as recorded (the subject, and the languages of notices and consents, sealed) so their hash chain can be recomputed; `subject` is the personal data revealed at generation time ("[erased]" after erasure), and `revealed` ([{ eventId, path, value }]) the sealed values of later events alike.',
   })
   evidence(
     @Param() { caseId }: CaseParams,

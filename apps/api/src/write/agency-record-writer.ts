@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { NotFoundError } from '@trust-ledger/domain';
+import type { PersonKey } from '@trust-ledger/privacy';
 import { assertMayActFor, assertMaySee } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
 import { CommandExecutor, type Decider } from './command-executor';
@@ -32,7 +33,7 @@ interface Write<S, C, E extends DomainEvent> {
   decider: Decider<S, C, E>;
   command: C;
   createdId?: string;
-  personKeyId?: string;
+  personKey?: PersonKey;
 }
 
 /**

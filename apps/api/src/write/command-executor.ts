@@ -9,7 +9,7 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
-import { RequestHasher } from '@trust-ledger/privacy';
+import { RequestHasher, type PersonKey } from '@trust-ledger/privacy';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandResult } from './command-result';
 import { ID_NAMESPACE, type CommandMeta } from './command-meta';
@@ -33,8 +33,8 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   precondition?: () => void;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
-  /** The key id of the person whose data the command carries, which then keys its fingerprint too. */
-  personKeyId?: string;
+  /** The person whose data the command carries, whose data key then keys its fingerprint too. */
+  personKey?: PersonKey;
 }
 
 /** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
@@ -73,7 +73,7 @@ export class CommandExecutor {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
     const request = {
       ...command,
-      requestHash: await this.hasher.digest(command.requestHash, command.personKeyId),
+      requestHash: await this.hasher.digest(command.requestHash, command.personKey),
     };
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {

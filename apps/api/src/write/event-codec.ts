@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import type { JsonObject, JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 
 /** A domain event as deciders produce and evolve consume it. */
 export interface DomainEvent {
@@ -15,6 +15,8 @@ export interface DomainEvent {
 export interface EventCodec {
   encode(streamId: string, event: DomainEvent): Promise<{ type: string; data: JsonObject }>;
   decode(recorded: RecordedEvent): Promise<DomainEvent & { data: JsonObject }>;
+  /** For read models that keep personal data as stored: `value` with every sealed value in it revealed. */
+  revealAll(value: JsonValue): Promise<JsonValue>;
 }
 
 export const EVENT_CODEC = Symbol('EVENT_CODEC');
@@ -28,5 +30,9 @@ export class IdentityEventCodec implements EventCodec {
 
   decode(recorded: RecordedEvent): Promise<DomainEvent & { data: JsonObject }> {
     return Promise.resolve({ type: recorded.type, data: recorded.data });
+  }
+
+  revealAll(value: JsonValue): Promise<JsonValue> {
+    return Promise.resolve(value);
   }
 }

@@ -53,7 +53,8 @@ export class CaseViewProjection implements Projection {
   // 6: requests carry their case's agency, indexed with the type, so that an agency with a type it
   // rarely (or never) received walks those requests instead of scanning every case of the agency.
   // 7: the eligibility shown is the one the register measures the hold from, not the last recorded.
-  readonly version = 7;
+  // 8: an erasure also erases the languages of notices and consents, which were kept in clear.
+  readonly version = 8;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),

@@ -10,6 +10,7 @@ import {
   type DecisionFields,
   type DecisionOutcome,
   type FederalRequestReceived,
+  type InformedConsent,
   type InformationDisclosed,
   type NoticeIssued,
   type OrdinanceHistory,
@@ -17,7 +18,7 @@ import {
   type TransferDestination,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
-import { isSealed } from '@trust-ledger/privacy';
+import { ERASED_TEXT, isSealed, type SealedValue } from '@trust-ledger/privacy';
 
 /** The view types are the events' own data, plus where each came from: one definition of every field. */
 export type DecisionView = Omit<DecisionFields, 'requestId'> & {
@@ -26,7 +27,19 @@ export type DecisionView = Omit<DecisionFields, 'requestId'> & {
   eventId: string;
 };
 
-export type NoticeView = NoticeIssued['data'];
+/** A language as stored: sealed with the subject's data (in clear on acts recorded before it was). */
+export type StoredLanguage = string | SealedValue;
+
+/**
+ * API.md's notice, its language as stored (`Language` = string once the case is read); not the
+ * rules' own `inPreferredLanguage`.
+ */
+export type NoticeView<Language = StoredLanguage> = Omit<
+  NoticeIssued['data'],
+  'language' | 'inPreferredLanguage'
+> & {
+  language: Language;
+};
 
 export type RequestRecord = FederalRequestReceived['data'] & {
   status: 'PENDING' | DecisionOutcome;
@@ -36,15 +49,18 @@ export type RequestRecord = FederalRequestReceived['data'] & {
   previousDecisions: DecisionView[];
 };
 
-export type RequestView = RequestRecord & {
+export type RequestView<Language = StoredLanguage> = RequestRecord & {
   /** Judged under the ordinance version in force when the request was received. */
   hasJudicialWarrant: boolean;
-  notices: NoticeView[];
+  notices: NoticeView<Language>[];
 };
 
 export type DisclosureView = InformationDisclosed['data'] & { eventId: string };
 
-export type AccessGrantView = CustodyAccessGranted['data'] & { eventId: string };
+export type AccessGrantView<Language = StoredLanguage> = Omit<CustodyAccessGranted['data'], 'consent'> & {
+  consent: (Omit<InformedConsent, 'language'> & { language: Language }) | null;
+  eventId: string;
+};
 
 export interface CustodyView {
   status: CustodyStatus;
@@ -62,7 +78,7 @@ export interface CustodyView {
  * records (the ordinance in force, the violation register). `subject` is kept exactly as recorded
  * — ciphertext once personal data is encrypted — and is decoded only when the case is read.
  */
-export interface CaseRecord {
+export interface CaseRecord<Language = StoredLanguage> {
   caseId: string;
   agencyId: string;
   status: 'OPEN' | 'CLOSED';
@@ -75,14 +91,17 @@ export interface CaseRecord {
   custody: CustodyView;
   convictions: Conviction[];
   requests: RequestRecord[];
-  notices: NoticeView[];
+  notices: NoticeView<Language>[];
   disclosures: DisclosureView[];
-  accessGrants: AccessGrantView[];
+  accessGrants: AccessGrantView<Language>[];
 }
 
 /** API.md's GET /cases/{caseId}. Violations are typed by the register that provides them. */
-export interface CaseView<V = unknown> extends Omit<CaseRecord, 'requests'> {
-  requests: RequestView[];
+export interface CaseView<V = unknown, Language = StoredLanguage> extends Omit<
+  CaseRecord<Language>,
+  'requests'
+> {
+  requests: RequestView<Language>[];
   violations: V[];
 }
 
@@ -165,9 +184,11 @@ export function evolveCaseRecord(
       ];
       break;
     }
-    case 'NoticeIssued':
-      next.notices = [...record.notices, { ...e.data }];
+    case 'NoticeIssued': {
+      const { inPreferredLanguage: _, ...notice } = e.data;
+      next.notices = [...record.notices, notice];
       break;
+    }
     case 'DecisionRecorded':
     case 'DecisionAmended': {
       const decision = decisionOf(e.data, event.id, e.type === 'DecisionAmended' ? e.data.reason : null);
@@ -215,8 +236,14 @@ export function evolveCaseRecord(
       next.closedAt = e.data.closedAt;
       break;
     case 'PersonalDataErased':
-      // The read model keeps nothing of the person once their data is erased.
+      // The read model keeps nothing of the person once their data is erased: languages recorded in
+      // clear before they were sealed included.
       next.subject = erasedSubject(record.subject);
+      next.notices = record.notices.map((notice) => ({ ...notice, language: ERASED_TEXT }));
+      next.accessGrants = record.accessGrants.map((grant) => ({
+        ...grant,
+        consent: grant.consent && { ...grant.consent, language: ERASED_TEXT },
+      }));
       next.personalDataErased = true;
       break;
   }
@@ -242,7 +269,11 @@ export function eraseAll(value: JsonValue): JsonValue {
 }
 
 /** Adds what depends on the ordinance in force and on the violation register. */
-export function toCaseView<V>(record: CaseRecord, ordinance: OrdinanceHistory, violations: V[]): CaseView<V> {
+export function toCaseView<V, Language>(
+  record: CaseRecord<Language>,
+  ordinance: OrdinanceHistory,
+  violations: V[],
+): CaseView<V, Language> {
   return {
     ...record,
     requests: record.requests.map((request) => {
