@@ -61,9 +61,19 @@ describe('PublishReport', () => {
   });
 
   it.each<[string, string, ReturnType<typeof ordinanceVersion>[], string]>([
-    ['a year', '2023', [ordinanceVersion()], 'must be a quarter YYYY-Qn, the reporting period in force'],
-    ['a month', '2024-01', [ordinanceVersion()], 'must be a quarter YYYY-Qn, the reporting period in force'],
-    ['a quarter', '2024-Q1', yearly, 'must be a year YYYY, the reporting period in force'],
+    [
+      'a year',
+      '2023',
+      [ordinanceVersion()],
+      'must be a quarter YYYY-Qn, the reporting period in force at its end',
+    ],
+    [
+      'a month',
+      '2024-01',
+      [ordinanceVersion()],
+      'must be a quarter YYYY-Qn, the reporting period in force at its end',
+    ],
+    ['a quarter', '2024-Q1', yearly, 'must be a year YYYY, the reporting period in force at its end'],
   ])('rejects %s when the ordinance reports otherwise', (_, label, ordinance, reason) => {
     given([])
       .when(publishReport(label, '2025-06-01T00:00:00Z', ordinance))
@@ -71,6 +81,22 @@ describe('PublishReport', () => {
     expect(fieldErrors([], publishReport(label, '2025-06-01T00:00:00Z', ordinance))).toEqual([
       { field: 'period', reason },
     ]);
+  });
+
+  it('asks for the granularity in force at the period’s end, as § 11 judges the duty, not today’s', () => {
+    const yearlyThenQuarterly = [
+      ordinanceVersion({ version: 1, effectiveFrom: '2012-01-01T00:00:00Z', reportingPeriod: 'YEAR' }),
+      ordinanceVersion({ version: 2, effectiveFrom: '2013-01-01T00:00:00Z' }),
+    ];
+    given([])
+      .when(publishReport('2012', '2025-06-01T00:00:00Z', yearlyThenQuarterly))
+      .then([reportPublished('2012', '2025-06-01T00:00:00Z')]);
+    expect(fieldErrors([], publishReport('2012-Q3', '2025-06-01T00:00:00Z', yearlyThenQuarterly))).toEqual([
+      { field: 'period', reason: 'must be a year YYYY, the reporting period in force at its end' },
+    ]);
+    given([])
+      .when(publishReport('2013-Q1', '2025-06-01T00:00:00Z', yearlyThenQuarterly))
+      .then([reportPublished('2013-Q1', '2025-06-01T00:00:00Z')]);
   });
 
   it('rejects a malformed period and content hash together', () => {

@@ -1,7 +1,8 @@
 import { versionInForceAt } from '../ordinance/ordinance-version';
 import { ConflictError, ValidationError, type FieldError } from '../shared/errors';
 import { assertValid, check, requiredText } from '../shared/field-checks';
-import { parsePeriod, periodHasEnded } from './period';
+import { epochMsOf } from '../shared/date-time';
+import { parsePeriod, periodBounds, periodHasEnded } from './period';
 import type { AmendReport, PublishReport, ReportCommand } from './report.commands';
 import type { ReportEvent } from './report.events';
 
@@ -40,15 +41,19 @@ function publish(state: ReportState, { data, ordinance, now }: PublishReport): R
     ]);
   }
   assertValid(hashErrors);
-  const version = versionInForceAt(ordinance, now);
-  if (!version) throw new ConflictError('NO_ORDINANCE_IN_FORCE', 'No ordinance version is in force');
+  const current = versionInForceAt(ordinance, now);
+  if (!current) throw new ConflictError('NO_ORDINANCE_IN_FORCE', 'No ordinance version is in force');
   const { label, granularity } = period;
+  // The version that owes the report, as § 11's rule judges the duty: the one in force at the
+  // period's last instant (today's for a period before any version). Today's may report otherwise.
+  const lastInstant = new Date(epochMsOf(periodBounds(period, current.timeZone).end) - 1).toISOString();
+  const version = versionInForceAt(ordinance, lastInstant) ?? current;
   const expected = version.reportingPeriod === 'QUARTER' ? 'a quarter YYYY-Qn' : 'a year YYYY';
   assertValid(
     check(
       granularity === version.reportingPeriod,
       'period',
-      `must be ${expected}, the reporting period in force`,
+      `must be ${expected}, the reporting period in force at its end`,
     ),
   );
   if (state !== null)
