@@ -178,37 +178,54 @@ describe('AdoptOrdinanceVersion', () => {
           ],
         },
         [
-          { field: 'detainerExceptions[0].withinYears', reason: 'must be a positive integer' },
-          { field: 'detainerExceptions[1].withinYears', reason: 'must be a positive integer' },
+          { field: 'detainerExceptions[0].withinYears', reason: 'must be a positive integer of at most 100' },
+          { field: 'detainerExceptions[1].withinYears', reason: 'must be a positive integer of at most 100' },
         ],
       ],
       [
         'a grace of no minutes',
         { releaseGraceMinutes: 0 },
-        [{ field: 'releaseGraceMinutes', reason: 'must be a positive integer' }],
+        [{ field: 'releaseGraceMinutes', reason: 'must be a positive integer of at most 527040' }],
       ],
       [
         'a fractional notice deadline',
         { noticeDeadlineHours: 1.5 },
-        [{ field: 'noticeDeadlineHours', reason: 'must be a positive integer' }],
+        [{ field: 'noticeDeadlineHours', reason: 'must be a positive integer of at most 8784' }],
       ],
       [
         'a negative certification deadline',
         { certificationDeadlineDays: -90 },
         [
-          { field: 'certificationDeadlineDays', reason: 'must be a positive integer' },
+          { field: 'certificationDeadlineDays', reason: 'must be a positive integer of at most 366' },
           { field: 'certificationExpeditedDays', reason: 'must not exceed certificationDeadlineDays' },
         ],
       ],
       [
         'an expedited deadline of no days',
         { certificationExpeditedDays: 0 },
-        [{ field: 'certificationExpeditedDays', reason: 'must be a positive integer' }],
+        [{ field: 'certificationExpeditedDays', reason: 'must be a positive integer of at most 366' }],
       ],
       [
         'an expedited deadline longer than the ordinary one',
         { certificationExpeditedDays: 91 },
         [{ field: 'certificationExpeditedDays', reason: 'must not exceed certificationDeadlineDays' }],
+      ],
+      [
+        'deadlines beyond a year, and a conviction window beyond a century (beyond what a date can hold, mistyped)',
+        {
+          releaseGraceMinutes: 527_041,
+          noticeDeadlineHours: 99_999_999_999,
+          certificationDeadlineDays: 367,
+          reportDueDays: 10_000,
+          detainerExceptions: [{ ...exception, withinYears: 101 }],
+        },
+        [
+          { field: 'detainerExceptions[0].withinYears', reason: 'must be a positive integer of at most 100' },
+          { field: 'releaseGraceMinutes', reason: 'must be a positive integer of at most 527040' },
+          { field: 'noticeDeadlineHours', reason: 'must be a positive integer of at most 8784' },
+          { field: 'certificationDeadlineDays', reason: 'must be a positive integer of at most 366' },
+          { field: 'reportDueDays', reason: 'must be a positive integer of at most 366' },
+        ],
       ],
       [
         'a reporting period other than QUARTER or YEAR',
@@ -218,7 +235,7 @@ describe('AdoptOrdinanceVersion', () => {
       [
         'a report due in no days',
         { reportDueDays: 0 },
-        [{ field: 'reportDueDays', reason: 'must be a positive integer' }],
+        [{ field: 'reportDueDays', reason: 'must be a positive integer of at most 366' }],
       ],
       [
         'a small-cell threshold below 2',

@@ -82,10 +82,10 @@ function termsErrors(t: OrdinanceTerms): FieldError[] {
       'detainerExceptions',
       t.detainerExceptions.map((e) => e.code),
     ).map((e) => ({ field: `${e.field}.code`, reason: e.reason })),
-    ...positiveInteger('releaseGraceMinutes', t.releaseGraceMinutes),
-    ...positiveInteger('noticeDeadlineHours', t.noticeDeadlineHours),
-    ...positiveInteger('certificationDeadlineDays', t.certificationDeadlineDays),
-    ...positiveInteger('certificationExpeditedDays', t.certificationExpeditedDays),
+    ...positiveInteger('releaseGraceMinutes', t.releaseGraceMinutes, A_YEAR.minutes),
+    ...positiveInteger('noticeDeadlineHours', t.noticeDeadlineHours, A_YEAR.hours),
+    ...positiveInteger('certificationDeadlineDays', t.certificationDeadlineDays, A_YEAR.days),
+    ...positiveInteger('certificationExpeditedDays', t.certificationExpeditedDays, A_YEAR.days),
     // Expedited means sooner: people in removal proceedings cannot be made to wait longer.
     ...check(
       t.certificationExpeditedDays <= t.certificationDeadlineDays,
@@ -93,7 +93,7 @@ function termsErrors(t: OrdinanceTerms): FieldError[] {
       'must not exceed certificationDeadlineDays',
     ),
     ...oneOf('reportingPeriod', t.reportingPeriod, REPORTING_PERIODS),
-    ...positiveInteger('reportDueDays', t.reportDueDays),
+    ...positiveInteger('reportDueDays', t.reportDueDays, A_YEAR.days),
     ...check(
       Number.isInteger(t.smallCellThreshold) && t.smallCellThreshold >= 2,
       'smallCellThreshold',
@@ -116,10 +116,22 @@ function exceptionErrors(e: DetainerException, at: string): FieldError[] {
       oneOf(`${at}.convictionCategories[${i}]`, c, CONVICTION_CATEGORIES),
     ),
     ...distinct(`${at}.convictionCategories`, e.convictionCategories),
-    ...positiveInteger(`${at}.withinYears`, e.withinYears),
+    ...positiveInteger(`${at}.withinYears`, e.withinYears, CENTURY_YEARS),
   ];
 }
 
-function positiveInteger(field: string, value: number): FieldError[] {
-  return check(Number.isInteger(value) && value > 0, field, 'must be a positive integer');
+/**
+ * Deadlines and grace periods are bounded: an absurd one (a typo of a few digits) would put the
+ * deadlines it sets beyond what a date can hold, and stop the violation register on the first act
+ * judged under it. A year (a century for a conviction window) is far beyond any lawful one.
+ */
+const A_YEAR = { minutes: 366 * 24 * 60, hours: 366 * 24, days: 366 };
+const CENTURY_YEARS = 100;
+
+function positiveInteger(field: string, value: number, max: number): FieldError[] {
+  return check(
+    Number.isInteger(value) && value > 0 && value <= max,
+    field,
+    `must be a positive integer of at most ${max}`,
+  );
 }
