@@ -244,6 +244,21 @@ describe('POST /violations/{id}/review', () => {
       note: 'No judicial warrant.',
       eventId: reviewed.body.id,
     });
+    // Counsel's note is free text that may name the person: oversight reads the review without it.
+    const { note: _note, ...reviewWithoutNote } = after.body.statusHistory.at(-1);
+    const seenByOversight = [
+      (await t.get(`/violations/${v.violationId}`, oversight).expect(200)).body,
+      (await t.get('/violations?section=2', oversight).expect(200)).body.items.find(
+        (item: { violationId: string }) => item.violationId === v.violationId,
+      ),
+    ];
+    for (const violation of seenByOversight) {
+      expect(violation.status).toBe('CONFIRMED');
+      expect(violation.statusHistory.at(-1)).toEqual(reviewWithoutNote);
+    }
+    expect(
+      (await t.get(`/violations/${v.violationId}`, counsel).expect(200)).body.statusHistory.at(-1).note,
+    ).toBe('No judicial warrant.');
   });
 
   it('is counsel’s alone, for known violations, with a valid conclusion and a note', async () => {

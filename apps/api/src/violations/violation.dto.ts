@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
+import type { Principal } from '../auth/principal';
 
 export class EvidenceRefDto {
   @ApiProperty({ format: 'uuid' })
@@ -22,7 +23,9 @@ export class StatusChangeDto {
     description: "The reviewer's sub, or system:violation-register for the register's own changes",
   })
   by!: string;
-  @ApiPropertyOptional({ description: "Counsel's note, on reviews" })
+  @ApiPropertyOptional({
+    description: "Counsel's note, on reviews (never shown to oversight: free text may name the person)",
+  })
   note?: string;
   @ApiProperty({
     format: 'uuid',
@@ -76,4 +79,14 @@ export function violationView(v: RegisteredViolation): ViolationDto {
   // The facts later judgements replaced serve the case view's asOf; API.md's view has none.
   const { requestId, earlierFacts: _earlierFacts, ...rest } = v;
   return requestId === null ? rest : { ...rest, requestId };
+}
+
+/**
+ * The entry as `principal` may read it. Counsel's notes are free text that may name the person,
+ * and oversight never reads personal data (DESIGN.md): oversight gets the reviews without them.
+ */
+export function violationViewFor(principal: Principal, v: RegisteredViolation): ViolationDto {
+  const view = violationView(v);
+  if (principal.role !== 'oversight') return view;
+  return { ...view, statusHistory: view.statusHistory.map(({ note: _note, ...change }) => change) };
 }

@@ -33,7 +33,7 @@ import { canonicalId, IsId } from '../common/validators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
-import { violationView, ViolationDto, ViolationPageDto } from './violation.dto';
+import { violationViewFor, ViolationDto, ViolationPageDto } from './violation.dto';
 import { ViolationsReader } from './violations.reader';
 
 export class ViolationParams {
@@ -118,7 +118,7 @@ export class ViolationsController {
       limit,
     );
     return {
-      items: page.items.map(violationView),
+      items: page.items.map((violation) => violationViewFor(principal, violation)),
       nextCursor: cursorAfter(this.cursors, 'violations', page.next),
     };
   }
@@ -132,7 +132,7 @@ export class ViolationsController {
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
       throw violationNotFound();
-    return violationView(violation);
+    return violationViewFor(principal, violation);
   }
 
   @Post(':violationId/review')
