@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,38 @@ describe('PersonalDataCipher', () => {
     const one = keys.get('subject:case-1');
     const two = keys.get('subject:case-2');
     expect(Buffer.isBuffer(one) && Buffer.isBuffer(two) && !one.equals(two)).toBe(true);
+  });
+
+  it('pads what it seals, so that a ciphertext does not tell how long the value is', async () => {
+    const lengths = await Promise.all(
+      ['es', 'yua', 'zh-Hans-CN', 'quz-PE'].map(
+        async (tag) => Buffer.from((await cipher.seal('subject:case-1', tag)).ct, 'base64').length,
+      ),
+    );
+    expect(new Set(lengths)).toEqual(new Set([64]));
+    const long = await cipher.seal('subject:case-1', { ...subject });
+    expect(Buffer.from(long.ct, 'base64').length % 64).toBe(0);
+    expect(await cipher.open(long)).toEqual(subject);
+  });
+
+  it('opens a value sealed before values were padded', async () => {
+    // Sealed as before padding: the canonical JSON alone, under the same key, IV rules and AAD.
+    const padded = await cipher.seal('subject:case-1', 'es');
+    const wrapped = keys.get('subject:case-1');
+    if (!Buffer.isBuffer(wrapped)) throw new Error('no key was created');
+    const key = await new LocalKeyProvider(loadMasterKey(dir)).unwrap('subject:case-1', wrapped);
+    const iv = randomBytes(12);
+    const gcm = createCipheriv('aes-256-gcm', key, iv);
+    gcm.setAAD(Buffer.from(JSON.stringify({ keyId: 'subject:case-1', shape: '[erased]', v: 1 }), 'utf8'));
+    const ct = Buffer.concat([gcm.update('"es"', 'utf8'), gcm.final()]);
+    const unpadded = {
+      ...padded,
+      iv: iv.toString('base64'),
+      tag: gcm.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
+    expect(Buffer.from(unpadded.ct, 'base64')).toHaveLength(4);
+    expect(await cipher.open(unpadded)).toBe('es');
   });
 
   it.each<[string, (s: SealedValue) => SealedValue]>([

@@ -66,6 +66,18 @@ function canonical(value: JsonValue): string {
   return text;
 }
 
+/**
+ * GCM's ciphertext is as long as its text, so a value's length would show through: a language tag
+ * of three letters rather than two says much in a small place. Trailing spaces, which JSON.parse
+ * skips (so values sealed before padding still open), fill the text to a multiple of PAD_BYTES.
+ */
+const PAD_BYTES = 64;
+function padded(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  const length = Math.max(1, Math.ceil(bytes.length / PAD_BYTES)) * PAD_BYTES;
+  return Buffer.concat([bytes, Buffer.alloc(length - bytes.length, ' ')]);
+}
+
 /** Binds the ciphertext to its key id and shape: neither can be swapped without `open` failing. */
 const aad = (keyId: string, shape: JsonValue): Buffer =>
   Buffer.from(canonical({ v: 1, keyId, shape }), 'utf8');
@@ -105,7 +117,7 @@ export class PersonalDataCipher {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(aad(keyId, shape));
-    const ct = Buffer.concat([cipher.update(canonical(value), 'utf8'), cipher.final()]);
+    const ct = Buffer.concat([cipher.update(padded(canonical(value))), cipher.final()]);
     return {
       $sealed: 1,
       keyId,
