@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
-import { PersonalDataCipher, RequestHasher, isSealed, subjectKeyId } from '@trust-ledger/privacy';
+import {
+  PersonalDataCipher,
+  RequestHasher,
+  SqliteKeyStore,
+  isSealed,
+  subjectKeyId,
+} from '@trust-ledger/privacy';
 import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { requestCertification } from '../support/certification-bodies';
@@ -359,6 +365,43 @@ describe('erasure', () => {
     await expect(cipher.reveal(opened.data.subject as never)).resolves.toEqual(ERASED_SUBJECT);
     const history = await read(counsel, `/cases/${caseId}/history`, position).expect(200);
     expect(history.body.items[0].data.subject).toEqual(ERASED_SUBJECT);
+  });
+
+  it('still replays a retried command that carried no personal data, and says why it cannot compare one that did', async () => {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    await t.post('/cases', officer, openBody(caseId)).expect(201);
+    const retried = async (path: string, body: object, key: string) => {
+      const first = await t.post(path, officer, body, { 'Idempotency-Key': key }).expect(201);
+      return async () => ({ first, again: await t.post(path, officer, body, { 'Idempotency-Key': key }) });
+    };
+    const request = await retried(`/cases/${caseId}/requests`, requestBody(requestId), 'retry-request');
+    const notice = await retried(`/cases/${caseId}/notices`, noticeBody(requestId), 'retry-notice');
+    await erase(caseId).expect(201);
+
+    // The request's fingerprint does not depend on the destroyed key: the retry gets its first answer.
+    const { first, again } = await request();
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    // The notice's language went with the key, and so did the means to recognise its body.
+    const noticeRetry = (await notice()).again;
+    expect(noticeRetry.status).toBe(409);
+    expect(noticeRetry.body).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: expect.stringContaining('the personal data it carried has since been erased'),
+    });
+  });
+
+  it('mints no key for an opening that is refused', async () => {
+    const keys = t.app.get(SqliteKeyStore);
+    const first = randomUUID();
+    await t.post('/cases', officer, openBody(first), { 'Idempotency-Key': 'open-once' }).expect(201);
+    const reused = randomUUID();
+    await t.post('/cases', officer, openBody(reused), { 'Idempotency-Key': 'open-once' }).expect(409);
+    const stale = randomUUID();
+    await t.post('/cases', officer, openBody(stale), { 'If-Match': '"3"' }).expect(412);
+    expect(keys.get(subjectKeyId(first))).toBeInstanceOf(Buffer);
+    expect([keys.get(subjectKeyId(reused)), keys.get(subjectKeyId(stale))]).toEqual([undefined, undefined]);
   });
 
   it('is for admins only, needs a reason, and names an existing case', async () => {

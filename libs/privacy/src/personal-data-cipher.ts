@@ -174,6 +174,10 @@ export class PersonalDataCipher {
     return createHmac('sha256', Buffer.from(key)).update(value, 'utf8').digest('hex');
   }
 
+  erased(keyId: string): boolean {
+    return this.keys.get(keyId) === 'destroyed';
+  }
+
   /** Destroys the key: every value sealed under it reads as erased from now on. Idempotent. */
   erase(keyId: string): void {
     this.keys.destroy(keyId);

@@ -27,6 +27,11 @@ export class RequestHasher {
     );
   }
 
+  /** Whether the person's key was destroyed: fingerprints keyed by it can no longer be recomputed. */
+  erased(person: PersonKey): boolean {
+    return this.cipher.erased(person.keyId);
+  }
+
   async digest(value: string, person?: PersonKey): Promise<string> {
     const keyed = createHmac('sha256', this.key).update(value, 'utf8').digest('hex');
     if (person === undefined) return keyed;

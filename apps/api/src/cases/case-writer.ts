@@ -25,6 +25,13 @@ export type CaseCommandInput = CaseCommand extends infer C
 export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
 
 /** What every case command handler shares: the case stream, the Case decider, the agency scope. */
+/** The commands whose bodies hold the subject's personal data: the subject, or a language. */
+const CARRIES_PERSONAL_DATA: ReadonlySet<CaseCommandInput['type']> = new Set([
+  'OpenCase',
+  'RecordNotice',
+  'RecordCustodyAccess',
+]);
+
 @Injectable()
 export class CaseWriter {
   constructor(
@@ -49,8 +56,9 @@ export class CaseWriter {
       decider: caseDecider,
       command: { ...command, actor: meta.actor, now: this.clock.now() },
       createdId,
-      // Every case command: a notice's or a consent's language is the subject's personal data too.
-      personKey: { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' },
+      personKey: CARRIES_PERSONAL_DATA.has(command.type)
+        ? { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' }
+        : undefined,
       authorize:
         command.type === 'OpenCase'
           ? undefined

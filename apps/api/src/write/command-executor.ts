@@ -71,9 +71,14 @@ export class CommandExecutor {
 
   async execute<S, C, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
+    // Looked up without minting the person's key: a request refused or replayed leaves none behind.
+    const { personKey } = command;
     const request = {
       ...command,
-      requestHash: await this.hasher.digest(command.requestHash, command.personKey),
+      requestHash: await this.hasher.digest(
+        command.requestHash,
+        personKey && { ...personKey, create: false },
+      ),
     };
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
@@ -100,6 +105,8 @@ export class CommandExecutor {
 
       const events = decider.decide(state, request.command);
       if (events.length === 0) throw new Error(`${streamId}: the decider recorded nothing for a command`);
+      // The command that first records the person mints their key now, and is fingerprinted by it.
+      if (personKey?.create) request.requestHash = await this.hasher.digest(command.requestHash, personKey);
       const toAppend = await this.toAppend(request, events);
       let appended: AppendResult;
       try {
@@ -160,13 +167,13 @@ export class CommandExecutor {
     if (request.idempotencyKey !== undefined) {
       const remembered = this.idempotency.find(request.actor, request.idempotencyKey);
       if (remembered) {
-        if (remembered.requestHash !== request.requestHash) throw keyReused();
+        if (remembered.requestHash !== request.requestHash) throw this.keyReused(request.personKey);
         return remembered.response;
       }
     }
     const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
     if (own.length === 0) return undefined;
-    if (own[0].metadata.requestHash !== request.requestHash) throw keyReused();
+    if (own[0].metadata.requestHash !== request.requestHash) throw this.keyReused(request.personKey);
     const last = own[own.length - 1];
     return {
       id: request.createdId ?? own[0].id,
@@ -174,6 +181,15 @@ export class CommandExecutor {
       revision: last.revision,
       position: last.position,
     };
+  }
+
+  /** Once the person is erased, the first request's fingerprint can no longer be recomputed: say so. */
+  private keyReused(person: PersonKey | undefined): ConflictError {
+    if (person === undefined || !this.hasher.erased(person)) return keyReused();
+    return new ConflictError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used, for a request that can no longer be compared with this one: the personal data it carried has since been erased',
+    );
   }
 
   private async toAppend<S, C, E extends DomainEvent>(
