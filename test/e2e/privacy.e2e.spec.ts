@@ -486,16 +486,25 @@ describe('the languages a person was given notice or asked consent in', () => {
     );
     // A notice recorded after the erasure keeps no language either, and mints no key.
     const requestId = (stored[1].data as { requestId: string }).requestId;
+    const lateBody = {
+      ...noticeBody(requestId),
+      purpose: 'RELEASE_DATE',
+      requestId: undefined,
+      statedIntent: undefined,
+    };
     const late = await t
-      .post(`/cases/${caseId}/notices`, officer, {
-        ...noticeBody(requestId),
-        purpose: 'RELEASE_DATE',
-        requestId: undefined,
-        statedIntent: undefined,
-      })
+      .post(`/cases/${caseId}/notices`, officer, lateBody, { 'Idempotency-Key': 'late' })
       .expect(201);
     const [lateNotice] = (await t.events(`case-${caseId}`)).slice(-1);
     expect(lateNotice.data).toMatchObject({ language: '[erased]', inPreferredLanguage: null });
+    // Nor does its fingerprint keep the language testable: nothing can recompute it, so a retry is
+    // told it cannot be compared, and records nothing.
+    const retried = await t.post(`/cases/${caseId}/notices`, officer, lateBody, {
+      'Idempotency-Key': 'late',
+    });
+    expect(retried.status).toBe(409);
+    expect(retried.body.message).toContain('has since been erased');
+    expect((await t.events(`case-${caseId}`)).slice(-1)).toEqual([lateNotice]);
     // The register judged the notice by what it recorded, not by the languages: a rebuild after the
     // erasure finds the same.
     await t.app.get(ProjectionRunner).rebuild('violation-register');

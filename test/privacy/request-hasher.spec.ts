@@ -63,6 +63,16 @@ describe('RequestHasher', () => {
     expect(keys.get(personKeyId)).toBe('destroyed');
   });
 
+  it('gives a request on an erased person a fingerprint nobody can recompute, not even with the master key', async () => {
+    // A notice recorded after the erasure: its language must not be testable against it.
+    cipher.erase(personKeyId);
+    const after = await hasher().digest(body, { keyId: personKeyId, create: false });
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(await hasher().digest(body));
+    expect(after).not.toBe(await hasher().digest(body, { keyId: personKeyId, create: false }));
+    expect(keys.get(personKeyId)).toBe('destroyed');
+  });
+
   it('mints no key for a request that does not create the person’s record', async () => {
     // A notice on a case that does not exist: it will be refused, and must leave no key behind.
     const unminted = { keyId: subjectKeyId('no-such-case'), create: false };

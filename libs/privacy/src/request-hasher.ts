@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ErasedKeyError, type PersonalDataCipher } from './personal-data-cipher';
 
 /** Whose data a request carries (a case's subject, a certification's victim), by their key's id;
@@ -39,9 +39,10 @@ export class RequestHasher {
       // No key yet: no such person's record, so the request can only be refused.
       return (await this.cipher.fingerprint(person.keyId, keyed, person)) ?? keyed;
     } catch (error) {
-      // The person was erased, so their record exists and the request can only be refused: a
-      // fingerprint it never matches serves, and no new key is minted for them.
-      if (error instanceof ErasedKeyError) return keyed;
+      // The person was erased. What the request carries of them (a notice's language, say) must not
+      // be testable under the master key either, so its fingerprint is one nobody can recompute:
+      // a retry cannot be recognised (the executor says so), and no new key is minted for them.
+      if (error instanceof ErasedKeyError) return randomBytes(32).toString('hex');
       throw error;
     }
   }
