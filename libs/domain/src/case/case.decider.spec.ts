@@ -24,6 +24,7 @@ import {
   recordFederalRequest,
   recordNotice,
   released,
+  transferred,
   REQUEST_ID,
   requestReceived,
   T0,
@@ -425,6 +426,12 @@ describe('Case aggregate', () => {
         .thenThrows(ConflictError, 'PRECEDES_REQUEST');
     });
 
+    it("refuses a disclosure to CBP as answering ICE's request: ICE's warrant covers nothing given to CBP", () => {
+      given([opened, detainer])
+        .when(recordDisclosure({ recipientAgency: 'CBP' }))
+        .thenThrows(ConflictError, 'REQUEST_OF_ANOTHER_AGENCY');
+    });
+
     it('refuses a disclosure of nothing', () => {
       expect(fieldErrors([opened, detainer], recordDisclosure({ categories: [] }))).toEqual([
         { field: 'categories', reason: 'must name at least one category' },
@@ -473,6 +480,12 @@ describe('Case aggregate', () => {
       given([opened, detainer])
         .when(recordCustodyAccess({ grantedAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
         .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it("refuses access for CBP as answering ICE's request", () => {
+      given([opened, detainer])
+        .when(recordCustodyAccess({ agency: 'CBP' }))
+        .thenThrows(ConflictError, 'REQUEST_OF_ANOTHER_AGENCY');
     });
 
     it('requires a language tag on the consent', () => {
@@ -545,6 +558,17 @@ describe('Case aggregate', () => {
       given([opened, detainer])
         .when(recordCustodyEvent({ requestId: REQUEST_ID, at: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
         .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it("refuses a transfer to CBP as answering ICE's request, and takes one elsewhere or to ICE", () => {
+      const transfer = (toAgency: 'ICE' | 'CBP' | 'OTHER') =>
+        recordCustodyEvent({ kind: 'TRANSFERRED', toAgency, requestId: REQUEST_ID });
+      given([opened, detainer]).when(transfer('CBP')).thenThrows(ConflictError, 'REQUEST_OF_ANOTHER_AGENCY');
+      for (const toAgency of ['ICE', 'OTHER'] as const) {
+        given([opened, detainer])
+          .when(transfer(toAgency))
+          .then([transferred({ toAgency, requestId: REQUEST_ID })]);
+      }
     });
   });
 

@@ -9,7 +9,7 @@ import {
   pastDateTime,
   requiredText,
 } from '../shared/field-checks';
-import { COURT_DOCUMENT_KINDS } from '../shared/vocabulary';
+import { COURT_DOCUMENT_KINDS, type FederalAgency } from '../shared/vocabulary';
 import { sameLanguage } from './language';
 import type {
   CaseCommand,
@@ -216,7 +216,7 @@ function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): Ca
       : []),
     ...distinct('categories', data.categories),
   ]);
-  if (data.requestId != null) answeredRequest(state, data.requestId, data.disclosedAt);
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.disclosedAt, data.recipientAgency);
   return [
     {
       type: 'InformationDisclosed',
@@ -235,7 +235,7 @@ function recordCustodyAccess(state: CaseState, { data, now }: RecordCustodyAcces
     ...pastDateTime('grantedAt', data.grantedAt, now),
     ...(data.consent == null ? [] : languageTag('consent.language', data.consent.language)),
   ]);
-  if (data.requestId != null) answeredRequest(state, data.requestId, data.grantedAt);
+  if (data.requestId != null) answeredRequest(state, data.requestId, data.grantedAt, data.agency);
   return [
     {
       type: 'CustodyAccessGranted',
@@ -264,7 +264,10 @@ function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent)
       ? requiredValue('toAgency', data.toAgency, 'for TRANSFERRED')
       : givenOnly('toAgency', data.toAgency, 'for TRANSFERRED')),
   ]);
-  if (data.requestId != null) answeredRequest(state, data.requestId, data.at);
+  if (data.requestId != null) {
+    const toward = data.kind === 'TRANSFERRED' && data.toAgency !== 'OTHER' ? data.toAgency : undefined;
+    answeredRequest(state, data.requestId, data.at, toward);
+  }
   const { at } = data;
   const requestId = data.requestId ?? null;
   // reason and toAgency are checked present above for the kinds that need them.
@@ -296,13 +299,28 @@ function erasePersonalData(state: CaseState, { data, now }: ErasePersonalData): 
   return [{ type: 'PersonalDataErased', data: { erasedAt: now, reason: data.reason } }];
 }
 
-/** The request an act answers; the act cannot have happened before the request arrived. */
-function answeredRequest(state: CaseState, requestId: string, at: string): CaseRequestState {
+/**
+ * The request an act answers. The act cannot have happened before the request arrived; and an act
+ * toward ICE or CBP (`toward`) answers only that agency's request, since another agency's warrant
+ * covers nothing done for it.
+ */
+function answeredRequest(
+  state: CaseState,
+  requestId: string,
+  at: string,
+  toward?: FederalAgency,
+): CaseRequestState {
   const request = findRequest(state, requestId);
   if (!request)
     throw new ConflictError('UNKNOWN_REQUEST', `Request ${requestId} is not recorded on this case`);
   if (isBefore(at, request.receivedAt)) {
     throw new ConflictError('PRECEDES_REQUEST', `The act precedes the receipt of request ${requestId}`);
+  }
+  if (toward !== undefined && toward !== request.requestingAgency) {
+    throw new ConflictError(
+      'REQUEST_OF_ANOTHER_AGENCY',
+      `Request ${requestId} is ${request.requestingAgency}'s: what was done for ${toward} cannot answer it`,
+    );
   }
   return request;
 }
