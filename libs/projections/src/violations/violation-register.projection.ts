@@ -161,8 +161,9 @@ export class ViolationRegisterProjection implements Projection {
   // 11: violations keep the facts a later judgement replaced, for the case view's asOf; 12: a finding
   // of the same rule about the same act keeps its violation's id when its evidence grows; 13: a hold a
   // judicial warrant covered throughout, and a release-date notice to a representative the case does
-  // not name, are judged anew.
-  readonly version = 13;
+  // not name, are judged anew; 14: a disclosure or access for one agency is not covered by the
+  // other's warrant.
+  readonly version = 14;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

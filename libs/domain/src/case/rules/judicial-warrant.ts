@@ -1,5 +1,5 @@
 import type { OrdinanceVersion } from '../../ordinance/ordinance-version';
-import { COURT_DOCUMENT_KINDS, type IssuerRole } from '../../shared/vocabulary';
+import { COURT_DOCUMENT_KINDS, type FederalAgency, type IssuerRole } from '../../shared/vocabulary';
 import type { FederalRequestReceived, RequestDocument } from '../case.events';
 import { isBefore, isIsoDateTime } from '../../shared/date-time';
 
@@ -32,6 +32,19 @@ export function warrantCovers(
   return request.documents.some(
     (doc) => isJudicialWarrant(doc, version) && doc.signedAt !== undefined && !isBefore(at, doc.signedAt),
   );
+}
+
+/**
+ * A warrant on a request authorises what is done for the agency that made it, and nothing done for
+ * another (the decider refuses to record that now; acts recorded before are judged so too).
+ */
+export function coversAct(
+  request: FederalRequestReceived['data'],
+  agency: FederalAgency,
+  version: OrdinanceVersion,
+  at: string,
+): boolean {
+  return request.requestingAgency === agency && warrantCovers(request, version, at);
 }
 
 function present(text: string | undefined): boolean {

@@ -4,7 +4,7 @@ import type { InformationCategory } from '../../shared/vocabulary';
 import { requestById, type CaseRecord } from './case-record';
 import { detected } from './detected';
 import { honoredNotifications } from './release-dates';
-import { warrantCovers } from './judicial-warrant';
+import { coversAct, warrantCovers } from './judicial-warrant';
 
 /**
  * § 3: no sharing of non-public sensitive information without a judicial warrant. What § 13
@@ -22,7 +22,7 @@ export function section3Violations(record: CaseRecord, ordinance: OrdinanceHisto
     const sensitive = categories.filter((c) => !NOT_SENSITIVE.includes(c));
     if (!sectionInForce(version, 3) || sensitive.length === 0) return [];
     const request = requestById(record, requestId);
-    if (request && warrantCovers(request.received.data, version, disclosedAt)) return [];
+    if (request && coversAct(request.received.data, recipientAgency, version, disclosedAt)) return [];
     return [
       detected('S3_SENSITIVE_INFORMATION_DISCLOSED', version, {
         act: disclosure,

@@ -83,6 +83,11 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
     expect(rulesFired([caseOpened(), withWarrant, disclose('HOME_ADDRESS', 'COURT_DATES')])).toEqual([]);
   });
 
+  it("fires for a disclosure to CBP recorded as answering ICE's warranted request, as before the decider refused that", () => {
+    const toCbp = informationDisclosed({ recipientAgency: 'CBP', categories: ['HOME_ADDRESS'] });
+    expect(rulesFired([caseOpened(), withWarrant, toCbp])).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED']);
+  });
+
   it('counts an honored notification request as a release date given at the decision', () => {
     const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
     const events = [caseOpened(), notification, noticeIssued(), decisionRecorded({ outcome: 'HONORED' })];
@@ -194,6 +199,16 @@ describe('§ 4 — custody access for civil immigration purposes', () => {
     expect(
       rulesFired([caseOpened(), warrantedInterview, custodyAccessGranted({ consent: informed })]),
     ).toEqual([]);
+  });
+
+  it("fires for access for CBP recorded as answering ICE's warranted request", () => {
+    expect(
+      rulesFired([
+        caseOpened(),
+        warrantedInterview,
+        custodyAccessGranted({ agency: 'CBP', consent: informed }),
+      ]),
+    ).toEqual(['S4_CUSTODY_ACCESS_WITHOUT_JUDICIAL_WARRANT']);
   });
 
   it('fires nothing for access for a criminal investigation', () => {

@@ -3,7 +3,7 @@ import type { DetectedViolation } from '../../shared/violation';
 import type { InformedConsent } from '../case.events';
 import { requestById, type CaseRecord } from './case-record';
 import { detected } from './detected';
-import { warrantCovers } from './judicial-warrant';
+import { coversAct } from './judicial-warrant';
 
 /** § 4: no access to people in custody for civil immigration questioning without a judicial warrant. */
 export function section4Violations(record: CaseRecord, ordinance: OrdinanceHistory): DetectedViolation[] {
@@ -13,7 +13,7 @@ export function section4Violations(record: CaseRecord, ordinance: OrdinanceHisto
     if (purpose !== 'CIVIL_IMMIGRATION' || !sectionInForce(version, 4)) return [];
     const request = requestById(record, requestId);
     const violations: DetectedViolation[] = [];
-    if (!(request && warrantCovers(request.received.data, version, grantedAt))) {
+    if (!(request && coversAct(request.received.data, agency, version, grantedAt))) {
       violations.push(
         detected('S4_CUSTODY_ACCESS_WITHOUT_JUDICIAL_WARRANT', version, {
           act: access,
