@@ -97,10 +97,10 @@ describe('RecordAssistanceRefusal', () => {
     given([]).when(recordAssistanceRefusal()).thenThrows(NotFoundError, 'CERTIFICATION_NOT_FOUND');
   });
 
-  it('refuses a refusal before the request', () => {
+  it('records a refusal made before the request, during the investigation the victim then refused to help', () => {
     given([requested])
       .when(recordAssistanceRefusal({ at: beforeRequest }))
-      .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+      .then([assistanceRefusalRecorded({ at: beforeRequest })]);
   });
 
   it('rejects a missing description and time', () => {

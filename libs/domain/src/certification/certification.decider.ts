@@ -119,14 +119,14 @@ function requestCertification(
 
 /**
  * Recorded whatever the certification's status: a refusal learned of after the decision still
- * shows whether a denial for refused assistance was lawful.
+ * shows whether a denial for refused assistance was lawful. It may well precede the request: the
+ * victim refuses to help during the investigation, and asks for certification later.
  */
 function recordAssistanceRefusal(
   state: NonNullable<CertificationState>,
   { data, now }: RecordAssistanceRefusal,
 ): CertificationEvent[] {
   assertValid([...pastDateTime('at', data.at, now), ...requiredText('description', data.description)]);
-  notBeforeRequest(state, data.at);
   return [{ type: 'AssistanceRefusalRecorded', data: { at: data.at, description: data.description } }];
 }
 

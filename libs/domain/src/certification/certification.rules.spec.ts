@@ -179,6 +179,16 @@ describe('S9_DENIAL_ON_EXCLUDED_GROUND', () => {
     ).toEqual([]);
   });
 
+  it('does not fire when the refusal came during the investigation, before the certification was requested', () => {
+    expect(
+      evaluate([
+        requested,
+        certificationDenied('REFUSED_REASONABLE_ASSISTANCE'),
+        assistanceRefusalRecorded({ at: onDay(-40) }),
+      ]),
+    ).toEqual([]);
+  });
+
   it.each(['NOT_A_QUALIFYING_CRIME', 'NOT_A_VICTIM', 'OTHER'] as const)(
     'does not fire for a denial as %s',
     (grounds) => {
