@@ -37,7 +37,7 @@ export function decideCertification(
   if (state === null) throw new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
   switch (command.type) {
     case 'RecordAssistanceRefusal':
-      return recordAssistanceRefusal(state, command);
+      return recordAssistanceRefusal(command);
     case 'DecideCertification':
       return decide(state, command);
     case 'WithdrawCertification':
@@ -122,10 +122,7 @@ function requestCertification(
  * shows whether a denial for refused assistance was lawful. It may well precede the request: the
  * victim refuses to help during the investigation, and asks for certification later.
  */
-function recordAssistanceRefusal(
-  state: NonNullable<CertificationState>,
-  { data, now }: RecordAssistanceRefusal,
-): CertificationEvent[] {
+function recordAssistanceRefusal({ data, now }: RecordAssistanceRefusal): CertificationEvent[] {
   assertValid([...pastDateTime('at', data.at, now), ...requiredText('description', data.description)]);
   return [{ type: 'AssistanceRefusalRecorded', data: { at: data.at, description: data.description } }];
 }
