@@ -11,6 +11,7 @@ import {
 } from '@trust-ledger/privacy';
 import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
+import { EVENT_STORE } from '@trust-ledger/event-store';
 import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -509,6 +510,45 @@ describe('the languages a person was given notice or asked consent in', () => {
     // erasure finds the same.
     await t.app.get(ProjectionRunner).rebuild('violation-register');
     expect(await deficient(late.body.position)).toEqual(before);
+  });
+  it('shows what an older event held in clear as "[erased]" once erased, in the history and in a look into the past', async () => {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    await t.post('/cases', officer, openBody(caseId)).expect(201);
+    const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+    // A notice as the service stored it before languages were sealed: in clear.
+    await t.app.get(EVENT_STORE).append(
+      `case-${caseId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'NoticeIssued',
+          data: { ...noticeBody(requestId), language: 'yua' },
+          metadata: {
+            recordedAt: t.clock.now(),
+            correlationId: 'legacy',
+            causationId: null,
+            actor: 'officer-1',
+          },
+        },
+      ],
+      { expectedRevision: received.body.revision as number },
+    );
+    const beforeErasure = t.clock.now();
+    t.clock.advance(60_000);
+    const erased = await t
+      .post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order 2025-CV-120' })
+      .expect(201);
+
+    const past = await read(counsel, `/cases/${caseId}?asOf=${beforeErasure}`).expect(200);
+    expect(past.body.requests[0].notices[0].language).toBe('[erased]');
+    const now = await read(counsel, `/cases/${caseId}`, erased.body.position).expect(200);
+    expect(now.body.requests[0].notices[0].language).toBe('[erased]');
+    const history = await read(counsel, `/cases/${caseId}/history`).expect(200);
+    const notice = (history.body.items as { type: string; data: { language: string } }[]).find(
+      (e) => e.type === 'NoticeIssued',
+    );
+    expect(notice?.data.language).toBe('[erased]');
   });
 });
 

@@ -31,10 +31,12 @@ describe('PrivacyModule', () => {
     const opened = { type: 'CaseOpened', data: { caseId: 'c-1', subject: { fullName: 'Ada Lovelace' } } };
     const stored = await codec.encode('case-c-1', opened);
     expect(stored.data.subject).toMatchObject({ $sealed: 1, keyId: subjectKeyId('c-1') });
-    expect(await codec.decode(stored)).toEqual(opened);
+    expect(await codec.decode({ streamId: 'case-c-1', ...stored })).toEqual(opened);
 
     app.get(PersonalDataCipher).erase(subjectKeyId('c-1'));
-    expect((await codec.decode(stored)).data.subject).toEqual({ fullName: '[erased]' });
+    expect((await codec.decode({ streamId: 'case-c-1', ...stored })).data.subject).toEqual({
+      fullName: '[erased]',
+    });
     await app.close();
     await expect(
       codec.encode('case-c-2', { ...opened, data: { ...opened.data, caseId: 'c-2' } }),

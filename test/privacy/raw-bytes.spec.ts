@@ -7,7 +7,12 @@ import {
   certificationStreamId,
   type CertificationRequested,
 } from '@trust-ledger/domain/certification/certification.events';
-import { SqliteEventStore, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import {
+  SqliteEventStore,
+  type EventStore,
+  type JsonObject,
+  type RecordedEvent,
+} from '@trust-ledger/event-store';
 import { HashChainingEventStore, verifyAll } from '@trust-ledger/integrity';
 import {
   LocalKeyProvider,
@@ -37,7 +42,7 @@ const opened: CaseOpened = {
       attorney: { name: 'Theodora Blackwood', phone: '+1 412 555 0199' },
       designee: { name: 'Ignacio Villalobos', phone: '+1 412 555 0123' },
     },
-    subjectProfile: { preferredLanguage: 'es', hasAttorney: true, hasDesignee: true },
+    subjectProfile: { hasAttorney: true, hasDesignee: true },
     custody: { status: 'IN_CUSTODY', bookedAt: '2024-06-15T07:00:00Z' },
     convictions: [],
   },
@@ -173,5 +178,67 @@ describe('personal data at rest', () => {
       breaks: [],
       lastCheckpoint: null,
     });
+  });
+});
+
+describe('what events recorded before it was sealed hold in clear', () => {
+  const streamId = caseStreamId(CASE_ID);
+  /** As the service wrote them before languages were sealed: the opening's subject sealed, the rest as is. */
+  const legacy = [
+    {
+      ...opened,
+      data: { ...opened.data, subjectProfile: { ...opened.data.subjectProfile, preferredLanguage: 'yua' } },
+    },
+    {
+      type: 'NoticeIssued',
+      data: {
+        noticeId: 'n-1',
+        requestId: null,
+        purpose: 'RELEASE_DATE',
+        recipient: 'SUBJECT',
+        language: 'yua',
+      },
+    },
+    {
+      type: 'CustodyAccessGranted',
+      data: { requestId: null, agency: 'ICE', consent: { written: true, language: 'yua' } },
+    },
+  ];
+
+  beforeEach(async () => {
+    const [first, ...rest] = legacy;
+    const sealedOpening = await codec.encode(streamId, first);
+    await store.append(
+      streamId,
+      [sealedOpening, ...rest].map((event) => ({
+        id: randomUUID(),
+        type: event.type,
+        data: event.data as JsonObject,
+        metadata: {
+          recordedAt: '2024-06-16T12:00:00Z',
+          correlationId: 'c',
+          causationId: null,
+          actor: 'officer-1',
+        },
+      })),
+      { expectedRevision: 'no_stream' },
+    );
+  });
+
+  const languages = async () => {
+    const events: RecordedEvent[] = [];
+    for await (const event of store.readStream(streamId)) events.push(event);
+    const [o, n, a] = await Promise.all(events.map((event) => codec.decode(event)));
+    return [
+      (o.data.subjectProfile as JsonObject).preferredLanguage,
+      n.data.language,
+      (a.data.consent as JsonObject).language,
+    ];
+  };
+
+  it('reads as recorded while the person is known, and "[erased]" once they are erased', async () => {
+    expect(await languages()).toEqual(['yua', 'yua', 'yua']);
+    cipher.erase(subjectKeyId(CASE_ID));
+    expect(await languages()).toEqual(['[erased]', '[erased]', '[erased]']);
   });
 });

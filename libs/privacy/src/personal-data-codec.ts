@@ -39,6 +39,21 @@ const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
   ],
 };
 
+/**
+ * Personal values that events recorded before they were sealed hold in clear (the log is never
+ * rewritten): once their person is erased, reads show them "[erased]" like the sealed ones.
+ */
+const HELD_IN_CLEAR_BEFORE: Record<string, readonly PersonalField[]> = {
+  ...PERSONAL_DATA,
+  CaseOpened: [
+    ...PERSONAL_DATA.CaseOpened,
+    {
+      path: ['subjectProfile', 'preferredLanguage'],
+      keyId: (_s, data) => subjectKeyId(idField(data, 'caseId')),
+    },
+  ],
+};
+
 function idField(data: JsonObject, name: string): string {
   const value = data[name];
   if (typeof value !== 'string' || value.length === 0)
@@ -95,9 +110,26 @@ export class PersonalDataCodec {
     }
   }
 
-  /** Reveals every sealed value, wherever it sits in the data. */
-  async decode(recorded: { type: string; data: JsonObject }): Promise<{ type: string; data: JsonObject }> {
-    return { type: recorded.type, data: (await this.revealAll(recorded.data)) as JsonObject };
+  /**
+   * Reveals every sealed value, wherever it sits in the data; and once the person is erased, shows
+   * what an older event held of them in clear as "[erased]" too.
+   */
+  async decode(recorded: {
+    streamId: string;
+    type: string;
+    data: JsonObject;
+  }): Promise<{ type: string; data: JsonObject }> {
+    let data = recorded.data;
+    for (const { path, keyId } of HELD_IN_CLEAR_BEFORE[recorded.type] ?? []) {
+      data = await replaceAt(data, path, (value) =>
+        Promise.resolve(
+          value !== null && !isSealed(value) && this.cipher.erased(keyId(recorded.streamId, recorded.data))
+            ? erasedShape(value)
+            : value,
+        ),
+      );
+    }
+    return { type: recorded.type, data: (await this.revealAll(data)) as JsonObject };
   }
 
   /** Each sealed value in `data`, revealed, with its dotted path (`consent.language`). */

@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore, type JsonValue, type RecordedEvent } from
 import {
   caseRecordFrom,
   CaseViewQueries,
-  erasedSubject,
+  erasedRecord,
   hasTable,
   READ_MODEL_DB,
   toCaseView,
@@ -63,14 +63,11 @@ export class CaseViewReader {
     const streamId = caseStreamId(caseId);
     const events: RecordedEvent[] = [];
     for await (const event of this.store.readStream(streamId, { upToTime: asOf })) events.push(event);
-    const record = caseRecordFrom(events);
+    let record = caseRecordFrom(events);
     if (record === undefined) return undefined;
     // Erasure is forever: a look into the past must not show what has been erased since.
     for await (const later of this.store.readStream(streamId, { fromRevision: record.revision + 1 })) {
-      if (later.type === 'PersonalDataErased') {
-        record.subject = erasedSubject(record.subject);
-        record.personalDataErased = true;
-      }
+      if (later.type === 'PersonalDataErased') record = erasedRecord(record);
     }
     const openedEvent = events[0]?.type === 'CaseOpened' && !record.personalDataErased ? events[0] : null;
     return this.view({ record, openedEvent }, await this.ordinance(asOf), asOf);

@@ -236,18 +236,26 @@ export function evolveCaseRecord(
       next.closedAt = e.data.closedAt;
       break;
     case 'PersonalDataErased':
-      // The read model keeps nothing of the person once their data is erased: languages recorded in
-      // clear before they were sealed included.
-      next.subject = erasedSubject(record.subject);
-      next.notices = record.notices.map((notice) => ({ ...notice, language: ERASED_TEXT }));
-      next.accessGrants = record.accessGrants.map((grant) => ({
-        ...grant,
-        consent: grant.consent && { ...grant.consent, language: ERASED_TEXT },
-      }));
-      next.personalDataErased = true;
-      break;
+      return { ...erasedRecord(record), revision: event.revision };
   }
   return next;
+}
+
+/**
+ * The record once the person's data is erased: it keeps nothing of them, languages recorded in
+ * clear before they were sealed included.
+ */
+export function erasedRecord(record: CaseRecord): CaseRecord {
+  return {
+    ...record,
+    subject: erasedSubject(record.subject),
+    notices: record.notices.map((notice) => ({ ...notice, language: ERASED_TEXT })),
+    accessGrants: record.accessGrants.map((grant) => ({
+      ...grant,
+      consent: grant.consent && { ...grant.consent, language: ERASED_TEXT },
+    })),
+    personalDataErased: true,
+  };
 }
 
 /**
