@@ -24,14 +24,20 @@ export type CaseCommandInput = CaseCommand extends infer C
 /** Another agency's case is refused exactly like an unknown one, with the decider's own error. */
 export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
 
-/** What every case command handler shares: the case stream, the Case decider, the agency scope. */
-/** The commands whose bodies hold the subject's personal data: the subject, or a language. */
-const CARRIES_PERSONAL_DATA: ReadonlySet<CaseCommandInput['type']> = new Set([
-  'OpenCase',
-  'RecordNotice',
-  'RecordCustodyAccess',
-]);
+/** Whether the command's body holds the subject's personal data: the subject, or a language. */
+function carriesPersonalData(command: CaseCommandInput): boolean {
+  switch (command.type) {
+    case 'OpenCase':
+    case 'RecordNotice':
+      return true;
+    case 'RecordCustodyAccess':
+      return command.data.consent != null;
+    default:
+      return false;
+  }
+}
 
+/** What every case command handler shares: the case stream, the Case decider, the agency scope. */
 @Injectable()
 export class CaseWriter {
   constructor(
@@ -56,7 +62,7 @@ export class CaseWriter {
       decider: caseDecider,
       command: { ...command, actor: meta.actor, now: this.clock.now() },
       createdId,
-      personKey: CARRIES_PERSONAL_DATA.has(command.type)
+      personKey: carriesPersonalData(command)
         ? { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' }
         : undefined,
       authorize:
