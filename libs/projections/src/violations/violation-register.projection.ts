@@ -162,8 +162,9 @@ export class ViolationRegisterProjection implements Projection {
   // of the same rule about the same act keeps its violation's id when its evidence grows; 13: a hold a
   // judicial warrant covered throughout, and a release-date notice to a representative the case does
   // not name, are judged anew; 14: a disclosure or access for one agency is not covered by the
-  // other's warrant.
-  readonly version = 14;
+  // other's warrant; 15: a transfer despite a declined TRANSFER request fires even beside an honored
+  // detainer, and holds are stated to the second.
+  readonly version = 15;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

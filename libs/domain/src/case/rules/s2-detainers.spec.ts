@@ -229,7 +229,7 @@ describe('§ 2 — holds after eligibility for release', () => {
           expect.objectContaining({ eventId: 'evt-1', type: 'FederalRequestReceived' }),
         ],
         explanation:
-          'Released 1.0 hours after eligibility for release, beyond the 60-minute grace period, while a detainer was pending or honored with neither a judicial warrant nor a qualifying exception.',
+          'Released 1 hour 1 minute after eligibility for release, beyond the 60-minute grace period, while a detainer was pending or honored with neither a judicial warrant nor a qualifying exception.',
       }),
     ]);
   });
@@ -322,6 +322,13 @@ describe('§ 2 — holds after eligibility for release', () => {
     expect(rulesFired(events)).toEqual(['S2_HELD_BEYOND_RELEASE']);
   });
 
+  it('states the hold exactly, so that a minute past 48 hours does not read as 48 hours', () => {
+    const events = [...detainerCase([felony]), honored(exception), eligible, releasedAfter(48 * 60 + 1)];
+    expect(judge(events).map((v) => v.explanation)).toEqual([
+      'Released 48 hours 1 minute after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
+    ]);
+  });
+
   it('a 49-hour hold under a valid exception fires the 48-hour limit, not the grace period', () => {
     const events = [...detainerCase([felony]), honored(exception), eligible, releasedAfter(49 * 60)];
     expect(judge(events)).toEqual([
@@ -335,7 +342,7 @@ describe('§ 2 — holds after eligibility for release', () => {
           expect.objectContaining({ type: 'DecisionRecorded' }),
         ],
         explanation:
-          'Released 49.0 hours after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
+          'Released 49 hours after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
       }),
     ]);
   });
@@ -403,6 +410,51 @@ describe('§ 2 — S2_TRANSFER_CONTRADICTS_DECISION', () => {
     expect(
       rulesFired([...detainerCase(), decisionRecorded(), amendedAfter, transferred({ at: TRANSFER_AT })]),
     ).toEqual(['S2_TRANSFER_CONTRADICTS_DECISION', 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT']);
+  });
+
+  describe('with a detainer of theirs honored under an exception', () => {
+    const felony: Conviction = { offense: 'Robbery', category: 'SERIOUS_FELONY', convictedAt: '2022-01-01' };
+    const T2 = 'f1e2d3c4-0000-4000-8000-0000000000b2';
+    const transferRequest = requestReceived({ requestId: T2, requestType: 'TRANSFER', form: 'LETTER' });
+    // Noticed in time, so that only § 2 is in question.
+    const transferNotice = noticeIssued({ noticeId: 'notice-2', requestId: T2 });
+    const honoredDetainer = [...detainerCase([felony]), honored(exception)];
+
+    it('fires when their TRANSFER request stood declined: the transfer contradicts that very decision', () => {
+      const declined = decisionRecorded({ requestId: T2, decidedAt: hoursAfter(T0, 2.5) });
+      expect(
+        judge([
+          ...honoredDetainer,
+          transferRequest,
+          transferNotice,
+          declined,
+          transferred({ at: TRANSFER_AT }),
+        ]).map((v) => [v.ruleId, v.requestId, v.explanation]),
+      ).toEqual([
+        [
+          'S2_TRANSFER_CONTRADICTS_DECISION',
+          T2,
+          'Transferred to ICE custody while its TRANSFER request(s) stood declined or undecided, with no judicial warrant.',
+        ],
+      ]);
+    });
+
+    it('follows the honored detainer when their TRANSFER request is undecided, or declined under a judicial warrant', () => {
+      expect(
+        rulesFired([...honoredDetainer, transferRequest, transferNotice, transferred({ at: TRANSFER_AT })]),
+      ).toEqual([]);
+      const warranted = requestReceived({ ...transferRequest.data, documents: [judicialWarrant()] });
+      const declined = decisionRecorded({ requestId: T2, decidedAt: hoursAfter(T0, 2.5) });
+      expect(
+        rulesFired([
+          ...honoredDetainer,
+          warranted,
+          transferNotice,
+          declined,
+          transferred({ at: TRANSFER_AT }),
+        ]),
+      ).toEqual([]);
+    });
   });
 
   it('does not fire under a judicial warrant', () => {

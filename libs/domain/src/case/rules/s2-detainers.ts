@@ -103,7 +103,7 @@ function holdViolations(record: CaseRecord, hold: Hold, ordinance: OrdinanceHist
   const version = versionInForceAt(ordinance, endedAt);
   if (!sectionInForce(version, 2)) return [];
   const heldMinutes = (epochMsOf(endedAt) - epochMsOf(eligibility.data.at)) / 60_000;
-  const held = `${formatHours(heldMinutes)} after eligibility for release`;
+  const held = `${formatDuration(heldMinutes)} after eligibility for release`;
   const detainers = record.requests.filter((r) => r.received.data.requestType === 'DETAINER');
   const violations: DetectedViolation[] = [];
 
@@ -200,8 +200,9 @@ function warrantHeldThroughout(
 
 /**
  * A transfer into ICE or CBP custody that the agency's own requests were declined or never decided
- * for. When some request of theirs was honored at the time, the transfer follows that decision,
- * which the honoring rule judges instead.
+ * for, with no judicial warrant. When some request of theirs was honored at the time, the transfer
+ * follows that decision, which the honoring rule judges instead; unless a TRANSFER request of
+ * theirs stood declined, which is the very decision the transfer contradicts.
  */
 function transferContradictingDecision(
   record: CaseRecord,
@@ -218,22 +219,21 @@ function transferContradictingDecision(
       CUSTODY_REQUESTS.includes(r.received.data.requestType) &&
       epochMsOf(r.received.data.receivedAt) <= epochMsOf(at),
   );
-  const authorised = theirs.some((r) => {
-    const outcome = decisionAt(r, at)?.data.outcome;
-    return (
-      warrantCovers(r.received.data, version, at) || outcome === 'HONORED' || outcome === 'PARTIALLY_HONORED'
-    );
-  });
-  if (authorised || theirs.length === 0) return [];
-  const first = theirs[0];
+  if (theirs.some((r) => warrantCovers(r.received.data, version, at))) return [];
+  const outcomeOf = (r: RequestRecord) => decisionAt(r, at)?.data.outcome;
+  const honored = theirs.some((r) => outcomeOf(r) === 'HONORED' || outcomeOf(r) === 'PARTIALLY_HONORED');
+  const contradicted = honored
+    ? theirs.filter((r) => r.received.data.requestType === 'TRANSFER' && outcomeOf(r) === 'DECLINED')
+    : theirs;
+  if (contradicted.length === 0) return [];
   return [
     detected('S2_TRANSFER_CONTRADICTS_DECISION', version, {
       act: departure,
       occurredAt: at,
-      requestId: first.received.data.requestId,
-      alsoCites: theirs.flatMap((r) => [r.received, decisionAt(r, at)]),
+      requestId: contradicted[0].received.data.requestId,
+      alsoCites: contradicted.flatMap((r) => [r.received, decisionAt(r, at)]),
       explanation:
-        `Transferred to ${toAgency} custody while its ${theirs.map((r) => r.received.data.requestType).join(', ')} ` +
+        `Transferred to ${toAgency} custody while its ${contradicted.map((r) => r.received.data.requestType).join(', ')} ` +
         'request(s) stood declined or undecided, with no judicial warrant.',
     }),
   ];
@@ -243,6 +243,14 @@ function departedAs(departure: Departure): string {
   return departure.type === 'SubjectReleased' ? 'Released' : `Transferred to ${departure.data.toAgency}`;
 }
 
-function formatHours(minutes: number): string {
-  return `${(minutes / 60).toFixed(1)} hours`;
+/** Exact to the second: "48.0 hours, more than 48 hours" for 48 h 1 min read as a contradiction. */
+function formatDuration(minutes: number): string {
+  const total = Math.round(minutes * 60);
+  const parts = [
+    [Math.floor(total / 3600), 'hour'],
+    [Math.floor((total % 3600) / 60), 'minute'],
+    [total % 60, 'second'],
+  ] as const;
+  const named = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return named.length > 0 ? named.join(' ') : '0 minutes';
 }
