@@ -99,6 +99,21 @@ describe('PublishReport', () => {
       .then([reportPublished('2013-Q1', '2025-06-01T00:00:00Z')]);
   });
 
+  it('bounds the period in the zone in force at its start, as the § 11 duty is found, not today’s', () => {
+    // Today's version is a day ahead (UTC+14): in its zone 2012 ended at 10:00 UTC on 31 December,
+    // under the yearly version; in the zone 2012 began in, it ended at midnight UTC, under the new one.
+    const zoneChange = [
+      ordinanceVersion({ version: 1, effectiveFrom: '2000-01-01T00:00:00Z', reportingPeriod: 'YEAR' }),
+      ordinanceVersion({ version: 2, effectiveFrom: '2012-12-31T12:00:00Z', timeZone: 'Pacific/Kiritimati' }),
+    ];
+    expect(fieldErrors([], publishReport('2012', '2025-06-01T00:00:00Z', zoneChange))).toEqual([
+      { field: 'period', reason: 'must be a quarter YYYY-Qn, the reporting period in force at its end' },
+    ]);
+    given([])
+      .when(publishReport('2012-Q4', '2025-06-01T00:00:00Z', zoneChange))
+      .then([reportPublished('2012-Q4', '2025-06-01T00:00:00Z')]);
+  });
+
   it('rejects a malformed period and content hash together', () => {
     const command = publishReport('2024-Q5', '2025-06-01T00:00:00Z');
     expect(fieldErrors([], { ...command, data: { ...command.data, contentHash: 'ABC' } })).toEqual([

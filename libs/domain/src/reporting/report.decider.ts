@@ -44,9 +44,11 @@ function publish(state: ReportState, { data, ordinance, now }: PublishReport): R
   const current = versionInForceAt(ordinance, now);
   if (!current) throw new ConflictError('NO_ORDINANCE_IN_FORCE', 'No ordinance version is in force');
   const { label, granularity } = period;
-  // The version that owes the report, as § 11's rule judges the duty: the one in force at the
-  // period's last instant (today's for a period before any version). Today's may report otherwise.
-  const lastInstant = new Date(epochMsOf(periodBounds(period, current.timeZone).end) - 1).toISOString();
+  // The version that owes the report, found as § 11's rule finds the duty: the period bounded in the
+  // zone of the version in force at its start, then judged by the version in force at its last
+  // instant (today's for a period before any version). Today's may report otherwise.
+  const starting = versionInForceAt(ordinance, periodBounds(period, current.timeZone).start) ?? current;
+  const lastInstant = new Date(epochMsOf(periodBounds(period, starting.timeZone).end) - 1).toISOString();
   const version = versionInForceAt(ordinance, lastInstant) ?? current;
   const expected = version.reportingPeriod === 'QUARTER' ? 'a quarter YYYY-Qn' : 'a year YYYY';
   assertValid(
