@@ -95,7 +95,7 @@ export class EvidenceController {
   /** A certification's pack (an addition to API.md): as a case's, with `victim` for `subject`. */
   @EvidenceEndpoint('certifications/:certificationId/evidence', 'certification', {
     personalData: true,
-    shape: `{ certificationId, generatedAt, victim, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+    shape: `{ certificationId, generatedAt, victim, revealed, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
   })
   certificationEvidence(
     @Param() { certificationId }: CertificationParams,
@@ -107,7 +107,7 @@ export class EvidenceController {
 
   /** A matter's pack (an addition to API.md): as a case's, without personal data. */
   @EvidenceEndpoint('matters/:matterId/evidence', 'matter', {
-    shape: `{ matterId, generatedAt, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+    shape: `{ matterId, generatedAt, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
   })
   matterEvidence(
     @Param() { matterId }: MatterParams,
@@ -118,7 +118,7 @@ export class EvidenceController {
 
   /** An encounter's pack (an addition to API.md): as a case's, without personal data. */
   @EvidenceEndpoint('encounters/:encounterId/evidence', 'encounter', {
-    shape: `{ encounterId, generatedAt, events, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+    shape: `{ encounterId, generatedAt, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
   })
   encounterEvidence(
     @Param() { encounterId }: EncounterParams,

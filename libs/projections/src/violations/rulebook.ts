@@ -31,7 +31,11 @@ export interface StreamRules {
   judge(history: readonly StoredEvent[], ordinance: OrdinanceHistory, now: string): Findings;
   /** The agency the stream belongs to, if this event names it. */
   agencyOf(event: StoredEvent): string | undefined;
-  /** Data fields holding personal data; the rules never read them, so the register never keeps them. */
+  /**
+   * Top-level data fields holding personal data; the rules never read them, so the register never
+   * keeps them. A notice's or a consent's language is kept as stored (sealed since it was; in clear
+   * on older events, where the rules still compare it).
+   */
   personalFields: readonly string[];
 }
 
