@@ -10,13 +10,16 @@ import {
 export const subjectKeyId = (caseId: string): string => `subject:${caseId}`;
 export const victimKeyId = (certificationId: string): string => `victim:${certificationId}`;
 
-/** The key of a case stream's subject, for personal data recorded after the opening. */
-function subjectOfCaseStream(streamId: string): string {
-  if (!streamId.startsWith(CASE_STREAM_PREFIX))
-    throw new Error(`cannot seal personal data: ${streamId} is no case`);
-  return subjectKeyId(streamId.slice(CASE_STREAM_PREFIX.length));
-}
-const CASE_STREAM_PREFIX = 'case-';
+/** The key of whoever a record's stream names: its id after the prefix (`case-…`, `certification-…`). */
+const keyOfStream =
+  (prefix: string, keyOf: (id: string) => string) =>
+  (streamId: string): string => {
+    if (!streamId.startsWith(prefix))
+      throw new Error(`personal data on ${streamId}, which is no ${prefix}… stream`);
+    return keyOf(streamId.slice(prefix.length));
+  };
+const subjectOfCaseStream = keyOfStream('case-', (caseId) => subjectKeyId(caseId));
+const victimOfCertificationStream = keyOfStream('certification-', (id) => victimKeyId(id));
 
 interface PersonalField {
   /** Where in the event's data. */
@@ -44,14 +47,14 @@ const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
  * rewritten): once their person is erased, reads show them "[erased]" like the sealed ones.
  */
 const HELD_IN_CLEAR_BEFORE: Record<string, readonly PersonalField[]> = {
-  ...PERSONAL_DATA,
+  // Whose it is comes from the stream: reading must not depend on the data being whole.
   CaseOpened: [
-    ...PERSONAL_DATA.CaseOpened,
-    {
-      path: ['subjectProfile', 'preferredLanguage'],
-      keyId: (_s, data) => subjectKeyId(idField(data, 'caseId')),
-    },
+    { path: ['subject'], keyId: subjectOfCaseStream },
+    { path: ['subjectProfile', 'preferredLanguage'], keyId: subjectOfCaseStream },
   ],
+  NoticeIssued: PERSONAL_DATA.NoticeIssued,
+  CustodyAccessGranted: PERSONAL_DATA.CustodyAccessGranted,
+  CertificationRequested: [{ path: ['victim'], keyId: victimOfCertificationStream }],
 };
 
 function idField(data: JsonObject, name: string): string {
