@@ -11,6 +11,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
   caseRecordFrom,
   caseViewFrom,
+  erasedSubject,
   CaseViewProjection,
   CaseViewQueries,
   ProjectionRunner,
@@ -255,6 +256,14 @@ describe('caseViewFrom', () => {
         preferredLanguage: '[erased]',
         attorney: { name: '[erased]', phone: '[erased]' },
       },
+    });
+  });
+
+  it('erases a subject recorded in clear leaf by leaf as a sealed one reads, nulls staying null', () => {
+    expect(erasedSubject({ fullName: 'Ana Pérez', aNumber: null, attorney: { name: 'Bo Li' } })).toEqual({
+      fullName: '[erased]',
+      aNumber: null,
+      attorney: { name: '[erased]' },
     });
   });
 

@@ -18,7 +18,7 @@ import {
   type TransferDestination,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
-import { ERASED_TEXT, isSealed, type SealedValue } from '@trust-ledger/privacy';
+import { ERASED_TEXT, erasedShape, isSealed, type SealedValue } from '@trust-ledger/privacy';
 
 /** The view types are the events' own data, plus where each came from: one definition of every field. */
 export type DecisionView = Omit<DecisionFields, 'requestId'> & {
@@ -261,19 +261,10 @@ export function erasedRecord(record: CaseRecord): CaseRecord {
 /**
  * The subject as reads show it once erased: a sealed subject's own erased shape (its ciphertext is
  * dropped, unreadable anyway once its key is destroyed); a subject recorded in clear, erased leaf by
- * leaf.
+ * leaf as a sealed one would be (nulls stay null), so that every read shows it alike.
  */
 export function erasedSubject(subject: JsonValue): JsonValue {
-  return isSealed(subject) ? subject.shape : eraseAll(subject);
-}
-
-/** Every leaf of a subject becomes "[erased]", keeping its shape (API.md). */
-export function eraseAll(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(eraseAll);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, eraseAll(v)]));
-  }
-  return '[erased]';
+  return isSealed(subject) ? subject.shape : erasedShape(subject);
 }
 
 /** Adds what depends on the ordinance in force and on the violation register. */
