@@ -322,10 +322,16 @@ describe('§ 2 — holds after eligibility for release', () => {
     expect(rulesFired(events)).toEqual(['S2_HELD_BEYOND_RELEASE']);
   });
 
-  it('states the hold exactly, so that a minute past 48 hours does not read as 48 hours', () => {
-    const events = [...detainerCase([felony]), honored(exception), eligible, releasedAfter(48 * 60 + 1)];
-    expect(judge(events).map((v) => v.explanation)).toEqual([
+  it('states the hold to the second, rounded up, so that a hold past 48 hours never reads as 48 hours', () => {
+    const heldFor = (minutes: number) =>
+      judge([...detainerCase([felony]), honored(exception), eligible, releasedAfter(minutes)]).map(
+        (v) => v.explanation,
+      );
+    expect(heldFor(48 * 60 + 1)).toEqual([
       'Released 48 hours 1 minute after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
+    ]);
+    expect(heldFor(48 * 60 + 0.4 / 60)).toEqual([
+      'Released 48 hours 1 second after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
     ]);
   });
 

@@ -243,9 +243,12 @@ function departedAs(departure: Departure): string {
   return departure.type === 'SubjectReleased' ? 'Released' : `Transferred to ${departure.data.toAgency}`;
 }
 
-/** Exact to the second: "48.0 hours, more than 48 hours" for 48 h 1 min read as a contradiction. */
+/**
+ * To the second, rounded up: "48.0 hours, more than 48 hours" for 48 h 1 min read as a
+ * contradiction, and so would "48 hours" for a hold a fraction of a second too long.
+ */
 function formatDuration(minutes: number): string {
-  const total = Math.round(minutes * 60);
+  const total = Math.ceil(minutes * 60);
   const parts = [
     [Math.floor(total / 3600), 'hour'],
     [Math.floor((total % 3600) / 60), 'minute'],
