@@ -44,9 +44,11 @@ function publish(state: ReportState, { data, ordinance, now }: PublishReport): R
   const current = versionInForceAt(ordinance, now);
   if (!current) throw new ConflictError('NO_ORDINANCE_IN_FORCE', 'No ordinance version is in force');
   const { label, granularity } = period;
-  // The version that owes the report, found as § 11's rule finds the duty: the period bounded in the
+  // The version that owes the report, much as § 11's rule finds the duty: the period bounded in the
   // zone of the version in force at its start, then judged by the version in force at its last
-  // instant (today's for a period before any version). Today's may report otherwise.
+  // instant (today's for a period before any version). Today's may report otherwise. (The rule also
+  // re-bounds at versions that take effect within the period; the two can still differ when zones
+  // and granularities change inside one period.)
   const starting = versionInForceAt(ordinance, periodBounds(period, current.timeZone).start) ?? current;
   const lastInstant = new Date(epochMsOf(periodBounds(period, starting.timeZone).end) - 1).toISOString();
   const version = versionInForceAt(ordinance, lastInstant) ?? current;

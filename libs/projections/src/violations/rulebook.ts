@@ -33,8 +33,8 @@ export interface StreamRules {
   agencyOf(event: StoredEvent): string | undefined;
   /**
    * Top-level data fields holding personal data; the rules never read them, so the register never
-   * keeps them. A notice's or a consent's language is kept as stored (sealed since it was; in clear
-   * on older events, where the rules still compare it).
+   * keeps them. A notice's or a consent's language is kept as stored: sealed since it was, in clear
+   * on older events (where the rules still compare an older notice's with the older preference).
    */
   personalFields: readonly string[];
 }
