@@ -56,11 +56,13 @@ export class CaseWriter {
     command: CaseCommandInput,
     createdId?: string,
   ): Promise<CommandResult> {
+    const now = this.clock.now();
     return this.executor.execute({
       ...meta,
       streamId: caseStreamId(caseId),
       decider: caseDecider,
-      command: { ...command, actor: meta.actor, now: this.clock.now() },
+      command: { ...command, actor: meta.actor, now },
+      recordedAt: now,
       createdId,
       personKey: carriesPersonalData(command)
         ? { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' }

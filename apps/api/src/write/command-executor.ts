@@ -33,6 +33,12 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   precondition?: () => void;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
+  /**
+   * When the events are recorded; the clock at append by default. A live command passes the moment
+   * it handed the decider as `now`, so that what it derives from it (a case's openedAt) is exactly
+   * when the record says it was recorded, and an as-of read at that moment finds it.
+   */
+  recordedAt?: string;
   /** The person whose data the command carries, whose data key then keys its fingerprint too. */
   personKey?: PersonKey;
 }
@@ -196,7 +202,7 @@ export class CommandExecutor {
     request: ExecuteRequest<S, C, E>,
     events: E[],
   ): Promise<EventToAppend[]> {
-    const recordedAt = this.clock.now();
+    const recordedAt = request.recordedAt ?? this.clock.now();
     return Promise.all(
       events.map(async (event, index) => ({
         ...(await this.codec.encode(request.streamId, event)),
