@@ -8,6 +8,7 @@ import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
 import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -200,6 +201,39 @@ it('carries counsel’s reviews of its violations as recorded, chained, so that 
     code: 0,
     out: expect.stringMatching(new RegExp(`its ${pack.events.length + pack.citedEvents.length} events form`)),
   });
+});
+
+it('carries the deadline that opened a deadline violation, so that every status change can be checked', async () => {
+  const started = t.clock.now();
+  const noticeless = randomUUID();
+  await t.post('/cases', officer, openCaseBody(AGENCY, noticeless)).expect(201);
+  // Received now, noticed never: the scheduler opens S5_NOTICE_NOT_GIVEN once 24 hours have passed.
+  const received = await t
+    .post(`/cases/${noticeless}/requests`, officer, { ...requestBody(), receivedAt: started })
+    .expect(201);
+  // The register hands the deadline to the scheduler once it has judged the request.
+  await t
+    .get(`/violations?streamId=case-${noticeless}&minPosition=${received.body.position}`, counsel)
+    .expect(200);
+  t.clock.advance(25 * 3_600_000);
+  try {
+    expect(await t.app.get(SchedulerService).tick()).toBe(1);
+    const deadlines = await t.events(`deadline-case-${noticeless}`);
+    expect(deadlines.map((e) => e.type)).toEqual(['DeadlinePassed']);
+    const pack = JSON.parse(
+      (await t.get(`/cases/${noticeless}/evidence?minPosition=${deadlines[0].position}`, counsel).expect(200))
+        .text,
+    );
+    expect(pack.citedEvents).toEqual(expect.arrayContaining(deadlines));
+    const inPack = new Set([...pack.events, ...pack.citedEvents].map((e: { id: string }) => e.id));
+    const changes = (pack.violations as { statusHistory: { eventId: string }[] }[]).flatMap(
+      (v) => v.statusHistory,
+    );
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.filter((change) => !inPack.has(change.eventId))).toEqual([]);
+  } finally {
+    t.clock.set(started);
+  }
 });
 
 it('answers 503 with Retry-After and the lag while the register has not judged the case yet', async () => {

@@ -15,6 +15,7 @@ import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledg
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
+import { deadlineStreamId } from '@trust-ledger/projections/scheduler';
 import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound } from '../certifications/certification-params';
@@ -101,12 +102,13 @@ export class EvidencePacks {
     const violations = this.register.queries.ofStream(streamId);
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
     // What the violations rest on beyond the record, whole streams so that each chain verifies
-    // offline from its first event: counsel's reviews, the deadlines and other streams their
-    // evidence cites, and the ordinance's adoptions that judged them.
+    // offline from its first event: counsel's reviews, the other streams their evidence cites, the
+    // record's deadlines (whose passing opens a deadline violation, citing it only in its status
+    // history) and the ordinance's adoptions that judged them.
     const cited = new Set([
       ...violations.map((v) => violationStreamId(v.violationId)),
       ...violations.flatMap((v) => v.evidence.map((e) => e.streamId)),
-      ...(violations.length > 0 ? [ORDINANCE_STREAM_ID] : []),
+      ...(violations.length > 0 ? [deadlineStreamId(streamId), ORDINANCE_STREAM_ID] : []),
     ]);
     cited.delete(streamId);
     const citedEvents: RecordedEvent[] = [];
