@@ -7,37 +7,24 @@ import {
   type CaseEvent,
   type CaseState,
 } from '@trust-ledger/domain';
-import { SqliteEventStore } from '@trust-ledger/event-store';
-import {
-  LocalKeyProvider,
-  PersonalDataCipher,
-  RequestHasher,
-  SqliteKeyStore,
-  keyStoreFile,
-} from '@trust-ledger/privacy';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock } from '../../../../libs/domain/testing/manual-clock';
-import { loadConfig } from '../config/app-config';
+import type { SqliteEventStore } from '@trust-ledger/event-store';
+import type { RequestHasher } from '@trust-ledger/privacy';
+import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { CommandExecutor, type ExecuteRequest } from './command-executor';
+import { ManualClock } from '../../../../libs/domain/testing/manual-clock';
+import { executorFixture, type ExecutorFixture } from '../../../../test/support/executor-fixture';
+import { type CommandExecutor, type ExecuteRequest } from './command-executor';
 import { ID_NAMESPACE } from './command-meta';
-import { IdentityEventCodec } from './event-codec';
-import { IdempotencyStore } from './idempotency.store';
 
 /**
  * The executor on the real embedded store. Executions started in the same tick all read the stream
  * before any of them appends, so these races are real, not simulated.
  */
 describe('CommandExecutor under contention', () => {
-  let dataDir: string;
+  let fixture: ExecutorFixture;
   let store: SqliteEventStore;
-  let idempotency: IdempotencyStore;
   let executor: CommandExecutor;
   let hasher: RequestHasher;
-  let keys: SqliteKeyStore;
   const clock = new ManualClock('2025-03-01T12:00:00Z');
   const caseId = randomUUID();
   const requestId = randomUUID();
@@ -77,13 +64,8 @@ describe('CommandExecutor under contention', () => {
   });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-executor-'));
-    store = new SqliteEventStore(join(dataDir, 'trust-ledger.db'));
-    idempotency = new IdempotencyStore(loadConfig({ dataDir }, {}));
-    const masterKey = randomBytes(32);
-    keys = new SqliteKeyStore(keyStoreFile(dataDir));
-    hasher = new RequestHasher(masterKey, new PersonalDataCipher(keys, new LocalKeyProvider(masterKey)));
-    executor = new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher);
+    fixture = executorFixture(clock);
+    ({ store, executor, hasher } = fixture);
     await executor.execute(
       request({
         type: 'OpenCase',
@@ -100,10 +82,7 @@ describe('CommandExecutor under contention', () => {
     await executor.execute(request(recordRequest(requestId)));
   });
   afterAll(async () => {
-    idempotency.onModuleDestroy();
-    keys.close();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await fixture.close();
   });
 
   const readAll = async () => {
