@@ -1,5 +1,6 @@
 import { caseStreamId, type Clock } from '@trust-ledger/domain';
 import { randomUUID } from 'node:crypto';
+import { openCase } from '../../../../libs/domain/testing/case-builders';
 import { executorFixture, type ExecutorFixture } from '../../../../test/support/executor-fixture';
 import { CaseWriter } from './case-writer';
 
@@ -24,20 +25,13 @@ describe('CaseWriter', () => {
 
   it('records a case opened at the moment its opening is recorded, so that an as-of read then finds it', async () => {
     const caseId = randomUUID();
+    // The builder's command, without the moment and actor the writer gives it.
+    const { type, data } = openCase({ caseId, agencyId: 'agency-a' });
     await writer.execute(
       { sub: 'officer-1', role: 'officer', agencyId: 'agency-a' },
       { actor: 'officer-1', commandId: randomUUID(), requestHash: randomUUID(), correlationId: randomUUID() },
       caseId,
-      {
-        type: 'OpenCase',
-        data: {
-          caseId,
-          agencyId: 'agency-a',
-          subject: { fullName: 'X' },
-          custody: { status: 'IN_CUSTODY' },
-          convictions: [],
-        },
-      },
+      { type, data },
     );
     const recorded = [];
     for await (const event of fixture.store.readStream(caseStreamId(caseId))) recorded.push(event);
