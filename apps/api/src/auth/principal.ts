@@ -9,10 +9,20 @@ export type Role = (typeof ROLES)[number];
  */
 export const SYSTEM_ACTOR_PREFIX = 'system:';
 
-/** Why a token's `sub` cannot name a person, or null when it can. */
+/** Control and format characters (NUL, newline, zero-width space, right-to-left override…). */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * Why a token's `sub` cannot name a person, or null when it can. It is recorded as the actor of
+ * every act, and shown to counsel: it must read as what it is, so nothing invisible and no spaces
+ * at either end, and nothing that reads as a system actor (in another case, or with a full-width
+ * colon, which NFKC folds).
+ */
 export function subjectProblem(sub: unknown): string | null {
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) return 'must be 1–256 characters';
-  if (sub.startsWith(SYSTEM_ACTOR_PREFIX))
+  if (INVISIBLE.test(sub) || sub.trim() !== sub)
+    return 'must be visible text: no control or invisible characters, no spaces at either end';
+  if (sub.normalize('NFKC').toLowerCase().startsWith(SYSTEM_ACTOR_PREFIX))
     return `must not begin with "${SYSTEM_ACTOR_PREFIX}", the service's own actors`;
   return null;
 }

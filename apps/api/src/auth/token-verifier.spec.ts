@@ -78,6 +78,36 @@ describe('TokenVerifier.principalOf', () => {
     );
   });
 
+  it.each([
+    ['a zero-width space before a system actor', '\u200bsystem:violation-register'],
+    ['a full-width colon', 'system\uff1aviolation-register'],
+    ['capitals', 'SYSTEM:violation-register'],
+    ['a space before it', ' system:x'],
+    ['only spaces', '   '],
+    ['control characters', 'evil\u0000\nSYSTEM'],
+    ['a right-to-left override', 'abc\u202edef'],
+  ])('refuses a sub with %s, which would not read as what it is', async (_what, subject) => {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    const token = await new SignJWT({ role: 'counsel' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(secret);
+    await expect(verifier.verify(token)).rejects.toThrow(
+      new UnauthorizedException('Token has no valid sub claim'),
+    );
+  });
+
+  it('takes a sub of visible text, spaces and other scripts included', async () => {
+    for (const subject of ['Ana María Pérez', 'オフィサー-7', 'officer@example.org'])
+      await expect(
+        verifier.verify(await mintToken(config, { role: 'counsel', sub: subject })),
+      ).resolves.toMatchObject({
+        sub: subject,
+      });
+  });
+
   it('mints no token that has expired before it is used', async () => {
     await expect(mintToken(config, { role: 'counsel', expiresIn: '0s' })).rejects.toThrow(
       'a token must live some time; 0s is 0 s',
