@@ -623,4 +623,19 @@ describe('413', () => {
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });
+
+  it('refuses a body of more than 1,000 fields at once, rather than judging each (400)', async () => {
+    const fields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 0]));
+    const many = await t.post('/cases', officer, fields(95_000)).expect(400);
+    expect(many.body.errors).toEqual([{ field: 'body', reason: 'must hold at most 1000 fields' }]);
+    // Nested fields count too; a body within the bound is judged field by field as before.
+    const nested = await t
+      .post('/cases', officer, { ...openCaseBody(AGENCY), extra: fields(1_000) })
+      .expect(400);
+    expect(nested.body.errors).toEqual([{ field: 'body', reason: 'must hold at most 1000 fields' }]);
+    const within = await t.post('/cases', officer, fields(900)).expect(400);
+    expect(within.body.errors).toEqual(
+      expect.arrayContaining([{ field: 'k0', reason: 'property k0 should not exist' }]),
+    );
+  });
 });

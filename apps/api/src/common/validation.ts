@@ -1,5 +1,6 @@
 import {
   ValidationPipe,
+  type ArgumentMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -24,9 +25,40 @@ export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldEr
   });
 }
 
+/**
+ * Far above any command's body (a few dozen fields). Validating costs some 30 µs a field on the one
+ * event loop: a 1 MiB body of 95,000 unknown fields held every caller up for 7 s.
+ */
+export const MAX_BODY_FIELDS = 1_000;
+
+/** Whether `value` holds more than `max` fields (object keys and array elements, at any depth). */
+function moreFieldsThan(value: unknown, max: number): boolean {
+  let count = 0;
+  const pending = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === null || typeof next !== 'object') continue;
+    const inner: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    count += inner.length;
+    if (count > max) return true;
+    for (const item of inner) pending.push(item);
+  }
+  return false;
+}
+
+/** Refuses an oversized body before validating it, field by field, would take the event loop. */
+class BoundedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && moreFieldsThan(value, MAX_BODY_FIELDS)) {
+      throw new ValidationError([{ field: 'body', reason: `must hold at most ${MAX_BODY_FIELDS} fields` }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Invalid input becomes the domain's ValidationError so that one filter renders every 400 alike. */
 export const validationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+  new BoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
