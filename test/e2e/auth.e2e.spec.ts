@@ -99,6 +99,7 @@ describe('bearer tokens signed with the shared secret', () => {
     const response = await openCase(await authorization());
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect(response.headers['www-authenticate']).toBe('Bearer');
     expect((await t.events()).length).toBe(before);
   });
 

@@ -27,6 +27,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof ReadModelsBehindException) {
       void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
+    } else if (body.statusCode === 401) {
+      // RFC 9110 § 11.6.1: a 401 names the scheme it wants (RFC 6750 for bearer tokens).
+      void reply.header('WWW-Authenticate', 'Bearer');
     } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
     }
