@@ -99,6 +99,13 @@ describe('TokenVerifier.principalOf', () => {
     );
   });
 
+  it('holds no agency for a role that has none, whatever the token claims', async () => {
+    for (const role of ['counsel', 'oversight', 'admin'] as const)
+      await expect(
+        verifier.verify(await mintToken(config, { role, agencyId: 'agency-a', sub: `${role}-1` })),
+      ).resolves.toEqual({ sub: `${role}-1`, role, agencyId: null });
+  });
+
   it('takes a sub of visible text, spaces and other scripts included', async () => {
     for (const subject of ['Ana María Pérez', 'オフィサー-7', 'officer@example.org'])
       await expect(

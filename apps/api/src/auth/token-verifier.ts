@@ -79,8 +79,11 @@ function principalFrom(payload: JWTPayload): Principal {
   if (agencyId !== undefined && (typeof agencyId !== 'string' || !AGENCY_ID_PATTERN.test(agencyId))) {
     throw new UnauthorizedException('Token agencyId claim is malformed');
   }
-  if (AGENCY_SCOPED_ROLES.includes(role as Role) && agencyId === undefined) {
+  const scoped = AGENCY_SCOPED_ROLES.includes(role as Role);
+  if (scoped && agencyId === undefined) {
     throw new UnauthorizedException(`Token for role ${role} must carry agencyId`);
   }
-  return { sub, role: role as Role, agencyId: agencyId ?? null };
+  // Only officers and supervisors belong to an agency (API.md); another role's claim would only be
+  // recorded, e.g. on the access log, as if it limited what they read.
+  return { sub, role: role as Role, agencyId: scoped ? (agencyId ?? null) : null };
 }
