@@ -18,8 +18,9 @@ export class PublishReportCommand extends Command<CommandResult> {
 }
 
 /**
- * The report decider judges the period against the version in force now (its granularity, whether
- * it has ended, whether it is published), so the handler gives it the ordinance as recorded.
+ * The report decider judges the period against the ordinance (the granularity in force at the
+ * period's end, whether it has ended, whether it is published), so the handler gives it the
+ * ordinance as recorded.
  */
 @CommandHandler(PublishReportCommand)
 export class PublishReportHandler implements ICommandHandler<PublishReportCommand> {
