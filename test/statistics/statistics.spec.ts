@@ -174,19 +174,28 @@ describe('public statistics', () => {
     for (const field of ['received', 'declined', 'noticesLate'] as const) {
       expect([all[field], police[field], sheriff[field]].filter((v) => v === null).length).not.toBe(1);
     }
-    expect([all.received, police.received].filter((v) => v === null)).toHaveLength(1);
+    // Nor can the police subtract their own 6 from a published 8: the jurisdiction's count goes too.
+    expect([all.received, police.received]).toEqual([null, null]);
 
     // The same counts are answered from what was decided on them; new counts are decided anew.
     expect(stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(
       stats.forPeriod(period('2024-Q1'), at, 'police'),
     );
-    await h.append(
-      caseStreamId(id(9)),
-      [caseOpened('police'), requestReceived(id(109), '2024-02-02T10:00:00Z')],
-      '2024-02-02T12:00:00Z',
-    );
+    // Four more declined at the sheriff's: no count is small any more, and the new counts are
+    // decided anew.
+    for (const n of [9, 10, 11, 12]) {
+      await h.append(
+        caseStreamId(id(n)),
+        [
+          caseOpened('sheriff'),
+          requestReceived(id(100 + n), '2024-02-02T10:00:00Z'),
+          decisionRecorded(id(100 + n), '2024-02-02T11:00:00Z', 'DECLINED'),
+        ],
+        '2024-02-02T12:00:00Z',
+      );
+    }
     await h.caughtUp();
-    expect(row(stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(9);
+    expect(row(stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(12);
   });
 
   /** Under a threshold of 5, one police case a day listed, each with an ICE detainer declined that day. */

@@ -1,5 +1,12 @@
 import { FEDERAL_AGENCIES, REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
-import { closeLinearly, withheldCells, type Equation, type Identities } from './suppression';
+import {
+  closeIdentities,
+  closeLinearly,
+  smallestPublished,
+  withheldCells,
+  type Equation,
+  type Identities,
+} from './suppression';
 
 /** The counted cells of a statistics row, in API.md's order. */
 export const STATISTICS_FIELDS = [
@@ -138,11 +145,12 @@ export function suppressTogether(
   const slices = periods.flatMap(({ label }) => scopes.map((scope) => ({ period: label, scope })));
   const sliceOf = new Map(slices.map(({ period, scope }, x) => [`${period}\n${scope}`, x]));
   const slice = (period: string, scope: string): number | undefined => sliceOf.get(`${period}\n${scope}`);
-  // Each sum among the slices: a total and the parts it adds up.
-  const sums: { total: number; parts: number[] }[] = [];
+  // Each sum among the slices: a total and the parts it adds up; `byAgency` when the parts are the
+  // agencies' counts of the jurisdiction's total, each of which its own agency knows.
+  const sums: { total: number; parts: number[]; byAgency?: true }[] = [];
   for (const { label, parts } of periods) {
     if (agencies.length > 0) {
-      sums.push({ total: slice(label, '')!, parts: agencies.map((a) => slice(label, a)!) });
+      sums.push({ total: slice(label, '')!, parts: agencies.map((a) => slice(label, a)!), byAgency: true });
     }
     if (parts.length > 0) {
       for (const scope of scopes) {
@@ -248,45 +256,87 @@ export function suppressTogether(
     ),
   );
   const rowEquationsWith = equationsOf.map((eqs) => naming(eqs.map((eq) => eq.map(([f]) => f))));
-  FEDERAL_AGENCIES.forEach((_, a) =>
-    REQUEST_TYPES.forEach((_, t) => {
-      const rowEqs = equationsOf[t];
-      const J = rowEqs.length;
-      const block: number[] = [];
-      for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
-      closeLinearly(values, hidden, block, {
-        count: slices.length * J + F * S,
-        equation: (e) => {
-          if (e < slices.length * J) {
-            const x = Math.floor(e / J);
-            return new Map(rowEqs[e % J].map(([f, k]) => [rowCell(x, a, t, f), k]));
-          }
-          const f = Math.floor((e - slices.length * J) / S);
-          return sumEquation((e - slices.length * J) % S, (x) => rowCell(x, a, t, f));
-        },
-        containing: (cell) => {
-          const x = Math.floor(cell / perSlice);
-          const f = (cell % perSlice) % F;
-          return [
-            ...rowEquationsWith[t][f].map((j) => x * J + j),
-            ...sumsOf[x].map((s) => slices.length * J + f * S + s),
-          ];
-        },
-      });
-    }),
-  );
-  names.forEach((_, k) => {
-    closeLinearly(
-      values,
-      hidden,
-      slices.map((_, x) => sectionCell(x, k)),
-      {
-        count: S,
-        equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
-        containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
-      },
+  /** Closes each block, or only those of `changed` cells: a block's closure withholds only its own. */
+  const closeBlocks = (changed?: readonly number[]): void => {
+    const rows = new Set<number>();
+    const sectionsChanged = new Set<number>();
+    for (const cell of changed ?? []) {
+      const w = cell % perSlice;
+      if (w < A * T * F) rows.add(Math.floor(w / F));
+      else sectionsChanged.add(w - A * T * F);
+    }
+    FEDERAL_AGENCIES.forEach((_, a) =>
+      REQUEST_TYPES.forEach((_, t) => {
+        if (changed !== undefined && !rows.has(a * T + t)) return;
+        const rowEqs = equationsOf[t];
+        const J = rowEqs.length;
+        const block: number[] = [];
+        for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
+        closeLinearly(values, hidden, block, {
+          count: slices.length * J + F * S,
+          equation: (e) => {
+            if (e < slices.length * J) {
+              const x = Math.floor(e / J);
+              return new Map(rowEqs[e % J].map(([f, k]) => [rowCell(x, a, t, f), k]));
+            }
+            const f = Math.floor((e - slices.length * J) / S);
+            return sumEquation((e - slices.length * J) % S, (x) => rowCell(x, a, t, f));
+          },
+          containing: (cell) => {
+            const x = Math.floor(cell / perSlice);
+            const f = (cell % perSlice) % F;
+            return [
+              ...rowEquationsWith[t][f].map((j) => x * J + j),
+              ...sumsOf[x].map((s) => slices.length * J + f * S + s),
+            ];
+          },
+        });
+      }),
     );
-  });
+    names.forEach((_, k) => {
+      if (changed !== undefined && !sectionsChanged.has(k)) return;
+      closeLinearly(
+        values,
+        hidden,
+        slices.map((_, x) => sectionCell(x, k)),
+        {
+          count: S,
+          equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
+          containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
+        },
+      );
+    });
+  };
+  closeBlocks();
+
+  /*
+   * An agency knows its own counts, so a jurisdiction's count whose agencies' cells are withheld
+   * two at a time gives either agency the other's by subtraction (12 published, its own 10: the
+   * other's 2). Each such sum gets one more withheld cell, then everything is closed again, until
+   * no sum of the agencies' counts has exactly two of them withheld and its total published.
+   */
+  const againstAgencies = (): number[] => {
+    const added: number[] = [];
+    const close = (cells: number[]): void => {
+      const withheld = cells.filter((cell) => hidden[cell]);
+      if (withheld.length !== 2 || hidden[cells[0]]) return;
+      const complement = smallestPublished(cells, hidden, values);
+      if (complement === undefined) return;
+      hidden[complement] = true;
+      added.push(complement);
+    };
+    sums.forEach((sum, s) => {
+      if (sum.byAgency !== true) return;
+      for (let w = 0; w < A * T * F; w++) close(sumCells(s, (x) => x * perSlice + w));
+      for (let k = 0; k < K; k++) close(sumCells(s, (x) => sectionCell(x, k)));
+    });
+    return added;
+  };
+  for (let added = againstAgencies(); added.length > 0; added = againstAgencies()) {
+    const before = hidden.slice();
+    closeIdentities(values, hidden, identities, added);
+    closeBlocks(hidden.flatMap((withheld, cell) => (withheld && !before[cell] ? [cell] : [])));
+  }
   const published = (cell: number): number | null => (hidden[cell] ? null : values[cell]);
 
   return (period, scope) => {

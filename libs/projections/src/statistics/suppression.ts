@@ -45,7 +45,7 @@ export function withheldCells(
  * chosen, so it must not change: a period's statistics are published again and again, and two
  * different choices over the same counts would together reveal both.
  */
-function closeIdentities(
+export function closeIdentities(
   counts: readonly number[],
   hidden: boolean[],
   identities: Identities,
@@ -76,7 +76,7 @@ function closeIdentities(
  * cells come first: withholding a zero beside a primary cell protects nothing, because a withheld
  * sum of zero reveals every cell in it.
  */
-function smallestPublished(
+export function smallestPublished(
   identity: readonly number[],
   hidden: readonly boolean[],
   counts: readonly number[],
