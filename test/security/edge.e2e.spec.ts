@@ -54,6 +54,15 @@ describe('headers and bodies', () => {
     expectHelmet((await t.http().get(`${API}/health`)).headers);
   });
 
+  it('answers an over-long path parameter like any malformed one: a 400 naming it, with the usual headers', async () => {
+    const response = await t.get(`/cases/${'a'.repeat(600)}`, officer);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'caseId' })]);
+    expectHelmet(response.headers);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-request-id']).toBeDefined();
+  });
+
   it('keeps case data out of every cache but lets public data be cached', async () => {
     expect((await t.get('/cases', officer)).headers['cache-control']).toBe('no-store');
     expect((await t.http().get(`${API}/cases`)).headers['cache-control']).toBe('no-store');

@@ -55,13 +55,17 @@ const CORS_EXPOSED_HEADERS = [
   'X-RateLimit-Remaining',
 ];
 
-/** Options of the Fastify server itself: which proxies to believe, and request ids. */
+/** Options of the Fastify server itself: which proxies to believe, request ids, path parameters. */
 export function edgeServerOptions(config: SecurityConfig): {
   trustProxy: FastifyServerOptions['trustProxy'];
   genReqId: (request: { headers: IncomingHttpHeaders }) => string;
+  maxParamLength: number;
 } {
   const { trustProxy } = config;
   return {
+    // Past Fastify's default of 100, a path parameter was its own bare 414, without this service's
+    // headers and quoting the path: every length reaches the validators, which name the field.
+    maxParamLength: 16_384,
     // Fastify takes a number of hops too, but its types do not say so: the same, as a function.
     trustProxy: typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy,
     genReqId: (request: { headers: IncomingHttpHeaders }) => requestIdOf(request.headers['x-request-id']),
