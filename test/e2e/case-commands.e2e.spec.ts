@@ -390,6 +390,14 @@ describe('400: every offending field is named and nothing is written', () => {
       'Idempotency-Key',
       'If-Match',
     ]);
+    // Only the ETags the API gives out: a revision written with a leading zero is none of them.
+    const padded = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': '"02"' }),
+    );
+    expect(padded.status).toBe(400);
+    expect(padded.body.errors).toEqual([
+      { field: 'If-Match', reason: 'must be an ETag from this API, e.g. "3"' },
+    ]);
   });
 
   it('rejects malformed JSON', async () => {

@@ -31,7 +31,8 @@ export type ImportedFrom = { source: string; line: number; sha256: string };
 /** The id of the thing a command creates when the client chose none: a retry names the same thing. */
 export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_NAMESPACE);
 
-const IF_MATCH = /^(?:W\/)?"(\d{1,15})"$/;
+/** An ETag as this API writes them: a revision without leading zeros (`"02"` was never given out). */
+const IF_MATCH = /^(?:W\/)?"(0|[1-9]\d{0,14})"$/;
 
 function header(request: AuthenticatedRequest, name: string): string | undefined {
   const value = request.headers[name];
