@@ -62,6 +62,7 @@ describe('§ 11 reports', () => {
   it('publishes an ended period’s jurisdiction-wide statistics as an immutable, verifiable snapshot', async () => {
     const response = await post('/reports', { period: '2024-Q4' });
     expect(response.status).toBe(201);
+    expect(response.headers.etag).toBe('"0"');
     const [event] = await t.events(reportStreamId('2024-Q4'));
     expect(response.body).toEqual({
       id: event.id,
@@ -105,6 +106,7 @@ describe('§ 11 reports', () => {
     });
     expect(amended.status).toBe(201);
     expect(amended.body.revision).toBe(1);
+    expect(amended.headers.etag).toBe('"1"');
 
     const report = await publicGet(`/public/reports/2024-Q4?minPosition=${amended.body.position}`);
     expect(report.body.statistics).toEqual(before.body.statistics);

@@ -226,6 +226,7 @@ describe('POST /violations/{id}/review', () => {
       revision: 0,
       position: expect.any(String),
     });
+    expect(reviewed.headers.etag).toBe('"0"');
     const [event] = await t.events(`violation-${v.violationId}`);
     expect(event).toMatchObject({
       id: reviewed.body.id,

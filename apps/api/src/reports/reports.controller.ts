@@ -23,6 +23,7 @@ import { CommandResult } from '../write/command-result';
 import { AmendReportCommand, AmendReportDto } from './amend-report';
 import { PublishReportCommand } from './publish-report';
 import { PublishedReportDto, PublishedReportPageDto } from './report.dto';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { ReportPeriodDto } from './report-period';
 
 /** § 11: supervisors and admins publish a period's report and amend it. */
@@ -43,6 +44,7 @@ export class ReportsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @CommandEndpoint()
   @ApiCreatedResponse({ type: CommandResult, description: 'ReportPublished; id is its event id' })
   @ApiConflictResponse({ description: 'The period has not ended, or its report is already published' })
   publish(@CommandRequest() meta: CommandMeta, @Body() body: ReportPeriodDto): Promise<CommandResult> {
@@ -50,6 +52,7 @@ export class ReportsController {
   }
 
   @Post(':period/amendments')
+  @CommandEndpoint({ ifMatch: 'The report stream revision' })
   @ApiCreatedResponse({ type: CommandResult, description: 'ReportAmended; id is its event id' })
   @ApiConflictResponse({ description: 'No report of the period is published' })
   amend(

@@ -6,7 +6,6 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiServiceUnavailableResponse,
   ApiOkResponse,
@@ -33,6 +32,7 @@ import { canonicalId, IsId } from '../common/validators';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
+import { CommandEndpoint } from '../write/command-endpoint';
 import { violationViewFor, ViolationDto, ViolationPageDto } from './violation.dto';
 import { ViolationsReader } from './violations.reader';
 
@@ -137,7 +137,7 @@ export class ViolationsController {
 
   @Post(':violationId/review')
   @Roles('counsel')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @CommandEndpoint({ ifMatch: 'The violation stream revision' })
   @ApiCreatedResponse({ type: CommandResult, description: 'ViolationReviewed recorded; id is its event id' })
   @ApiBadRequestResponse({ description: 'Invalid status or missing note' })
   @ApiForbiddenResponse({ description: 'Not counsel' })
