@@ -8,7 +8,7 @@ import {
   type CaseState,
 } from '@trust-ledger/domain';
 import type { SqliteEventStore } from '@trust-ledger/event-store';
-import type { RequestHasher } from '@trust-ledger/privacy';
+import { subjectKeyId, type RequestHasher } from '@trust-ledger/privacy';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { ManualClock } from '../../../../libs/domain/testing/manual-clock';
@@ -166,5 +166,21 @@ describe('CommandExecutor under contention', () => {
     );
     expect(again).toEqual(result);
     expect((await readAll()).at(-1)!.id).toBe(last.id);
+  });
+
+  it('recognises a retry of a request recorded when the person did not key its fingerprint yet', async () => {
+    // As before notices were keyed by the subject's key: the master-derived key alone.
+    const commandId = randomUUID();
+    const first = await executor.execute(request(recordRequest(), { commandId, requestHash: 'before' }));
+    const person = { keyId: subjectKeyId(caseId), create: false };
+    await hasher.digest('mints the key', { ...person, create: true });
+    const retry = await executor.execute(
+      request(recordRequest(), { commandId, requestHash: 'before', personKey: person }),
+    );
+    expect(retry).toEqual(first);
+    // Another request under the same command id is still told so.
+    await expect(
+      executor.execute(request(recordRequest(), { commandId, requestHash: 'other', personKey: person })),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 });

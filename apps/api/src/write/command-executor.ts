@@ -86,6 +86,12 @@ export class CommandExecutor {
         personKey && { ...personKey, create: false },
       ),
     };
+    // Notices and custody access were keyed by the master-derived key alone before they were by the
+    // person's too: a retry of one recorded then is still the same request.
+    const formerly =
+      personKey !== undefined && !personKey.create
+        ? await this.hasher.digest(command.requestHash)
+        : undefined;
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readAll(streamId);
@@ -93,7 +99,7 @@ export class CommandExecutor {
       const state = history.reduce(decider.evolve, decider.initialState);
       request.authorize?.(state);
 
-      const replayed = this.replay(request, recorded);
+      const replayed = this.replay(request, recorded, formerly);
       if (replayed) return replayed;
       request.precondition?.();
 
@@ -169,17 +175,20 @@ export class CommandExecutor {
   private replay<S, C, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
     recorded: RecordedEvent[],
+    formerly: string | undefined,
   ): CommandResult | undefined {
+    const same = (stored: unknown): boolean =>
+      stored === request.requestHash || (formerly !== undefined && stored === formerly);
     if (request.idempotencyKey !== undefined) {
       const remembered = this.idempotency.find(request.actor, request.idempotencyKey);
       if (remembered) {
-        if (remembered.requestHash !== request.requestHash) throw this.keyReused(request.personKey);
+        if (!same(remembered.requestHash)) throw this.keyReused(request.personKey);
         return remembered.response;
       }
     }
     const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
     if (own.length === 0) return undefined;
-    if (own[0].metadata.requestHash !== request.requestHash) throw this.keyReused(request.personKey);
+    if (!same(own[0].metadata.requestHash)) throw this.keyReused(request.personKey);
     const last = own[own.length - 1];
     return {
       id: request.createdId ?? own[0].id,
