@@ -24,7 +24,9 @@ const victimOfCertificationStream = keyOfStream('certification-', (id) => victim
 interface PersonalField {
   /** Where in the event's data. */
   path: readonly string[];
-  keyId(streamId: string, data: JsonObject): string;
+  /** Whose key: the stream names the record, and so its person (reading must not depend on the
+   * data being whole). */
+  keyId(streamId: string): string;
 }
 
 /**
@@ -34,35 +36,24 @@ interface PersonalField {
  * preferred language would be guessed from), so it is sealed with their data.
  */
 const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
-  CaseOpened: [{ path: ['subject'], keyId: (_s, data) => subjectKeyId(idField(data, 'caseId')) }],
+  CaseOpened: [{ path: ['subject'], keyId: subjectOfCaseStream }],
   NoticeIssued: [{ path: ['language'], keyId: subjectOfCaseStream }],
   CustodyAccessGranted: [{ path: ['consent', 'language'], keyId: subjectOfCaseStream }],
-  CertificationRequested: [
-    { path: ['victim'], keyId: (_s, data) => victimKeyId(idField(data, 'certificationId')) },
-  ],
+  CertificationRequested: [{ path: ['victim'], keyId: victimOfCertificationStream }],
 };
 
 /**
  * Personal values that events recorded before they were sealed hold in clear (the log is never
- * rewritten): once their person is erased, reads show them "[erased]" like the sealed ones.
+ * rewritten): once their person is erased, reads show them "[erased]" like the sealed ones. Older
+ * openings also kept the preferred language in their clear `subjectProfile`.
  */
 const HELD_IN_CLEAR_BEFORE: Record<string, readonly PersonalField[]> = {
-  // Whose it is comes from the stream: reading must not depend on the data being whole.
+  ...PERSONAL_DATA,
   CaseOpened: [
-    { path: ['subject'], keyId: subjectOfCaseStream },
+    ...PERSONAL_DATA.CaseOpened,
     { path: ['subjectProfile', 'preferredLanguage'], keyId: subjectOfCaseStream },
   ],
-  NoticeIssued: PERSONAL_DATA.NoticeIssued,
-  CustodyAccessGranted: PERSONAL_DATA.CustodyAccessGranted,
-  CertificationRequested: [{ path: ['victim'], keyId: victimOfCertificationStream }],
 };
-
-function idField(data: JsonObject, name: string): string {
-  const value = data[name];
-  if (typeof value !== 'string' || value.length === 0)
-    throw new Error(`cannot seal personal data: data.${name} is missing`);
-  return value;
-}
 
 const isObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,7 +85,7 @@ export class PersonalDataCodec {
     // Event data is JSON by construction (the DTOs admit nothing else).
     let data = event.data as JsonObject;
     for (const { path, keyId } of PERSONAL_DATA[event.type] ?? []) {
-      data = await replaceAt(data, path, (value) => this.sealed(keyId(streamId, data), value));
+      data = await replaceAt(data, path, (value) => this.sealed(keyId(streamId), value));
     }
     return { type: event.type, data };
   }
@@ -126,7 +117,7 @@ export class PersonalDataCodec {
     for (const { path, keyId } of HELD_IN_CLEAR_BEFORE[recorded.type] ?? []) {
       data = await replaceAt(data, path, (value) =>
         Promise.resolve(
-          value !== null && !isSealed(value) && this.cipher.erased(keyId(recorded.streamId, recorded.data))
+          value !== null && !isSealed(value) && this.cipher.erased(keyId(recorded.streamId))
             ? erasedShape(value)
             : value,
         ),
