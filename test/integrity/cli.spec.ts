@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -226,11 +234,38 @@ describe('npm run cli -- verify', () => {
     });
   });
 
-  it('refuses to verify a DATA_DIR without an event store rather than pass it', async () => {
+  it('refuses to verify a DATA_DIR without an event store rather than pass it, and does not make one', async () => {
     process.env.DATA_DIR = join(dir, 'mistyped');
-    await expect(cli('verify')).rejects.toThrow(
-      `no event store at ${join(dir, 'mistyped', 'trust-ledger.db')}`,
-    );
+    await expect(cli('verify')).rejects.toThrow(`DATA_DIR ${join(dir, 'mistyped')} does not exist`);
+    expect(existsSync(join(dir, 'mistyped'))).toBe(false);
+
+    mkdirSync(join(dir, 'empty'));
+    process.env.DATA_DIR = join(dir, 'empty');
+    await expect(cli('verify')).rejects.toThrow(`no event store at ${join(dir, 'empty', 'trust-ledger.db')}`);
+    expect(readdirSync(join(dir, 'empty'))).toEqual([]);
+  });
+
+  it('changes nothing in a log left by a crash: the file stays byte for byte, and no secret is made', async () => {
+    // A copy taken while the writer still had events in its WAL, as a kill -9 leaves the files.
+    const store = new HashChainingEventStore(new SqliteEventStore(storeFile()));
+    await store.append(A, [note(3)], { expectedRevision: 2 });
+    const crashed = join(dir, 'crashed');
+    mkdirSync(crashed);
+    for (const file of ['trust-ledger.db', 'trust-ledger.db-wal']) {
+      writeFileSync(join(crashed, file), readFileSync(join(dir, file)));
+    }
+    await store.close();
+    process.env.DATA_DIR = crashed;
+    const digest = (): string =>
+      createHash('sha256')
+        .update(readFileSync(join(crashed, 'trust-ledger.db')))
+        .digest('hex');
+    const before = digest();
+
+    const { code, out } = await cli('verify', '--stream', A);
+    expect({ code, out }).toEqual({ code: 0, out: 'OK: 4 events checked, every hash chain intact\n' });
+    expect(digest()).toBe(before);
+    expect(existsSync(join(crashed, 'jwt-secret'))).toBe(false);
   });
 });
 

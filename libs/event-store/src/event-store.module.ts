@@ -4,7 +4,7 @@ import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store'
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type EventStoreModuleOptions =
-  | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
+  | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL'; readonly?: boolean }
   | { kind: 'eventstoredb'; connectionString: string };
 
 /** What the application layers over the adapter (the hash chain): this package cannot import it. */
@@ -16,7 +16,10 @@ export interface EventStoreDecoration {
 export function createEventStore(options: EventStoreModuleOptions): EventStore {
   switch (options.kind) {
     case 'sqlite':
-      return new SqliteEventStore(options.file, { synchronous: options.synchronous });
+      return new SqliteEventStore(options.file, {
+        synchronous: options.synchronous,
+        readonly: options.readonly,
+      });
     case 'eventstoredb':
       return new EventStoreDbEventStore(options.connectionString);
     default:

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import type { KeyObject } from 'node:crypto';
@@ -59,10 +59,12 @@ export const sqliteStoreFile = (config: AppConfig): string => join(config.dataDi
 /**
  * Reads the environment, applies explicit overrides (tests, CLI), validates everything at once so
  * an operator sees every mistake in one message, creates DATA_DIR and resolves the JWT secret.
+ * `readOnly` (the CLI's `verify`) writes nothing: DATA_DIR must exist and no JWT secret is made.
  */
 export function loadConfig(
   overrides: Partial<AppConfig> = {},
   env: NodeJS.ProcessEnv = process.env,
+  { readOnly = false }: { readOnly?: boolean } = {},
 ): AppConfig {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
@@ -167,10 +169,15 @@ export function loadConfig(
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (e) {
-    throw new ConfigError([`DATA_DIR ${dataDir} cannot be created: ${(e as Error).message}`]);
+  if (readOnly) {
+    // A mistyped DATA_DIR must not be made, let alone pass for an empty, intact log.
+    if (!existsSync(dataDir)) throw new ConfigError([`DATA_DIR ${dataDir} does not exist`]);
+  } else {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw new ConfigError([`DATA_DIR ${dataDir} cannot be created: ${(e as Error).message}`]);
+    }
   }
 
   return {
@@ -178,7 +185,8 @@ export function loadConfig(
     dataDir,
     eventStore: eventStore as AppConfig['eventStore'],
     eventStoreConnectionString,
-    jwtSecret: jwtJwksUrl === undefined ? (jwtSecret ?? loadOrCreateJwtSecret(dataDir)) : undefined,
+    jwtSecret:
+      jwtJwksUrl === undefined && !readOnly ? (jwtSecret ?? loadOrCreateJwtSecret(dataDir)) : jwtSecret,
     jwtJwksUrl,
     jwtIssuer,
     jwtAudience,

@@ -33,7 +33,7 @@ export function registerVerifyCommand(program: Command): void {
       'a checkpoint as kept outside the database (a revision and digest a verify printed): the checkpoint stream must still hold it. Default: INTEGRITY_ANCHOR',
     )
     .action(async (options: { stream?: string; publicKey: string[]; anchor?: string }) => {
-      const config = loadConfig();
+      const config = loadConfig({}, process.env, { readOnly: true });
       const store = openExistingStore(config);
       try {
         const given = options.publicKey.length > 0;
@@ -93,12 +93,13 @@ function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
   return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}, ${signed}`;
 }
 
-/** The configured store, never a new empty one: verifying a mistyped DATA_DIR must not pass. */
+/** The configured store, never a new empty one (verifying a mistyped DATA_DIR must not pass),
+ * opened for reading only. */
 export function openExistingStore(config: AppConfig): EventStore {
   if (config.eventStore === 'eventstoredb') {
     return createEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! });
   }
   const file = sqliteStoreFile(config);
   if (!existsSync(file)) throw new Error(`no event store at ${file} (check DATA_DIR)`);
-  return createEventStore({ kind: 'sqlite', file });
+  return createEventStore({ kind: 'sqlite', file, readonly: true });
 }

@@ -281,6 +281,23 @@ describe('SqliteEventStore', () => {
       expect(() => store.subscribeToAll()).toThrow(/closed/);
     });
 
+    it('opened read-only, reads what another connection appends, appends nothing, and needs the file', async () => {
+      await store.append('case-a', [event({ n: 1 })], { expectedRevision: 'no_stream' });
+      const reader = new SqliteEventStore(file, { readonly: true });
+      try {
+        await store.append('case-a', [event({ n: 2 })], { expectedRevision: 0 });
+        expect((await collect(reader.readStream('case-a'))).map((e) => e.data.n)).toEqual([1, 2]);
+        expect(String(await failure(reader.append('case-a', [event()], { expectedRevision: 1 })))).toMatch(
+          /readonly/,
+        );
+      } finally {
+        await reader.close();
+      }
+      expect(() => new SqliteEventStore(join(dir, 'missing.db'), { readonly: true })).toThrow(
+        /unable to open|does not exist/,
+      );
+    });
+
     it('rejects an unknown synchronous mode', () => {
       expect(() => new SqliteEventStore(join(dir, 'other.db'), { synchronous: 'OFF' as 'FULL' })).toThrow(
         /synchronous/,

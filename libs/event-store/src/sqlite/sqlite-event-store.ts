@@ -41,6 +41,9 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long a write waits for another connection's write lock before failing. */
   busyTimeoutMs?: number;
+  /** Opens an existing file for reading only: verifying a log must not change it (nor checkpoint
+   * its WAL into it on close). Appends then fail. */
+  readonly?: boolean;
 }
 
 /** Rows are read as arrays (no per-row key objects) in this column order. */
@@ -138,18 +141,25 @@ export class SqliteEventStore implements EventStore {
       throw new Error(`synchronous must be FULL or NORMAL`);
     this.groupCommit = options.groupCommit ?? true;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    if (file !== ':memory:') {
+    const readonly = options.readonly ?? false;
+    if (file !== ':memory:' && !readonly) {
       mkdirSync(dirname(file), { recursive: true });
       ensurePrivateFile(file);
     }
-    this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${synchronous}`);
-    // Each append dirties a page of both unique indexes (random event ids, one page per stream), so
-    // a checkpoint every 1,000 WAL pages (the default) ran every few batches and cost more than the
-    // commits. Measured: about 1.4x more concurrent appends per second at 10,000 pages (~40 MB WAL).
-    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-    this.db.exec(SQLITE_EVENTS_SCHEMA);
+    this.db = new Database(file, {
+      timeout: options.busyTimeoutMs ?? 5000,
+      readonly,
+      fileMustExist: readonly,
+    });
+    if (!readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous}`);
+      // Each append dirties a page of both unique indexes (random event ids, one page per stream), so
+      // a checkpoint every 1,000 WAL pages (the default) ran every few batches and cost more than the
+      // commits. Measured: about 1.4x more concurrent appends per second at 10,000 pages (~40 MB WAL).
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      this.db.exec(SQLITE_EVENTS_SCHEMA);
+    }
 
     this.lastOfStream = this.db
       .prepare<[string], [number, number]>(
