@@ -1,6 +1,7 @@
 export * from './runner/projection';
 export * from './runner/checkpoints';
 export * from './runner/read-model-db';
+export * from './runner/read-model-diff';
 export type { BatchCommitted } from './runner/projection-worker';
 export * from './runner/projection-runner';
 export * from './runner/projections.module';

@@ -1,13 +1,20 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import type { Command } from 'commander';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore } from '@trust-ledger/event-store';
 import {
   CaseViewProjection,
   openReadModelDb,
   ProjectionRunner,
   ProjectionsBehindError,
+  readModelDifferences,
   readModelsPath,
   type Projection,
   type ProjectionStatus,
+  type TableDifference,
 } from '@trust-ledger/projections';
 import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
 import { MatterViewProjection } from '@trust-ledger/projections/institutional';
@@ -37,7 +44,7 @@ const stderrLogger: LoggerService = {
   warn: (message: unknown) => process.stderr.write(`${String(message)}\n`),
 };
 
-/** `projections status` and `projections rebuild [name]`, on DATA_DIR's read models like the API. */
+/** `projections status`, `verify` and `rebuild [name]`, on DATA_DIR's read models like the API. */
 export function registerProjectionsCommand(program: Command): void {
   const projections = program.command('projections').description("inspect or rebuild the API's read models");
 
@@ -53,6 +60,13 @@ export function registerProjectionsCommand(program: Command): void {
         if (statuses.some((s) => s.error !== null)) process.exitCode = 1;
       }),
     );
+
+  projections
+    .command('verify')
+    .description(
+      "rebuild every projection from the log into a scratch database and compare it, table by table, with DATA_DIR's read models brought to the same position; exits 1 naming each table that differs (the API may keep running)",
+    )
+    .action(() => verifyReadModels());
 
   projections
     .command('rebuild')
@@ -74,6 +88,95 @@ export function registerProjectionsCommand(program: Command): void {
         }
       }),
     );
+}
+
+/** Printed rows are cut here: a case view is kilobytes of (sealed) JSON. */
+const ROW_SHOWN_CHARS = 300;
+
+/**
+ * Rebuilds every projection into a scratch database and compares it with a snapshot of DATA_DIR's
+ * read models, both brought to the same position of the log. The read models are what counsel and
+ * the public read, and `verify` checks only the log they derive from: a deleted violation row
+ * shows here.
+ */
+async function verifyReadModels(): Promise<void> {
+  Logger.overrideLogger(stderrLogger);
+  const config = loadConfig();
+  const live = readModelsPath(config.dataDir);
+  if (!existsSync(live)) throw new Error(`no read models at ${live} (check DATA_DIR)`);
+  const store = openExistingStore(config);
+  const scratch = mkdtempSync(join(tmpdir(), 'trust-ledger-verify-'));
+  const currentFile = join(scratch, 'current.db');
+  const rebuiltFile = join(scratch, 'rebuilt.db');
+  try {
+    // A snapshot, so the API can keep running; the copy then follows the log as the API would.
+    const source = new Database(live, { readonly: true, fileMustExist: true });
+    try {
+      await source.backup(currentFile);
+    } finally {
+      source.close();
+    }
+    const current = openReadModelDb(currentFile);
+    const rebuilt = openReadModelDb(rebuiltFile);
+    try {
+      const runners = [current, rebuilt].map((db) => new ProjectionRunner(store, db, cliProjections()));
+      await runners[1].rebuild();
+      const position = await atOnePosition(store, runners);
+      rebuilt.close();
+      report(position, readModelDifferences(current, rebuiltFile));
+    } catch (error) {
+      if (!(error instanceof ProjectionsBehindError)) throw error;
+      process.stdout.write(`FAILED: ${error.message}\n`);
+      process.exitCode = 1;
+    } finally {
+      current.close();
+      if (rebuilt.open) rebuilt.close();
+    }
+  } finally {
+    await store.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Brings every projection of both runners to the log's head, again while the log moves on. */
+async function atOnePosition(store: EventStore, runners: ProjectionRunner[]): Promise<string | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const head = await store.headPosition();
+    if (head === null) return null;
+    for (const runner of runners) runner.start();
+    try {
+      await Promise.all(runners.map((runner) => runner.waitFor(head, Infinity)));
+    } finally {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    }
+    const positions = new Set(
+      (await Promise.all(runners.map((runner) => runner.status()))).flat().map((s) => s.position),
+    );
+    if (positions.size === 1) return [...positions][0];
+  }
+  throw new Error('the log kept moving while the read models were compared: run it again when writes pause');
+}
+
+function report(position: string | null, differences: TableDifference[]): void {
+  const shown = (row: string): string =>
+    row.length > ROW_SHOWN_CHARS ? `${row.slice(0, ROW_SHOWN_CHARS)}…` : row;
+  for (const { table, rows, onlyFirst, onlySecond } of differences) {
+    const counted = (n: number | null): string => (n === null ? 'no such table' : `${n} rows`);
+    process.stdout.write(
+      `DIFFERS ${table}: ${counted(rows[0])} in DATA_DIR's read models, ${counted(rows[1])} in a rebuild of the log\n`,
+    );
+    for (const row of onlyFirst) process.stdout.write(`  only in DATA_DIR's: ${shown(row)}\n`);
+    for (const row of onlySecond) process.stdout.write(`  only in the rebuild: ${shown(row)}\n`);
+  }
+  const at = `at log position ${position ?? 'start (empty log)'}`;
+  if (differences.length === 0) {
+    process.stdout.write(`OK: every read model equals a rebuild of the log ${at}\n`);
+  } else {
+    process.stdout.write(
+      `FAILED: ${differences.length} table(s) differ from a rebuild of the log ${at}; the log is the record: \`projections rebuild\` replaces them\n`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 async function withRunner(work: (runner: ProjectionRunner) => Promise<void>): Promise<void> {

@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { readModelsPath } from '@trust-ledger/projections';
+import { registerProjectionsCommand } from '../../apps/cli/src/commands/projections.command';
+import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { startTestApp } from '../support/test-app';
+
+const A = 'agency-a';
+let dataDir: string;
+const previousDataDir = process.env.DATA_DIR;
+
+/** Runs `npm run cli -- projections …` in-process, capturing what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  const program = new Command().exitOverride();
+  registerProjectionsCommand(program);
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['projections', ...args], { from: 'user' });
+  } finally {
+    write.mockRestore();
+    stderr.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, out };
+}
+
+/** Edits DATA_DIR's read models behind the service's back. */
+function tamper(sql: string): void {
+  const db = new Database(readModelsPath(dataDir));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+const OK = /^OK: every read model equals a rebuild of the log at log position \d+\n$/;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'trust-ledger-verify-read-models-'));
+  const t = await startTestApp({ dataDir });
+  try {
+    const officer = await t.token({ role: 'officer', agencyId: A, sub: 'officer-a' });
+    // Honored on an administrative warrant: a § 2 violation in the register.
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    await t.post('/cases', officer, openCaseBody(A, caseId)).expect(201);
+    await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+    await t.post(`/cases/${caseId}/notices`, officer, noticeBody(requestId)).expect(201);
+    const decided = await t
+      .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+        ...decisionBody,
+        outcome: 'HONORED',
+      })
+      .expect(201);
+    const counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
+    const listed = await t.get(`/violations?minPosition=${decided.body.position}`, counsel).expect(200);
+    // The notice was recorded after the request: S5 fired, then was withdrawn.
+    expect(listed.body.items.map((v: { ruleId: string }) => v.ruleId).sort()).toEqual([
+      'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+      'S5_NOTICE_NOT_GIVEN',
+    ]);
+  } finally {
+    await t.close();
+  }
+  process.env.DATA_DIR = dataDir;
+});
+
+afterAll(() => {
+  process.env.DATA_DIR = previousDataDir;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run cli -- projections verify', () => {
+  it('passes read models the service kept, without changing them', async () => {
+    const digest = (): string =>
+      createHash('sha256')
+        .update(readFileSync(readModelsPath(dataDir)))
+        .digest('hex');
+    const before = digest();
+    const { code, out } = await cli('verify');
+    expect(out).toMatch(OK);
+    expect(code).toBe(0);
+    expect(digest()).toBe(before);
+  });
+
+  it('names a deleted violation, and a rebuild restores it', async () => {
+    tamper("DELETE FROM violations WHERE rule_id = 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT'");
+    const { code, out } = await cli('verify');
+    expect(code).toBe(1);
+    const lines = out.split('\n');
+    expect(lines.filter((line) => line.startsWith('DIFFERS'))).toEqual([
+      "DIFFERS violations: 1 rows in DATA_DIR's read models, 2 rows in a rebuild of the log",
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}only in the rebuild: \[.*S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^FAILED: 1 table\(s\) differ from a rebuild/));
+
+    expect((await cli('rebuild')).code).toBe(0);
+    expect((await cli('verify')).out).toMatch(OK);
+  });
+
+  it('names an edited row with both its versions, and a dropped table', async () => {
+    tamper(`UPDATE case_views SET status = 'CLOSED'; DROP TABLE st_requests`);
+    const { code, out } = await cli('verify');
+    expect(code).toBe(1);
+    const lines = out.split('\n');
+    expect(lines.filter((line) => line.startsWith('DIFFERS'))).toEqual([
+      "DIFFERS case_views: 1 rows in DATA_DIR's read models, 1 rows in a rebuild of the log",
+      "DIFFERS st_requests: no such table in DATA_DIR's read models, 1 rows in a rebuild of the log",
+    ]);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}only in DATA_DIR's: \[.*"CLOSED"/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}only in the rebuild: \[.*"OPEN"/));
+  });
+});
