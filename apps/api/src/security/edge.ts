@@ -59,13 +59,14 @@ const CORS_EXPOSED_HEADERS = [
 export function edgeServerOptions(config: SecurityConfig): {
   trustProxy: FastifyServerOptions['trustProxy'];
   genReqId: (request: { headers: IncomingHttpHeaders }) => string;
-  maxParamLength: number;
+  routerOptions: { maxParamLength: number };
 } {
   const { trustProxy } = config;
   return {
     // Past Fastify's default of 100, a path parameter was its own bare 414, without this service's
     // headers and quoting the path: every length reaches the validators, which name the field.
-    maxParamLength: 16_384,
+    // Under routerOptions: Fastify deprecates the top-level option and warns at every start.
+    routerOptions: { maxParamLength: 16_384 },
     // Fastify takes a number of hops too, but its types do not say so: the same, as a function.
     trustProxy: typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy,
     genReqId: (request: { headers: IncomingHttpHeaders }) => requestIdOf(request.headers['x-request-id']),
