@@ -276,6 +276,10 @@ it('after a SIGKILL mid-burst and a restart, every read model equals a fresh reb
     expect(differences(incremental, snapshot(rebuilt))).toEqual([]);
     rebuilt.close();
     db.close();
+    // The operator's own check says the same.
+    const verified = cli(dataDir, 'projections', 'verify');
+    expect(verified).toMatchObject({ status: 0 });
+    expect(verified.stdout).toMatch(/^OK: every read model equals a rebuild of the log/);
   } finally {
     if (service?.alive) await service.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
