@@ -23,7 +23,7 @@ const DEADLINE = '2024-04-10T00:00:00.000Z';
 const evaluate = (events: CertificationEvent[], now = '2024-12-31T00:00:00Z') =>
   evaluateCertificationRules(recordedCertification(events), ordinance, now);
 
-describe('Certification — gaps', () => {
+describe('Certification — edges', () => {
   it('withdraws at the very moment of the request', () => {
     given([requested])
       .when(withdrawCertification({ at: REQUESTED_AT }))

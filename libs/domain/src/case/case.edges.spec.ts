@@ -39,7 +39,7 @@ function fieldErrors(history: CaseEvent[], command: CaseCommand): FieldError[] {
   throw new Error('expected a ValidationError');
 }
 
-describe('Case aggregate — gaps', () => {
+describe('Case aggregate — edges', () => {
   describe('OpenCase', () => {
     it('keeps a designee and an attorney as given, and no field the event does not name', () => {
       const [event] = decideCase(

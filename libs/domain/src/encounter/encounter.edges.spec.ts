@@ -8,7 +8,7 @@ import { evaluateEncounterRules } from './encounter.rules';
 
 const given = specFor(encounterDecider);
 
-describe('Encounter — gaps', () => {
+describe('Encounter — edges', () => {
   it('names occurredAt as the one field refused when the encounter is still to come', () => {
     // The builder's encounter happened at 14:00Z; five minutes of clock skew are allowed, not six.
     let thrown: unknown;

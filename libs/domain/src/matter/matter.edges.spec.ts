@@ -10,7 +10,7 @@ const AT = '2024-03-02T10:00:00-05:00';
 const judged = (matter: Partial<MatterOpened['data']>, act: Partial<MatterActionRecorded['data']>, history = ordinance) =>
   evaluateMatterRules(recordedMatter([matterOpened(matter), matterActionRecorded({ at: AT, ...act })]), history);
 
-describe('Matter rules — gaps', () => {
+describe('Matter rules — edges', () => {
   it('fires nothing for an act done before any ordinance version took effect', () => {
     const later: OrdinanceHistory = [ordinanceVersion({ effectiveFrom: '2024-03-03T00:00:00Z' })];
     expect(judged({ kind: 'REGISTRY_REQUEST' }, { action: 'PARTICIPATED' }, later)).toEqual([]);

@@ -9,7 +9,7 @@ import { evaluateReportingRules, reportingDeadlines } from './reporting.rules';
 
 const given = specFor(reportDecider);
 
-describe('Reporting — gaps', () => {
+describe('Reporting — edges', () => {
   it('owes no period that ended before the first version took effect, though it was recorded earlier', () => {
     // Recorded 10 May 2024, in force only from 1 October 2024: Q2 and Q3 are owed nothing; Q4 is.
     const adoptions = recordedAdoptions([

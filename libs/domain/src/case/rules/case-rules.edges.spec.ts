@@ -48,7 +48,7 @@ const pendingDetainerHold = (departure: CaseEvent): CaseEvent[] => [
   departure,
 ];
 
-describe('§ 2 holds — gaps', () => {
+describe('§ 2 holds — edges', () => {
   it('at exactly 48 hours fires only the grace-period rule; one millisecond more fires the 48-hour limit too', () => {
     const exactly = hoursAfter(T0, 52);
     expect(rulesFired(pendingDetainerHold(released({ at: exactly })))).toEqual(['S2_HELD_BEYOND_RELEASE']);
@@ -106,7 +106,7 @@ describe('§ 2 holds — gaps', () => {
   });
 });
 
-describe('§ 3 and § 4 — gaps', () => {
+describe('§ 3 and § 4 — edges', () => {
   it('S3 fires for a partially honored notification request, as a release date given at the decision', () => {
     const notification = requestReceived({ requestType: 'NOTIFICATION' });
     const decision = decisionRecorded({ outcome: 'PARTIALLY_HONORED' });
@@ -149,7 +149,7 @@ describe('§ 3 and § 4 — gaps', () => {
   });
 });
 
-describe('§ 5 — gaps', () => {
+describe('§ 5 — edges', () => {
   it('S5_NOTICE_NOT_GIVEN: a transfer, even to another agency, brings the deadline forward and is cited', () => {
     const transfer = transferred({ at: hoursAfter(T0, 3), toAgency: 'OTHER' });
     const [violation] = judge([caseOpened(), requestReceived(), transfer]);

@@ -21,7 +21,7 @@ function fieldErrors(command: ReviewViolation): FieldError[] {
   throw new Error('expected a ValidationError');
 }
 
-describe('violation review — gaps', () => {
+describe('violation review — edges', () => {
   it('names both the status and the note when both are wrong', () => {
     expect(fieldErrors(review('OPEN', ' '))).toEqual([
       { field: 'status', reason: 'must be one of CONFIRMED, DISMISSED, REMEDIED' },
