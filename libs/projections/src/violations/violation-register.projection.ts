@@ -163,8 +163,9 @@ export class ViolationRegisterProjection implements Projection {
   // judicial warrant covered throughout, and a release-date notice to a representative the case does
   // not name, are judged anew; 14: a disclosure or access for one agency is not covered by the
   // other's warrant; 15: a transfer despite a declined TRANSFER request fires even beside an honored
-  // detainer, and holds are stated to the second.
-  readonly version = 15;
+  // detainer, and holds are stated to the second; 16: a hold is excused only by an exception of the
+  // version in force when it ended.
+  readonly version = 16;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

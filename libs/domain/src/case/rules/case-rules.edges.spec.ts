@@ -73,6 +73,31 @@ describe('§ 2 holds — edges', () => {
     );
   });
 
+  it('judges a hold under the version in force at its end: an exception repealed before then excuses none of it', () => {
+    // v1 lists VIOLENT_OR_SERIOUS_FELONY_5Y; v2, in force when the grace period ends, lists none.
+    const v2 = { ...v1, version: 2, effectiveFrom: hoursAfter(T0, 5), detainerExceptions: [] };
+    const events = [
+      caseOpened({
+        convictions: [{ offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2022-01-01' }],
+      }),
+      requestReceived(),
+      noticeIssued(),
+      decisionRecorded({
+        outcome: 'HONORED',
+        basis: 'ORDINANCE_EXCEPTION',
+        exceptionCode: 'VIOLENT_OR_SERIOUS_FELONY_5Y',
+        decidedAt: hoursAfter(T0, 2),
+      }),
+      eligibleForRelease({ at: hoursAfter(T0, 4) }),
+      released({ at: hoursAfter(T0, 10) }),
+    ];
+    // The decision itself stays lawful under v1; the hold that outlasted the exception does not.
+    expect(judge(events, [v1, v2]).map((v) => [v.ruleId, v.ordinanceVersion])).toEqual([
+      ['S2_HELD_BEYOND_RELEASE', 2],
+    ]);
+    expect(judge(events, [v1])).toEqual([]);
+  });
+
   it('fires no hold rule when § 2 is not in force at the release, however long the hold', () => {
     const ordinance = [v1, withoutFrom(2, 6)];
     expect(rulesFired(pendingDetainerHold(released({ at: hoursAfter(T0, 60) })), ordinance)).toEqual([]);
@@ -186,7 +211,10 @@ describe('§ 5 — edges', () => {
       requestReceived({ requestType: 'INFORMATION' }),
       informationDisclosed({ categories: ['RELEASE_DATE'], disclosedAt: hoursAfter(T0, 2) }),
     ];
-    expect(rulesFired(events)).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED', 'S5_RELEASE_DATE_NOTICE_MISSING']);
+    expect(rulesFired(events)).toEqual([
+      'S3_SENSITIVE_INFORMATION_DISCLOSED',
+      'S5_RELEASE_DATE_NOTICE_MISSING',
+    ]);
     expect(rulesFired(events, [v1, withoutFrom(5, 1)])).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED']);
   });
 
@@ -195,7 +223,13 @@ describe('§ 5 — edges', () => {
     const events = [
       caseOpened(),
       requestReceived({ requestType: 'INFORMATION' }),
-      noticeIssued({ noticeId: 'rd', purpose: 'RELEASE_DATE', statedIntent: null, requestId: null, deliveredAt: at }),
+      noticeIssued({
+        noticeId: 'rd',
+        purpose: 'RELEASE_DATE',
+        statedIntent: null,
+        requestId: null,
+        deliveredAt: at,
+      }),
       informationDisclosed({ categories: ['RELEASE_DATE'], disclosedAt: at }),
     ];
     expect(rulesFired(events)).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED']);

@@ -47,7 +47,7 @@ function detainersHonoredWithoutWarrant(
     if (!sectionInForce(version, 2) || outcome === 'DECLINED') return [];
     if (
       warrantCovers(request.received.data, version, decidedAt) ||
-      qualifyingException(record, decision, ordinance)
+      qualifyingException(record, decision, version)
     ) {
       return [];
     }
@@ -69,17 +69,17 @@ function detainersHonoredWithoutWarrant(
 }
 
 /**
- * An exception listed in the version in force at the decision, whose facts the case records: a
- * conviction of a listed category on or before the decision's date (in the ordinance's time zone)
- * and no more than `withinYears` calendar years before it.
+ * An exception the decision claimed, listed in `version` (the one judging the act: the decision,
+ * or the hold it led to), whose facts the case records: a conviction of a listed category on or
+ * before the decision's date (in the ordinance's time zone) and no more than `withinYears`
+ * calendar years before it.
  */
 function qualifyingException(
   record: CaseRecord,
   decision: DecisionEvent,
-  ordinance: OrdinanceHistory,
+  version: OrdinanceVersion | undefined,
 ): boolean {
   const { basis, exceptionCode, decidedAt } = decision.data;
-  const version = versionInForceAt(ordinance, decidedAt);
   if (!version || basis !== 'ORDINANCE_EXCEPTION') return false;
   const exception = version.detainerExceptions.find((x) => x.code === exceptionCode);
   if (!exception) return false;
@@ -114,7 +114,9 @@ function holdViolations(record: CaseRecord, hold: Hold, ordinance: OrdinanceHist
       version,
       from,
       endedAt,
-      (d) => !qualifyingException(record, d, ordinance),
+      // Judged, like the rest of the hold, under the version in force when it ended: an exception
+      // repealed before then excuses no hold that outlasted it.
+      (d) => !qualifyingException(record, d, version),
     );
     if (unlawful.length > 0) {
       violations.push(
