@@ -589,6 +589,16 @@ describe('Case aggregate', () => {
         .thenThrows(ConflictError, 'CLOSES_BEFORE_LAST_ACT');
     });
 
+    it('refuses to close before the booking, the first act a case records', () => {
+      // Booked 2024-06-15T07:00Z, nothing else recorded.
+      given([opened])
+        .when(closeCase({ closedAt: '2024-06-15T06:59:59Z' }))
+        .thenThrows(ConflictError, 'CLOSES_BEFORE_LAST_ACT');
+      given([opened])
+        .when(closeCase({ closedAt: '2024-06-15T07:00:00Z' }))
+        .then([caseClosed({ closedAt: '2024-06-15T07:00:00Z' })]);
+    });
+
     it('requires a reason', () => {
       expect(fieldErrors([opened], closeCase({ reason: '' }))).toEqual([
         { field: 'reason', reason: 'is required' },

@@ -157,7 +157,7 @@ describe('Case aggregate — edges', () => {
         caseDecider.initialState,
       );
       expect(state.requests).toEqual({});
-      expect(state.lastActAt).toBeNull();
+      expect(state.lastActAt).toBe('2024-06-15T07:00:00Z'); // the booking
     });
 
     it('moves the latest act with every dated act, whatever order they are recorded in', () => {

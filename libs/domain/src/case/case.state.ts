@@ -48,6 +48,8 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         exists: true,
         agencyId: event.data.agencyId,
         preferredLanguage: event.data.subject.preferredLanguage ?? null,
+        // The booking is the case's first act: nothing closes it before then.
+        lastActAt: event.data.custody.bookedAt ?? null,
       };
     case 'FederalRequestReceived': {
       const { requestId, requestType, requestingAgency, receivedAt } = event.data;
