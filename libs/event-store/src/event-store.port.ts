@@ -112,7 +112,8 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-/** An append reused event ids that the store already holds in another stream or at another place. */
+/** An append reused event ids that the store already holds at another place of the stream, or (the
+ * SQLite store; EventStoreDB deduplicates within a stream only) in another stream. */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
   constructor(readonly eventId: string) {

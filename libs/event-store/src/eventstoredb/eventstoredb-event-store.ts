@@ -99,10 +99,11 @@ export class EventStoreDbEventStore implements EventStore {
     }
 
     let nextExpectedRevision: bigint;
+    let success: boolean;
     try {
       // Same expectation again: the server checks it atomically, so a write that slipped in since
       // the read above still fails, and an identical append that slipped in is deduplicated.
-      ({ nextExpectedRevision } = await this.client.appendToStream(
+      ({ nextExpectedRevision, success } = await this.client.appendToStream(
         streamId,
         serialized.map((event) =>
           jsonEvent({
@@ -116,6 +117,16 @@ export class EventStoreDbEventStore implements EventStore {
       ));
     } catch (error) {
       throw toPortError(error, streamId, expected);
+    }
+    if (!success) {
+      // `throwOnAppendFailure=false` in the connection string: the client answers a conflict instead of
+      // throwing, with a revision batchAppend computes wrongly (BigInt(hasCurrentStreamRevision())).
+      const now = (await this.readWholeStream(streamId)).at(-1);
+      throw new WrongExpectedRevisionError(
+        streamId,
+        expected,
+        now === undefined ? 'no_stream' : now.revision,
+      );
     }
     // The server's answer carries no position for a deduplicated append, and for a fresh one it is
     // the write's, not necessarily the last event's: read the last event back for its exact position.
@@ -148,11 +159,10 @@ export class EventStoreDbEventStore implements EventStore {
     });
     let yielded = 0;
     for await (const event of this.recordedEvents(read)) {
-      if (upTo !== undefined && parseIsoTime(event.metadata.recordedAt, 'metadata.recordedAt') > upTo) {
-        // Forwards, every later event was recorded later still.
-        if (backwards) continue;
-        return;
-      }
+      // recordedAt is not monotonic within a stream (a command that lost the append race keeps the
+      // clock reading it took before; two instances' clocks differ): skip, as the SQLite adapter does.
+      if (upTo !== undefined && parseIsoTime(event.metadata.recordedAt, 'metadata.recordedAt') > upTo)
+        continue;
       yield event;
       yielded += 1;
       if (yielded === maxCount) return;
@@ -219,8 +229,11 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    await this.client.dispose();
+    try {
+      await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    } finally {
+      await this.client.dispose();
+    }
   }
 
   private checkOpen(): void {

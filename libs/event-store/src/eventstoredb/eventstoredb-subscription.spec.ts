@@ -194,6 +194,26 @@ describe('EventStoreDB subscription', () => {
     expect(released()).toBe(1);
   });
 
+  it('fails, rather than ends, when the call ends without close(): the consumer then resubscribes', async () => {
+    const { call, subscription, released } = open();
+    const got: RecordedEvent[] = [];
+    const done = consume(subscription, got);
+    call.write(message({ streamId: 'case-1', type: 'T', commit: 1 }));
+    await until(() => got.length === 1);
+    // What client.dispose() or a server completing the call does: the stream ends, with no error.
+    call.end();
+    await expect(done).rejects.toThrow('ended unexpectedly');
+    expect(released()).toBe(1);
+  });
+
+  it('keeps a call that failed before anyone iterated for the first next(), and the process alive', async () => {
+    const { call, subscription } = open();
+    await until(() => call.listenerCount('error') > 0);
+    call.emit('error', Object.assign(new Error('14 UNAVAILABLE: no leader'), { code: status.UNAVAILABLE }));
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(subscription[Symbol.asyncIterator]().next()).rejects.toThrow('UNAVAILABLE');
+  });
+
   it('stops reading from the call while the consumer does not keep up', async () => {
     const { call, subscription } = open();
     const total = 200;

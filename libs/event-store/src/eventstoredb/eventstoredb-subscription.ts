@@ -9,6 +9,8 @@ import { comparePosition } from './position';
 export class EventStoreDbSubscription implements Subscription {
   private readonly events: AsyncGenerator<RecordedEvent>;
   private closing: Promise<void> | undefined;
+  /** A failure of the call before anyone iterated. */
+  private failure: unknown;
 
   constructor(
     private readonly source: AllStreamSubscription,
@@ -16,6 +18,11 @@ export class EventStoreDbSubscription implements Subscription {
     filter: EventFilter | undefined,
     private readonly onClose: () => void,
   ) {
+    // The client emits 'error' on its stream as soon as the call fails; with no listener (subscribed,
+    // not yet iterated) Node throws it from the gRPC callback and the process exits.
+    source.on('error', (error: unknown) => {
+      this.failure ??= error;
+    });
     this.events = this.iterate(after, filter);
   }
 
@@ -28,6 +35,7 @@ export class EventStoreDbSubscription implements Subscription {
     filter: EventFilter | undefined,
   ): AsyncGenerator<RecordedEvent> {
     try {
+      if (this.failure !== undefined) throw this.failure;
       for await (const resolved of this.source) {
         if (this.closing !== undefined) return;
         const event = resolved.event;
@@ -41,6 +49,9 @@ export class EventStoreDbSubscription implements Subscription {
           continue;
         yield toRecordedEvent(event);
       }
+      // The call ended cleanly without close() (client.dispose(), or the server completing the call):
+      // the port's subscription ends only on close(). Fail, so that the consumer resubscribes.
+      if (this.closing === undefined) throw new Error('the EventStoreDB subscription ended unexpectedly');
     } catch (error) {
       // Closing destroys the client's stream, which ends a pending read with a premature-close error.
       if (this.closing === undefined) throw error;
@@ -55,8 +66,14 @@ export class EventStoreDbSubscription implements Subscription {
   }
 
   private async release(): Promise<void> {
-    await this.source.unsubscribe();
-    this.source.destroy();
-    this.onClose();
+    try {
+      // Rejects when the call never started (discovery failed): there is then nothing to cancel.
+      await this.source.unsubscribe();
+    } catch {
+      // nothing to cancel
+    } finally {
+      this.source.destroy();
+      this.onClose();
+    }
   }
 }

@@ -124,7 +124,14 @@ export function toRecordedEvent(event: ClientRecordedEvent): RecordedEvent {
   if (!isPlainObject(metadata) || typeof metadata.recordedAt !== 'string') {
     throw new Error(`${where}: metadata is not a JSON object with recordedAt`);
   }
-  if (event.position === undefined) {
+  // The client never leaves `position` undefined (protobuf defaults it to 0/0); a server without
+  // stream-read positions (before 22.10, EventStore PR #3459) sends ulong.MaxValue for both.
+  const END = 2n ** 64n - 1n;
+  if (
+    event.position === undefined ||
+    event.position.commit === END ||
+    (event.position.commit === 0n && event.position.prepare === 0n)
+  ) {
     throw new Error(
       `${where}: the server did not return its $all position (EventStoreDB 22.10 or later is required)`,
     );
