@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -15,6 +16,12 @@ export interface EventStoreFixture {
   cleanup(): Promise<void>;
 }
 
+/** What an adapter cannot do and says so; everything else in the port it must. */
+export interface AdapterCapabilities {
+  /** Refuses an event id recorded in another stream (SQLite: a UNIQUE index; EventStoreDB: no). */
+  globalEventIds: boolean;
+}
+
 /**
  * The executable definition of the EventStore port. Safe against a long-lived shared server: every
  * test writes to stream ids under its own random prefix, reads the log only from the head it saw
@@ -23,6 +30,7 @@ export interface EventStoreFixture {
 export function describeEventStoreContract(
   adapterName: string,
   open: () => Promise<EventStoreFixture>,
+  capabilities: AdapterCapabilities = { globalEventIds: true },
 ): void {
   describe(`EventStore contract: ${adapterName}`, () => {
     const runId = randomUUID().slice(0, 8);
@@ -253,6 +261,28 @@ export function describeEventStoreContract(
         expect(await collect(store.readStream(streamId))).toHaveLength(2);
       });
 
+      it('refuses ids already recorded at another place of the stream', async () => {
+        const streamId = `${uniquePrefix('dupid')}s`;
+        const first = events(2);
+        await store.append(streamId, first, { expectedRevision: 'no_stream' });
+        await store.append(streamId, events(1), { expectedRevision: 1 });
+        // The same ids again, but not as a retry at the place the expectation names.
+        await expect(store.append(streamId, first, { expectedRevision: 2 })).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
+        await expect(
+          store.append(streamId, [event(), first[1]], { expectedRevision: 2 }),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(await collect(store.readStream(streamId))).toHaveLength(3);
+        // Port: an id recorded in another stream is refused too. An adapter that cannot see other
+        // streams (EventStoreDB) must say so here rather than pass silently.
+        if (capabilities.globalEventIds) {
+          await expect(
+            store.append(`${streamId}-other`, [first[0]], { expectedRevision: 'no_stream' }),
+          ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        }
+      });
+
       it('rejects an empty stream id and an event id that is not a UUID', async () => {
         const streamId = `${uniquePrefix('invalid')}s`;
         await expect(store.append('', events(1), { expectedRevision: 'any' })).rejects.toThrow(Error);
@@ -300,6 +330,24 @@ export function describeEventStoreContract(
         expect(await revisions({ upToTime: '2024-03-01T09:59:59.999Z' })).toEqual([]);
         expect(await revisions({ upToTime: '2030-01-01T00:00:00Z' })).toEqual([0, 1, 2]);
         expect(await revisions({ upToTime: times[1], direction: 'backwards' })).toEqual([1, 0]);
+      });
+
+      it("reads as of a time by each event's recordedAt, also when recordedAt is not monotonic", async () => {
+        // A command that lost the append race keeps the clock reading it took before it retried.
+        const streamId = `${uniquePrefix('asofnm')}s`;
+        const at = ['2024-03-01T10:00:00.000Z', '2024-03-01T10:00:00.900Z', '2024-03-01T10:00:00.500Z'];
+        for (const [i, t] of at.entries()) {
+          await store.append(streamId, [event({ i }, 'T', t)], {
+            expectedRevision: i === 0 ? 'no_stream' : i - 1,
+          });
+        }
+        const revisions = async (options: Parameters<EventStore['readStream']>[1]): Promise<number[]> =>
+          (await collect(store.readStream(streamId, options))).map((e) => e.revision);
+        expect(await revisions({ upToTime: '2024-03-01T10:00:00.600Z' })).toEqual([0, 2]);
+        expect(await revisions({ upToTime: '2024-03-01T10:00:00.600Z', direction: 'backwards' })).toEqual([
+          2, 0,
+        ]);
+        expect(await revisions({ upToTime: '2024-03-01T10:00:00.600Z', maxCount: 2 })).toEqual([0, 2]);
       });
 
       it('reads nothing from a stream that does not exist', async () => {
@@ -512,6 +560,56 @@ export function describeEventStoreContract(
         expect(log).toHaveLength(1800);
         expect(received.map((e) => e.id)).toEqual(log.map((e) => e.id));
         expect(new Set(received.map((e) => e.id)).size).toBe(1800);
+      });
+
+      it('gives every event one position, whichever way it is read: append, stream, log, subscription', async () => {
+        const start = await here();
+        const prefix = uniquePrefix('pos');
+        const subscription = store.subscribeToAll({
+          fromPosition: start,
+          filter: { streamPrefixes: [prefix] },
+        });
+        const iterator = subscription[Symbol.asyncIterator]();
+        try {
+          const live = take(iterator, 4); // delivered live: the subscription exists before the appends
+          const a = await store.append(`${prefix}a`, events(3), { expectedRevision: 'no_stream' });
+          const b = await store.append(`${prefix}b`, events(1), { expectedRevision: 'no_stream' });
+          const byStream = [
+            ...(await collect(store.readStream(`${prefix}a`))),
+            ...(await collect(store.readStream(`${prefix}b`))),
+          ];
+          const fromLog = await collect(
+            store.readAll({ fromPosition: start, filter: { streamPrefixes: [prefix] } }),
+          );
+          const caughtUp = store.subscribeToAll({
+            fromPosition: start,
+            filter: { streamPrefixes: [prefix] },
+          });
+          const replayed = await take(caughtUp[Symbol.asyncIterator](), 4);
+          await caughtUp.close();
+          const positions = (list: RecordedEvent[]): string[] => list.map((e) => e.position);
+          expect(positions(fromLog)).toEqual(positions(byStream));
+          expect(positions(await live)).toEqual(positions(byStream));
+          expect(positions(replayed)).toEqual(positions(byStream));
+          expect([a.position, b.position]).toEqual([byStream[2].position, byStream[3].position]);
+          expect(await store.headPosition()).toBeDefined();
+
+          // Resume from a checkpoint inside the three-event append: exactly the events after it.
+          const resumed = store.subscribeToAll({
+            fromPosition: byStream[1].position,
+            filter: { streamPrefixes: [prefix] },
+          });
+          expect((await take(resumed[Symbol.asyncIterator](), 2)).map((e) => e.id)).toEqual(
+            byStream.slice(2).map((e) => e.id),
+          );
+          await resumed.close();
+          const after = await collect(
+            store.readAll({ fromPosition: byStream[1].position, filter: { streamPrefixes: [prefix] } }),
+          );
+          expect(after.map((e) => e.id)).toEqual(byStream.slice(2).map((e) => e.id));
+        } finally {
+          await subscription.close();
+        }
       });
 
       it('ends the iteration on close, also a next() that is waiting', async () => {
