@@ -10,7 +10,7 @@ export class EventStoreDbSubscription implements Subscription {
   private readonly events: AsyncGenerator<RecordedEvent>;
   private closing: Promise<void> | undefined;
   /** A failure of the call before anyone iterated. */
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(
     private readonly source: AllStreamSubscription,
@@ -21,7 +21,7 @@ export class EventStoreDbSubscription implements Subscription {
     // The client emits 'error' on its stream as soon as the call fails; with no listener (subscribed,
     // not yet iterated) Node throws it from the gRPC callback and the process exits.
     source.on('error', (error: unknown) => {
-      this.failure ??= error;
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
     });
     this.events = this.iterate(after, filter);
   }
