@@ -13,6 +13,10 @@ CREATE TABLE IF NOT EXISTS data_keys (
 CREATE TABLE IF NOT EXISTS destroyed_keys (
   key_id TEXT PRIMARY KEY
 ) STRICT;
+CREATE TABLE IF NOT EXISTS erasures_applied (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position TEXT NOT NULL
+) STRICT;
 `;
 
 export const keyStoreFile = (dataDir: string): string => join(dataDir, KEY_STORE_FILE);
@@ -30,6 +34,8 @@ export class SqliteKeyStore {
   private readonly insert: Database.Statement<[string, Buffer, string]>;
   private readonly destroyTx: Database.Transaction<(keyId: string) => void>;
   private readonly first: Database.Statement<[], { keyId: string; wrapped: Buffer }>;
+  private readonly appliedThrough: Database.Statement<[], string>;
+  private readonly markApplied: Database.Statement<[string]>;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -48,6 +54,12 @@ export class SqliteKeyStore {
     );
     this.first = this.db.prepare<[], { keyId: string; wrapped: Buffer }>(
       'SELECT key_id AS keyId, wrapped FROM data_keys ORDER BY rowid LIMIT 1',
+    );
+    this.appliedThrough = this.db
+      .prepare<[], string>('SELECT position FROM erasures_applied WHERE id = 1')
+      .pluck();
+    this.markApplied = this.db.prepare<[string]>(
+      'INSERT INTO erasures_applied (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
     );
     const deleteKey = this.db.prepare('DELETE FROM data_keys WHERE key_id = ?');
     const remember = this.db.prepare('INSERT OR IGNORE INTO destroyed_keys (key_id) VALUES (?)');
@@ -81,6 +93,18 @@ export class SqliteKeyStore {
   /** Idempotent. Afterwards the wrapped key is in none of the store's files. */
   destroy(keyId: string): void {
     this.destroyTx.immediate(keyId);
+  }
+
+  /**
+   * The log position up to which every recorded erasure has destroyed its key here. Kept in this
+   * file, so that a keys.db restored from a backup brings back its own, older, position with it.
+   */
+  erasuresAppliedThrough(): string | undefined {
+    return this.appliedThrough.get();
+  }
+
+  markErasuresAppliedThrough(position: string): void {
+    this.markApplied.run(position);
   }
 
   close(): void {

@@ -21,6 +21,14 @@ const keyOfStream =
 const subjectOfCaseStream = keyOfStream('case-', (caseId) => subjectKeyId(caseId));
 const victimOfCertificationStream = keyOfStream('certification-', (id) => victimKeyId(id));
 
+/** The person whose data an erasure recorded on this stream destroys: a case's subject, a
+ * certification's victim; undefined for any other stream. */
+export function personKeyOfStream(streamId: string): string | undefined {
+  if (streamId.startsWith('case-')) return subjectOfCaseStream(streamId);
+  if (streamId.startsWith('certification-')) return victimOfCertificationStream(streamId);
+  return undefined;
+}
+
 interface PersonalField {
   /** Where in the event's data. */
   path: readonly string[];

@@ -54,7 +54,7 @@ export class PrivacyModule implements OnApplicationShutdown {
           inject: [PersonalDataCipher],
         },
       ],
-      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors],
+      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors, SqliteKeyStore],
     };
   }
 

@@ -45,7 +45,8 @@ export class ErasePersonalDataDto {
  *
  * The event comes first: the record says who erased and why before anything becomes unreadable. A
  * crash between the two leaves the key in place, so every retry destroys it again — a replay of the
- * same Idempotency-Key as much as a second request (which the decider answers 409 ALREADY_ERASED).
+ * same Idempotency-Key as much as a second request (which the decider answers 409 ALREADY_ERASED) —
+ * and so does the next start (ErasureReconciler).
  */
 @Injectable()
 export class PersonalDataEraser {
