@@ -46,7 +46,7 @@ describe('S9_CERTIFICATION_OVERDUE', () => {
           },
         ],
         explanation:
-          'The certification was neither decided nor withdrawn within 90 calendar days of its request.',
+          'The certification was neither decided nor withdrawn by the deadline the ordinance set for it.',
       },
     ]);
   });
@@ -70,8 +70,10 @@ describe('S9_CERTIFICATION_OVERDUE', () => {
     expect(evaluate([inRemoval, certificationDecided({ decidedAt: onDay(13) })])).toEqual([]);
     const late = evaluate([inRemoval, certificationDecided({ decidedAt: onDay(15) })]);
     expect(late).toMatchObject([{ ruleId: 'S9_CERTIFICATION_OVERDUE', occurredAt: EXPEDITED_DEADLINE }]);
-    expect(late[0].explanation).toContain('14 calendar days');
-    expect(late[0].explanation).toContain('removal proceedings');
+    // Worded as the ordinary one: oversight reads it, and must not learn who is in removal proceedings.
+    expect(late[0].explanation).toBe(
+      'The certification was neither decided nor withdrawn by the deadline the ordinance set for it.',
+    );
   });
 
   it('does not fire when withdrawn in time, and fires when withdrawn late', () => {

@@ -100,11 +100,10 @@ function overdue(record: CertificationRecord, ordinance: OrdinanceHistory, now: 
       occurredAt: duty.deadline,
       ordinanceVersion: duty.version.version,
       evidence: [evidenceOf(record.requested)],
+      // Not which deadline, nor its days: oversight reads this, and the expedited one would tell
+      // that the victim is in removal proceedings. The deadline is the violation's occurredAt.
       explanation:
-        `The certification was neither decided nor withdrawn within ${duty.days} calendar days of its request` +
-        (record.requested.data.inRemovalProceedings
-          ? ', the expedited deadline for someone in removal proceedings.'
-          : '.'),
+        'The certification was neither decided nor withdrawn by the deadline the ordinance set for it.',
     },
   ];
 }

@@ -256,6 +256,8 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
     categories: ['RELEASE_DATE'],
     disclosedAt: GIVEN_AT,
   });
+  const RELEASE_DATE_EXPLANATION =
+    'A release date was given to a federal agency without the written release-date notices required by then: to the subject, and to their attorney or designee where the case names one.';
   const only5 = (events: CaseEvent[]) =>
     judge(events).filter((v) => v.ruleId === 'S5_RELEASE_DATE_NOTICE_MISSING');
 
@@ -264,9 +266,11 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
       expect.objectContaining({
         requestId: null,
         occurredAt: GIVEN_AT,
-        evidence: [expect.objectContaining({ type: 'InformationDisclosed' })],
-        explanation:
-          'A release date was given to a federal agency without a written release-date notice to the subject by then.',
+        evidence: [
+          expect.objectContaining({ type: 'InformationDisclosed' }),
+          expect.objectContaining({ type: 'CaseOpened' }),
+        ],
+        explanation: RELEASE_DATE_EXPLANATION,
       }),
     ]);
   });
@@ -284,11 +288,13 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
 
   it('needs the attorney or the designee told too, where the case names one', () => {
     const [violation] = only5([opened({ hasAttorney: true }), releaseDateNotice('SUBJECT'), disclosed]);
+    // Cited and worded as when only the subject was missed: oversight must not learn who has counsel.
+    const [subjectMissed] = only5([opened(), disclosed]);
     expect(violation).toMatchObject({
       evidence: [{ type: 'InformationDisclosed' }, { type: 'CaseOpened' }],
-      explanation:
-        'A release date was given to a federal agency without a written release-date notice to their attorney or designee by then.',
+      explanation: RELEASE_DATE_EXPLANATION,
     });
+    expect(violation.evidence.map((e) => e.type)).toEqual(subjectMissed.evidence.map((e) => e.type));
     expect(
       only5([
         opened({ hasAttorney: true }),

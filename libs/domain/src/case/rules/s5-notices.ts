@@ -152,18 +152,17 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
       (n) =>
         (n.data.recipient === 'ATTORNEY' && hasAttorney) || (n.data.recipient === 'DESIGNEE' && hasDesignee),
     );
-    const missing = [
-      ...(subjectTold ? [] : ['the subject']),
-      ...(representativeNamed && !representativeTold ? ['their attorney or designee'] : []),
-    ];
-    if (missing.length === 0) return [];
+    if (subjectTold && (representativeTold || !representativeNamed)) return [];
+    // Worded, and cited, alike whoever was missed: oversight reads violations, and whether the case
+    // names an attorney or designee is the subject's own (the opening, cited, shows counsel which).
     return [
       detected('S5_RELEASE_DATE_NOTICE_MISSING', version, {
         act,
         occurredAt: at,
         requestId,
-        alsoCites: [requestById(record, requestId)?.received, representativeNamed ? record.opened : null],
-        explanation: `A release date was given to a federal agency without a written release-date notice to ${missing.join(' and ')} by then.`,
+        alsoCites: [requestById(record, requestId)?.received, record.opened],
+        explanation:
+          'A release date was given to a federal agency without the written release-date notices required by then: to the subject, and to their attorney or designee where the case names one.',
       }),
     ];
   });
