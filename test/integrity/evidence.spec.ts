@@ -123,6 +123,16 @@ describe('evidence signing', () => {
     ]);
   });
 
+  it('says where a damaged file stops being JSON, without quoting what it holds', () => {
+    // V8 quotes the text around an unexpected token, and names the position only for some errors.
+    const damaged = Buffer.from('{"subject":{"fullName":Zelda Quintanilla}}');
+    expect(verifyEvidenceFile(damaged, key.publicKey).problems).toEqual(['the file is not valid JSON']);
+    const cut = Buffer.from('{"subject":{"fullName":"Zelda Quintanilla"}');
+    expect(verifyEvidenceFile(cut, key.publicKey).problems).toEqual([
+      expect.stringMatching(/^the file is not valid JSON \(at position \d+\)$/),
+    ]);
+  });
+
   it('finds a broken chain even in a pack signed after the events were altered', () => {
     const altered = events.map((e) =>
       e.revision === 1 ? { ...e, data: { ...e.data, note: 'honored' } } : e,

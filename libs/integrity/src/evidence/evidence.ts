@@ -81,7 +81,9 @@ export function verifyEvidenceFile(bytes: Buffer, publicKey: KeyObject): Evidenc
   try {
     document = JSON.parse(text);
   } catch (e) {
-    return fail(`the file is not valid JSON (${(e as Error).message})`);
+    // Only where: V8's message quotes the text around it, and a pack holds the person's data.
+    const at = /at position (\d+)/.exec((e as Error).message)?.[1];
+    return fail(`the file is not valid JSON${at === undefined ? '' : ` (at position ${at})`}`);
   }
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   if (typeof document !== 'object' || document === null || body !== canonicalJson(document)) {
