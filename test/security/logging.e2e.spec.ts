@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { openCaseBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
+import { ROUTE_WORDS } from '../../apps/api/src/security/logging';
 import { NO_RATE_LIMITS, sleep } from './support';
 
 /**
@@ -120,4 +121,45 @@ it('scrubs what application code logs: personal fields at any depth, bearer toke
     expect(all).not.toContain(value);
   }
   expect(all).toContain('[redacted]');
+});
+
+it('logs a path segment the caller chose, other than an id or a period, as :value', async () => {
+  const token = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-log-2' });
+  const caseId = randomUUID();
+  for (const path of [`/cases/${body.subject.fullName}`, `/cases/${caseId}/${body.subject.aNumber}`]) {
+    const response = await t
+      .http()
+      .get(`${API}${encodeURI(path)}`)
+      .set({
+        Authorization: `Bearer ${token}`,
+        'X-Request-Id': `log-path-${caseId.slice(0, 8)}-${path.length}`,
+      });
+    expect([400, 404]).toContain(response.status);
+  }
+  await t.http().get(`${API}/public/reports/2025-Q1`);
+  await sleep(50);
+  const paths = lines().map((line) => (line.req as { path?: string } | undefined)?.path);
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      `${API}/cases/:value`,
+      `${API}/cases/${caseId}/:value`,
+      `${API}/public/reports/2025-Q1`,
+    ]),
+  );
+  const all = output.join('');
+  for (const value of PERSONAL) expect(all).not.toContain(encodeURI(value));
+});
+
+it("keeps every word of the API's paths, as its OpenAPI document lists them, in the log", async () => {
+  const document = (await t.http().get(`${API}/docs-json`).expect(200)).body as { paths: object };
+  const words = new Set(
+    Object.keys(document.paths).flatMap((path) =>
+      path.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')),
+    ),
+  );
+  expect([...words].filter((word) => !ROUTE_WORDS.has(word))).toEqual([]);
+  // And no word of a path that is gone: the list says what the API is.
+  expect(
+    [...ROUTE_WORDS].filter((word) => !words.has(word) && !['docs', 'docs-json'].includes(word)),
+  ).toEqual([]);
 });

@@ -69,9 +69,69 @@ function scrubbedError(error: Error): Error {
 
 type Request = IncomingMessage & { id?: unknown; ip?: string; originalUrl?: string };
 
-/** The path alone: query strings are the caller's to choose and are not worth the risk. */
-const pathOf = (url: unknown): string | undefined =>
-  typeof url === 'string' ? scrubText(url.split('?')[0]) : undefined;
+/**
+ * Every word of the API's own paths (a test holds this to the OpenAPI document). Any other segment
+ * is a value the caller chose.
+ */
+export const ROUTE_WORDS: ReadonlySet<string> = new Set([
+  'api',
+  'v1',
+  'access',
+  'access-log',
+  'actions',
+  'amendments',
+  'assistance-refusals',
+  'cases',
+  'certifications',
+  'checkpoints',
+  'close',
+  'custody-events',
+  'decision',
+  'disclosures',
+  'docs',
+  'docs-json',
+  'encounters',
+  'erase-personal-data',
+  'evidence',
+  'health',
+  'history',
+  'integrity',
+  'matters',
+  'metrics',
+  'notices',
+  'ordinance',
+  'public',
+  'reports',
+  'requests',
+  'review',
+  'signing-key',
+  'statistics',
+  'statistics.csv',
+  'stream',
+  'versions',
+  'violations',
+  'withdraw',
+]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERIOD = /^\d{4}(-(Q[1-4]|\d{2}))?$/;
+
+/**
+ * The path alone (query strings are the caller's to choose and not worth the risk), with every
+ * segment that is neither one of the API's words nor an id or a report period shown as `:value`: a
+ * client that puts a person's name in a path must not put it in the log.
+ */
+export const pathOf = (url: unknown): string | undefined =>
+  typeof url === 'string'
+    ? url
+        .split('?')[0]
+        .split('/')
+        .map((segment) =>
+          segment === '' || ROUTE_WORDS.has(segment) || UUID.test(segment) || PERIOD.test(segment)
+            ? segment
+            : ':value',
+        )
+        .join('/')
+    : undefined;
 
 /** A request id from the client (or nginx) if it is a sane token, else a fresh one. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
