@@ -36,6 +36,31 @@ describe('EventStoreDbEventStore without a server', () => {
     expect(() => new EventStoreDbEventStore('http://localhost:2113')).toThrow();
   });
 
+  it('refuses options the client would ignore, and never shows the password', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const failure = (connectionString: string): string => {
+      try {
+        new EventStoreDbEventStore(connectionString);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    try {
+      const base = 'esdb://admin:s3cret-pw@localhost:2113';
+      expect(failure(`${base}?tls=false&tlsVerfyCert=false`)).toBe(
+        'EVENTSTORE_CONNECTION_STRING: unknown option "tlsVerfyCert"',
+      );
+      expect(failure(`${base}?tlsVerifyCert=false`)).toMatch(/tlsVerifyCert=false has no effect/);
+      const parse = failure(`${base}?tls=maybe`);
+      expect(parse).toMatch(/true or false/);
+      expect(parse).not.toContain('s3cret-pw');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('orders its own positions and refuses any other store’s', () => {
     const early = encodePosition({ commit: 5n, prepare: 5n });
     const late = encodePosition({ commit: 5n, prepare: 9n });

@@ -61,7 +61,15 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
 
   constructor(connectionString: string) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    // The client prints the whole string, password included, when it warns of an option it does not
+    // know, and quotes it in its parse errors: neither may reach a log.
+    const problems = optionProblemsIn(connectionString);
+    if (problems.length > 0) throw new Error(`EVENTSTORE_CONNECTION_STRING: ${problems.join('; ')}`);
+    try {
+      this.client = EventStoreDBClient.connectionString(connectionString);
+    } catch (error) {
+      throw new Error(withoutPassword(connectionString, (error as Error).message));
+    }
   }
 
   async append(
@@ -274,4 +282,47 @@ export class EventStoreDbEventStore implements EventStore {
     for await (const event of this.recordedEvents(read)) return event;
     return undefined;
   }
+}
+
+/** The options the client reads, compared as it compares them (case, `-` and `_` ignored). */
+const CLIENT_OPTIONS = new Set(
+  [
+    'userCertFile',
+    'userKeyFile',
+    'maxDiscoverAttempts',
+    'connectionName',
+    'defaultDeadline',
+    'discoveryInterval',
+    'gossipTimeout',
+    'nodePreference',
+    'tls',
+    'tlsVerifyCert',
+    'tlsCAFile',
+    'throwOnAppendFailure',
+    'keepAliveInterval',
+    'keepAliveTimeout',
+  ].map(flat),
+);
+
+function flat(key: string): string {
+  return key.trim().toLowerCase().replace(/[_-]/g, '');
+}
+
+/** Options the client would only warn about, named without their values. */
+function optionProblemsIn(connectionString: string): string[] {
+  const query = connectionString.split('?')[1];
+  if (query === undefined) return [];
+  return query.split('&').flatMap((pair) => {
+    const [key, value = ''] = pair.split('=');
+    if (!CLIENT_OPTIONS.has(flat(key))) return [`unknown option "${key}"`];
+    if (flat(key) === 'tlsverifycert' && value.trim() === 'false') {
+      return ['tlsVerifyCert=false has no effect with this client (pass tlsCAFile instead)'];
+    }
+    return [];
+  });
+}
+
+function withoutPassword(connectionString: string, text: string): string {
+  const password = /^esdb(?:\+discover)?:\/\/[^:@/]*:([^@/]+)@/.exec(connectionString.trim())?.[1];
+  return password === undefined ? text : text.split(password).join('***');
 }
