@@ -211,6 +211,29 @@ describe('a violation that concerns no request', () => {
   });
 });
 
+describe("what oversight reads of a violation's evidence", () => {
+  it('leaves out the case opening, which holds only the person’s profile (here: that they have counsel)', async () => {
+    // A release date given out with no notice, on a case that names an attorney: the opening is cited.
+    const caseE = randomUUID();
+    await t.post('/cases', officerA, openCaseBody(A, caseE)).expect(201);
+    const { requestId: _, ...unrequested } = disclosureBody('unused');
+    await t
+      .post(`/cases/${caseE}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
+      .expect(201);
+    const path = `/violations?${await caughtUp()}&streamId=case-${caseE}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+    const [forCounsel] = (await t.get(path, counsel).expect(200)).body.items;
+    expect(forCounsel.evidence.map((e: { type: string }) => e.type)).toEqual([
+      'InformationDisclosed',
+      'CaseOpened',
+    ]);
+    const [listed] = (await t.get(path, oversight).expect(200)).body.items;
+    const one = (await t.get(`/violations/${forCounsel.violationId}`, oversight).expect(200)).body;
+    for (const seen of [listed, one]) {
+      expect(seen).toEqual({ ...forCounsel, evidence: [forCounsel.evidence[0]] });
+    }
+  });
+});
+
 describe('POST /violations/{id}/review', () => {
   it('records counsel’s review on the violation’s stream and applies it', async () => {
     const [v] = (await t.get('/violations?section=2', counsel).expect(200)).body.items;

@@ -82,11 +82,17 @@ export function violationView(v: RegisteredViolation): ViolationDto {
 }
 
 /**
- * The entry as `principal` may read it. Counsel's notes are free text that may name the person,
- * and oversight never reads personal data (DESIGN.md): oversight gets the reviews without them.
+ * The entry as `principal` may read it. Oversight never reads personal data (DESIGN.md): it gets
+ * the reviews without counsel's notes (free text that may name the person), and the evidence
+ * without the case's opening, which holds nothing but the person's profile and is cited only when
+ * that profile matters (whether the case names an attorney, say).
  */
 export function violationViewFor(principal: Principal, v: RegisteredViolation): ViolationDto {
   const view = violationView(v);
   if (principal.role !== 'oversight') return view;
-  return { ...view, statusHistory: view.statusHistory.map(({ note: _note, ...change }) => change) };
+  return {
+    ...view,
+    evidence: view.evidence.filter((ref) => ref.type !== 'CaseOpened'),
+    statusHistory: view.statusHistory.map(({ note: _note, ...change }) => change),
+  };
 }

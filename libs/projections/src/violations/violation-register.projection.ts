@@ -164,8 +164,8 @@ export class ViolationRegisterProjection implements Projection {
   // not name, are judged anew; 14: a disclosure or access for one agency is not covered by the
   // other's warrant; 15: a transfer despite a declined TRANSFER request fires even beside an honored
   // detainer, and holds are stated to the second; 16: a hold is excused only by an exception of the
-  // version in force when it ended; S9 and S5 release-date explanations and evidence no longer tell
-  // oversight who is in removal proceedings or has counsel.
+  // version in force when it ended; S9 and S5 release-date explanations no longer tell oversight who
+  // is in removal proceedings or has counsel.
   readonly version = 16;
   readonly filter: EventFilter = {
     streamPrefixes: [

@@ -153,14 +153,15 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
         (n.data.recipient === 'ATTORNEY' && hasAttorney) || (n.data.recipient === 'DESIGNEE' && hasDesignee),
     );
     if (subjectTold && (representativeTold || !representativeNamed)) return [];
-    // Worded, and cited, alike whoever was missed: oversight reads violations, and whether the case
-    // names an attorney or designee is the subject's own (the opening, cited, shows counsel which).
+    // Worded alike whoever was missed: oversight reads violations, and whether the case names an
+    // attorney or designee is the subject's own. The opening, which shows counsel that it does, is
+    // cited only then (a violation's id derives from its evidence), and oversight never sees it.
     return [
       detected('S5_RELEASE_DATE_NOTICE_MISSING', version, {
         act,
         occurredAt: at,
         requestId,
-        alsoCites: [requestById(record, requestId)?.received, record.opened],
+        alsoCites: [requestById(record, requestId)?.received, representativeNamed ? record.opened : null],
         explanation:
           'A release date was given to a federal agency without the written release-date notices required by then: to the subject, and to their attorney or designee where the case names one.',
       }),
