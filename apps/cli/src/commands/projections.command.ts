@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@trust-ledger/event-store';
 import {
   CaseViewProjection,
+  Checkpoints,
   openReadModelDb,
   ProjectionRunner,
   ProjectionsBehindError,
@@ -14,6 +15,7 @@ import {
   readModelsPath,
   type Projection,
   type ProjectionStatus,
+  type ReadModelDb,
   type TableDifference,
 } from '@trust-ledger/projections';
 import { CertificationViewProjection } from '@trust-ledger/projections/certifications';
@@ -92,6 +94,8 @@ export function registerProjectionsCommand(program: Command): void {
 
 /** Printed rows are cut here: a case view is kilobytes of (sealed) JSON. */
 const ROW_SHOWN_CHARS = 300;
+/** A backup step this large copies every page at once. */
+const ALL_PAGES = 0x7fffffff;
 
 /**
  * Rebuilds every projection into a scratch database and compares it with a snapshot of DATA_DIR's
@@ -101,7 +105,7 @@ const ROW_SHOWN_CHARS = 300;
  */
 async function verifyReadModels(): Promise<void> {
   Logger.overrideLogger(stderrLogger);
-  const config = loadConfig();
+  const config = loadConfig({}, process.env, { readOnly: true });
   const live = readModelsPath(config.dataDir);
   if (!existsSync(live)) throw new Error(`no read models at ${live} (check DATA_DIR)`);
   const store = openExistingStore(config);
@@ -109,10 +113,12 @@ async function verifyReadModels(): Promise<void> {
   const currentFile = join(scratch, 'current.db');
   const rebuiltFile = join(scratch, 'rebuilt.db');
   try {
-    // A snapshot, so the API can keep running; the copy then follows the log as the API would.
+    // A snapshot, so the API can keep running; the copy then follows the log as the API would. In
+    // one step: SQLite restarts a backup taken in steps whenever the source is written meanwhile,
+    // which a running API does all the time.
     const source = new Database(live, { readonly: true, fileMustExist: true });
     try {
-      await source.backup(currentFile);
+      await source.backup(currentFile, { progress: () => ALL_PAGES });
     } finally {
       source.close();
     }
@@ -120,6 +126,15 @@ async function verifyReadModels(): Promise<void> {
     const rebuilt = openReadModelDb(rebuiltFile);
     try {
       const runners = [current, rebuilt].map((db) => new ProjectionRunner(store, db, cliProjections()));
+      const incomparable = incomparableIn(current, await runners[0].status());
+      if (incomparable.length > 0) {
+        for (const line of incomparable) process.stdout.write(`NOT COMPARED ${line}\n`);
+        process.stdout.write(
+          `FAILED: ${incomparable.length} projection(s) cannot be compared with a rebuild; start the API (it rebuilds a projection of another version) or run \`projections rebuild\`\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
       await runners[1].rebuild();
       const position = await atOnePosition(store, runners);
       rebuilt.close();
@@ -136,6 +151,23 @@ async function verifyReadModels(): Promise<void> {
     await store.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The projections whose rows in DATA_DIR could not equal a rebuild by this code: another version
+ * (the API has not restarted since an upgrade), stopped on an error, or past the log's head. The
+ * runner would drop and replay them, comparing a rebuild with a rebuild.
+ */
+function incomparableIn(db: ReadModelDb, statuses: ProjectionStatus[]): string[] {
+  const checkpoints = new Checkpoints(db);
+  return statuses.flatMap(({ name, version, error }) => {
+    const stored = checkpoints.get(name);
+    if (stored === undefined) return [`${name}: DATA_DIR's read models have never held it`];
+    if (stored.version !== version) {
+      return [`${name}: DATA_DIR's read models hold version ${stored.version}, this code's is ${version}`];
+    }
+    return error === null ? [] : [`${name}: ${error.message}`];
+  });
 }
 
 /** Brings every projection of both runners to the log's head, again while the log moves on. */
@@ -181,7 +213,8 @@ function report(position: string | null, differences: TableDifference[]): void {
 
 async function withRunner(work: (runner: ProjectionRunner) => Promise<void>): Promise<void> {
   Logger.overrideLogger(stderrLogger);
-  const config = loadConfig();
+  // Neither makes DATA_DIR (nor a JWT secret in it): a mistyped one is an error.
+  const config = loadConfig({}, process.env, { readOnly: true });
   const store = openExistingStore(config);
   const db = openReadModelDb(readModelsPath(config.dataDir));
   try {
