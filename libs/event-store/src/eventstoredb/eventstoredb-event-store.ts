@@ -308,21 +308,29 @@ function flat(key: string): string {
   return key.trim().toLowerCase().replace(/[_-]/g, '');
 }
 
+/** `esdb://user:password@`, as the client reads it: a password may hold `?`, never `@`. */
+const CREDENTIALS = /^esdb(?:\+discover)?:\/\/[^:@/]*:([^@]+)@/;
+
 /** Options the client would only warn about, named without their values. */
 function optionProblemsIn(connectionString: string): string[] {
-  const query = connectionString.split('?')[1];
-  if (query === undefined) return [];
-  return query.split('&').flatMap((pair) => {
-    const [key, value = ''] = pair.split('=');
-    if (!CLIENT_OPTIONS.has(flat(key))) return [`unknown option "${key}"`];
-    if (flat(key) === 'tlsverifycert' && value.trim() === 'false') {
-      return ['tlsVerifyCert=false has no effect with this client (pass tlsCAFile instead)'];
-    }
-    return [];
-  });
+  const trimmed = connectionString.trim();
+  const afterCredentials = trimmed.slice(CREDENTIALS.exec(trimmed)?.[0].length ?? 0);
+  const at = afterCredentials.indexOf('?');
+  if (at < 0) return [];
+  return afterCredentials
+    .slice(at + 1)
+    .split('&')
+    .flatMap((pair) => {
+      const [key, value = ''] = pair.split('=');
+      if (!CLIENT_OPTIONS.has(flat(key))) return [`unknown option "${key}"`];
+      if (flat(key) === 'tlsverifycert' && value.trim() === 'false') {
+        return ['tlsVerifyCert=false has no effect with this client (pass tlsCAFile instead)'];
+      }
+      return [];
+    });
 }
 
 function withoutPassword(connectionString: string, text: string): string {
-  const password = /^esdb(?:\+discover)?:\/\/[^:@/]*:([^@/]+)@/.exec(connectionString.trim())?.[1];
+  const password = CREDENTIALS.exec(connectionString.trim())?.[1];
   return password === undefined ? text : text.split(password).join('***');
 }
