@@ -36,7 +36,7 @@ export function executorFixture(clock: Clock): ExecutorFixture {
     executor: new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher),
     hasher,
     async close() {
-      idempotency.onModuleDestroy();
+      idempotency.onApplicationShutdown();
       keys.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ensurePrivateFile } from '@trust-ledger/event-store';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ interface Row {
  * with several instances on EventStoreDB, the stream check and the event-id check still hold).
  */
 @Injectable()
-export class IdempotencyStore implements OnModuleDestroy {
+export class IdempotencyStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
   private readonly findStatement: Database.Statement<[string, string], Row>;
   private readonly insertStatement: Database.Statement<[string, string, string, string, string, string]>;
@@ -76,7 +76,9 @@ export class IdempotencyStore implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
+  /** After the HTTP server has closed (Nest calls this hook last): commands still in flight while
+   * the service stops remember their results. */
+  onApplicationShutdown(): void {
     this.db.close();
   }
 }
