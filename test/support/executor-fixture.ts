@@ -21,6 +21,8 @@ export interface ExecutorFixture {
   store: SqliteEventStore;
   executor: CommandExecutor;
   hasher: RequestHasher;
+  /** Another executor on the same store and databases, as another API process has. */
+  another(): CommandExecutor;
   close(): Promise<void>;
 }
 
@@ -31,10 +33,13 @@ export function executorFixture(clock: Clock): ExecutorFixture {
   const masterKey = randomBytes(32);
   const keys = new SqliteKeyStore(keyStoreFile(dataDir));
   const hasher = new RequestHasher(masterKey, new PersonalDataCipher(keys, new LocalKeyProvider(masterKey)));
+  const another = (): CommandExecutor =>
+    new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher);
   return {
     store,
-    executor: new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher),
+    executor: another(),
     hasher,
+    another,
     async close() {
       idempotency.onApplicationShutdown();
       keys.close();

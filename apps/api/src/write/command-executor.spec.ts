@@ -93,8 +93,9 @@ describe('CommandExecutor under contention', () => {
 
   it('re-decides a race lost at append: one decision is recorded, the others are refused by the domain', async () => {
     const append = jest.spyOn(store, 'append');
+    // One executor each, as processes of their own: nothing in memory makes them take turns.
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => executor.execute(request(decide(`#${i}`)))),
+      Array.from({ length: 20 }, (_, i) => fixture.another().execute(request(decide(`#${i}`)))),
     );
     // All 20 decided on the same state and tried to append: the losers went round again.
     expect(append).toHaveBeenCalledTimes(20);
@@ -110,10 +111,57 @@ describe('CommandExecutor under contention', () => {
     expect((await readAll()).filter((e) => e.type === 'DecisionRecorded')).toHaveLength(1);
   });
 
+  it('runs one process’s commands on a stream one after another: none loses a race, none is retried', async () => {
+    const before = (await readAll()).length;
+    const append = jest.spyOn(store, 'append');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => executor.execute(request(recordRequest()))),
+    );
+    expect(append).toHaveBeenCalledTimes(20);
+    append.mockRestore();
+    expect(results.map((r) => r.revision)).toEqual(Array.from({ length: 20 }, (_, i) => before + i));
+  });
+
+  it('records one of the different requests raced in under one Idempotency-Key, whatever their streams', async () => {
+    const key = randomUUID();
+    const others = Array.from({ length: 5 }, () => caseStreamId(randomUUID()));
+    const outcomes = await Promise.allSettled(
+      others.map((otherStream, i) =>
+        executor.execute({
+          ...request({
+            type: 'OpenCase',
+            data: {
+              caseId: otherStream.slice('case-'.length),
+              agencyId: 'agency-a',
+              subject: { fullName: 'X' },
+              custody: { status: 'IN_CUSTODY' },
+              convictions: [],
+            },
+            ...context,
+          }),
+          streamId: otherStream,
+          idempotencyKey: key,
+          commandId: randomUUID(),
+          requestHash: `request ${i}`,
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', ...Array(4).fill('rejected')]);
+    for (const o of outcomes.slice(1)) {
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    }
+    const written = await Promise.all(
+      others.map(async (id) => (await store.readStream(id)[Symbol.asyncIterator]().next()).done !== true),
+    );
+    expect(written).toEqual([true, false, false, false, false]);
+  });
+
   it('answers a race lost at append with 412 when the caller sent If-Match', async () => {
     const revision = (await readAll()).length - 1;
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 3 }, () => executor.execute(request(recordRequest(), { ifMatch: revision }))),
+      Array.from({ length: 3 }, () =>
+        fixture.another().execute(request(recordRequest(), { ifMatch: revision })),
+      ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes.filter((o) => o.status === 'rejected')) {

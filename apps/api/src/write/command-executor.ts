@@ -1,4 +1,5 @@
 import { Inject, Injectable, PreconditionFailedException } from '@nestjs/common';
+import AsyncLock from 'async-lock';
 import { CLOCK, ConflictError, type Clock } from '@trust-ledger/domain';
 import {
   DuplicateEventIdError,
@@ -45,6 +46,8 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
 
 /** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
 const MAX_ATTEMPTS = 5;
+/** Commands waiting for one stream (or one Idempotency-Key) at once; past it, a 409 to retry. */
+const MAX_WAITING = 10_000;
 
 /**
  * The one write path of every aggregate: load the stream (through the codec), fold it, decide,
@@ -60,10 +63,13 @@ const MAX_ATTEMPTS = 5;
  * ids because the store accepts a re-append of the same ids at the same place as a harmless retry:
  * without it, a different body raced in under the same key would be told it was recorded.
  *
- * Concurrency: If-Match is checked against the folded revision before deciding (412). A race lost
- * at append time is 412 with If-Match; without it, the command is re-decided on the new state, so
- * that of many concurrent contradictory commands exactly one is recorded and the others get the
- * domain's own 409.
+ * Concurrency: within this process, the commands of one stream run one after another, and so do
+ * those under one caller's Idempotency-Key (whatever their streams: the second then finds the
+ * first's response, or 409 for another request), so concurrent clients neither exhaust the retries
+ * nor record two requests under one key. If-Match is checked against the folded revision before
+ * deciding (412). A race lost at append time (another process) is 412 with If-Match; without it,
+ * the command is re-decided on the new state, so that of many concurrent contradictory commands
+ * exactly one is recorded and the others get the domain's own 409.
  */
 @Injectable()
 export class CommandExecutor {
@@ -75,7 +81,33 @@ export class CommandExecutor {
     private readonly hasher: RequestHasher,
   ) {}
 
+  private readonly turns = new AsyncLock({ maxPending: MAX_WAITING });
+
   async execute<S, C, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+    // The key's turn first, then the stream's: always in that order, so no two commands wait on
+    // each other.
+    const turns = [
+      ...(command.idempotencyKey === undefined ? [] : [keyTurn(command.actor, command.idempotencyKey)]),
+      `stream\n${command.streamId}`,
+    ];
+    return this.inTurn(turns, command.streamId, () => this.executeInTurn(command));
+  }
+
+  private async inTurn<R>(turns: string | string[], streamId: string, run: () => Promise<R>): Promise<R> {
+    try {
+      return await this.turns.acquire(turns, run);
+    } catch (error) {
+      // async-lock's refusal past maxPending.
+      if (error instanceof Error && error.message.startsWith('Too many pending tasks')) {
+        throw changingTooFast(streamId);
+      }
+      throw error;
+    }
+  }
+
+  private async executeInTurn<S, C, E extends DomainEvent>(
+    command: ExecuteRequest<S, C, E>,
+  ): Promise<CommandResult> {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
     // Looked up without minting the person's key: a request refused or replayed leaves none behind.
     const { personKey } = command;
@@ -126,12 +158,7 @@ export class CommandExecutor {
       } catch (e) {
         if (e instanceof DuplicateEventIdError) throw keyReused();
         if (!(e instanceof WrongExpectedRevisionError)) throw e;
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new ConflictError(
-            'CONCURRENT_MODIFICATION',
-            `${streamId} is changing too fast; retry the command`,
-          );
-        }
+        if (attempt >= MAX_ATTEMPTS) throw changingTooFast(streamId);
         continue;
       }
       const result = {
@@ -161,14 +188,16 @@ export class CommandExecutor {
     const key = meta.idempotencyKey;
     if (key === undefined) return run();
     const requestHash = await this.hasher.digest(meta.requestHash);
-    const remembered = this.idempotency.find<R>(meta.actor, key);
-    if (remembered) {
-      if (remembered.requestHash !== requestHash) throw keyReused();
-      return remembered.response;
-    }
-    const response = await run();
-    this.idempotency.remember(meta.actor, key, { requestHash, streamId, response }, this.clock.now());
-    return response;
+    return this.inTurn(keyTurn(meta.actor, key), streamId, async () => {
+      const remembered = this.idempotency.find<R>(meta.actor, key);
+      if (remembered) {
+        if (remembered.requestHash !== requestHash) throw keyReused();
+        return remembered.response;
+      }
+      const response = await run();
+      this.idempotency.remember(meta.actor, key, { requestHash, streamId, response }, this.clock.now());
+      return response;
+    });
   }
 
   /** The first response to this command if it already ran; 409 when its key came with another request. */
@@ -241,3 +270,9 @@ const keyReused = (): ConflictError =>
     'IDEMPOTENCY_KEY_REUSED',
     'This Idempotency-Key was already used with a different request',
   );
+
+const keyTurn = (actor: string, key: string): string => `key\n${actor}\n${key}`;
+
+function changingTooFast(streamId: string): ConflictError {
+  return new ConflictError('CONCURRENT_MODIFICATION', `${streamId} is changing too fast; retry the command`);
+}
