@@ -389,4 +389,33 @@ describe('POST /violations/{id}/review', () => {
     expect(refused.body.code).toBe('VIOLATION_WITHDRAWN');
     expect(await t.events(`violation-${v.violationId}`)).toHaveLength(1);
   });
+
+  it('refuses a violation a fact recorded just before withdrew, though the register has not judged it yet', async () => {
+    const { caseId: caseF, requestId: requestF } = await openCaseWithRequest(t, officerA, A);
+    const found = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseF}`, counsel).expect(200);
+    const [v] = found.body.items;
+    expect(v).toMatchObject({ ruleId: 'S5_NOTICE_NOT_GIVEN', status: 'OPEN' });
+
+    // The register falls behind: the withdrawing notice is recorded before it judges it.
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    try {
+      await t
+        .post(`/cases/${caseF}/notices`, officerA, {
+          ...noticeBody(requestF),
+          deliveredAt: '2025-02-28T12:00:00Z',
+        })
+        .expect(201);
+      const review = t.post(`/violations/${v.violationId}/review`, counsel, {
+        status: 'CONFIRMED',
+        note: 'n',
+      });
+      setTimeout(() => runner.start(), 200);
+      const refused = await review.expect(409);
+      expect(refused.body.code).toBe('VIOLATION_WITHDRAWN');
+    } finally {
+      runner.start();
+    }
+    expect(await t.events(`violation-${v.violationId}`)).toHaveLength(0);
+  });
 });

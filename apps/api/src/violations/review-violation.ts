@@ -56,9 +56,10 @@ export const violationNotFound = (): NotFoundError =>
  * id is 404, a withdrawn violation 409 (there is nothing left to conclude about), unless this very
  * review was recorded before the facts withdrew it: a retry then gets its first response.
  *
- * An id the register does not hold yet may be one it has still to judge (after a restart, during a
- * rebuild), so it is unknown only once the register has reached the log's head: until then the
- * handler waits, as a read with `minPosition` does, and then answers 503 with the lag.
+ * The register is asked once it has reached the log's head, so that an id it has still to judge
+ * (after a restart, during a rebuild) is not unknown, and a violation a fact recorded a moment
+ * before has withdrawn is not reviewed as open: until then the handler waits, as a read with
+ * `minPosition` does, and then answers 503 with the lag.
  */
 @CommandHandler(ReviewViolationCommand)
 export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCommand> {
@@ -91,8 +92,8 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   }
 
   private async registered(violationId: string): Promise<RegisteredViolation> {
-    const held = this.violations.queries.get(violationId);
-    if (held !== undefined) return held;
+    // Judged on every fact recorded so far, even when the register already holds the id: a fact
+    // recorded a moment before may have withdrawn it.
     await readModelsAtHead(
       this.runner,
       this.store,
