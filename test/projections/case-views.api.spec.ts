@@ -376,6 +376,16 @@ describe('read your writes', () => {
     }
   }, 20_000);
 
+  it('answers a position past the log itself, which no command returned, with a 400 after the wait', async () => {
+    const opened = await openCase(officerA, 'agency-a');
+    const past = String(Number(opened.position) + 1_000_000);
+    const refused = await get(officerA, `/cases/${opened.id}?minPosition=${past}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'minPosition', reason: expect.stringMatching(/^is past the log's head \(\d+\)/) },
+    ]);
+  }, 20_000);
+
   it('accepts minPosition on every GET, whatever its query DTO declares, and refuses a malformed one', async () => {
     const opened = await openCase(officerA, 'agency-a');
     expect((await get(officerA, `/cases/${opened.id}/history?minPosition=${opened.position}`)).status).toBe(

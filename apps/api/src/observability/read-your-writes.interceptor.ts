@@ -52,6 +52,16 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       await this.runner.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
+      // Still past the log itself after the wait: no command returned it, and no wait will reach it.
+      const head = await this.store.headPosition();
+      if (head === null || this.store.comparePositions(position, head) > 0) {
+        throw new ValidationError([
+          {
+            field: 'minPosition',
+            reason: `is past the log's head (${head ?? 'the log is empty'}): not a position a command returned`,
+          },
+        ]);
+      }
       throw new ReadModelsBehindException(
         `The read models have not reached position ${position} yet`,
         error.lag,
