@@ -228,6 +228,10 @@ describe('headers and bodies', () => {
     const response = await post(body, 'application/json');
     expect(response.status).toBe(400);
     expect(isErrorBody(response.json, 400)).toBe(true);
+    // Named, like every 400, by field and reason (`body` when it is the body as a whole).
+    expect((response.json as { errors?: unknown }).errors).toEqual(
+      expect.arrayContaining([{ field: expect.any(String), reason: expect.any(String) }]),
+    );
     expect((await t.events()).length).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -239,6 +243,9 @@ describe('headers and bodies', () => {
     const located = await post('{"fullName":"Zelda Secretname" "x":1}', 'application/json');
     expect(located.status).toBe(400);
     expect((located.json as { message: string }).message).toBe('Body is not valid JSON at position 31');
+    expect((located.json as { errors: unknown }).errors).toEqual([
+      { field: 'body', reason: 'is not valid JSON at position 31' },
+    ]);
   });
 });
 

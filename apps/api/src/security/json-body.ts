@@ -25,6 +25,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/** A 400 for the body as a whole: named, like every other 400, by its field (`body`) and reason. */
+export function badBody(reason: string): BadRequestException {
+  return new BadRequestException({ message: `Body ${reason}`, errors: [{ field: 'body', reason }] });
+}
+
 /**
  * The catch-all parser: a body of any other type is read (so that the client, still uploading, gets
  * the answer rather than a reset connection; the body limit still applies) and refused with 415,
@@ -48,13 +53,13 @@ export function assertUtf8Charset(contentType: string | undefined): void {
 /** Parses a JSON body: strict UTF-8, bounded depth, no prototype keys, no lone surrogates. */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) {
-    throw new BadRequestException("Body cannot be empty when Content-Type is 'application/json'");
+    throw badBody("cannot be empty when Content-Type is 'application/json'");
   }
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
-    throw new BadRequestException('Body is not valid UTF-8');
+    throw badBody('is not valid UTF-8');
   }
   let value: unknown;
   try {
@@ -62,7 +67,7 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch (error) {
     // Only where: V8's own message quotes the body, which may name a person.
     const at = /at position (\d+)/.exec((error as Error).message)?.[1];
-    throw new BadRequestException(`Body is not valid JSON${at === undefined ? '' : ` at position ${at}`}`);
+    throw badBody(`is not valid JSON${at === undefined ? '' : ` at position ${at}`}`);
   }
   assertSafeJson(value);
   return value;
@@ -74,30 +79,30 @@ function assertSafeJson(root: unknown): void {
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) throw new BadRequestException('Body contains an unpaired surrogate');
+      if (LONE_SURROGATE.test(value)) throw badBody('contains an unpaired surrogate');
       continue;
     }
     if (typeof value === 'number' && !Number.isFinite(value)) {
       // 1e400 parses to Infinity, which no record can hold (nor canonical JSON encode).
-      throw new BadRequestException('Body contains a number out of range');
+      throw badBody('contains a number out of range');
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) {
-      throw new BadRequestException(`Body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      throw badBody(`nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
     if (Array.isArray(value)) {
       for (const item of value) {
         // No API field is a list of lists, and class-validator's @ValidateNested({ each: true })
         // validates the inner list's items as if they were the outer's, so `documents: [[warrant]]`
         // would pass and be recorded as a document without its fields.
-        if (Array.isArray(item)) throw new BadRequestException('Body nests a list directly in a list');
+        if (Array.isArray(item)) throw badBody('nests a list directly in a list');
         stack.push([item, depth + 1]);
       }
       continue;
     }
     for (const [key, item] of Object.entries(value)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new BadRequestException(`Body contains the forbidden key "${key}"`);
-      if (LONE_SURROGATE.test(key)) throw new BadRequestException('Body contains an unpaired surrogate');
+      if (FORBIDDEN_KEYS.has(key)) throw badBody(`contains the forbidden key "${key}"`);
+      if (LONE_SURROGATE.test(key)) throw badBody('contains an unpaired surrogate');
       stack.push([item, depth + 1]);
     }
   }
