@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse/sync';
 import { StatisticsReader } from '../../apps/api/src/public-statistics/statistics.reader';
+import { STREAMS_PER_CLIENT } from '../../apps/api/src/public-statistics/public-statistics.controller';
 import { openCaseBody, requestBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -213,6 +214,35 @@ describe('public statistics over HTTP', () => {
       }
     } finally {
       stream.close();
+    }
+  });
+
+  it('holds at most a few streams open for one address, and frees a place when one closes', async () => {
+    const open = await Promise.all(
+      Array.from({ length: STREAMS_PER_CLIENT }, () => EventStreamClient.open()),
+    );
+    try {
+      expect(open.map((stream) => stream.response.statusCode)).toEqual(Array(STREAMS_PER_CLIENT).fill(200));
+      const refused = await t.http().get(`${API}/public/statistics/stream`).expect(429);
+      expect(refused.headers['retry-after']).toBe('30');
+      expect(refused.body).toMatchObject({ statusCode: 429, message: expect.stringContaining('streams') });
+
+      const closing = open.pop()!;
+      await new Promise<void>((resolve) => {
+        closing.response.once('close', () => resolve());
+        closing.close();
+      });
+      // The server hears of the close a moment later.
+      let again = await EventStreamClient.open();
+      for (let tries = 0; again.response.statusCode !== 200 && tries < 50; tries++) {
+        again.close();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        again = await EventStreamClient.open();
+      }
+      open.push(again);
+      expect(again.response.statusCode).toBe(200);
+    } finally {
+      for (const stream of open) stream.close();
     }
   });
 

@@ -1,4 +1,14 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpException,
+  HttpStatus,
+  Query,
+  Req,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -6,12 +16,14 @@ import {
   ApiProduces,
   ApiProperty,
   ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { parsePeriod, type Period } from '@trust-ledger/domain';
 import { statisticsCsv, type PublicStatistics } from '@trust-ledger/projections/statistics';
 import { IsOptional } from 'class-validator';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
 import { IsAgencyId, IsPeriod } from '../common/validators';
 import { StatisticsReader } from './statistics.reader';
@@ -34,6 +46,16 @@ const periodOf = (label: string): Period => parsePeriod(label)!;
 /** Comments keep proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 20_000;
 
+/**
+ * Each open stream holds a socket and a file descriptor for as long as its client likes, and the
+ * route needs no token: an address may hold this many at once, and all clients together this many.
+ */
+export const STREAMS_PER_CLIENT = 10;
+export const STREAMS_IN_ALL = 1_000;
+const RETRY_STREAM_AFTER_SECONDS = 30;
+/** A subscriber whose socket holds this much not yet sent is not reading: it is dropped. */
+const MAX_UNSENT_BYTES = 1 << 20;
+
 const sse = ({ id, data }: StatisticsMessage): string =>
   `${id === null ? '' : `id: ${id}\n`}data: ${data}\n\n`;
 
@@ -42,6 +64,10 @@ const sse = ({ id, data }: StatisticsMessage): string =>
 @Public()
 @Controller('public')
 export class PublicStatisticsController {
+  /** Open streams by client address, and in all. */
+  private readonly streams = new Map<string, number>();
+  private streamsInAll = 0;
+
   constructor(
     private readonly reader: StatisticsReader,
     private readonly stream: StatisticsStream,
@@ -80,11 +106,34 @@ export class PublicStatisticsController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   @ApiOkResponse({ description: 'text/event-stream of the current quarter’s statistics' })
+  @ApiTooManyRequestsResponse({ description: `This address holds ${STREAMS_PER_CLIENT} streams already` })
+  @ApiServiceUnavailableResponse({ description: `${STREAMS_IN_ALL} streams are open already` })
   async subscribe(
     @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const latest = await this.stream.latest();
+    const client = request.ip;
+    const held = this.streams.get(client) ?? 0;
+    if (held >= STREAMS_PER_CLIENT || this.streamsInAll >= STREAMS_IN_ALL) {
+      void reply.header('Retry-After', String(RETRY_STREAM_AFTER_SECONDS));
+      if (held >= STREAMS_PER_CLIENT) {
+        throw new HttpException(
+          `At most ${STREAMS_PER_CLIENT} statistics streams are open from one address`,
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+      throw new ServiceUnavailableException('Too many statistics streams are open; retry later');
+    }
+    this.streams.set(client, held + 1);
+    this.streamsInAll += 1;
+    let latest: StatisticsMessage;
+    try {
+      latest = await this.stream.latest();
+    } catch (error) {
+      this.release(client);
+      throw error;
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -93,17 +142,29 @@ export class PublicStatisticsController {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    raw.write(': statistics of the current quarter\n\n');
-    if (this.stream.isBehind(lastEventId, latest)) raw.write(sse(latest));
+    const send = (text: string): void => {
+      if (raw.writableLength > MAX_UNSENT_BYTES) raw.destroy();
+      else raw.write(text);
+    };
+    send(': statistics of the current quarter\n\n');
+    if (this.stream.isBehind(lastEventId, latest)) send(sse(latest));
     const unsubscribe = this.stream.subscribe(
-      (message) => raw.write(sse(message)),
+      (message) => send(sse(message)),
       () => raw.end(),
     );
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     raw.on('close', () => {
       unsubscribe();
       clearInterval(keepAlive);
+      this.release(client);
     });
+  }
+
+  private release(client: string): void {
+    const held = (this.streams.get(client) ?? 1) - 1;
+    if (held > 0) this.streams.set(client, held);
+    else this.streams.delete(client);
+    this.streamsInAll -= 1;
   }
 }
