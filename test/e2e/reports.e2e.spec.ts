@@ -1,6 +1,6 @@
 import { defaultOrdinanceVersion, reportStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { ProjectionRunner } from '@trust-ledger/projections';
+import { Checkpoints, openReadModelDb, ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
@@ -155,6 +155,27 @@ describe('§ 11 reports', () => {
     expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
     expect(await logLength()).toBe(before);
   });
+
+  it('refuses to publish while another process rebuilds the statistics (503), publishing nothing', async () => {
+    // What `projections rebuild statistics` does first, from the CLI, while the API runs.
+    const cli = openReadModelDb(readModelsPath(t.dataDir));
+    const checkpoints = new Checkpoints(cli);
+    const stored = checkpoints.get('statistics')!;
+    try {
+      checkpoints.save('statistics', { ...stored, position: null, last: null });
+      const before = await logLength();
+      const refused = await post('/reports', { period: '2024-Q1' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(await logLength()).toBe(before);
+    } finally {
+      checkpoints.save('statistics', stored);
+      cli.close();
+    }
+    // Back at the head: reads that wait for it are answered again.
+    const head = (await t.events()).at(-1)!.position;
+    await publicGet(`/public/statistics?period=2024&minPosition=${head}`).expect(200);
+  }, 20_000);
 
   it('answers a retry with the first response and writes nothing', async () => {
     const first = await post('/reports', { period: '2024-Q3' }).set('Idempotency-Key', 'q3');

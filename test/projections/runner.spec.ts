@@ -703,4 +703,25 @@ describe('ProjectionRunner', () => {
       await second.stop();
     }
   });
+
+  it('has not reached a position once another process reset the checkpoint, with nothing new to apply', async () => {
+    const db = data.openDb();
+    runner = new ProjectionRunner(data.store, db, [new LedgerProjection()]);
+    runner.start();
+    const head = await appendMany(data.store, 'case-a', 20);
+    await runner.waitFor(head, 10_000);
+
+    // A CLI rebuild has just dropped the tables and reset the checkpoint; its replay has not run yet.
+    const other = data.openDb();
+    const checkpoints = new Checkpoints(other);
+    const stored = checkpoints.get('ledger')!;
+    checkpoints.save('ledger', { ...stored, position: null, last: null });
+    await expect(runner.waitFor(head, 200)).rejects.toBeInstanceOf(ProjectionsBehindError);
+
+    // The other process's replay reaches the head while a read waits: the wait sees it.
+    const waiting = runner.waitFor(head, 5_000);
+    setTimeout(() => checkpoints.save('ledger', stored), 100);
+    await waiting;
+    other.close();
+  });
 });

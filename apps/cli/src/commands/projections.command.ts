@@ -73,7 +73,7 @@ export function registerProjectionsCommand(program: Command): void {
   projections
     .command('rebuild')
     .description(
-      'drop a projection (or all) and replay the whole log into it; the API may keep running (it follows the reset checkpoint), but its reads of the projection are incomplete until the replay ends',
+      'drop a projection (or all) and replay the whole log into it; the API may keep running (it follows the reset checkpoint), but its reads of the projection are incomplete until the replay ends, and what waits for the record (minPosition, reviews, reports) waits for the replay or answers 503',
     )
     .argument('[name]', 'the projection to rebuild (default: all)')
     .action((name: string | undefined) =>

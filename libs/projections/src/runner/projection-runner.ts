@@ -49,6 +49,8 @@ export interface ProjectionRunnerOptions {
 }
 
 const INTEGER = /^\d+$/;
+/** How often a wait looks at the checkpoints again, for what another process's runner committed. */
+const OTHER_PROCESS_POLL_MS = 250;
 /**
  * A rebuild's batches: large, since nobody waits on its individual events, but every projection
  * holds a batch's changes in memory until it commits. Over 1M bench events, 10,000 peaked at
@@ -321,15 +323,18 @@ export class ProjectionRunner {
     this.store.comparePositions(position, position);
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const finish = (error?: ProjectionsBehindError): void => {
+      const stopWatching = (): void => {
         unsubscribe();
         clearTimeout(timer);
+        clearInterval(poll);
+      };
+      const finish = (error?: ProjectionsBehindError): void => {
+        stopWatching();
         if (error === undefined) resolve();
         else reject(error);
       };
       const giveUp = (): void => {
-        unsubscribe();
-        clearTimeout(timer);
+        stopWatching();
         this.status().then((lag) => finish(new ProjectionsBehindError(position, lag)), reject);
       };
       const check = (): void => {
@@ -338,6 +343,8 @@ export class ProjectionRunner {
         else if (waiting.some((worker) => worker.error !== null)) giveUp();
       };
       const unsubscribe = this.onProgress(check);
+      // Another process (a CLI rebuild) moves checkpoints without this one's progress hearing of it.
+      const poll = setInterval(check, OTHER_PROCESS_POLL_MS);
       if (Number.isFinite(timeoutMs)) timer = setTimeout(giveUp, timeoutMs);
       check();
     });

@@ -117,8 +117,17 @@ export class ProjectionWorker {
     this.error = stored?.error ?? null;
   }
 
+  /**
+   * Whether the tables hold every event up to `position`: as far as this worker followed, and as far
+   * as the checkpoint row still says, since another process (a CLI rebuild) may have reset it under
+   * a worker that has had nothing to apply since.
+   */
   hasReached(position: string): boolean {
-    return this.inLog && this.position !== null && this.store.comparePositions(this.position, position) >= 0;
+    const reached = (at: string | null): boolean =>
+      at !== null && this.store.comparePositions(at, position) >= 0;
+    if (!this.inLog || !reached(this.position)) return false;
+    const stored = this.checkpoints.get(this.projection.name);
+    return stored !== undefined && stored.version === this.projection.version && reached(stored.position);
   }
 
   start(): void {
