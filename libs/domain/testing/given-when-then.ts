@@ -2,6 +2,8 @@
  * Given/when/then for pure deciders: given past events, when a command, then the new events or
  * the typed error. No Nest, no database.
  */
+import { ValidationError, type FieldError } from '../src/shared/errors';
+
 export interface Decider<C, E, S> {
   decide(state: S, command: C): E[];
   evolve(state: S, event: E): S;
@@ -27,4 +29,20 @@ export function specFor<C, E, S>(decider: Decider<C, E, S>) {
       };
     },
   });
+}
+
+/**
+ * The field errors a decider refuses a command with, given past events (fails the test when the
+ * command is not refused with a ValidationError): `const fieldErrors = fieldErrorsFor(caseDecider)`.
+ */
+export function fieldErrorsFor<C, E, S>(decider: Decider<C, E, S>) {
+  return (given: E[], command: C): FieldError[] => {
+    try {
+      decider.decide(given.reduce(decider.evolve, decider.initialState), command);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return (e as ValidationError).errors;
+    }
+    throw new Error('expected a ValidationError');
+  };
 }

@@ -1,4 +1,4 @@
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import {
   caseClosed,
   caseOpened,
@@ -29,24 +29,13 @@ import {
   requestReceived,
   T0,
 } from '../../testing/case-builders';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
+import { ConflictError, NotFoundError } from '../shared/errors';
 import type { CaseCommand } from './case.commands';
 import type { CaseEvent } from './case.events';
 import { caseDecider, decideCase } from './case.decider';
 
 const given = specFor(caseDecider);
-
-/** The field errors a rejected command reports (fails the test when it is not a ValidationError). */
-function fieldErrors(history: CaseEvent[], command: CaseCommand): FieldError[] {
-  const state = history.reduce(caseDecider.evolve, caseDecider.initialState);
-  try {
-    decideCase(state, command);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
-  }
-  throw new Error('expected a ValidationError');
-}
+const fieldErrors = fieldErrorsFor(caseDecider);
 
 const opened = caseOpened();
 const detainer = requestReceived();

@@ -12,24 +12,13 @@ import {
   requestCertification,
   withdrawCertification,
 } from '../../testing/certification-builders';
-import { specFor } from '../../testing/given-when-then';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
-import type { CertificationCommand } from './certification.commands';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { CertificationEvent } from './certification.events';
 import { certificationDecider, certificationStatus } from './certification.decider';
 
 const given = specFor(certificationDecider);
-
-function fieldErrors(history: CertificationEvent[], command: CertificationCommand): FieldError[] {
-  const state = history.reduce(certificationDecider.evolve, certificationDecider.initialState);
-  try {
-    certificationDecider.decide(state, command);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
-  }
-  throw new Error('expected a ValidationError');
-}
+const fieldErrors = fieldErrorsFor(certificationDecider);
 
 const requested = certificationRequested();
 const beforeRequest = '2024-01-10T08:59:59Z';

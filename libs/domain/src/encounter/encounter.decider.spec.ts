@@ -1,9 +1,10 @@
 import { encounterRecorded, recordEncounter } from '../../testing/encounter-builders';
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { encounterDecider } from './encounter.decider';
 
 const given = specFor(encounterDecider);
+const fieldErrors = fieldErrorsFor(encounterDecider);
 
 describe('RecordEncounter', () => {
   it('records the encounter, with no status inquiry when none is stated', () => {
@@ -52,15 +53,7 @@ describe('RecordEncounter', () => {
   });
 
   describe('rejects, naming every offending field,', () => {
-    const errorsOf = (data: Parameters<typeof recordEncounter>[0]) => {
-      try {
-        encounterDecider.decide(encounterDecider.initialState, recordEncounter(data));
-      } catch (e) {
-        expect(e).toBeInstanceOf(ValidationError);
-        return (e as ValidationError).errors;
-      }
-      throw new Error('expected a ValidationError');
-    };
+    const errorsOf = (data: Parameters<typeof recordEncounter>[0]) => fieldErrors([], recordEncounter(data));
 
     it('an encounter with no grounds', () => {
       given([])

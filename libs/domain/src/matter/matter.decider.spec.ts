@@ -1,4 +1,4 @@
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import {
   matterActionRecorded,
   matterOpened,
@@ -7,22 +7,12 @@ import {
   recordMatterAction,
 } from '../../testing/matter-builders';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors';
-import type { MatterCommand, OpenMatter, RecordMatterAction } from './matter.commands';
+import type { OpenMatter, RecordMatterAction } from './matter.commands';
 import type { MatterEvent } from './matter.events';
 import { matterDecider } from './matter.decider';
 
 const given = specFor(matterDecider);
-
-function fieldErrors(history: MatterEvent[], command: MatterCommand): FieldError[] {
-  const state = history.reduce(matterDecider.evolve, matterDecider.initialState);
-  try {
-    matterDecider.decide(state, command);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
-  }
-  throw new Error('expected a ValidationError');
-}
+const fieldErrors = fieldErrorsFor(matterDecider);
 
 describe('OpenMatter', () => {
   it('opens a student records request, the fields of other kinds empty', () => {

@@ -1,4 +1,4 @@
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import {
   adoptOrdinanceVersion,
   ordinanceTerms,
@@ -11,15 +11,8 @@ import { defaultOrdinanceVersion, versionInForceAt } from './ordinance-version';
 
 const given = specFor(ordinanceDecider);
 
-function fieldErrors(terms: Partial<OrdinanceTerms>): FieldError[] {
-  try {
-    decideOrdinance([], adoptOrdinanceVersion(terms));
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
-  }
-  throw new Error('expected a ValidationError');
-}
+const errorsOf = fieldErrorsFor(ordinanceDecider);
+const fieldErrors = (terms: Partial<OrdinanceTerms>) => errorsOf([], adoptOrdinanceVersion(terms));
 
 describe('AdoptOrdinanceVersion', () => {
   it('adopts the first version as version 1, with exactly its terms', () => {

@@ -1,23 +1,11 @@
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import { ordinanceVersion } from '../../testing/ordinance-builders';
 import { amendReport, publishReport, reportAmended, reportPublished } from '../../testing/reporting-builders';
-import { ConflictError, ValidationError, type FieldError } from '../shared/errors';
-import type { ReportCommand } from './report.commands';
+import { ConflictError, ValidationError } from '../shared/errors';
 import { reportDecider } from './report.decider';
-import type { ReportEvent } from './report.events';
 
 const given = specFor(reportDecider);
-
-function fieldErrors(history: ReportEvent[], command: ReportCommand): FieldError[] {
-  const state = history.reduce(reportDecider.evolve, reportDecider.initialState);
-  try {
-    reportDecider.decide(state, command);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
-  }
-  throw new Error('expected a ValidationError');
-}
+const fieldErrors = fieldErrorsFor(reportDecider);
 
 const newYork = [ordinanceVersion({ timeZone: 'America/New_York' })];
 const yearly = [ordinanceVersion({ reportingPeriod: 'YEAR' })];
