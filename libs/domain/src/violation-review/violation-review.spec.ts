@@ -1,10 +1,12 @@
 import { ValidationError } from '../shared/errors';
-import { specFor } from '../../testing/given-when-then';
+import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import { violationReviewDecider, type ReviewViolation, type ViolationReviewed } from './violation-review';
 
 const given = specFor(violationReviewDecider);
+const fieldErrors = fieldErrorsFor(violationReviewDecider);
 const VIOLATION = '3f0c1f0e-8a43-5a8e-9a57-0d7e1e8a1b11';
-const review = (status: string, note = 'Reviewed the evidence pack'): ReviewViolation =>
+/** `note` is `unknown`: a body may carry anything there. */
+const review = (status: string, note: unknown = 'Reviewed the evidence pack'): ReviewViolation =>
   ({
     type: 'ReviewViolation',
     data: { violationId: VIOLATION, status, note },
@@ -39,6 +41,29 @@ describe('violation review', () => {
 
   it('requires a note', () => {
     given([]).when(review('DISMISSED', '   ')).thenThrows(ValidationError);
+  });
+
+  it('names both the status and the note when both are wrong', () => {
+    expect(fieldErrors([], review('OPEN', ' '))).toEqual([
+      { field: 'status', reason: 'must be one of CONFIRMED, DISMISSED, REMEDIED' },
+      { field: 'note', reason: 'must be a non-empty explanation of the conclusion' },
+    ]);
+  });
+
+  it('refuses a note that is not text', () => {
+    expect(fieldErrors([], review('CONFIRMED', 42))).toEqual([
+      { field: 'note', reason: 'must be a non-empty explanation of the conclusion' },
+    ]);
+  });
+
+  it('takes a note of 10,000 characters and refuses one of 10,001', () => {
+    const longest = 'x'.repeat(10_000);
+    given([])
+      .when(review('REMEDIED', longest))
+      .then([reviewed('REMEDIED', longest)]);
+    expect(fieldErrors([], review('REMEDIED', `${longest}x`))).toEqual([
+      { field: 'note', reason: 'must be at most 10000 characters' },
+    ]);
   });
 
   it('tracks the latest conclusion', () => {
