@@ -17,6 +17,14 @@ describe('RecordEncounter', () => {
       .thenThrows(ValidationError, 'VALIDATION_FAILED');
   });
 
+  it('names occurredAt as the one field refused when the encounter is still to come', () => {
+    // The builder's encounter happened at 14:00Z; five minutes of clock skew are allowed, not six.
+    expect(fieldErrors([], recordEncounter({}, '2024-06-15T13:54:59Z'))).toEqual([
+      { field: 'occurredAt', reason: 'must not be in the future' },
+    ]);
+    given([]).when(recordEncounter({}, '2024-06-15T13:55:00Z')).then([encounterRecorded()]);
+  });
+
   it('records a status inquiry, with no explanation when none is given', () => {
     given([])
       .when(
@@ -50,6 +58,12 @@ describe('RecordEncounter', () => {
     given([encounterRecorded()])
       .when(recordEncounter())
       .thenThrows(ConflictError, 'ENCOUNTER_ALREADY_RECORDED');
+  });
+
+  it('validates before it looks for a duplicate', () => {
+    given([encounterRecorded()])
+      .when(recordEncounter({ grounds: [] }))
+      .thenThrows(ValidationError);
   });
 
   describe('rejects, naming every offending field,', () => {

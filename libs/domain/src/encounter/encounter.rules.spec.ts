@@ -56,6 +56,13 @@ describe('S1_STOP_BASED_SOLELY_ON_STATUS', () => {
   ])('does not fire when another basis stands beside status: %j', (grounds) => {
     expect(evaluateEncounterRules(recordedEncounter({ grounds: grounds as never }), ordinance)).toEqual([]);
   });
+
+  it('S1_STOP_BASED_SOLELY_ON_STATUS does not fire when a criminal ground stands beside the status grounds', () => {
+    const history = recordedEncounter({
+      grounds: ['IMMIGRATION_STATUS', 'CIVIL_IMMIGRATION_WARRANT', 'CRIMINAL_WARRANT'],
+    });
+    expect(evaluateEncounterRules(history, ordinance)).toEqual([]);
+  });
 });
 
 describe('S1_VICTIM_WITNESS_STATUS_INQUIRY', () => {
@@ -91,6 +98,14 @@ describe('S1_VICTIM_WITNESS_STATUS_INQUIRY', () => {
   );
 
   it('does not fire when nothing was asked', () => {
+    const history = recordedEncounter({
+      personRole: 'WITNESS',
+      statusInquiry: { asked: false, justification: 'NONE', explanation: null },
+    });
+    expect(evaluateEncounterRules(history, ordinance)).toEqual([]);
+  });
+
+  it('S1_VICTIM_WITNESS_STATUS_INQUIRY does not fire when the status was not asked, even with no justification', () => {
     const history = recordedEncounter({
       personRole: 'WITNESS',
       statusInquiry: { asked: false, justification: 'NONE', explanation: null },
