@@ -109,6 +109,15 @@ describe('PublishReport', () => {
       { field: 'contentHash', reason: 'must be a lowercase hex SHA-256' },
     ]);
   });
+
+  it('refuses a month as a reporting period: the ordinance reports by quarter or year', () => {
+    given([])
+      .when(publishReport('2024-03', '2024-06-01T00:00:00Z', [ordinanceVersion()]))
+      .thenThrows(ValidationError);
+    expect(fieldErrors([], publishReport('2024-03', '2024-06-01T00:00:00Z'))).toEqual([
+      { field: 'period', reason: 'must be a quarter YYYY-Qn, the reporting period in force at its end' },
+    ]);
+  });
 });
 
 describe('AmendReport', () => {

@@ -55,6 +55,20 @@ describe('S11_REPORT_OVERDUE', () => {
     expect(overdue([], Q4_DUE)).toEqual(['report-2024-Q2', 'report-2024-Q3', 'report-2024-Q4']);
   });
 
+  it('owes no period that ended before the first version took effect, though it was recorded earlier', () => {
+    // Recorded 10 May 2024, in force only from 1 October 2024: Q2 and Q3 are owed nothing; Q4 is.
+    const inForceLater = recordedAdoptions([
+      { version: { effectiveFrom: '2024-10-01T00:00:00Z' }, recordedAt: RECORDED },
+    ]);
+    const now = '2025-06-01T00:00:00Z';
+    expect(overdue([], now, inForceLater)).toEqual(['report-2024-Q4', 'report-2025-Q1']);
+    expect(reportingDeadlines([], inForceLater, now)).toEqual([
+      Q4_DUE,
+      '2025-05-31T00:00:00.000Z',
+      '2025-08-30T00:00:00.000Z',
+    ]);
+  });
+
   it('counts periods and due days in the ordinance’s time zone', () => {
     const ny = recordedAdoptions([{ version: { timeZone: 'America/New_York' }, recordedAt: RECORDED }]);
     // Q2 ends at New York's midnight on 1 July (04:00Z); 29 August is the last day, on EDT.
