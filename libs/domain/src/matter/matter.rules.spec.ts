@@ -84,6 +84,12 @@ describe('S7_UNNECESSARY_STATUS_COLLECTION', () => {
   it('does not fire when collection was declined', () => {
     expect(judged(collection, { action: 'DECLINED' })).toEqual([]);
   });
+
+  it('S7_UNNECESSARY_STATUS_COLLECTION fires for a required-by-law basis whose citation is blank', () => {
+    expect(judged(collection, { action: 'COLLECTED', legalBasis: 'REQUIRED_BY_LAW', citation: ' ' })).toEqual(
+      ['S7_UNNECESSARY_STATUS_COLLECTION'],
+    );
+  });
 });
 
 describe('S7_SERVICE_DENIED_ON_STATUS', () => {
@@ -122,6 +128,23 @@ describe('S7_SERVICE_DENIED_ON_STATUS', () => {
 
   it('does not fire on a denial for another reason', () => {
     expect(judged(denial('OTHER'), { action: 'SERVICE_DENIED' })).toEqual([]);
+  });
+
+  it('S7_SERVICE_DENIED_ON_STATUS fires for a cited denial whose basis is no law or eligibility rule, saying so', () => {
+    const [v] = evaluateMatterRules(
+      recordedMatter([
+        matterOpened(denial('IMMIGRATION_STATUS')),
+        act({ action: 'SERVICE_DENIED', legalBasis: 'NONE', citation: 'Library policy 4.2' }),
+      ]),
+      ordinance,
+    );
+    expect(v).toMatchObject({
+      ruleId: 'S7_SERVICE_DENIED_ON_STATUS',
+      section: 7,
+      occurredAt: AT,
+      explanation:
+        'A service was denied for IMMIGRATION_STATUS with legal basis NONE: only a cited law or eligibility rule allows it.',
+    });
   });
 });
 
@@ -180,6 +203,15 @@ describe('S8_SURVEILLANCE_WITHOUT_CRIMINAL_PREDICATE', () => {
   it('does not fire on a refusal', () => {
     expect(judged(surveillance('POLITICAL_GROUP'), { action: 'DECLINED' })).toEqual([]);
   });
+
+  it('S8 fires for a criminal predicate whose approver is blank, as if none approved it', () => {
+    expect(
+      judged(
+        { kind: 'SURVEILLANCE', target: { kind: 'RELIGIOUS_GROUP' } },
+        { action: 'PARTICIPATED', legalBasis: 'CRIMINAL_PREDICATE', approvedBy: '  ' },
+      ),
+    ).toEqual(['S8_SURVEILLANCE_WITHOUT_CRIMINAL_PREDICATE']);
+  });
 });
 
 describe('S10_STUDENT_INFORMATION_DISCLOSED', () => {
@@ -215,6 +247,12 @@ describe('S10_STUDENT_INFORMATION_DISCLOSED', () => {
 
   it('does not fire on a refusal', () => {
     expect(judged({}, { action: 'DECLINED' })).toEqual([]);
+  });
+
+  it('S10: access granted to a school from DHS_OTHER without consent or a court fires, and access is never a disclosure needing parents told', () => {
+    const dhsAtSchool = { kind: 'SCHOOL_ACCESS_REQUEST', requestingAgency: 'DHS_OTHER' } as const;
+    expect(judged(dhsAtSchool, { action: 'ACCESS_GRANTED' })).toEqual(['S10_STUDENT_INFORMATION_DISCLOSED']);
+    expect(judged(dhsAtSchool, { action: 'ACCESS_GRANTED', legalBasis: 'JUDICIAL_SUBPOENA' })).toEqual([]);
   });
 });
 
@@ -308,6 +346,16 @@ describe('§§ 6–10 and the ordinance in force', () => {
     ['§ 10', {}, { action: 'DISCLOSED', legalBasis: 'COURT_ORDER' }],
   ])('fires nothing under %s when it was not in force', (_, matter, a) => {
     expect(ruleIds([matterOpened(matter), act(a)], versions)).toEqual([]);
+  });
+
+  it('fires nothing for an act done before any ordinance version took effect', () => {
+    const later: OrdinanceHistory = [ordinanceVersion({ effectiveFrom: '2024-03-03T00:00:00Z' })];
+    const registryParticipation = [
+      matterOpened({ kind: 'REGISTRY_REQUEST' }),
+      act({ action: 'PARTICIPATED' }),
+    ];
+    expect(ruleIds(registryParticipation, later)).toEqual([]);
+    expect(ruleIds(registryParticipation)).toEqual(['S6_REGISTRY_PARTICIPATION']);
   });
 
   it('fires nothing for a matter never opened', () => {
