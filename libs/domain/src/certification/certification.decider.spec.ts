@@ -9,6 +9,7 @@ import {
   onDay,
   personalDataErased,
   recordAssistanceRefusal,
+  REQUESTED_AT,
   requestCertification,
   withdrawCertification,
 } from '../../testing/certification-builders';
@@ -173,6 +174,12 @@ describe('DecideCertification', () => {
 describe('WithdrawCertification', () => {
   it('withdraws', () => {
     given([requested]).when(withdrawCertification()).then([certificationWithdrawn()]);
+  });
+
+  it('withdraws at the very moment of the request', () => {
+    given([requested])
+      .when(withdrawCertification({ at: REQUESTED_AT }))
+      .then([certificationWithdrawn({ at: REQUESTED_AT })]);
   });
 
   it('is NotFound on an unknown certification', () => {

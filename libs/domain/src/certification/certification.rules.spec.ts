@@ -55,6 +55,11 @@ describe('S9_CERTIFICATION_OVERDUE', () => {
     expect(evaluate([requested], '2024-04-09T23:59:59.999Z')).toEqual([]);
   });
 
+  it('S9_CERTIFICATION_OVERDUE is judged at the very instant of the deadline', () => {
+    expect(evaluate([requested], '2024-04-09T23:59:59.999Z')).toEqual([]);
+    expect(ruleIds([requested], DEADLINE)).toEqual(['S9_CERTIFICATION_OVERDUE']);
+  });
+
   it('does not fire for a decision on day 89 or on the last moment of day 90', () => {
     expect(evaluate([requested, certificationDecided({ decidedAt: onDay(89) })])).toEqual([]);
     expect(evaluate([requested, certificationDecided({ decidedAt: onDay(90, '23:59:59.999') })])).toEqual([]);
@@ -80,6 +85,13 @@ describe('S9_CERTIFICATION_OVERDUE', () => {
     expect(evaluate([requested, certificationWithdrawn({ at: onDay(60) })])).toEqual([]);
     expect(ruleIds([requested, certificationWithdrawn({ at: onDay(95) })])).toEqual([
       'S9_CERTIFICATION_OVERDUE',
+    ]);
+  });
+
+  it('S9_CERTIFICATION_OVERDUE: a withdrawal at the last millisecond of day 90 is in time, one at the deadline instant is late', () => {
+    expect(evaluate([requested, certificationWithdrawn({ at: onDay(90, '23:59:59.999') })])).toEqual([]);
+    expect(evaluate([requested, certificationWithdrawn({ at: DEADLINE })])).toMatchObject([
+      { ruleId: 'S9_CERTIFICATION_OVERDUE', occurredAt: DEADLINE },
     ]);
   });
 
@@ -150,6 +162,19 @@ describe('S9_DENIAL_ON_EXCLUDED_GROUND', () => {
     expect(ruleIds([requested, certificationDenied('REFUSED_REASONABLE_ASSISTANCE')])).toEqual([
       'S9_DENIAL_ON_EXCLUDED_GROUND',
     ]);
+  });
+
+  it('S9_DENIAL_ON_EXCLUDED_GROUND for refused assistance cites the decision then the request and says why', () => {
+    const [violation] = evaluate([requested, certificationDenied('REFUSED_REASONABLE_ASSISTANCE')]);
+    expect(violation).toMatchObject({
+      ruleId: 'S9_DENIAL_ON_EXCLUDED_GROUND',
+      section: 9,
+      requestId: null,
+      ordinanceVersion: 1,
+      explanation:
+        'Certification was denied for refused assistance, but no refusal is recorded before the decision.',
+    });
+    expect(violation.evidence.map((e) => e.revision)).toEqual([1, 0]);
   });
 
   it('fires when the only refusal came at or after the decision', () => {
@@ -237,5 +262,11 @@ describe('certificationDeadlines', () => {
   it('is empty where § 9 was not in force, and for no certification at all', () => {
     expect(deadlines([requested], [ordinanceVersion({ sectionsInForce: [2] })])).toEqual([]);
     expect(deadlines([])).toEqual([]);
+  });
+
+  it('judges nothing on a stream holding no request', () => {
+    const stray = [certificationWithdrawn({ at: onDay(10) })];
+    expect(evaluate(stray, '2025-01-01T00:00:00Z')).toEqual([]);
+    expect(deadlines(stray)).toEqual([]);
   });
 });
