@@ -5,6 +5,7 @@ import {
   closeCase,
   CASE_ID,
   AGENCY_ID,
+  custodyAccessGranted,
   decideRequest,
   decisionAmended,
   decisionRecorded,
@@ -29,7 +30,7 @@ import {
   requestReceived,
   T0,
 } from '../../testing/case-builders';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { CaseCommand } from './case.commands';
 import type { CaseEvent } from './case.events';
 import { caseDecider, decideCase } from './case.decider';
@@ -123,6 +124,30 @@ describe('Case aggregate', () => {
       expect(event?.type === 'CaseOpened' && event.data.subject).toStrictEqual({ fullName: 'Test Subject' });
     });
 
+    it('keeps a designee and an attorney as given, and no field the event does not name', () => {
+      const [event] = decideCase(
+        caseDecider.initialState,
+        openCase({
+          subject: {
+            fullName: 'Test Subject',
+            aNumber: 'A123456789',
+            attorney: { name: 'Counsel', phone: '555-0100', extra: 'x' } as never,
+            designee: { name: 'Sister', phone: '555-0101', extra: 'y' } as never,
+          },
+        }),
+      );
+      expect(event?.type === 'CaseOpened' && event.data.subject).toStrictEqual({
+        fullName: 'Test Subject',
+        aNumber: 'A123456789',
+        attorney: { name: 'Counsel', phone: '555-0100' },
+        designee: { name: 'Sister', phone: '555-0101' },
+      });
+      expect(event?.type === 'CaseOpened' && event.data.subjectProfile).toEqual({
+        hasAttorney: true,
+        hasDesignee: true,
+      });
+    });
+
     it('refuses to open a case that exists', () => {
       given([opened]).when(openCase()).thenThrows(ConflictError, 'CASE_ALREADY_EXISTS');
     });
@@ -184,6 +209,12 @@ describe('Case aggregate', () => {
       given([opened, detainer]).when(recordFederalRequest()).thenThrows(ConflictError, 'DUPLICATE_REQUEST');
     });
 
+    it('validates before it looks for a duplicate: a malformed retry is a 400, not a 409', () => {
+      given([opened, detainer])
+        .when(recordFederalRequest({ receivedAt: 'yesterday' }))
+        .thenThrows(ValidationError, 'VALIDATION_FAILED');
+    });
+
     it('requires court, judge and signing time on every judicial warrant and court order', () => {
       expect(
         fieldErrors(
@@ -202,6 +233,24 @@ describe('Case aggregate', () => {
         { field: 'documents[2].court', reason: 'is required for a COURT_ORDER' },
         { field: 'documents[2].signedAt', reason: 'must be an ISO 8601 date-time with an offset' },
       ]);
+    });
+
+    it('checks the signing time of an administrative document only when one is given', () => {
+      expect(
+        fieldErrors(
+          [opened],
+          recordFederalRequest({
+            documents: [
+              {
+                kind: 'ADMINISTRATIVE_WARRANT_I200',
+                issuerRole: 'IMMIGRATION_OFFICER',
+                signedAt: '14/06/2024',
+              },
+              { kind: 'ORDER_TO_DETAIN_I203', issuerRole: 'IMMIGRATION_OFFICER' },
+            ],
+          }),
+        ),
+      ).toEqual([{ field: 'documents[0].signedAt', reason: 'must be an ISO 8601 date-time with an offset' }]);
     });
 
     it.each(['2024-06-15T10:00:00', '2024-02-30T10:00:00Z', '2024-06-15T25:00:00Z', '15/06/2024'])(
@@ -254,6 +303,19 @@ describe('Case aggregate', () => {
         .then([noticeIssued({ purpose: 'RELEASE_DATE', requestId: null, statedIntent: null })]);
     });
 
+    it('records a release-date notice that names the request it answers', () => {
+      given([opened, requestReceived({ requestType: 'NOTIFICATION' })])
+        .when(recordNotice({ purpose: 'RELEASE_DATE', statedIntent: undefined, recipient: 'ATTORNEY' }))
+        .then([
+          noticeIssued({
+            purpose: 'RELEASE_DATE',
+            statedIntent: null,
+            recipient: 'ATTORNEY',
+            requestId: REQUEST_ID,
+          }),
+        ]);
+    });
+
     it('requires the request and the stated intent on a request-and-intent notice', () => {
       expect(
         fieldErrors(
@@ -277,10 +339,22 @@ describe('Case aggregate', () => {
       given([opened]).when(recordNotice()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
     });
 
+    it('refuses a release-date notice naming a request the case does not have', () => {
+      given([opened])
+        .when(recordNotice({ purpose: 'RELEASE_DATE', statedIntent: undefined }))
+        .thenThrows(ConflictError, 'UNKNOWN_REQUEST');
+    });
+
     it('refuses a notice delivered before the request arrived, comparing instants not text', () => {
       given([opened, detainer])
         .when(recordNotice({ deliveredAt: HALF_HOUR_BEFORE_T0_WITH_OFFSET }))
         .thenThrows(ConflictError, 'PRECEDES_REQUEST');
+    });
+
+    it('accepts a notice delivered at the very instant the request arrived', () => {
+      given([opened, detainer])
+        .when(recordNotice({ deliveredAt: T0 }))
+        .then([noticeIssued({ deliveredAt: T0 })]);
     });
 
     it('refuses a notice id already recorded on the case', () => {
@@ -461,6 +535,23 @@ describe('Case aggregate', () => {
         ]);
     });
 
+    it('records the informed consent given, and only its four fields', () => {
+      const consent = {
+        written: true,
+        toldVoluntary: false,
+        toldMayHaveAttorney: true,
+        language: 'es',
+        witness: 'not a field',
+      } as never;
+      given([opened, detainer])
+        .when(recordCustodyAccess({ purpose: 'CIVIL_IMMIGRATION', consent }))
+        .then([
+          custodyAccessGranted({
+            consent: { written: true, toldVoluntary: false, toldMayHaveAttorney: true, language: 'es' },
+          }),
+        ]);
+    });
+
     it('refuses access answering a request the case does not have', () => {
       given([opened]).when(recordCustodyAccess()).thenThrows(ConflictError, 'UNKNOWN_REQUEST');
     });
@@ -494,8 +585,27 @@ describe('Case aggregate', () => {
         .then([eligibleForRelease()]);
     });
 
+    it('records eligibility for release naming the request it answers', () => {
+      given([opened, detainer])
+        .when(
+          recordCustodyEvent({
+            kind: 'ELIGIBLE_FOR_RELEASE',
+            at: hoursAfter(T0, 4),
+            reason: 'CHARGES_DISMISSED',
+            requestId: REQUEST_ID,
+          }),
+        )
+        .then([eligibleForRelease({ reason: 'CHARGES_DISMISSED', requestId: REQUEST_ID })]);
+    });
+
     it('records a release', () => {
       given([opened]).when(recordCustodyEvent()).then([released()]);
+    });
+
+    it("lets a release name another agency's request: a release is done for nobody", () => {
+      given([opened, requestReceived({ requestingAgency: 'CBP' })])
+        .when(recordCustodyEvent({ kind: 'RELEASED', requestId: REQUEST_ID }))
+        .then([{ type: 'SubjectReleased', data: { at: hoursAfter(T0, 4.5), requestId: REQUEST_ID } }]);
     });
 
     it('records a transfer naming the request it answers', () => {
@@ -680,6 +790,26 @@ describe('Case aggregate', () => {
         noticeIds: [],
         lastActAt: hoursAfter(T0, 3),
       });
+    });
+
+    it('ignores a decision on a request it never saw (total, never throws) and keeps the latest act', () => {
+      const state = [opened, decisionRecorded({ requestId: 'unknown' })].reduce(
+        caseDecider.evolve,
+        caseDecider.initialState,
+      );
+      expect(state.requests).toEqual({});
+      expect(state.lastActAt).toBe('2024-06-15T07:00:00Z'); // the booking
+    });
+
+    it('moves the latest act with every dated act, whatever order they are recorded in', () => {
+      const state = [
+        opened,
+        detainer,
+        custodyAccessGranted({ grantedAt: hoursAfter(T0, 9) }),
+        noticeIssued({ deliveredAt: hoursAfter(T0, 1) }),
+      ].reduce(caseDecider.evolve, caseDecider.initialState);
+      expect(state.lastActAt).toBe(hoursAfter(T0, 9));
+      expect(state.noticeIds).toEqual(['notice-1']);
     });
   });
 });
