@@ -45,6 +45,9 @@ export function hoursAfter(iso: string, hours: number): string {
   return new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
 }
 export const minutesAfter = (iso: string, minutes: number): string => hoursAfter(iso, minutes / 60);
+/** `iso` moved by a whole number of milliseconds, for boundaries to the millisecond. */
+export const millisecondsAfter = (iso: string, ms: number): string =>
+  new Date(Date.parse(iso) + ms).toISOString();
 
 export const judicialWarrant = (overrides: Partial<RequestDocument> = {}): RequestDocument => ({
   kind: 'JUDICIAL_WARRANT',

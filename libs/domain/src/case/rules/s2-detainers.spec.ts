@@ -5,6 +5,7 @@ import {
   eligibleForRelease,
   hoursAfter,
   judicialWarrant,
+  millisecondsAfter,
   minutesAfter,
   noticeIssued,
   recorded,
@@ -15,6 +16,7 @@ import {
   transferred,
 } from '../../../testing/case-builders';
 import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/ordinance-version';
+import type { OrdinanceSection } from '../../shared/vocabulary';
 import type { CaseEvent, Conviction } from '../case.events';
 import { evaluateCaseRules } from './evaluate-case-rules';
 
@@ -35,6 +37,13 @@ const honored = (data: Parameters<typeof decisionRecorded>[0] = {}) =>
 const exception = { basis: 'ORDINANCE_EXCEPTION', exceptionCode: 'VIOLENT_OR_SERIOUS_FELONY_5Y' } as const;
 /** Decided 15 June 2024 (UTC). */
 const DECIDED_AT = hoursAfter(T0, 2);
+/** Version 2 of the ordinance, in force from `hours` after T0, without `section`. */
+const withoutFrom = (section: OrdinanceSection, hours: number) => ({
+  ...v1,
+  version: 2,
+  effectiveFrom: hoursAfter(T0, hours),
+  sectionsInForce: v1.sectionsInForce.filter((s) => s !== section),
+});
 
 describe('§ 2 — S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', () => {
   it('fires for a detainer honored without a judicial warrant, citing the decision then the request', () => {
@@ -238,9 +247,47 @@ describe('§ 2 — holds after eligibility for release', () => {
     expect(rulesFired([...detainerCase(), eligible, releasedAfter(60)])).toEqual([]);
   });
 
+  it('cites the honoring decisions a hold past the grace period rests on', () => {
+    const [violation] = judge([...detainerCase(), honored(), eligible, releasedAfter(120)]).filter(
+      (v) => v.ruleId === 'S2_HELD_BEYOND_RELEASE',
+    );
+    expect(violation.evidence.map((e) => e.type)).toEqual([
+      'SubjectReleased',
+      'SubjectEligibleForRelease',
+      'FederalRequestReceived',
+      'DecisionRecorded',
+    ]);
+    expect(violation.explanation).toBe(
+      'Released 2 hours after eligibility for release, beyond the 60-minute grace period, while a detainer was pending or honored with neither a judicial warrant nor a qualifying exception.',
+    );
+  });
+
   it('uses the grace period of the version in force at the release', () => {
     expect(
       rulesFired([...detainerCase(), eligible, releasedAfter(90)], [{ ...v1, releaseGraceMinutes: 120 }]),
+    ).toEqual([]);
+  });
+
+  it('judges a hold under the version in force at its end: an exception repealed before then excuses none of it', () => {
+    // v1 lists VIOLENT_OR_SERIOUS_FELONY_5Y; v2, in force when the grace period ends, lists none.
+    const v2 = { ...v1, version: 2, effectiveFrom: hoursAfter(T0, 5), detainerExceptions: [] };
+    const events = [
+      ...detainerCase([felony]),
+      honored(exception),
+      eligible,
+      released({ at: hoursAfter(T0, 10) }),
+    ];
+    // The decision itself stays lawful under v1; the hold that outlasted the exception does not.
+    expect(judge(events, [v1, v2]).map((v) => [v.ruleId, v.ordinanceVersion])).toEqual([
+      ['S2_HELD_BEYOND_RELEASE', 2],
+    ]);
+    expect(judge(events, [v1])).toEqual([]);
+  });
+
+  it('fires no hold rule when § 2 is not in force at the release, however long the hold', () => {
+    const ordinance = [v1, withoutFrom(2, 6)];
+    expect(
+      rulesFired([...detainerCase(), eligible, released({ at: hoursAfter(T0, 60) })], ordinance),
     ).toEqual([]);
   });
 
@@ -351,6 +398,27 @@ describe('§ 2 — holds after eligibility for release', () => {
           'Released 49 hours after eligibility for release, more than 48 hours, while a detainer was pending or honored without a judicial warrant.',
       }),
     ]);
+  });
+
+  it('at exactly 48 hours fires only the grace-period rule; one millisecond more fires the 48-hour limit too', () => {
+    const exactly = hoursAfter(ELIGIBLE_AT, 48);
+    expect(rulesFired([...detainerCase(), eligible, released({ at: exactly })])).toEqual([
+      'S2_HELD_BEYOND_RELEASE',
+    ]);
+    expect(
+      rulesFired([...detainerCase(), eligible, released({ at: millisecondsAfter(exactly, 1) })]),
+    ).toEqual(['S2_HELD_BEYOND_RELEASE', 'S2_HOLD_EXCEEDS_48_HOURS']);
+  });
+
+  it('measures 48 hours between instants, whatever offsets the two times were written in', () => {
+    // Eligible 14:00Z (written +02:00), released 48 h later (written Z): exactly 48 h, no limit broken.
+    const eligibleWithOffset = [...detainerCase(), eligibleForRelease({ at: '2024-06-15T16:00:00+02:00' })];
+    expect(rulesFired([...eligibleWithOffset, released({ at: '2024-06-17T14:00:00Z' })])).toEqual([
+      'S2_HELD_BEYOND_RELEASE',
+    ]);
+    expect(rulesFired([...eligibleWithOffset, released({ at: '2024-06-17T14:00:01Z' })])).toContain(
+      'S2_HOLD_EXCEEDS_48_HOURS',
+    );
   });
 
   it('a 48-hour hold under a valid exception fires nothing', () => {
@@ -471,6 +539,13 @@ describe('§ 2 — S2_TRANSFER_CONTRADICTS_DECISION', () => {
         transferred({ at: TRANSFER_AT }),
       ]),
     ).toEqual([]);
+  });
+
+  it('fires no transfer rule when § 2 is not in force at the transfer', () => {
+    const ordinance = [v1, withoutFrom(2, 3)];
+    const events = [...detainerCase(), transferred({ at: hoursAfter(T0, 4) })];
+    expect(rulesFired(events)).toEqual(['S2_TRANSFER_CONTRADICTS_DECISION']);
+    expect(rulesFired(events, ordinance)).toEqual([]);
   });
 
   it('does not fire for a transfer to another agency than the one declined', () => {

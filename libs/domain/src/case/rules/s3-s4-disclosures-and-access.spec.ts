@@ -83,6 +83,19 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
     expect(rulesFired([caseOpened(), withWarrant, disclose('HOME_ADDRESS', 'COURT_DATES')])).toEqual([]);
   });
 
+  it('S3 fires when the warrant on the request was signed only after the disclosure', () => {
+    const disclosure = informationDisclosed({ categories: ['HOME_ADDRESS'], disclosedAt: hoursAfter(T0, 2) });
+    const signedAfter = requestReceived({
+      requestType: 'INFORMATION',
+      documents: [judicialWarrant({ signedAt: hoursAfter(T0, 3) })],
+    });
+    expect(rulesFired([caseOpened(), signedAfter, disclosure])).toEqual([
+      'S3_SENSITIVE_INFORMATION_DISCLOSED',
+    ]);
+    const signedBefore = requestReceived({ requestType: 'INFORMATION', documents: [judicialWarrant()] });
+    expect(rulesFired([caseOpened(), signedBefore, disclosure])).toEqual([]);
+  });
+
   it("fires for a disclosure to CBP recorded as answering ICE's warranted request, as before the decider refused that", () => {
     const toCbp = informationDisclosed({ recipientAgency: 'CBP', categories: ['HOME_ADDRESS'] });
     expect(rulesFired([caseOpened(), withWarrant, toCbp])).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED']);
@@ -103,6 +116,16 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
           'A NOTIFICATION request from ICE was decided HONORED, disclosing RELEASE_DATE without a judicial warrant.',
       }),
     ]);
+  });
+
+  it('S3 fires for a partially honored notification request, as a release date given at the decision', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION' });
+    const decision = decisionRecorded({ outcome: 'PARTIALLY_HONORED' });
+    const s3 = judge([caseOpened(), notification, noticeIssued(), decision]).filter(
+      (v) => v.ruleId === 'S3_SENSITIVE_INFORMATION_DISCLOSED',
+    );
+    expect(s3).toHaveLength(1);
+    expect(s3[0]).toMatchObject({ occurredAt: decision.data.decidedAt, requestId: REQUEST_ID });
   });
 
   it('does not count a declined notification request, nor an honored one with a judicial warrant', () => {
@@ -187,6 +210,19 @@ describe('§ 4 — custody access for civil immigration purposes', () => {
         explanation: 'ICE was given access for civil immigration purposes without a judicial warrant.',
       }),
     ]);
+  });
+
+  it('S4 fires when the warrant on the request was signed only after the access, and not at the signing instant', () => {
+    const access = custodyAccessGranted({ grantedAt: hoursAfter(T0, 2) });
+    const withWarrantSigned = (signedAt: string) => [
+      caseOpened(),
+      requestReceived({ requestType: 'INTERVIEW', documents: [judicialWarrant({ signedAt })] }),
+      access,
+    ];
+    expect(rulesFired(withWarrantSigned(hoursAfter(T0, 3)))).toEqual([
+      'S4_CUSTODY_ACCESS_WITHOUT_JUDICIAL_WARRANT',
+    ]);
+    expect(rulesFired(withWarrantSigned(hoursAfter(T0, 2)))).toEqual([]);
   });
 
   it('fires for access answering no request', () => {

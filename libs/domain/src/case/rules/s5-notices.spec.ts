@@ -3,6 +3,7 @@ import {
   decisionRecorded,
   hoursAfter,
   informationDisclosed,
+  millisecondsAfter,
   minutesAfter,
   noticeIssued,
   recorded,
@@ -10,6 +11,7 @@ import {
   REQUEST_ID,
   requestReceived,
   T0,
+  transferred,
 } from '../../../testing/case-builders';
 import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/ordinance-version';
 import type { Recorded } from '../../shared/violation';
@@ -58,6 +60,12 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
     expect(caseDeadlines(recorded(detainer), [v1])).toEqual([DEADLINE]);
   });
 
+  it('S5_NOTICE_NOT_GIVEN is judged at the very instant of the deadline', () => {
+    const events = [opened(), requestReceived()];
+    expect(judge(events, millisecondsAfter(DEADLINE, -1))).toEqual([]);
+    expect(rulesFired(events, DEADLINE)).toEqual(['S5_NOTICE_NOT_GIVEN']);
+  });
+
   it('does not fire for a notice delivered one minute before the deadline, or at it', () => {
     expect(rulesFired([...detainer, noticeIssued({ deliveredAt: minutesAfter(DEADLINE, -1) })])).toEqual([]);
     expect(rulesFired([...detainer, noticeIssued({ deliveredAt: DEADLINE })])).toEqual([]);
@@ -103,6 +111,28 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
       }),
     ]);
     expect(caseDeadlines(recorded(events), [v1])).toEqual([releasedAt]);
+  });
+
+  it('S5_NOTICE_NOT_GIVEN: a transfer, even to another agency, brings the deadline forward and is cited', () => {
+    const transfer = transferred({ at: hoursAfter(T0, 3), toAgency: 'OTHER' });
+    const [violation] = judge([opened(), requestReceived(), transfer]);
+    expect(violation).toMatchObject({
+      ruleId: 'S5_NOTICE_NOT_GIVEN',
+      occurredAt: transfer.data.at,
+      explanation:
+        'No request-and-intent notice reached the subject of a DETAINER request from ICE before the release or transfer.',
+    });
+    expect(violation.evidence.map((e) => e.type)).toEqual(['FederalRequestReceived', 'SubjectTransferred']);
+  });
+
+  it('S5_NOTICE_NOT_GIVEN: a notice delivered at the very instant of the release is in time', () => {
+    const events = [
+      opened(),
+      requestReceived(),
+      noticeIssued({ deliveredAt: hoursAfter(T0, 3) }),
+      released({ at: hoursAfter(T0, 3) }),
+    ];
+    expect(rulesFired(events)).toEqual([]);
   });
 
   it('does not move the deadline for a release before the request arrived', () => {
@@ -276,6 +306,16 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
     expect(only5([opened(), releaseDateNotice('SUBJECT'), disclosed])).toEqual([]);
   });
 
+  it('S5_RELEASE_DATE_NOTICE_MISSING accepts a written notice delivered at the very instant of the disclosure', () => {
+    const events = [
+      opened(),
+      requestReceived({ requestType: 'INFORMATION' }),
+      releaseDateNotice('SUBJECT', { deliveredAt: GIVEN_AT }),
+      informationDisclosed({ categories: ['RELEASE_DATE'], disclosedAt: GIVEN_AT }),
+    ];
+    expect(rulesFired(events)).toEqual(['S3_SENSITIVE_INFORMATION_DISCLOSED']);
+  });
+
   it('fires when the notice was oral or came after the disclosure', () => {
     expect(only5([opened(), releaseDateNotice('SUBJECT', { method: 'ORAL' }), disclosed])).toHaveLength(1);
     expect(
@@ -341,6 +381,27 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
     expect(only5([opened(), notification, noticeIssued(), releaseDateNotice('SUBJECT'), honored])).toEqual(
       [],
     );
+  });
+
+  it('S5_RELEASE_DATE_NOTICE_MISSING fires nothing for a release date given while § 5 is not in force', () => {
+    const events = [
+      opened(),
+      requestReceived({ requestType: 'INFORMATION' }),
+      informationDisclosed({ categories: ['RELEASE_DATE'], disclosedAt: GIVEN_AT }),
+    ];
+    expect(rulesFired(events)).toEqual([
+      'S3_SENSITIVE_INFORMATION_DISCLOSED',
+      'S5_RELEASE_DATE_NOTICE_MISSING',
+    ]);
+    const without5From1h = {
+      ...v1,
+      version: 2,
+      effectiveFrom: hoursAfter(T0, 1),
+      sectionsInForce: v1.sectionsInForce.filter((s) => s !== 5),
+    };
+    expect(rulesFired(events, undefined, [v1, without5From1h])).toEqual([
+      'S3_SENSITIVE_INFORMATION_DISCLOSED',
+    ]);
   });
 
   it('does not fire for a disclosure without a release date', () => {
