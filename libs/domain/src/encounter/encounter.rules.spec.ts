@@ -105,14 +105,6 @@ describe('S1_VICTIM_WITNESS_STATUS_INQUIRY', () => {
     expect(evaluateEncounterRules(history, ordinance)).toEqual([]);
   });
 
-  it('S1_VICTIM_WITNESS_STATUS_INQUIRY does not fire when the status was not asked, even with no justification', () => {
-    const history = recordedEncounter({
-      personRole: 'WITNESS',
-      statusInquiry: { asked: false, justification: 'NONE', explanation: null },
-    });
-    expect(evaluateEncounterRules(history, ordinance)).toEqual([]);
-  });
-
   it.each(['SUSPECT', 'ARRESTEE', 'OTHER'] as const)('does not fire for a %s', (personRole) => {
     const history = recordedEncounter({
       personRole,
