@@ -162,6 +162,35 @@ describe('GET /cases/{caseId}/integrity', () => {
     expect(edited.type).toBe('FederalRequestReceived');
   });
 
+  it('reports an event altered into something that is not JSON as a break; reads of it say where', async () => {
+    const caseId = await openCase();
+    const streamId = `case-${caseId}`;
+    tamper(`UPDATE events SET data = data || ' ' WHERE stream_id = ? AND revision = 1`, streamId);
+    tamper(`UPDATE events SET data = '{"form":' || data WHERE stream_id = ? AND revision = 1`, streamId);
+    try {
+      const response = await integrity(caseId).expect(200);
+      expect(response.body).toEqual({
+        valid: false,
+        checkedEvents: 4,
+        breaks: [{ streamId, revision: 1, reason: 'the stored event is not valid JSON (it was altered)' }],
+      });
+      const history = await t.get(`/cases/${caseId}/history`, counsel).expect(500);
+      expect(history.body).toMatchObject({
+        code: 'ALTERED_EVENT',
+        message: expect.stringContaining(`(${streamId} revision 1) is not valid JSON`),
+      });
+      // Nor is a checkpoint signed over a log that holds it.
+      expect((await t.post('/integrity/checkpoints', admin, {})).body.code).toBe('ALTERED_EVENT');
+    } finally {
+      // Put back as it was, for the tests that checkpoint the whole log after this one.
+      tamper(
+        `UPDATE events SET data = substr(data, 9, length(data) - 9) WHERE stream_id = ? AND revision = 1`,
+        streamId,
+      );
+    }
+    expect((await integrity(caseId).expect(200)).body.valid).toBe(true);
+  });
+
   it('reports a deleted tail, and a deleted case, once a checkpoint recorded them', async () => {
     const caseId = await openCase();
     const gone = await openCase();

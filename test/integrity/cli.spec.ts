@@ -112,6 +112,24 @@ describe('npm run cli -- verify', () => {
     });
   });
 
+  it('names an event altered into something that is not JSON as a break, and goes on to the rest', async () => {
+    tamper(`UPDATE events SET data = '{"n":' WHERE stream_id = ? AND revision = 1`, A);
+    tamper(`UPDATE events SET data = '{"n":9}' WHERE stream_id = ? AND revision = 1`, B);
+    const { code, out } = await cli('verify');
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      `BREAK ${A} revision 1: the stored event is not valid JSON (it was altered)`,
+      `BREAK ${B} revision 1: content does not match its hash (edited, moved or reordered)`,
+      'FAILED: 2 break(s) in 7 events checked',
+      LAST_CHECKPOINT,
+      '',
+    ]);
+    expect(await cli('verify', '--stream', A)).toEqual({
+      code: 1,
+      out: `BREAK ${A} revision 1: the stored event is not valid JSON (it was altered)\nFAILED: 1 break(s) in 3 events checked\n`,
+    });
+  });
+
   it('exits 1 and names each break by stream and revision', async () => {
     tamper(`UPDATE events SET data = '{"n":9}' WHERE stream_id = ? AND revision = 1`, A);
     tamper(`DELETE FROM events WHERE stream_id = ? AND revision = 2`, B);

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { EventFilter, RecordedEvent, SubscribeOptions, Subscription } from '@trust-ledger/event-store';
 import {
@@ -258,6 +259,30 @@ describe('ProjectionRunner', () => {
     await runner.waitFor(head, 10_000);
     expect(failing.rows(db)).toHaveLength(11);
     expect((await runner.status())[0]).toMatchObject({ position: head, error: null });
+  });
+
+  it('stops every projection at an event altered into something that is not JSON, and says where', async () => {
+    const db = data.openDb();
+    await appendMany(data.store, 'case-a', 5);
+    const head = await appendMany(data.store, 'case-b', 5);
+    const raw = new Database(join(data.dir, 'events.db'));
+    raw.prepare("UPDATE events SET metadata = 'x' WHERE position = 7").run();
+    raw.close();
+    const ledger = new LedgerProjection();
+    runner = new ProjectionRunner(data.store, db, [ledger]);
+    runner.start();
+
+    // Stopped, not retrying the read for ever: the read would only fail again.
+    await expect(runner.waitFor(head, 10_000)).rejects.toBeInstanceOf(ProjectionsBehindError);
+    const [status] = await runner.status();
+    expect(status).toMatchObject({
+      running: false,
+      error: {
+        position: '7',
+        message: expect.stringMatching(/^the stored event at position 7 \(case-b revision 1\)/),
+      },
+    });
+    expect(ledger.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('commits a projection that holds rows until flush up to the failing event of a batch, once each', async () => {

@@ -120,3 +120,22 @@ export class DuplicateEventIdError extends Error {
     super(`event id ${eventId} is already recorded elsewhere`);
   }
 }
+
+/**
+ * An event the store holds but cannot read: its stored data or metadata is not JSON, which no
+ * append writes, so the log was altered there. Reads fail at it; a reader that can go on (a
+ * verification) reads again from past it.
+ */
+export class CorruptEventError extends Error {
+  override readonly name = 'CorruptEventError';
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly position: string,
+    readonly eventId: string,
+  ) {
+    super(
+      `the stored event at position ${position} (${streamId} revision ${revision}) is not valid JSON: the log was altered there`,
+    );
+  }
+}

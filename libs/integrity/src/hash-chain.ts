@@ -104,12 +104,7 @@ export class ChainVerifier {
     this.checked += 1;
     const reasons: string[] = [];
     if (event.revision > this.nextRevision) {
-      const missing =
-        event.revision - 1 === this.nextRevision
-          ? `revision ${this.nextRevision} is`
-          : `revisions ${this.nextRevision}–${event.revision - 1} are`;
-      this.report(this.nextRevision, `${missing} missing (deleted)`);
-      this.previousHash = null;
+      this.reportGapBefore(event.revision);
     } else if (event.revision < this.nextRevision) {
       reasons.push(`revision ${event.revision} appears again or out of order`);
     }
@@ -134,6 +129,26 @@ export class ChainVerifier {
     this.previousHash = integrity?.hash ?? null;
     this.nextRevision = Math.max(this.nextRevision, event.revision + 1);
     this.last = { revision: event.revision, hash: integrity?.hash ?? null };
+  }
+
+  /** An event the store holds but cannot read (not JSON): a break, and its successor's prevHash
+   * has nothing to be checked against. */
+  unreadable(revision: number): void {
+    this.checked += 1;
+    if (revision > this.nextRevision) this.reportGapBefore(revision);
+    this.report(revision, 'the stored event is not valid JSON (it was altered)');
+    this.previousHash = null;
+    this.nextRevision = Math.max(this.nextRevision, revision + 1);
+    this.last = { revision, hash: null };
+  }
+
+  private reportGapBefore(revision: number): void {
+    const missing =
+      revision - 1 === this.nextRevision
+        ? `revision ${this.nextRevision} is`
+        : `revisions ${this.nextRevision}–${revision - 1} are`;
+    this.report(this.nextRevision, `${missing} missing (deleted)`);
+    this.previousHash = null;
   }
 
   report(revision: number, reason: string): void {

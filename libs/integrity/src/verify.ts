@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
+import { CorruptEventError, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
 import {
   CHECKPOINT_EVENT_TYPE,
   CheckpointFold,
@@ -47,8 +47,10 @@ export async function readVerifiedStream(
     return { events, integrity: chain.result() };
   }
   const { head, problems } = await heads.of(streamId);
-  for await (const event of store.readStream(streamId)) events.push(event);
-  const integrity = await verifyAgainstCheckpoint(events, streamId, head);
+  const read: Read[] = [];
+  for await (const item of streamRead(store, streamId)) read.push(item);
+  events.push(...read.filter(isEvent));
+  const integrity = await verifyAgainstCheckpoint(read, streamId, head);
   if (problems.length === 0) return { events, integrity };
   // Checkpoints that are not what was recorded cannot vouch for the stream.
   return { events, integrity: { ...integrity, valid: false, breaks: [...problems, ...integrity.breaks] } };
@@ -90,9 +92,9 @@ export async function verifyAll(
   const broken = new Set([...results[0].breaks, ...fold.problems].map((b) => b.revision));
   const order = new LogOrder(store, checkpointEvents, broken);
   const present = new Set<string>();
-  for await (const event of store.readAll()) {
-    present.add(event.streamId);
-    order.add(event);
+  for await (const item of logRead(store)) {
+    present.add(item.streamId);
+    order.add(item);
   }
   const headOf = (streamId: string): CheckpointedHead | undefined => {
     const head = fold.head(streamId);
@@ -101,7 +103,7 @@ export async function verifyAll(
   const streamIds = new Set([...present, ...fold.streamIds()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
   for (const streamId of [...streamIds].sort()) {
-    results.push(await verifyAgainstCheckpoint(store.readStream(streamId), streamId, headOf(streamId)));
+    results.push(await verifyAgainstCheckpoint(streamRead(store, streamId), streamId, headOf(streamId)));
   }
   const breakingStreams = new Set(results.flatMap((result) => result.breaks.map((b) => b.streamId)));
   // A stream with a break of its own already says what happened to it.
@@ -152,7 +154,7 @@ class LogOrder {
     }
   }
 
-  add(event: RecordedEvent): void {
+  add(event: Pick<RecordedEvent, 'streamId' | 'revision' | 'position'>): void {
     if (event.streamId === INTEGRITY_STREAM_ID) return;
     while (
       this.next < this.checkpoints.length &&
@@ -213,26 +215,31 @@ async function readCheckpoints(
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
   const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature, anchor });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
-  for await (const event of store.readStream(INTEGRITY_STREAM_ID)) {
-    read?.push(event);
-    chain.add(event);
-    fold.apply(event);
+  for await (const item of streamRead(store, INTEGRITY_STREAM_ID)) {
+    if (!isEvent(item)) {
+      chain.unreadable(item.revision);
+      continue;
+    }
+    read?.push(item);
+    chain.add(item);
+    fold.apply(item);
   }
   for (const problem of fold.problemsSoFar()) chain.report(problem.revision, problem.reason);
   return { fold, chain };
 }
 
 async function verifyAgainstCheckpoint(
-  events: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>,
+  events: AsyncIterable<Read> | Iterable<Read>,
   streamId: string,
   recorded: CheckpointedHead | undefined,
 ): Promise<VerificationResult> {
   const chain = new ChainVerifier(streamId);
   let hashAtRecordedHead: string | null | undefined;
-  for await (const event of events) {
-    chain.add(event);
-    if (event.revision === recorded?.revision)
-      hashAtRecordedHead = readIntegrity(event.metadata)?.hash ?? null;
+  for await (const item of events) {
+    if (isEvent(item)) chain.add(item);
+    else chain.unreadable(item.revision);
+    if (item.revision === recorded?.revision)
+      hashAtRecordedHead = isEvent(item) ? (readIntegrity(item.metadata)?.hash ?? null) : null;
   }
   if (recorded !== undefined) {
     const checkpoint = `checkpoint ${recorded.checkpointRevision} (${recorded.checkpointedAt}) recorded the stream up to revision ${recorded.revision}`;
@@ -252,4 +259,45 @@ async function verifyAgainstCheckpoint(
     }
   }
   return chain.result();
+}
+
+/** What a verifying read yields: an event, or where the store holds one it cannot read. */
+type Read = RecordedEvent | CorruptEventError;
+
+const isEvent = (item: Read): item is RecordedEvent => !(item instanceof CorruptEventError);
+
+/** A stream's events in order, read on past each one the store cannot read. */
+async function* streamRead(store: EventStore, streamId: string): AsyncGenerator<Read> {
+  let fromRevision = 0;
+  for (;;) {
+    try {
+      for await (const event of store.readStream(streamId, { fromRevision })) {
+        fromRevision = event.revision + 1;
+        yield event;
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof CorruptEventError)) throw error;
+      fromRevision = error.revision + 1;
+      yield error;
+    }
+  }
+}
+
+/** The whole log in order, read on past each event the store cannot read. */
+async function* logRead(store: EventStore): AsyncGenerator<Read> {
+  let fromPosition: string | undefined;
+  for (;;) {
+    try {
+      for await (const event of store.readAll(fromPosition === undefined ? {} : { fromPosition })) {
+        fromPosition = event.position;
+        yield event;
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof CorruptEventError)) throw error;
+      fromPosition = error.position;
+      yield error;
+    }
+  }
 }

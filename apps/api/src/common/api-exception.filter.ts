@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError } from '@trust-ledger/domain';
+import { CorruptEventError } from '@trust-ledger/event-store';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { ReadModelsBehindException } from './read-models-caught-up';
@@ -15,8 +16,8 @@ const DOMAIN_STATUS = { NOT_FOUND: 404, CONFLICT: 409, VALIDATION: 400 } as cons
 
 /**
  * One shape for every error response. Domain errors keep their stable `code` (and field errors);
- * anything unexpected is logged here and answered with a bare 500, never a stack trace or an
- * internal message.
+ * an event altered in the log is a 500 that says where; anything else unexpected is logged here
+ * and answered with a bare 500, never a stack trace or an internal message.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -37,6 +38,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    // The log was altered: where, so that an operator can run `verify` on it (no data, only place).
+    if (exception instanceof CorruptEventError) {
+      return {
+        statusCode: 500,
+        error: 'Internal Server Error',
+        code: 'ALTERED_EVENT',
+        message: exception.message,
+      };
+    }
     if (exception instanceof DomainError) {
       const statusCode = DOMAIN_STATUS[exception.kind];
       const base = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' };

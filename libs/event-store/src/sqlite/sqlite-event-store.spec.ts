@@ -264,6 +264,40 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('an event altered into something that is not JSON', () => {
+    it('is read up to, then refused with where it stands, by every read; reads past it go on', async () => {
+      await store.append('case-a', [event({ n: 0 }), event({ n: 1 }), event({ n: 2 })], {
+        expectedRevision: 'no_stream',
+      });
+      const raw = new Database(file);
+      raw.prepare("UPDATE events SET data = '{\"n\": 1' WHERE stream_id = 'case-a' AND revision = 1").run();
+      raw.close();
+      const upTo = async (events: AsyncIterable<RecordedEvent>) => {
+        const read: unknown[] = [];
+        try {
+          for await (const e of events) read.push(e.data.n);
+        } catch (error) {
+          read.push(error);
+        }
+        return read;
+      };
+      const refusal = expect.objectContaining({
+        name: 'CorruptEventError',
+        streamId: 'case-a',
+        revision: 1,
+        position: '2',
+        message: expect.stringContaining('not valid JSON'),
+      });
+      expect(await upTo(store.readStream('case-a'))).toEqual([0, refusal]);
+      expect(await upTo(store.readAll())).toEqual([0, refusal]);
+      const subscription = store.subscribeToAll();
+      expect(await upTo(subscription)).toEqual([0, refusal]);
+      await subscription.close();
+      expect(await collect(store.readStream('case-a', { fromRevision: 2 }))).toHaveLength(1);
+      expect(await collect(store.readAll({ fromPosition: '2' }))).toHaveLength(1);
+    });
+  });
+
   describe('lifecycle', () => {
     it('keeps the log across reopening the file', async () => {
       await store.append('case-a', [event({ n: 1 }), event({ n: 2 })], { expectedRevision: 'no_stream' });

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { ensurePrivateFile } from '../private-files';
 import { dirname } from 'node:path';
 import {
+  CorruptEventError,
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -95,14 +96,22 @@ DROP INDEX IF EXISTS events_recorded_at;
 `;
 
 function toRecordedEvent(row: Row): RecordedEvent {
+  let data: JsonObject;
+  let metadata: EventMetadata;
+  try {
+    data = JSON.parse(row[5]) as JsonObject;
+    metadata = JSON.parse(row[6]) as EventMetadata;
+  } catch {
+    throw new CorruptEventError(row[2], row[3], String(row[0]), row[1]);
+  }
   return {
     id: row[1],
     streamId: row[2],
     revision: row[3],
     position: String(row[0]),
     type: row[4],
-    data: JSON.parse(row[5]) as JsonObject,
-    metadata: JSON.parse(row[6]) as EventMetadata,
+    data,
+    metadata,
   };
 }
 
@@ -327,6 +336,7 @@ export class SqliteEventStore implements EventStore {
       const limit = Math.min(PAGE_SIZE, remaining);
       const page = this.readPage(after, head, options.filter, limit);
       for (const event of page.events) yield event;
+      if (page.corrupt !== undefined) throw page.corrupt;
       remaining -= page.events.length;
       after = page.scannedTo;
       if (remaining > 0 && after < head) await nextTurn();
@@ -337,8 +347,17 @@ export class SqliteEventStore implements EventStore {
   private readPage(after: number, upTo: number, filter: EventFilter | undefined, limit: number): Page {
     const { statement, params } = this.allQuery(filter);
     const rows = statement.all(after, upTo, ...params, limit);
-    const events = rows.map(toRecordedEvent);
     const scannedTo = rows.length < limit ? Math.max(after, upTo) : rows[rows.length - 1][0];
+    const events: RecordedEvent[] = [];
+    for (const row of rows) {
+      try {
+        events.push(toRecordedEvent(row));
+      } catch (error) {
+        if (!(error instanceof CorruptEventError)) throw error;
+        // The events before it are delivered first: a reader stops exactly at it.
+        return { events, scannedTo: row[0] - 1, corrupt: error };
+      }
+    }
     return { events, scannedTo };
   }
 

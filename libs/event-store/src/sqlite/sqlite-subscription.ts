@@ -1,10 +1,12 @@
-import type { EventFilter, RecordedEvent, Subscription } from '../event-store.port';
+import type { CorruptEventError, EventFilter, RecordedEvent, Subscription } from '../event-store.port';
 
 /** What a page read returns: the matching events and how far the log was scanned, which is beyond
- * the last event when the filter dropped the rest. */
+ * the last event when the filter dropped the rest; or the events before one the store cannot read,
+ * and that event's error, to be thrown once they are delivered. */
 export interface Page {
   events: RecordedEvent[];
   scannedTo: number;
+  corrupt?: CorruptEventError;
 }
 
 /** The store's side of a subscription. */
@@ -58,6 +60,7 @@ export class SqliteSubscription implements Subscription {
           if (this.stop.signal.aborted) return;
           yield event;
         }
+        if (page.corrupt !== undefined) throw page.corrupt;
         this.checkpoint = page.scannedTo;
         if (page.events.length < this.pageSize) await this.source.waitForEvents(seen, this.stop.signal);
         // Still catching up: let timers and I/O run between pages.

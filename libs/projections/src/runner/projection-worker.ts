@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, RecordedEvent, Subscription } from '@trust-ledger/event-store';
+import {
+  CorruptEventError,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+} from '@trust-ledger/event-store';
 import type { Checkpoints, ProjectionError } from './checkpoints';
 import { passesFilter, type Projection, type ReadModelDb } from './projection';
 
@@ -171,6 +176,12 @@ export class ProjectionWorker {
       try {
         outcome = await this.follow(stopping);
       } catch (error) {
+        // An event the store cannot read was altered in the log: reading again would only fail
+        // again, and skipping it would hide it. Stopped there, the projection says so in /health.
+        if (error instanceof CorruptEventError) {
+          this.fail({ message: error.message, eventId: error.eventId, position: error.position });
+          return;
+        }
         // The subscription failed (e.g. the store's connection dropped): nothing was applied past
         // the checkpoint, so following again from it is safe.
         this.logger.warn(`subscription failed, resubscribing: ${messageOf(error)}`);
@@ -212,7 +223,14 @@ export class ProjectionWorker {
     try {
       let next = events.next();
       for (;;) {
-        const result = batch.length === 0 ? await next : await Promise.race([next, nextTurn()]);
+        let result: IteratorResult<RecordedEvent> | typeof IDLE;
+        try {
+          result = batch.length === 0 ? await next : await Promise.race([next, nextTurn()]);
+        } catch (error) {
+          // The events read before one the store cannot read are applied: it stops exactly there.
+          if (error instanceof CorruptEventError) this.commit(batch);
+          throw error;
+        }
         if (result === IDLE || result.done === true) {
           const outcome = this.commit(batch);
           if (outcome !== undefined) return outcome;
