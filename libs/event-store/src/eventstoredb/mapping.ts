@@ -11,6 +11,7 @@ import {
   type RecordedEvent as ClientRecordedEvent,
 } from '@eventstore/db-client';
 import {
+  CorruptEventError,
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -118,12 +119,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * this adapter could not have written, rather than pass on a record it cannot vouch for. */
 export function toRecordedEvent(event: ClientRecordedEvent): RecordedEvent {
   const where = `event ${event.id} (${event.streamId}@${String(event.revision)})`;
-  if (!event.isJson) throw new Error(`${where} is not JSON`);
-  if (!isPlainObject(event.data)) throw new Error(`${where}: data is not a JSON object`);
-  const metadata = event.metadata;
-  if (!isPlainObject(metadata) || typeof metadata.recordedAt !== 'string') {
-    throw new Error(`${where}: metadata is not a JSON object with recordedAt`);
-  }
   // The client never leaves `position` undefined (protobuf defaults it to 0/0); a server without
   // stream-read positions (before 22.10, EventStore PR #3459) sends ulong.MaxValue for both.
   const END = 2n ** 64n - 1n;
@@ -137,11 +132,22 @@ export function toRecordedEvent(event: ClientRecordedEvent): RecordedEvent {
     );
   }
   if (event.revision > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${where}: revision beyond 2^53`);
+  const position = encodePosition(event.position);
+  const metadata = event.metadata;
+  // Not what this adapter appends (JSON objects, metadata with recordedAt): written by something else.
+  if (
+    !event.isJson ||
+    !isPlainObject(event.data) ||
+    !isPlainObject(metadata) ||
+    typeof metadata.recordedAt !== 'string'
+  ) {
+    throw new CorruptEventError(event.streamId, Number(event.revision), position, event.id);
+  }
   return {
     id: event.id,
     streamId: event.streamId,
     revision: Number(event.revision),
-    position: encodePosition(event.position),
+    position,
     type: event.type,
     data: event.data as RecordedEvent['data'],
     metadata: metadata as EventMetadata,
