@@ -179,7 +179,7 @@ describe('import detainers: rows it cannot record', () => {
     await withContext(config, (app) =>
       importDetainers(
         app.get(CommandExecutor),
-        { file, mapping: loadMapping(PA_MAPPING), progressEvery: 1, concurrency: 8 },
+        { file, mapping: loadMapping(PA_MAPPING), progressEvery: 1, concurrency: 8, now: clock.now() },
         (line) => progress.push(line),
       ),
     );
@@ -228,6 +228,29 @@ describe('import detainers: rows it cannot record', () => {
     const { code, output } = await importFile(config, file, { allowSkips: true });
     expect(code).toBe(0);
     expect(output.errLines.filter((l) => l.includes(': skipped: '))).toHaveLength(5);
+  });
+
+  it('holds a row to what the API accepts: no act after the import runs, a facility as the API takes one', async () => {
+    const odd = join(dir, 'odd.csv');
+    writeFileSync(
+      odd,
+      [
+        HEADER,
+        '2099-01-01 00:00:00,Lifted,SCI ALBION,ALBION,PENNSYLVANIA,', // 2: after the import runs
+        `2012-03-04 00:00:00,Lifted,${'A'.repeat(201)},X,PENNSYLVANIA,`, // 3: a facility too long
+        '2012-03-04 00:00:00,Lifted,SCI\u0007ALBION,ALBION,PENNSYLVANIA,', // 4: a control character
+        '2012-03-04 00:00:00,Lifted,SCI ALBION,ALBION,PENNSYLVANIA,', // 5: fine
+      ].join('\n') + '\n',
+    );
+    const { code, output } = await importFile(config, odd, { agencyId: 'PA-STATEWIDE' });
+    expect(code).toBe(1);
+    expect(output.errLines.filter((l) => l.startsWith('line '))).toEqual([
+      'line 2: skipped: date must not be in the future',
+      'line 3: skipped: facility must be shorter than or equal to 200 characters',
+      'line 4: skipped: facility must not contain control characters (tab and line breaks aside)',
+    ]);
+    const events = await storedEvents(config, 'cases');
+    expect([...new Set(events.map(lineOf))]).toEqual([5]);
   });
 
   it('with --agency records unknown facilities too, and refuses to re-record rows imported under another agency', async () => {

@@ -11,6 +11,8 @@ export interface DetainerImportOptions {
   mapping: DetainerMapping;
   /** Records every row for this agency instead of the mapping's facility table. */
   agencyId?: string;
+  /** When the import runs: a row dated after it is refused, as the API refuses an act in the future. */
+  now: string;
   /** Rows in flight at once, so that the store's group commit can batch their appends. */
   concurrency?: number;
   /** A progress line every this many rows. */
@@ -96,7 +98,7 @@ export async function importDetainers(
       const result =
         'problem' in parsed
           ? parsed
-          : planRow(mapping, { source, line, text, record: parsed.record }, options.agencyId);
+          : planRow(mapping, { source, line, text, record: parsed.record }, options.now, options.agencyId);
       if ('problem' in result) {
         skip(line, result.problem);
         settled();

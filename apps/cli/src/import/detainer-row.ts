@@ -1,8 +1,13 @@
 import type { CaseCommand } from '@trust-ledger/domain';
 import { isIsoDate, startOfDayIn } from '@trust-ledger/domain/shared/date-time';
+import { pastDateTime } from '@trust-ledger/domain/shared/field-checks';
 import canonicalize from 'canonicalize';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { CustodyAtOpeningDto } from '../../../api/src/cases/open-case';
+import { fieldErrors } from '../../../api/src/common/validation';
 import type { ImportedFrom } from '../../../api/src/write/command-meta';
 import type { DetainerMapping } from './detainer-mapping';
 
@@ -56,7 +61,29 @@ const LOG_DATE = /^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00)?$/;
  * from (source, line, text), so importing the same row again names the same case, request and
  * commands, and the executor replays them as no-ops.
  */
-export function planRow(mapping: DetainerMapping, row: SourceRow, agencyOverride?: string): RowResult {
+/**
+ * The import dates each act at the row's own date, so the domain's own check that an act is not in
+ * the future compares that date with itself; the row is held to `now`, the moment the import runs,
+ * and its facility to the API's own rules for one, since the log keeps whatever is recorded.
+ */
+function rowProblems(at: string, facility: string, now: string): string[] {
+  const custody = plainToInstance(CustodyAtOpeningDto, {
+    status: 'IN_CUSTODY',
+    ...(facility && { facility }),
+  });
+  return [
+    ...pastDateTime('date', at, now).map(({ field, reason }) => `${field} ${reason}`),
+    // class-validator's reasons name the field themselves ("facility must …").
+    ...fieldErrors(validateSync(custody)).map(({ reason }) => reason),
+  ];
+}
+
+export function planRow(
+  mapping: DetainerMapping,
+  row: SourceRow,
+  now: string,
+  agencyOverride?: string,
+): RowResult {
   const { columns } = mapping;
   const value = (column: string): string => row.record[column] ?? '';
   const date = value(columns.date).trim();
@@ -85,6 +112,8 @@ export function planRow(mapping: DetainerMapping, row: SourceRow, agencyOverride
   const at = new Date(
     startOfDayIn({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, mapping.timeZone),
   ).toISOString();
+  const problems = rowProblems(at, facility, now);
+  if (problems.length > 0) return { problem: problems.join('; ') };
   const sha256 = createHash('sha256').update(row.text).digest('hex');
   const key = `${row.source}\n${row.line}\n${sha256}`;
   const id = (name: string): string => uuidv5(`${key}\n${name}`, IMPORT_NAMESPACE);

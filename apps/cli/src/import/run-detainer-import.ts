@@ -48,7 +48,7 @@ export async function runDetainerImport(
     const head = await store.headPosition();
     summary = await importDetainers(
       app.get(CommandExecutor),
-      { file: options.file, mapping, agencyId: options.agencyId },
+      { file: options.file, mapping, agencyId: options.agencyId, now: clock.now() },
       output.err,
     );
     // Rows imported before are answered with their first result, like any retried command.
