@@ -75,7 +75,8 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   return decodeMasterKey(text, file);
 }
 
-function decodeMasterKey(text: string, source: string): Buffer {
+/** The master key from its base64 text; the error names `source` (a setting or file), never the key. */
+export function decodeMasterKey(text: string, source: string): Buffer {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== KEY_BYTES || key.toString('base64') !== trimmed) {

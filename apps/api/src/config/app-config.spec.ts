@@ -71,6 +71,8 @@ describe('loadConfig', () => {
           JWT_JWKS_URL: 'ftp://idp',
           ORDINANCE_EFFECTIVE_FROM: '2024-01-01T00:00:00',
           JWT_MAX_TOKEN_AGE_SECONDS: '30d',
+          MASTER_KEY: 'abc',
+          EVIDENCE_SIGNING_KEY: 'garbage',
         },
       );
     } catch (e) {
@@ -86,6 +88,8 @@ describe('loadConfig', () => {
       'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
       'ORDINANCE_EFFECTIVE_FROM must be an ISO 8601 date-time with offset, got "2024-01-01T00:00:00"',
       'JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to 604800, got "30d"',
+      'MASTER_KEY must be the base64 encoding of exactly 32 bytes',
+      'EVIDENCE_SIGNING_KEY is not a PEM private key',
     ]);
     expect(existsSync(dataDir)).toBe(false);
   });

@@ -2,7 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIsoDateTime } from '@trust-ledger/domain/shared/date-time';
 import type { KeyObject } from 'node:crypto';
-import { parseCheckpointAnchor, parsePublicKeys, type CheckpointAnchor } from '@trust-ledger/integrity';
+import {
+  parseCheckpointAnchor,
+  parsePrivateKey,
+  parsePublicKeys,
+  type CheckpointAnchor,
+} from '@trust-ledger/integrity';
+import { decodeMasterKey } from '@trust-ledger/privacy';
 import { loadOrCreateJwtSecret } from './jwt-secret';
 import { wholeNumberSetting } from './whole-number';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
@@ -126,11 +132,16 @@ export function loadConfig(
     problems,
   );
 
-  // Key material is checked where it is parsed (the privacy and integrity modules, at start-up).
+  // Checked here with the rest, so that a mistake is one line among the others, not a module's
+  // failure at start-up; the keys are read where they are used (files in DATA_DIR too).
   const masterKey = overrides.masterKey ?? str('MASTER_KEY');
+  if (masterKey !== undefined) problemOf(problems, () => decodeMasterKey(masterKey, 'MASTER_KEY'));
   // A PEM in an environment file often has its line breaks written as "\n".
   const evidenceSigningKey =
     overrides.evidenceSigningKey ?? str('EVIDENCE_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  if (evidenceSigningKey !== undefined) {
+    problemOf(problems, () => parsePrivateKey(evidenceSigningKey, 'EVIDENCE_SIGNING_KEY'));
+  }
   // Public, so parsed here with the rest: a mistake in it would otherwise surface as integrity breaks.
   const trustedText = str('EVIDENCE_TRUSTED_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
   let evidenceTrustedPublicKeys = overrides.evidenceTrustedPublicKeys ?? [];
@@ -207,5 +218,14 @@ function isHttpUrl(text: string): boolean {
     return url.protocol === 'https:' || url.protocol === 'http:';
   } catch {
     return false;
+  }
+}
+
+/** Runs a check that throws, and keeps its message among the problems. */
+function problemOf(problems: string[], check: () => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    problems.push((e as Error).message);
   }
 }

@@ -77,7 +77,8 @@ function fromFile(dataDir: string): KeyObject {
   return parsePrivateKey(pem, file);
 }
 
-function parsePrivateKey(pem: string, source: string): KeyObject {
+/** An Ed25519 private key from PEM; the error names `source` (a setting or file), never the key. */
+export function parsePrivateKey(pem: string, source: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
