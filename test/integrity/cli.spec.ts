@@ -328,4 +328,11 @@ describe('npm run cli -- verify-evidence', () => {
     expect(code).toBe(1);
     expect(out).toMatch(/signed with key [0-9a-f]{32}, but the public key given is [0-9a-f]{32}/);
   });
+
+  it('refuses a private key passed as the public one, by verify-evidence and verify alike', async () => {
+    const privateKey = join(dir, 'evidence-signing-key.pem');
+    const refusal = `${privateKey} is a private key: give its public key (evidence-signing-key.pub.pem)`;
+    await expect(cli('verify-evidence', packFile, '--public-key', privateKey)).rejects.toThrow(refusal);
+    await expect(cli('verify', '--public-key', privateKey)).rejects.toThrow(refusal);
+  });
 });

@@ -31,6 +31,11 @@ export function publicKeyPem(publicKey: KeyObject): string {
 }
 
 export function parsePublicKey(pem: string, source: string): KeyObject {
+  // createPublicKey would derive one from a private key too: a secret passed where a public key is
+  // asked for is a mistake to name, not to use.
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new Error(`${source} is a private key: give its public key (evidence-signing-key.pub.pem)`);
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
