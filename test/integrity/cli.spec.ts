@@ -237,6 +237,8 @@ describe('npm run cli -- verify', () => {
       expect(out).toContain(
         `BREAK integrity revision 0: checkpoint is signed by key ${LAST_CHECKPOINT.split(' ').pop()}, which is not among the public keys given\n`,
       );
+      // The last line says the same, not to pass the --public-key that was passed.
+      expect(out).toMatch(/, signed by key [0-9a-f]{32}, which is not among the public keys given\n$/);
       // One stream: the last checkpoint's signature, checked with the keys given.
       expect((await cli('verify', '--stream', A, '--public-key', ownKey())).code).toBe(0);
       expect(await cli('verify', '--stream', A, '--public-key', otherKey)).toEqual({
@@ -327,6 +329,18 @@ describe('npm run cli -- verify-evidence', () => {
     const { code, out } = await cli('verify-evidence', packFile, '--public-key', otherKey);
     expect(code).toBe(1);
     expect(out).toMatch(/signed with key [0-9a-f]{32}, but the public key given is [0-9a-f]{32}/);
+  });
+
+  it('says in words what is wrong with a path given, and where the public key should come from', async () => {
+    await expect(cli('verify-evidence', dir)).rejects.toThrow(`the pack: ${dir} is a directory, not a file`);
+    await expect(cli('verify-evidence', join(dir, 'nosuch.json'))).rejects.toThrow(
+      `the pack: no such file: ${join(dir, 'nosuch.json')}`,
+    );
+    // Counsel's machine: no DATA_DIR there.
+    process.env.DATA_DIR = join(dir, 'elsewhere');
+    await expect(cli('verify-evidence', packFile)).rejects.toThrow(
+      `no public key at ${join(dir, 'elsewhere', 'evidence-signing-key.pub.pem')}: pass --public-key`,
+    );
   });
 
   it('refuses a private key passed as the public one, by verify-evidence and verify alike', async () => {

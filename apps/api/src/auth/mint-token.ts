@@ -34,8 +34,15 @@ export async function mintToken(config: AppConfig, request: TokenRequest): Promi
   const jwt = new SignJWT({ role: request.role, ...(request.agencyId ? { agencyId: request.agencyId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(request.sub ?? uuidv4())
-    .setIssuedAt()
-    .setExpirationTime(expiresIn);
+    .setIssuedAt();
+  try {
+    jwt.setExpirationTime(expiresIn);
+  } catch {
+    // jose's own message ("Invalid time period format") names neither the value nor its form.
+    throw new Error(
+      `expires-in ${JSON.stringify(String(expiresIn))} is not a lifetime such as 30m, 8h or 2d`,
+    );
+  }
   if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer);
   if (config.jwtAudience) jwt.setAudience(config.jwtAudience);
   const token = await jwt.sign(new TextEncoder().encode(config.jwtSecret));

@@ -122,6 +122,9 @@ describe('TokenVerifier.principalOf', () => {
     await expect(mintToken(config, { role: 'counsel', expiresIn: '-5m' })).rejects.toThrow(
       'a token must live some time; -5m is -300 s',
     );
+    await expect(mintToken(config, { role: 'counsel', expiresIn: 'abc' })).rejects.toThrow(
+      'expires-in "abc" is not a lifetime such as 30m, 8h or 2d',
+    );
   });
 
   it('answers 401 without a bearer token, and with an invalid one', async () => {

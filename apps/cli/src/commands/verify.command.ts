@@ -57,7 +57,7 @@ export function registerVerifyCommand(program: Command): void {
         } else {
           const log = await verifyAll(store, { publicKeys, requireSignature: given, anchor });
           report(log);
-          process.stdout.write(`${describeCheckpoint(log.lastCheckpoint)}\n`);
+          process.stdout.write(`${describeCheckpoint(log.lastCheckpoint, given)}\n`);
         }
       } finally {
         await store.close();
@@ -81,7 +81,7 @@ function report(result: VerificationResult): void {
 
 /** The digest to keep outside the database: a later `verify` that prints the same one for that
  * checkpoint shows the log still holds every head recorded up to it. */
-function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
+function describeCheckpoint(checkpoint: RecordedCheckpoint | null, keysGiven: boolean): string {
   if (checkpoint === null) return 'No checkpoint recorded yet';
   const { revision, checkpointedAt, position, digest, signedBy, signatureChecked } = checkpoint;
   const signed =
@@ -89,7 +89,9 @@ function describeCheckpoint(checkpoint: RecordedCheckpoint | null): string {
       ? 'not signed'
       : signatureChecked
         ? `signed by key ${signedBy}`
-        : `signed by key ${signedBy}, not checked (neither DATA_DIR's key nor a trusted one: pass --public-key)`;
+        : keysGiven
+          ? `signed by key ${signedBy}, which is not among the public keys given`
+          : `signed by key ${signedBy}, not checked (neither DATA_DIR's key nor a trusted one: pass --public-key)`;
   return `Last checkpoint: revision ${revision} (${checkpointedAt}, log position ${position}), digest ${digest}, ${signed}`;
 }
 

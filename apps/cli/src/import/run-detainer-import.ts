@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { existsSync } from 'node:fs';
 import { AGENCY_ID_PATTERN } from '../../../api/src/common/validators';
+import { readableFile } from '../readable-file';
 import type { AppConfig } from '../../../api/src/config/app-config';
 import { CommandExecutor } from '../../../api/src/write/command-executor';
 import { importDetainers } from './detainer-import';
@@ -35,7 +35,7 @@ export async function runDetainerImport(
   if (options.agencyId !== undefined && !AGENCY_ID_PATTERN.test(options.agencyId)) {
     throw new Error(`--agency must be an agency id: 1–64 letters, digits, ".", "_", ":" or "-"`);
   }
-  if (!existsSync(options.file)) throw new Error(`no such file: ${options.file}`);
+  readableFile(options.file, 'the detainer log');
   const mapping = loadMapping(options.mappingFile);
 
   const app = await NestFactory.createApplicationContext(ImportModule.forRoot(config, clock), {
