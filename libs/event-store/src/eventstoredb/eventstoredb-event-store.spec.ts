@@ -1,3 +1,4 @@
+import { UnavailableError } from '@eventstore/db-client';
 import type { EventToAppend } from '../event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { encodePosition } from './position';
@@ -30,6 +31,34 @@ describe('EventStoreDbEventStore without a server', () => {
 
   afterEach(async () => {
     await store.close();
+  });
+
+  it('appends once more after a leader election or a dropped connection, and only once', async () => {
+    const appendOnce = jest.spyOn(
+      store as unknown as { appendOnce: EventStoreDbEventStore['append'] },
+      'appendOnce',
+    );
+    const result = { nextExpectedRevision: 0, position: encodePosition({ commit: 7n, prepare: 7n }) };
+    appendOnce
+      .mockRejectedValueOnce(new UnavailableError(undefined, 'no leader'))
+      .mockResolvedValueOnce(result);
+    await expect(store.append('case-1', [event()], { expectedRevision: 'no_stream' })).resolves.toEqual(
+      result,
+    );
+
+    appendOnce
+      .mockRejectedValueOnce(new UnavailableError(undefined, 'no leader'))
+      .mockRejectedValueOnce(new UnavailableError(undefined, 'still none'));
+    await expect(store.append('case-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      'still none',
+    );
+
+    // Anything else is no election: not tried again.
+    appendOnce.mockRejectedValueOnce(new Error('refused'));
+    await expect(store.append('case-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      'refused',
+    );
+    expect(appendOnce).toHaveBeenCalledTimes(5);
   });
 
   it('refuses a malformed connection string', () => {

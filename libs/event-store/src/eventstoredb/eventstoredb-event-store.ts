@@ -3,8 +3,10 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  NotLeaderError,
   START,
   StreamNotFoundError,
+  UnavailableError,
   jsonEvent,
   type ResolvedEvent,
   type StreamingRead,
@@ -43,6 +45,9 @@ import {
 import { satisfies } from '../expected-revision';
 import { comparePosition, decodePosition, encodePosition } from './position';
 
+/** An append and, after a leader election or a dropped connection, one more. */
+const APPEND_ATTEMPTS = 2;
+
 /** Where an empty append to a stream that does not exist "reaches": before every event. */
 const ORIGIN = encodePosition({ commit: 0n, prepare: 0n });
 
@@ -73,6 +78,23 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async append(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(streamId, events, options);
+      } catch (error) {
+        // A leader election or a dropped connection: the client finds the new leader for the next
+        // call, and the events' ids make that call safe (its read finds them if this one wrote them).
+        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
+        if (!transient || attempt >= APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async appendOnce(
     streamId: string,
     events: EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
