@@ -84,7 +84,11 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
-  append(streamId: string, events: EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
   /** Yields nothing for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
@@ -113,7 +117,8 @@ export class WrongExpectedRevisionError extends Error {
 }
 
 /** An append reused event ids that the store already holds at another place of the stream, or (the
- * SQLite store; EventStoreDB deduplicates within a stream only) in another stream. */
+ * SQLite store) in another stream. EventStoreDB looks among the stream's last 100 events only, where
+ * a retry's stand: reading all of a stream that only grows at every append would not scale. */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
   constructor(readonly eventId: string) {

@@ -45,6 +45,9 @@ import {
 import { satisfies } from '../expected-revision';
 import { comparePosition, decodePosition, encodePosition } from './position';
 
+/** How far back in a stream an append looks for its event ids (a retry's stand at the tail). */
+const REUSED_ID_WINDOW = 100;
+
 /** An append and, after a leader election or a dropped connection, one more. */
 const APPEND_ATTEMPTS = 2;
 
@@ -109,9 +112,11 @@ export class EventStoreDbEventStore implements EventStore {
       serialized.map((event) => event.type),
     );
 
-    // The whole stream, read from the leader: EventStoreDB appends a reused id without complaint
-    // when the expected revision matches, so reuse must be caught before writing.
-    const recorded = await this.readWholeStream(streamId);
+    // The stream's tail, read from the leader: EventStoreDB appends a reused id without complaint
+    // when the expected revision matches, so reuse must be caught before writing. A retry's events
+    // stand at the tail; reading the whole stream made every append to a stream that only grows
+    // (the integrity checkpoints, a case's access log) cost as much as all its history.
+    const recorded = await this.readTail(streamId, REUSED_ID_WINDOW + serialized.length);
     const byId = new Map(recorded.map((event) => [event.id, event]));
     const existing = serialized.map((event) => byId.get(event.id));
     if (existing.some((event) => event !== undefined)) {
@@ -151,7 +156,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (!success) {
       // `throwOnAppendFailure=false` in the connection string: the client answers a conflict instead of
       // throwing, with a revision batchAppend computes wrongly (BigInt(hasCurrentStreamRevision())).
-      const now = (await this.readWholeStream(streamId)).at(-1);
+      const now = (await this.readTail(streamId, 1)).at(-1);
       throw new WrongExpectedRevisionError(
         streamId,
         expected,
@@ -284,15 +289,17 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async readWholeStream(streamId: string): Promise<RecordedEvent[]> {
+  /** The stream's last `count` events, in order, read from the leader. */
+  private async readTail(streamId: string, count: number): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     const read = this.client.readStream(streamId, {
-      direction: FORWARDS,
-      fromRevision: START,
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: count,
       requiresLeader: true,
     });
     for await (const event of this.recordedEvents(read)) events.push(event);
-    return events;
+    return events.reverse();
   }
 
   private async readEventAt(streamId: string, revision: bigint): Promise<RecordedEvent | undefined> {
