@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -201,6 +202,60 @@ it('carries counsel’s reviews of its violations as recorded, chained, so that 
     code: 0,
     out: expect.stringMatching(new RegExp(`its ${pack.events.length + pack.citedEvents.length} events form`)),
   });
+});
+
+it('is broken when a stream it cites holds an event that cannot be read, and is no pack when its opening cannot', async () => {
+  const altered = randomUUID();
+  const requestId = randomUUID();
+  await t.post('/cases', officer, openCaseBody(AGENCY, altered)).expect(201);
+  await t.post(`/cases/${altered}/requests`, officer, requestBody(requestId)).expect(201);
+  const decided = await t
+    .post(`/cases/${altered}/requests/${requestId}/decision`, officer, {
+      ...decisionBody,
+      outcome: 'HONORED',
+    })
+    .expect(201);
+  const listed = await t.get(
+    `/violations?streamId=case-${altered}&ruleId=S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT&minPosition=${decided.body.position}`,
+    counsel,
+  );
+  const { violationId } = (listed.body.items as { violationId: string }[])[0];
+  const path = `/violations/${violationId}/review`;
+  await t.post(path, counsel, { status: 'CONFIRMED', note: 'Held on an I-200.' }).expect(201);
+  const last = await t.post(path, counsel, { status: 'REMEDIED', note: 'Released.' }).expect(201);
+
+  // Counsel's last review, made unreadable: offline, nothing would show that the tail is gone.
+  const db = new Database(join(t.dataDir, 'trust-ledger.db'));
+  const alter = (streamId: string, revision: number): (() => void) => {
+    const where = 'WHERE stream_id = ? AND revision = ?';
+    db.prepare(`UPDATE events SET data = '{"x":' || data ${where}`).run(streamId, revision);
+    return () => db.prepare(`UPDATE events SET data = substr(data, 6) ${where}`).run(streamId, revision);
+  };
+  try {
+    const restoreReview = alter(`violation-${violationId}`, 1);
+    const pack = JSON.parse(
+      (await t.get(`/cases/${altered}/evidence?minPosition=${last.body.position}`, counsel).expect(200)).text,
+    );
+    expect(pack.integrity).toMatchObject({
+      valid: false,
+      breaks: [
+        {
+          streamId: `violation-${violationId}`,
+          revision: 1,
+          reason: 'the stored event is not valid JSON (it was altered)',
+        },
+      ],
+    });
+    restoreReview();
+
+    const restoreOpening = alter(`case-${altered}`, 0);
+    const refused = await t.get(`/cases/${altered}/evidence`, counsel).expect(500);
+    expect(refused.body).toMatchObject({ code: 'ALTERED_EVENT' });
+    restoreOpening();
+    await t.get(`/cases/${altered}/evidence`, counsel).expect(200);
+  } finally {
+    db.close();
+  }
 });
 
 it('carries the deadline that opened a deadline violation, so that every status change can be checked', async () => {

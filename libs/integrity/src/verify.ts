@@ -28,6 +28,8 @@ export async function verifyStream(
 export interface VerifiedStream {
   events: RecordedEvent[];
   integrity: VerificationResult;
+  /** The events the store holds but could not read (their breaks are in `integrity`). */
+  unreadable: CorruptEventError[];
 }
 
 /**
@@ -43,17 +45,23 @@ export async function readVerifiedStream(
   const events: RecordedEvent[] = [];
   // The checkpoint stream is verified by its own chain, from the one read of it.
   if (streamId === INTEGRITY_STREAM_ID) {
-    const { chain } = await readCheckpoints(store, events);
-    return { events, integrity: chain.result() };
+    const unreadable: CorruptEventError[] = [];
+    const { chain } = await readCheckpoints(store, events, {}, unreadable);
+    return { events, integrity: chain.result(), unreadable };
   }
   const { head, problems } = await heads.of(streamId);
   const read: Read[] = [];
   for await (const item of streamRead(store, streamId)) read.push(item);
   events.push(...read.filter(isEvent));
+  const unreadable = read.filter((item): item is CorruptEventError => !isEvent(item));
   const integrity = await verifyAgainstCheckpoint(read, streamId, head);
-  if (problems.length === 0) return { events, integrity };
+  if (problems.length === 0) return { events, integrity, unreadable };
   // Checkpoints that are not what was recorded cannot vouch for the stream.
-  return { events, integrity: { ...integrity, valid: false, breaks: [...problems, ...integrity.breaks] } };
+  return {
+    events,
+    integrity: { ...integrity, valid: false, breaks: [...problems, ...integrity.breaks] },
+    unreadable,
+  };
 }
 
 /** The whole log's verification, and the last checkpoint it verified. */
@@ -212,12 +220,14 @@ async function readCheckpoints(
   store: EventStore,
   read?: RecordedEvent[],
   { publicKeys, requireSignature, anchor }: LogVerificationOptions = {},
+  unreadable?: CorruptEventError[],
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
   const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature, anchor });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
   for await (const item of streamRead(store, INTEGRITY_STREAM_ID)) {
     if (!isEvent(item)) {
       chain.unreadable(item.revision);
+      unreadable?.push(item);
       continue;
     }
     read?.push(item);

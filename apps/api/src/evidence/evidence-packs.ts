@@ -11,7 +11,12 @@ import {
   type NotFoundError,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
-import { EvidenceSigner, IntegrityService, serializeEvidence } from '@trust-ledger/integrity';
+import {
+  EvidenceSigner,
+  IntegrityService,
+  serializeEvidence,
+  type IntegrityBreak,
+} from '@trust-ledger/integrity';
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
@@ -94,7 +99,9 @@ export class EvidencePacks {
   async build(record: EvidenceRecord, id: string): Promise<string> {
     const streamId = record.streamId(id);
     // One read: the pack's integrity result speaks of exactly the events it carries.
-    const { events, integrity } = await this.integrity.readVerifiedStream(streamId);
+    const { events, integrity, unreadable } = await this.integrity.readVerifiedStream(streamId);
+    // A record whose first event cannot be read exists, altered: where, not "no such record".
+    if (unreadable[0]?.revision === 0) throw unreadable[0];
     const created = events[0];
     if (created?.type !== record.createdBy) throw record.notFound();
 
@@ -112,8 +119,14 @@ export class EvidencePacks {
     ]);
     cited.delete(streamId);
     const citedEvents: RecordedEvent[] = [];
-    for (const id of [...cited].sort())
-      citedEvents.push(...(await this.integrity.readVerifiedStream(id)).events);
+    // The streams cited are vouched for like the record: their breaks are the pack's (a tail cut off
+    // one of them, say, which nothing offline could see).
+    const citedBreaks: IntegrityBreak[] = [];
+    for (const id of [...cited].sort()) {
+      const citedStream = await this.integrity.readVerifiedStream(id);
+      citedEvents.push(...citedStream.events);
+      citedBreaks.push(...citedStream.integrity.breaks);
+    }
     const { personalField } = record;
     const pack = {
       [record.idField]: id,
@@ -126,7 +139,10 @@ export class EvidencePacks {
       events,
       // An addition to API.md's pack.
       citedEvents,
-      integrity,
+      integrity:
+        citedBreaks.length === 0
+          ? integrity
+          : { ...integrity, valid: false, breaks: [...integrity.breaks, ...citedBreaks] },
       // In API.md's shape, as GET /violations serves them.
       violations: violations.map(violationView),
       ordinanceVersions: (await this.ordinance.history()).filter((v) => judgedBy.has(v.version)),
