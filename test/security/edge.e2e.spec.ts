@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { get, type ClientRequest } from 'node:http';
+import { STREAMS_PER_CLIENT } from '../../apps/api/src/public-statistics/public-statistics.controller';
 import { openCaseBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 import { isErrorBody, NO_RATE_LIMITS, rawRequest, sleep, type RawResponse } from './support';
@@ -425,6 +427,33 @@ describe('TRUST_PROXY', () => {
       }
       expect(statuses).toEqual([200, 200, 429, 200]);
     } finally {
+      await t.close();
+    }
+  });
+
+  it('counts the statistics streams of an IPv6 host by its /64, as the rate limits do', async () => {
+    const t = await startTestApp({ ...NO_RATE_LIMITS, trustProxy: ['127.0.0.1'] });
+    const url = `${await t.app.getUrl()}${API}/public/statistics/stream`;
+    const open: ClientRequest[] = [];
+    const status = (forwardedFor: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const request = get(url, { headers: { 'X-Forwarded-For': forwardedFor } }, (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        });
+        request.on('error', reject);
+        open.push(request);
+      });
+    try {
+      const held = [];
+      for (let i = 0; i < STREAMS_PER_CLIENT; i++)
+        held.push(await status(`2001:db8::${(0x100 + i).toString(16)}`));
+      expect(held).toEqual(Array(STREAMS_PER_CLIENT).fill(200));
+      // Another address of the same /64 is the same host; another /64 is another.
+      expect(await status('2001:db8::ffff')).toBe(429);
+      expect(await status('2001:db8:0:1::1')).toBe(200);
+    } finally {
+      for (const request of open) request.destroy();
       await t.close();
     }
   });

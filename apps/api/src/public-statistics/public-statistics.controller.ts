@@ -23,6 +23,7 @@ import {
 import { parsePeriod, type Period } from '@trust-ledger/domain';
 import { statisticsCsv, type PublicStatistics } from '@trust-ledger/projections/statistics';
 import { IsOptional } from 'class-validator';
+import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
 import { IsAgencyId, IsPeriod } from '../common/validators';
@@ -113,7 +114,8 @@ export class PublicStatisticsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const client = request.ip;
+    // As the rate limits count a client: an IPv6 host holds a whole /64 of addresses.
+    const client = normalizeIp(request.ip);
     const held = this.streams.get(client) ?? 0;
     if (held >= STREAMS_PER_CLIENT || this.streamsInAll >= STREAMS_IN_ALL) {
       void reply.header('Retry-After', String(RETRY_STREAM_AFTER_SECONDS));
