@@ -283,6 +283,9 @@ describe('ProjectionRunner', () => {
       },
     });
     expect(ledger.rows(db).map((r) => r.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Another process (the CLI's `projections status`) reads it from the checkpoint row.
+    const other = new ProjectionRunner(data.store, data.openDb(), [new LedgerProjection()]);
+    expect((await other.status())[0]).toMatchObject({ position: '6', error: { position: '7' } });
   });
 
   it('commits a projection that holds rows until flush up to the failing event of a batch, once each', async () => {

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
  * ENOENT or EISDIR. */
 export function readableFile(file: string, what: string): string {
   if (!existsSync(file)) throw new Error(`${what}: no such file: ${file}`);
-  if (!statSync(file).isFile()) throw new Error(`${what}: ${file} is a directory, not a file`);
+  // Pipes and devices (`<(curl …)`) read as files do.
+  if (statSync(file).isDirectory()) throw new Error(`${what}: ${file} is a directory, not a file`);
   return file;
 }

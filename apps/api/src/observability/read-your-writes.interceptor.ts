@@ -46,22 +46,21 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const position = typeof minPosition === 'string' && this.isPosition(minPosition) ? minPosition : null;
     if (position === null) {
       errors.push({ field: 'minPosition', reason: 'must be a position returned by a command' });
+    } else {
+      // A position a command returned is never past the head read after it: no wait would reach one.
+      const head = await this.store.headPosition();
+      if (head === null || this.store.comparePositions(position, head) > 0) {
+        errors.push({
+          field: 'minPosition',
+          reason: `is past the log's head (${head ?? 'the log is empty'}): not a position a command returned`,
+        });
+      }
     }
     if (errors.length > 0 || position === null) throw new ValidationError(errors);
     try {
       await this.runner.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
-      // Still past the log itself after the wait: no command returned it, and no wait will reach it.
-      const head = await this.store.headPosition();
-      if (head === null || this.store.comparePositions(position, head) > 0) {
-        throw new ValidationError([
-          {
-            field: 'minPosition',
-            reason: `is past the log's head (${head ?? 'the log is empty'}): not a position a command returned`,
-          },
-        ]);
-      }
       throw new ReadModelsBehindException(
         `The read models have not reached position ${position} yet`,
         error.lag,

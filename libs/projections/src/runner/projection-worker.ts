@@ -179,7 +179,7 @@ export class ProjectionWorker {
         // An event the store cannot read was altered in the log: reading again would only fail
         // again, and skipping it would hide it. Stopped there, the projection says so in /health.
         if (error instanceof CorruptEventError) {
-          this.fail({ message: error.message, eventId: error.eventId, position: error.position });
+          this.stopAtUnreadable(error);
           return;
         }
         // The subscription failed (e.g. the store's connection dropped): nothing was applied past
@@ -227,8 +227,12 @@ export class ProjectionWorker {
         try {
           result = batch.length === 0 ? await next : await Promise.race([next, nextTurn()]);
         } catch (error) {
-          // The events read before one the store cannot read are applied: it stops exactly there.
-          if (error instanceof CorruptEventError) this.commit(batch);
+          // The events read before one the store cannot read are applied: it stops exactly there,
+          // unless one of them stopped it first.
+          if (error instanceof CorruptEventError) {
+            const outcome = this.commit(batch);
+            if (outcome !== undefined) return outcome;
+          }
           throw error;
         }
         if (result === IDLE || result.done === true) {
@@ -317,6 +321,21 @@ export class ProjectionWorker {
     this.notify(committed);
     if (committed.error !== null) return this.fail(committed.error);
     return undefined;
+  }
+
+  /** Stops at an event the store cannot read, and says so in the checkpoint row too, as for an event
+   * that failed to apply, so that another process (`projections status`) sees it. */
+  private stopAtUnreadable(unreadable: CorruptEventError): void {
+    const error = { message: unreadable.message, eventId: unreadable.eventId, position: unreadable.position };
+    this.fail(error);
+    this.db
+      .transaction(() => {
+        const stored = this.checkpoints.get(this.projection.name);
+        // Moved by another process meanwhile: its row says where it stands now.
+        if (stored?.version !== this.projection.version || stored.position !== this.position) return;
+        this.checkpoints.save(this.projection.name, { ...stored, error });
+      })
+      .immediate();
   }
 
   private fail(error: ProjectionError): 'failed' {
