@@ -3,14 +3,13 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { canonicalJson, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
-import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { API, startTestApp, type TestApp } from '../support/test-app';
+import { runCli } from '../support/cli-in-process';
 
 /**
  * The evidence pack through the real application: signed by the instance's key, served as the exact
@@ -65,24 +64,7 @@ afterAll(async () => {
 const evidence = (token: string, id = caseId) =>
   t.get(`/cases/${id}/evidence?minPosition=${position}`, token);
 
-/** Runs `verify-evidence` in-process, as `npm run cli -- verify-evidence …` would. */
-async function verifyEvidence(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command().exitOverride();
-  registerVerifyEvidenceCommand(program);
-  let out = '';
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['verify-evidence', ...args], { from: 'user' });
-  } finally {
-    write.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out };
-}
+const verifyEvidence = (...args: string[]) => runCli('verify-evidence', ...args);
 
 it('gives counsel the case as recorded, its chain, its violations and the versions that judged them, signed', async () => {
   const response = await evidence(counsel).expect(200);

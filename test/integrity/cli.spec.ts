@@ -11,7 +11,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { SqliteEventStore, type EventToAppend, type RecordedEvent } from '@trust-ledger/event-store';
 import {
   EvidenceSigner,
@@ -22,8 +21,7 @@ import {
   serializeEvidence,
   type CheckpointData,
 } from '@trust-ledger/integrity';
-import { registerVerifyCommand } from '../../apps/cli/src/commands/verify.command';
-import { registerVerifyEvidenceCommand } from '../../apps/cli/src/commands/verify-evidence.command';
+import { runCli } from '../support/cli-in-process';
 
 const A = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f01';
 const B = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f02';
@@ -35,25 +33,7 @@ let LAST_CHECKPOINT: string;
 let ANCHOR: string;
 const previousDataDir = process.env.DATA_DIR;
 
-/** Runs the operator commands in-process, as `npm run cli -- <args>` would. */
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command().exitOverride();
-  registerVerifyCommand(program);
-  registerVerifyEvidenceCommand(program);
-  let out = '';
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    write.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out };
-}
+const cli = (...args: string[]) => runCli(...args);
 
 const storeFile = (): string => join(dir, 'trust-ledger.db');
 

@@ -3,36 +3,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { readModelsPath } from '@trust-ledger/projections';
-import { registerProjectionsCommand } from '../../apps/cli/src/commands/projections.command';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { startTestApp } from '../support/test-app';
+import { runCli } from '../support/cli-in-process';
 
 const A = 'agency-a';
 let dataDir: string;
 const previousDataDir = process.env.DATA_DIR;
 
-/** Runs `npm run cli -- projections …` in-process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command().exitOverride();
-  registerProjectionsCommand(program);
-  let out = '';
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['projections', ...args], { from: 'user' });
-  } finally {
-    write.mockRestore();
-    stderr.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out };
-}
+const cli = (...args: string[]) => runCli('projections', ...args);
 
 /** Edits DATA_DIR's read models behind the service's back. */
 function tamper(sql: string): void {
