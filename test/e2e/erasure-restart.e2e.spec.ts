@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,25 @@ it('destroys, at the next start, a key a failure left after the erasure was reco
   const again = await restart();
   expect(keyState(caseId)).toBe('destroyed');
   expect(await historyName(caseId, again.counsel)).toBe(ERASED_NAME);
+});
+
+it('starts, and destroys the key, when the erasure recorded since was altered into something that is not JSON', async () => {
+  const { officer, admin } = await start();
+  const caseId = randomUUID();
+  await t!.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  const backup = join(dataDir, 'keys.db.backup');
+  copyFileSync(keyStoreFile(dataDir), backup);
+  await t!.post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order' }).expect(201);
+  await t!.close();
+  t = undefined;
+  copyFileSync(backup, keyStoreFile(dataDir));
+  const db = new Database(join(dataDir, 'trust-ledger.db'));
+  db.prepare(`UPDATE events SET data = '{"x":' || data WHERE type = 'PersonalDataErased'`).run();
+  db.close();
+
+  const again = await start();
+  expect(keyState(caseId)).toBe('destroyed');
+  await t!.get(`/cases/${caseId}/history`, again.counsel).expect(500);
 });
 
 it('leaves the keys of people never erased, and keeps in keys.db how far it caught up', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { CorruptEventError, EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { personKeyOfStream, SqliteKeyStore } from '@trust-ledger/privacy';
 
 /**
@@ -26,15 +26,32 @@ export class ErasureReconciler implements OnApplicationBootstrap {
     const head = await this.store.headPosition();
     if (head === null) return 0;
     let destroyed = 0;
-    const events = this.store.readAll({
-      fromPosition: this.appliedThrough(),
-      filter: { eventTypes: ['PersonalDataErased'] },
-    });
-    for await (const event of events) {
-      const keyId = personKeyOfStream(event.streamId);
-      if (keyId === undefined || this.keys.get(keyId) === 'destroyed') continue;
+    const destroy = (streamId: string): void => {
+      const keyId = personKeyOfStream(streamId);
+      if (keyId === undefined || this.keys.get(keyId) === 'destroyed') return;
       this.keys.destroy(keyId);
       destroyed += 1;
+    };
+    let fromPosition = this.appliedThrough();
+    for (;;) {
+      try {
+        const events = this.store.readAll({
+          ...(fromPosition !== undefined && { fromPosition }),
+          filter: { eventTypes: ['PersonalDataErased'] },
+        });
+        for await (const event of events) {
+          destroy(event.streamId);
+          fromPosition = event.position;
+        }
+        break;
+      } catch (error) {
+        if (!(error instanceof CorruptEventError)) throw error;
+        // An erasure altered in the log (the read selected it by its type): its person is erased
+        // still, and the service must start; `verify` and the record's reads say where.
+        this.logger.error(error.message);
+        destroy(error.streamId);
+        fromPosition = error.position;
+      }
     }
     // Erasures after the head read above destroyed their keys as they were recorded.
     this.keys.markErasuresAppliedThrough(head);
