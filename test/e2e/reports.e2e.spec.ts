@@ -177,6 +177,33 @@ describe('§ 11 reports', () => {
     await publicGet(`/public/statistics?period=2024&minPosition=${head}`).expect(200);
   }, 20_000);
 
+  it('is not held up by another projection stopped on an error, which reads waiting for it name', async () => {
+    // The case views stopped at an event (as another process's rebuild records it in their row).
+    const cli = openReadModelDb(readModelsPath(t.dataDir));
+    const checkpoints = new Checkpoints(cli);
+    const stored = checkpoints.get('case-view')!;
+    const error = { message: 'cannot apply it', eventId: null, position: '2' };
+    try {
+      checkpoints.save('case-view', { ...stored, position: '1', last: null, error });
+      // The report waits for the statistics alone: the period's own answer comes at once.
+      const current = await post('/reports', { period: '2025-Q1' });
+      expect(current.status).toBe(409);
+      expect(current.body.code).toBe('PERIOD_NOT_ENDED');
+      // A read that waits for every projection: no retry gets past a stopped one, and it says which.
+      const head = (await t.events()).at(-1)!.position;
+      const stopped = await publicGet(`/public/statistics?period=2024&minPosition=${head}`);
+      expect(stopped.status).toBe(503);
+      expect(stopped.headers['retry-after']).toBeUndefined();
+      expect(stopped.body).toMatchObject({
+        code: 'PROJECTION_STOPPED',
+        message: expect.stringContaining('case-view stopped at position'),
+      });
+    } finally {
+      checkpoints.save('case-view', stored);
+      cli.close();
+    }
+  });
+
   it('answers a retry with the first response and writes nothing', async () => {
     const first = await post('/reports', { period: '2024-Q3' }).set('Idempotency-Key', 'q3');
     expect(first.status).toBe(201);

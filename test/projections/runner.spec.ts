@@ -286,6 +286,8 @@ describe('ProjectionRunner', () => {
     // Another process (the CLI's `projections status`) reads it from the checkpoint row.
     const other = new ProjectionRunner(data.store, data.openDb(), [new LedgerProjection()]);
     expect((await other.status())[0]).toMatchObject({ position: '6', error: { position: '7' } });
+    // And a wait there gives up at once: no wait outlasts an error (the test's timeout is shorter).
+    await expect(other.waitFor(head, 60_000)).rejects.toBeInstanceOf(ProjectionsBehindError);
   });
 
   it('commits a projection that holds rows until flush up to the failing event of a batch, once each', async () => {

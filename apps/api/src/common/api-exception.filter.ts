@@ -27,7 +27,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof ReadModelsBehindException) {
-      void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
+      if (exception.retryable) {
+        void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
+      }
     } else if (body.statusCode === 401) {
       // RFC 9110 § 11.6.1: a 401 names the scheme it wants (RFC 6750 for bearer tokens).
       void reply.header('WWW-Authenticate', 'Bearer');

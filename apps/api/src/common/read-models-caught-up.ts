@@ -7,11 +7,23 @@ import {
 } from '@trust-ledger/projections';
 
 /** 503: the read models have not reached a position yet. It carries their lag, and the exception
- * filter adds `Retry-After`, since they are catching up and the same request will soon succeed. */
+ * filter adds `Retry-After` while they are catching up, since the same request will soon succeed;
+ * not when one stopped on an error, which it names instead: no retry gets past that. */
 export class ReadModelsBehindException extends ServiceUnavailableException {
   static readonly RETRY_AFTER_SECONDS = 1;
+  readonly retryable: boolean;
   constructor(message: string, lag: ProjectionStatus[]) {
-    super({ statusCode: 503, message, lag });
+    const stopped = lag.filter((status) => status.error !== null);
+    super({
+      statusCode: 503,
+      message:
+        stopped.length === 0
+          ? message
+          : `${message}: ${stopped.map(({ name, error }) => `${name} stopped at position ${error!.position ?? '-'} (${error!.message})`).join('; ')}`,
+      ...(stopped.length > 0 && { code: 'PROJECTION_STOPPED' }),
+      lag,
+    });
+    this.retryable = stopped.length === 0;
   }
 }
 

@@ -3,6 +3,7 @@ import { parsePeriod, type ReportStatistics } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { reportContentHash } from '@trust-ledger/projections/reports';
+import { STATISTICS } from '@trust-ledger/projections/statistics';
 import { readModelsAtHead } from '../common/read-models-caught-up';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
 import { StatisticsReader } from '../public-statistics/statistics.reader';
@@ -27,11 +28,14 @@ export class ReportSnapshots {
 
   /** `period` is a canonical label (the DTO's pattern), so it parses. */
   async take(period: string): Promise<ReportSnapshot> {
+    // The statistics alone: a snapshot reads nothing else, and another projection stopped on an
+    // error must not stop § 11's publication.
     await readModelsAtHead(
       this.runner,
       this.store,
       READ_YOUR_WRITES_TIMEOUT_MS,
       'The statistics have not caught up with the record yet; retry shortly',
+      STATISTICS,
     );
     const counted = this.statistics.forPeriod(parsePeriod(period)!, null);
     const statistics = JSON.parse(JSON.stringify(counted)) as ReportStatistics;

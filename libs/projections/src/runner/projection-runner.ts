@@ -340,7 +340,7 @@ export class ProjectionRunner {
       const check = (): void => {
         const waiting = workers.filter((worker) => !worker.hasReached(position));
         if (waiting.length === 0) finish();
-        else if (waiting.some((worker) => worker.error !== null)) giveUp();
+        else if (waiting.some((worker) => worker.stoppedOn() !== null)) giveUp();
       };
       const unsubscribe = this.onProgress(check);
       // Another process (a CLI rebuild) moves checkpoints without this one's progress hearing of it.

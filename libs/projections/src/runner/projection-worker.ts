@@ -135,6 +135,14 @@ export class ProjectionWorker {
     return stored !== undefined && stored.version === this.projection.version && reached(stored.position);
   }
 
+  /** The error it stopped on: this worker's, or the one its checkpoint row holds (another process's,
+   * e.g. a CLI rebuild that stopped), which no wait outlasts. */
+  stoppedOn(): ProjectionError | null {
+    if (this.error !== null) return this.error;
+    const stored = this.checkpoints.get(this.projection.name);
+    return stored?.version === this.projection.version ? stored.error : null;
+  }
+
   start(): void {
     if (this.loop !== undefined) return;
     this.error = null;
