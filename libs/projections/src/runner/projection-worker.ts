@@ -135,10 +135,11 @@ export class ProjectionWorker {
     return stored !== undefined && stored.version === this.projection.version && reached(stored.position);
   }
 
-  /** The error it stopped on: this worker's, or the one its checkpoint row holds (another process's,
-   * e.g. a CLI rebuild that stopped), which no wait outlasts. */
+  /** The error it stopped on, which no wait outlasts: this worker's, or, while it is not following
+   * (a runner that only waits, as the CLI's), the one its checkpoint row holds. A worker following
+   * retries the event of a stale row's error, and clears it when that succeeds. */
   stoppedOn(): ProjectionError | null {
-    if (this.error !== null) return this.error;
+    if (this.error !== null || this.running) return this.error;
     const stored = this.checkpoints.get(this.projection.name);
     return stored?.version === this.projection.version ? stored.error : null;
   }
