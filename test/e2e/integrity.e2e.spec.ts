@@ -25,6 +25,7 @@ import { passesFilter, ProjectionProvider, type Projection } from '@trust-ledger
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { chainedEventStoreModule } from '../../apps/api/src/integrity/chained-event-store';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import { accessLogStreamId } from '../../apps/api/src/access-log/access-log';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -187,6 +188,25 @@ describe('GET /cases/{caseId}/integrity', () => {
         `UPDATE events SET data = substr(data, 9, length(data) - 9) WHERE stream_id = ? AND revision = 1`,
         streamId,
       );
+    }
+    expect((await integrity(caseId).expect(200)).body.valid).toBe(true);
+
+    // Every read of the case appends to its access log: a break there stops the reads, and the
+    // case's check says so.
+    await t.get(`/cases/${caseId}`, counsel).expect(200);
+    const accessLog = accessLogStreamId({ caseId });
+    tamper(`UPDATE events SET data = '{"x":' || data WHERE stream_id = ? AND revision = 0`, accessLog);
+    try {
+      const checked = await integrity(caseId).expect(200);
+      expect(checked.body).toMatchObject({
+        valid: false,
+        breaks: [
+          { streamId: accessLog, revision: 0, reason: 'the stored event is not valid JSON (it was altered)' },
+        ],
+      });
+      expect((await t.get(`/cases/${caseId}`, counsel).expect(500)).body.code).toBe('ALTERED_EVENT');
+    } finally {
+      tamper(`UPDATE events SET data = substr(data, 6) WHERE stream_id = ? AND revision = 0`, accessLog);
     }
     expect((await integrity(caseId).expect(200)).body.valid).toBe(true);
   });

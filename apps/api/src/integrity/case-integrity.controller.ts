@@ -19,6 +19,7 @@ import {
   type CheckpointData,
   type VerificationResult,
 } from '@trust-ledger/integrity';
+import { accessLogStreamId } from '../access-log/access-log';
 import { Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { caseNotFound } from '../cases/case-writer';
@@ -62,6 +63,8 @@ export class CaseIntegrityController {
   /**
    * Recomputes the case stream's chain and compares its head with the last checkpoint. A case whose
    * events were all deleted after a checkpoint recorded them is answered with that break, not 404.
+   * The breaks of the case's access log count too: every read of the case appends to it, so a break
+   * there stops those reads, and the check must say why.
    */
   @Get('cases/:caseId/integrity')
   @Roles('counsel', 'admin')
@@ -70,7 +73,12 @@ export class CaseIntegrityController {
   async verifyCase(@Param() { caseId }: CaseParams): Promise<VerificationResultDto> {
     const result = await this.integrity.verifyStream(caseStreamId(caseId));
     if (result.valid && result.checkedEvents === 0) throw caseNotFound();
-    return result;
+    const accessLog = accessLogStreamId({ caseId });
+    // Its own breaks: those of the checkpoints, the case's result has already.
+    const breaks = (await this.integrity.verifyStream(accessLog)).breaks.filter(
+      (b) => b.streamId === accessLog,
+    );
+    return breaks.length === 0 ? result : { ...result, valid: false, breaks: [...result.breaks, ...breaks] };
   }
 
   /** Records a checkpoint now instead of at the next tick (e.g. right before a backup or an export). */
