@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { statSync } from 'node:fs';
 import { AGENCY_ID_PATTERN } from '../../../api/src/common/validators';
 import { readableFile } from '../readable-file';
 import type { AppConfig } from '../../../api/src/config/app-config';
@@ -35,7 +36,12 @@ export async function runDetainerImport(
   if (options.agencyId !== undefined && !AGENCY_ID_PATTERN.test(options.agencyId)) {
     throw new Error(`--agency must be an agency id: 1–64 letters, digits, ".", "_", ":" or "-"`);
   }
-  readableFile(options.file, 'the detainer log');
+  // A pipe's name (/dev/fd/63) changes from run to run, and the file's name is in every id it records.
+  if (!statSync(readableFile(options.file, 'the detainer log')).isFile()) {
+    throw new Error(
+      `the detainer log must be a regular file, not ${options.file}: its name is part of every id the import records`,
+    );
+  }
   const mapping = loadMapping(options.mappingFile);
 
   const app = await NestFactory.createApplicationContext(ImportModule.forRoot(config, clock), {
