@@ -248,6 +248,13 @@ describe('headers and bodies', () => {
     expect((located.json as { errors: unknown }).errors).toEqual([
       { field: 'body', reason: 'is not valid JSON at position 31' },
     ]);
+    for (const notAnObject of ['null', '[]', '123', '"s"']) {
+      const refused = await post(notAnObject, 'application/json');
+      expect({ notAnObject, errors: (refused.json as { errors: unknown }).errors }).toEqual({
+        notAnObject,
+        errors: [{ field: 'body', reason: 'must be a JSON object' }],
+      });
+    }
   });
 });
 

@@ -70,6 +70,9 @@ export function parseJsonBody(body: Buffer): unknown {
     throw badBody(`is not valid JSON${at === undefined ? '' : ` at position ${at}`}`);
   }
   assertSafeJson(value);
+  // Every command's body is an object: `null`, a list or a number would be validated as `{}`.
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badBody('must be a JSON object');
   return value;
 }
 
