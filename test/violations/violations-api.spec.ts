@@ -285,6 +285,31 @@ describe('POST /violations/{id}/review', () => {
     ).toBe('No judicial warrant.');
   });
 
+  it('lets counsel make a review conditional: the first on If-None-Match: *, the next on the ETag', async () => {
+    const { caseId: caseG } = await openCaseWithRequest(t, officerA, A);
+    const found = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseG}`, counsel).expect(200);
+    const [v] = found.body.items;
+    const path = `/violations/${v.violationId}`;
+    const review = (status: string, headers: Record<string, string>) =>
+      t.post(`${path}/review`, counsel, { status, note: 'n' }, headers);
+
+    expect((await t.get(path, counsel).expect(200)).headers.etag).toBeUndefined();
+    // Two counsel concluding at once: one first review, the other told someone concluded first.
+    const firsts = await Promise.all([
+      review('CONFIRMED', { 'If-None-Match': '*' }),
+      review('DISMISSED', { 'If-None-Match': '*' }),
+    ]);
+    expect(firsts.map((r) => r.status).sort()).toEqual([201, 412]);
+    const etag = (await t.get(path, counsel).expect(200)).headers.etag;
+    expect(etag).toBe('"0"');
+    await review('REMEDIED', { 'If-Match': etag }).expect(201);
+    await review('DISMISSED', { 'If-Match': etag }).expect(412);
+    expect((await t.get(path, counsel).expect(200)).headers.etag).toBe('"1"');
+    const refused = await review('CONFIRMED', { 'If-None-Match': '"1"' }).expect(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'If-None-Match' })]);
+    expect(await t.events(`violation-${v.violationId}`)).toHaveLength(2);
+  });
+
   it('is counsel’s alone, for known violations, with a valid conclusion and a note', async () => {
     const [v] = (await t.get('/violations?section=5', counsel).expect(200)).body.items;
     const path = `/violations/${v.violationId}/review`;

@@ -42,6 +42,7 @@ const CORS_ALLOWED_HEADERS = [
   'Content-Type',
   'Idempotency-Key',
   'If-Match',
+  'If-None-Match',
   'X-Correlation-Id',
   'X-Purpose',
   'X-Request-Id',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -6,6 +6,7 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiServiceUnavailableResponse,
   ApiOkResponse,
@@ -14,7 +15,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { parsePeriod, RULE_IDS, type RuleId } from '@trust-ledger/domain';
+import { parsePeriod, RULE_IDS, violationStreamId, type RuleId } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import type { FastifyReply } from 'fastify';
 import { REPORT_STREAM_PREFIX } from '@trust-ledger/projections/reports';
 import {
   RULED_STREAM_PREFIXES,
@@ -33,6 +36,7 @@ import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
 import { CommandEndpoint } from '../write/command-endpoint';
+import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { violationViewFor, ViolationDto, ViolationPageDto } from './violation.dto';
 import { ViolationsReader } from './violations.reader';
 
@@ -103,6 +107,7 @@ export class ViolationsController {
     private readonly violations: ViolationsReader,
     private readonly commands: CommandBus,
     private readonly cursors: ListCursors,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get()
@@ -125,19 +130,44 @@ export class ViolationsController {
 
   @Get(':violationId')
   @Roles('officer', 'supervisor', 'counsel', 'oversight')
-  @ApiOkResponse({ type: ViolationDto })
+  @ApiOkResponse({
+    type: ViolationDto,
+    headers: {
+      ETag: {
+        description:
+          '"<revision>" of its reviews\' stream, for If-Match; none before the first review (If-None-Match: *)',
+      },
+    },
+  })
   @ApiNotFoundResponse({ description: "Unknown, or another agency's" })
-  get(@CurrentUser() principal: Principal, @Param() { violationId }: ViolationParams): ViolationDto {
+  async get(
+    @CurrentUser() principal: Principal,
+    @Param() { violationId }: ViolationParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ViolationDto> {
     const violation = this.violations.queries.get(violationId);
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
       throw violationNotFound();
+    // Counsel's reviews are a stream of their own: its revision is what a review's If-Match names.
+    for await (const last of this.store.readStream(violationStreamId(violation.violationId), {
+      direction: 'backwards',
+      maxCount: 1,
+    })) {
+      setRevisionETag(reply, last.revision);
+    }
     return violationViewFor(principal, violation);
   }
 
   @Post(':violationId/review')
   @Roles('counsel')
-  @CommandEndpoint({ ifMatch: 'The violation stream revision' })
+  @CommandEndpoint({ ifMatch: "The violation's ETag (its reviews' stream revision)" })
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description:
+      "*: only if no review is recorded yet (a first review that must not overwrite another counsel's); else 412",
+  })
   @ApiCreatedResponse({ type: CommandResult, description: 'ViolationReviewed recorded; id is its event id' })
   @ApiBadRequestResponse({ description: 'Invalid status or missing note' })
   @ApiForbiddenResponse({ description: 'Not counsel' })

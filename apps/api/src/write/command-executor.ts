@@ -136,6 +136,12 @@ export class CommandExecutor {
       request.precondition?.();
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
+      if (request.ifNoneMatchAny === true && revision !== undefined) {
+        throw new PreconditionFailedException({
+          code: 'REVISION_MISMATCH',
+          message: `If-None-Match: * but ${streamId} already holds revision ${revision}`,
+        });
+      }
       if (request.ifMatch !== undefined && request.ifMatch !== revision) {
         // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
         const ahead = request.ifMatch > (revision ?? -1);

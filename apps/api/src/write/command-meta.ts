@@ -21,6 +21,8 @@ export interface CommandMeta {
   correlationId: string;
   /** The revision from `If-Match`. */
   ifMatch?: number;
+  /** `If-None-Match: *`: only if nothing is recorded on the stream yet (a first review, say). */
+  ifNoneMatchAny?: boolean;
   /** Set only by imports: the source row a command was made from, recorded in each event's metadata. */
   imported?: ImportedFrom;
 }
@@ -56,6 +58,10 @@ export function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
   if (ifMatchHeader !== undefined && ifMatch === undefined) {
     errors.push({ field: 'If-Match', reason: 'must be an ETag from this API, e.g. "3"' });
   }
+  const ifNoneMatch = header(request, 'if-none-match')?.trim();
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') {
+    errors.push({ field: 'If-None-Match', reason: 'must be * (only if nothing is recorded yet)' });
+  }
   if (errors.length > 0) throw new ValidationError(errors);
 
   const { sub } = request.principal;
@@ -72,6 +78,7 @@ export function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
     requestHash,
     correlationId: correlationHeader ?? commandId,
     ifMatch: ifMatch === undefined ? undefined : Number(ifMatch),
+    ...(ifNoneMatch === '*' && { ifNoneMatchAny: true }),
   };
 }
 
