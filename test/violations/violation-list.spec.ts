@@ -108,7 +108,10 @@ describe('the violation list', () => {
       { numRuns: 20 },
     );
     expect(listed).toBeGreaterThan(500);
-    expect([...statuses].sort()).toEqual(expect.arrayContaining(['CONFIRMED', 'OPEN']));
+    // The runs listed open and reviewed violations (which review conclusion, the draw decides: once
+    // in a while no CONFIRMED came up in twenty runs, and the assertion failed on the draw).
+    expect(statuses).toContain('OPEN');
+    expect(['CONFIRMED', 'DISMISSED', 'REMEDIED'].filter((status) => statuses.has(status))).not.toEqual([]);
   });
 
   it('reads each combination from an index on exactly its columns, in the list’s order', async () => {
