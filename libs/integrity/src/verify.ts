@@ -1,5 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { CorruptEventError, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import {
+  isReadable,
+  readAllPastUnreadable,
+  readStreamPastUnreadable,
+  type CorruptEventError,
+  type EventStore,
+  type ReadOrUnreadable,
+  type RecordedEvent,
+} from '@trust-ledger/event-store';
 import {
   CHECKPOINT_EVENT_TYPE,
   CheckpointFold,
@@ -50,10 +58,10 @@ export async function readVerifiedStream(
     return { events, integrity: chain.result(), unreadable };
   }
   const { head, problems } = await heads.of(streamId);
-  const read: Read[] = [];
-  for await (const item of streamRead(store, streamId)) read.push(item);
-  events.push(...read.filter(isEvent));
-  const unreadable = read.filter((item): item is CorruptEventError => !isEvent(item));
+  const read: ReadOrUnreadable[] = [];
+  for await (const item of readStreamPastUnreadable(store, streamId)) read.push(item);
+  events.push(...read.filter(isReadable));
+  const unreadable = read.filter((item): item is CorruptEventError => !isReadable(item));
   const integrity = await verifyAgainstCheckpoint(read, streamId, head);
   if (problems.length === 0) return { events, integrity, unreadable };
   // Checkpoints that are not what was recorded cannot vouch for the stream.
@@ -100,7 +108,7 @@ export async function verifyAll(
   const broken = new Set([...results[0].breaks, ...fold.problems].map((b) => b.revision));
   const order = new LogOrder(store, checkpointEvents, broken);
   const present = new Set<string>();
-  for await (const item of logRead(store)) {
+  for await (const item of readAllPastUnreadable(store)) {
     present.add(item.streamId);
     order.add(item);
   }
@@ -111,7 +119,9 @@ export async function verifyAll(
   const streamIds = new Set([...present, ...fold.streamIds()]);
   streamIds.delete(INTEGRITY_STREAM_ID);
   for (const streamId of [...streamIds].sort()) {
-    results.push(await verifyAgainstCheckpoint(streamRead(store, streamId), streamId, headOf(streamId)));
+    results.push(
+      await verifyAgainstCheckpoint(readStreamPastUnreadable(store, streamId), streamId, headOf(streamId)),
+    );
   }
   const breakingStreams = new Set(results.flatMap((result) => result.breaks.map((b) => b.streamId)));
   // A stream with a break of its own already says what happened to it.
@@ -224,8 +234,8 @@ async function readCheckpoints(
 ): Promise<{ fold: CheckpointFold; chain: ChainVerifier }> {
   const fold = new CheckpointFold({ digests: 'all', publicKeys, onlyKeysGiven: requireSignature, anchor });
   const chain = new ChainVerifier(INTEGRITY_STREAM_ID);
-  for await (const item of streamRead(store, INTEGRITY_STREAM_ID)) {
-    if (!isEvent(item)) {
+  for await (const item of readStreamPastUnreadable(store, INTEGRITY_STREAM_ID)) {
+    if (!isReadable(item)) {
       chain.unreadable(item.revision);
       unreadable?.push(item);
       continue;
@@ -239,17 +249,17 @@ async function readCheckpoints(
 }
 
 async function verifyAgainstCheckpoint(
-  events: AsyncIterable<Read> | Iterable<Read>,
+  events: AsyncIterable<ReadOrUnreadable> | Iterable<ReadOrUnreadable>,
   streamId: string,
   recorded: CheckpointedHead | undefined,
 ): Promise<VerificationResult> {
   const chain = new ChainVerifier(streamId);
   let hashAtRecordedHead: string | null | undefined;
   for await (const item of events) {
-    if (isEvent(item)) chain.add(item);
+    if (isReadable(item)) chain.add(item);
     else chain.unreadable(item.revision);
     if (item.revision === recorded?.revision)
-      hashAtRecordedHead = isEvent(item) ? (readIntegrity(item.metadata)?.hash ?? null) : null;
+      hashAtRecordedHead = isReadable(item) ? (readIntegrity(item.metadata)?.hash ?? null) : null;
   }
   if (recorded !== undefined) {
     const checkpoint = `checkpoint ${recorded.checkpointRevision} (${recorded.checkpointedAt}) recorded the stream up to revision ${recorded.revision}`;
@@ -269,45 +279,4 @@ async function verifyAgainstCheckpoint(
     }
   }
   return chain.result();
-}
-
-/** What a verifying read yields: an event, or where the store holds one it cannot read. */
-type Read = RecordedEvent | CorruptEventError;
-
-const isEvent = (item: Read): item is RecordedEvent => !(item instanceof CorruptEventError);
-
-/** A stream's events in order, read on past each one the store cannot read. */
-async function* streamRead(store: EventStore, streamId: string): AsyncGenerator<Read> {
-  let fromRevision = 0;
-  for (;;) {
-    try {
-      for await (const event of store.readStream(streamId, { fromRevision })) {
-        fromRevision = event.revision + 1;
-        yield event;
-      }
-      return;
-    } catch (error) {
-      if (!(error instanceof CorruptEventError)) throw error;
-      fromRevision = error.revision + 1;
-      yield error;
-    }
-  }
-}
-
-/** The whole log in order, read on past each event the store cannot read. */
-async function* logRead(store: EventStore): AsyncGenerator<Read> {
-  let fromPosition: string | undefined;
-  for (;;) {
-    try {
-      for await (const event of store.readAll(fromPosition === undefined ? {} : { fromPosition })) {
-        fromPosition = event.position;
-        yield event;
-      }
-      return;
-    } catch (error) {
-      if (!(error instanceof CorruptEventError)) throw error;
-      fromPosition = error.position;
-      yield error;
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CorruptEventError, EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { EVENT_STORE, isReadable, readAllPastUnreadable, type EventStore } from '@trust-ledger/event-store';
 import { personKeyOfStream, SqliteKeyStore } from '@trust-ledger/privacy';
 
 /**
@@ -32,26 +32,15 @@ export class ErasureReconciler implements OnApplicationBootstrap {
       this.keys.destroy(keyId);
       destroyed += 1;
     };
-    let fromPosition = this.appliedThrough();
-    for (;;) {
-      try {
-        const events = this.store.readAll({
-          ...(fromPosition !== undefined && { fromPosition }),
-          filter: { eventTypes: ['PersonalDataErased'] },
-        });
-        for await (const event of events) {
-          destroy(event.streamId);
-          fromPosition = event.position;
-        }
-        break;
-      } catch (error) {
-        if (!(error instanceof CorruptEventError)) throw error;
-        // An erasure altered in the log (the read selected it by its type): its person is erased
-        // still, and the service must start; `verify` and the record's reads say where.
-        this.logger.error(error.message);
-        destroy(error.streamId);
-        fromPosition = error.position;
-      }
+    const erasures = readAllPastUnreadable(this.store, {
+      fromPosition: this.appliedThrough(),
+      filter: { eventTypes: ['PersonalDataErased'] },
+    });
+    for await (const erasure of erasures) {
+      // An erasure altered in the log (the read selected it by its type): its person is erased
+      // still, and the service must start; `verify` and the record's reads say where.
+      if (!isReadable(erasure)) this.logger.error(erasure.message);
+      destroy(erasure.streamId);
     }
     // Erasures after the head read above destroyed their keys as they were recorded.
     this.keys.markErasuresAppliedThrough(head);
