@@ -72,33 +72,23 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   ) {}
 
   async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
-    const review = (precondition: () => void): Promise<CommandResult> =>
-      this.executor.execute({
-        ...meta,
-        streamId: violationStreamId(violationId),
-        decider: violationReviewDecider,
-        precondition,
-        command: {
-          type: 'ReviewViolation',
-          data: { violationId, status: body.status, note: body.note },
-          actor: meta.actor,
-          now: this.clock.now(),
-        },
-      });
-    // A retry of a review already recorded gets its first response, whatever the register's state
-    // (the precondition runs only for a review not recorded yet, which needs the register's word).
-    try {
-      return await review(() => {
-        throw new NotRecordedYet();
-      });
-    } catch (error) {
-      if (!(error instanceof NotRecordedYet)) throw error;
-    }
-    const violation = await this.registered(violationId);
-    return review(() => {
-      if (violation.status === 'WITHDRAWN') {
-        throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
-      }
+    return this.executor.execute({
+      ...meta,
+      streamId: violationStreamId(violationId),
+      decider: violationReviewDecider,
+      // Only for a review not recorded yet: a retry of one gets its first response, whatever the
+      // register's state.
+      precondition: async () => {
+        if ((await this.registered(violationId)).status === 'WITHDRAWN') {
+          throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
+        }
+      },
+      command: {
+        type: 'ReviewViolation',
+        data: { violationId, status: body.status, note: body.note },
+        actor: meta.actor,
+        now: this.clock.now(),
+      },
     });
   }
 
@@ -117,6 +107,3 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     return judged;
   }
 }
-
-/** The review is not a retry of one recorded: it needs the register's judgement. */
-class NotRecordedYet extends Error {}

@@ -30,8 +30,9 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   /** Runs on the loaded stream before anything is revealed or decided; throws to refuse. */
   authorize?: (state: S) => void;
   /** Runs only for a command not recorded yet, so that a retry still gets its first response even
-   * when what it checks has changed since; throws to refuse. */
-  precondition?: () => void;
+   * when what it checks has changed since; throws to refuse. It may wait (for the read models, say),
+   * holding the stream's turn meanwhile. */
+  precondition?: () => void | Promise<void>;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
   /**
@@ -133,7 +134,7 @@ export class CommandExecutor {
 
       const replayed = this.replay(request, recorded, formerly);
       if (replayed) return replayed;
-      request.precondition?.();
+      await request.precondition?.();
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       if (request.ifNoneMatchAny === true && revision !== undefined) {
