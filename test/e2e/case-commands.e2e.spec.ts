@@ -252,7 +252,7 @@ describe('400: every offending field is named and nothing is written', () => {
     ]);
   });
 
-  it('refuses text with nothing visible in it, and control characters but tab and line breaks', async () => {
+  it('refuses text with nothing visible in it, control characters but tab and line breaks, and text that displays other than it reads', async () => {
     const body = openCaseBody(AGENCY);
     const invisible = await rejected(() =>
       t.post('/cases', officer, { ...body, subject: { ...body.subject, fullName: '\u200b\u200b' } }),
@@ -267,9 +267,23 @@ describe('400: every offending field is named and nothing is written', () => {
     expect(nul.body.errors).toEqual([
       { field: 'reason', reason: 'reason must not contain control characters (tab and line breaks aside)' },
     ]);
+    const reordering = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u2028\u2029';
+    for (const character of reordering) {
+      const refused = await rejected(() =>
+        t.post(`/cases/${caseId}/close`, officer, { ...closeBody, reason: `Released ${character}no bail` }),
+      );
+      expect(refused.body.errors).toEqual([
+        {
+          field: 'reason',
+          reason:
+            'reason must not contain bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) or Unicode line separators (U+2028, U+2029)',
+        },
+      ]);
+    }
+    // Right-to-left scripts need none of them, nor do the left-to-right and right-to-left marks.
     const lines = await t.post(`/cases/${caseId}/close`, officer, {
       ...closeBody,
-      reason: 'Released.\n\tBail posted.',
+      reason: 'Released.\n\tBail posted. \u200Fأُفرج عنه\u200E',
     });
     expect(lines.status).toBe(201);
   });

@@ -248,6 +248,7 @@ describe('import detainers: rows it cannot record', () => {
         `2012-03-04 00:00:00,Lifted,${'A'.repeat(201)},X,PENNSYLVANIA,`, // 3: a facility too long
         '2012-03-04 00:00:00,Lifted,SCI\u0007ALBION,ALBION,PENNSYLVANIA,', // 4: a control character
         '2012-03-04 00:00:00,Lifted,SCI ALBION,ALBION,PENNSYLVANIA,', // 5: fine
+        '2012-03-04 00:00:00,Lifted,SCI \u202ENOIBLA,ALBION,PENNSYLVANIA,', // 6: displays reversed
       ].join('\n') + '\n',
     );
     const { code, output } = await importFile(config, odd, { agencyId: 'PA-STATEWIDE' });
@@ -256,6 +257,7 @@ describe('import detainers: rows it cannot record', () => {
       'line 2: skipped: date must not be in the future',
       'line 3: skipped: facility must be shorter than or equal to 200 characters',
       'line 4: skipped: facility must not contain control characters (tab and line breaks aside)',
+      'line 6: skipped: facility must not contain bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) or Unicode line separators (U+2028, U+2029)',
     ]);
     const events = await storedEvents(config, 'cases');
     expect([...new Set(events.map(lineOf))]).toEqual([5]);

@@ -150,7 +150,10 @@ export const RequiredWhen = <T>(condition: (dto: T) => boolean, why: string): Pr
 /**
  * Required text of bounded length, with something visible in it: zero-width and other format
  * characters are not (a name of U+200B alone reads as empty), and no control character but tab and
- * line breaks (a NUL cuts the text short in many a reader). Checks run in this order and a field
+ * line breaks (a NUL cuts the text short in many a reader). Nor what makes a record display other
+ * than it reads: bidirectional embeddings, overrides and isolates (after U+202E the stored "desaeler"
+ * displays as "released"), and the Unicode line and paragraph separators, which line-based readers
+ * of an export do not take for line breaks. Checks run in this order and a field
  * reports only its first failure (stopAtFirstError), so a missing value reads "must be a string",
  * not "too long".
  */
@@ -160,6 +163,10 @@ export const Text = (maxLength: number): PropertyDecorator =>
     Matches(/[^\p{White_Space}\p{Cf}\p{Cc}]/u, { message: '$property must not be blank' }),
     Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
       message: '$property must not contain control characters (tab and line breaks aside)',
+    }),
+    Matches(/^[^\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/u, {
+      message:
+        '$property must not contain bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) or Unicode line separators (U+2028, U+2029)',
     }),
     MaxLength(maxLength),
   );
