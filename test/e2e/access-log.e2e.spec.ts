@@ -170,6 +170,13 @@ it('records nothing for a read that was refused or invalid, since it served no d
   await read(officer, `/cases/${caseId}?asOf=yesterday`).expect(400);
   const tooLong = await read(officer, `/cases/${caseId}`, { 'X-Purpose': 'x'.repeat(501) }).expect(400);
   expect(tooLong.body.errors).toEqual([expect.objectContaining({ field: 'X-Purpose' })]);
+  // A purpose that would display other than it reads, in the log counsel and oversight read.
+  for (const purpose of ['Bail \u202Egniraeh', 'Bail\u2028hearing', 'Bail\u0085hearing']) {
+    const refused = await read(officer, `/cases/${caseId}`, {
+      'X-Purpose': Buffer.from(purpose).toString('latin1'),
+    }).expect(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'X-Purpose' })]);
+  }
   await read(officer, `/cases/${randomUUID()}`).expect(404);
   expect((await accessLog(caseId)).items).toHaveLength(1);
 });

@@ -7,7 +7,7 @@ import { CaseViewsController } from '../case-views/case-views.controller';
 import { CaseHistoryController } from '../cases/case-history.controller';
 import { CertificationsController } from '../certifications/certifications.controller';
 import { API_PREFIX, TOKEN_HEADER } from '../common/http-tokens';
-import { canonicalId } from '../common/validators';
+import { canonicalId, DISPLAY_REORDERING } from '../common/validators';
 import { EvidenceController } from '../evidence/evidence.controller';
 import { AccessLog, type Accessed, type ReadView } from './access-log';
 
@@ -46,7 +46,7 @@ const AUDITED_READS = new Map<unknown, { view: ReadView; served: Served }>([
 
 const MAX_PURPOSE_LENGTH = 500;
 const PREFIXED = new RegExp(`^/${API_PREFIX}(?=/|$)`);
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /\p{Cc}/u;
 
 /**
  * Records each successful read of personal data on the access-log stream of the case or
@@ -100,11 +100,16 @@ function purposeOf(request: AuthenticatedRequest): string | null {
     // Not UTF-8: keep it as Latin-1.
   }
   text = text.trim();
-  if (text.length === 0 || text.length > MAX_PURPOSE_LENGTH || CONTROL.test(text)) {
+  if (
+    text.length === 0 ||
+    text.length > MAX_PURPOSE_LENGTH ||
+    CONTROL.test(text) ||
+    DISPLAY_REORDERING.test(text)
+  ) {
     throw new ValidationError([
       {
         field: 'X-Purpose',
-        reason: `must be 1–${MAX_PURPOSE_LENGTH} characters of text without control characters`,
+        reason: `must be 1–${MAX_PURPOSE_LENGTH} characters of text without control characters, bidirectional formatting characters or Unicode line separators`,
       },
     ]);
   }

@@ -147,6 +147,9 @@ export const RequiredWhen = <T>(condition: (dto: T) => boolean, why: string): Pr
     IsDefined({ message: `$property is required ${why}` }),
   );
 
+/** Bidirectional embeddings, overrides and isolates, and the Unicode line and paragraph separators. */
+export const DISPLAY_REORDERING = /[\u202A-\u202E\u2066-\u2069\u2028\u2029]/u;
+
 /**
  * Required text of bounded length, with something visible in it: zero-width and other format
  * characters are not (a name of U+200B alone reads as empty), and no control character but tab and
@@ -164,9 +167,13 @@ export const Text = (maxLength: number): PropertyDecorator =>
     Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
       message: '$property must not contain control characters (tab and line breaks aside)',
     }),
-    Matches(/^[^\u202A-\u202E\u2066-\u2069\u2028\u2029]*$/u, {
-      message:
-        '$property must not contain bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) or Unicode line separators (U+2028, U+2029)',
+    ValidateBy({
+      name: 'displaysAsItReads',
+      validator: {
+        validate: (value) => typeof value === 'string' && !DISPLAY_REORDERING.test(value),
+        defaultMessage: () =>
+          '$property must not contain bidirectional formatting characters (U+202A-U+202E, U+2066-U+2069) or Unicode line separators (U+2028, U+2029)',
+      },
     }),
     MaxLength(maxLength),
   );
