@@ -18,7 +18,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   // NestJS 12 and these packages ship ESM only; Jest must transform them to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|jose|canonicalize|commander|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apidevtools|uuid|jose|canonicalize|commander|content-disposition)/)'],
   moduleNameMapper: {
     '^@trust-ledger/(domain|event-store|projections|integrity|privacy)$': '<rootDir>/libs/$1/src',
     '^@trust-ledger/(domain|event-store|projections|integrity|privacy)/(.*)$': '<rootDir>/libs/$1/src/$2',

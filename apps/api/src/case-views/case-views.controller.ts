@@ -86,7 +86,10 @@ export class CaseViewsController {
   ) {}
 
   @Get(':caseId')
-  @ApiOkResponse({ type: CaseViewDto, headers: { ETag: { description: 'The case revision, "<revision>"' } } })
+  @ApiOkResponse({
+    type: CaseViewDto,
+    headers: { ETag: { description: 'The case revision, "<revision>"', schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
   async get(
     @CurrentUser() user: Principal,

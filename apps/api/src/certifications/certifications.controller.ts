@@ -161,7 +161,10 @@ export class CertificationsController {
 
   @Get(':certificationId')
   @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: CertificationViewDto, headers: { ETag: { description: '"<revision>"' } } })
+  @ApiOkResponse({
+    type: CertificationViewDto,
+    headers: { ETag: { description: '"<revision>"', schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
   async get(
     @CurrentUser() user: Principal,

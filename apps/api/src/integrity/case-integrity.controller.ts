@@ -52,7 +52,6 @@ export class CheckpointResultDto {
 @ApiTags('integrity')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse()
-@ApiForbiddenResponse({ description: 'Not counsel or admin' })
 @Controller()
 export class CaseIntegrityController {
   constructor(
@@ -69,6 +68,7 @@ export class CaseIntegrityController {
   @Get('cases/:caseId/integrity')
   @Roles('counsel', 'admin')
   @ApiOkResponse({ type: VerificationResultDto })
+  @ApiForbiddenResponse({ description: 'Not counsel or admin' })
   @ApiNotFoundResponse({ description: 'Nothing was ever recorded on this case' })
   async verifyCase(@Param() { caseId }: CaseParams): Promise<VerificationResultDto> {
     const result = await this.integrity.verifyStream(caseStreamId(caseId));
@@ -86,6 +86,7 @@ export class CaseIntegrityController {
   @Roles('admin')
   @HttpCode(201)
   @ApiCreatedResponse({ type: CheckpointResultDto })
+  @ApiForbiddenResponse({ description: 'Not an admin' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

@@ -125,7 +125,10 @@ export class MattersController {
 
   @Get(':matterId')
   @Roles('officer', 'supervisor', 'counsel')
-  @ApiOkResponse({ type: MatterViewDto, headers: { ETag: { description: '"<revision>"' } } })
+  @ApiOkResponse({
+    type: MatterViewDto,
+    headers: { ETag: { description: '"<revision>"', schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
   get(
     @CurrentUser() user: Principal,

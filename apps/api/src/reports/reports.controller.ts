@@ -6,7 +6,6 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
@@ -30,7 +29,6 @@ import { ReportPeriodDto } from './report-period';
 @ApiTags('reports')
 @ApiBearerAuth()
 @Roles('supervisor', 'admin')
-@ApiHeader({ name: 'Idempotency-Key', required: false })
 @ApiBadRequestResponse({
   description: 'Invalid input, or a period of another granularity than the one in force',
 })

@@ -136,6 +136,7 @@ export class ViolationsController {
       ETag: {
         description:
           '"<revision>" of its reviews\' stream, for If-Match; none before the first review (If-None-Match: *)',
+        schema: { type: 'string' },
       },
     },
   })
