@@ -1,4 +1,5 @@
-import type { DetectedViolation } from '@trust-ledger/domain';
+import { evaluateReportingRules, type DetectedViolation } from '@trust-ledger/domain';
+import { recordedAdoptions } from '../../../domain/testing/ordinance-builders';
 import {
   applyReview,
   judge,
@@ -273,5 +274,40 @@ describe('reviews', () => {
     const reviewed = applyReview(withdrawn, review);
     expect(reviewed.status).toBe('WITHDRAWN');
     expect(reviewed.statusHistory).toHaveLength(3);
+  });
+});
+
+describe('an overdue report judged under a version adopted later with an earlier effective date', () => {
+  // Q2 2024 (due 30 August) is overdue; a version adopted on 1 October, in force from 1 June
+  // (the threshold changed, nothing about reporting), now judges the duty and is cited instead.
+  const v1 = recordedAdoptions([{ version: {}, recordedAt: '2024-05-10T12:00:00Z' }]);
+  const v2 = recordedAdoptions([
+    { version: {}, recordedAt: '2024-05-10T12:00:00Z' },
+    {
+      version: { effectiveFrom: '2024-06-01T00:00:00Z', smallCellThreshold: 10 },
+      recordedAt: '2024-10-01T00:00:00Z',
+    },
+  ]);
+  const overdueQ2 = (adoptions: typeof v1, now: string) =>
+    evaluateReportingRules([], adoptions, now).filter((v) => v.streamId === 'report-2024-Q2');
+  const opened = judge([], overdueQ2(v1, '2024-08-30T00:00:00Z'), null, at('e-due', '2024-08-30T00:00:00Z'));
+  const confirmed = applyReview(opened[0], {
+    status: 'CONFIRMED',
+    note: 'No report was published',
+    at: '2024-09-02T00:00:00Z',
+    by: 'counsel-1',
+    eventId: 'e-review',
+  });
+
+  it('is the same violation: the report is still missing, so it is neither withdrawn nor born again', () => {
+    const changed = judge(
+      [confirmed],
+      overdueQ2(v2, '2024-10-01T00:00:00Z'),
+      null,
+      at(v2[1].eventId, '2024-10-01T00:00:00Z'),
+    );
+    expect(changed.map((v) => [v.violationId, v.status])).toEqual([[confirmed.violationId, 'CONFIRMED']]);
+    expect(changed[0]).toMatchObject({ ordinanceVersion: 2, evidence: [{ eventId: v2[1].eventId }] });
+    expect(changed[0].earlierFacts).toMatchObject([{ ordinanceVersion: 1, until: '2024-10-01T00:00:00Z' }]);
   });
 });

@@ -204,11 +204,17 @@ export function violationAsOf(v: RegisteredViolation, at: string): RegisteredVio
   };
 }
 
-/** Whether two findings are of one rule about one act: the act is the first evidence cited. */
+/**
+ * Whether two findings are of one rule about one act: the act is the first evidence cited. A
+ * finding whose stream holds nothing it cites (S11: a report never published, proven by the
+ * adoption that required it) is about its stream itself: judged under another version, it cites
+ * another adoption, but the report it misses is the same, and so is the violation.
+ */
 function sameAct(a: RegisteredViolation, b: DetectedViolation): boolean {
-  return (
-    a.ruleId === b.ruleId && a.streamId === b.streamId && a.evidence[0]?.eventId === b.evidence[0]?.eventId
-  );
+  if (a.ruleId !== b.ruleId || a.streamId !== b.streamId) return false;
+  const act = (v: Pick<DetectedViolation, 'streamId' | 'evidence'>) =>
+    v.evidence[0]?.streamId === v.streamId ? v.evidence[0].eventId : v.streamId;
+  return act(a) === act(b);
 }
 
 function judgedFactsOf(v: DetectedViolation | RegisteredViolation): JudgedFacts {

@@ -165,8 +165,9 @@ export class ViolationRegisterProjection implements Projection {
   // other's warrant; 15: a transfer despite a declined TRANSFER request fires even beside an honored
   // detainer, and holds are stated to the second; 16: a hold is excused only by an exception of the
   // version in force when it ended; S9 and S5 release-date explanations no longer tell oversight who
-  // is in removal proceedings or has counsel.
-  readonly version = 16;
+  // is in removal proceedings or has counsel; 17: an overdue report judged under another version
+  // (citing another adoption) stays the same violation, not withdrawn and detected anew.
+  readonly version = 17;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
