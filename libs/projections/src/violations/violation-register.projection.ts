@@ -166,8 +166,10 @@ export class ViolationRegisterProjection implements Projection {
   // detainer, and holds are stated to the second; 16: a hold is excused only by an exception of the
   // version in force when it ended; S9 and S5 release-date explanations no longer tell oversight who
   // is in removal proceedings or has counsel; 17: an overdue report judged under another version
-  // (citing another adoption) stays the same violation, not withdrawn and detected anew.
-  readonly version = 17;
+  // (citing another adoption) stays the same violation, not withdrawn and detected anew; 18: a
+  // detainer honored under a qualifying exception throughout a hold excuses it from the grace period
+  // whatever else was pending beside it, as a judicial warrant does.
+  readonly version = 18;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

@@ -322,6 +322,34 @@ describe('§ 2 — holds after eligibility for release', () => {
     expect(rulesFired(events)).toEqual([]);
   });
 
+  describe('beside a detainer honored under a qualifying exception', () => {
+    // A second detainer (a re-issued I-247A, say) honored under the felony exception before
+    // eligibility, while the first stayed undecided.
+    const R2 = 'request-honored-under-exception';
+    const holdOn = (...events: CaseEvent[]) => [
+      ...detainerCase([felony]),
+      requestReceived({ requestId: R2, receivedAt: hoursAfter(T0, 1) }),
+      noticeIssued({ noticeId: 'notice-2', requestId: R2 }),
+      honored({ requestId: R2, decidedAt: hoursAfter(T0, 2), ...exception }),
+      ...events,
+    ];
+
+    it('fires no grace-period rule: the exception held the person lawfully throughout, as a warrant would', () => {
+      expect(rulesFired(holdOn(eligible, releasedAfter(3 * 60)))).toEqual([]);
+    });
+
+    it('fires when that detainer was declined during the hold: the undecided one held the person alone', () => {
+      const declined = decisionAmended({ requestId: R2, decidedAt: hoursAfter(ELIGIBLE_AT, 2) });
+      expect(rulesFired(holdOn(eligible, declined, releasedAfter(3 * 60)))).toEqual([
+        'S2_HELD_BEYOND_RELEASE',
+      ]);
+    });
+
+    it('still fires the 48-hour limit, which no exception lifts', () => {
+      expect(rulesFired(holdOn(eligible, releasedAfter(49 * 60)))).toEqual(['S2_HOLD_EXCEEDS_48_HOURS']);
+    });
+  });
+
   describe('beside a detainer with a judicial warrant', () => {
     const R2 = 'request-with-warrant';
     const withWarrant = requestReceived({

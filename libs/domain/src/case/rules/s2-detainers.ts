@@ -169,7 +169,8 @@ function heldOn(
   to: string,
   unauthorised: (honoring: DecisionEvent) => boolean,
 ): HeldOn[] {
-  if (detainers.some((request) => warrantHeldThroughout(request, version, from, to))) return [];
+  if (detainers.some((request) => heldLawfullyThroughout(request, version, from, to, unauthorised)))
+    return [];
   return detainers.flatMap((request) => {
     // A warrant must exist by the time the detainer began to hold the person unlawfully.
     if (warrantCovers(request.received.data, version, later(from, request.received.data.receivedAt)))
@@ -183,20 +184,25 @@ function heldOn(
 }
 
 /**
- * A detainer that came with a judicial warrant signed by `from`, arrived by then and was never
- * declined until `to` held the person lawfully all along: whatever else was pending beside it
- * held nobody who was not lawfully held.
+ * A detainer that arrived by `from` and held the person lawfully all along until `to`: it came
+ * with a judicial warrant signed by `from` and was never declined meanwhile, or it stood honored
+ * throughout in a way `unauthorised` does not reject (under a qualifying exception, for the grace
+ * period). Whatever else was pending beside it held nobody who was not lawfully held.
  */
-function warrantHeldThroughout(
+function heldLawfullyThroughout(
   request: RequestRecord,
   version: OrdinanceVersion,
   from: string,
   to: string,
+  unauthorised: (honoring: DecisionEvent) => boolean,
 ): boolean {
+  if (epochMsOf(request.received.data.receivedAt) > epochMsOf(from)) return false;
+  const during = decisionsDuring(request, from, to);
+  if (warrantCovers(request.received.data, version, from)) {
+    return during.every((d) => d === null || d.data.outcome !== 'DECLINED');
+  }
   return (
-    epochMsOf(request.received.data.receivedAt) <= epochMsOf(from) &&
-    warrantCovers(request.received.data, version, from) &&
-    decisionsDuring(request, from, to).every((d) => d === null || d.data.outcome !== 'DECLINED')
+    during.length > 0 && during.every((d) => d !== null && d.data.outcome !== 'DECLINED' && !unauthorised(d))
   );
 }
 
