@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { get, type ClientRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { STREAMS_PER_CLIENT } from '../../apps/api/src/public-statistics/public-statistics.controller';
 import { openCaseBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -156,6 +157,28 @@ describe('headers and bodies', () => {
     expect(response.status).toBe(415);
     expect(isErrorBody(response.json, 415)).toBe(true);
     expect((await t.events()).length).toBe(before);
+  });
+
+  it('refuses a compressed body with 415, and takes one marked identity', async () => {
+    const before = (await t.events()).length;
+    const json = JSON.stringify(openCaseBody(AGENCY));
+    const send = (body: Buffer | string, contentEncoding: string) =>
+      rawRequest(url, {
+        method: 'POST',
+        path: `${API}/cases`,
+        headers: {
+          Authorization: `Bearer ${officer}`,
+          'Content-Type': 'application/json',
+          'Content-Encoding': contentEncoding,
+        },
+        body,
+      });
+    const gzipped = await send(gzipSync(json), 'gzip');
+    expect(gzipped.status).toBe(415);
+    expect(gzipped.json).toMatchObject({ message: expect.stringContaining('Content-Encoding: gzip') });
+    expect(isErrorBody(gzipped.json, 415)).toBe(true);
+    expect((await t.events()).length).toBe(before);
+    expect((await send(json, 'identity')).status).toBe(201);
   });
 
   it('takes JSON with or without charset=utf-8', async () => {

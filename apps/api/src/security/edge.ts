@@ -4,7 +4,7 @@ import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { SecurityConfig } from '../config/security-config';
-import { assertUtf8Charset, parseJsonBody, refuseNonJsonBody } from './json-body';
+import { assertIdentityEncoding, assertUtf8Charset, parseJsonBody, refuseNonJsonBody } from './json-body';
 import { requestIdOf } from './logging';
 import { RateLimiter } from './rate-limiter';
 
@@ -107,6 +107,7 @@ export async function hardenEdges(
     let parsed: unknown;
     try {
       assertUtf8Charset(request.headers['content-type']);
+      assertIdentityEncoding(request.headers['content-encoding']);
       parsed = parseJsonBody(body);
     } catch (error) {
       done(error as Error, undefined);

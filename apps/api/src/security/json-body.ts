@@ -50,6 +50,19 @@ export function assertUtf8Charset(contentType: string | undefined): void {
   }
 }
 
+/**
+ * A body sent compressed is refused, not read as its compressed bytes (which made it "not valid
+ * UTF-8", a 400 that blamed the JSON): this API takes no content coding but `identity`.
+ */
+export function assertIdentityEncoding(contentEncoding: string | undefined): void {
+  const coding = (contentEncoding ?? '').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') {
+    throw new UnsupportedMediaTypeException(
+      `Request bodies must not be compressed (Content-Encoding: ${coding} is not accepted)`,
+    );
+  }
+}
+
 /** Parses a JSON body: strict UTF-8, bounded depth, no prototype keys, no lone surrogates. */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) {
