@@ -63,6 +63,15 @@ describe('AdoptOrdinanceVersion', () => {
       ]);
   });
 
+  it('records the time zone under its canonical name', () => {
+    given([])
+      .when(adoptOrdinanceVersion({ timeZone: 'us/eastern' }))
+      .then([ordinanceVersionAdopted({ timeZone: 'America/New_York' })]);
+    given([])
+      .when(adoptOrdinanceVersion({ timeZone: 'utc' }))
+      .then([ordinanceVersionAdopted({ timeZone: 'UTC' })]);
+  });
+
   it('records only the terms the version names, whatever else the caller sent', () => {
     const terms = { ...ordinanceTerms(), adoptedBy: 'someone' } as OrdinanceTerms;
     const [event] = decideOrdinance([], { ...adoptOrdinanceVersion(), data: terms });

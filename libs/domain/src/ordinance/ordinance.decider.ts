@@ -1,4 +1,4 @@
-import { isTimeZone } from '../shared/date-time';
+import { canonicalTimeZone, isTimeZone } from '../shared/date-time';
 import type { FieldError } from '../shared/errors';
 import { assertValid, check, dateTime, distinct, oneOf, requiredText } from '../shared/field-checks';
 import { CONVICTION_CATEGORIES, ORDINANCE_SECTIONS, type IssuerRole } from '../shared/vocabulary';
@@ -46,7 +46,9 @@ export function decideOrdinance(state: OrdinanceHistory, command: OrdinanceComma
         reportingPeriod: t.reportingPeriod,
         reportDueDays: t.reportDueDays,
         smallCellThreshold: t.smallCellThreshold,
-        timeZone: t.timeZone,
+        // As the tz database names it: `utc` and `UTC` are one zone, and two versions that spell it
+        // differently must not read as a change of zone.
+        timeZone: canonicalTimeZone(t.timeZone),
       },
     },
   ];

@@ -79,6 +79,11 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/** A known zone's canonical name (`utc` → `UTC`, `US/Eastern` → `America/New_York`). */
+export function canonicalTimeZone(name: string): string {
+  return formatterFor(name).resolvedOptions().timeZone;
+}
+
 /** The calendar date, in `timeZone`, of an instant (epoch milliseconds). */
 export function calendarDateIn(instant: number, timeZone: string): CalendarDate {
   const wall = new Date(wallClockAt(instant, timeZone));
