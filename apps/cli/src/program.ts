@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBackupCommand } from './commands/backup.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerProjectionsCommand } from './commands/projections.command';
 import { registerTokenCommand } from './commands/token.command';
@@ -12,6 +13,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerVerifyCommand,
   registerVerifyEvidenceCommand,
   registerProjectionsCommand,
+  registerBackupCommand,
 ];
 
 export function buildProgram(): Command {

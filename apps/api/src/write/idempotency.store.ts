@@ -11,6 +11,9 @@ export interface RememberedCommand<R = CommandResult> {
   response: R;
 }
 
+/** In DATA_DIR, whatever the event store. */
+export const IDEMPOTENCY_FILE = 'api.db';
+
 interface Row {
   request_hash: string;
   stream_id: string;
@@ -31,7 +34,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
   private readonly insertStatement: Database.Statement<[string, string, string, string, string, string]>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const file = join(config.dataDir, 'api.db');
+    const file = join(config.dataDir, IDEMPOTENCY_FILE);
     ensurePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');

@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createEventStore } from '@trust-ledger/event-store';
+import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
+import { KEY_STORE_FILE, MASTER_KEY_FILE } from '@trust-ledger/privacy';
+import { loadConfig, sqliteStoreFile } from '../../../api/src/config/app-config';
+import { JWT_SECRET_FILE } from '../../../api/src/config/jwt-secret';
+import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
+
+/** A backup step this large copies every page at once. */
+const ALL_PAGES = 0x7fffffff;
+
+/**
+ * `backup <dir>`: a copy of DATA_DIR that a restore can start from, taken while the API runs. The
+ * log first and the key store after it, so that the keys are at least as new as the log: a key
+ * store older than its log has lost the keys of everyone recorded since, whose data is then as
+ * good as erased. The read models are left out: the service rebuilds them from the log.
+ */
+export function registerBackupCommand(program: Command): void {
+  program
+    .command('backup')
+    .description(
+      `copy DATA_DIR's event log (embedded store), key store, idempotency store and generated secrets into a new directory, the API may keep running; then verify the copied log. Read models are left out (rebuilt from the log)`,
+    )
+    .argument('<dir>', 'a directory that does not exist yet, or is empty')
+    .action(async (dir: string) => {
+      const config = loadConfig({}, process.env, { readOnly: true });
+      const target = resolve(dir);
+      if (existsSync(target) && readdirSync(target).length > 0) {
+        throw new Error(`${target} is not empty: a backup goes into a new directory`);
+      }
+      mkdirSync(target, { recursive: true, mode: 0o700 });
+      chmodSync(target, 0o700);
+
+      const copied = (file: string) => process.stdout.write(`copied ${file}\n`);
+      const embedded = config.eventStore === 'sqlite';
+      if (embedded) {
+        await snapshot(sqliteStoreFile(config), target);
+        copied('trust-ledger.db');
+      } else {
+        process.stdout.write(
+          'the event log is in EventStoreDB: back it up with EventStoreDB itself (deploy/README.md), before this\n',
+        );
+      }
+      for (const file of [KEY_STORE_FILE, IDEMPOTENCY_FILE]) {
+        if (!existsSync(join(config.dataDir, file))) continue;
+        await snapshot(join(config.dataDir, file), target);
+        copied(file);
+      }
+      // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
+      for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
+        if (!existsSync(join(config.dataDir, file))) continue;
+        copyFileSync(join(config.dataDir, file), join(target, file));
+        chmodSync(join(target, file), 0o600);
+        copied(file);
+      }
+      if (!embedded) return;
+
+      // A backup is worth its verification: a log already altered is still copied, and said so.
+      const store = createEventStore({
+        kind: 'sqlite',
+        file: join(target, 'trust-ledger.db'),
+        readonly: true,
+      });
+      try {
+        const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
+        const publicKeys = [
+          ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
+          ...config.evidenceTrustedPublicKeys,
+        ];
+        const result = await verifyAll(store, {
+          publicKeys,
+          requireSignature: false,
+          anchor: config.integrityAnchor,
+        });
+        for (const b of result.breaks) {
+          process.stdout.write(`BREAK ${b.streamId} revision ${b.revision}: ${b.reason}\n`);
+        }
+        if (result.valid) {
+          process.stdout.write(
+            `OK: backup in ${target}; its log verifies (${result.checkedEvents} events, every hash chain intact)\n`,
+          );
+        } else {
+          process.stdout.write(
+            `FAILED: the backup in ${target} holds a log that does not verify (${result.breaks.length} break(s)); restore an older backup that does\n`,
+          );
+          process.exitCode = 1;
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+/**
+ * SQLite's online backup of `file` into `dir`, in one step: a backup taken in steps starts again
+ * whenever the source is written meanwhile, which a running API does all the time.
+ */
+async function snapshot(file: string, dir: string): Promise<void> {
+  const source = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const copy = join(dir, file.slice(file.lastIndexOf('/') + 1));
+    await source.backup(copy, { progress: () => ALL_PAGES });
+    chmodSync(copy, 0o600);
+  } finally {
+    source.close();
+  }
+}

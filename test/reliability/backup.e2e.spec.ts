@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCaseBody } from '../support/case-bodies';
+import { runCli } from '../support/cli-in-process';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const AGENCY = 'agency-a';
+const previousDataDir = process.env.DATA_DIR;
+
+let scratch: string;
+let live: TestApp | undefined;
+let restored: TestApp | undefined;
+
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'backup-'));
+});
+afterEach(async () => {
+  await live?.close();
+  await restored?.close();
+  live = restored = undefined;
+  process.env.DATA_DIR = previousDataDir;
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const backup = (dataDir: string, target: string) => {
+  process.env.DATA_DIR = dataDir;
+  return runCli('backup', target);
+};
+
+it('copies a running service’s data so that a service started on the copy serves what was recorded before it', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const officer = await live.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  const before = openCaseBody(AGENCY);
+  await live.post('/cases', officer, before).expect(201);
+
+  const target = join(scratch, 'backup');
+  const { code, out } = await backup(live.dataDir, target);
+  expect(code).toBe(0);
+  expect(out).toMatch(/^OK: backup in .*; its log verifies \(\d+ events, every hash chain intact\)$/m);
+  const after = openCaseBody(AGENCY);
+  await live.post('/cases', officer, after).expect(201);
+  await live.close();
+  live = undefined;
+
+  // Owner-only, like DATA_DIR; the read models are left to the rebuild.
+  expect(statSync(target).mode & 0o777).toBe(0o700);
+  const files = readdirSync(target).sort();
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'api.db',
+      'evidence-signing-key.pem',
+      'jwt-secret',
+      'keys.db',
+      'master.key',
+      'trust-ledger.db',
+    ]),
+  );
+  expect(files).not.toContain('read-models.db');
+  for (const file of files) expect([file, statSync(join(target, file)).mode & 0o777]).toEqual([file, 0o600]);
+
+  restored = await startTestApp({ dataDir: target });
+  const read = await restored.get(`/cases/${before.caseId}?minPosition=1`, officer).expect(200);
+  // The person's data decrypts: the key store came with the log.
+  expect(read.body.subject.fullName).toBe(before.subject.fullName);
+  await restored.get(`/cases/${after.caseId}`, officer).expect(404);
+});
+
+it('refuses a directory that is not empty, and copies nothing into it', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const target = join(scratch, 'occupied');
+  mkdirSync(target);
+  writeFileSync(join(target, 'notes.txt'), 'mine');
+  await expect(backup(live.dataDir, target)).rejects.toThrow(`${target} is not empty`);
+  expect(readdirSync(target)).toEqual(['notes.txt']);
+});
+
+it('copies a log that does not verify, names its breaks and fails', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const officer = await live.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  const { caseId } = openCaseBody(AGENCY);
+  await live.post('/cases', officer, openCaseBody(AGENCY, caseId)).expect(201);
+  const db = new Database(join(live.dataDir, 'trust-ledger.db'));
+  db.prepare(`UPDATE events SET data = json_set(data, '$.agencyId', 'agency-b') WHERE stream_id = ?`).run(
+    `case-${caseId}`,
+  );
+  db.close();
+
+  const target = join(scratch, 'backup');
+  const { code, out } = await backup(live.dataDir, target);
+  expect(code).toBe(1);
+  expect(out).toMatch(new RegExp(`^BREAK case-${caseId} revision 0: `, 'm'));
+  expect(out).toMatch(/^FAILED: the backup in .* holds a log that does not verify \(1 break\(s\)\)/m);
+  expect(existsSync(join(target, 'trust-ledger.db'))).toBe(true);
+});
