@@ -1,10 +1,14 @@
+import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { API_PREFIX } from './common/http-tokens';
 import { APP_CONFIG, ConfigError, type AppConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const app = await createApp();
   const { port } = app.get<AppConfig>(APP_CONFIG);
+  // Every interface, plain HTTP: TLS and exposure are the proxy's or the firewall's (README).
   await app.listen(port, '0.0.0.0');
+  new Logger('Main').log(`listening on http://0.0.0.0:${port}/${API_PREFIX}`);
 }
 
 main().catch((error: unknown) => {
