@@ -9,7 +9,7 @@ import type { Principal, Role } from '../auth/principal';
  * stream: a read must not move the case's revision (its ETag) nor reach the projections, which
  * follow `case-` streams only. A certification's victim is personal data too, recorded alike.
  */
-export const ACCESS_LOG_STREAM_PREFIX = 'access-log-';
+const ACCESS_LOG_STREAM_PREFIX = 'access-log-';
 
 /** Whose personal data a read served: a case's subject, or a certification's victim. */
 export type Accessed = { caseId: string } | { certificationId: string };
@@ -20,7 +20,7 @@ export const accessLogStreamId = (accessed: Accessed): string =>
     ? `${ACCESS_LOG_STREAM_PREFIX}${accessed.caseId}`
     : `${ACCESS_LOG_STREAM_PREFIX}certification-${accessed.certificationId}`;
 
-export const PERSONAL_DATA_ACCESSED = 'PersonalDataAccessed';
+const PERSONAL_DATA_ACCESSED = 'PersonalDataAccessed';
 
 /** Which view of the personal data was served. */
 export const READ_VIEWS = [

@@ -7,7 +7,7 @@ export type Role = (typeof ROLES)[number];
  * deadline scheduler, imports, the default ordinance): no person's token may name one, or their
  * acts would read as the service's.
  */
-export const SYSTEM_ACTOR_PREFIX = 'system:';
+const SYSTEM_ACTOR_PREFIX = 'system:';
 
 /** Control and format characters (NUL, newline, zero-width space, right-to-left override…). */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;

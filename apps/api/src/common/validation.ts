@@ -29,7 +29,7 @@ export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldEr
  * Far above any command's body (a few dozen fields). Validating costs some 30 µs a field on the one
  * event loop: a 1 MiB body of 95,000 unknown fields held every caller up for 7 s.
  */
-export const MAX_BODY_FIELDS = 1_000;
+const MAX_BODY_FIELDS = 1_000;
 
 /** Whether `value` holds more than `max` fields (object keys and array elements, at any depth). */
 function moreFieldsThan(value: unknown, max: number): boolean {

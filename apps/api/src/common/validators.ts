@@ -97,7 +97,7 @@ export const IsCalendarDate = formatDecorator(
  * A well-formed BCP 47 tag (ICU decides) whose primary subtag is an ISO 639 code, since tags are
  * compared by primary subtag.
  */
-export function isLanguageTag(value: string): boolean {
+function isLanguageTag(value: string): boolean {
   if (!/^[A-Za-z]{2,3}(?:-|$)/.test(value)) return false;
   try {
     Intl.getCanonicalLocales(value);

@@ -22,12 +22,12 @@ export interface SecurityConfig {
   logLevel: LogLevel;
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** API.md: "the defaults allow at least 50 requests per second per client" (with headroom for jitter). */
-export const DEFAULT_RATE_LIMIT_PER_SECOND = 100;
-export const DEFAULT_PUBLIC_RATE_LIMIT_PER_SECOND = 60;
+const DEFAULT_RATE_LIMIT_PER_SECOND = 100;
+const DEFAULT_PUBLIC_RATE_LIMIT_PER_SECOND = 60;
 const CIDR = /^(.+)\/(\d{1,3})$/;
 
 /**

@@ -52,7 +52,7 @@ const KEEP_ALIVE_MS = 20_000;
  * route needs no token: an address may hold this many at once, and all clients together this many.
  */
 export const STREAMS_PER_CLIENT = 10;
-export const STREAMS_IN_ALL = 1_000;
+const STREAMS_IN_ALL = 1_000;
 const RETRY_STREAM_AFTER_SECONDS = 30;
 /** A subscriber whose socket holds this much not yet sent is not reading: it is dropped. */
 const MAX_UNSENT_BYTES = 1 << 20;

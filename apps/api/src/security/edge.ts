@@ -14,7 +14,7 @@ import { RateLimiter } from './rate-limiter';
  * uses data: images. No `upgrade-insecure-requests`: it would break the UI over plain http on a
  * developer's machine, and HSTS covers production.
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   baseUri: ["'self'"],
   connectSrc: ["'self'"],
@@ -28,7 +28,7 @@ export const CONTENT_SECURITY_POLICY = {
   styleSrc: ["'self'", "'unsafe-inline'"],
 };
 
-export const HELMET_OPTIONS: FastifyHelmetOptions = {
+const HELMET_OPTIONS: FastifyHelmetOptions = {
   global: true,
   contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
   frameguard: { action: 'deny' },

@@ -7,7 +7,7 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
  */
 
 /** API bodies nest four levels at most; anything far deeper is an attack on recursive code. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * Keys that, merged anywhere, would reach an object's prototype (`__proto__`, `constructor`,
@@ -26,7 +26,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** A 400 for the body as a whole: named, like every other 400, by its field (`body`) and reason. */
-export function badBody(reason: string): BadRequestException {
+function badBody(reason: string): BadRequestException {
   return new BadRequestException({ message: `Body ${reason}`, errors: [{ field: 'body', reason }] });
 }
 

@@ -20,7 +20,7 @@ export const PERSONAL_DATA_KEYS = [
 ] as const;
 
 /** Keys whose values are replaced wherever they appear (compared case-insensitively). */
-export const SENSITIVE_KEYS: ReadonlySet<string> = new Set(
+const SENSITIVE_KEYS: ReadonlySet<string> = new Set(
   [
     ...PERSONAL_DATA_KEYS,
     // Credentials.

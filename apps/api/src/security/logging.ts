@@ -11,7 +11,7 @@ import { PERSONAL_DATA_KEYS, REDACTED, scrub, scrubText } from './log-redaction'
  * carry credentials wherever a request or response is logged, and personal data up to four levels
  * deep.
  */
-export const REDACT_PATHS: string[] = [
+const REDACT_PATHS: string[] = [
   ...['req', 'request', 'res', 'response', '*'].flatMap((owner) => [
     `${owner}.headers.authorization`,
     `${owner}.headers["proxy-authorization"]`,
@@ -24,7 +24,7 @@ export const REDACT_PATHS: string[] = [
 ];
 
 /** pino options shared by every log line: level, ISO times, redaction and the deep scrub. */
-export function pinoOptions(config: Pick<SecurityConfig, 'logLevel'>): LoggerOptions {
+function pinoOptions(config: Pick<SecurityConfig, 'logLevel'>): LoggerOptions {
   return {
     level: config.logLevel,
     timestamp: stdTimeFunctions.isoTime,
@@ -120,7 +120,7 @@ const PERIOD = /^\d{4}(-(Q[1-4]|\d{2}))?$/;
  * segment that is neither one of the API's words nor an id or a report period shown as `:value`: a
  * client that puts a person's name in a path must not put it in the log.
  */
-export const pathOf = (url: unknown): string | undefined =>
+const pathOf = (url: unknown): string | undefined =>
   typeof url === 'string'
     ? url
         .split('?')[0]
@@ -143,7 +143,7 @@ export function requestIdOf(header: string | string[] | undefined): string {
  * One JSON line per request, on completion: id, method, path, client address, status and time.
  * Serializers are whitelists: headers, query strings and bodies are never logged.
  */
-export function pinoHttpOptions(config: Pick<SecurityConfig, 'logLevel'>): PinoHttpOptions {
+function pinoHttpOptions(config: Pick<SecurityConfig, 'logLevel'>): PinoHttpOptions {
   return {
     ...pinoOptions(config),
     quietReqLogger: true,

@@ -11,8 +11,8 @@ import type { FastifyRequest } from 'fastify';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { SecurityConfig } from '../config/security-config';
 
-export const DEFAULT_THROTTLER = 'default';
-export const PUBLIC_THROTTLER = 'public';
+const DEFAULT_THROTTLER = 'default';
+const PUBLIC_THROTTLER = 'public';
 
 /** One second: the configured limits are per second (a sliding window of the last second). */
 const WINDOW_MS = 1000;

@@ -41,7 +41,7 @@ function header(request: AuthenticatedRequest, name: string): string | undefined
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-export function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
+function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
   if (!request.principal) throw new Error('command routes must be authenticated');
   const errors: FieldError[] = [];
 

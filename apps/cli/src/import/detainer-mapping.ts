@@ -28,10 +28,10 @@ import { fieldErrors } from '../../../api/src/common/validation';
  * TRANSFERRED are the holding agency's acts; PENDING records no decision (ICE lifted it, or the log
  * does not say).
  */
-export const IMPORT_OUTCOMES = ['PENDING', 'DECLINED', 'TRANSFERRED'] as const;
-export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+const IMPORT_OUTCOMES = ['PENDING', 'DECLINED', 'TRANSFERRED'] as const;
+type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
 
-export class ColumnsMapping {
+class ColumnsMapping {
   @IsString()
   @MinLength(1)
   date!: string;
@@ -49,7 +49,7 @@ export class ColumnsMapping {
   detainerType!: string;
 }
 
-export class DetainerTypeMapping {
+class DetainerTypeMapping {
   @IsIn(REQUEST_TYPES)
   requestType!: RequestType;
 
@@ -57,7 +57,7 @@ export class DetainerTypeMapping {
   form!: RequestForm;
 }
 
-export class LiftReasonMapping {
+class LiftReasonMapping {
   @IsIn(IMPORT_OUTCOMES)
   outcome!: ImportOutcome;
 
@@ -131,7 +131,7 @@ export function loadMapping(file: string): DetainerMapping {
 }
 
 /** Checks everything at once, so the operator sees every mistake of the file in one message. */
-export function parseMapping(json: unknown, file: string): DetainerMapping {
+function parseMapping(json: unknown, file: string): DetainerMapping {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new MappingError(file, ['the mapping must be a JSON object']);
   }

@@ -18,13 +18,13 @@ export const IMPORT_ACTOR = 'system:import';
  * The log holds no personal data, yet a case needs a subject: this placeholder says so plainly,
  * and is sealed like any subject.
  */
-export const IMPORTED_SUBJECT = { fullName: 'Unknown (imported record)' };
+const IMPORTED_SUBJECT = { fullName: 'Unknown (imported record)' };
 
 /** Namespace of the ids an import derives, apart from the API's so that no key of a caller can collide. */
 const IMPORT_NAMESPACE = 'b0c5a1de-3f6e-5d2a-9c47-6e1f0a8b2d34';
 
 /** One command of a row, with what the executor needs to recognise it when the row is imported again. */
-export interface PlannedCommand {
+interface PlannedCommand {
   commandId: string;
   requestHash: string;
   command: CaseCommand;
