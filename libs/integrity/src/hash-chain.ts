@@ -53,7 +53,7 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-export function metadataWithoutIntegrity(metadata: EventMetadata): JsonObject {
+function metadataWithoutIntegrity(metadata: EventMetadata): JsonObject {
   const { [INTEGRITY_METADATA_KEY]: _integrity, ...rest } = metadata;
   return rest;
 }

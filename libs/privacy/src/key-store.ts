@@ -3,7 +3,7 @@ import { ensurePrivateFile } from '@trust-ledger/event-store';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export const KEY_STORE_FILE = 'keys.db';
+const KEY_STORE_FILE = 'keys.db';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS data_keys (

@@ -41,7 +41,7 @@ export type NoticeView<Language = StoredLanguage> = Omit<
   language: Language;
 };
 
-export type RequestRecord = FederalRequestReceived['data'] & {
+type RequestRecord = FederalRequestReceived['data'] & {
   status: 'PENDING' | DecisionOutcome;
   /** The decision in force (the last recorded or amended). */
   decision: DecisionView | null;

@@ -9,7 +9,7 @@ export interface ProjectionError {
 }
 
 /** The event a checkpoint's position is that of, so that a log it is no longer in can be told. */
-export interface LastEvent {
+interface LastEvent {
   id: string;
   streamId: string;
   revision: number;

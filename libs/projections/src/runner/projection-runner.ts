@@ -29,7 +29,7 @@ export class ProjectionsBehindError extends Error {
   }
 }
 
-export class UnknownProjectionError extends Error {
+class UnknownProjectionError extends Error {
   override readonly name = 'UnknownProjectionError';
   constructor(
     readonly projection: string,

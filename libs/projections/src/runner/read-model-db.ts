@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ReadModelDb } from './projection';
 
-export const READ_MODELS_FILE = 'read-models.db';
+const READ_MODELS_FILE = 'read-models.db';
 
 export function readModelsPath(dataDir: string): string {
   return join(dataDir, READ_MODELS_FILE);

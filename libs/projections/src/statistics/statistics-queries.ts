@@ -22,7 +22,7 @@ import {
 } from './statistics-row';
 
 /** Per-section counts of violations; `suppressed` names the sections whose count is withheld. */
-export type SectionCounts = { [section: string]: number | null | string[]; suppressed: string[] };
+type SectionCounts = { [section: string]: number | null | string[]; suppressed: string[] };
 
 /** API.md's `GET /public/statistics` body. */
 export interface PublicStatistics {

@@ -85,7 +85,7 @@ function rowEquations(requestType: RequestType): Partial<Record<StatisticsField,
   return equations;
 }
 
-export function rowIdentities(requestType: RequestType): readonly (readonly StatisticsField[])[] {
+function rowIdentities(requestType: RequestType): readonly (readonly StatisticsField[])[] {
   return NOTICE_REQUEST_TYPES.includes(requestType)
     ? [A, B, A_PLUS_B, C, A_MINUS_C, A_PLUS_B_MINUS_C]
     : [A, B, A_PLUS_B];

@@ -50,7 +50,7 @@ export interface RegisteredViolation {
 }
 
 /** What a rule found besides which act it judged; a violation keeps its id while these change. */
-export type JudgedFacts = Pick<
+type JudgedFacts = Pick<
   RegisteredViolation,
   'requestId' | 'occurredAt' | 'ordinanceVersion' | 'evidence' | 'explanation'
 >;
