@@ -21,7 +21,7 @@ export * from './certification/certification.decider';
 export * from './certification/certification.deadline';
 export * from './certification/certification.rules';
 export * from './case/rules/evaluate-case-rules';
-export { isJudicialWarrant, warrantCovers } from './case/rules/judicial-warrant';
+export { isJudicialWarrant } from './case/rules/judicial-warrant';
 export * from './matter/matter.events';
 export * from './matter/matter.commands';
 export * from './matter/matter.decider';

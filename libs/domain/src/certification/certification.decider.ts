@@ -23,16 +23,13 @@ export type CertificationStatus = 'PENDING' | 'CERTIFIED' | 'DENIED' | 'WITHDRAW
 /** `null` until the certification is requested. */
 export type CertificationState = { requestedAt: string; status: CertificationStatus; erased: boolean } | null;
 
-export const initialCertificationState: CertificationState = null;
+const initialCertificationState: CertificationState = null;
 
 /**
  * Decides what a command on a certification records, or refuses it: NotFound for an unknown
  * certification, Validation naming every offending field, Conflict when it contradicts the record.
  */
-export function decideCertification(
-  state: CertificationState,
-  command: CertificationCommand,
-): CertificationEvent[] {
+function decideCertification(state: CertificationState, command: CertificationCommand): CertificationEvent[] {
   if (command.type === 'RequestCertification') return requestCertification(state, command);
   if (state === null) throw new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
   switch (command.type) {
@@ -48,10 +45,7 @@ export function decideCertification(
 }
 
 /** Total: it never throws, whatever the history holds. */
-export function evolveCertification(
-  state: CertificationState,
-  event: CertificationEvent,
-): CertificationState {
+function evolveCertification(state: CertificationState, event: CertificationEvent): CertificationState {
   switch (event.type) {
     case 'CertificationRequested':
       return { requestedAt: event.data.requestedAt, status: 'PENDING', erased: false };

@@ -8,9 +8,9 @@ export interface EncounterState {
   recorded: boolean;
 }
 
-export const initialEncounterState: EncounterState = { recorded: false };
+const initialEncounterState: EncounterState = { recorded: false };
 
-export function decideEncounter(state: EncounterState, { data, now }: EncounterCommand): EncounterEvent[] {
+function decideEncounter(state: EncounterState, { data, now }: EncounterCommand): EncounterEvent[] {
   assertValid([
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('occurredAt', data.occurredAt, now),
@@ -48,7 +48,7 @@ export function decideEncounter(state: EncounterState, { data, now }: EncounterC
   ];
 }
 
-export function evolveEncounter(_state: EncounterState, _event: EncounterEvent): EncounterState {
+function evolveEncounter(_state: EncounterState, _event: EncounterEvent): EncounterState {
   return { recorded: true };
 }
 

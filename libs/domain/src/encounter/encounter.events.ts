@@ -25,7 +25,7 @@ export const STATUS_INQUIRY_JUSTIFICATIONS = [
 ] as const;
 export type StatusInquiryJustification = (typeof STATUS_INQUIRY_JUSTIFICATIONS)[number];
 
-export interface StatusInquiry {
+interface StatusInquiry {
   asked: boolean;
   justification: StatusInquiryJustification;
   explanation: string | null;

@@ -7,7 +7,7 @@ import type { MatterAction, MatterEvent, MatterKind } from './matter.events';
 /** `null` until the matter is opened. */
 export type MatterState = { kind: MatterKind; receivedAt: string } | null;
 
-export const initialMatterState: MatterState = null;
+const initialMatterState: MatterState = null;
 
 /**
  * What may be done on each kind of matter. Naming an act with the verb its rules judge (a
@@ -27,14 +27,14 @@ export const MATTER_ACTIONS_BY_KIND: Readonly<Record<MatterKind, readonly Matter
  * Decides what a command on a matter records, or refuses it: NotFound for an unknown matter,
  * Validation naming every offending field, Conflict when it contradicts the record.
  */
-export function decideMatter(state: MatterState, command: MatterCommand): MatterEvent[] {
+function decideMatter(state: MatterState, command: MatterCommand): MatterEvent[] {
   if (command.type === 'OpenMatter') return openMatter(state, command);
   if (state === null) throw new NotFoundError('MATTER_NOT_FOUND', 'No such matter');
   return recordAction(state, command);
 }
 
 /** Total: it never throws, whatever the history holds. */
-export function evolveMatter(state: MatterState, event: MatterEvent): MatterState {
+function evolveMatter(state: MatterState, event: MatterEvent): MatterState {
   return event.type === 'MatterOpened' ? { kind: event.data.kind, receivedAt: event.data.receivedAt } : state;
 }
 

@@ -27,7 +27,7 @@ export interface OrdinanceVersion {
   timeZone: string;
 }
 
-export const VIOLENT_OR_SERIOUS_FELONY_5Y = 'VIOLENT_OR_SERIOUS_FELONY_5Y';
+const VIOLENT_OR_SERIOUS_FELONY_5Y = 'VIOLENT_OR_SERIOUS_FELONY_5Y';
 
 /** API.md's default version, recorded on first start. */
 export function defaultOrdinanceVersion(effectiveFrom = '2000-01-01T00:00:00Z'): OrdinanceVersion {

@@ -54,7 +54,7 @@ export function decideOrdinance(state: OrdinanceHistory, command: OrdinanceComma
   ];
 }
 
-export function evolveOrdinance(state: OrdinanceHistory, event: OrdinanceEvent): OrdinanceHistory {
+function evolveOrdinance(state: OrdinanceHistory, event: OrdinanceEvent): OrdinanceHistory {
   return [...state, event.data];
 }
 

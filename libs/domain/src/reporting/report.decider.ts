@@ -7,9 +7,9 @@ import type { AmendReport, PublishReport, ReportCommand } from './report.command
 import type { ReportEvent } from './report.events';
 
 /** `null` until the period's report is published. */
-export type ReportState = { period: string; publishedAt: string } | null;
+type ReportState = { period: string; publishedAt: string } | null;
 
-export const initialReportState: ReportState = null;
+const initialReportState: ReportState = null;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -18,12 +18,12 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * is malformed or of another granularity than the ordinance's, Conflict for one that has not ended,
  * is already published, or (for an amendment) is not yet published.
  */
-export function decideReport(state: ReportState, command: ReportCommand): ReportEvent[] {
+function decideReport(state: ReportState, command: ReportCommand): ReportEvent[] {
   return command.type === 'PublishReport' ? publish(state, command) : amend(state, command);
 }
 
 /** Total: it never throws, whatever the history holds. */
-export function evolveReport(state: ReportState, event: ReportEvent): ReportState {
+function evolveReport(state: ReportState, event: ReportEvent): ReportState {
   return event.type === 'ReportPublished'
     ? { period: event.data.period, publishedAt: event.data.publishedAt }
     : state;

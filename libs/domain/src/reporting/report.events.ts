@@ -1,6 +1,6 @@
 /** Published reports (§ 11): immutable snapshots of a period's statistics, amendments kept beside them. */
 
-export type StatisticsValue =
+type StatisticsValue =
   string | number | boolean | null | StatisticsValue[] | { [key: string]: StatisticsValue };
 /** The jurisdiction-wide statistics as the projection computed them; the domain does not look inside. */
 export type ReportStatistics = { [key: string]: StatisticsValue };

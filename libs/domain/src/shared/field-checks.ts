@@ -35,7 +35,7 @@ export function pastDateTime(field: string, value: string | null | undefined, no
   return check(epochMsOf(value!) <= epochMsOf(now) + CLOCK_SKEW_MS, field, 'must not be in the future');
 }
 
-export function date(field: string, value: string): FieldError[] {
+function date(field: string, value: string): FieldError[] {
   return check(isIsoDate(value), field, 'must be a date YYYY-MM-DD');
 }
 

@@ -17,20 +17,20 @@ export type ViolationReviewed = {
   data: { violationId: string; status: ReviewStatus; note: string; reviewedAt: string };
 };
 
-export type ViolationReviewEvent = ViolationReviewed;
+type ViolationReviewEvent = ViolationReviewed;
 
 /** One stream per violation, holding counsel's reviews of it in order. */
 export const violationStreamId = (violationId: string): string => `violation-${violationId}`;
 export const VIOLATION_STREAM_PREFIX = 'violation-';
 
-export interface ViolationReviewState {
+interface ViolationReviewState {
   /** The latest review's status; null before the first review. */
   status: ReviewStatus | null;
 }
 
-export const initialViolationReviewState: ViolationReviewState = { status: null };
+const initialViolationReviewState: ViolationReviewState = { status: null };
 
-export function evolveViolationReview(
+function evolveViolationReview(
   _state: ViolationReviewState,
   event: ViolationReviewEvent,
 ): ViolationReviewState {
@@ -41,7 +41,7 @@ export function evolveViolationReview(
  * Records a review. Whether the violation exists is the register's knowledge, not this stream's, so
  * the handler checks that before deciding; every review is kept, so counsel may revise a conclusion.
  */
-export function decideViolationReview(
+function decideViolationReview(
   _state: ViolationReviewState,
   command: ReviewViolation,
 ): ViolationReviewEvent[] {

@@ -133,7 +133,7 @@ export function decisionsDuring(request: RequestRecord, from: string, to: string
 }
 
 /** Oldest first by the act's own time, then by recording order, so that every reading is deterministic. */
-export function byTime<T extends { revision: number }>(timeOf: (e: T) => string): (a: T, b: T) => number {
+function byTime<T extends { revision: number }>(timeOf: (e: T) => string): (a: T, b: T) => number {
   return (a, b) => epochMsOf(timeOf(a)) - epochMsOf(timeOf(b)) || a.revision - b.revision;
 }
 
