@@ -21,9 +21,9 @@ import {
 import type { Recorded } from '../src/shared/violation';
 import { recordedOn } from './recorded-stream';
 
-export const CERTIFICATION_ID = '8b3c4d5e-0000-4000-8000-000000000001';
-export const CERTIFYING_AGENCY_ID = 'agency-city-police';
-export const CERTIFYING_OFFICIAL = 'supervisor-1';
+const CERTIFICATION_ID = '8b3c4d5e-0000-4000-8000-000000000001';
+const CERTIFYING_AGENCY_ID = 'agency-city-police';
+const CERTIFYING_OFFICIAL = 'supervisor-1';
 export const REQUESTED_AT = '2024-01-10T09:00:00Z';
 // A year on: every act the builders date (up to day 365) has happened by then.
 const NOW = '2025-01-10T12:00:00Z';

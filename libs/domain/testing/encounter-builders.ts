@@ -4,9 +4,9 @@ import { encounterStreamId, type EncounterRecorded } from '../src/encounter/enco
 import type { Recorded } from '../src/shared/violation';
 import { recordedOn } from './recorded-stream';
 
-export const ENCOUNTER_ID = '7a2b3c4d-0000-4000-8000-000000000001';
-export const ENCOUNTER_AGENCY_ID = 'agency-city-police';
-export const OFFICER = 'officer-2';
+const ENCOUNTER_ID = '7a2b3c4d-0000-4000-8000-000000000001';
+const ENCOUNTER_AGENCY_ID = 'agency-city-police';
+const OFFICER = 'officer-2';
 
 export const recordEncounter = (
   data: Partial<RecordEncounter['data']> = {},

@@ -9,9 +9,9 @@ import {
 import type { Recorded } from '../src/shared/violation';
 import { recordedOn } from './recorded-stream';
 
-export const MATTER_ID = '9c4d5e6f-0000-4000-8000-000000000001';
-export const MATTER_AGENCY_ID = 'agency-school-district';
-export const CLERK = 'officer-3';
+const MATTER_ID = '9c4d5e6f-0000-4000-8000-000000000001';
+const MATTER_AGENCY_ID = 'agency-school-district';
+const CLERK = 'officer-3';
 export const RECEIVED_AT = '2024-03-01T09:00:00-05:00';
 const NOW = '2024-03-10T12:00:00Z';
 

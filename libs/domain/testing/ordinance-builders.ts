@@ -4,7 +4,7 @@ import { ORDINANCE_STREAM_ID, type OrdinanceVersionAdopted } from '../src/ordina
 import { defaultOrdinanceVersion, type OrdinanceVersion } from '../src/ordinance/ordinance-version';
 import type { Recorded } from '../src/shared/violation';
 
-export const ADMIN = 'admin-1';
+const ADMIN = 'admin-1';
 
 export function ordinanceTerms(overrides: Partial<OrdinanceTerms> = {}): OrdinanceTerms {
   const { version: _version, ...terms } = defaultOrdinanceVersion();

@@ -4,19 +4,19 @@ import type { AmendReport, PublishReport } from '../src/reporting/report.command
 import type { ReportAmended, ReportPublished, ReportStatistics } from '../src/reporting/report.events';
 import { ordinanceVersion } from './ordinance-builders';
 
-export const PUBLISHER = 'supervisor-2';
-export const STATISTICS: ReportStatistics = {
+const PUBLISHER = 'supervisor-2';
+const STATISTICS: ReportStatistics = {
   period: '2024-Q1',
   rows: [],
   violationsBySection: { '2': null },
 };
-export const CONTENT_HASH = 'a'.repeat(64);
-export const AMENDED_STATISTICS: ReportStatistics = {
+const CONTENT_HASH = 'a'.repeat(64);
+const AMENDED_STATISTICS: ReportStatistics = {
   period: '2024-Q1',
   rows: [],
   violationsBySection: { '2': 6 },
 };
-export const AMENDED_HASH = 'b'.repeat(64);
+const AMENDED_HASH = 'b'.repeat(64);
 
 export const publishReport = (
   period: string,
