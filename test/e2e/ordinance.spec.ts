@@ -10,7 +10,7 @@ import {
   DefaultOrdinanceRecorder,
   ORDINANCE_ACTOR,
 } from '../../apps/api/src/ordinance/default-ordinance';
-import { IdentityEventCodec } from '../../apps/api/src/write/event-codec';
+import { IdentityEventCodec } from '../support/identity-event-codec';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const { version: _, ...DEFAULT_TERMS } = defaultOrdinanceVersion();

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
-import { IdentityEventCodec } from '../../apps/api/src/write/event-codec';
+import { IdentityEventCodec } from './identity-event-codec';
 import { IdempotencyStore } from '../../apps/api/src/write/idempotency.store';
 
 /** The command executor on a real embedded store, in a DATA_DIR of its own. */

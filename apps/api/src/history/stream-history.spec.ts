@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IdentityEventCodec } from '../write/event-codec';
+import { IdentityEventCodec } from '../../../../test/support/identity-event-codec';
 import { streamHistory, type HistoryQuery } from './stream-history';
 
 /** The identity codec, noting each event it is asked to decode (reveal). */

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { JsonObject, JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 
 /** A domain event as deciders produce and evolve consume it. */
@@ -8,9 +7,9 @@ export interface DomainEvent {
 }
 
 /**
- * The single seam between domain events and stored events, on the way in (executor) and on the
- * way out (executor's fold, history). Per-person encryption of `subject` plugs in here by
- * replacing the EVENT_CODEC provider in write.module.ts; nothing else reads or writes event data.
+ * The seam between domain events and stored events wherever personal data must be sealed or
+ * revealed: on the way in (executor, the default ordinance) and on the way out (executor's fold,
+ * stream histories). write.module.ts provides it as the privacy library's PersonalDataCodec.
  */
 export interface EventCodec {
   encode(streamId: string, event: DomainEvent): Promise<{ type: string; data: JsonObject }>;
@@ -20,19 +19,3 @@ export interface EventCodec {
 }
 
 export const EVENT_CODEC = Symbol('EVENT_CODEC');
-
-/** Stores domain events as they are: their data is JSON by construction (the DTOs admit nothing else). */
-@Injectable()
-export class IdentityEventCodec implements EventCodec {
-  encode(_streamId: string, event: DomainEvent): Promise<{ type: string; data: JsonObject }> {
-    return Promise.resolve({ type: event.type, data: event.data as JsonObject });
-  }
-
-  decode(recorded: RecordedEvent): Promise<DomainEvent & { data: JsonObject }> {
-    return Promise.resolve({ type: recorded.type, data: recorded.data });
-  }
-
-  revealAll(value: JsonValue): Promise<JsonValue> {
-    return Promise.resolve(value);
-  }
-}
