@@ -2,15 +2,10 @@
  * Given/when/then for pure deciders: given past events, when a command, then the new events or
  * the typed error. No Nest, no database.
  */
+import type { Decider } from '../src/shared/decider';
 import { ValidationError, type FieldError } from '../src/shared/errors';
 
-export interface Decider<C, E, S> {
-  decide(state: S, command: C): E[];
-  evolve(state: S, event: E): S;
-  initialState: S;
-}
-
-export function specFor<C, E, S>(decider: Decider<C, E, S>) {
+export function specFor<C, E, S>(decider: Decider<S, C, E>) {
   return (given: E[]) => ({
     when: (command: C) => {
       const run = (): E[] => decider.decide(given.reduce(decider.evolve, decider.initialState), command);
@@ -35,7 +30,7 @@ export function specFor<C, E, S>(decider: Decider<C, E, S>) {
  * The field errors a decider refuses a command with, given past events (fails the test when the
  * command is not refused with a ValidationError): `const fieldErrors = fieldErrorsFor(caseDecider)`.
  */
-export function fieldErrorsFor<C, E, S>(decider: Decider<C, E, S>) {
+export function fieldErrorsFor<C, E, S>(decider: Decider<S, C, E>) {
   return (given: E[], command: C): FieldError[] => {
     try {
       decider.decide(given.reduce(decider.evolve, decider.initialState), command);

@@ -18,6 +18,7 @@ import {
   CLOCK,
   ConflictError,
   type Clock,
+  type Decider,
   type ErasePersonalData,
 } from '@trust-ledger/domain';
 import { PersonalDataCipher, subjectKeyId, victimKeyId } from '@trust-ledger/privacy';
@@ -25,7 +26,7 @@ import { Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { CertificationParams } from '../certifications/certification-params';
 import { Text } from '../common/validators';
-import { CommandExecutor, type Decider } from '../write/command-executor';
+import { CommandExecutor } from '../write/command-executor';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { NotFoundError } from '@trust-ledger/domain';
+import type { Decider, NotFoundError } from '@trust-ledger/domain';
 import type { PersonKey } from '@trust-ledger/privacy';
 import { assertMayActFor, assertMaySee } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
-import { CommandExecutor, type Decider } from './command-executor';
+import { CommandExecutor } from './command-executor';
 import type { CommandMeta } from './command-meta';
 import type { CommandResult } from './command-result';
 import type { DomainEvent } from './event-codec';

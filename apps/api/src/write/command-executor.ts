@@ -1,6 +1,6 @@
 import { Inject, Injectable, PreconditionFailedException } from '@nestjs/common';
 import AsyncLock from 'async-lock';
-import { CLOCK, ConflictError, type Clock } from '@trust-ledger/domain';
+import { CLOCK, ConflictError, type Clock, type Decider } from '@trust-ledger/domain';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
@@ -16,12 +16,6 @@ import type { CommandResult } from './command-result';
 import { ID_NAMESPACE, type CommandMeta } from './command-meta';
 import { EVENT_CODEC, type DomainEvent, type EventCodec } from './event-codec';
 import { IdempotencyStore } from './idempotency.store';
-
-export interface Decider<S, C, E extends DomainEvent> {
-  decide(state: S, command: C): E[];
-  evolve(state: S, event: E): S;
-  initialState: S;
-}
 
 export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta {
   streamId: string;
