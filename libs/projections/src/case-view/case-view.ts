@@ -19,6 +19,7 @@ import {
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import { ERASED_TEXT, erasedShape, isSealed, type SealedValue } from '@trust-ledger/privacy';
+import { asDomainEvent } from '../shared/domain-event';
 
 /** The view types are the events' own data, plus where each came from: one definition of every field. */
 export type DecisionView = Omit<DecisionFields, 'requestId'> & {
@@ -107,11 +108,9 @@ export interface CaseView<V = unknown, Language = StoredLanguage> extends Omit<
 
 const CASE_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
 
-/** The port's event as the case event its type names (the decider wrote it, so the data fits). */
+/** The port's event as the case event its type names; undefined for any other type. */
 function asCaseEvent(event: RecordedEvent): CaseEvent | undefined {
-  return CASE_TYPES.has(event.type)
-    ? ({ type: event.type, data: event.data } as unknown as CaseEvent)
-    : undefined;
+  return CASE_TYPES.has(event.type) ? asDomainEvent<CaseEvent>(event) : undefined;
 }
 
 function decisionOf(

@@ -11,6 +11,7 @@ import {
   type OrdinanceHistory,
 } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
+import { asDomainEvent } from '../shared/domain-event';
 
 /**
  * A victim visa certification (§ 9) as its views show it, without the victim: that personal data
@@ -45,8 +46,7 @@ export function evolveCertificationRecord(
   record: CertificationRecord | undefined,
   recorded: RecordedEvent,
 ): CertificationRecord | undefined {
-  // Only the certification decider writes to these streams.
-  const event = { type: recorded.type, data: recorded.data } as unknown as CertificationEvent;
+  const event = asDomainEvent<CertificationEvent>(recorded);
   const eventId = recorded.id;
   const revision = recorded.revision;
   if (event.type === 'CertificationRequested') {

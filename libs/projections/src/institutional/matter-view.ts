@@ -1,5 +1,6 @@
 import type { LegalBasis, MatterAction, MatterEvent, MatterOpened } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
+import { asDomainEvent } from '../shared/domain-event';
 
 /** An institutional matter (§§ 6, 7, 8, 10) as its views show it; matters hold no personal data. */
 export type MatterRecord = MatterOpened['data'] & {
@@ -21,8 +22,7 @@ export function evolveMatterRecord(
   record: MatterRecord | undefined,
   recorded: RecordedEvent,
 ): MatterRecord | undefined {
-  // Only the matter decider writes to these streams.
-  const event = { type: recorded.type, data: recorded.data } as unknown as MatterEvent;
+  const event = asDomainEvent<MatterEvent>(recorded);
   const revision = recorded.revision;
   if (event.type === 'MatterOpened') return { ...event.data, actions: [], revision };
   if (record === undefined) return undefined;

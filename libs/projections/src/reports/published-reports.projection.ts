@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import type { Statement } from 'better-sqlite3';
 import type { Projection, ReadModelDb } from '../runner/projection';
 import { ProjectionProvider } from '../runner/projections.module';
+import { asDomainEvent } from '../shared/domain-event';
 import { preparedPerDb } from '../shared/prepared';
 
 export const REPORT_STREAM_PREFIX = 'report-';
@@ -64,8 +65,7 @@ export class PublishedReportsProjection implements Projection {
 
   apply(db: ReadModelDb, recorded: RecordedEvent): void {
     const s = this.statementsFor(db);
-    // Only the report decider writes to these streams.
-    const event = { type: recorded.type, data: recorded.data } as unknown as ReportEvent;
+    const event = asDomainEvent<ReportEvent>(recorded);
     const { period, statistics, contentHash } = event.data;
     if (event.type === 'ReportPublished') {
       s.publish.run(period, recorded.id, event.data.publishedAt, JSON.stringify(statistics), contentHash);
