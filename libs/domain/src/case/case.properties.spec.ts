@@ -26,7 +26,7 @@ import type { CaseCommand } from './case.commands';
 import type { CaseEvent } from './case.events';
 import { decideCase } from './case.decider';
 import { evolveCase, initialCaseState, type CaseState } from './case.state';
-import { caseDeadlines, evaluateCaseRules, judgeCase } from './rules/evaluate-case-rules';
+import { judgeCase } from './rules/evaluate-case-rules';
 
 /**
  * Commands drawn from small pools of ids and times, so that duplicates, unknown requests, acts
@@ -251,8 +251,8 @@ describe('Case aggregate properties', () => {
     fc.assert(
       fc.property(commands, (sequence) => {
         const history = recorded(run(sequence).events);
-        const violations = evaluateCaseRules(history, ordinance, now);
-        expect(evaluateCaseRules(structuredClone(history), ordinance, now)).toEqual(violations);
+        const { violations } = judgeCase(history, ordinance, now);
+        expect(judgeCase(structuredClone(history), ordinance, now).violations).toEqual(violations);
         const ids = new Set(history.map((e) => e.eventId));
         for (const v of violations) {
           expect(v.evidence.length).toBeGreaterThan(0);
@@ -261,20 +261,6 @@ describe('Case aggregate properties', () => {
         }
         const times = violations.map((v) => Date.parse(v.occurredAt));
         expect(times).toEqual([...times].sort((a, b) => a - b));
-      }),
-    );
-  });
-
-  it('judgeCase finds exactly what evaluateCaseRules and caseDeadlines find', () => {
-    const ordinance = [defaultOrdinanceVersion()];
-    fc.assert(
-      fc.property(commands, fc.integer({ min: 0, max: 24 * 10 }), (sequence, hours) => {
-        const history = recorded(run(sequence).events);
-        const now = hoursAfter(T0, hours);
-        expect(judgeCase(history, ordinance, now)).toEqual({
-          violations: evaluateCaseRules(history, ordinance, now),
-          deadlines: caseDeadlines(history, ordinance),
-        });
       }),
     );
   });

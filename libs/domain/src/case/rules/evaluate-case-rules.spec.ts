@@ -13,17 +13,17 @@ import {
 } from '../../../testing/case-builders';
 import { defaultOrdinanceVersion } from '../../ordinance/ordinance-version';
 import type { CaseEvent } from '../case.events';
-import { caseDeadlines, evaluateCaseRules } from './evaluate-case-rules';
+import { judgeCase } from './evaluate-case-rules';
 
 const v1 = defaultOrdinanceVersion();
 const NOW = hoursAfter(T0, 24 * 30);
 
-describe('evaluateCaseRules', () => {
+describe('judgeCase: violations', () => {
   it('finds nothing in an empty history or before any version took effect', () => {
-    expect(evaluateCaseRules([], [v1], NOW)).toEqual([]);
+    expect(judgeCase([], [v1], NOW).violations).toEqual([]);
     const events = [caseOpened(), requestReceived(), decisionRecorded({ outcome: 'HONORED' })];
     expect(
-      evaluateCaseRules(recorded(events), [{ ...v1, effectiveFrom: '2025-01-01T00:00:00Z' }], NOW),
+      judgeCase(recorded(events), [{ ...v1, effectiveFrom: '2025-01-01T00:00:00Z' }], NOW).violations,
     ).toEqual([]);
   });
 
@@ -41,7 +41,7 @@ describe('evaluateCaseRules', () => {
       ...hold('2024-07-20T00:00:00Z'),
     ];
     expect(
-      evaluateCaseRules(recorded(events), [v1, v2], NOW).map((v) => [
+      judgeCase(recorded(events), [v1, v2], NOW).violations.map((v) => [
         v.ruleId,
         v.occurredAt,
         v.ordinanceVersion,
@@ -58,10 +58,10 @@ describe('evaluateCaseRules', () => {
       effectiveFrom: '2024-06-01T00:00:00Z',
       sectionsInForce: withoutSection4,
     };
-    expect(evaluateCaseRules(recorded(events), [v1], NOW).map((v) => v.ruleId)).toEqual([
+    expect(judgeCase(recorded(events), [v1], NOW).violations.map((v) => v.ruleId)).toEqual([
       'S4_CUSTODY_ACCESS_WITHOUT_JUDICIAL_WARRANT',
     ]);
-    expect(evaluateCaseRules(recorded(events), [v1, retroactive], NOW)).toEqual([]);
+    expect(judgeCase(recorded(events), [v1, retroactive], NOW).violations).toEqual([]);
   });
 
   it('orders violations by when the act happened, then by revision, then by rule', () => {
@@ -71,7 +71,7 @@ describe('evaluateCaseRules', () => {
       informationDisclosed({ categories: ['RELEASE_DATE'], disclosedAt: hoursAfter(T0, 5) }),
       decisionRecorded({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 3) }),
     ];
-    expect(evaluateCaseRules(recorded(events), [v1], NOW).map((v) => [v.ruleId, v.occurredAt])).toEqual([
+    expect(judgeCase(recorded(events), [v1], NOW).violations.map((v) => [v.ruleId, v.occurredAt])).toEqual([
       ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', hoursAfter(T0, 3)],
       ['S3_SENSITIVE_INFORMATION_DISCLOSED', hoursAfter(T0, 5)],
       ['S5_RELEASE_DATE_NOTICE_MISSING', hoursAfter(T0, 5)],
@@ -105,7 +105,7 @@ describe('evaluateCaseRules', () => {
       eligibleForRelease(),
       released({ at: hoursAfter(T0, 60) }),
     ];
-    const violations = evaluateCaseRules(recorded(events), [v1], NOW);
+    const violations = judgeCase(recorded(events), [v1], NOW).violations;
     expect(violations.length).toBeGreaterThan(5);
     const text = JSON.stringify(violations);
     for (const personal of ['Maria', 'Example', '1990', 'A123456789', 'Counsel Person', '555-0100']) {
@@ -114,7 +114,7 @@ describe('evaluateCaseRules', () => {
   });
 });
 
-describe('caseDeadlines', () => {
+describe('judgeCase: deadlines', () => {
   it('lists each notice deadline not yet met once, oldest first, in UTC', () => {
     const events = [
       caseOpened(),
@@ -125,6 +125,9 @@ describe('caseDeadlines', () => {
       requestReceived({ requestId: 'information', requestType: 'INFORMATION' }),
       noticeIssued({ requestId: 'met' }),
     ];
-    expect(caseDeadlines(recorded(events), [v1])).toEqual([hoursAfter(T0, 24), '2024-06-17T10:00:00.000Z']);
+    expect(judgeCase(recorded(events), [v1], NOW).deadlines).toEqual([
+      hoursAfter(T0, 24),
+      '2024-06-17T10:00:00.000Z',
+    ]);
   });
 });

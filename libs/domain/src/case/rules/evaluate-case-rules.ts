@@ -9,31 +9,13 @@ import { section4Violations } from './s4-custody-access';
 import { noticeDeadlines, section5Violations, type NoticeDeadline } from './s5-notices';
 
 /**
- * Every violation of §§ 2–5 the case's recorded facts show as of `now`, each judged under the
- * ordinance version in force when its act happened. Ordered by when the act happened, then by the
- * act's revision, then by rule, so the same facts always give the same list.
+ * From one reading of the case's recorded facts (the register asks at every event):
+ * - `violations`: every violation of §§ 2–5 they show as of `now`, each judged under the ordinance
+ *   version in force when its act happened; ordered by when the act happened, then by the act's
+ *   revision, then by rule, so the same facts always give the same list;
+ * - `deadlines`: the moments at which those may change with nothing new recorded, the notice
+ *   deadlines not yet met, oldest first (the scheduler re-judges the case at those still ahead).
  */
-export function evaluateCaseRules(
-  history: readonly Recorded<CaseEvent>[],
-  ordinance: OrdinanceHistory,
-  now: string,
-): DetectedViolation[] {
-  const record = caseRecordOf(history);
-  return violationsIn(record, ordinance, now, noticeDeadlines(record, ordinance));
-}
-
-/**
- * The moments at which the case's violations may change with nothing new recorded: the notice
- * deadlines not yet met, oldest first. The scheduler re-evaluates the case at those still ahead.
- */
-export function caseDeadlines(
-  history: readonly Recorded<CaseEvent>[],
-  ordinance: OrdinanceHistory,
-): string[] {
-  return pendingOf(noticeDeadlines(caseRecordOf(history), ordinance));
-}
-
-/** Both of the above from one reading of the facts: the register asks for both at every event. */
 export function judgeCase(
   history: readonly Recorded<CaseEvent>[],
   ordinance: OrdinanceHistory,

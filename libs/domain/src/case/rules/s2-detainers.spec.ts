@@ -18,12 +18,12 @@ import {
 import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/ordinance-version';
 import type { OrdinanceSection } from '../../shared/vocabulary';
 import type { CaseEvent, Conviction } from '../case.events';
-import { evaluateCaseRules } from './evaluate-case-rules';
+import { judgeCase } from './evaluate-case-rules';
 
 const v1 = defaultOrdinanceVersion();
 const NOW = hoursAfter(T0, 24 * 10);
 const judge = (events: CaseEvent[], ordinance: OrdinanceHistory = [v1]) =>
-  evaluateCaseRules(recorded(events), ordinance, NOW);
+  judgeCase(recorded(events), ordinance, NOW).violations;
 const rulesFired = (events: CaseEvent[], ordinance?: OrdinanceHistory) =>
   judge(events, ordinance).map((v) => v.ruleId);
 

@@ -15,12 +15,12 @@ import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/
 import type { RuleId } from '../../shared/violation';
 import type { InformationCategory } from '../../shared/vocabulary';
 import type { CaseEvent, InformedConsent } from '../case.events';
-import { evaluateCaseRules } from './evaluate-case-rules';
+import { judgeCase } from './evaluate-case-rules';
 
 const v1 = defaultOrdinanceVersion();
 const NOW = hoursAfter(T0, 24 * 60);
 const judge = (events: CaseEvent[], ordinance: OrdinanceHistory = [v1]) =>
-  evaluateCaseRules(recorded(events), ordinance, NOW);
+  judgeCase(recorded(events), ordinance, NOW).violations;
 const rulesFired = (events: CaseEvent[], ordinance?: OrdinanceHistory) =>
   judge(events, ordinance).map((v) => v.ruleId);
 

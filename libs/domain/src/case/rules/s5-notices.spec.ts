@@ -16,12 +16,12 @@ import {
 import { defaultOrdinanceVersion, type OrdinanceHistory } from '../../ordinance/ordinance-version';
 import type { Recorded } from '../../shared/violation';
 import type { CaseEvent, SubjectProfile } from '../case.events';
-import { caseDeadlines, evaluateCaseRules } from './evaluate-case-rules';
+import { judgeCase } from './evaluate-case-rules';
 
 const v1 = defaultOrdinanceVersion();
 const DEADLINE = hoursAfter(T0, 24);
 const judge = (events: CaseEvent[], now = hoursAfter(T0, 48), ordinance: OrdinanceHistory = [v1]) =>
-  evaluateCaseRules(recorded(events), ordinance, now);
+  judgeCase(recorded(events), ordinance, now).violations;
 const rulesFired = (events: CaseEvent[], now?: string, ordinance?: OrdinanceHistory) =>
   judge(events, now, ordinance).map((v) => v.ruleId);
 const opened = (profile: Partial<SubjectProfile> = {}) =>
@@ -57,7 +57,7 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
 
   it('is not judged before the deadline, which is handed to the scheduler instead', () => {
     expect(judge(detainer, minutesAfter(DEADLINE, -1))).toEqual([]);
-    expect(caseDeadlines(recorded(detainer), [v1])).toEqual([DEADLINE]);
+    expect(judgeCase(recorded(detainer), [v1], T0).deadlines).toEqual([DEADLINE]);
   });
 
   it('S5_NOTICE_NOT_GIVEN is judged at the very instant of the deadline', () => {
@@ -78,7 +78,7 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
   });
 
   it('clears when a notice delivered in time is recorded after the deadline', () => {
-    const beforeRecording = evaluateCaseRules(recorded(detainer), [v1], hoursAfter(T0, 30));
+    const beforeRecording = judgeCase(recorded(detainer), [v1], hoursAfter(T0, 30)).violations;
     expect(beforeRecording.map((v) => v.ruleId)).toEqual(['S5_NOTICE_NOT_GIVEN']);
     const lateRecord: Recorded<CaseEvent> = {
       ...noticeIssued({ deliveredAt: hoursAfter(T0, 20) }),
@@ -87,8 +87,8 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
       revision: 3,
       recordedAt: hoursAfter(T0, 31),
     };
-    expect(evaluateCaseRules([...recorded(detainer), lateRecord], [v1], hoursAfter(T0, 32))).toEqual([]);
-    expect(caseDeadlines([...recorded(detainer), lateRecord], [v1])).toEqual([]);
+    expect(judgeCase([...recorded(detainer), lateRecord], [v1], hoursAfter(T0, 32)).violations).toEqual([]);
+    expect(judgeCase([...recorded(detainer), lateRecord], [v1], hoursAfter(T0, 32)).deadlines).toEqual([]);
   });
 
   it('brings the deadline forward to a release before it, citing the release', () => {
@@ -110,7 +110,7 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
           'No request-and-intent notice reached the subject of a DETAINER request from ICE before the release or transfer.',
       }),
     ]);
-    expect(caseDeadlines(recorded(events), [v1])).toEqual([releasedAt]);
+    expect(judgeCase(recorded(events), [v1], T0).deadlines).toEqual([releasedAt]);
   });
 
   it('S5_NOTICE_NOT_GIVEN: a transfer, even to another agency, brings the deadline forward and is cited', () => {
@@ -137,7 +137,7 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
 
   it('does not move the deadline for a release before the request arrived', () => {
     const events = [opened(), released({ at: hoursAfter(T0, -1) }), requestReceived(), decisionRecorded()];
-    expect(caseDeadlines(recorded(events), [v1])).toEqual([DEADLINE]);
+    expect(judgeCase(recorded(events), [v1], T0).deadlines).toEqual([DEADLINE]);
   });
 
   it('counts only a request-and-intent notice to the subject about that request', () => {
@@ -170,7 +170,7 @@ describe('§ 5 — S5_NOTICE_NOT_GIVEN', () => {
   it('fires nothing for a request received while § 5 was not in force', () => {
     const without5 = { ...v1, sectionsInForce: v1.sectionsInForce.filter((s) => s !== 5) };
     expect(rulesFired(detainer, undefined, [without5])).toEqual([]);
-    expect(caseDeadlines(recorded(detainer), [without5])).toEqual([]);
+    expect(judgeCase(recorded(detainer), [without5], T0).deadlines).toEqual([]);
   });
 });
 
