@@ -16,7 +16,7 @@ import {
 import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { CertificationEvent } from './certification.events';
-import { certificationDecider, certificationStatus } from './certification.decider';
+import { certificationDecider } from './certification.decider';
 
 const given = specFor(certificationDecider);
 const fieldErrors = fieldErrorsFor(certificationDecider);
@@ -244,7 +244,10 @@ describe('ErasePersonalData', () => {
   });
 });
 
-describe('certificationStatus', () => {
+describe('the folded status', () => {
+  const fold = (history: CertificationEvent[]) =>
+    history.reduce(certificationDecider.evolve, certificationDecider.initialState);
+
   it.each<[string, CertificationEvent[], string]>([
     ['PENDING once requested', [requested, assistanceRefusalRecorded()], 'PENDING'],
     ['CERTIFIED', [requested, certificationDecided()], 'CERTIFIED'],
@@ -252,10 +255,10 @@ describe('certificationStatus', () => {
     ['WITHDRAWN', [requested, certificationWithdrawn()], 'WITHDRAWN'],
     ['unchanged by an erasure', [requested, certificationDecided(), personalDataErased()], 'CERTIFIED'],
   ])('is %s', (_, history, status) => {
-    expect(certificationStatus(history)).toBe(status);
+    expect(fold(history)?.status).toBe(status);
   });
 
-  it('is NotFound for a certification never requested', () => {
-    expect(() => certificationStatus([])).toThrow(NotFoundError);
+  it('is none for a certification never requested', () => {
+    expect(fold([])).toBeNull();
   });
 });

@@ -66,13 +66,6 @@ export const certificationDecider = {
   initialState: initialCertificationState,
 };
 
-/** The certification's status as its views show it. */
-export function certificationStatus(history: readonly CertificationEvent[]): CertificationStatus {
-  const state = history.reduce(evolveCertification, initialCertificationState);
-  if (state === null) throw new NotFoundError('CERTIFICATION_NOT_FOUND', 'No such certification');
-  return state.status;
-}
-
 function requestCertification(
   state: CertificationState,
   { data, now }: RequestCertification,

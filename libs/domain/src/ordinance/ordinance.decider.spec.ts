@@ -6,7 +6,8 @@ import {
 } from '../../testing/ordinance-builders';
 import { ValidationError, type FieldError } from '../shared/errors';
 import type { OrdinanceTerms } from './ordinance.commands';
-import { decideOrdinance, ordinanceDecider, ordinanceHistoryFrom } from './ordinance.decider';
+import { decideOrdinance, ordinanceDecider } from './ordinance.decider';
+import type { OrdinanceEvent } from './ordinance.events';
 import { defaultOrdinanceVersion, versionInForceAt } from './ordinance-version';
 
 const given = specFor(ordinanceDecider);
@@ -277,7 +278,10 @@ describe('AdoptOrdinanceVersion', () => {
   });
 });
 
-describe('ordinanceHistoryFrom', () => {
+describe('the folded history', () => {
+  const ordinanceHistoryFrom = (events: OrdinanceEvent[]) =>
+    events.reduce(ordinanceDecider.evolve, ordinanceDecider.initialState);
+
   it('folds the stream into the versions in adoption order, which versionInForceAt reads', () => {
     const history = ordinanceHistoryFrom([
       ordinanceVersionAdopted({ version: 1, effectiveFrom: '2020-01-01T00:00:00Z' }),

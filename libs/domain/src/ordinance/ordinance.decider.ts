@@ -64,11 +64,6 @@ export const ordinanceDecider = {
   initialState: initialOrdinanceState,
 };
 
-/** The ordinance's history as recorded on its stream, for rules and views. */
-export function ordinanceHistoryFrom(events: readonly OrdinanceEvent[]): OrdinanceHistory {
-  return events.reduce(evolveOrdinance, initialOrdinanceState);
-}
-
 function termsErrors(t: OrdinanceTerms): FieldError[] {
   return [
     ...dateTime('effectiveFrom', t.effectiveFrom),
