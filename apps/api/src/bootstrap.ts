@@ -1,12 +1,13 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { systemClock, type Clock } from '@trust-ledger/domain';
+import type { Clock } from '@trust-ledger/domain';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { API_PREFIX } from './common/http-tokens';
 import { UnexpectedQueryInterceptor, validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
+import { systemClock } from './config/system-clock';
 import { edgeServerOptions, hardenEdges } from './security/edge';
 
 /** API.md: a body over 1 MiB is 413. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { systemClock } from '@trust-ledger/domain';
 import { loadConfig } from '../../../api/src/config/app-config';
+import { systemClock } from '../../../api/src/config/system-clock';
 import { runDetainerImport } from '../import/run-detainer-import';
 
 interface ImportDetainersOptions {

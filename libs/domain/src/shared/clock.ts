@@ -1,9 +1,7 @@
-/** Time is injected everywhere; nothing in the domain reads the system clock. */
+/** Time is injected everywhere: the domain only receives it; the system clock is the API's. */
 export interface Clock {
   /** Current time as an ISO 8601 string (UTC, with offset `Z`). */
   now(): string;
 }
 
 export const CLOCK = Symbol('CLOCK');
-
-export const systemClock: Clock = { now: () => new Date().toISOString() };
