@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ORDINANCE_SECTIONS, type ReviewStatus } from '@trust-ledger/domain';
+import { ORDINANCE_SECTIONS, type OrdinanceSection, type ReviewStatus } from '@trust-ledger/domain';
 import { MatterViewProjection } from '@trust-ledger/projections/institutional';
 import {
   encounterCommandSequences,
@@ -12,6 +12,51 @@ import { Harness, quietLogs } from './support';
 
 quietLogs();
 
+/** After each append, counsel may review the first violation still unresolved. */
+const reviewsAfterAppends = fc.array(
+  fc.option(fc.constantFrom<ReviewStatus>('CONFIRMED', 'DISMISSED', 'REMEDIED'), { nil: undefined }),
+  { minLength: 1, maxLength: 8 },
+);
+
+/**
+ * A later version adopted part-way through, with sections out of force: what it no longer judges a
+ * violation is withdrawn, whatever counsel concluded.
+ */
+const laterVersion = fc.option(
+  fc.record({
+    afterAppend: fc.nat(20),
+    sectionsInForce: fc.subarray([...ORDINANCE_SECTIONS], { minLength: 1 }),
+  }),
+  { nil: undefined },
+);
+
+/**
+ * The coverage checked after the runs, made certain rather than left to the draw (forty random runs
+ * drew no OPEN or no CONFIRMED violation about once in sixty suites): one sequence, drawn from a
+ * fixed seed, that meets rules of §§ 1, 6, 7, 8 and 10, reviewed so that violations end OPEN and
+ * CONFIRMED, then DISMISSED and REMEDIED, then re-judged by a later version without § 8 (WITHDRAWN).
+ */
+const [[encounters, matters]] = fc.sample(fc.tuple(encounterCommandSequences(), matterCommandSequences()), {
+  seed: 4,
+  numRuns: 1,
+});
+const COVERING: [
+  typeof encounters,
+  typeof matters,
+  (ReviewStatus | undefined)[],
+  { afterAppend: number; sectionsInForce: OrdinanceSection[] } | undefined,
+][] = [
+  [encounters, matters, ['CONFIRMED'], undefined],
+  [encounters, matters, ['DISMISSED', 'REMEDIED'], undefined],
+  [
+    encounters,
+    matters,
+    [undefined],
+    { afterAppend: 20, sectionsInForce: ORDINANCE_SECTIONS.filter((s) => s !== 8) },
+  ],
+];
+const RANDOM_RUNS = 40;
+
 describe('rebuilding from encounters, matters and counsel’s reviews', () => {
   it('reaches the same register and matter views by a rebuild as incrementally, and a second rebuild changes nothing', async () => {
     const rulesSeen = new Set<string>();
@@ -20,20 +65,8 @@ describe('rebuilding from encounters, matters and counsel’s reviews', () => {
       fc.asyncProperty(
         encounterCommandSequences(),
         matterCommandSequences(),
-        // After each append, counsel may review the first violation still unresolved.
-        fc.array(
-          fc.option(fc.constantFrom<ReviewStatus>('CONFIRMED', 'DISMISSED', 'REMEDIED'), { nil: undefined }),
-          { minLength: 1, maxLength: 8 },
-        ),
-        // A later version adopted part-way through, with sections out of force: what it no longer
-        // judges a violation is withdrawn, whatever counsel concluded.
-        fc.option(
-          fc.record({
-            afterAppend: fc.nat(20),
-            sectionsInForce: fc.subarray([...ORDINANCE_SECTIONS], { minLength: 1 }),
-          }),
-          { nil: undefined },
-        ),
+        reviewsAfterAppends,
+        laterVersion,
         async (encounters, matters, reviews, later) => {
           const h = new Harness([new MatterViewProjection()]).start();
           const state = () => ({
@@ -83,7 +116,7 @@ describe('rebuilding from encounters, matters and counsel’s reviews', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: COVERING.length + RANDOM_RUNS, examples: COVERING },
     );
     // The runs met rules of §§ 1, 6, 7, 8 and 10, and every way a violation can stand.
     const sectionsSeen = new Set([...rulesSeen].map((ruleId) => ruleId.split('_')[0]));
