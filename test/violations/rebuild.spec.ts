@@ -26,6 +26,20 @@ const laterVersion = fc.option(
   { nil: undefined },
 );
 
+/** Certification commands, the days the scheduler ticks on after each append (cycled), replay options. */
+const certificationRuns = [
+  certificationCommandSequences(),
+  fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 6 }),
+  replayOptions,
+] as const;
+
+/**
+ * A run that meets both § 9 rules and § 11's, whatever the draw: drawn once from a fixed seed.
+ * Fifteen random runs alone met no S9_DENIAL_ON_EXCLUDED_GROUND (one run in three meets it) about
+ * once in four hundred suites.
+ */
+const [RUN_MEETING_EVERY_RULE] = fc.sample(fc.tuple(...certificationRuns), { seed: 5, numRuns: 1 });
+
 describe('violation register rebuild', () => {
   it('reaches the same register by a rebuild as by incremental processing, and a second rebuild changes nothing', async () => {
     await fc.assert(
@@ -78,44 +92,41 @@ describe('violation register rebuild', () => {
   it('reaches the same register and certification views by a rebuild as incrementally, as § 9 deadlines pass', async () => {
     const rulesSeen = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(
-        certificationCommandSequences(),
-        fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 6 }),
-        replayOptions,
-        async (commands, tickDays, replay) => {
-          const h = new Harness([new CertificationViewProjection()], replay).start();
-          const state = () => ({
-            register: h.snapshot(),
-            views: h.db.prepare('SELECT * FROM certification_views ORDER BY seq').all(),
+      fc.asyncProperty(...certificationRuns, async (commands, tickDays, replay) => {
+        const h = new Harness([new CertificationViewProjection()], replay).start();
+        const state = () => ({
+          register: h.snapshot(),
+          views: h.db.prepare('SELECT * FROM certification_views ORDER BY seq').all(),
+        });
+        try {
+          await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
+          let appends = 0;
+          await recordCertificationCommands(h.store, commands, async (position) => {
+            const [last] = await h.events().then((all) => all.filter((e) => e.position === position));
+            const days = tickDays[appends % tickDays.length];
+            if (days > 0) {
+              await h.tickAt(new Date(Date.parse(last.metadata.recordedAt) + days * 24 * HOUR).toISOString());
+            }
+            appends += 1;
           });
-          try {
-            await h.adopt(ordinanceAdopted(), '2024-01-01T00:00:00Z');
-            let appends = 0;
-            await recordCertificationCommands(h.store, commands, async (position) => {
-              const [last] = await h.events().then((all) => all.filter((e) => e.position === position));
-              const days = tickDays[appends % tickDays.length];
-              if (days > 0) {
-                await h.tickAt(
-                  new Date(Date.parse(last.metadata.recordedAt) + days * 24 * HOUR).toISOString(),
-                );
-              }
-              appends += 1;
-            });
-            await h.tickAt('2030-01-01T00:00:00Z');
-            const incremental = state();
-            for (const v of h.violations()) rulesSeen.add(v.ruleId);
+          await h.tickAt('2030-01-01T00:00:00Z');
+          const incremental = state();
+          for (const v of h.violations()) rulesSeen.add(v.ruleId);
 
-            await h.expectRebuildsToReach(incremental, state);
-          } finally {
-            await h.close();
-          }
-        },
-      ),
-      { numRuns: 15 },
+          await h.expectRebuildsToReach(incremental, state);
+        } finally {
+          await h.close();
+        }
+      }),
+      { numRuns: 1 + 15, examples: [RUN_MEETING_EVERY_RULE] },
     );
-    // The runs met both § 9 rules (and § 11's, by 2030), not just empty registers.
+    // The runs met both § 9 rules and § 11's (by 2030), not just empty registers.
     expect([...rulesSeen]).toEqual(
-      expect.arrayContaining(['S9_CERTIFICATION_OVERDUE', 'S9_DENIAL_ON_EXCLUDED_GROUND']),
+      expect.arrayContaining([
+        'S9_CERTIFICATION_OVERDUE',
+        'S9_DENIAL_ON_EXCLUDED_GROUND',
+        'S11_REPORT_OVERDUE',
+      ]),
     );
   });
 
