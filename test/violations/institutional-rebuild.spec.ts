@@ -124,5 +124,7 @@ describe('rebuilding from encounters, matters and counsel’s reviews', () => {
     expect([...statusesSeen]).toEqual(
       expect.arrayContaining(['OPEN', 'CONFIRMED', 'DISMISSED', 'REMEDIED', 'WITHDRAWN']),
     );
-  });
+    // Its 43 runs took 15–23 s here (two shared cores), against jest's default 30 s: a limit that
+    // close checks the machine's speed, which is the benchmarks' job, not this property's.
+  }, 180_000);
 });
