@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createEventStore } from '@trust-ledger/event-store';
 import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
-import { KEY_STORE_FILE, MASTER_KEY_FILE } from '@trust-ledger/privacy';
+import { keyStoreFile, MASTER_KEY_FILE } from '@trust-ledger/privacy';
 import { loadConfig, sqliteStoreFile } from '../../../api/src/config/app-config';
 import { JWT_SECRET_FILE } from '../../../api/src/config/jwt-secret';
 import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
@@ -44,10 +44,10 @@ export function registerBackupCommand(program: Command): void {
           'the event log is in EventStoreDB: back it up with EventStoreDB itself (deploy/README.md), before this\n',
         );
       }
-      for (const file of [KEY_STORE_FILE, IDEMPOTENCY_FILE]) {
-        if (!existsSync(join(config.dataDir, file))) continue;
-        await snapshot(join(config.dataDir, file), target);
-        copied(file);
+      for (const file of [keyStoreFile(config.dataDir), join(config.dataDir, IDEMPOTENCY_FILE)]) {
+        if (!existsSync(file)) continue;
+        await snapshot(file, target);
+        copied(basename(file));
       }
       // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
       for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
@@ -101,7 +101,7 @@ export function registerBackupCommand(program: Command): void {
 async function snapshot(file: string, dir: string): Promise<void> {
   const source = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const copy = join(dir, file.slice(file.lastIndexOf('/') + 1));
+    const copy = join(dir, basename(file));
     await source.backup(copy, { progress: () => ALL_PAGES });
     chmodSync(copy, 0o600);
   } finally {
