@@ -62,7 +62,6 @@ export class CaseWriter {
       streamId: caseStreamId(caseId),
       decider: caseDecider,
       command: { ...command, actor: meta.actor, now },
-      recordedAt: now,
       createdId,
       personKey: carriesPersonalData(command)
         ? { keyId: subjectKeyId(caseId), create: command.type === 'OpenCase' }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Decider, NotFoundError } from '@trust-ledger/domain';
+import type { CommandContext, Decider, NotFoundError } from '@trust-ledger/domain';
 import type { PersonKey } from '@trust-ledger/privacy';
 import { assertMayActFor, assertMaySee } from '../auth/agency-scope';
 import type { Principal } from '../auth/principal';
@@ -14,7 +14,7 @@ interface Scoped<S> {
   state: S;
 }
 
-function agencyScoped<S, C, E extends DomainEvent>(decider: Decider<S, C, E>): Decider<Scoped<S>, C, E> {
+function agencyScoped<S, C extends CommandContext, E extends DomainEvent>(decider: Decider<S, C, E>): Decider<Scoped<S>, C, E> {
   return {
     initialState: { agencyId: undefined, state: decider.initialState },
     decide: ({ state }, command) => decider.decide(state, command),
@@ -28,7 +28,7 @@ function agencyScoped<S, C, E extends DomainEvent>(decider: Decider<S, C, E>): D
 const agencyIdIn = (event: DomainEvent): string | undefined =>
   'agencyId' in event.data && typeof event.data.agencyId === 'string' ? event.data.agencyId : undefined;
 
-interface Write<S, C, E extends DomainEvent> {
+interface Write<S, C extends CommandContext, E extends DomainEvent> {
   streamId: string;
   decider: Decider<S, C, E>;
   command: C;
@@ -45,7 +45,7 @@ export class AgencyRecordWriter {
   constructor(private readonly executor: CommandExecutor) {}
 
   /** Records a new record for `agencyId`; naming another agency than one's own is 403. */
-  create<S, C, E extends DomainEvent>(
+  create<S, C extends CommandContext, E extends DomainEvent>(
     principal: Principal,
     meta: CommandMeta,
     agencyId: string,
@@ -56,7 +56,7 @@ export class AgencyRecordWriter {
   }
 
   /** Runs a command on an existing record; another agency's is refused exactly like an unknown one. */
-  update<S, C, E extends DomainEvent>(
+  update<S, C extends CommandContext, E extends DomainEvent>(
     principal: Principal,
     meta: CommandMeta,
     notFound: () => NotFoundError,

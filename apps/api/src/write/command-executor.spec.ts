@@ -111,6 +111,16 @@ describe('CommandExecutor under contention', () => {
     expect((await readAll()).filter((e) => e.type === 'DecisionRecorded')).toHaveLength(1);
   });
 
+  it('records the events at the moment the decider was given as now, not at a later read of the clock', async () => {
+    // A handler reads the clock before the executor appends: a report's publishedAt, an erasure's
+    // erasedAt come from that read, and an as-of read at that moment must find the event.
+    const now = '2025-03-01T11:59:59.250Z';
+    await executor.execute(request({ ...recordRequest(), now }));
+    const last = (await readAll()).at(-1)!;
+    expect(clock.now()).not.toBe(now);
+    expect(last.metadata.recordedAt).toBe(now);
+  });
+
   it('runs one process’s commands on a stream one after another: none loses a race, none is retried', async () => {
     const before = (await readAll()).length;
     const append = jest.spyOn(store, 'append');

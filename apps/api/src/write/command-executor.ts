@@ -1,6 +1,6 @@
 import { Inject, Injectable, PreconditionFailedException } from '@nestjs/common';
 import AsyncLock from 'async-lock';
-import { CLOCK, ConflictError, type Clock, type Decider } from '@trust-ledger/domain';
+import { CLOCK, ConflictError, type Clock, type CommandContext, type Decider } from '@trust-ledger/domain';
 import {
   DuplicateEventIdError,
   EVENT_STORE,
@@ -17,7 +17,7 @@ import { ID_NAMESPACE, type CommandMeta } from './command-meta';
 import { EVENT_CODEC, type DomainEvent, type EventCodec } from './event-codec';
 import { IdempotencyStore } from './idempotency.store';
 
-export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta {
+export interface ExecuteRequest<S, C extends CommandContext, E extends DomainEvent> extends CommandMeta {
   streamId: string;
   decider: Decider<S, C, E>;
   command: C;
@@ -29,12 +29,6 @@ export interface ExecuteRequest<S, C, E extends DomainEvent> extends CommandMeta
   precondition?: () => void | Promise<void>;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
-  /**
-   * When the events are recorded; the clock at append by default. A live command passes the moment
-   * it handed the decider as `now`, so that what it derives from it (a case's openedAt) is exactly
-   * when the record says it was recorded, and an as-of read at that moment finds it.
-   */
-  recordedAt?: string;
   /** The person whose data the command carries, whose data key then keys its fingerprint too. */
   personKey?: PersonKey;
 }
@@ -78,7 +72,7 @@ export class CommandExecutor {
 
   private readonly turns = new AsyncLock({ maxPending: MAX_WAITING });
 
-  async execute<S, C, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+  async execute<S, C extends CommandContext, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
     // The key's turn first, then the stream's: always in that order, so no two commands wait on
     // each other.
     const turns = [
@@ -100,7 +94,7 @@ export class CommandExecutor {
     }
   }
 
-  private async executeInTurn<S, C, E extends DomainEvent>(
+  private async executeInTurn<S, C extends CommandContext, E extends DomainEvent>(
     command: ExecuteRequest<S, C, E>,
   ): Promise<CommandResult> {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
@@ -202,7 +196,7 @@ export class CommandExecutor {
   }
 
   /** The first response to this command if it already ran; 409 when its key came with another request. */
-  private replay<S, C, E extends DomainEvent>(
+  private replay<S, C extends CommandContext, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
     recorded: RecordedEvent[],
     formerly: string | undefined,
@@ -237,11 +231,14 @@ export class CommandExecutor {
     );
   }
 
-  private async toAppend<S, C, E extends DomainEvent>(
+  private async toAppend<S, C extends CommandContext, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
     events: E[],
   ): Promise<EventToAppend[]> {
-    const recordedAt = request.recordedAt ?? this.clock.now();
+    // The moment the decider was given as `now`: what it derived from it (a case's openedAt, a
+    // report's publishedAt) is exactly when the record says it was recorded, and an as-of read at
+    // that moment finds it.
+    const recordedAt = request.command.now;
     return Promise.all(
       events.map(async (event, index) => ({
         ...(await this.codec.encode(request.streamId, event)),
