@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
@@ -30,23 +29,15 @@ beforeAll(() => {
 });
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-const env = (dataDir: string, port = 0): NodeJS.ProcessEnv => ({
+const env = (dataDir: string): NodeJS.ProcessEnv => ({
   ...process.env,
   DATA_DIR: dataDir,
-  PORT: String(port),
+  PORT: '0',
   JWT_SECRET,
   EVENT_STORE: 'sqlite',
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
+const LISTENING = /listening on http:\/\/0\.0\.0\.0:(\d+)\//;
 
 function cli(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI_MAIN, ...args], { env: env(dataDir), encoding: 'utf8' });
@@ -61,20 +52,25 @@ interface Health {
 class Service {
   private constructor(
     readonly process: ChildProcess,
-    readonly base: string,
+    public base: string,
     private readonly output: string[],
   ) {}
 
+  /** On a port of the system's choosing, which the service logs: no other process can take it first. */
   static async start(dataDir: string): Promise<Service> {
-    const port = await freePort();
     const child = spawn(process.execPath, [API_MAIN], {
-      env: env(dataDir, port),
+      env: env(dataDir),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const service = new Service(child, `http://127.0.0.1:${port}/api/v1`, output);
+    const service = new Service(child, '', output);
+    await service.until(
+      () => Promise.resolve(LISTENING.test(output.join(''))),
+      'the service to log its address',
+    );
+    service.base = `http://127.0.0.1:${LISTENING.exec(output.join(''))![1]}/api/v1`;
     await service.until(async () => (await service.health()) !== undefined, 'the service to answer /health');
     return service;
   }
