@@ -121,6 +121,21 @@ describe('CommandExecutor under contention', () => {
     expect(last.metadata.recordedAt).toBe(now);
   });
 
+  it('records an imported command when it is appended: its now is the act’s date in the source log', async () => {
+    const now = '2012-03-04T05:00:00.000Z';
+    const imported = { source: 'log.csv', line: 2, sha256: '0'.repeat(64) };
+    const { data } = recordRequest() as Extract<CaseCommand, { type: 'RecordFederalRequest' }>;
+    await executor.execute(
+      request(
+        { type: 'RecordFederalRequest', data: { ...data, receivedAt: now }, actor: 'system:import', now },
+        { imported },
+      ),
+    );
+    const last = (await readAll()).at(-1)!;
+    expect(last.metadata.imported).toEqual(imported);
+    expect(last.metadata.recordedAt).toBe(clock.now());
+  });
+
   it('runs one process’s commands on a stream one after another: none loses a race, none is retried', async () => {
     const before = (await readAll()).length;
     const append = jest.spyOn(store, 'append');

@@ -72,7 +72,9 @@ export class CommandExecutor {
 
   private readonly turns = new AsyncLock({ maxPending: MAX_WAITING });
 
-  async execute<S, C extends CommandContext, E extends DomainEvent>(command: ExecuteRequest<S, C, E>): Promise<CommandResult> {
+  async execute<S, C extends CommandContext, E extends DomainEvent>(
+    command: ExecuteRequest<S, C, E>,
+  ): Promise<CommandResult> {
     // The key's turn first, then the stream's: always in that order, so no two commands wait on
     // each other.
     const turns = [
@@ -237,8 +239,9 @@ export class CommandExecutor {
   ): Promise<EventToAppend[]> {
     // The moment the decider was given as `now`: what it derived from it (a case's openedAt, a
     // report's publishedAt) is exactly when the record says it was recorded, and an as-of read at
-    // that moment finds it.
-    const recordedAt = request.command.now;
+    // that moment finds it. An import's `now` is instead the date its source log gives the act
+    // (years back, say): the log must not claim it was recorded then, so it is recorded at append.
+    const recordedAt = request.imported ? this.clock.now() : request.command.now;
     return Promise.all(
       events.map(async (event, index) => ({
         ...(await this.codec.encode(request.streamId, event)),
