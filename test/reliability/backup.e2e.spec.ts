@@ -39,6 +39,13 @@ it('copies a running service’s data so that a service started on the copy serv
   const { code, out } = await backup(live.dataDir, target);
   expect(code).toBe(0);
   expect(out).toMatch(/^OK: backup in .*; its log verifies \(\d+ events, every hash chain intact\)$/m);
+  // The idempotency store no newer than the log (else a retry of a command the log lacks is answered
+  // as recorded), the key store no older (else the keys of people the log records are lost).
+  expect(out.match(/(?<=^copied )(?:api|trust-ledger|keys)\.db$/gm)).toEqual([
+    'api.db',
+    'trust-ledger.db',
+    'keys.db',
+  ]);
   const after = openCaseBody(AGENCY);
   await live.post('/cases', officer, after).expect(201);
   await live.close();

@@ -16,7 +16,11 @@ const ALL_PAGES = 0x7fffffff;
  * `backup <dir>`: a copy of DATA_DIR that a restore can start from, taken while the API runs. The
  * log first and the key store after it, so that the keys are at least as new as the log: a key
  * store older than its log has lost the keys of everyone recorded since, whose data is then as
- * good as erased. The read models are left out: the service rebuilds them from the log.
+ * good as erased. The idempotency store the other way round, before the log: one newer than its
+ * log remembers commands the log lacks, and a restored service would answer a client's retry of
+ * one with its first 201 and record nothing. On EventStoreDB, whose backup is taken before this,
+ * it is left out: a retry of a command the log holds is still recognised by the events' own
+ * commandId. The read models are left out: the service rebuilds them from the log.
  */
 export function registerBackupCommand(program: Command): void {
   program
@@ -36,18 +40,23 @@ export function registerBackupCommand(program: Command): void {
 
       const copied = (file: string) => process.stdout.write(`copied ${file}\n`);
       const embedded = config.eventStore === 'sqlite';
+      const idempotency = join(config.dataDir, IDEMPOTENCY_FILE);
       if (embedded) {
+        if (existsSync(idempotency)) {
+          await snapshot(idempotency, target);
+          copied(IDEMPOTENCY_FILE);
+        }
         await snapshot(sqliteStoreFile(config), target);
         copied('trust-ledger.db');
       } else {
         process.stdout.write(
-          'the event log is in EventStoreDB: back it up with EventStoreDB itself (deploy/README.md), before this\n',
+          `the event log is in EventStoreDB: back it up with EventStoreDB itself (deploy/README.md), before this; ${IDEMPOTENCY_FILE} is left out, since it would be newer than that backup\n`,
         );
       }
-      for (const file of [keyStoreFile(config.dataDir), join(config.dataDir, IDEMPOTENCY_FILE)]) {
-        if (!existsSync(file)) continue;
-        await snapshot(file, target);
-        copied(basename(file));
+      const keys = keyStoreFile(config.dataDir);
+      if (existsSync(keys)) {
+        await snapshot(keys, target);
+        copied(basename(keys));
       }
       // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
       for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
