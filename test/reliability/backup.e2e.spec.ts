@@ -1,5 +1,14 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaseBody } from '../support/case-bodies';
@@ -81,6 +90,22 @@ it('refuses a directory that is not empty, and copies nothing into it', async ()
   writeFileSync(join(target, 'notes.txt'), 'mine');
   await expect(backup(live.dataDir, target)).rejects.toThrow(`${target} is not empty`);
   expect(readdirSync(target)).toEqual(['notes.txt']);
+});
+
+it('refuses a directory inside DATA_DIR, even through a link, and a DATA_DIR without a log', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const inside = join(live.dataDir, 'backup');
+  await expect(backup(live.dataDir, inside)).rejects.toThrow(`${inside} is inside DATA_DIR`);
+  expect(existsSync(inside)).toBe(false);
+  symlinkSync(live.dataDir, join(scratch, 'link'));
+  await expect(backup(live.dataDir, join(scratch, 'link', 'backup'))).rejects.toThrow('is inside DATA_DIR');
+
+  const empty = join(scratch, 'empty');
+  mkdirSync(empty);
+  await expect(backup(empty, join(scratch, 'backup'))).rejects.toThrow(
+    `${join(empty, 'trust-ledger.db')} does not exist: no event log to back up (is DATA_DIR right?)`,
+  );
+  expect(existsSync(join(scratch, 'backup'))).toBe(false);
 });
 
 it('copies a log that does not verify, names its breaks and fails', async () => {

@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createEventStore } from '@trust-ledger/event-store';
 import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
 import { keyStoreFile, MASTER_KEY_FILE } from '@trust-ledger/privacy';
@@ -28,12 +36,21 @@ export function registerBackupCommand(program: Command): void {
     .description(
       `copy DATA_DIR's event log (embedded store), key store, idempotency store and generated secrets into a new directory, the API may keep running; then verify the copied log. Read models are left out (rebuilt from the log)`,
     )
-    .argument('<dir>', 'a directory that does not exist yet, or is empty')
+    .argument('<dir>', 'a directory outside DATA_DIR that does not exist yet, or is empty')
     .action(async (dir: string) => {
       const config = loadConfig({}, process.env, { readOnly: true });
       const target = resolve(dir);
       if (existsSync(target) && readdirSync(target).length > 0) {
         throw new Error(`${target} is not empty: a backup goes into a new directory`);
+      }
+      // Lost with DATA_DIR (a disk, a volume, an rm -r), it would be no backup of it.
+      if (within(realPath(config.dataDir), realPath(target))) {
+        throw new Error(`${target} is inside DATA_DIR (${config.dataDir}): a backup goes outside it`);
+      }
+      if (config.eventStore === 'sqlite' && !existsSync(sqliteStoreFile(config))) {
+        throw new Error(
+          `${sqliteStoreFile(config)} does not exist: no event log to back up (is DATA_DIR right?)`,
+        );
       }
       mkdirSync(target, { recursive: true, mode: 0o700 });
       chmodSync(target, 0o700);
@@ -116,4 +133,16 @@ async function snapshot(file: string, dir: string): Promise<void> {
   } finally {
     source.close();
   }
+}
+
+/** `path` with every symbolic link in its existing part resolved, so that a link cannot hide where it is. */
+function realPath(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPath(parent), basename(path));
+}
+
+function within(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
