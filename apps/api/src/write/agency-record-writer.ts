@@ -14,7 +14,9 @@ interface Scoped<S> {
   state: S;
 }
 
-function agencyScoped<S, C extends CommandContext, E extends DomainEvent>(decider: Decider<S, C, E>): Decider<Scoped<S>, C, E> {
+function agencyScoped<S, C extends CommandContext, E extends DomainEvent>(
+  decider: Decider<S, C, E>,
+): Decider<Scoped<S>, C, E> {
   return {
     initialState: { agencyId: undefined, state: decider.initialState },
     decide: ({ state }, command) => decider.decide(state, command),
