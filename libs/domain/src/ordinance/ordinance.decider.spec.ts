@@ -64,13 +64,17 @@ describe('AdoptOrdinanceVersion', () => {
       ]);
   });
 
-  it('records the time zone under its canonical name', () => {
+  it('records the time zone in the tz database’s letter case, and a current name as adopted', () => {
     given([])
-      .when(adoptOrdinanceVersion({ timeZone: 'us/eastern' }))
+      .when(adoptOrdinanceVersion({ timeZone: 'america/new_york' }))
       .then([ordinanceVersionAdopted({ timeZone: 'America/New_York' })]);
     given([])
       .when(adoptOrdinanceVersion({ timeZone: 'utc' }))
       .then([ordinanceVersionAdopted({ timeZone: 'UTC' })]);
+    // ICU resolves it to the older Europe/Kiev.
+    given([])
+      .when(adoptOrdinanceVersion({ timeZone: 'Europe/Kyiv' }))
+      .then([ordinanceVersionAdopted({ timeZone: 'Europe/Kyiv' })]);
   });
 
   it('records only the terms the version names, whatever else the caller sent', () => {

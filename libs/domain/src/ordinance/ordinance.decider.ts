@@ -46,8 +46,7 @@ export function decideOrdinance(state: OrdinanceHistory, command: OrdinanceComma
         reportingPeriod: t.reportingPeriod,
         reportDueDays: t.reportDueDays,
         smallCellThreshold: t.smallCellThreshold,
-        // As the tz database names it: `utc` and `UTC` are one zone, and two versions that spell it
-        // differently must not read as a change of zone.
+        // In the tz database's letter case: `utc` and `UTC` are one zone, shown one way.
         timeZone: canonicalTimeZone(t.timeZone),
       },
     },

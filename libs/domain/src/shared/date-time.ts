@@ -79,9 +79,14 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** A known zone's canonical name (`utc` → `UTC`, `US/Eastern` → `America/New_York`). */
+/**
+ * A known zone's name in the tz database's letter case (`utc` → `UTC`), otherwise as given: ICU
+ * would also turn current names into its older ones (`Europe/Kyiv` → `Europe/Kiev`), which depend
+ * on the runtime and are not what the municipality adopted.
+ */
 export function canonicalTimeZone(name: string): string {
-  return formatterFor(name).resolvedOptions().timeZone;
+  const resolved = formatterFor(name).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
 
 /** The calendar date, in `timeZone`, of an instant (epoch milliseconds). */
