@@ -60,7 +60,7 @@ it('copies a running service’s data so that a service started on the copy serv
   await live.close();
   live = undefined;
 
-  // Owner-only, like DATA_DIR; the read models are left to the rebuild.
+  // Owner-only; the read models are left to the rebuild.
   expect(statSync(target).mode & 0o777).toBe(0o700);
   const files = readdirSync(target).sort();
   expect(files).toEqual(
@@ -125,4 +125,60 @@ it('copies a log that does not verify, names its breaks and fails', async () => 
   expect(out).toMatch(new RegExp(`^BREAK case-${caseId} revision 0: `, 'm'));
   expect(out).toMatch(/^FAILED: the backup in .* holds a log that does not verify \(1 break\(s\)\)/m);
   expect(existsSync(join(target, 'trust-ledger.db'))).toBe(true);
+});
+
+it('leaves nothing under the target’s name when it is cut short, and names the file that failed', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  // A key store that cannot be read (a disk error, say): the backup fails after copying the log.
+  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm']) rmSync(join(dataDir, file), { force: true });
+  writeFileSync(join(dataDir, 'keys.db'), 'not a database');
+
+  await expect(backup(dataDir, join(scratch, 'backup'))).rejects.toThrow(
+    `${join(dataDir, 'keys.db')}: file is not a database`,
+  );
+  expect(readdirSync(scratch)).toEqual(['data']);
+});
+
+it('names an erasure the copied key store carries out but the copied log lacks, and not one it records', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const officer = await live.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  const admin = await live.token({ role: 'admin', sub: 'admin-1' });
+  const [recorded, lost] = [openCaseBody(AGENCY), openCaseBody(AGENCY)];
+  for (const body of [recorded, lost]) await live.post('/cases', officer, body).expect(201);
+  await live
+    .post(`/cases/${recorded.caseId}/erase-personal-data`, admin, { reason: 'Court order 24-117' })
+    .expect(201);
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  // As if erased between the copy of the log and that of the key store: its key is destroyed, and
+  // the log does not say so.
+  const keys = new Database(join(dataDir, 'keys.db'));
+  keys.prepare('DELETE FROM data_keys WHERE key_id = ?').run(`subject:${lost.caseId}`);
+  keys.prepare('INSERT INTO destroyed_keys (key_id) VALUES (?)').run(`subject:${lost.caseId}`);
+  keys.close();
+
+  const { code, out } = await backup(dataDir, join(scratch, 'backup'));
+  expect(code).toBe(0);
+  expect(out.split('\n').filter((line) => line.startsWith('WARNING'))).toEqual([
+    `WARNING: subject:${lost.caseId} was erased after the log was copied: its data is unreadable in this backup, but its log does not record the erasure; after a restore, record it again`,
+  ]);
+});
+
+it('fails a backup that could not restore the personal data: no key store, no master key', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm', 'master.key']) {
+    rmSync(join(dataDir, file), { force: true });
+  }
+  const { code, out } = await backup(dataDir, join(scratch, 'backup'));
+  expect(code).toBe(1);
+  expect(out).toMatch(/^MISSING keys\.db: /m);
+  expect(out).toMatch(/^MISSING master key: /m);
+  expect(out).toMatch(/^FAILED: the backup in .* cannot restore the personal data its log holds$/m);
 });

@@ -8,12 +8,15 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { createEventStore } from '@trust-ledger/event-store';
+import { createEventStore, readAllPastUnreadable } from '@trust-ledger/event-store';
 import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
-import { keyStoreFile, MASTER_KEY_FILE } from '@trust-ledger/privacy';
-import { loadConfig, sqliteStoreFile } from '../../../api/src/config/app-config';
+import { keyStoreFile, MASTER_KEY_FILE, personKeyOfStream } from '@trust-ledger/privacy';
+import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
 import { JWT_SECRET_FILE } from '../../../api/src/config/jwt-secret';
 import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
 
@@ -21,14 +24,8 @@ import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
 const ALL_PAGES = 0x7fffffff;
 
 /**
- * `backup <dir>`: a copy of DATA_DIR that a restore can start from, taken while the API runs. The
- * log first and the key store after it, so that the keys are at least as new as the log: a key
- * store older than its log has lost the keys of everyone recorded since, whose data is then as
- * good as erased. The idempotency store the other way round, before the log: one newer than its
- * log remembers commands the log lacks, and a restored service would answer a client's retry of
- * one with its first 201 and record nothing. On EventStoreDB, whose backup is taken before this,
- * it is left out: a retry of a command the log holds is still recognised by the events' own
- * commandId. The read models are left out: the service rebuilds them from the log.
+ * `backup <dir>`: a copy of DATA_DIR that a restore can start from, taken while the API runs (in
+ * the order `copyInto` gives). The read models are left out: the service rebuilds them from the log.
  */
 export function registerBackupCommand(program: Command): void {
   program
@@ -39,99 +36,175 @@ export function registerBackupCommand(program: Command): void {
     .argument('<dir>', 'a directory outside DATA_DIR that does not exist yet, or is empty')
     .action(async (dir: string) => {
       const config = loadConfig({}, process.env, { readOnly: true });
-      const target = resolve(dir);
+      const target = realPath(resolve(dir));
       if (existsSync(target) && readdirSync(target).length > 0) {
         throw new Error(`${target} is not empty: a backup goes into a new directory`);
       }
       // Lost with DATA_DIR (a disk, a volume, an rm -r), it would be no backup of it.
-      if (within(realPath(config.dataDir), realPath(target))) {
+      if (within(realPath(config.dataDir), target)) {
         throw new Error(`${target} is inside DATA_DIR (${config.dataDir}): a backup goes outside it`);
       }
-      if (config.eventStore === 'sqlite' && !existsSync(sqliteStoreFile(config))) {
+      const embedded = config.eventStore === 'sqlite';
+      if (embedded && !existsSync(sqliteStoreFile(config))) {
         throw new Error(
           `${sqliteStoreFile(config)} does not exist: no event log to back up (is DATA_DIR right?)`,
         );
       }
-      mkdirSync(target, { recursive: true, mode: 0o700 });
-      chmodSync(target, 0o700);
-
-      const copied = (file: string) => process.stdout.write(`copied ${file}\n`);
-      const embedded = config.eventStore === 'sqlite';
-      const idempotency = join(config.dataDir, IDEMPOTENCY_FILE);
-      if (embedded) {
-        if (existsSync(idempotency)) {
-          await snapshot(idempotency, target);
-          copied(IDEMPOTENCY_FILE);
-        }
-        await snapshot(sqliteStoreFile(config), target);
-        copied('trust-ledger.db');
-      } else {
+      if (!embedded) {
         process.stdout.write(
           `the event log is in EventStoreDB: back it up with EventStoreDB itself (deploy/README.md), before this; ${IDEMPOTENCY_FILE} is left out, since it would be newer than that backup\n`,
         );
       }
-      const keys = keyStoreFile(config.dataDir);
-      if (existsSync(keys)) {
-        await snapshot(keys, target);
-        copied(basename(keys));
-      }
-      // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
-      for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
-        if (!existsSync(join(config.dataDir, file))) continue;
-        copyFileSync(join(config.dataDir, file), join(target, file));
-        chmodSync(join(target, file), 0o600);
-        copied(file);
-      }
-      if (!embedded) return;
-
-      // A backup is worth its verification: a log already altered is still copied, and said so.
-      const store = createEventStore({
-        kind: 'sqlite',
-        file: join(target, 'trust-ledger.db'),
-        readonly: true,
-      });
+      // Built beside the target and renamed to it once whole: a backup cut short (killed, a full
+      // disk) is never found under the target's name, nor restored from as if complete.
+      const partial = `${target}.partial-${process.pid}`;
+      mkdirSync(partial, { mode: 0o700 });
       try {
-        const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
-        const publicKeys = [
-          ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
-          ...config.evidenceTrustedPublicKeys,
-        ];
-        const result = await verifyAll(store, {
-          publicKeys,
-          requireSignature: false,
-          anchor: config.integrityAnchor,
-        });
-        for (const b of result.breaks) {
-          process.stdout.write(`BREAK ${b.streamId} revision ${b.revision}: ${b.reason}\n`);
-        }
-        if (result.valid) {
-          process.stdout.write(
-            `OK: backup in ${target}; its log verifies (${result.checkedEvents} events, every hash chain intact)\n`,
-          );
-        } else {
-          process.stdout.write(
-            `FAILED: the backup in ${target} holds a log that does not verify (${result.breaks.length} break(s)); restore an older backup that does\n`,
-          );
-          process.exitCode = 1;
-        }
-      } finally {
-        await store.close();
+        await copyInto(partial, config);
+      } catch (error) {
+        rmSync(partial, { recursive: true, force: true });
+        throw error;
+      }
+      const verdict = embedded ? await verifyCopy(partial, config) : undefined;
+      if (existsSync(target)) rmdirSync(target);
+      renameSync(partial, target);
+      chmodSync(target, 0o700);
+
+      // Without either, the personal data the log holds cannot be read after a restore.
+      const missing = [
+        ...(existsSync(join(target, basename(keyStoreFile(config.dataDir))))
+          ? []
+          : ['MISSING keys.db: DATA_DIR holds no key store, so no data key is in this backup']),
+        ...(config.masterKey !== undefined || existsSync(join(target, MASTER_KEY_FILE))
+          ? []
+          : [
+              'MISSING master key: neither MASTER_KEY nor DATA_DIR/master.key, so no data key can be unwrapped',
+            ]),
+      ];
+      for (const line of [...(verdict?.lines ?? []), ...missing]) process.stdout.write(`${line}\n`);
+      if (verdict !== undefined && !verdict.valid) {
+        process.stdout.write(
+          `FAILED: the backup in ${target} holds a log that does not verify (${verdict.breaks} break(s)); restore an older backup that does\n`,
+        );
+        process.exitCode = 1;
+      } else if (missing.length > 0) {
+        process.stdout.write(
+          `FAILED: the backup in ${target} cannot restore the personal data its log holds\n`,
+        );
+        process.exitCode = 1;
+      } else if (verdict === undefined) {
+        process.stdout.write(
+          `OK: backup in ${target}, without the event log (EventStoreDB's own backup holds it)\n`,
+        );
+      } else {
+        process.stdout.write(
+          `OK: backup in ${target}; its log verifies (${verdict.checkedEvents} events, every hash chain intact)\n`,
+        );
       }
     });
 }
 
 /**
- * SQLite's online backup of `file` into `dir`, in one step: a backup taken in steps starts again
- * whenever the source is written meanwhile, which a running API does all the time.
+ * The idempotency store, the log, the key store, then the secrets DATA_DIR holds. The idempotency
+ * store before the log: one newer than its log remembers commands the log lacks, and a restored
+ * service would answer a client's retry of one with its first 201 and record nothing. On
+ * EventStoreDB, whose backup is taken before this, it is left out: a retry of a command the log
+ * holds is still recognised by the events' own commandId. The key store after the log: one older
+ * than its log has lost the keys of everyone recorded since, whose data is then as good as erased.
  */
-async function snapshot(file: string, dir: string): Promise<void> {
-  const source = new Database(file, { readonly: true, fileMustExist: true });
+async function copyInto(dir: string, config: AppConfig): Promise<void> {
+  const copied = (file: string) => process.stdout.write(`copied ${file}\n`);
+  const idempotency = join(config.dataDir, IDEMPOTENCY_FILE);
+  if (config.eventStore === 'sqlite') {
+    if (existsSync(idempotency)) copied(await snapshot(idempotency, dir));
+    copied(await snapshot(sqliteStoreFile(config), dir));
+  }
+  const keys = keyStoreFile(config.dataDir);
+  if (existsSync(keys)) copied(await snapshot(keys, dir));
+  // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
+  for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
+    if (!existsSync(join(config.dataDir, file))) continue;
+    copyFileSync(join(config.dataDir, file), join(dir, file));
+    chmodSync(join(dir, file), 0o600);
+    copied(file);
+  }
+}
+
+interface Verdict {
+  valid: boolean;
+  checkedEvents: number;
+  breaks: number;
+  /** The breaks, and the erasures the copied key store carries out that the copied log lacks. */
+  lines: string[];
+}
+
+/**
+ * A backup is worth its verification: a log already altered is still copied, and said so. An
+ * erasure recorded between the log's copy and the key store's is carried out in the copy (its key
+ * destroyed) but missing from its log, which must then record it again.
+ */
+async function verifyCopy(dir: string, config: AppConfig): Promise<Verdict> {
+  const store = createEventStore({ kind: 'sqlite', file: join(dir, 'trust-ledger.db'), readonly: true });
   try {
-    const copy = join(dir, basename(file));
-    await source.backup(copy, { progress: () => ALL_PAGES });
-    chmodSync(copy, 0o600);
+    const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
+    const publicKeys = [
+      ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
+      ...config.evidenceTrustedPublicKeys,
+    ];
+    const result = await verifyAll(store, {
+      publicKeys,
+      requireSignature: false,
+      anchor: config.integrityAnchor,
+    });
+    const lines = result.breaks.map((b) => `BREAK ${b.streamId} revision ${b.revision}: ${b.reason}`);
+    const keysFile = join(dir, basename(keyStoreFile(config.dataDir)));
+    if (existsSync(keysFile)) {
+      const erasedInLog = new Set<string>();
+      for await (const erasure of readAllPastUnreadable(store, {
+        filter: { eventTypes: ['PersonalDataErased'] },
+      })) {
+        const keyId = personKeyOfStream(erasure.streamId);
+        if (keyId !== undefined) erasedInLog.add(keyId);
+      }
+      const keys = new Database(keysFile, { readonly: true, fileMustExist: true });
+      try {
+        const destroyed = keys
+          .prepare<[], string>('SELECT key_id FROM destroyed_keys ORDER BY key_id')
+          .pluck()
+          .all();
+        for (const keyId of destroyed.filter((id) => !erasedInLog.has(id))) {
+          lines.push(
+            `WARNING: ${keyId} was erased after the log was copied: its data is unreadable in this backup, but its log does not record the erasure; after a restore, record it again`,
+          );
+        }
+      } finally {
+        keys.close();
+      }
+    }
+    return { valid: result.valid, checkedEvents: result.checkedEvents, breaks: result.breaks.length, lines };
   } finally {
-    source.close();
+    await store.close();
+  }
+}
+
+/**
+ * SQLite's online backup of `file` into `dir`, in one step: a backup taken in steps starts again
+ * whenever the source is written meanwhile, which a running API does all the time. Answers the
+ * copy's name; an error names the file.
+ */
+async function snapshot(file: string, dir: string): Promise<string> {
+  const name = basename(file);
+  try {
+    const source = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      await source.backup(join(dir, name), { progress: () => ALL_PAGES });
+    } finally {
+      source.close();
+    }
+    chmodSync(join(dir, name), 0o600);
+    return name;
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
