@@ -33,6 +33,8 @@ const env = (dataDir: string): NodeJS.ProcessEnv => ({
   ...process.env,
   DATA_DIR: dataDir,
   PORT: '0',
+  // The line naming the port bound is an info line.
+  LOG_LEVEL: 'info',
   JWT_SECRET,
   EVENT_STORE: 'sqlite',
 });
