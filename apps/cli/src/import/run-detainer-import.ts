@@ -68,7 +68,8 @@ export async function runDetainerImport(
       ? `; ${summary.unknownLiftReasons} with a lift reason the mapping does not name, recorded as pending`
       : '';
   const already = wroteNothing && summary.imported > 0 ? ' (all recorded before: nothing written)' : '';
-  output.out(`imported ${summary.imported} rows${already}, skipped ${summary.skipped} (see above)${pending}`);
+  const skipped = summary.skipped > 0 ? `skipped ${summary.skipped} (see above)` : 'skipped none';
+  output.out(`imported ${summary.imported} rows${already}, ${skipped}${pending}`);
   if (summary.skipped > 0 && !options.allowSkips) {
     output.err(
       'not every row was imported: fix the rows named above (or the mapping) and run the import again — rows already imported are not recorded twice — or pass --allow-skips',
