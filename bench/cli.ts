@@ -8,6 +8,12 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
+/**
+ * As package.json's `cli` script runs it. With its default limit (4 GB here) V8 let a rebuild's
+ * garbage grow before collecting it: peak RSS 303 MB over 1M bench events, against 201 MB with
+ * this limit, which the rebuild's live heap (under 100 MB) is far from; 4 % slower (37.6 s, 36.0).
+ */
+const NODE_FLAGS = ['--max-old-space-size=512'];
 
 // Printed by the child as it exits: the only way to learn a child's own peak RSS portably.
 const REPORT_RSS =
@@ -27,7 +33,7 @@ export function requireBuiltCli(): void {
 export function runCli(args: string[], dataDir: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const child = spawn(process.execPath, ['--import', REPORT_RSS, CLI, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', REPORT_RSS, CLI, ...args], {
       env: { ...process.env, DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
