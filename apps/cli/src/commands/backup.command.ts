@@ -204,7 +204,10 @@ async function snapshot(file: string, dir: string): Promise<string> {
     chmodSync(join(dir, name), 0o600);
     return name;
   } catch (error) {
-    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    // By its message, not its class: better-sqlite3's errors keep the Error class of the realm
+    // that first loaded it (a test's, say).
+    const reason = (error as { message?: unknown } | null)?.message;
+    throw new Error(`${file}: ${typeof reason === 'string' ? reason : String(error)}`);
   }
 }
 
