@@ -99,6 +99,9 @@ it('refuses a directory inside DATA_DIR, even through a link, and a DATA_DIR wit
   expect(existsSync(inside)).toBe(false);
   symlinkSync(live.dataDir, join(scratch, 'link'));
   await expect(backup(live.dataDir, join(scratch, 'link', 'backup'))).rejects.toThrow('is inside DATA_DIR');
+  // A name that merely starts with two dots is inside it all the same.
+  await expect(backup(live.dataDir, join(live.dataDir, '..backup'))).rejects.toThrow('is inside DATA_DIR');
+  expect(existsSync(join(live.dataDir, '..backup'))).toBe(false);
 
   const empty = join(scratch, 'empty');
   mkdirSync(empty);
@@ -180,5 +183,49 @@ it('fails a backup that could not restore the personal data: no key store, no ma
   expect(code).toBe(1);
   expect(out).toMatch(/^MISSING keys\.db: /m);
   expect(out).toMatch(/^MISSING master key: /m);
+  expect(out).toMatch(/^FAILED: the backup in .* cannot restore the personal data its log holds$/m);
+});
+
+it('creates the target’s missing parents, and refuses a target that is a file', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  const file = join(scratch, 'notes.txt');
+  writeFileSync(file, 'kept');
+  await expect(backup(dataDir, file)).rejects.toThrow(`${file} is not a directory`);
+
+  const { code } = await backup(dataDir, join(scratch, 'backups', 'monday'));
+  expect(code).toBe(0);
+  expect(readdirSync(join(scratch, 'backups'))).toEqual(['monday']);
+});
+
+it('removes what it copied when the copy fails its checks, not only when a copy fails', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  // A key store the checks cannot read: a database, but without its tables.
+  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm']) rmSync(join(dataDir, file), { force: true });
+  const keys = new Database(join(dataDir, 'keys.db'));
+  keys.exec('CREATE TABLE unrelated (x INTEGER)');
+  keys.close();
+
+  await expect(backup(dataDir, join(scratch, 'backup'))).rejects.toThrow('no such table');
+  expect(readdirSync(scratch)).toEqual(['data']);
+});
+
+it('fails a backup whose master key cannot unwrap its key store', async () => {
+  live = await startTestApp({ dataDir: join(scratch, 'data') });
+  const officer = await live.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  await live.post('/cases', officer, openCaseBody(AGENCY)).expect(201);
+  const { dataDir } = live;
+  await live.close();
+  live = undefined;
+  writeFileSync(join(dataDir, 'master.key'), `${Buffer.alloc(32, 7).toString('base64')}\n`);
+
+  const { code, out } = await backup(dataDir, join(scratch, 'backup'));
+  expect(code).toBe(1);
+  expect(out).toMatch(/^MISSING master key: DATA_DIR\/master\.key cannot unwrap keys\.db's keys/m);
   expect(out).toMatch(/^FAILED: the backup in .* cannot restore the personal data its log holds$/m);
 });

@@ -11,11 +11,20 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
+  statSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createEventStore, readAllPastUnreadable } from '@trust-ledger/event-store';
 import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
-import { keyStoreFile, MASTER_KEY_FILE, personKeyOfStream } from '@trust-ledger/privacy';
+import {
+  decodeMasterKey,
+  keyStoreFile,
+  LocalKeyProvider,
+  MASTER_KEY_FILE,
+  PersonalDataCipher,
+  personKeyOfStream,
+  SqliteKeyStore,
+} from '@trust-ledger/privacy';
 import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
 import { JWT_SECRET_FILE } from '../../../api/src/config/jwt-secret';
 import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
@@ -37,8 +46,18 @@ export function registerBackupCommand(program: Command): void {
     .action(async (dir: string) => {
       const config = loadConfig({}, process.env, { readOnly: true });
       const target = realPath(resolve(dir));
+      if (existsSync(target) && !statSync(target).isDirectory()) {
+        throw new Error(`${target} is not a directory: a backup goes into a new directory`);
+      }
       if (existsSync(target) && readdirSync(target).length > 0) {
         throw new Error(`${target} is not empty: a backup goes into a new directory`);
+      }
+      // The copy is built beside it and renamed onto it, which a mount point (a backup disk mounted
+      // there) cannot be: the copy would land on the parent's disk, and the rename fail after it.
+      if (existsSync(target) && statSync(target).dev !== statSync(dirname(target)).dev) {
+        throw new Error(
+          `${target} is a mount point: name a new directory inside it (${join(target, 'backup')}, say)`,
+        );
       }
       // Lost with DATA_DIR (a disk, a volume, an rm -r), it would be no backup of it.
       if (within(realPath(config.dataDir), target)) {
@@ -58,29 +77,29 @@ export function registerBackupCommand(program: Command): void {
       // Built beside the target and renamed to it once whole: a backup cut short (killed, a full
       // disk) is never found under the target's name, nor restored from as if complete.
       const partial = `${target}.partial-${process.pid}`;
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       mkdirSync(partial, { mode: 0o700 });
+      let verdict: Verdict | undefined;
+      let missing: string[];
       try {
         await copyInto(partial, config);
+        verdict = embedded ? await verifyCopy(partial, config) : undefined;
+        // Without either, the personal data the log holds cannot be read after a restore.
+        missing = [
+          ...(existsSync(join(partial, basename(keyStoreFile(config.dataDir))))
+            ? []
+            : ['MISSING keys.db: DATA_DIR holds no key store, so no data key is in this backup']),
+          ...(await masterKeyProblems(partial, config)),
+        ];
+        if (existsSync(target)) rmdirSync(target);
+        renameSync(partial, target);
       } catch (error) {
+        // Whatever failed, the secrets copied so far are not left lying about.
         rmSync(partial, { recursive: true, force: true });
         throw error;
       }
-      const verdict = embedded ? await verifyCopy(partial, config) : undefined;
-      if (existsSync(target)) rmdirSync(target);
-      renameSync(partial, target);
       chmodSync(target, 0o700);
 
-      // Without either, the personal data the log holds cannot be read after a restore.
-      const missing = [
-        ...(existsSync(join(target, basename(keyStoreFile(config.dataDir))))
-          ? []
-          : ['MISSING keys.db: DATA_DIR holds no key store, so no data key is in this backup']),
-        ...(config.masterKey !== undefined || existsSync(join(target, MASTER_KEY_FILE))
-          ? []
-          : [
-              'MISSING master key: neither MASTER_KEY nor DATA_DIR/master.key, so no data key can be unwrapped',
-            ]),
-      ];
       for (const line of [...(verdict?.lines ?? []), ...missing]) process.stdout.write(`${line}\n`);
       if (verdict !== undefined && !verdict.valid) {
         process.stdout.write(
@@ -127,6 +146,33 @@ async function copyInto(dir: string, config: AppConfig): Promise<void> {
     copyFileSync(join(config.dataDir, file), join(dir, file));
     chmodSync(join(dir, file), 0o600);
     copied(file);
+  }
+}
+
+/**
+ * Why the master key a restore would use (MASTER_KEY, else the copied master.key) cannot unwrap the
+ * copied key store's keys; none when it can. The restored service would refuse to start otherwise,
+ * which is too late to take another backup.
+ */
+async function masterKeyProblems(dir: string, config: AppConfig): Promise<string[]> {
+  const file = join(dir, MASTER_KEY_FILE);
+  const source = config.masterKey !== undefined ? 'MASTER_KEY' : 'DATA_DIR/master.key';
+  const text = config.masterKey ?? (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  if (text === undefined) {
+    return [
+      'MISSING master key: neither MASTER_KEY nor DATA_DIR/master.key, so no data key can be unwrapped',
+    ];
+  }
+  const keysFile = join(dir, basename(keyStoreFile(config.dataDir)));
+  if (!existsSync(keysFile)) return [];
+  const keys = new SqliteKeyStore(keysFile);
+  try {
+    await PersonalDataCipher.opened(keys, new LocalKeyProvider(decodeMasterKey(text, source)));
+    return [];
+  } catch (error) {
+    return [`MISSING master key: ${source} cannot unwrap keys.db's keys (${(error as Error).message})`];
+  } finally {
+    keys.close();
   }
 }
 
@@ -220,5 +266,6 @@ function realPath(path: string): string {
 
 function within(dir: string, path: string): boolean {
   const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // Not `startsWith('..')`: DATA_DIR/..backup is inside it.
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
