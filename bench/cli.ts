@@ -9,9 +9,8 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
 /**
- * As package.json's `cli` script runs it. With its default limit (4 GB here) V8 let a rebuild's
- * garbage grow before collecting it: peak RSS 303 MB over 1M bench events, against 201 MB with
- * this limit, which the rebuild's live heap (under 100 MB) is far from; 4 % slower (37.6 s, 36.0).
+ * As package.json's `cli` script runs it: with its default limit V8 lets a rebuild's garbage grow
+ * past the 300 MB target before collecting it (README, "projections rebuild peak RSS").
  */
 const NODE_FLAGS = ['--max-old-space-size=512'];
 

@@ -78,6 +78,9 @@ export function registerBackupCommand(program: Command): void {
       // disk) is never found under the target's name, nor restored from as if complete.
       const partial = `${target}.partial-${process.pid}`;
       mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+      if (existsSync(partial)) {
+        throw new Error(`${partial} is left from a backup cut short: remove it, then back up again`);
+      }
       mkdirSync(partial, { mode: 0o700 });
       let verdict: Verdict | undefined;
       let missing: string[];
