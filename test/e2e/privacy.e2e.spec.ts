@@ -12,6 +12,7 @@ import {
 import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { EVENT_STORE } from '@trust-ledger/event-store';
+import { EVENT_CODEC, type EventCodec } from '../../apps/api/src/write/event-codec';
 import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -207,6 +208,24 @@ describe('revealed to those who may read the case', () => {
   it("hides the case from another agency's officer", async () => {
     for (const path of [`/cases/${caseId}`, `/cases/${caseId}/history`]) {
       await read(otherOfficer, path).expect(404);
+    }
+  });
+
+  it("opens nothing of the person's for another agency's officer: the case is refused before it is decrypted", async () => {
+    const codec = t.app.get<EventCodec>(EVENT_CODEC);
+    const decode = jest.spyOn(codec, 'decode');
+    const revealAll = jest.spyOn(codec, 'revealAll');
+    try {
+      for (const path of [`/cases/${caseId}`, `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`]) {
+        await read(otherOfficer, path).expect(404);
+      }
+      expect([decode.mock.calls.length, revealAll.mock.calls.length]).toEqual([0, 0]);
+      // The same reads by the agency's own officer do open it: the spies see the reader's calls.
+      await read(officer, `/cases/${caseId}`).expect(200);
+      expect(decode.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      decode.mockRestore();
+      revealAll.mockRestore();
     }
   });
 

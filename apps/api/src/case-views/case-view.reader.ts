@@ -52,19 +52,35 @@ export class CaseViewReader {
     this.queries = new CaseViewQueries(db);
   }
 
-  /** The case as the case-view projection has it now; undefined when it has no such case. */
-  async current(caseId: string): Promise<CaseViewWithViolations | undefined> {
+  /**
+   * The case as the case-view projection has it now; undefined when it has no such case. `mayRead`
+   * is asked with the case's agency before anything is decrypted (it throws to refuse): another
+   * agency's case costs no more to refuse than an unknown one, and no one's data is opened for a
+   * caller who may not see it.
+   */
+  async current(
+    caseId: string,
+    mayRead: (agencyId: string) => void,
+  ): Promise<CaseViewWithViolations | undefined> {
     const stored = this.queries.get(caseId);
-    return stored && this.view(stored, await this.ordinance());
+    if (stored === undefined) return undefined;
+    mayRead(stored.record.agencyId);
+    return this.view(stored, await this.ordinance());
   }
 
-  /** The case as recorded up to `asOf`, replayed from its stream through the projection's own fold. */
-  async asOf(caseId: string, asOf: string): Promise<CaseViewWithViolations | undefined> {
+  /** The case as recorded up to `asOf`, replayed from its stream through the projection's own fold;
+   * `mayRead` as for `current`. */
+  async asOf(
+    caseId: string,
+    asOf: string,
+    mayRead: (agencyId: string) => void,
+  ): Promise<CaseViewWithViolations | undefined> {
     const streamId = caseStreamId(caseId);
     const events: RecordedEvent[] = [];
     for await (const event of this.store.readStream(streamId, { upToTime: asOf })) events.push(event);
     let record = caseRecordFrom(events);
     if (record === undefined) return undefined;
+    mayRead(record.agencyId);
     // Erasure is forever: a look into the past must not show what has been erased since.
     for await (const later of this.store.readStream(streamId, { fromRevision: record.revision + 1 })) {
       if (later.type === 'PersonalDataErased') record = erasedRecord(record);

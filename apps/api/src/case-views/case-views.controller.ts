@@ -97,8 +97,11 @@ export class CaseViewsController {
     @Query() { asOf }: CaseViewQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseViewDto> {
+    const mayRead = (agencyId: string) => assertMaySee(user, agencyId, caseNotFound);
     const view =
-      asOf === undefined ? await this.reader.current(caseId) : await this.reader.asOf(caseId, asOf);
+      asOf === undefined
+        ? await this.reader.current(caseId, mayRead)
+        : await this.reader.asOf(caseId, asOf, mayRead);
     assertMaySee(user, view?.agencyId, caseNotFound);
     setRevisionETag(reply, view.revision);
     return view;

@@ -36,9 +36,15 @@ export class CertificationViewReader {
     this.queries = new CertificationViewQueries(db);
   }
 
-  async get(certificationId: string): Promise<CertificationView | undefined> {
+  /** `mayRead` is asked with the agency before the victim is decrypted, and throws to refuse. */
+  async get(
+    certificationId: string,
+    mayRead: (agencyId: string) => void,
+  ): Promise<CertificationView | undefined> {
     const stored = this.queries.get(certificationId);
-    return stored && this.view(stored, await this.ordinance.history());
+    if (stored === undefined) return undefined;
+    mayRead(stored.record.agencyId);
+    return this.view(stored, await this.ordinance.history());
   }
 
   async list(filter: CertificationListFilter, after: number, limit: number): Promise<CertificationViewPage> {

@@ -171,7 +171,9 @@ export class CertificationsController {
     @Param() { certificationId }: CertificationParams,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CertificationViewDto> {
-    const view = await this.reader.get(certificationId);
+    const view = await this.reader.get(certificationId, (agencyId) =>
+      assertMaySee(user, agencyId, certificationNotFound),
+    );
     assertMaySee(user, view?.agencyId, certificationNotFound);
     setRevisionETag(reply, view.revision);
     return view;
