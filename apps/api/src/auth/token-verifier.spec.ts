@@ -50,6 +50,22 @@ describe('TokenVerifier.principalOf', () => {
     );
   });
 
+  it('allows the issuer a clock half a minute ahead, and no more', async () => {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    const now = Math.floor(Date.now() / 1000);
+    const issuedIn = (seconds: number) =>
+      new SignJWT({ role: 'counsel' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('counsel-1')
+        .setIssuedAt(now + seconds)
+        .setExpirationTime(now + 3600)
+        .sign(secret);
+    await expect(verifier.verify(await issuedIn(10))).resolves.toMatchObject({ sub: 'counsel-1' });
+    await expect(verifier.verify(await issuedIn(120))).rejects.toThrow(
+      new UnauthorizedException('Invalid token'),
+    );
+  });
+
   it('mints no token the API would refuse before its exp', async () => {
     await expect(mintToken(config, { role: 'counsel', expiresIn: '12h' })).resolves.toEqual(
       expect.any(String),

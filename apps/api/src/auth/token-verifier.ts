@@ -17,6 +17,12 @@ import { AGENCY_SCOPED_ROLES, ROLES, subjectProblem, type Principal, type Role }
  * included; `exp` and `iat` are mandatory, and a token older than JWT_MAX_TOKEN_AGE_SECONDS is
  * refused whatever its `exp`, so that no token lives long.
  */
+/**
+ * How far the issuer's clock may run ahead of (or behind) this host's for `iat`, `nbf` and `exp`:
+ * an identity provider a second ahead had every fresh token refused as issued in the future.
+ */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
 @Injectable()
 export class TokenVerifier {
   private readonly getKey: JWTVerifyGetKey;
@@ -28,6 +34,7 @@ export class TokenVerifier {
     const common = {
       requiredClaims: ['exp', 'iat', 'sub'],
       maxTokenAge: config.jwtMaxTokenAgeSeconds,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
     };

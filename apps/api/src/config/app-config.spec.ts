@@ -57,6 +57,26 @@ describe('loadConfig', () => {
     expect(config.jwtJwksUrl).toBe('https://idp.example.org/jwks');
   });
 
+  it('takes a JWKS URL over https, or over http on the loopback only', () => {
+    const problemsWith = (url: string) => {
+      try {
+        loadConfig(
+          {},
+          { DATA_DIR: join(root, 'jwks'), JWT_JWKS_URL: url, JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' },
+        );
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problemsWith('https://idp.example.org/jwks')).toEqual([]);
+    expect(problemsWith('http://127.0.0.1:8080/jwks')).toEqual([]);
+    expect(problemsWith('http://[::1]/jwks')).toEqual([]);
+    expect(problemsWith('http://10.9.9.9/jwks')).toEqual([
+      'JWT_JWKS_URL must be an https URL (http only on this host\'s loopback), got "http://10.9.9.9/jwks"',
+    ]);
+  });
+
   it('names every problem at once and creates nothing', () => {
     const dataDir = join(root, 'never');
     let error: unknown;
@@ -84,7 +104,7 @@ describe('loadConfig', () => {
       'EVENT_STORE must be "sqlite" or "eventstoredb", got "postgres"',
       'set either JWT_SECRET or JWT_JWKS_URL, not both: tokens must have exactly one trusted issuer',
       'JWT_SECRET must be at least 32 characters',
-      'JWT_JWKS_URL must be an http(s) URL, got "ftp://idp"',
+      'JWT_JWKS_URL must be an https URL (http only on this host\'s loopback), got "ftp://idp"',
       'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
       'ORDINANCE_EFFECTIVE_FROM must be an ISO 8601 date-time with offset, got "2024-01-01T00:00:00"',
       'JWT_MAX_TOKEN_AGE_SECONDS must be a whole number of seconds from 60 to 604800, got "30d"',

@@ -109,7 +109,11 @@ export function loadConfig(
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   if (jwtJwksUrl !== undefined) {
-    if (!isHttpUrl(jwtJwksUrl)) problems.push(`JWT_JWKS_URL must be an http(s) URL, got "${jwtJwksUrl}"`);
+    if (!isJwksUrl(jwtJwksUrl)) {
+      problems.push(
+        `JWT_JWKS_URL must be an https URL (http only on this host's loopback), got "${jwtJwksUrl}"`,
+      );
+    }
     if (!jwtIssuer || !jwtAudience) problems.push('JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE');
   }
 
@@ -212,10 +216,12 @@ export function loadConfig(
   };
 }
 
-function isHttpUrl(text: string): boolean {
+/** Whoever can alter the keys on their way can mint any role's token: https, or never leave the host. */
+function isJwksUrl(text: string): boolean {
   try {
     const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
   } catch {
     return false;
   }
