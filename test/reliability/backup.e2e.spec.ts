@@ -67,20 +67,23 @@ it('copies a running service’s data so that a service started on the copy serv
     expect.arrayContaining([
       'api.db',
       'evidence-signing-key.pem',
-      'jwt-secret',
       'keys.db',
       'master.key',
       'trust-ledger.db',
     ]),
   );
   expect(files).not.toContain('read-models.db');
+  // A stolen backup must not mint tokens for the live service.
+  expect(files).not.toContain('jwt-secret');
   for (const file of files) expect([file, statSync(join(target, file)).mode & 0o777]).toEqual([file, 0o600]);
 
   restored = await startTestApp({ dataDir: target });
-  const read = await restored.get(`/cases/${before.caseId}?minPosition=1`, officer).expect(200);
+  await restored.get(`/cases/${before.caseId}`, officer).expect(401);
+  const again = await restored.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+  const read = await restored.get(`/cases/${before.caseId}?minPosition=1`, again).expect(200);
   // The person's data decrypts: the key store came with the log.
   expect(read.body.subject.fullName).toBe(before.subject.fullName);
-  await restored.get(`/cases/${after.caseId}`, officer).expect(404);
+  await restored.get(`/cases/${after.caseId}`, again).expect(404);
 });
 
 it('refuses a directory that is not empty, and copies nothing into it', async () => {

@@ -26,7 +26,6 @@ import {
   SqliteKeyStore,
 } from '@trust-ledger/privacy';
 import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
-import { JWT_SECRET_FILE } from '../../../api/src/config/jwt-secret';
 import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
 
 /** A backup step this large copies every page at once. */
@@ -144,7 +143,9 @@ async function copyInto(dir: string, config: AppConfig): Promise<void> {
   const keys = keyStoreFile(config.dataDir);
   if (existsSync(keys)) copied(await snapshot(keys, dir));
   // Only what DATA_DIR holds: a secret given in the environment is the operator's to keep.
-  for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE, JWT_SECRET_FILE]) {
+  // Not jwt-secret: a restored service makes a new one (tokens live hours), and a stolen backup
+  // holding it could mint any role's token for the live service.
+  for (const file of [MASTER_KEY_FILE, SIGNING_KEY_FILE, PUBLIC_KEY_FILE]) {
     if (!existsSync(join(config.dataDir, file))) continue;
     copyFileSync(join(config.dataDir, file), join(dir, file));
     chmodSync(join(dir, file), 0o600);
