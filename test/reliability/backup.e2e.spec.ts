@@ -38,6 +38,17 @@ const backup = (dataDir: string, target: string) => {
   return runCli('backup', target);
 };
 
+/** A DATA_DIR a service ran on, the service stopped, for what a running one would not allow. */
+async function stoppedDataDir(): Promise<string> {
+  const app = await startTestApp({ dataDir: join(scratch, 'data') });
+  await app.close();
+  return app.dataDir;
+}
+
+const removeKeyStore = (dataDir: string): void => {
+  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm']) rmSync(join(dataDir, file), { force: true });
+};
+
 it('copies a running service’s data so that a service started on the copy serves what was recorded before it', async () => {
   live = await startTestApp({ dataDir: join(scratch, 'data') });
   const officer = await live.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
@@ -134,12 +145,9 @@ it('copies a log that does not verify, names its breaks and fails', async () => 
 });
 
 it('leaves nothing under the target’s name when it is cut short, and names the file that failed', async () => {
-  live = await startTestApp({ dataDir: join(scratch, 'data') });
-  const { dataDir } = live;
-  await live.close();
-  live = undefined;
+  const dataDir = await stoppedDataDir();
   // A key store that cannot be read (a disk error, say): the backup fails after copying the log.
-  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm']) rmSync(join(dataDir, file), { force: true });
+  removeKeyStore(dataDir);
   writeFileSync(join(dataDir, 'keys.db'), 'not a database');
 
   await expect(backup(dataDir, join(scratch, 'backup'))).rejects.toThrow(
@@ -175,13 +183,9 @@ it('names an erasure the copied key store carries out but the copied log lacks, 
 });
 
 it('fails a backup that could not restore the personal data: no key store, no master key', async () => {
-  live = await startTestApp({ dataDir: join(scratch, 'data') });
-  const { dataDir } = live;
-  await live.close();
-  live = undefined;
-  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm', 'master.key']) {
-    rmSync(join(dataDir, file), { force: true });
-  }
+  const dataDir = await stoppedDataDir();
+  removeKeyStore(dataDir);
+  rmSync(join(dataDir, 'master.key'));
   const { code, out } = await backup(dataDir, join(scratch, 'backup'));
   expect(code).toBe(1);
   expect(out).toMatch(/^MISSING keys\.db: /m);
@@ -190,10 +194,7 @@ it('fails a backup that could not restore the personal data: no key store, no ma
 });
 
 it('creates the target’s missing parents, and refuses a target that is a file', async () => {
-  live = await startTestApp({ dataDir: join(scratch, 'data') });
-  const { dataDir } = live;
-  await live.close();
-  live = undefined;
+  const dataDir = await stoppedDataDir();
   const file = join(scratch, 'notes.txt');
   writeFileSync(file, 'kept');
   await expect(backup(dataDir, file)).rejects.toThrow(`${file} is not a directory`);
@@ -204,12 +205,9 @@ it('creates the target’s missing parents, and refuses a target that is a file'
 });
 
 it('removes what it copied when the copy fails its checks, not only when a copy fails', async () => {
-  live = await startTestApp({ dataDir: join(scratch, 'data') });
-  const { dataDir } = live;
-  await live.close();
-  live = undefined;
+  const dataDir = await stoppedDataDir();
   // A key store the checks cannot read: a database, but without its tables.
-  for (const file of ['keys.db', 'keys.db-wal', 'keys.db-shm']) rmSync(join(dataDir, file), { force: true });
+  removeKeyStore(dataDir);
   const keys = new Database(join(dataDir, 'keys.db'));
   keys.exec('CREATE TABLE unrelated (x INTEGER)');
   keys.close();
