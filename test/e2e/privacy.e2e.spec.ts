@@ -211,7 +211,7 @@ describe('revealed to those who may read the case', () => {
     }
   });
 
-  it("opens nothing of the person's for another agency's officer: the case is refused before it is decrypted", async () => {
+  it("opens nothing of the person's for another agency's officer: the case is refused before it is decrypted, read or written", async () => {
     const codec = t.app.get<EventCodec>(EVENT_CODEC);
     const decode = jest.spyOn(codec, 'decode');
     const revealAll = jest.spyOn(codec, 'revealAll');
@@ -219,6 +219,9 @@ describe('revealed to those who may read the case', () => {
       for (const path of [`/cases/${caseId}`, `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`]) {
         await read(otherOfficer, path).expect(404);
       }
+      // A command on it too: refused on the agency its stored opening names.
+      const close = { closedAt: '2025-03-01T11:00:00Z', reason: 'Released' };
+      expect((await t.post(`/cases/${caseId}/close`, otherOfficer, close)).status).toBe(404);
       expect([decode.mock.calls.length, revealAll.mock.calls.length]).toEqual([0, 0]);
       // The same reads by the agency's own officer do open it: the spies see the reader's calls.
       await read(officer, `/cases/${caseId}`).expect(200);

@@ -69,7 +69,7 @@ export class CaseWriter {
       authorize:
         command.type === 'OpenCase'
           ? undefined
-          : (state) => assertMaySee(principal, state.agencyId ?? undefined, caseNotFound),
+          : (agencyId) => assertMaySee(principal, agencyId, caseNotFound),
     });
   }
 }

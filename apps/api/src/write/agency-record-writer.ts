@@ -8,28 +8,6 @@ import type { CommandMeta } from './command-meta';
 import type { CommandResult } from './command-result';
 import type { DomainEvent } from './event-codec';
 
-/** A decider's state beside the agency its stream belongs to, which the stream's first event names. */
-interface Scoped<S> {
-  agencyId: string | undefined;
-  state: S;
-}
-
-function agencyScoped<S, C extends CommandContext, E extends DomainEvent>(
-  decider: Decider<S, C, E>,
-): Decider<Scoped<S>, C, E> {
-  return {
-    initialState: { agencyId: undefined, state: decider.initialState },
-    decide: ({ state }, command) => decider.decide(state, command),
-    evolve: ({ agencyId, state }, event) => ({
-      agencyId: agencyId ?? agencyIdIn(event),
-      state: decider.evolve(state, event),
-    }),
-  };
-}
-
-const agencyIdIn = (event: DomainEvent): string | undefined =>
-  'agencyId' in event.data && typeof event.data.agencyId === 'string' ? event.data.agencyId : undefined;
-
 interface Write<S, C extends CommandContext, E extends DomainEvent> {
   streamId: string;
   decider: Decider<S, C, E>;
@@ -67,8 +45,7 @@ export class AgencyRecordWriter {
     return this.executor.execute({
       ...meta,
       ...write,
-      decider: agencyScoped(write.decider),
-      authorize: ({ agencyId }) => assertMaySee(principal, agencyId, notFound),
+      authorize: (agencyId) => assertMaySee(principal, agencyId, notFound),
     });
   }
 }

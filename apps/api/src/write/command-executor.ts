@@ -21,8 +21,12 @@ export interface ExecuteRequest<S, C extends CommandContext, E extends DomainEve
   streamId: string;
   decider: Decider<S, C, E>;
   command: C;
-  /** Runs on the loaded stream before anything is revealed or decided; throws to refuse. */
-  authorize?: (state: S) => void;
+  /**
+   * Runs on the agency the stream's first event names (undefined for a new stream), as stored, in
+   * clear, before anything is decoded; throws to refuse. Another agency's record then costs no more
+   * to refuse than an unknown one, and its person's data is not opened for the caller.
+   */
+  authorize?: (agencyId: string | undefined) => void;
   /** Runs only for a command not recorded yet, so that a retry still gets its first response even
    * when what it checks has changed since; throws to refuse. It may wait (for the read models, say),
    * holding the stream's turn meanwhile. */
@@ -118,9 +122,10 @@ export class CommandExecutor {
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readAll(streamId);
+      const agencyId = recorded[0]?.data.agencyId;
+      request.authorize?.(typeof agencyId === 'string' ? agencyId : undefined);
       const history = await Promise.all(recorded.map(async (event) => (await this.codec.decode(event)) as E));
       const state = history.reduce(decider.evolve, decider.initialState);
-      request.authorize?.(state);
 
       const replayed = this.replay(request, recorded, formerly);
       if (replayed) return replayed;
