@@ -98,7 +98,7 @@ export function registerBackupCommand(program: Command): void {
       } catch (error) {
         // Whatever failed, the secrets copied so far are not left lying about.
         rmSync(partial, { recursive: true, force: true });
-        throw error;
+        throw error instanceof Error ? error : new Error(reasonOf(error));
       }
       chmodSync(target, 0o700);
 
@@ -254,11 +254,17 @@ async function snapshot(file: string, dir: string): Promise<string> {
     chmodSync(join(dir, name), 0o600);
     return name;
   } catch (error) {
-    // By its message, not its class: better-sqlite3's errors keep the Error class of the realm
-    // that first loaded it (a test's, say).
-    const reason = (error as { message?: unknown } | null)?.message;
-    throw new Error(`${file}: ${typeof reason === 'string' ? reason : String(error)}`);
+    throw new Error(`${file}: ${reasonOf(error)}`);
   }
+}
+
+/**
+ * An error's message, whatever its class: better-sqlite3's errors keep the Error class of the realm
+ * that first loaded it (another test file's, say), which `instanceof Error` does not recognise.
+ */
+function reasonOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** `path` with every symbolic link in its existing part resolved, so that a link cannot hide where it is. */
