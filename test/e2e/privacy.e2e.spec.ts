@@ -216,7 +216,11 @@ describe('revealed to those who may read the case', () => {
     const decode = jest.spyOn(codec, 'decode');
     const revealAll = jest.spyOn(codec, 'revealAll');
     try {
-      for (const path of [`/cases/${caseId}`, `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`]) {
+      for (const path of [
+        `/cases/${caseId}`,
+        `/cases/${caseId}?asOf=2025-03-01T12:00:00Z`,
+        `/cases/${caseId}/history`,
+      ]) {
         await read(otherOfficer, path).expect(404);
       }
       // A command on it too: refused on the agency its stored opening names.
