@@ -56,6 +56,14 @@ const lines = (): Array<Record<string, unknown>> =>
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** Waits for the line a response writes as it finishes, which can come after the client has it. */
+async function untilLogged(match: (line: Record<string, unknown>) => boolean): Promise<void> {
+  for (let waited = 0; !lines().some(match); waited += 10) {
+    if (waited > 5_000) throw new Error('no such line was logged within 5 s');
+    await sleep(10);
+  }
+}
+
 it('logs each request as one JSON line and never the personal data or the token it carried', async () => {
   const token = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-log-1' });
   const caseId = randomUUID();
@@ -74,7 +82,7 @@ it('logs each request as one JSON line and never the personal data or the token 
     (await t.http().post(`${API}/cases`).set('Authorization', `Bearer ${token}x`).send(body)).status,
   ).toBe(401);
 
-  await sleep(50); // the last request's line is written when its response finishes
+  await untilLogged((line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 401);
   const logged = lines();
   const completed = logged.find(
     (line) =>
@@ -137,7 +145,9 @@ it('logs a path segment the caller chose, other than an id or a period, as :valu
     expect([400, 404]).toContain(response.status);
   }
   await t.http().get(`${API}/public/reports/2025-Q1`);
-  await sleep(50);
+  await untilLogged(
+    (line) => (line.req as { path?: string } | undefined)?.path === `${API}/public/reports/2025-Q1`,
+  );
   const paths = lines().map((line) => (line.req as { path?: string } | undefined)?.path);
   expect(paths).toEqual(
     expect.arrayContaining([
