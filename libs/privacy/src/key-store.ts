@@ -111,6 +111,16 @@ export class SqliteKeyStore {
     this.db.close();
   }
 
+  /** The ids of the keys an erasure destroyed in `file`, without creating anything. */
+  static destroyedKeyIds(file: string): string[] {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare<[], string>('SELECT key_id FROM destroyed_keys ORDER BY key_id').pluck().all();
+    } finally {
+      db.close();
+    }
+  }
+
   /** Whether the file exists and holds at least one data key, without creating anything. */
   static holdsKeys(file: string): boolean {
     if (!existsSync(file)) return false;

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import {
   chmodSync,
@@ -15,7 +14,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createEventStore, readAllPastUnreadable } from '@trust-ledger/event-store';
-import { parsePublicKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
+import { PUBLIC_KEY_FILE, SIGNING_KEY_FILE, verifyAll } from '@trust-ledger/integrity';
 import {
   decodeMasterKey,
   keyStoreFile,
@@ -27,9 +26,8 @@ import {
 } from '@trust-ledger/privacy';
 import { loadConfig, sqliteStoreFile, type AppConfig } from '../../../api/src/config/app-config';
 import { IDEMPOTENCY_FILE } from '../../../api/src/write/idempotency.store';
-
-/** A backup step this large copies every page at once. */
-const ALL_PAGES = 0x7fffffff;
+import { snapshotSqlite } from '../sqlite-snapshot';
+import { defaultPublicKeys } from './verify.command';
 
 /**
  * `backup <dir>`: a copy of DATA_DIR that a restore can start from, taken while the API runs (in
@@ -88,7 +86,7 @@ export function registerBackupCommand(program: Command): void {
         verdict = embedded ? await verifyCopy(partial, config) : undefined;
         // Without either, the personal data the log holds cannot be read after a restore.
         missing = [
-          ...(existsSync(join(partial, basename(keyStoreFile(config.dataDir))))
+          ...(existsSync(keyStoreFile(partial))
             ? []
             : ['MISSING keys.db: DATA_DIR holds no key store, so no data key is in this backup']),
           ...(await masterKeyProblems(partial, config)),
@@ -167,7 +165,7 @@ async function masterKeyProblems(dir: string, config: AppConfig): Promise<string
       'MISSING master key: neither MASTER_KEY nor DATA_DIR/master.key, so no data key can be unwrapped',
     ];
   }
-  const keysFile = join(dir, basename(keyStoreFile(config.dataDir)));
+  const keysFile = keyStoreFile(dir);
   if (!existsSync(keysFile)) return [];
   const keys = new SqliteKeyStore(keysFile);
   try {
@@ -196,18 +194,13 @@ interface Verdict {
 async function verifyCopy(dir: string, config: AppConfig): Promise<Verdict> {
   const store = createEventStore({ kind: 'sqlite', file: join(dir, 'trust-ledger.db'), readonly: true });
   try {
-    const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
-    const publicKeys = [
-      ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
-      ...config.evidenceTrustedPublicKeys,
-    ];
     const result = await verifyAll(store, {
-      publicKeys,
+      publicKeys: defaultPublicKeys(config),
       requireSignature: false,
       anchor: config.integrityAnchor,
     });
     const lines = result.breaks.map((b) => `BREAK ${b.streamId} revision ${b.revision}: ${b.reason}`);
-    const keysFile = join(dir, basename(keyStoreFile(config.dataDir)));
+    const keysFile = keyStoreFile(dir);
     if (existsSync(keysFile)) {
       const erasedInLog = new Set<string>();
       for await (const erasure of readAllPastUnreadable(store, {
@@ -216,19 +209,10 @@ async function verifyCopy(dir: string, config: AppConfig): Promise<Verdict> {
         const keyId = personKeyOfStream(erasure.streamId);
         if (keyId !== undefined) erasedInLog.add(keyId);
       }
-      const keys = new Database(keysFile, { readonly: true, fileMustExist: true });
-      try {
-        const destroyed = keys
-          .prepare<[], string>('SELECT key_id FROM destroyed_keys ORDER BY key_id')
-          .pluck()
-          .all();
-        for (const keyId of destroyed.filter((id) => !erasedInLog.has(id))) {
-          lines.push(
-            `WARNING: ${keyId} was erased after the log was copied: its data is unreadable in this backup, but its log does not record the erasure; after a restore, record it again`,
-          );
-        }
-      } finally {
-        keys.close();
+      for (const keyId of SqliteKeyStore.destroyedKeyIds(keysFile).filter((id) => !erasedInLog.has(id))) {
+        lines.push(
+          `WARNING: ${keyId} was erased after the log was copied: its data is unreadable in this backup, but its log does not record the erasure; after a restore, record it again`,
+        );
       }
     }
     return { valid: result.valid, checkedEvents: result.checkedEvents, breaks: result.breaks.length, lines };
@@ -237,20 +221,12 @@ async function verifyCopy(dir: string, config: AppConfig): Promise<Verdict> {
   }
 }
 
-/**
- * SQLite's online backup of `file` into `dir`, in one step: a backup taken in steps starts again
- * whenever the source is written meanwhile, which a running API does all the time. Answers the
- * copy's name; an error names the file.
- */
+/** `file` copied into `dir` while the service runs, owner-only; answers the copy's name, and an
+ * error names the file. */
 async function snapshot(file: string, dir: string): Promise<string> {
   const name = basename(file);
   try {
-    const source = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      await source.backup(join(dir, name), { progress: () => ALL_PAGES });
-    } finally {
-      source.close();
-    }
+    await snapshotSqlite(file, join(dir, name));
     chmodSync(join(dir, name), 0o600);
     return name;
   } catch (error) {

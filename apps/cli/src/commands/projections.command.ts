@@ -1,5 +1,4 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import { PublishedReportsProjection } from '@trust-ledger/projections/reports';
 import { StatisticsProjection } from '@trust-ledger/projections/statistics';
 import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
 import { loadConfig } from '../../../api/src/config/app-config';
+import { snapshotSqlite } from '../sqlite-snapshot';
 import { openExistingStore } from './verify.command';
 
 /**
@@ -94,8 +94,6 @@ export function registerProjectionsCommand(program: Command): void {
 
 /** Printed rows are cut here: a case view is kilobytes of (sealed) JSON. */
 const ROW_SHOWN_CHARS = 300;
-/** A backup step this large copies every page at once. */
-const ALL_PAGES = 0x7fffffff;
 
 /**
  * Rebuilds every projection into a scratch database and compares it with a snapshot of DATA_DIR's
@@ -113,15 +111,8 @@ async function verifyReadModels(): Promise<void> {
   const currentFile = join(scratch, 'current.db');
   const rebuiltFile = join(scratch, 'rebuilt.db');
   try {
-    // A snapshot, so the API can keep running; the copy then follows the log as the API would. In
-    // one step: SQLite restarts a backup taken in steps whenever the source is written meanwhile,
-    // which a running API does all the time.
-    const source = new Database(live, { readonly: true, fileMustExist: true });
-    try {
-      await source.backup(currentFile, { progress: () => ALL_PAGES });
-    } finally {
-      source.close();
-    }
+    // A snapshot, so the API can keep running; the copy then follows the log as the API would.
+    await snapshotSqlite(live, currentFile);
     const current = openReadModelDb(currentFile);
     const rebuilt = openReadModelDb(rebuiltFile);
     try {

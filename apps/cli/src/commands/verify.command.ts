@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createEventStore, type EventStore } from '@trust-ledger/event-store';
@@ -37,10 +38,9 @@ export function registerVerifyCommand(program: Command): void {
       const store = openExistingStore(config);
       try {
         const given = options.publicKey.length > 0;
-        const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
-        const keyFiles = given ? options.publicKey : existsSync(ownKey) ? [ownKey] : [];
-        const publicKeys = keyFiles.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file));
-        if (!given) publicKeys.push(...config.evidenceTrustedPublicKeys);
+        const publicKeys = given
+          ? options.publicKey.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file))
+          : defaultPublicKeys(config);
         const anchor =
           options.anchor === undefined
             ? config.integrityAnchor
@@ -63,6 +63,15 @@ export function registerVerifyCommand(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** The keys checkpoints may be signed with when none is named: DATA_DIR's own, and those it trusts. */
+export function defaultPublicKeys(config: AppConfig): KeyObject[] {
+  const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
+  return [
+    ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
+    ...config.evidenceTrustedPublicKeys,
+  ];
 }
 
 /** Names every break, then the verdict; a break makes the command exit 1. */
