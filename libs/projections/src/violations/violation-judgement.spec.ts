@@ -21,6 +21,9 @@ const detected = (overrides: Partial<DetectedViolation> = {}): DetectedViolation
   ...overrides,
 });
 const at = (eventId: string, recordedAt: string) => ({ eventId, recordedAt });
+/** Counsel-1's review confirming `v`. */
+const confirm = (v: RegisteredViolation, note: string, reviewedAt: string) =>
+  applyReview(v, { status: 'CONFIRMED', note, at: reviewedAt, by: 'counsel-1', eventId: 'e-review' });
 
 describe('violation ids', () => {
   it('derive from the rule and the evidence, not from when or how often it is detected', () => {
@@ -82,13 +85,7 @@ describe('judging a stream', () => {
   });
 
   it('reopens a withdrawn violation that fires again, keeping its first detection', () => {
-    const reviewed = applyReview(first[0], {
-      status: 'CONFIRMED',
-      note: 'n',
-      at: '2024-03-03T00:00:00Z',
-      by: 'counsel-1',
-      eventId: 'e-review',
-    });
+    const reviewed = confirm(first[0], 'n', '2024-03-03T00:00:00Z');
     const [withdrawn] = judge([reviewed], [], 'agency-1', at('e-clear', '2024-03-04T00:00:00Z'));
     const [reopened] = judge([withdrawn], [detected()], 'agency-1', at('e-again', '2024-03-05T00:00:00Z'));
     expect(reopened.status).toBe('OPEN');
@@ -163,13 +160,7 @@ describe('a violation whose act is cited with other evidence now', () => {
       ],
     });
   const [open] = judge([], [hold('e-ice')], 'agency-1', at('e-release', '2024-03-02T00:00:00Z'));
-  const confirmed = applyReview(open, {
-    status: 'CONFIRMED',
-    note: 'Held for ICE',
-    at: '2024-03-03T00:00:00Z',
-    by: 'counsel-1',
-    eventId: 'e-review',
-  });
+  const confirmed = confirm(open, 'Held for ICE', '2024-03-03T00:00:00Z');
 
   it('is the same violation: its id, status and review stay, its evidence grows', () => {
     const changed = judge(
@@ -218,13 +209,7 @@ describe('a violation whose act is cited with other evidence now', () => {
 describe('a violation as it was shown at a moment', () => {
   // Detected under version 1 on 2 March, confirmed on 3 March, judged under version 2 from 1 April.
   const [open] = judge([], [detected()], 'agency-1', at('e-deadline', '2024-03-02T10:00:05Z'));
-  const confirmed = applyReview(open, {
-    status: 'CONFIRMED',
-    note: 'n',
-    at: '2024-03-03T00:00:00Z',
-    by: 'counsel-1',
-    eventId: 'e-review',
-  });
+  const confirmed = confirm(open, 'n', '2024-03-03T00:00:00Z');
   const [now] = judge(
     [confirmed],
     [detected({ ordinanceVersion: 2, explanation: 'Judged anew' })],
@@ -291,13 +276,7 @@ describe('an overdue report judged under a version adopted later with an earlier
   const overdueQ2 = (adoptions: typeof v1, now: string) =>
     evaluateReportingRules([], adoptions, now).filter((v) => v.streamId === 'report-2024-Q2');
   const opened = judge([], overdueQ2(v1, '2024-08-30T00:00:00Z'), null, at('e-due', '2024-08-30T00:00:00Z'));
-  const confirmed = applyReview(opened[0], {
-    status: 'CONFIRMED',
-    note: 'No report was published',
-    at: '2024-09-02T00:00:00Z',
-    by: 'counsel-1',
-    eventId: 'e-review',
-  });
+  const confirmed = confirm(opened[0], 'No report was published', '2024-09-02T00:00:00Z');
 
   it('is the same violation: the report is still missing, so it is neither withdrawn nor born again', () => {
     const changed = judge(
