@@ -102,7 +102,8 @@ export class CaseViewsController {
       asOf === undefined
         ? await this.reader.current(caseId, mayRead)
         : await this.reader.asOf(caseId, asOf, mayRead);
-    assertMaySee(user, view?.agencyId, caseNotFound);
+    // The reader asked `mayRead` of a case it found.
+    if (view === undefined) throw caseNotFound();
     setRevisionETag(reply, view.revision);
     return view;
   }

@@ -174,7 +174,8 @@ export class CertificationsController {
     const view = await this.reader.get(certificationId, (agencyId) =>
       assertMaySee(user, agencyId, certificationNotFound),
     );
-    assertMaySee(user, view?.agencyId, certificationNotFound);
+    // The reader asked the agency check of a certification it found.
+    if (view === undefined) throw certificationNotFound();
     setRevisionETag(reply, view.revision);
     return view;
   }
