@@ -235,6 +235,40 @@ describe('400: every offending field is named and nothing is written', () => {
     expect(response.body.errors).toEqual([{ field: 'decidedAt', reason: 'must not be in the future' }]);
   });
 
+  it("names the shape's and the domain's offending fields in one 400, each field once", async () => {
+    const { caseId } = await caseWithRequest();
+    const inAnHour = new Date(Date.parse(t.clock.now()) + 3_600_000).toISOString();
+    const response = await rejected(() =>
+      t.post(`/cases/${caseId}/requests`, officer, {
+        ...requestBody(),
+        form: 'I-999',
+        receivedAt: inAnHour,
+        documents: [{ ...judicialWarrant, court: '', signedAt: inAnHour }],
+        informationRequested: ['RELEASE_DATE', 'RELEASE_DATE'],
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'form', reason: expect.stringContaining('must be one of') },
+      { field: 'documents[0].court', reason: expect.any(String) },
+      { field: 'receivedAt', reason: 'must not be in the future' },
+      { field: 'documents[0].signedAt', reason: 'must not be in the future' },
+      { field: 'informationRequested[1]', reason: 'repeats RELEASE_DATE' },
+    ]);
+    // A field of the wrong shape is named once, by its shape, and does not stop the others' checks.
+    const misshapen = await rejected(() =>
+      t.post(`/cases/${caseId}/requests`, officer, {
+        ...requestBody(),
+        receivedAt: inAnHour,
+        informationRequested: 'RELEASE_DATE',
+      }),
+    );
+    expect(misshapen.body.errors).toEqual([
+      { field: 'informationRequested', reason: expect.any(String) },
+      { field: 'receivedAt', reason: 'must not be in the future' },
+    ]);
+  });
+
   it('says a lone category is no list, a missing one is required, and where a category repeats', async () => {
     const { caseId, requestId } = await caseWithRequest();
     const errorsOf = async (body: object) =>
@@ -339,7 +373,8 @@ describe('400: every offending field is named and nothing is written', () => {
     ],
     ['disclosure naming no category', 'disclosures', { categories: [] }, ['categories']],
     ['disclosure of an unknown category', 'disclosures', { categories: ['GOSSIP'] }, ['categories']],
-    ['custody event of an unknown kind', 'custody-events', { kind: 'ESCAPED' }, ['kind']],
+    // Its reason belongs to ELIGIBLE_FOR_RELEASE alone, whatever kind was meant: named in the same 400.
+    ['custody event of an unknown kind', 'custody-events', { kind: 'ESCAPED' }, ['kind', 'reason']],
     ['release eligibility without reason', 'custody-events', { reason: undefined }, ['reason']],
     ['close without reason', 'close', { reason: '   ' }, ['reason']],
   ])('rejects a %s', async (_, path, change, fields) => {

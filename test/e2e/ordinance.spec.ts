@@ -219,6 +219,16 @@ describe('ordinance (§ 14)', () => {
         { timeZone: 'Nowhere', reportDueDays: 0, sectionsInForce: [1, 1] },
         ['sectionsInForce[1]', 'reportDueDays', 'timeZone'],
       ],
+      [
+        // A reporting period the DTO refuses, and a zone only the ordinance's own checks know: one 400.
+        "faults of the body's shape and of the terms' meaning together",
+        {
+          reportingPeriod: 'MONTH',
+          timeZone: 'Nowhere',
+          judicialWarrantIssuers: ['STATE_JUDGE', 'STATE_JUDGE'],
+        },
+        ['reportingPeriod', 'judicialWarrantIssuers[1]', 'timeZone'],
+      ],
     ])('refuses %s with 400 naming the field, and writes nothing', async (_name, overrides, fields) => {
       const response = await adopt(terms(overrides));
       expect(response.status).toBe(400);

@@ -30,7 +30,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   );
   await hardenEdges(app, config, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(validationPipe(clock));
   app.useGlobalInterceptors(new UnexpectedQueryInterceptor());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

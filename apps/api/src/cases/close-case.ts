@@ -1,3 +1,4 @@
+import { closeCaseFieldErrors } from '@trust-ledger/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '../auth/principal';
@@ -5,7 +6,9 @@ import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(closeCaseFieldErrors)
 export class CloseCaseDto {
   @ApiProperty({ format: 'date-time' })
   @IsIsoDateTime()

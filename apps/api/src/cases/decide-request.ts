@@ -5,6 +5,7 @@ import {
   DECISION_OUTCOMES,
   type DecisionBasis,
   type DecisionOutcome,
+  decisionFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -12,7 +13,9 @@ import { IsIsoDateTime, RequiredWhen, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(decisionFieldErrors)
 export class DecideRequestDto {
   @ApiProperty({ enum: DECISION_OUTCOMES })
   @IsIn(DECISION_OUTCOMES)

@@ -5,6 +5,7 @@ import {
   CUSTODY_STATUSES,
   type ConvictionCategory,
   type CustodyStatus,
+  openCaseFieldErrors,
 } from '@trust-ledger/domain';
 import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
@@ -22,6 +23,7 @@ import {
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
 export class AttorneyDto {
   @ApiProperty({ maxLength: 200 })
@@ -113,6 +115,9 @@ export class ConvictionDto {
   convictedAt!: string;
 }
 
+@FieldChecks((dto: OpenCaseDto, now) =>
+  openCaseFieldErrors({ ...dto, convictions: dto.convictions ?? [] }, now),
+)
 export class OpenCaseDto {
   @ApiPropertyOptional({
     format: 'uuid',

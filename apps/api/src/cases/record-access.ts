@@ -5,6 +5,7 @@ import {
   FEDERAL_AGENCIES,
   type AccessPurpose,
   type FederalAgency,
+  custodyAccessFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -12,6 +13,7 @@ import { IsIsoDateTime, IsLanguageTag, NestedObject, IsId } from '../common/vali
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
 export class InformedConsentDto {
   @ApiProperty()
@@ -32,6 +34,7 @@ export class InformedConsentDto {
 }
 
 /** ICE or CBP allowed to question the person in custody. */
+@FieldChecks(custodyAccessFieldErrors)
 export class RecordAccessDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The request the access answers' })
   @IsOptional()

@@ -7,6 +7,7 @@ import {
   type CustodyEventKind,
   type ReleaseEligibilityReason,
   type TransferDestination,
+  custodyEventFieldErrors,
 } from '@trust-ledger/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -14,8 +15,10 @@ import { IsIsoDateTime, RequiredWhen, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
 /** Eligibility for release, release or transfer; a hold is the time between the first and the others. */
+@FieldChecks(custodyEventFieldErrors)
 export class RecordCustodyEventDto {
   @ApiProperty({ enum: CUSTODY_EVENT_KINDS })
   @IsIn(CUSTODY_EVENT_KINDS)

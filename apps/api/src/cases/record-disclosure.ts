@@ -5,6 +5,7 @@ import {
   INFORMATION_CATEGORIES,
   type FederalAgency,
   type InformationCategory,
+  disclosureFieldErrors,
 } from '@trust-ledger/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -12,7 +13,9 @@ import { EnumList, IsIsoDateTime, IsId } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(disclosureFieldErrors)
 export class RecordDisclosureDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The request the disclosure answers' })
   @IsOptional()

@@ -9,6 +9,7 @@ import {
   type NoticePurpose,
   type NoticeRecipient,
   type StatedIntent,
+  noticeFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -16,9 +17,11 @@ import { IsIsoDateTime, IsLanguageTag, RequiredWhen, IsId } from '../common/vali
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
 const isRequestAndIntent = (dto: RecordNoticeDto): boolean => dto.purpose === 'REQUEST_AND_INTENT';
 
+@FieldChecks(noticeFieldErrors)
 export class RecordNoticeDto {
   @ApiPropertyOptional({
     format: 'uuid',

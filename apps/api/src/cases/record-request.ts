@@ -14,6 +14,7 @@ import {
   type IssuerRole,
   type RequestForm,
   type RequestType,
+  federalRequestFieldErrors,
 } from '@trust-ledger/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -21,6 +22,7 @@ import { EnumList, IsIsoDateTime, NestedList, RequiredWhen, Text, IsId } from '.
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
+import { FieldChecks } from '../common/validation';
 
 const isCourtDocument = (doc: RequestDocumentDto): boolean => COURT_DOCUMENT_KINDS.includes(doc.kind);
 const FOR_COURT_DOCUMENTS = 'for JUDICIAL_WARRANT and COURT_ORDER documents';
@@ -55,6 +57,12 @@ export class RequestDocumentDto {
   docketNumber?: string;
 }
 
+@FieldChecks((dto: RecordRequestDto, now) =>
+  federalRequestFieldErrors(
+    { ...dto, documents: dto.documents ?? [], informationRequested: dto.informationRequested ?? [] },
+    now,
+  ),
+)
 export class RecordRequestDto {
   @ApiPropertyOptional({
     format: 'uuid',

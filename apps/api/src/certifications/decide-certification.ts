@@ -10,6 +10,7 @@ import {
   type CertificationOutcome,
   type Clock,
   type DenialGround,
+  certificationDecisionFieldErrors,
 } from '@trust-ledger/domain';
 import { IsIn } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -18,7 +19,9 @@ import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { certificationNotFound } from './certification-params';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(certificationDecisionFieldErrors)
 export class DecideCertificationDto {
   @ApiProperty({ enum: CERTIFICATION_OUTCOMES })
   @IsIn(CERTIFICATION_OUTCOMES)

@@ -10,6 +10,7 @@ import {
   type CertificationForm,
   type CertificationRequester,
   type Clock,
+  certificationRequestFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { victimKeyId } from '@trust-ledger/privacy';
@@ -26,6 +27,7 @@ import {
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
+import { FieldChecks } from '../common/validation';
 
 /** All of the certification's personal data, kept in this one object (encrypted per person at rest). */
 export class VictimDto {
@@ -44,6 +46,7 @@ export class VictimDto {
   preferredLanguage?: string;
 }
 
+@FieldChecks(certificationRequestFieldErrors)
 export class RequestCertificationDto {
   @ApiPropertyOptional({
     format: 'uuid',

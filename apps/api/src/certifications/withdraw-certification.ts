@@ -1,14 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { certificationDecider, certificationStreamId, CLOCK, type Clock } from '@trust-ledger/domain';
+import {
+  certificationDecider,
+  certificationStreamId,
+  CLOCK,
+  type Clock,
+  withdrawalFieldErrors,
+} from '@trust-ledger/domain';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { certificationNotFound } from './certification-params';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(withdrawalFieldErrors)
 export class WithdrawCertificationDto {
   @ApiProperty({ format: 'date-time' })
   @IsIsoDateTime()

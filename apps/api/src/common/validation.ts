@@ -1,6 +1,7 @@
 import {
   ValidationPipe,
   type ArgumentMetadata,
+  type ValidationPipeOptions,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -8,7 +9,8 @@ import {
 } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ValidationError, type FieldError } from '@trust-ledger/domain';
+import { ValidationError, type Clock, type FieldError } from '@trust-ledger/domain';
+import type { ValidatorOptions } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 
@@ -46,19 +48,75 @@ function moreFieldsThan(value: unknown, max: number): boolean {
   return false;
 }
 
-/** Refuses an oversized body before validating it, field by field, would take the event loop. */
-class BoundedValidationPipe extends ValidationPipe {
+type FieldChecks = (dto: never, now: string) => FieldError[];
+const fieldChecksOf = new WeakMap<object, FieldChecks>();
+
+/**
+ * The domain's own checks of a command's fields (a time still to come, a value repeated), run
+ * beside the DTO's shape checks so that one 400 names every offending field (API.md), not the
+ * shape's first and the domain's after a second try. The decider runs them again.
+ */
+export function FieldChecks<T>(checks: (dto: T, now: string) => FieldError[]) {
+  return (dto: abstract new () => T): void => {
+    fieldChecksOf.set(dto, checks);
+  };
+}
+
+/** Whether `field` is `under` or inside it (`documents[0].court` is inside `documents`). */
+function within(field: string, under: string): boolean {
+  return field === under || field.startsWith(`${under}.`) || field.startsWith(`${under}[`);
+}
+
+/**
+ * Refuses an oversized body before validating it, field by field, would take the event loop; adds
+ * the domain's field checks (`@FieldChecks`) to the DTO's.
+ */
+class CommandValidationPipe extends ValidationPipe {
+  constructor(
+    private readonly clock: Clock,
+    options: ValidationPipeOptions,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && moreFieldsThan(value, MAX_BODY_FIELDS)) {
       throw new ValidationError([{ field: 'body', reason: `must hold at most ${MAX_BODY_FIELDS} fields` }]);
     }
     return super.transform(value, metadata);
   }
+
+  protected override async validate(
+    object: object,
+    options?: ValidatorOptions,
+  ): Promise<ClassValidatorError[]> {
+    const shape = await super.validate(object, options);
+    const checks = fieldChecksOf.get(object.constructor);
+    if (checks === undefined) return shape;
+    const misshapen = fieldErrors(shape).map((e) => e.field);
+    // The domain's checks read a misshapen field as left out (a list given as a string cannot be
+    // searched for repeats), so that they still judge every other field.
+    const checked = Object.fromEntries(Object.entries(object).filter(([key]) => !misshapen.includes(key)));
+    let found: FieldError[];
+    try {
+      found = checks(checked as never, this.clock.now());
+    } catch (error) {
+      // A required field left out, or a nested one misshapen, can still break them: its shape
+      // error is then the answer, as before the domain's checks ran here.
+      if (shape.length > 0 && error instanceof TypeError) return shape;
+      throw error;
+    }
+    const more = found
+      // One answer a field: none about a misshapen field, inside one, or around one.
+      .filter((e) => !misshapen.some((field) => within(e.field, field) || within(field, e.field)))
+      .map((e) => ({ property: e.field, constraints: { domain: e.reason }, children: [] }));
+    return [...shape, ...more];
+  }
 }
 
 /** Invalid input becomes the domain's ValidationError so that one filter renders every 400 alike. */
-export const validationPipe = (): ValidationPipe =>
-  new BoundedValidationPipe({
+export const validationPipe = (clock: Clock): ValidationPipe =>
+  new CommandValidationPipe(clock, {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

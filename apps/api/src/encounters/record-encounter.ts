@@ -14,6 +14,7 @@ import {
   type EncounterKind,
   type PersonRole,
   type StatusInquiryJustification,
+  encounterFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { assertMayActFor } from '../auth/agency-scope';
@@ -22,6 +23,7 @@ import { EnumList, IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '.
 import { CommandExecutor } from '../write/command-executor';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
+import { FieldChecks } from '../common/validation';
 
 export class StatusInquiryDto {
   @ApiProperty({ description: 'Whether the person was asked about immigration status' })
@@ -39,6 +41,7 @@ export class StatusInquiryDto {
 }
 
 /** An encounter holds no personal data: whitelisting refuses any field not named here (a name, say). */
+@FieldChecks(encounterFieldErrors)
 export class RecordEncounterDto {
   @ApiPropertyOptional({
     format: 'uuid',

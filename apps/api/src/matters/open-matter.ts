@@ -16,6 +16,7 @@ import {
   type ProtectedCharacteristic,
   type ServiceDenialReason,
   type SurveillanceTargetKind,
+  openMatterFieldErrors,
 } from '@trust-ledger/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -23,6 +24,7 @@ import { EnumList, IsAgencyId, IsIsoDateTime, NestedObject, Text, IsId } from '.
 import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { createdIdFor, type CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
+import { FieldChecks } from '../common/validation';
 
 export class SurveillanceTargetDto {
   @ApiProperty({ enum: SURVEILLANCE_TARGET_KINDS })
@@ -34,6 +36,7 @@ export class SurveillanceTargetDto {
  * Which kind needs or admits which field (denialReason for SERVICE_DENIAL, target for SURVEILLANCE,
  * requestingAgency for school matters…) is the matter decider's to judge, naming the field.
  */
+@FieldChecks(openMatterFieldErrors)
 export class OpenMatterDto {
   @ApiPropertyOptional({
     format: 'uuid',

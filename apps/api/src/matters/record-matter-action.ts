@@ -10,6 +10,7 @@ import {
   type Clock,
   type LegalBasis,
   type MatterAction,
+  matterActionFieldErrors,
 } from '@trust-ledger/domain';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Principal } from '../auth/principal';
@@ -18,7 +19,9 @@ import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
 import { matterNotFound } from './matter-params';
+import { FieldChecks } from '../common/validation';
 
+@FieldChecks(matterActionFieldErrors)
 export class RecordMatterActionDto {
   @ApiProperty({
     enum: MATTER_ACTIONS,

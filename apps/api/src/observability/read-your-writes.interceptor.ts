@@ -4,9 +4,10 @@ import {
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
+  type ValidationPipe,
 } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ValidationError, type FieldError } from '@trust-ledger/domain';
+import { CLOCK, ValidationError, type Clock, type FieldError } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
 import type { FastifyRequest } from 'fastify';
@@ -25,12 +26,15 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
-  private readonly pipe = validationPipe();
+  private readonly pipe: ValidationPipe;
 
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.pipe = validationPipe(clock);
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();

@@ -13,6 +13,7 @@ import {
   type IssuerRole,
   type OrdinanceSection,
   type OrdinanceVersion,
+  ordinanceTermsFieldErrors,
 } from '@trust-ledger/domain';
 import { Inject } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString } from 'class-validator';
@@ -20,6 +21,7 @@ import { IsIsoDateTime, NestedList, Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
+import { FieldChecks } from '../common/validation';
 
 /*
  * The DTOs check types and vocabularies; the ordinance decider judges what the terms mean (ranges,
@@ -48,6 +50,7 @@ export class DetainerExceptionDto {
   withinYears!: number;
 }
 
+@FieldChecks(ordinanceTermsFieldErrors)
 export class AdoptOrdinanceVersionDto {
   @ApiProperty({ format: 'date-time', description: 'Acts from this moment are judged by this version' })
   @IsIsoDateTime()

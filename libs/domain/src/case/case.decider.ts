@@ -73,9 +73,16 @@ export function decideCase(state: CaseState, command: CaseCommand): CaseEvent[] 
 
 export const caseDecider = { decide: decideCase, evolve: evolveCase, initialState: initialCaseState };
 
-function openCase({ data, now }: OpenCase): CaseEvent[] {
-  const { subject, custody, convictions } = data;
-  assertValid([
+/*
+ * Each command's checks of its own fields, which need no state: exported so that the API runs them
+ * beside its shape checks and one 400 names every offending field. The deciders run them again.
+ */
+
+export function openCaseFieldErrors(
+  { subject, custody, convictions }: Pick<OpenCase['data'], 'subject' | 'custody' | 'convictions'>,
+  now: string,
+): FieldError[] {
+  return [
     ...requiredText('subject.fullName', subject.fullName),
     ...(subject.dateOfBirth == null ? [] : pastDate('subject.dateOfBirth', subject.dateOfBirth, now)),
     ...(subject.preferredLanguage == null
@@ -83,7 +90,12 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
       : languageTag('subject.preferredLanguage', subject.preferredLanguage)),
     ...(custody.bookedAt == null ? [] : pastDateTime('custody.bookedAt', custody.bookedAt, now)),
     ...convictions.flatMap((c, i) => pastDate(`convictions[${i}].convictedAt`, c.convictedAt, now)),
-  ]);
+  ];
+}
+
+function openCase({ data, now }: OpenCase): CaseEvent[] {
+  const { subject, custody, convictions } = data;
+  assertValid(openCaseFieldErrors(data, now));
   return [
     {
       type: 'CaseOpened',
@@ -103,12 +115,19 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
   ];
 }
 
-function recordFederalRequest(state: CaseState, { data, now }: RecordFederalRequest): CaseEvent[] {
-  assertValid([
+export function federalRequestFieldErrors(
+  data: Pick<RecordFederalRequest['data'], 'receivedAt' | 'documents' | 'informationRequested'>,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('receivedAt', data.receivedAt, now),
     ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`, now)),
     ...distinct('informationRequested', data.informationRequested),
-  ]);
+  ];
+}
+
+function recordFederalRequest(state: CaseState, { data, now }: RecordFederalRequest): CaseEvent[] {
+  assertValid(federalRequestFieldErrors(data, now));
   if (findRequest(state, data.requestId)) {
     throw new ConflictError(
       'DUPLICATE_REQUEST',
@@ -131,16 +150,23 @@ function recordFederalRequest(state: CaseState, { data, now }: RecordFederalRequ
   ];
 }
 
-function recordNotice(state: CaseState, { data, now }: RecordNotice): CaseEvent[] {
+export function noticeFieldErrors(
+  data: Pick<RecordNotice['data'], 'purpose' | 'deliveredAt' | 'language' | 'requestId' | 'statedIntent'>,
+  now: string,
+): FieldError[] {
   const requestAndIntent = data.purpose === 'REQUEST_AND_INTENT';
-  assertValid([
+  return [
     ...pastDateTime('deliveredAt', data.deliveredAt, now),
     ...languageTag('language', data.language),
     ...(requestAndIntent ? requiredText('requestId', data.requestId, 'for a REQUEST_AND_INTENT notice') : []),
     ...(requestAndIntent
       ? requiredValue('statedIntent', data.statedIntent, 'for a REQUEST_AND_INTENT notice')
       : givenOnly('statedIntent', data.statedIntent, 'for a REQUEST_AND_INTENT notice')),
-  ]);
+  ];
+}
+
+function recordNotice(state: CaseState, { data, now }: RecordNotice): CaseEvent[] {
+  assertValid(noticeFieldErrors(data, now));
   if (state.noticeIds.includes(data.noticeId)) {
     throw new ConflictError('DUPLICATE_NOTICE', `Notice ${data.noticeId} is already recorded on this case`);
   }
@@ -165,8 +191,14 @@ function recordNotice(state: CaseState, { data, now }: RecordNotice): CaseEvent[
   ];
 }
 
-function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEvent[] {
-  assertValid([
+export function decisionFieldErrors(
+  data: Pick<
+    DecideRequest['data'],
+    'decidedAt' | 'rationale' | 'basis' | 'exceptionCode' | 'amendsDecision' | 'reason'
+  >,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('decidedAt', data.decidedAt, now),
     ...requiredText('rationale', data.rationale),
     ...(data.basis === 'ORDINANCE_EXCEPTION'
@@ -175,7 +207,11 @@ function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEven
     ...(data.amendsDecision
       ? requiredText('reason', data.reason, 'to amend a decision')
       : givenOnly('reason', data.reason, 'to amend a decision')),
-  ]);
+  ];
+}
+
+function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEvent[] {
+  assertValid(decisionFieldErrors(data, now));
   const request = answeredRequest(state, data.requestId, data.decidedAt);
   const decision: DecisionFields = {
     requestId: data.requestId,
@@ -208,14 +244,21 @@ function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEven
   return [{ type: 'DecisionAmended', data: { ...decision, reason: data.reason! } }];
 }
 
-function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): CaseEvent[] {
-  assertValid([
+export function disclosureFieldErrors(
+  data: Pick<RecordDisclosure['data'], 'disclosedAt' | 'categories'>,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('disclosedAt', data.disclosedAt, now),
     ...(data.categories.length === 0
       ? [{ field: 'categories', reason: 'must name at least one category' }]
       : []),
     ...distinct('categories', data.categories),
-  ]);
+  ];
+}
+
+function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): CaseEvent[] {
+  assertValid(disclosureFieldErrors(data, now));
   if (data.requestId != null) answeredRequest(state, data.requestId, data.disclosedAt, data.recipientAgency);
   return [
     {
@@ -230,11 +273,18 @@ function recordDisclosure(state: CaseState, { data, now }: RecordDisclosure): Ca
   ];
 }
 
-function recordCustodyAccess(state: CaseState, { data, now }: RecordCustodyAccess): CaseEvent[] {
-  assertValid([
+export function custodyAccessFieldErrors(
+  data: Pick<RecordCustodyAccess['data'], 'grantedAt' | 'consent'>,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('grantedAt', data.grantedAt, now),
     ...(data.consent == null ? [] : languageTag('consent.language', data.consent.language)),
-  ]);
+  ];
+}
+
+function recordCustodyAccess(state: CaseState, { data, now }: RecordCustodyAccess): CaseEvent[] {
+  assertValid(custodyAccessFieldErrors(data, now));
   if (data.requestId != null) answeredRequest(state, data.requestId, data.grantedAt, data.agency);
   return [
     {
@@ -254,8 +304,11 @@ function recordCustodyAccess(state: CaseState, { data, now }: RecordCustodyAcces
  * Eligibility, release and transfer are recorded whatever the custody status at opening said: that
  * status is a snapshot, and refusing a later fact would leave a hold unmeasured.
  */
-function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent): CaseEvent[] {
-  assertValid([
+export function custodyEventFieldErrors(
+  data: Pick<RecordCustodyEvent['data'], 'kind' | 'at' | 'reason' | 'toAgency'>,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('at', data.at, now),
     ...(data.kind === 'ELIGIBLE_FOR_RELEASE'
       ? requiredValue('reason', data.reason, 'for ELIGIBLE_FOR_RELEASE')
@@ -263,7 +316,11 @@ function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent)
     ...(data.kind === 'TRANSFERRED'
       ? requiredValue('toAgency', data.toAgency, 'for TRANSFERRED')
       : givenOnly('toAgency', data.toAgency, 'for TRANSFERRED')),
-  ]);
+  ];
+}
+
+function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent): CaseEvent[] {
+  assertValid(custodyEventFieldErrors(data, now));
   if (data.requestId != null) {
     const toward = data.kind === 'TRANSFERRED' && data.toAgency !== 'OTHER' ? data.toAgency : undefined;
     answeredRequest(state, data.requestId, data.at, toward);
@@ -281,8 +338,12 @@ function recordCustodyEvent(state: CaseState, { data, now }: RecordCustodyEvent)
   }
 }
 
+export function closeCaseFieldErrors(data: CloseCase['data'], now: string): FieldError[] {
+  return [...pastDateTime('closedAt', data.closedAt, now), ...requiredText('reason', data.reason)];
+}
+
 function closeCase(state: CaseState, { data, now }: CloseCase): CaseEvent[] {
-  assertValid([...pastDateTime('closedAt', data.closedAt, now), ...requiredText('reason', data.reason)]);
+  assertValid(closeCaseFieldErrors(data, now));
   if (state.lastActAt !== null && isBefore(data.closedAt, state.lastActAt)) {
     throw new ConflictError(
       'CLOSES_BEFORE_LAST_ACT',

@@ -1,5 +1,5 @@
 import { isBefore } from '../shared/date-time';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError, type FieldError } from '../shared/errors';
 import {
   assertValid,
   check,
@@ -66,12 +66,15 @@ export const certificationDecider = {
   initialState: initialCertificationState,
 };
 
-function requestCertification(
-  state: CertificationState,
-  { data, now }: RequestCertification,
-): CertificationEvent[] {
+// Each command's checks of its own fields, which need no state: exported so that the API runs them
+// beside its shape checks and one 400 names every offending field. The decider runs them again.
+
+export function certificationRequestFieldErrors(
+  data: Pick<RequestCertification['data'], 'agencyId' | 'requestedAt' | 'qualifyingActivity' | 'victim'>,
+  now: string,
+): FieldError[] {
   const { victim } = data;
-  assertValid([
+  return [
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('requestedAt', data.requestedAt, now),
     ...requiredText('qualifyingActivity', data.qualifyingActivity),
@@ -80,7 +83,39 @@ function requestCertification(
     ...(victim.preferredLanguage == null
       ? []
       : languageTag('victim.preferredLanguage', victim.preferredLanguage)),
-  ]);
+  ];
+}
+
+export function assistanceRefusalFieldErrors(
+  data: RecordAssistanceRefusal['data'],
+  now: string,
+): FieldError[] {
+  return [...pastDateTime('at', data.at, now), ...requiredText('description', data.description)];
+}
+
+export function certificationDecisionFieldErrors(
+  data: DecideCertification['data'],
+  now: string,
+): FieldError[] {
+  const denied = data.outcome === 'DENIED';
+  return [
+    ...pastDateTime('decidedAt', data.decidedAt, now),
+    ...requiredText('explanation', data.explanation),
+    ...check(!denied || data.grounds != null, 'grounds', 'is required with outcome DENIED'),
+    ...check(denied || data.grounds == null, 'grounds', 'is only given with outcome DENIED'),
+  ];
+}
+
+export function withdrawalFieldErrors(data: WithdrawCertification['data'], now: string): FieldError[] {
+  return [...pastDateTime('at', data.at, now), ...requiredText('reason', data.reason)];
+}
+
+function requestCertification(
+  state: CertificationState,
+  { data, now }: RequestCertification,
+): CertificationEvent[] {
+  const { victim } = data;
+  assertValid(certificationRequestFieldErrors(data, now));
   if (state !== null) {
     throw new ConflictError(
       'CERTIFICATION_ALREADY_REQUESTED',
@@ -110,7 +145,7 @@ function requestCertification(
  * victim refuses to help during the investigation, and asks for certification later.
  */
 function recordAssistanceRefusal({ data, now }: RecordAssistanceRefusal): CertificationEvent[] {
-  assertValid([...pastDateTime('at', data.at, now), ...requiredText('description', data.description)]);
+  assertValid(assistanceRefusalFieldErrors(data, now));
   return [{ type: 'AssistanceRefusalRecorded', data: { at: data.at, description: data.description } }];
 }
 
@@ -118,13 +153,7 @@ function decide(
   state: NonNullable<CertificationState>,
   { data, now }: DecideCertification,
 ): CertificationEvent[] {
-  const denied = data.outcome === 'DENIED';
-  assertValid([
-    ...pastDateTime('decidedAt', data.decidedAt, now),
-    ...requiredText('explanation', data.explanation),
-    ...check(!denied || data.grounds != null, 'grounds', 'is required with outcome DENIED'),
-    ...check(denied || data.grounds == null, 'grounds', 'is only given with outcome DENIED'),
-  ]);
+  assertValid(certificationDecisionFieldErrors(data, now));
   stillPending(state);
   notBeforeRequest(state, data.decidedAt);
   return [
@@ -144,7 +173,7 @@ function withdraw(
   state: NonNullable<CertificationState>,
   { data, now }: WithdrawCertification,
 ): CertificationEvent[] {
-  assertValid([...pastDateTime('at', data.at, now), ...requiredText('reason', data.reason)]);
+  assertValid(withdrawalFieldErrors(data, now));
   stillPending(state);
   notBeforeRequest(state, data.at);
   return [{ type: 'CertificationWithdrawn', data: { at: data.at, reason: data.reason } }];

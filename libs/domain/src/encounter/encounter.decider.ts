@@ -1,4 +1,4 @@
-import { ConflictError } from '../shared/errors';
+import { ConflictError, type FieldError } from '../shared/errors';
 import { assertValid, check, distinct, pastDateTime, requiredText } from '../shared/field-checks';
 import type { EncounterCommand } from './encounter.commands';
 import type { EncounterEvent } from './encounter.events';
@@ -10,14 +10,23 @@ export interface EncounterState {
 
 const initialEncounterState: EncounterState = { recorded: false };
 
-function decideEncounter(state: EncounterState, { data, now }: EncounterCommand): EncounterEvent[] {
-  assertValid([
+/** The encounter's checks of its own fields, which need no state: the API runs them beside its shape
+ * checks so that one 400 names every offending field. */
+export function encounterFieldErrors(
+  data: Pick<EncounterCommand['data'], 'agencyId' | 'occurredAt' | 'grounds'>,
+  now: string,
+): FieldError[] {
+  return [
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('occurredAt', data.occurredAt, now),
     // An encounter with no stated ground could never be judged under § 1.
     ...check(data.grounds.length > 0, 'grounds', 'must name at least one ground'),
     ...distinct('grounds', data.grounds),
-  ]);
+  ];
+}
+
+function decideEncounter(state: EncounterState, { data, now }: EncounterCommand): EncounterEvent[] {
+  assertValid(encounterFieldErrors(data, now));
   if (state.recorded) {
     throw new ConflictError(
       'ENCOUNTER_ALREADY_RECORDED',

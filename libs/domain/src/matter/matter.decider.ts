@@ -47,9 +47,9 @@ export const matterDecider = { decide: decideMatter, evolve: evolveMatter, initi
  * participation violates § 6, whatever the registry's stated basis). A field that belongs to
  * another kind is refused rather than kept unread.
  */
-function openMatter(state: MatterState, { data, now }: OpenMatter): MatterEvent[] {
+export function openMatterFieldErrors(data: Omit<OpenMatter['data'], 'matterId'>, now: string): FieldError[] {
   const characteristics = data.protectedCharacteristics ?? [];
-  assertValid([
+  return [
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('receivedAt', data.receivedAt, now),
     ...requiredText('description', data.description),
@@ -65,7 +65,12 @@ function openMatter(state: MatterState, { data, now }: OpenMatter): MatterEvent[
       'requestingAgency',
       `is required for a ${data.kind}`,
     ),
-  ]);
+  ];
+}
+
+function openMatter(state: MatterState, { data, now }: OpenMatter): MatterEvent[] {
+  const characteristics = data.protectedCharacteristics ?? [];
+  assertValid(openMatterFieldErrors(data, now));
   if (state !== null)
     throw new ConflictError('MATTER_ALREADY_EXISTS', `Matter ${data.matterId} already exists`);
   return [
@@ -96,12 +101,19 @@ const ANSWERED_REQUESTS: readonly MatterKind[] = ['STUDENT_RECORDS_REQUEST', 'SC
  * it unjudged. An answer to a request cannot precede it (a parent "notified" before the request
  * came would clear § 10).
  */
-function recordAction(state: NonNullable<MatterState>, { data, now }: RecordMatterAction): MatterEvent[] {
-  assertValid([
+export function matterActionFieldErrors(
+  data: Pick<RecordMatterAction['data'], 'at' | 'citation' | 'approvedBy'>,
+  now: string,
+): FieldError[] {
+  return [
     ...pastDateTime('at', data.at, now),
     ...(data.citation == null ? [] : requiredText('citation', data.citation)),
     ...(data.approvedBy == null ? [] : requiredText('approvedBy', data.approvedBy)),
-  ]);
+  ];
+}
+
+function recordAction(state: NonNullable<MatterState>, { data, now }: RecordMatterAction): MatterEvent[] {
+  assertValid(matterActionFieldErrors(data, now));
   if (!MATTER_ACTIONS_BY_KIND[state.kind].includes(data.action)) {
     throw new ConflictError('ACTION_NOT_APPLICABLE', `${data.action} is not an action on a ${state.kind}`);
   }

@@ -24,7 +24,7 @@ export const initialOrdinanceState: OrdinanceHistory = [];
 /** Adopts a version numbered after those already adopted; refuses terms the ordinance cannot mean. */
 export function decideOrdinance(state: OrdinanceHistory, command: OrdinanceCommand): OrdinanceEvent[] {
   const t = command.data;
-  assertValid(termsErrors(t));
+  assertValid(ordinanceTermsFieldErrors(t));
   return [
     {
       type: 'OrdinanceVersionAdopted',
@@ -63,7 +63,9 @@ export const ordinanceDecider = {
   initialState: initialOrdinanceState,
 };
 
-function termsErrors(t: OrdinanceTerms): FieldError[] {
+/** The terms' checks, which need no state: the API runs them beside its shape checks so that one 400
+ * names every offending field. */
+export function ordinanceTermsFieldErrors(t: OrdinanceTerms): FieldError[] {
   return [
     ...dateTime('effectiveFrom', t.effectiveFrom),
     ...t.sectionsInForce.flatMap((s, i) => oneOf(`sectionsInForce[${i}]`, s, ORDINANCE_SECTIONS)),
