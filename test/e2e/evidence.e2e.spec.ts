@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
+import { canonicalJson, IntegrityService, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
@@ -119,6 +119,35 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
 
   const key = await t.http().get(`${API}/public/signing-key`).expect(200);
   expect(pack.signature).toEqual({ algorithm: 'Ed25519', keyId: key.body.keyId, value: expect.any(String) });
+});
+
+it('carries every event of the case its violations cite, though the case grew while it was built', async () => {
+  const grown = randomUUID();
+  const requestId = randomUUID();
+  await t.post('/cases', officer, openCaseBody(AGENCY, grown)).expect(201);
+  await t.post(`/cases/${grown}/requests`, officer, requestBody(requestId)).expect(201);
+  const decided = await t
+    .post(`/cases/${grown}/requests/${requestId}/decision`, officer, { ...decisionBody, outcome: 'HONORED' })
+    .expect(201);
+  await t.app.get(ProjectionRunner).waitFor(decided.body.position as string, 5000);
+  // The case as read just before the decision was recorded, which the register has judged since.
+  const integrity = t.app.get(IntegrityService);
+  const read = integrity.readVerifiedStream.bind(integrity);
+  const before = jest.spyOn(integrity, 'readVerifiedStream').mockImplementationOnce(async (streamId) => {
+    const stream = await read(streamId);
+    return { ...stream, events: stream.events.slice(0, -1) };
+  });
+  try {
+    const pack = JSON.parse((await t.get(`/cases/${grown}/evidence`, counsel).expect(200)).text);
+    const carried = new Set([...pack.events, ...pack.citedEvents].map((e: { id: string }) => e.id));
+    const cited = (pack.violations as { evidence: { eventId: string }[] }[]).flatMap((v) =>
+      v.evidence.map((e) => e.eventId),
+    );
+    expect(cited).toContain(decided.body.id);
+    expect(cited.filter((eventId) => !carried.has(eventId))).toEqual([]);
+  } finally {
+    before.mockRestore();
+  }
 });
 
 it('passes verify-evidence as saved, and fails it once any byte is changed', async () => {

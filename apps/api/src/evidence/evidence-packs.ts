@@ -98,15 +98,18 @@ export class EvidencePacks {
    */
   async build(record: EvidenceRecord, id: string): Promise<string> {
     const streamId = record.streamId(id);
-    // One read: the pack's integrity result speaks of exactly the events it carries.
-    const { events, integrity, unreadable } = await this.integrity.readVerifiedStream(streamId);
+    const head = await this.integrity.readVerifiedStream(streamId);
     // A record whose first event cannot be read exists, altered: where, not "no such record".
-    if (unreadable[0]?.revision === 0) throw unreadable[0];
-    const created = events[0];
-    if (created?.type !== record.createdBy) throw record.notFound();
+    if (head.unreadable[0]?.revision === 0) throw head.unreadable[0];
+    if (head.events[0]?.type !== record.createdBy) throw record.notFound();
 
-    await this.registerCaughtUp(events[events.length - 1].position);
+    await this.registerCaughtUp(head.events[head.events.length - 1].position);
     const violations = this.register.queries.ofStream(streamId);
+    // Read again after the register, which may have judged events recorded since the first read:
+    // the log only grows, so this read holds every event the violations cite. The pack carries
+    // this one read, so its integrity result speaks of exactly the events it carries.
+    const { events, integrity } = await this.integrity.readVerifiedStream(streamId);
+    const created = events[0];
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
     // What the violations rest on beyond the record, whole streams so that each chain verifies
     // offline from its first event: counsel's reviews, the other streams their evidence cites, the
