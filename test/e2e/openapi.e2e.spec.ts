@@ -28,3 +28,149 @@ it('declares each header parameter of an operation once', () => {
     }
   }
 });
+
+type Method = 'get' | 'post';
+interface Operation {
+  name: string;
+  method: Method;
+  operation: OpenAPIV3.OperationObject;
+}
+
+/** Every operation of the document, named `METHOD path` for failure messages. */
+function operations(method?: Method): Operation[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    (['get', 'post'] as const)
+      .filter((m) => (method === undefined || m === method) && item?.[m] !== undefined)
+      .map((m) => ({ name: `${m.toUpperCase()} ${path}`, method: m, operation: item![m]! })),
+  );
+}
+
+const ref = (schema: string): { $ref: string } => ({ $ref: `#/components/schemas/${schema}` });
+const schema = (name: string): OpenAPIV3.SchemaObject =>
+  document.components!.schemas![name] as OpenAPIV3.SchemaObject;
+/** The JSON schema of an operation's answer with `status`, if it documents one. */
+const jsonSchemaOf = ({ operation }: Operation, status: number): unknown =>
+  (operation.responses[status] as OpenAPIV3.ResponseObject | undefined)?.content?.['application/json']
+    ?.schema;
+
+describe('the answers every route gives because of what stands in front of all of them', () => {
+  it('declares minPosition on every GET (ReadYourWritesInterceptor), with its 400 and 503', () => {
+    const gets = operations('get');
+    expect(gets.length).toBeGreaterThan(20);
+    for (const get of gets) {
+      const minPosition = (get.operation.parameters as OpenAPIV3.ParameterObject[]).filter(
+        (p) => p.name === 'minPosition',
+      );
+      expect({ operation: get.name, minPosition }).toEqual({
+        operation: get.name,
+        minPosition: [expect.objectContaining({ in: 'query', required: false, schema: { type: 'string' } })],
+      });
+      expect({ operation: get.name, 400: jsonSchemaOf(get, 400) }).toEqual({
+        operation: get.name,
+        400: ref('ValidationErrorResponse'),
+      });
+      expect({ operation: get.name, 503: jsonSchemaOf(get, 503) }).toEqual({
+        operation: get.name,
+        503: get.name.endsWith('/health') ? ref('HealthDto') : ref('ErrorResponse'),
+      });
+    }
+  });
+
+  it('documents 400, 413 and 415 on every POST (the JSON body parser and the body limit)', () => {
+    for (const post of operations('post')) {
+      expect({
+        operation: post.name,
+        400: jsonSchemaOf(post, 400),
+        413: jsonSchemaOf(post, 413),
+        415: jsonSchemaOf(post, 415),
+      }).toEqual({
+        operation: post.name,
+        400: ref('ValidationErrorResponse'),
+        413: ref('ErrorResponse'),
+        415: ref('ErrorResponse'),
+      });
+    }
+  });
+
+  it('documents 429 with Retry-After on every operation (the rate limit comes before routing)', () => {
+    for (const op of operations()) {
+      const tooMany = op.operation.responses[429] as OpenAPIV3.ResponseObject | undefined;
+      expect({
+        operation: op.name,
+        schema: jsonSchemaOf(op, 429),
+        retryAfter: tooMany?.headers?.['Retry-After'],
+      }).toEqual({
+        operation: op.name,
+        schema: ref('ErrorResponse'),
+        retryAfter: expect.objectContaining({ schema: { type: 'integer' } }),
+      });
+    }
+  });
+
+  it('documents 401 on every operation that needs a token, and only there', () => {
+    for (const op of operations()) {
+      const secured = (op.operation.security?.length ?? 0) > 0;
+      const open = /\/api\/v1\/(public\/|health$|metrics$)/.test(op.name.split(' ')[1]);
+      expect({ operation: op.name, secured, 401: jsonSchemaOf(op, 401) }).toEqual({
+        operation: op.name,
+        secured: !open,
+        401: open ? undefined : ref('ErrorResponse'),
+      });
+    }
+  });
+
+  it('gives every error answer the exception filter’s body', () => {
+    for (const op of operations()) {
+      for (const status of Object.keys(op.operation.responses)
+        .map(Number)
+        .filter((s) => s >= 400)) {
+        // /health answers 503 with its own body, the one route that does not throw it.
+        const expected =
+          status === 400
+            ? 'ValidationErrorResponse'
+            : op.name.endsWith('/health') && status === 503
+              ? 'HealthDto'
+              : 'ErrorResponse';
+        expect({ operation: op.name, status, schema: jsonSchemaOf(op, status) }).toEqual({
+          operation: op.name,
+          status,
+          schema: ref(expected),
+        });
+      }
+    }
+  });
+});
+
+describe('the error body schemas', () => {
+  /** Every property the schema (with what it inherits) names. */
+  const propertiesOf = (name: string): string[] => Object.keys(schema(name).properties ?? {});
+
+  it('name every offending field with a reason on a 400', async () => {
+    expect(schema('ValidationErrorResponse').required).toEqual(
+      expect.arrayContaining(['statusCode', 'error', 'message', 'errors']),
+    );
+    const token = await t.token({ role: 'officer', agencyId: 'agency-a' });
+    const { body } = await t.post('/cases', token, { unknown: 1 }).expect(400);
+    expect(
+      Object.keys(body as object).every((key) => propertiesOf('ValidationErrorResponse').includes(key)),
+    ).toBe(true);
+    const fieldError = (schema('ValidationErrorResponse').properties!.errors as OpenAPIV3.ArraySchemaObject)
+      .items;
+    expect(fieldError).toEqual(ref('FieldErrorDto'));
+    expect(schema('FieldErrorDto').required).toEqual(['field', 'reason']);
+  });
+
+  it('describe the bodies the filter really sends', async () => {
+    expect(schema('ErrorResponse').required).toEqual(['statusCode', 'error', 'message']);
+    const counsel = await t.token({ role: 'counsel' });
+    const bodies = [
+      (await t.get('/cases/5f0c3b1e-2a4d-4e8f-9b6a-1c2d3e4f5a6b', counsel).expect(404)).body,
+      (await t.http().get(`${API}/cases`).expect(401)).body,
+      (await t.post('/cases', counsel, {}).expect(403)).body,
+      (await t.post('/cases', counsel, {}).set('Content-Encoding', 'gzip').expect(415)).body,
+    ] as object[];
+    for (const body of bodies) {
+      expect(Object.keys(body).filter((key) => !propertiesOf('ErrorResponse').includes(key))).toEqual([]);
+    }
+  });
+});

@@ -1,10 +1,11 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Clock } from '@trust-ledger/domain';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { API_PREFIX } from './common/http-tokens';
+import { openApiDocument } from './common/openapi';
 import { UnexpectedQueryInterceptor, validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { systemClock } from './config/system-clock';
@@ -35,13 +36,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Trust Ledger')
-    .setDescription('Case tracking for the Model Immigration Protection Ordinance (see API.md)')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     useGlobalPrefix: true,
     jsonDocumentUrl: 'docs-json',
   });

@@ -1,11 +1,19 @@
 import { Controller, Get, Inject, Res, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integrity';
 import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators';
+import { ProjectionStatusDto } from '../common/error-response';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { Metrics } from './metrics';
 
@@ -17,6 +25,25 @@ export interface Health {
   scheduler?: ReturnType<SchedulerService['status']>;
   /** Present when the application records integrity checkpoints. */
   integrity?: CheckpointingStatus;
+}
+
+export class HealthDto implements Health {
+  @ApiProperty({ enum: ['ok', 'unhealthy'] }) status!: Health['status'];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: '{ status: "up", headPosition } or { status: "down", error }',
+  })
+  eventStore!: Health['eventStore'];
+  @ApiProperty({ type: [ProjectionStatusDto] }) projections!: ProjectionStatusDto[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The deadline scheduler' })
+  scheduler?: Health['scheduler'];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: '{ error: { at, message } | null }: the last integrity checkpoint',
+  })
+  integrity?: Health['integrity'];
 }
 
 @ApiTags('operations')
@@ -51,9 +78,11 @@ export class HealthController implements OnModuleInit {
    * verify); lag alone is not unhealthy (a fresh instance catching up is working as designed). */
   @Get('health')
   @ApiOkResponse({
+    type: HealthDto,
     description: 'Event store reachable; every projection running, with its position and lag',
   })
   @ApiServiceUnavailableResponse({
+    type: HealthDto,
     description:
       'Event store unreachable, a projection stopped on an error, or the last integrity checkpoint failed',
   })
@@ -84,7 +113,8 @@ export class HealthController implements OnModuleInit {
   }
 
   @Get('metrics')
-  @ApiOkResponse({ description: 'Prometheus text exposition' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ type: String, description: 'Prometheus text exposition' })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

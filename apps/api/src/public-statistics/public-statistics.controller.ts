@@ -54,6 +54,9 @@ const KEEP_ALIVE_MS = 20_000;
 export const STREAMS_PER_CLIENT = 10;
 const STREAMS_IN_ALL = 1_000;
 const RETRY_STREAM_AFTER_SECONDS = 30;
+const RETRY_STREAM_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+};
 /** A subscriber whose socket holds this much not yet sent is not reading: it is dropped. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
@@ -107,8 +110,14 @@ export class PublicStatisticsController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   @ApiOkResponse({ description: 'text/event-stream of the current quarter’s statistics' })
-  @ApiTooManyRequestsResponse({ description: `This address holds ${STREAMS_PER_CLIENT} streams already` })
-  @ApiServiceUnavailableResponse({ description: `${STREAMS_IN_ALL} streams are open already` })
+  @ApiTooManyRequestsResponse({
+    description: `Over the rate limit, or this address holds ${STREAMS_PER_CLIENT} streams already`,
+    headers: RETRY_STREAM_AFTER,
+  })
+  @ApiServiceUnavailableResponse({
+    description: `minPosition not reached, or ${STREAMS_IN_ALL} streams are open already`,
+    headers: RETRY_STREAM_AFTER,
+  })
   async subscribe(
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
