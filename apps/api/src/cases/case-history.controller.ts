@@ -4,7 +4,8 @@ import { caseStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { PageQuery } from '../common/page-query';
+import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
 import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { CaseParams } from './case-params';
 import { caseNotFound } from './case-writer';
@@ -23,7 +24,7 @@ export class CaseHistoryController {
   history(
     @CurrentUser() user: Principal,
     @Param() { caseId }: CaseParams,
-    @Query() page: HistoryQuery,
+    @Query() page: PageQuery,
   ): Promise<HistoryPage> {
     return streamHistory(this.store, this.codec, user, caseStreamId(caseId), page, caseNotFound);
   }

@@ -26,8 +26,8 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { ListCursors } from '@trust-ledger/privacy';
-import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, PageQuery, rowAfter } from '../common/page-query';
+import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -187,7 +187,7 @@ export class CertificationsController {
   history(
     @CurrentUser() user: Principal,
     @Param() { certificationId }: CertificationParams,
-    @Query() page: HistoryQuery,
+    @Query() page: PageQuery,
   ): Promise<HistoryPage> {
     const streamId = certificationStreamId(certificationId);
     return streamHistory(this.store, this.codec, user, streamId, page, certificationNotFound);

@@ -13,7 +13,8 @@ import { encounterStreamId } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { PageQuery } from '../common/page-query';
+import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';
@@ -57,7 +58,7 @@ export class EncountersController {
   history(
     @CurrentUser() user: Principal,
     @Param() { encounterId }: EncounterParams,
-    @Query() page: HistoryQuery,
+    @Query() page: PageQuery,
   ): Promise<HistoryPage> {
     return streamHistory(
       this.store,

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentityEventCodec } from '../../../../test/support/identity-event-codec';
-import { streamHistory, type HistoryQuery } from './stream-history';
+import type { PageQuery } from '../common/page-query';
+import { streamHistory } from './stream-history';
 
 /** The identity codec, noting each event it is asked to decode (reveal). */
 class CountingCodec extends IdentityEventCodec {
@@ -48,7 +49,7 @@ describe('streamHistory', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const read = async (page: HistoryQuery) => {
+  const read = async (page: PageQuery) => {
     const codec = new CountingCodec();
     const result = await streamHistory(store, codec, counsel, streamId, page, notFound);
     return { revisions: result.items.map((i) => i.revision), decoded: codec.decoded, result };

@@ -1,28 +1,13 @@
 import { applyDecorators, Get } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiPropertyOptional,
-} from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty } from '@nestjs/swagger';
 import type { NotFoundError } from '@trust-ledger/domain';
 import type { EventStore, JsonObject } from '@trust-ledger/event-store';
-import { IsOptional, IsString } from 'class-validator';
 import { assertMaySee } from '../auth/agency-scope';
 import { Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
-import { PageQuery } from '../common/page-query';
+import type { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
 import type { EventCodec } from '../write/event-codec';
-
-export class HistoryQuery extends PageQuery {
-  /** Accepted as on every GET; the history is read from the log itself, so it is always caught up. */
-  @ApiPropertyOptional({ description: 'Ignored: the history is read from the log itself' })
-  @IsOptional()
-  @IsString()
-  minPosition?: string;
-}
 
 export class HistoryItem {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
@@ -64,7 +49,7 @@ export async function streamHistory(
   codec: EventCodec,
   reader: Principal,
   streamId: string,
-  page: HistoryQuery,
+  page: PageQuery,
   notFound: () => NotFoundError,
 ): Promise<HistoryPage> {
   // The agency as stored, in clear: nothing of the person's is decoded for a reader refused.

@@ -29,8 +29,8 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { ListCursors } from '@trust-ledger/privacy';
-import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, rowAfter } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, HistoryQuery, streamHistory } from '../history/stream-history';
+import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, PageQuery, rowAfter } from '../common/page-query';
+import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
@@ -147,7 +147,7 @@ export class MattersController {
   history(
     @CurrentUser() user: Principal,
     @Param() { matterId }: MatterParams,
-    @Query() page: HistoryQuery,
+    @Query() page: PageQuery,
   ): Promise<HistoryPage> {
     return streamHistory(this.store, this.codec, user, matterStreamId(matterId), page, matterNotFound);
   }
