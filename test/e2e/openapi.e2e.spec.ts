@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { ORDINANCE_SECTIONS } from '@trust-ledger/domain';
 import type { OpenAPIV3 } from 'openapi-types';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -142,9 +143,6 @@ describe('the answers every route gives because of what stands in front of all o
 });
 
 describe('the error body schemas', () => {
-  /** Every property the schema (with what it inherits) names. */
-  const propertiesOf = (name: string): string[] => Object.keys(schema(name).properties ?? {});
-
   it('name every offending field with a reason on a 400', async () => {
     expect(schema('ValidationErrorResponse').required).toEqual(
       expect.arrayContaining(['statusCode', 'error', 'message', 'errors']),
@@ -172,5 +170,53 @@ describe('the error body schemas', () => {
     for (const body of bodies) {
       expect(Object.keys(body).filter((key) => !propertiesOf('ErrorResponse').includes(key))).toEqual([]);
     }
+  });
+});
+
+/** The properties a schema names, sorted. */
+const propertiesOf = (name: string): string[] => Object.keys(schema(name).properties ?? {}).sort();
+const okSchemaOf = (path: string): unknown =>
+  jsonSchemaOf(
+    operations('get').find((op) => op.name === `GET ${API}${path}`)!,
+    200,
+  );
+
+describe('the public statistics', () => {
+  it('document API.md’s body, row by row', () => {
+    expect(okSchemaOf('/public/statistics')).toEqual(ref('PublicStatisticsDto'));
+    expect(propertiesOf('PublicStatisticsDto')).toEqual(
+      ['period', 'generatedAt', 'threshold', 'rows', 'violationsBySection'].sort(),
+    );
+    expect(Object.keys(schema('StatisticsRowDto').properties!)).toEqual([
+      'requestingAgency',
+      'requestType',
+      'received',
+      'honored',
+      'declined',
+      'partiallyHonored',
+      'pending',
+      'honoredWithJudicialWarrant',
+      'honoredUnderException',
+      'transfersToFederalCustody',
+      'noticesOnTime',
+      'noticesLate',
+      'suppressed',
+    ]);
+    const bySection = schema('PublicStatisticsDto').properties!.violationsBySection as OpenAPIV3.SchemaObject;
+    expect(Object.keys(bySection.properties!)).toEqual([...ORDINANCE_SECTIONS.map(String), 'suppressed']);
+  });
+
+  it('describe the body the route really sends', async () => {
+    const { body } = await t.http().get(`${API}/public/statistics?period=2025-Q1`).expect(200);
+    const statistics = body as { rows: object[]; violationsBySection: object };
+    expect(Object.keys(statistics).sort()).toEqual(propertiesOf('PublicStatisticsDto'));
+    // A row for every requesting agency and request type, counted or not.
+    expect(statistics.rows.length).toBeGreaterThan(0);
+    for (const row of statistics.rows)
+      expect(Object.keys(row).sort()).toEqual(propertiesOf('StatisticsRowDto'));
+    const bySection = schema('PublicStatisticsDto').properties!.violationsBySection as OpenAPIV3.SchemaObject;
+    expect(Object.keys(statistics.violationsBySection).sort()).toEqual(
+      Object.keys(bySection.properties!).sort(),
+    );
   });
 });

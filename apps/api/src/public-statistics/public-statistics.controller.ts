@@ -27,6 +27,7 @@ import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
 import { IsAgencyId, IsPeriod } from '../common/validators';
+import { PublicStatisticsDto } from './statistics.dto';
 import { StatisticsReader } from './statistics.reader';
 import { StatisticsStream, type StatisticsMessage } from './statistics-stream';
 
@@ -78,7 +79,7 @@ export class PublicStatisticsController {
   ) {}
 
   @Get('statistics')
-  @ApiOkResponse({ description: 'The period’s statistics (API.md § 11)' })
+  @ApiOkResponse({ type: PublicStatisticsDto, description: 'The period’s statistics (API.md § 11)' })
   @ApiBadRequestResponse({ description: 'Missing or malformed period' })
   statistics(@Query() { period, agencyId }: StatisticsQuery): PublicStatistics {
     return this.reader.forPeriod(periodOf(period), agencyId ?? null);
@@ -86,7 +87,7 @@ export class PublicStatisticsController {
 
   @Get('statistics.csv')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'The rows as RFC 4180 CSV; a withheld cell is empty' })
+  @ApiOkResponse({ type: String, description: 'The rows as RFC 4180 CSV; a withheld cell is empty' })
   @ApiBadRequestResponse({ description: 'Missing or malformed period' })
   csv(
     @Query() { period, agencyId }: StatisticsQuery,
@@ -109,7 +110,11 @@ export class PublicStatisticsController {
   @Get('statistics/stream')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiOkResponse({ description: 'text/event-stream of the current quarter’s statistics' })
+  @ApiOkResponse({
+    type: String,
+    description:
+      'text/event-stream of the current quarter’s statistics: each message’s data is a PublicStatisticsDto, its id the log position',
+  })
   @ApiTooManyRequestsResponse({
     description: `Over the rate limit, or this address holds ${STREAMS_PER_CLIENT} streams already`,
     headers: RETRY_STREAM_AFTER,
