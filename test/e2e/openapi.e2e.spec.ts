@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { ORDINANCE_SECTIONS } from '@trust-ledger/domain';
 import type { OpenAPIV3 } from 'openapi-types';
+import { openCaseWithRequest } from '../support/case-with-request';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -218,5 +219,49 @@ describe('the public statistics', () => {
     expect(Object.keys(statistics.violationsBySection).sort()).toEqual(
       Object.keys(bySection.properties!).sort(),
     );
+  });
+});
+
+describe('the evidence packs', () => {
+  it('document each record’s pack', () => {
+    const common = [
+      'generatedAt',
+      'events',
+      'citedEvents',
+      'integrity',
+      'violations',
+      'ordinanceVersions',
+      'signature',
+    ];
+    const packs = {
+      '/cases/{caseId}/evidence': ['CaseEvidencePackDto', 'caseId', 'subject', 'revealed'],
+      '/certifications/{certificationId}/evidence': [
+        'CertificationEvidencePackDto',
+        'certificationId',
+        'victim',
+        'revealed',
+      ],
+      '/matters/{matterId}/evidence': ['MatterEvidencePackDto', 'matterId'],
+      '/encounters/{encounterId}/evidence': ['EncounterEvidencePackDto', 'encounterId'],
+    };
+    for (const [path, [name, ...own]] of Object.entries(packs)) {
+      expect({ path, schema: okSchemaOf(path) }).toEqual({ path, schema: ref(name) });
+      expect(propertiesOf(name)).toEqual([...common, ...own].sort());
+    }
+    expect(propertiesOf('EvidenceSignatureDto')).toEqual(['algorithm', 'keyId', 'value']);
+  });
+
+  it('describe the pack the route really sends', async () => {
+    const officer = await t.token({ role: 'officer', agencyId: 'agency-a' });
+    const counsel = await t.token({ role: 'counsel' });
+    const { caseId } = await openCaseWithRequest(t, officer, 'agency-a');
+    const pack = JSON.parse((await t.get(`/cases/${caseId}/evidence`, counsel).expect(200)).text) as {
+      events: object[];
+      signature: object;
+    };
+    expect(Object.keys(pack).sort()).toEqual(propertiesOf('CaseEvidencePackDto'));
+    for (const event of pack.events)
+      expect(Object.keys(event).sort()).toEqual(propertiesOf('StoredEventDto'));
+    expect(Object.keys(pack.signature).sort()).toEqual(propertiesOf('EvidenceSignatureDto'));
   });
 });

@@ -17,6 +17,13 @@ import { Public, Roles } from '../auth/decorators';
 import { CaseParams } from '../cases/case-params';
 import { CertificationParams } from '../certifications/certification-params';
 import { EncounterParams } from '../encounters/encounter-params';
+import {
+  CaseEvidencePackDto,
+  CertificationEvidencePackDto,
+  EncounterEvidencePackDto,
+  EvidencePackDto,
+  MatterEvidencePackDto,
+} from './evidence-pack.dto';
 import { MatterParams } from '../matters/matter-params';
 import {
   CASE_RECORD,
@@ -27,14 +34,12 @@ import {
   type EvidenceRecord,
 } from './evidence-packs';
 
-const AS_A_CASE = ' as canonical JSON, like a case’s pack';
-
 /** A record's evidence pack: counsel's, as canonical JSON; with personal data, the read's purpose
  * is asked for (and recorded by the access log). */
 function EvidenceEndpoint(
   path: string,
   record: string,
-  { shape, personalData = false }: { shape: string; personalData?: boolean },
+  { pack, personalData = false }: { pack: new () => EvidencePackDto; personalData?: boolean },
 ): MethodDecorator {
   return applyDecorators(
     Get(path),
@@ -44,7 +49,11 @@ function EvidenceEndpoint(
     ...(personalData
       ? [ApiHeader({ name: 'X-Purpose', required: false, description: 'Why the data is read; recorded' })]
       : []),
-    ApiOkResponse({ description: shape }),
+    ApiOkResponse({
+      type: pack,
+      description:
+        'Canonical JSON (RFC 8785), served as the exact bytes signed: save them unchanged and run `verify-evidence`',
+    }),
     ApiUnauthorizedResponse(),
     ApiForbiddenResponse({ description: 'Not counsel' }),
     ApiNotFoundResponse({ description: `Unknown ${record}` }),
@@ -80,11 +89,7 @@ export class EvidenceController {
   ) {}
 
   /** Served as the exact bytes that were signed: save them unchanged and run `verify-evidence`. */
-  @EvidenceEndpoint('cases/:caseId/evidence', 'case', {
-    personalData: true,
-    shape:
-      '{ caseId, generatedAt, subject, revealed, events, citedEvents, integrity, violations, ordinanceVersions, signature: { algorithm: "Ed25519", keyId, value } } as canonical JSON (RFC 8785). `events` are stored as recorded (the subject, and the languages of notices and consents, sealed) so their hash chain can be recomputed; `subject` is the personal data revealed at generation time ("[erased]" after erasure), and `revealed` ([{ eventId, path, value }]) the sealed values of later events alike.',
-  })
+  @EvidenceEndpoint('cases/:caseId/evidence', 'case', { personalData: true, pack: CaseEvidencePackDto })
   evidence(
     @Param() { caseId }: CaseParams,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -95,7 +100,7 @@ export class EvidenceController {
   /** A certification's pack (an addition to API.md): as a case's, with `victim` for `subject`. */
   @EvidenceEndpoint('certifications/:certificationId/evidence', 'certification', {
     personalData: true,
-    shape: `{ certificationId, generatedAt, victim, revealed, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
+    pack: CertificationEvidencePackDto,
   })
   certificationEvidence(
     @Param() { certificationId }: CertificationParams,
@@ -106,9 +111,7 @@ export class EvidenceController {
   }
 
   /** A matter's pack (an addition to API.md): as a case's, without personal data. */
-  @EvidenceEndpoint('matters/:matterId/evidence', 'matter', {
-    shape: `{ matterId, generatedAt, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
-  })
+  @EvidenceEndpoint('matters/:matterId/evidence', 'matter', { pack: MatterEvidencePackDto })
   matterEvidence(
     @Param() { matterId }: MatterParams,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -117,9 +120,7 @@ export class EvidenceController {
   }
 
   /** An encounter's pack (an addition to API.md): as a case's, without personal data. */
-  @EvidenceEndpoint('encounters/:encounterId/evidence', 'encounter', {
-    shape: `{ encounterId, generatedAt, events, citedEvents, integrity, violations, ordinanceVersions, signature }${AS_A_CASE}`,
-  })
+  @EvidenceEndpoint('encounters/:encounterId/evidence', 'encounter', { pack: EncounterEvidencePackDto })
   encounterEvidence(
     @Param() { encounterId }: EncounterParams,
     @Res({ passthrough: true }) reply: FastifyReply,
