@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { ORDINANCE_SECTIONS } from '@trust-ledger/domain';
+import { ORDINANCE_SECTIONS, RULE_IDS } from '@trust-ledger/domain';
 import type { OpenAPIV3 } from 'openapi-types';
 import { openCaseWithRequest } from '../support/case-with-request';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -264,4 +264,13 @@ describe('the evidence packs', () => {
       expect(Object.keys(event).sort()).toEqual(propertiesOf('StoredEventDto'));
     expect(Object.keys(pack.signature).sort()).toEqual(propertiesOf('EvidenceSignatureDto'));
   });
+});
+
+it('declares a violation’s ruleId, and the filter on it, as the enum of the rule ids', () => {
+  expect(schema('RuleId').enum).toEqual(RULE_IDS);
+  // A property naming a component schema is wrapped in allOf, so that it may carry a description.
+  expect(schema('ViolationDto').properties!.ruleId).toEqual({ allOf: [ref('RuleId')] });
+  const list = operations('get').find((op) => op.name === `GET ${API}/violations`)!;
+  const filter = (list.operation.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.name === 'ruleId');
+  expect(filter?.schema).toEqual(ref('RuleId'));
 });

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RULE_IDS, type RuleId } from '@trust-ledger/domain';
 import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
 import type { Principal } from '../auth/principal';
@@ -41,9 +42,9 @@ export class ViolationDto {
     description: 'Derived from the rule and its evidence: stable across rebuilds',
   })
   violationId!: string;
-  @ApiProperty({ example: 'S5_NOTICE_NOT_GIVEN' })
-  ruleId!: string;
-  @ApiProperty({ minimum: 1, maximum: 11 })
+  @ApiProperty({ enum: RULE_IDS, enumName: 'RuleId' })
+  ruleId!: RuleId;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 11 })
   section!: number;
   @ApiProperty({ example: 'case-…' })
   streamId!: string;

@@ -71,7 +71,7 @@ export class ViolationListQuery extends AgencyPageQuery {
   @IsInt() // checked first (see PageQuery.limit)
   section?: number;
 
-  @ApiPropertyOptional({ enum: RULE_IDS })
+  @ApiPropertyOptional({ enum: RULE_IDS, enumName: 'RuleId' })
   @IsOptional()
   @IsIn(RULE_IDS)
   ruleId?: RuleId;
