@@ -1,6 +1,11 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import { ORDINANCE_SECTIONS, RULE_IDS } from '@trust-ledger/domain';
 import type { OpenAPIV3 } from 'openapi-types';
+import { ROLES_KEY } from '../../apps/api/src/auth/decorators';
+import { ROLES, type Role } from '../../apps/api/src/auth/principal';
 import { openCaseWithRequest } from '../support/case-with-request';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -273,4 +278,51 @@ it('declares a violation’s ruleId, and the filter on it, as the enum of the ru
   const list = operations('get').find((op) => op.name === `GET ${API}/violations`)!;
   const filter = (list.operation.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.name === 'ruleId');
   expect(filter?.schema).toEqual(ref('RuleId'));
+});
+
+/**
+ * Every route @Roles() narrows to some roles, as `METHOD /api/v1/path/{param}` (from the metadata the
+ * AuthGuard reads, so that a route added later is checked too).
+ */
+function routesNarrowedByRole(): string[] {
+  const routes: string[] = [];
+  const join = (...parts: (string | undefined)[]): string =>
+    parts
+      .flatMap((part) => (part ?? '').split('/'))
+      .filter((segment) => segment !== '')
+      .map((segment) => (segment.startsWith(':') ? `{${segment.slice(1)}}` : segment))
+      .join('/');
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        const roles = (Reflect.getMetadata(ROLES_KEY, handler) ??
+          Reflect.getMetadata(ROLES_KEY, metatype)) as Role[] | undefined;
+        if (method === undefined || roles === undefined || roles.length === ROLES.length) continue;
+        const path = join(
+          API,
+          Reflect.getMetadata(PATH_METADATA, metatype) as string | undefined,
+          Reflect.getMetadata(PATH_METADATA, handler) as string | undefined,
+        );
+        routes.push(`${RequestMethod[method]} /${path}`);
+      }
+    }
+  }
+  return routes;
+}
+
+it('documents 403 on every route a role may be refused (the AuthGuard’s @Roles)', () => {
+  const routes = routesNarrowedByRole();
+  expect(routes.length).toBeGreaterThan(30);
+  const named = new Map(operations().map((op) => [op.name, op]));
+  for (const route of routes) {
+    expect({ route, 403: jsonSchemaOf(named.get(route)!, 403) }).toEqual({
+      route,
+      403: ref('ErrorResponse'),
+    });
+  }
 });

@@ -91,6 +91,7 @@ export class CaseViewsController {
     headers: { ETag: { description: 'The case revision, "<revision>"', schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
+  @ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' })
   async get(
     @CurrentUser() user: Principal,
     @Param() { caseId }: CaseParams,

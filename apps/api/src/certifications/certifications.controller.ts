@@ -100,6 +100,7 @@ export class CertificationsController {
 
   @Post(':certificationId/assistance-refusals')
   @Roles('officer', 'supervisor')
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor' })
   @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'AssistanceRefusalRecorded; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
@@ -114,6 +115,7 @@ export class CertificationsController {
 
   @Post(':certificationId/decision')
   @Roles('officer', 'supervisor')
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor' })
   @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'CertificationDecided; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
@@ -129,6 +131,7 @@ export class CertificationsController {
 
   @Post(':certificationId/withdraw')
   @Roles('officer', 'supervisor')
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor' })
   @CommandEndpoint({ ifMatch: 'The certification ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'CertificationWithdrawn; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown certification (or another agency’s)' })
@@ -161,6 +164,7 @@ export class CertificationsController {
 
   @Get(':certificationId')
   @Roles('officer', 'supervisor', 'counsel')
+  @ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' })
   @ApiOkResponse({
     type: CertificationViewDto,
     headers: { ETag: { description: '"<revision>"', schema: { type: 'string' } } },

@@ -99,6 +99,7 @@ export class MattersController {
 
   @Post(':matterId/actions')
   @Roles('officer', 'supervisor')
+  @ApiForbiddenResponse({ description: 'Not an officer or supervisor' })
   @CommandEndpoint({ ifMatch: 'The matter ETag' })
   @ApiCreatedResponse({ type: CommandResult, description: 'MatterActionRecorded; id is its event id' })
   @ApiNotFoundResponse({ description: 'Unknown matter (or another agency’s)' })
@@ -125,6 +126,7 @@ export class MattersController {
 
   @Get(':matterId')
   @Roles('officer', 'supervisor', 'counsel')
+  @ApiForbiddenResponse({ description: 'Not an officer, supervisor or counsel' })
   @ApiOkResponse({
     type: MatterViewDto,
     headers: { ETag: { description: '"<revision>"', schema: { type: 'string' } } },

@@ -130,6 +130,7 @@ export class ViolationsController {
 
   @Get(':violationId')
   @Roles('officer', 'supervisor', 'counsel', 'oversight')
+  @ApiForbiddenResponse({ description: 'Not an officer, supervisor, counsel or oversight' })
   @ApiOkResponse({
     type: ViolationDto,
     headers: {
