@@ -326,3 +326,15 @@ it('documents 403 on every route a role may be refused (the AuthGuard’s @Roles
     });
   }
 });
+
+it('documents the body of every success answer', () => {
+  for (const op of operations()) {
+    const status = op.method === 'post' ? 201 : 200;
+    const content = (op.operation.responses[status] as OpenAPIV3.ResponseObject | undefined)?.content ?? {};
+    const schemas = Object.values(content).map((media) => media.schema);
+    expect({ operation: op.name, schemas: schemas.length > 0 && schemas.every(Boolean) }).toEqual({
+      operation: op.name,
+      schemas: true,
+    });
+  }
+});

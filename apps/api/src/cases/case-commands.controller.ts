@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -7,7 +7,6 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
-  ApiPayloadTooLargeResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -26,23 +25,31 @@ import { RecordDisclosureCommand, RecordDisclosureDto } from './record-disclosur
 import { RecordNoticeCommand, RecordNoticeDto } from './record-notice';
 import { RecordRequestCommand, RecordRequestDto } from './record-request';
 
+/**
+ * A case command's route and its 201. Not a class-level @ApiCreatedResponse: each method's own
+ * default 201 (empty) would replace it.
+ */
+const CaseCommand = (path?: string): MethodDecorator =>
+  applyDecorators(
+    Post(path),
+    ApiCreatedResponse({ type: CommandResult, description: 'Recorded; ETag carries the new revision' }),
+  );
+
 /** HTTP → validated DTO → command bus; the handlers do the rest. */
 @ApiTags('cases')
 @ApiBearerAuth()
 @CommandEndpoint({ ifMatch: 'The case ETag ("<revision>")' })
-@ApiCreatedResponse({ type: CommandResult, description: 'Recorded; ETag carries the new revision' })
 @ApiBadRequestResponse({ description: 'Invalid input; every offending field is named' })
 @ApiUnauthorizedResponse()
 @ApiForbiddenResponse({ description: 'Not an officer or supervisor, or another agency' })
 @ApiNotFoundResponse({ description: 'Unknown case (or another agency’s)' })
 @ApiConflictResponse({ description: 'Contradicts the record, or Idempotency-Key reused with another body' })
-@ApiPayloadTooLargeResponse()
 @Roles('officer', 'supervisor')
 @Controller('cases')
 export class CaseCommandsController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
+  @CaseCommand()
   open(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -51,7 +58,7 @@ export class CaseCommandsController {
     return this.commands.execute(new OpenCaseCommand(user, meta, body));
   }
 
-  @Post(':caseId/requests')
+  @CaseCommand(':caseId/requests')
   recordRequest(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -61,7 +68,7 @@ export class CaseCommandsController {
     return this.commands.execute(new RecordRequestCommand(user, meta, caseId, body));
   }
 
-  @Post(':caseId/notices')
+  @CaseCommand(':caseId/notices')
   recordNotice(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -71,7 +78,7 @@ export class CaseCommandsController {
     return this.commands.execute(new RecordNoticeCommand(user, meta, caseId, body));
   }
 
-  @Post(':caseId/requests/:requestId/decision')
+  @CaseCommand(':caseId/requests/:requestId/decision')
   decide(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -81,7 +88,7 @@ export class CaseCommandsController {
     return this.commands.execute(new DecideRequestCommand(user, meta, caseId, requestId, body));
   }
 
-  @Post(':caseId/disclosures')
+  @CaseCommand(':caseId/disclosures')
   recordDisclosure(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -91,7 +98,7 @@ export class CaseCommandsController {
     return this.commands.execute(new RecordDisclosureCommand(user, meta, caseId, body));
   }
 
-  @Post(':caseId/access')
+  @CaseCommand(':caseId/access')
   recordAccess(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -101,7 +108,7 @@ export class CaseCommandsController {
     return this.commands.execute(new RecordAccessCommand(user, meta, caseId, body));
   }
 
-  @Post(':caseId/custody-events')
+  @CaseCommand(':caseId/custody-events')
   recordCustodyEvent(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
@@ -111,7 +118,7 @@ export class CaseCommandsController {
     return this.commands.execute(new RecordCustodyEventCommand(user, meta, caseId, body));
   }
 
-  @Post(':caseId/close')
+  @CaseCommand(':caseId/close')
   close(
     @CurrentUser() user: Principal,
     @CommandRequest() meta: CommandMeta,
