@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { scanJson } from './json-scan';
 
 /**
  * The only request bodies this API takes are JSON (API.md), parsed strictly: a record that says
@@ -6,7 +7,11 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
  * may reach an object's prototype.
  */
 
-/** API bodies nest four levels at most; anything far deeper is an attack on recursive code. */
+/**
+ * API bodies nest four levels at most: eight times that leaves room for any future field, while a
+ * deeper body is refused at its 33rd open bracket, before JSON.parse or any recursive code
+ * (class-transformer, class-validator) spends time on it.
+ */
 const MAX_JSON_DEPTH = 32;
 
 /**
@@ -74,6 +79,7 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw badBody('is not valid UTF-8');
   }
+  if (scanJson(text, MAX_JSON_DEPTH).tooDeep) throw badBody(`nests deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -89,11 +95,11 @@ export function parseJsonBody(body: Buffer): unknown {
   return value;
 }
 
-/** Walks the parsed value without recursion, so that no depth can overflow the stack here. */
+/** Walks the parsed value (its depth already bounded by the scan). */
 function assertSafeJson(root: unknown): void {
-  const stack: Array<[unknown, number]> = [[root, 1]];
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
+    const value = stack.pop();
     if (typeof value === 'string') {
       if (LONE_SURROGATE.test(value)) throw badBody('contains an unpaired surrogate');
       continue;
@@ -103,23 +109,20 @@ function assertSafeJson(root: unknown): void {
       throw badBody('contains a number out of range');
     }
     if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_JSON_DEPTH) {
-      throw badBody(`nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
     if (Array.isArray(value)) {
       for (const item of value) {
         // No API field is a list of lists, and class-validator's @ValidateNested({ each: true })
         // validates the inner list's items as if they were the outer's, so `documents: [[warrant]]`
         // would pass and be recorded as a document without its fields.
         if (Array.isArray(item)) throw badBody('nests a list directly in a list');
-        stack.push([item, depth + 1]);
+        stack.push(item);
       }
       continue;
     }
     for (const [key, item] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(key)) throw badBody(`contains the forbidden key "${key}"`);
       if (LONE_SURROGATE.test(key)) throw badBody('contains an unpaired surrogate');
-      stack.push([item, depth + 1]);
+      stack.push(item);
     }
   }
 }
