@@ -301,8 +301,39 @@ describe('headers and bodies', () => {
     // 32 levels are parsed (and `pad` refused as unknown); 33 are not.
     const deepest = await post(nestedPad(32), 'application/json');
     expect(deepest.status).toBe(400);
-    expect((deepest.json as { errors: unknown }).errors).toEqual([{ field: 'pad', reason: expect.any(String) }]);
+    expect((deepest.json as { errors: unknown }).errors).toEqual([
+      { field: 'pad', reason: expect.any(String) },
+    ]);
     expect((await post(nestedPad(33), 'application/json')).json).toMatchObject({ errors: tooDeep });
+  });
+
+  it('refuses a key given twice in one object, naming it, where JSON.parse would keep the last', async () => {
+    const before = (await t.events()).length;
+    const refusals: Array<[string, string]> = [
+      [valid().replace('{', '{"agencyId":"agency-b",'), 'agencyId'],
+      [valid().replace('"subject":{', '"subject":{"fullName":"Someone Else",'), 'subject.fullName'],
+      [
+        valid().replace('"convictions":[{', '"convictions":[{"category":"FELONY",'),
+        'convictions[0].category',
+      ],
+      // Spelled differently, the same key once parsed.
+      [valid().replace('"custody":{', '"custody":{"st\\u0061tus":"RELEASED",'), 'custody.status'],
+    ];
+    for (const [body, field] of refusals) {
+      const refused = await post(body, 'application/json');
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `Body gives ${field} more than once`,
+        errors: [{ field, reason: 'is given more than once' }],
+      });
+    }
+    expect((await t.events()).length).toBe(before);
+    // The same name in two objects is no repetition.
+    const body = openCaseBody(AGENCY);
+    body.subject.designee.name = body.subject.attorney.name;
+    expect((await post(JSON.stringify(body), 'application/json')).status).toBe(201);
   });
 
   it('counts no bracket inside a string, escaped quotes included, as nesting', async () => {

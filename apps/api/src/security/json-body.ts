@@ -68,7 +68,7 @@ export function assertIdentityEncoding(contentEncoding: string | undefined): voi
   }
 }
 
-/** Parses a JSON body: strict UTF-8, bounded depth, no prototype keys, no lone surrogates. */
+/** Parses a JSON body: strict UTF-8, bounded depth, no repeated or prototype keys, no lone surrogates. */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) {
     throw badBody("cannot be empty when Content-Type is 'application/json'");
@@ -79,7 +79,8 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw badBody('is not valid UTF-8');
   }
-  if (scanJson(text, MAX_JSON_DEPTH).tooDeep) throw badBody(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const scan = scanJson(text, MAX_JSON_DEPTH);
+  if (scan.tooDeep) throw badBody(`nests deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -92,6 +93,14 @@ export function parseJsonBody(body: Buffer): unknown {
   // Every command's body is an object: `null`, a list or a number would be validated as `{}`.
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw badBody('must be a JSON object');
+  // JSON.parse kept the last; anything else reading these bytes may keep the first.
+  if (scan.repeatedKey !== undefined) {
+    const field = scan.repeatedKey;
+    throw new BadRequestException({
+      message: `Body gives ${field} more than once`,
+      errors: [{ field, reason: 'is given more than once' }],
+    });
+  }
   return value;
 }
 

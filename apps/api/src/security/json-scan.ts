@@ -1,7 +1,8 @@
 /**
  * One linear pass over a JSON text, before JSON.parse, for what JSON.parse cannot be asked about:
  * how deep it nests (JSON.parse spends a tenth of a second on a 1 MiB body nested 500,000 deep
- * before any check of its result could refuse it).
+ * before any check of its result could refuse it) and whether an object repeats a key (JSON.parse
+ * keeps the last silently, where a gateway or auditor reading the same bytes may keep the first).
  *
  * It judges structure only: on text that is not JSON it still ends, without throwing, and what it
  * says then is meaningless; JSON.parse is the judge of syntax.
@@ -9,35 +10,85 @@
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_LIST = 0x5b;
 const CLOSE_LIST = 0x5d;
 
-export type JsonScan = { tooDeep: boolean };
+export type JsonScan =
+  | { tooDeep: true }
+  /** `repeatedKey`: the path of the first repeated key (`subject.fullName`, `documents[0].court`). */
+  | { tooDeep: false; repeatedKey: string | undefined };
+
+/** An open object (the keys seen so far, the member being read) or list (the item being read). */
+type Container = { keys: Set<string>; key: string | undefined; awaitingKey: boolean } | { index: number };
 
 /** Scans `text`, stopping at the first container nested deeper than `maxDepth` (the top one is 1). */
 export function scanJson(text: string, maxDepth: number): JsonScan {
   const strings = new StringEnds(text);
-  let depth = 0;
+  const open: Container[] = [];
+  let repeatedKey: string | undefined;
   for (let i = 0; i < text.length; i++) {
     switch (text.charCodeAt(i)) {
-      case QUOTE:
+      case QUOTE: {
         // Brackets inside a string are characters, not structure.
-        i = strings.closingQuote(i);
+        const end = strings.closingQuote(i);
+        const top = open.at(-1);
+        if (top !== undefined && 'keys' in top && top.awaitingKey) {
+          top.awaitingKey = false;
+          top.key = decodedString(text, i, end);
+          if (top.key !== undefined) {
+            if (top.keys.has(top.key)) repeatedKey ??= pathOf(open);
+            top.keys.add(top.key);
+          }
+        }
+        i = end;
         break;
+      }
       case OPEN_OBJECT:
+        if (open.length >= maxDepth) return { tooDeep: true };
+        open.push({ keys: new Set(), key: undefined, awaitingKey: true });
+        break;
       case OPEN_LIST:
-        if (depth >= maxDepth) return { tooDeep: true };
-        depth++;
+        if (open.length >= maxDepth) return { tooDeep: true };
+        open.push({ index: 0 });
         break;
       case CLOSE_OBJECT:
       case CLOSE_LIST:
-        depth--;
+        open.pop();
         break;
+      case COMMA: {
+        const top = open.at(-1);
+        if (top === undefined) break;
+        if ('keys' in top) top.awaitingKey = true;
+        else top.index++;
+        break;
+      }
     }
   }
-  return { tooDeep: false };
+  return { tooDeep: false, repeatedKey };
+}
+
+/** The string literal from `start` to `end` (its quotes) as JSON.parse reads it: `"\u0061"` is `a`. */
+function decodedString(text: string, start: number, end: number): string | undefined {
+  const raw = text.slice(start + 1, end);
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(text.slice(start, end + 1)) as string;
+  } catch {
+    return undefined; // Not a JSON string, so not JSON: JSON.parse refuses the body.
+  }
+}
+
+/** The path of the member being read in the innermost container, as validation errors name fields. */
+function pathOf(open: readonly Container[]): string {
+  let path = '';
+  for (const container of open) {
+    if ('keys' in container) path = path === '' ? (container.key ?? '') : `${path}.${container.key ?? ''}`;
+    else path = `${path}[${container.index}]`;
+  }
+  return path;
 }
 
 /**
