@@ -156,10 +156,12 @@ describe('headers and bodies', () => {
     const response = await post(JSON.stringify(openCaseBody(AGENCY)), contentType);
     expect(response.status).toBe(415);
     expect(isErrorBody(response.json, 415)).toBe(true);
+    // The coding was not the trouble.
+    expect(response.headers['accept-encoding']).toBeUndefined();
     expect((await t.events()).length).toBe(before);
   });
 
-  it('refuses a compressed body with 415, and takes one marked identity', async () => {
+  it('refuses a compressed body with 415 and Accept-Encoding: identity, and takes one marked identity', async () => {
     const before = (await t.events()).length;
     const json = JSON.stringify(openCaseBody(AGENCY));
     const send = (body: Buffer | string, contentEncoding: string) =>
@@ -177,6 +179,9 @@ describe('headers and bodies', () => {
     expect(gzipped.status).toBe(415);
     expect(gzipped.json).toMatchObject({ message: expect.stringContaining('Content-Encoding: gzip') });
     expect(isErrorBody(gzipped.json, 415)).toBe(true);
+    // RFC 9110 § 15.5.16: which codings would have been taken.
+    expect(gzipped.headers['accept-encoding']).toBe('identity');
+    expect(gzipped.headers['x-request-id']).toBeDefined();
     expect((await t.events()).length).toBe(before);
     expect((await send(json, 'identity')).status).toBe(201);
   });

@@ -3,6 +3,7 @@ import { DomainError } from '@trust-ledger/domain';
 import { CorruptEventError } from '@trust-ledger/event-store';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { EncodedBodyException } from '../security/json-body';
 import { ReadModelsBehindException } from './read-models-caught-up';
 
 interface ErrorBody {
@@ -30,6 +31,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (exception.retryable) {
         void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
       }
+    } else if (exception instanceof EncodedBodyException) {
+      void reply.header('Accept-Encoding', EncodedBodyException.ACCEPTED_ENCODING);
     } else if (body.statusCode === 401) {
       // RFC 9110 § 11.6.1: a 401 names the scheme it wants (RFC 6750 for bearer tokens).
       void reply.header('WWW-Authenticate', 'Bearer');

@@ -56,16 +56,23 @@ export function assertUtf8Charset(contentType: string | undefined): void {
 }
 
 /**
+ * The 415 for a compressed body, which the error filter answers with `Accept-Encoding: identity`:
+ * RFC 9110 § 15.5.16 has a 415 for a content coding say which codings would have been accepted.
+ */
+export class EncodedBodyException extends UnsupportedMediaTypeException {
+  static readonly ACCEPTED_ENCODING = 'identity';
+  constructor(coding: string) {
+    super(`Request bodies must not be compressed (Content-Encoding: ${coding} is not accepted)`);
+  }
+}
+
+/**
  * A body sent compressed is refused, not read as its compressed bytes (which made it "not valid
  * UTF-8", a 400 that blamed the JSON): this API takes no content coding but `identity`.
  */
 export function assertIdentityEncoding(contentEncoding: string | undefined): void {
   const coding = (contentEncoding ?? '').trim().toLowerCase();
-  if (coding !== '' && coding !== 'identity') {
-    throw new UnsupportedMediaTypeException(
-      `Request bodies must not be compressed (Content-Encoding: ${coding} is not accepted)`,
-    );
-  }
+  if (coding !== '' && coding !== 'identity') throw new EncodedBodyException(coding);
 }
 
 /** Parses a JSON body: strict UTF-8, bounded depth, no repeated or prototype keys, no lone surrogates. */
