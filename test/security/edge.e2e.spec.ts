@@ -57,6 +57,67 @@ describe('headers and bodies', () => {
     expectHelmet((await t.http().get(`${API}/health`)).headers);
   });
 
+  it('answers a method a path lacks with 405 and the methods it takes, whoever asks; an unknown path stays 404', async () => {
+    const caseId = randomUUID(); // No such case: the answer depends on the route alone.
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', `/cases/${caseId}`, 'GET, HEAD'],
+      ['POST', `/cases/${caseId}`, 'GET, HEAD'],
+      ['GET', `/cases/${caseId}/notices`, 'POST'],
+      ['PUT', '/cases', 'GET, HEAD, POST'],
+      ['PATCH', `/cases/${caseId}/requests/${randomUUID()}/decision?x=1`, 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      for (const headers of [{ Authorization: `Bearer ${officer}` }, {}] as Array<Record<string, string>>) {
+        const response = await rawRequest(url, { method, path: `${API}${path}`, headers });
+        expect({ method, path, status: response.status, allow: response.headers.allow }).toEqual({
+          method,
+          path,
+          status: 405,
+          allow,
+        });
+        expect(response.json).toEqual({
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: `${method} is not allowed here; this path takes ${allow}`,
+        });
+        expect(response.headers['x-request-id']).toBeDefined();
+        expect(response.headers['cache-control']).toBe('no-store');
+        expectHelmet(response.headers);
+      }
+    }
+    for (const [method, path] of [
+      ['GET', `${API}/no-such-thing`],
+      ['DELETE', `${API}/no-such-thing`],
+      ['GET', `${API}/cases/${caseId}/no-such-thing`],
+      ['POST', '/elsewhere'],
+    ]) {
+      const response = await rawRequest(url, {
+        method,
+        path,
+        headers: { Authorization: `Bearer ${officer}` },
+      });
+      expect({ method, path, status: response.status, allow: response.headers.allow }).toEqual({
+        method,
+        path,
+        status: 404,
+        allow: undefined,
+      });
+      expect(isErrorBody(response.json, 404)).toBe(true);
+    }
+    // Before the body is read: what it holds makes no difference.
+    const withBody = await rawRequest(url, {
+      method: 'POST',
+      path: `${API}/cases/${caseId}`,
+      headers: { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' },
+      body: 'not JSON',
+    });
+    expect(withBody.status).toBe(405);
+    // The methods a path takes are served as before.
+    expect((await t.get('/cases', officer)).status).toBe(200);
+    expect((await t.http().head(`${API}/cases`).set('Authorization', `Bearer ${officer}`)).status).toBe(200);
+    expect((await t.get(`/cases/${caseId}`, officer)).status).toBe(404);
+  });
+
   it('answers an over-long path parameter like any malformed one: a 400 naming it, with the usual headers', async () => {
     const response = await t.get(`/cases/${'a'.repeat(600)}`, officer);
     expect(response.status).toBe(400);

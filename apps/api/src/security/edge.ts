@@ -56,6 +56,14 @@ const CORS_EXPOSED_HEADERS = [
   'X-RateLimit-Remaining',
 ];
 
+/** The methods a path may answer to, in the order `Allow` lists them (OPTIONS is CORS's, on every path). */
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods the router has a route for at the request's path (HEAD wherever GET, as Fastify routes it). */
+function allowedMethods(request: FastifyRequest): string[] {
+  return ROUTED_METHODS.filter((method) => request.server.findRoute({ method, url: request.url }) !== null);
+}
+
 /** Options of the Fastify server itself: which proxies to believe, request ids, path parameters. */
 export function edgeServerOptions(config: SecurityConfig): {
   trustProxy: FastifyServerOptions['trustProxy'];
@@ -152,6 +160,20 @@ export async function hardenEdges(
               message: `Rate limit of ${decision.limit} requests per second exceeded; retry after ${decision.retryAfterSeconds} s`,
             });
         }
+      }
+
+      // A path that exists, asked with a method it lacks, is 405 with what it takes (RFC 9110
+      // § 15.5.6), not 404. Only the route's shape decides, never whether a record exists.
+      const allowed = request.is404 ? allowedMethods(request) : [];
+      if (allowed.length > 0) {
+        return reply
+          .code(405)
+          .header('Allow', allowed.join(', '))
+          .send({
+            statusCode: 405,
+            error: 'Method Not Allowed',
+            message: `${request.method} is not allowed here; this path takes ${allowed.join(', ')}`,
+          });
       }
     });
 }
