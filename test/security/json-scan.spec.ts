@@ -1,16 +1,18 @@
 import { scanJson } from '../../apps/api/src/security/json-scan';
 
-/** The scan before JSON.parse: depth from brackets outside strings only, and repeated keys by path. */
+const scan = (text: string, maxDepth: number, maxFields = 1_000) => scanJson(text, { maxDepth, maxFields });
+
+/** The scan before JSON.parse: depth from brackets outside strings only, fields, and repeated keys by path. */
 
 const nested = (depth: number) => `${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}`;
 
 describe('scanJson depth', () => {
   it('takes up to the bound and refuses past it, counting the top container as 1', () => {
-    expect(scanJson(nested(32), 32)).toEqual({ tooDeep: false, repeatedKey: undefined });
-    expect(scanJson(nested(34), 32)).toEqual({ tooDeep: true });
-    expect(scanJson('[[[]]]', 3)).toMatchObject({ tooDeep: false });
-    expect(scanJson('[[[[]]]]', 3)).toEqual({ tooDeep: true });
-    expect(scanJson('[[],[],[[]]]', 3)).toMatchObject({ tooDeep: false });
+    expect(scan(nested(32), 32)).toEqual({ exceeds: undefined, repeatedKey: undefined });
+    expect(scan(nested(34), 32)).toEqual({ exceeds: 'depth' });
+    expect(scan('[[[]]]', 3)).toMatchObject({ exceeds: undefined });
+    expect(scan('[[[[]]]]', 3)).toEqual({ exceeds: 'depth' });
+    expect(scan('[[],[],[[]]]', 3)).toMatchObject({ exceeds: undefined });
   });
 
   it.each([
@@ -21,17 +23,17 @@ describe('scanJson depth', () => {
     ['strings with and without escapes, alternately', `[${'"x\\"[[", "[[", '.repeat(30)}"\\\\"]`],
   ])('counts no bracket inside a string: %s', (_, text) => {
     JSON.parse(text); // Each is JSON.
-    expect(scanJson(text, 2)).toMatchObject({ tooDeep: false });
+    expect(scan(text, 2)).toMatchObject({ exceeds: undefined });
   });
 
   it('sees the structure again after a string that ends in an escaped backslash', () => {
-    expect(scanJson(`["\\\\",[[]]]`, 2)).toEqual({ tooDeep: true });
-    expect(scanJson(`["a\\"b",[[]]]`, 2)).toEqual({ tooDeep: true });
+    expect(scan(`["\\\\",[[]]]`, 2)).toEqual({ exceeds: 'depth' });
+    expect(scan(`["a\\"b",[[]]]`, 2)).toEqual({ exceeds: 'depth' });
   });
 
   it('ends without throwing on text that is not JSON', () => {
     for (const text of ['', '"', '"\\', '}}]]', '[[["', 'not json', '{"a":"\\u00', '\\"[[[[']) {
-      expect(() => scanJson(text, 2)).not.toThrow();
+      expect(() => scan(text, 2)).not.toThrow();
     }
   });
 });
@@ -39,8 +41,8 @@ describe('scanJson depth', () => {
 describe('scanJson repeated keys', () => {
   const repeated = (text: string) => {
     JSON.parse(text); // Each is JSON, which JSON.parse takes, keeping the last.
-    const scan = scanJson(text, 32);
-    return scan.tooDeep ? 'too deep' : scan.repeatedKey;
+    const result = scan(text, 32);
+    return result.exceeds ?? result.repeatedKey;
   };
 
   it.each([
@@ -70,5 +72,30 @@ describe('scanJson repeated keys', () => {
     ['a key repeated after its object closed', '{"o":{"k":1},"p":{"k":2},"k":3}'],
   ])('takes %s', (_, text) => {
     expect(repeated(text)).toBeUndefined();
+  });
+});
+
+describe('scanJson fields', () => {
+  const keys = (n: number) =>
+    JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 0])));
+  const items = (n: number) => JSON.stringify({ list: Array.from({ length: n }, () => 0) });
+
+  it('counts keys at any depth, and list items after the first, refusing past the bound', () => {
+    expect(scan(keys(10), 32, 10)).toMatchObject({ exceeds: undefined });
+    expect(scan(keys(11), 32, 10)).toEqual({ exceeds: 'fields' });
+    expect(scan(JSON.stringify({ a: { b: { c: 1, d: [{ e: 1 }] } } }), 32, 5)).toMatchObject({
+      exceeds: undefined,
+    });
+    expect(scan(JSON.stringify({ a: { b: { c: 1, d: [{ e: 1, f: 2 }] } } }), 32, 5)).toEqual({
+      exceeds: 'fields',
+    });
+    // `list` and 10 items: the first item is not counted, so never more than the pipe counts.
+    expect(scan(items(10), 32, 10)).toMatchObject({ exceeds: undefined });
+    expect(scan(items(11), 32, 10)).toEqual({ exceeds: 'fields' });
+  });
+
+  it('counts no comma or quote inside a string', () => {
+    expect(scan(JSON.stringify({ a: ',,,,"",,,:' }), 32, 1)).toMatchObject({ exceeds: undefined });
+    expect(scan(JSON.stringify({ a: ['"a":1,"b":2', ',,,'] }), 32, 2)).toMatchObject({ exceeds: undefined });
   });
 });

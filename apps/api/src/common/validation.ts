@@ -29,9 +29,10 @@ export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldEr
 
 /**
  * Far above any command's body (a few dozen fields). Validating costs some 30 µs a field on the one
- * event loop: a 1 MiB body of 95,000 unknown fields held every caller up for 7 s.
+ * event loop: a 1 MiB body of 95,000 unknown fields held every caller up for 7 s. (json-body.ts
+ * refuses most such bodies before parsing them.)
  */
-const MAX_BODY_FIELDS = 1_000;
+export const MAX_BODY_FIELDS = 1_000;
 
 /** Whether `value` holds more than `max` fields (object keys and array elements, at any depth). */
 function moreFieldsThan(value: unknown, max: number): boolean {

@@ -1,8 +1,9 @@
 /**
  * One linear pass over a JSON text, before JSON.parse, for what JSON.parse cannot be asked about:
  * how deep it nests (JSON.parse spends a tenth of a second on a 1 MiB body nested 500,000 deep
- * before any check of its result could refuse it) and whether an object repeats a key (JSON.parse
- * keeps the last silently, where a gateway or auditor reading the same bytes may keep the first).
+ * before any check of its result could refuse it), how many fields it holds (as costly, 70,000 keys
+ * in 1 MiB), and whether an object repeats a key (JSON.parse keeps the last silently, where a
+ * gateway or auditor reading the same bytes may keep the first).
  *
  * It judges structure only: on text that is not JSON it still ends, without throwing, and what it
  * says then is meaningless; JSON.parse is the judge of syntax.
@@ -16,18 +17,26 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_LIST = 0x5b;
 const CLOSE_LIST = 0x5d;
 
+export interface JsonBounds {
+  /** Containers nested deeper than this (the top one is 1) are refused. */
+  maxDepth: number;
+  /** More fields than this are refused; a lower bound is counted (keys, and list items after the first). */
+  maxFields: number;
+}
+
 export type JsonScan =
-  | { tooDeep: true }
+  | { exceeds: 'depth' | 'fields' }
   /** `repeatedKey`: the path of the first repeated key (`subject.fullName`, `documents[0].court`). */
-  | { tooDeep: false; repeatedKey: string | undefined };
+  | { exceeds: undefined; repeatedKey: string | undefined };
 
 /** An open object (the keys seen so far, the member being read) or list (the item being read). */
 type Container = { keys: Set<string>; key: string | undefined; awaitingKey: boolean } | { index: number };
 
-/** Scans `text`, stopping at the first container nested deeper than `maxDepth` (the top one is 1). */
-export function scanJson(text: string, maxDepth: number): JsonScan {
+/** Scans `text`, stopping where it first exceeds one of `bounds`. */
+export function scanJson(text: string, { maxDepth, maxFields }: JsonBounds): JsonScan {
   const strings = new StringEnds(text);
   const open: Container[] = [];
+  let fields = 0;
   let repeatedKey: string | undefined;
   for (let i = 0; i < text.length; i++) {
     switch (text.charCodeAt(i)) {
@@ -36,6 +45,7 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
         const end = strings.closingQuote(i);
         const top = open.at(-1);
         if (top !== undefined && 'keys' in top && top.awaitingKey) {
+          if (++fields > maxFields) return { exceeds: 'fields' };
           top.awaitingKey = false;
           top.key = decodedString(text, i, end);
           if (top.key !== undefined) {
@@ -47,11 +57,11 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
         break;
       }
       case OPEN_OBJECT:
-        if (open.length >= maxDepth) return { tooDeep: true };
+        if (open.length >= maxDepth) return { exceeds: 'depth' };
         open.push({ keys: new Set(), key: undefined, awaitingKey: true });
         break;
       case OPEN_LIST:
-        if (open.length >= maxDepth) return { tooDeep: true };
+        if (open.length >= maxDepth) return { exceeds: 'depth' };
         open.push({ index: 0 });
         break;
       case CLOSE_OBJECT:
@@ -62,12 +72,15 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
         const top = open.at(-1);
         if (top === undefined) break;
         if ('keys' in top) top.awaitingKey = true;
-        else top.index++;
+        else {
+          top.index++;
+          if (++fields > maxFields) return { exceeds: 'fields' };
+        }
         break;
       }
     }
   }
-  return { tooDeep: false, repeatedKey };
+  return { exceeds: undefined, repeatedKey };
 }
 
 /** The string literal from `start` to `end` (its quotes) as JSON.parse reads it: `"\u0061"` is `a`. */
