@@ -20,6 +20,10 @@ interface Violation {
   ordinanceVersion: number;
   status: string;
   statusHistory: { status: string; eventId: string }[];
+  requestId?: string;
+  evidence: object[];
+  explanation: string;
+  earlierFacts: object[];
 }
 
 describe('ordinance versions judge acts by when they happened (§ 14)', () => {
@@ -195,7 +199,26 @@ describe('ordinance versions judge acts by when they happened (§ 14)', () => {
       ['S3_SENSITIVE_INFORMATION_DISCLOSED', 2, 'OPEN'],
     ]);
     const then = (await view(`?asOf=${judgedUnderV1}`)).violations;
-    expect(then).toEqual([{ ...now[0], ordinanceVersion: 1 }]);
+    expect(then).toEqual([{ ...now[0], ordinanceVersion: 1, earlierFacts: [] }]);
     expect((await view(`?asOf=${t.clock.now()}`)).violations).toEqual(now);
+    // Counsel reading the violation now see what it was judged with before, and until when.
+    const { earlierFacts, ...current } = then[0];
+    const register = await t
+      .http()
+      .get(`${API}/violations/${now[0].violationId}`)
+      .set('Authorization', `Bearer ${counsel}`)
+      .expect(200);
+    expect(register.body).toEqual(now[0]);
+    expect(register.body.earlierFacts).toEqual([
+      {
+        requestId: current.requestId,
+        occurredAt: current.occurredAt,
+        ordinanceVersion: 1,
+        evidence: current.evidence,
+        explanation: current.explanation,
+        until: t.clock.now(),
+      },
+    ]);
+    expect(earlierFacts).toEqual([]);
   });
 });

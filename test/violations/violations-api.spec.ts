@@ -83,6 +83,7 @@ describe('GET /violations', () => {
       [
         'agencyId',
         'detectedAt',
+        'earlierFacts',
         'evidence',
         'explanation',
         'occurredAt',

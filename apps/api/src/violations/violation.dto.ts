@@ -35,6 +35,22 @@ export class StatusChangeDto {
   eventId!: string;
 }
 
+/** What a violation was judged with until a later judgement replaced it. */
+export class EarlierFactsDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  requestId?: string;
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+  @ApiProperty()
+  ordinanceVersion!: number;
+  @ApiProperty({ type: [EvidenceRefDto] })
+  evidence!: EvidenceRefDto[];
+  @ApiProperty()
+  explanation!: string;
+  @ApiProperty({ format: 'date-time', description: 'recordedAt of the event whose judgement replaced them' })
+  until!: string;
+}
+
 /** API.md § 12's violation. Never personal data. */
 export class ViolationDto {
   @ApiProperty({
@@ -66,6 +82,13 @@ export class ViolationDto {
   status!: ViolationStatus;
   @ApiProperty({ type: [StatusChangeDto] })
   statusHistory!: StatusChangeDto[];
+  @ApiProperty({
+    type: [EarlierFactsDto],
+    description:
+      'An addition to API.md: the facts it was shown with before a later judgement (a version adopted ' +
+      'later, say) replaced them, oldest first. A review made before their `until` concluded on them.',
+  })
+  earlierFacts!: EarlierFactsDto[];
 }
 
 export class ViolationPageDto {
@@ -77,9 +100,14 @@ export class ViolationPageDto {
 
 /** The register's entry in API.md's shape: `requestId` only where the violation concerns a request. */
 export function violationView(v: RegisteredViolation): ViolationDto {
-  // The facts later judgements replaced serve the case view's asOf; API.md's view has none.
-  const { requestId, earlierFacts: _earlierFacts, ...rest } = v;
-  return requestId === null ? rest : { ...rest, requestId };
+  const { requestId, earlierFacts, ...rest } = v;
+  // Counsel who confirmed a violation must see that the facts it stands on have changed since.
+  const earlier = earlierFacts.map(({ requestId: id, ...facts }) =>
+    id === null ? facts : { ...facts, requestId: id },
+  );
+  return requestId === null
+    ? { ...rest, earlierFacts: earlier }
+    : { ...rest, requestId, earlierFacts: earlier };
 }
 
 /**
@@ -91,9 +119,11 @@ export function violationView(v: RegisteredViolation): ViolationDto {
 export function violationViewFor(principal: Principal, v: RegisteredViolation): ViolationDto {
   const view = violationView(v);
   if (principal.role !== 'oversight') return view;
+  const withoutOpening = (evidence: EvidenceRefDto[]) => evidence.filter((ref) => ref.type !== 'CaseOpened');
   return {
     ...view,
-    evidence: view.evidence.filter((ref) => ref.type !== 'CaseOpened'),
+    evidence: withoutOpening(view.evidence),
     statusHistory: view.statusHistory.map(({ note: _note, ...change }) => change),
+    earlierFacts: view.earlierFacts.map((facts) => ({ ...facts, evidence: withoutOpening(facts.evidence) })),
   };
 }
