@@ -429,6 +429,28 @@ describe('400: every offending field is named and nothing is written', () => {
     expect(response.body.errors).toEqual([{ field: 'caseId', reason: 'caseId must be a UUID' }]);
   });
 
+  it("names the path's and the body's offending fields in one 400", async () => {
+    const inAnHour = new Date(Date.parse(t.clock.now()) + 3_600_000).toISOString();
+    const response = await rejected(() =>
+      t.post('/cases/123/close', officer, { closedAt: inAnHour, reason: 7 }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'caseId', reason: 'caseId must be a UUID' },
+      { field: 'reason', reason: expect.any(String) },
+      { field: 'closedAt', reason: 'must not be in the future' },
+    ]);
+  });
+
+  it("names the path's and the query's offending fields in one 400", async () => {
+    const response = await t.get('/cases/123?asOf=yesterday', officer);
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual([
+      'asOf',
+      'caseId',
+    ]);
+  });
+
   it('rejects a malformed If-Match or Idempotency-Key header', async () => {
     const { caseId } = await caseWithRequest();
     const response = await rejected(() =>

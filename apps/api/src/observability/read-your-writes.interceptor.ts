@@ -7,13 +7,13 @@ import {
   type ValidationPipe,
 } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { CLOCK, ValidationError, type Clock, type FieldError } from '@trust-ledger/domain';
+import { CLOCK, ValidationError, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { ReadModelsBehindException } from '../common/read-models-caught-up';
-import { routeArgsOf, validationPipe } from '../common/validation';
+import { inputErrors, validationPipe } from '../common/validation';
 
 /** API.md: a read waits up to 5 s for the read models to reach the client's own write. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
@@ -46,7 +46,10 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     delete query.minPosition;
 
     // Bad input is a 400 at once, naming every field: the pipes would find it only after the wait.
-    const errors = await this.invalidInput(context, request);
+    const errors = await inputErrors(this.pipe, context, request, [
+      RouteParamtypes.QUERY,
+      RouteParamtypes.PARAM,
+    ]);
     const position = typeof minPosition === 'string' && this.isPosition(minPosition) ? minPosition : null;
     if (position === null) {
       errors.push({ field: 'minPosition', reason: 'must be a position returned by a command' });
@@ -81,29 +84,5 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     } catch {
       return false;
     }
-  }
-
-  /**
-   * What the ValidationPipe will say of the handler's query and path DTOs, said here before the
-   * wait. A parameter's own pipes (none of ours has any) still run only after it.
-   */
-  private async invalidInput(context: ExecutionContext, request: FastifyRequest): Promise<FieldError[]> {
-    const errors: FieldError[] = [];
-    for (const { type, data, metatype } of routeArgsOf(context)) {
-      if (type !== RouteParamtypes.QUERY && type !== RouteParamtypes.PARAM) continue;
-      const query = type === RouteParamtypes.QUERY;
-      const source = (query ? request.query : request.params) as Record<string, unknown>;
-      try {
-        await this.pipe.transform(data === undefined ? { ...source } : source[data], {
-          type: query ? 'query' : 'param',
-          metatype,
-          data,
-        });
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        errors.push(...error.errors);
-      }
-    }
-    return errors;
   }
 }
