@@ -269,6 +269,35 @@ describe('400: every offending field is named and nothing is written', () => {
     ]);
   });
 
+  it('judges no field by a kind, purpose, basis or amendsDecision it could not read', async () => {
+    const { caseId, requestId } = await caseWithRequest();
+    const inAnHour = new Date(Date.parse(t.clock.now()) + 3_600_000).toISOString();
+    // Each the body of the kind the client meant, misspelt: the field it branches on is the only fault.
+    const misspelt: Array<[string, object, string]> = [
+      ['custody-events', { ...eligibleBody, kind: 'ELIGIBLE_FOR_RELEASEE', at: inAnHour }, 'kind'],
+      ['custody-events', { kind: 'TRANSFERED', at: eligibleBody.at, toAgency: 'ICE' }, 'kind'],
+      ['notices', { ...noticeBody(requestId), purpose: 'REQUEST_AND_INTNT' }, 'purpose'],
+      [
+        `requests/${requestId}/decision`,
+        { ...decisionBody, basis: 'ORDINANCE_EXCEPTON', exceptionCode: 'E-1' },
+        'basis',
+      ],
+      [
+        `requests/${requestId}/decision`,
+        { ...decisionBody, amendsDecision: 'yes', reason: 'Wrong basis recorded' },
+        'amendsDecision',
+      ],
+    ];
+    for (const [path, body, field] of misspelt) {
+      const response = await rejected(() => t.post(`/cases/${caseId}/${path}`, officer, body));
+      expect({ path, status: response.status, errors: response.body.errors }).toEqual({
+        path,
+        status: 400,
+        errors: [{ field, reason: expect.any(String) }],
+      });
+    }
+  });
+
   it('says a lone category is no list, a missing one is required, and where a category repeats', async () => {
     const { caseId, requestId } = await caseWithRequest();
     const errorsOf = async (body: object) =>
@@ -373,8 +402,7 @@ describe('400: every offending field is named and nothing is written', () => {
     ],
     ['disclosure naming no category', 'disclosures', { categories: [] }, ['categories']],
     ['disclosure of an unknown category', 'disclosures', { categories: ['GOSSIP'] }, ['categories']],
-    // Its reason belongs to ELIGIBLE_FOR_RELEASE alone, whatever kind was meant: named in the same 400.
-    ['custody event of an unknown kind', 'custody-events', { kind: 'ESCAPED' }, ['kind', 'reason']],
+    ['custody event of an unknown kind', 'custody-events', { kind: 'ESCAPED' }, ['kind']],
     ['release eligibility without reason', 'custody-events', { reason: undefined }, ['reason']],
     ['close without reason', 'close', { reason: '   ' }, ['reason']],
   ])('rejects a %s', async (_, path, change, fields) => {

@@ -128,6 +128,17 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
     ],
     ['a surveillance without its target', surveillance({ target: undefined }), ['target']],
     [
+      // Its program and reason judged by no other kind than the one misspelt.
+      'a service denial of a misspelt kind',
+      surveillance({
+        kind: 'SERVICE_DENIALL',
+        target: undefined,
+        program: 'SNAP',
+        denialReason: 'IMMIGRATION_STATUS',
+      }),
+      ['kind'],
+    ],
+    [
       'a student records request without the requesting agency, and a target it cannot have',
       surveillance({ kind: 'STUDENT_RECORDS_REQUEST', requestingAgency: undefined }),
       ['target', 'requestingAgency'],

@@ -15,7 +15,7 @@ import type { CommandResult } from '../write/command-result';
 import { CaseWriter } from './case-writer';
 import { FieldChecks } from '../common/validation';
 
-@FieldChecks(decisionFieldErrors)
+@FieldChecks(decisionFieldErrors, { branchesOn: ['basis', 'amendsDecision'] })
 export class DecideRequestDto {
   @ApiProperty({ enum: DECISION_OUTCOMES })
   @IsIn(DECISION_OUTCOMES)

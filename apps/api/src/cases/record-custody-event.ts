@@ -18,7 +18,7 @@ import { CaseWriter } from './case-writer';
 import { FieldChecks } from '../common/validation';
 
 /** Eligibility for release, release or transfer; a hold is the time between the first and the others. */
-@FieldChecks(custodyEventFieldErrors)
+@FieldChecks(custodyEventFieldErrors, { branchesOn: ['kind'] })
 export class RecordCustodyEventDto {
   @ApiProperty({ enum: CUSTODY_EVENT_KINDS })
   @IsIn(CUSTODY_EVENT_KINDS)

@@ -21,7 +21,7 @@ import { FieldChecks } from '../common/validation';
 
 const isRequestAndIntent = (dto: RecordNoticeDto): boolean => dto.purpose === 'REQUEST_AND_INTENT';
 
-@FieldChecks(noticeFieldErrors)
+@FieldChecks(noticeFieldErrors, { branchesOn: ['purpose'] })
 export class RecordNoticeDto {
   @ApiPropertyOptional({
     format: 'uuid',

@@ -21,7 +21,7 @@ import { AgencyRecordWriter } from '../write/agency-record-writer';
 import { certificationNotFound } from './certification-params';
 import { FieldChecks } from '../common/validation';
 
-@FieldChecks(certificationDecisionFieldErrors)
+@FieldChecks(certificationDecisionFieldErrors, { branchesOn: ['outcome'] })
 export class DecideCertificationDto {
   @ApiProperty({ enum: CERTIFICATION_OUTCOMES })
   @IsIn(CERTIFICATION_OUTCOMES)

@@ -49,17 +49,28 @@ function moreFieldsThan(value: unknown, max: number): boolean {
   return false;
 }
 
-type FieldChecks = (dto: never, now: string) => FieldError[];
-const fieldChecksOf = new WeakMap<object, FieldChecks>();
+interface DomainFieldChecks {
+  checks: (dto: never, now: string) => FieldError[];
+  branchesOn: readonly string[];
+}
+const fieldChecksOf = new WeakMap<object, DomainFieldChecks>();
 
 /**
  * The domain's own checks of a command's fields (a time still to come, a value repeated), run
  * beside the DTO's shape checks so that one 400 names every offending field (API.md), not the
  * shape's first and the domain's after a second try. The decider runs them again.
+ *
+ * `branchesOn`: the fields whose value decides which others are required or refused (a custody
+ * event's `kind`). One of them misshapen, the checks would judge the others against a value the
+ * client did not mean ("reason is only given for ELIGIBLE_FOR_RELEASE" for a misspelt
+ * ELIGIBLE_FOR_RELEASE), so the shape's errors answer alone.
  */
-export function FieldChecks<T>(checks: (dto: T, now: string) => FieldError[]) {
+export function FieldChecks<T>(
+  checks: (dto: T, now: string) => FieldError[],
+  { branchesOn = [] }: { branchesOn?: readonly (keyof T & string)[] } = {},
+) {
   return (dto: abstract new () => T): void => {
-    fieldChecksOf.set(dto, checks);
+    fieldChecksOf.set(dto, { checks, branchesOn });
   };
 }
 
@@ -92,15 +103,16 @@ class CommandValidationPipe extends ValidationPipe {
     options?: ValidatorOptions,
   ): Promise<ClassValidatorError[]> {
     const shape = await super.validate(object, options);
-    const checks = fieldChecksOf.get(object.constructor);
-    if (checks === undefined) return shape;
+    const domain = fieldChecksOf.get(object.constructor);
+    if (domain === undefined) return shape;
     const misshapen = fieldErrors(shape).map((e) => e.field);
+    if (domain.branchesOn.some((branch) => misshapen.some((field) => within(field, branch)))) return shape;
     // The domain's checks read a misshapen field as left out (a list given as a string cannot be
     // searched for repeats), so that they still judge every other field.
     const checked = Object.fromEntries(Object.entries(object).filter(([key]) => !misshapen.includes(key)));
     let found: FieldError[];
     try {
-      found = checks(checked as never, this.clock.now());
+      found = domain.checks(checked as never, this.clock.now());
     } catch (error) {
       // A required field left out, or a nested one misshapen, can still break them: its shape
       // error is then the answer, as before the domain's checks ran here.

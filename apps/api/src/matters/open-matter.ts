@@ -36,7 +36,7 @@ export class SurveillanceTargetDto {
  * Which kind needs or admits which field (denialReason for SERVICE_DENIAL, target for SURVEILLANCE,
  * requestingAgency for school matters…) is the matter decider's to judge, naming the field.
  */
-@FieldChecks(openMatterFieldErrors)
+@FieldChecks(openMatterFieldErrors, { branchesOn: ['kind'] })
 export class OpenMatterDto {
   @ApiPropertyOptional({
     format: 'uuid',
