@@ -267,6 +267,19 @@ describe('400: every offending field is named and nothing is written', () => {
       { field: 'informationRequested', reason: expect.any(String) },
       { field: 'receivedAt', reason: 'must not be in the future' },
     ]);
+    // …nor does a nested one.
+    const nested = await rejected(() =>
+      t.post('/cases', officer, {
+        ...openCaseBody(AGENCY, randomUUID()),
+        subject: { fullName: 5, dateOfBirth: '2999-01-01' },
+        custody: { status: 'IN_CUSTODY', bookedAt: inAnHour },
+      }),
+    );
+    expect(nested.body.errors).toEqual([
+      { field: 'subject.fullName', reason: expect.any(String) },
+      { field: 'subject.dateOfBirth', reason: 'must not be after today' },
+      { field: 'custody.bookedAt', reason: 'must not be in the future' },
+    ]);
   });
 
   it('judges no field by a kind, purpose, basis or amendsDecision it could not read', async () => {

@@ -74,6 +74,22 @@ export function FieldChecks<T>(
   };
 }
 
+/** A copy of `value` without the fields named (`subject.fullName`, `documents[0].court`). */
+function withoutFields(value: object, fields: readonly string[]): object {
+  const copy = structuredClone({ ...value }) as Record<string, unknown>;
+  for (const field of fields) {
+    const steps = field.match(/[^.[\]]+/g) ?? [];
+    const leaf = steps.pop();
+    let at: unknown = copy;
+    for (const step of steps)
+      at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined;
+    // An array keeps its length: the element is a hole, which the checks' iterations skip.
+    if (leaf !== undefined && typeof at === 'object' && at !== null)
+      delete (at as Record<string, unknown>)[leaf];
+  }
+  return copy;
+}
+
 /** Whether `field` is `under` or inside it (`documents[0].court` is inside `documents`). */
 function within(field: string, under: string): boolean {
   return field === under || field.startsWith(`${under}.`) || field.startsWith(`${under}[`);
@@ -109,13 +125,13 @@ class CommandValidationPipe extends ValidationPipe {
     if (domain.branchesOn.some((branch) => misshapen.some((field) => within(field, branch)))) return shape;
     // The domain's checks read a misshapen field as left out (a list given as a string cannot be
     // searched for repeats), so that they still judge every other field.
-    const checked = Object.fromEntries(Object.entries(object).filter(([key]) => !misshapen.includes(key)));
+    const checked = withoutFields(object, misshapen);
     let found: FieldError[];
     try {
       found = domain.checks(checked as never, this.clock.now());
     } catch (error) {
-      // A required field left out, or a nested one misshapen, can still break them: its shape
-      // error is then the answer, as before the domain's checks ran here.
+      // A required object left out (a case's `subject`) can still break them: its shape error is
+      // then the answer, as before the domain's checks ran here.
       if (shape.length > 0 && error instanceof TypeError) return shape;
       throw error;
     }
