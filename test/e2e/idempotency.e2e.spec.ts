@@ -97,6 +97,16 @@ describe('Idempotency-Key', () => {
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
+
+  it('keeps apart callers whose sub and key run together into the same text', async () => {
+    const pq = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'p:q' });
+    const p = await t.token({ role: 'officer', agencyId: AGENCY, sub: 'p' });
+    const body = { ...openCaseBody(AGENCY), caseId: undefined };
+    const first = await t.post('/cases', pq, body, { 'Idempotency-Key': 'r2' }).expect(201);
+    const second = await t.post('/cases', p, body, { 'Idempotency-Key': 'q:r2' }).expect(201);
+    expect(second.body.id).not.toBe(first.body.id);
+    expect((await t.events(second.body.streamId)).map((e) => e.metadata.actor)).toEqual(['p']);
+  });
 });
 
 describe('concurrency', () => {

@@ -241,6 +241,17 @@ describe('CommandExecutor under contention', () => {
     expect((await readAll()).at(-1)!.id).toBe(last.id);
   });
 
+  it("never answers with another caller's command recorded under the same command id", async () => {
+    const commandId = randomUUID();
+    const theirs = await executor.execute(request(recordRequest(), { commandId, requestHash: 'h-same' }));
+    const before = (await readAll()).length;
+    await expect(
+      executor.execute(request(recordRequest(), { commandId, requestHash: 'h-same', actor: 'officer-2' })),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await readAll()).toHaveLength(before);
+    expect((await readAll()).find((e) => e.metadata.commandId === commandId)?.id).toBe(theirs.id);
+  });
+
   it('recognises a retry of a request recorded when the person did not key its fingerprint yet', async () => {
     // As before notices were keyed by the subject's key: the master-derived key alone.
     const commandId = randomUUID();

@@ -219,7 +219,11 @@ export class CommandExecutor {
     }
     const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
     if (own.length === 0) return undefined;
-    if (!same(own[0].metadata.requestHash)) throw this.keyReused(request.personKey);
+    // Another caller's command is never this one's answer: before command ids escaped the `sub`,
+    // `p:q` with key `r2` and `p` with key `q:r2` shared one.
+    if (own[0].metadata.actor !== request.actor || !same(own[0].metadata.requestHash)) {
+      throw this.keyReused(request.personKey);
+    }
     const last = own[own.length - 1];
     return {
       id: request.createdId ?? own[0].id,

@@ -13,7 +13,7 @@ export const ID_NAMESPACE = '1255c95a-cb2a-43df-8ee1-3989dd56c3cc';
 export interface CommandMeta {
   /** The token's `sub`. */
   actor: string;
-  /** uuidv5(`${sub}:${Idempotency-Key}`), so that a retry re-derives the same event ids; else random. */
+  /** uuidv5(`${escaped sub}:${Idempotency-Key}`), so that a retry re-derives the same event ids; else random. */
   commandId: string;
   idempotencyKey?: string;
   /** SHA-256 of method, path and canonical JSON body: what "the same request" means for a retry. */
@@ -66,7 +66,7 @@ function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
 
   const { sub } = request.principal;
   const commandId =
-    idempotencyKey === undefined ? uuidv4() : uuidv5(`${sub}:${idempotencyKey}`, ID_NAMESPACE);
+    idempotencyKey === undefined ? uuidv4() : uuidv5(`${escapedSub(sub)}:${idempotencyKey}`, ID_NAMESPACE);
   const path = request.url.split('?')[0];
   const requestHash = createHash('sha256')
     .update(`${request.method}\n${path}\n${canonicalize(request.body ?? null) ?? ''}`)
@@ -80,6 +80,15 @@ function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
     ifMatch: ifMatch === undefined ? undefined : Number(ifMatch),
     ...(ifNoneMatch === '*' && { ifNoneMatchAny: true }),
   };
+}
+
+/**
+ * The `sub` with its `:` (and `%`) escaped, so that `sub:key` names one caller's key: `p:q` with key
+ * `r2` and `p` with key `q:r2` named one command. A `sub` without either is as it was, so a retry
+ * of a command recorded before keeps its ids.
+ */
+function escapedSub(sub: string): string {
+  return sub.replaceAll('%', '%25').replaceAll(':', '%3A');
 }
 
 /** The command's context from the authenticated request's headers (400 when a header is malformed). */
