@@ -21,7 +21,7 @@ import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import { deadlineStreamId } from '@trust-ledger/projections/scheduler';
-import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
+import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound } from '../certifications/certification-params';
 import { encounterNotFound } from '../encounters/encounter-params';
@@ -75,6 +75,9 @@ export const ENCOUNTER_RECORD: EvidenceRecord = {
 /** How long the pack waits for the violation register to have judged every event in it. */
 const REGISTER_WAIT_MS = 5000;
 
+/** Reads of a record being written to while it is packed, before it is packed as last read. */
+const PACK_READ_ATTEMPTS = 5;
+
 @Injectable()
 export class EvidencePacks {
   constructor(
@@ -98,17 +101,26 @@ export class EvidencePacks {
    */
   async build(record: EvidenceRecord, id: string): Promise<string> {
     const streamId = record.streamId(id);
-    const head = await this.integrity.readVerifiedStream(streamId);
+    let read = await this.integrity.readVerifiedStream(streamId);
     // A record whose first event cannot be read exists, altered: where, not "no such record".
-    if (head.unreadable[0]?.revision === 0) throw head.unreadable[0];
-    if (head.events[0]?.type !== record.createdBy) throw record.notFound();
+    if (read.unreadable[0]?.revision === 0) throw read.unreadable[0];
+    if (read.events[0]?.type !== record.createdBy) throw record.notFound();
 
-    await this.registerCaughtUp(head.events[head.events.length - 1].position);
-    const violations = this.register.queries.ofStream(streamId);
-    // Read again after the register, which may have judged events recorded since the first read:
-    // the log only grows, so this read holds every event the violations cite. The pack carries
-    // this one read, so its integrity result speaks of exactly the events it carries.
-    const { events, integrity } = await this.integrity.readVerifiedStream(streamId);
+    // The register is read between two reads of the record, until the record stayed as it was:
+    // the register had then judged every event the pack carries, and (the log only grows) the
+    // pack carries every event the register cites. A record written to all along is packed as
+    // last read, still carrying all that is cited.
+    let violations: RegisteredViolation[];
+    for (let attempt = 1; ; attempt++) {
+      await this.registerCaughtUp(read.events[read.events.length - 1].position);
+      violations = this.register.queries.ofStream(streamId);
+      const again = await this.integrity.readVerifiedStream(streamId);
+      const grew = again.events.length !== read.events.length;
+      read = again;
+      if (!grew || attempt === PACK_READ_ATTEMPTS) break;
+    }
+    // The pack carries one read, so its integrity result speaks of exactly the events it carries.
+    const { events, integrity } = read;
     const created = events[0];
     const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
     // What the violations rest on beyond the record, whole streams so that each chain verifies
