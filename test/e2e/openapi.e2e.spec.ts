@@ -36,6 +36,12 @@ it('declares each header parameter of an operation once', () => {
   }
 });
 
+it('tags each operation once, by what it is about, never by its controller class', () => {
+  for (const { name, operation } of operations()) {
+    expect({ name, tags: operation.tags }).toEqual({ name, tags: [expect.stringMatching(/^[a-z][a-z-]*$/)] });
+  }
+});
+
 type Method = 'get' | 'post';
 interface Operation {
   name: string;

@@ -47,6 +47,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorResponse, ValidationErrorResponse],
+    // Routes are tagged by what they are about (cases, certifications…), not by controller class.
+    autoTagControllers: false,
   });
   for (const { get, post } of Object.values(document.paths)) {
     if (get !== undefined) answersOfEvery.get(get);
