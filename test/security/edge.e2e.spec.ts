@@ -411,6 +411,17 @@ describe('headers and bodies', () => {
         errors: [{ field, reason: 'is given more than once' }],
       });
     }
+    // An empty key is shown as "" in the message, where it would have been a blank.
+    for (const [body, field, shown] of [
+      ['{"":1,"":2}', '', '""'],
+      ['{"subject":{"":1,"":2}}', 'subject.', 'subject.""'],
+    ]) {
+      const refused = await post(body, 'application/json');
+      expect(refused.json).toMatchObject({
+        message: `Body gives ${shown} more than once`,
+        errors: [{ field, reason: 'is given more than once' }],
+      });
+    }
     expect((await t.events()).length).toBe(before);
     // The same name in two objects is no repetition.
     const body = openCaseBody(AGENCY);

@@ -113,7 +113,8 @@ export function parseJsonBody(body: Buffer): unknown {
   if (scan.repeatedKey !== undefined) {
     const field = scan.repeatedKey;
     throw new BadRequestException({
-      message: `Body gives ${field} more than once`,
+      // An empty key, at the top or at the end of a path, is named so that the message shows it.
+      message: `Body gives ${field === '' || field.endsWith('.') ? `${field}""` : field} more than once`,
       errors: [{ field, reason: 'is given more than once' }],
     });
   }
