@@ -221,4 +221,27 @@ describe('ordinance versions judge acts by when they happened (§ 14)', () => {
     ]);
     expect(earlierFacts).toEqual([]);
   });
+
+  it("carries in a case's evidence pack the versions that judged its violations' earlier facts", async () => {
+    const caseId = await openCase();
+    await disclose(caseId, '2024-07-15T10:00:00Z');
+    t.clock.advance(60_000);
+    // The same terms, in force since 10 July 2024: the July act is judged anew, under version 2.
+    await adopt({ effectiveFrom: '2024-07-10T00:00:00Z' });
+    await caughtUp();
+    const response = await t
+      .http()
+      .get(`${API}/cases/${caseId}/evidence`)
+      .set('Authorization', `Bearer ${counsel}`)
+      .expect(200);
+    const pack = JSON.parse(response.text) as {
+      violations: { ordinanceVersion: number; earlierFacts: { ordinanceVersion: number }[] }[];
+      ordinanceVersions: { version: number }[];
+    };
+    expect(
+      pack.violations.map((v) => [v.ordinanceVersion, v.earlierFacts.map((f) => f.ordinanceVersion)]),
+    ).toEqual([[2, [1]]]);
+    // Counsel who confirmed it under version 1 check their review offline against version 1's terms.
+    expect(pack.ordinanceVersions.map((v) => v.version)).toEqual([1, 2]);
+  });
 });

@@ -64,7 +64,10 @@ export class EvidencePackDto {
 
   @ApiProperty({ type: [ViolationDto] }) violations!: ViolationDto[];
 
-  @ApiProperty({ type: [OrdinanceVersionView], description: 'The versions that judged the violations' })
+  @ApiProperty({
+    type: [OrdinanceVersionView],
+    description: 'The versions that judged the violations, their earlierFacts included',
+  })
   ordinanceVersions!: OrdinanceVersionView[];
 
   @ApiProperty({ type: EvidenceSignatureDto }) signature!: EvidenceSignatureDto;

@@ -122,14 +122,17 @@ export class EvidencePacks {
     // The pack carries one read, so its integrity result speaks of exactly the events it carries.
     const { events, integrity } = read;
     const created = events[0];
-    const judgedBy = new Set(violations.map((v) => v.ordinanceVersion));
+    // Each violation's facts now and those a later judgement replaced (earlierFacts), which a review
+    // made before it concluded on: the pack carries the versions and streams of all of them.
+    const judgements = violations.flatMap((v) => [v, ...v.earlierFacts]);
+    const judgedBy = new Set(judgements.map((facts) => facts.ordinanceVersion));
     // What the violations rest on beyond the record, whole streams so that each chain verifies
     // offline from its first event: counsel's reviews, the other streams their evidence cites, the
     // record's deadlines (whose passing opens a deadline violation, citing it only in its status
     // history) and the ordinance's adoptions that judged them.
     const cited = new Set([
       ...violations.map((v) => violationStreamId(v.violationId)),
-      ...violations.flatMap((v) => v.evidence.map((e) => e.streamId)),
+      ...judgements.flatMap((facts) => facts.evidence.map((e) => e.streamId)),
       ...(violations.length > 0 ? [deadlineStreamId(streamId), ORDINANCE_STREAM_ID] : []),
     ]);
     cited.delete(streamId);
