@@ -77,3 +77,21 @@ it('asks for a token before it looks at the query', async () => {
   const response = await t.http().get(`${API}/violations/${randomUUID()}?foo=1`);
   expect(response.status).toBe(401);
 });
+
+it('names a stray parameter beside the path’s and the body’s faults, in one 400', async () => {
+  const command = await t.post('/cases/not-an-id/close?foo=1', officer, { closedAt: 'yesterday' });
+  expect(command.status).toBe(400);
+  expect(command.body.errors).toEqual([
+    ...stray('foo'),
+    { field: 'caseId', reason: 'caseId must be a UUID' },
+    expect.objectContaining({ field: 'closedAt' }),
+    expect.objectContaining({ field: 'reason' }),
+  ]);
+  // A read that waits for its own write checks its input first, the stray parameter included.
+  const read = await t.get(`/violations/not-an-id?minPosition=${position}&foo=1`, counsel);
+  expect(read.status).toBe(400);
+  expect(read.body.errors).toEqual([
+    ...stray('foo'),
+    { field: 'violationId', reason: 'violationId must be a UUID' },
+  ]);
+});

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { API_PREFIX } from './common/http-tokens';
 import { openApiDocument } from './common/openapi';
-import { EveryInputInterceptor, UnexpectedQueryInterceptor, validationPipe } from './common/validation';
+import { EveryInputInterceptor, validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { systemClock } from './config/system-clock';
 import { edgeServerOptions, hardenEdges } from './security/edge';
@@ -33,7 +33,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.setGlobalPrefix(API_PREFIX);
   const pipe = validationPipe(clock);
   app.useGlobalPipes(pipe);
-  app.useGlobalInterceptors(new UnexpectedQueryInterceptor(), new EveryInputInterceptor(pipe));
+  app.useGlobalInterceptors(new EveryInputInterceptor(pipe));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 

@@ -164,30 +164,25 @@ const ANY_GET_QUERY = new Set(['minPosition']);
  * `/cases/{id}/evidence?asOf=…` or `/public/statistics/stream?period=2026` is refused rather than
  * answered with something other than what was asked.
  */
-export class UnexpectedQueryInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const declared = takesQuery(context);
-    const { method, query } = context.switchToHttp().getRequest<FastifyRequest>();
-    // A DTO never declares `constructor`, `toString` and the like, and class-transformer skips such
-    // keys, so the ValidationPipe never sees them: they are refused here for every route.
-    const unexpected = Object.keys(query ?? {}).filter(
-      (field) => !(method === 'GET' && ANY_GET_QUERY.has(field)) && (!declared || field in Object.prototype),
-    );
-    if (unexpected.length > 0) {
-      throw new ValidationError(
-        unexpected.map((field) => ({ field, reason: `property ${field} should not exist` })),
-      );
-    }
-    return next.handle();
-  }
+export function unexpectedQueryErrors(context: ExecutionContext, request: FastifyRequest): FieldError[] {
+  const declared = takesQuery(context);
+  const query = request.query as Record<string, unknown> | undefined;
+  // A DTO never declares `constructor`, `toString` and the like, and class-transformer skips such
+  // keys, so the ValidationPipe never sees them: they are refused here for every route.
+  return Object.keys(query ?? {})
+    .filter(
+      (field) =>
+        !(request.method === 'GET' && ANY_GET_QUERY.has(field)) && (!declared || field in Object.prototype),
+    )
+    .map((field) => ({ field, reason: `property ${field} should not exist` }));
 }
 
 /**
  * Nest validates a handler's path, query and body each on its own and answers the first that fails,
  * so a 400 for a bad path id said nothing of the body. API.md's 400 names every offending field:
- * when the path or the query fails, this names the body's faults in the same 400. (A GET with
- * `minPosition` is ReadYourWritesInterceptor's, which does the same before it waits.)
+ * when the path or the query fails (a parameter the handler does not take included), this names the
+ * body's faults in the same 400. (A GET with `minPosition` is ReadYourWritesInterceptor's, which
+ * does the same before it waits.)
  */
 export class EveryInputInterceptor implements NestInterceptor {
   constructor(private readonly pipe: ValidationPipe) {}
@@ -222,7 +217,7 @@ export async function inputErrors(
     [RouteParamtypes.QUERY]: { type: 'query', value: request.query },
     [RouteParamtypes.BODY]: { type: 'body', value: request.body },
   };
-  const errors: FieldError[] = [];
+  const errors = types.includes(RouteParamtypes.QUERY) ? unexpectedQueryErrors(context, request) : [];
   for (const { type, data, metatype } of routeArgsOf(context)) {
     const source = types.includes(type) ? sources[type] : undefined;
     if (source === undefined) continue;
