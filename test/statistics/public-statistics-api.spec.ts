@@ -246,6 +246,19 @@ describe('public statistics over HTTP', () => {
     }
   });
 
+  it('answers a HEAD of the stream with its headers at once, holding no place', async () => {
+    for (let i = 0; i <= STREAMS_PER_CLIENT; i++) {
+      const head = await t.http().head(`${API}/public/statistics/stream`).timeout(2_000).expect(200);
+      expect(head.headers['content-type']).toMatch(/^text\/event-stream/);
+    }
+    const stream = await EventStreamClient.open();
+    try {
+      expect(stream.response.statusCode).toBe(200);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('sends the current state at once to a client whose Last-Event-ID this log never sent', async () => {
     const fresh = await EventStreamClient.open();
     const current = await fresh.next();

@@ -61,6 +61,14 @@ const RETRY_STREAM_AFTER = {
 /** A subscriber whose socket holds this much not yet sent is not reading: it is dropped. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
+/** The stream's response headers, which a HEAD request gets alone. */
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
 const sse = ({ id, data }: StatisticsMessage): string =>
   `${id === null ? '' : `id: ${id}\n`}data: ${data}\n\n`;
 
@@ -141,6 +149,12 @@ export class PublicStatisticsController {
       }
       throw new ServiceUnavailableException('Too many statistics streams are open; retry later');
     }
+    if (request.method === 'HEAD') {
+      // Node sends a HEAD's headers only when the response ends, so a stream held open answered
+      // nothing at all while it kept one of the client's places.
+      void reply.headers(STREAM_HEADERS).send();
+      return;
+    }
     this.streams.set(client, held + 1);
     this.streamsInAll += 1;
     let latest: StatisticsMessage;
@@ -152,12 +166,7 @@ export class PublicStatisticsController {
     }
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    raw.writeHead(200, STREAM_HEADERS);
     const send = (text: string): void => {
       if (raw.writableLength > MAX_UNSENT_BYTES) raw.destroy();
       else raw.write(text);
