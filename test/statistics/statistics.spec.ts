@@ -199,6 +199,55 @@ describe('public statistics', () => {
   });
 
   /** Under a threshold of 5, one police case a day listed, each with an ICE detainer declined that day. */
+  it('answers an agency that recorded nothing in the year with zeros, none of them withheld', async () => {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: 5 }), '2024-01-01T00:00:00Z');
+    // ICE detainers, none with a notice: [agency, day, outcome (undefined: pending)].
+    const detainers: [string, string, 'DECLINED' | 'HONORED' | undefined][] = [
+      ['police', '2024-02-05', 'DECLINED'],
+      ['police', '2024-02-06', 'DECLINED'],
+      ['police', '2024-03-05', undefined],
+      ['police', '2024-03-06', 'HONORED'],
+      ...(['2024-04-05', '2024-04-06', '2024-04-07', '2024-04-08'] as const).map(
+        (day) => ['police', day, 'DECLINED'] as [string, string, 'DECLINED'],
+      ),
+      ...(['2024-03-07', '2024-03-08', '2024-03-09'] as const).map(
+        (day) => ['sheriff', day, 'DECLINED'] as [string, string, 'DECLINED'],
+      ),
+    ];
+    for (const [n, [agency, day, outcome]] of detainers.entries()) {
+      await h.append(
+        caseStreamId(id(n + 1)),
+        [
+          caseOpened(agency),
+          requestReceived(id(100 + n), `${day}T10:00:00Z`),
+          ...(outcome === undefined ? [] : [decisionRecorded(id(100 + n), `${day}T11:00:00Z`, outcome)]),
+        ],
+        `${day}T12:00:00Z`,
+      );
+    }
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+    const at = '2024-12-31T00:00:00Z';
+    const police = stats.forPeriod(period('2024-Q1'), at, 'police');
+    // Any name is an agency id. One unheard of was decided over with the agencies that recorded
+    // something, as an agency of zeros: a zero of its own could then be the complement withheld
+    // (its table showed withheld cells that are all 0), and each new name decided the year anew.
+    for (const agency of ['0', 'fire-department', 'zzz']) {
+      const none = stats.forPeriod(period('2024-Q1'), at, agency);
+      for (const r of none.rows) {
+        expect(r).toMatchObject({
+          received: 0,
+          declined: 0,
+          noticesOnTime: 0,
+          noticesLate: 0,
+          suppressed: [],
+        });
+      }
+      expect(none.violationsBySection).toMatchObject({ '2': 0, '5': 0, suppressed: [] });
+    }
+    expect(stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(police);
+  });
+
   async function declinedDetainersOn(days: string[]): Promise<void> {
     await h.adopt(ordinanceAdopted({ smallCellThreshold: 5 }), '2024-01-01T00:00:00Z');
     for (const [i, day] of days.entries()) {

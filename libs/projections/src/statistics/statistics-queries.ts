@@ -1,6 +1,8 @@
 import {
   defaultOrdinanceVersion,
+  FEDERAL_AGENCIES,
   ORDINANCE_SECTIONS,
+  REQUEST_TYPES,
   parsePeriod,
   periodBounds,
   periodOf,
@@ -141,6 +143,25 @@ class PeriodCounts {
   }
 }
 
+/** The statistics of a scope that recorded nothing: every count 0, none withheld. */
+function nothingRecorded(): ScopeStatistics {
+  const counts = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
+  return {
+    rows: FEDERAL_AGENCIES.flatMap((requestingAgency) =>
+      REQUEST_TYPES.map((requestType): StatisticsRow => ({
+        requestingAgency,
+        requestType,
+        ...counts,
+        suppressed: [],
+      })),
+    ),
+    sections: {
+      values: Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0])),
+      suppressed: [],
+    },
+  };
+}
+
 /**
  * The public statistics of a period (§ 11), counted from the statistics projection and the
  * violation register and suppressed for small cells. Acts are placed in periods by when they
@@ -203,18 +224,17 @@ export class StatisticsQueries {
 
     const scope = agencyId ?? ALL;
     const agencies = [
-      ...new Set(
-        [...counted.values()].flatMap((c) => [...c.rows.keys(), ...c.sections.keys()]).concat(scope),
-      ),
+      ...new Set([...counted.values()].flatMap((c) => [...c.rows.keys(), ...c.sections.keys()])),
     ]
       .filter((a) => a !== ALL)
       .sort();
-    const { rows, sections: withheld } = this.suppression(
-      periods,
-      agencies,
-      counted,
-      version.smallCellThreshold,
-    )(period.label, scope);
+    // Any name is an agency id: one that recorded nothing in the year has nothing to withhold, and
+    // deciding with it as an agency of zeros could withhold its zeros as complements, at the cost
+    // of a new decision over the year for every name asked.
+    const { rows, sections: withheld } =
+      scope !== ALL && !agencies.includes(scope)
+        ? nothingRecorded()
+        : this.suppression(periods, agencies, counted, version.smallCellThreshold)(period.label, scope);
     return {
       period: period.label,
       generatedAt: now,
