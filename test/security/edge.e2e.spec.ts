@@ -127,10 +127,18 @@ describe('headers and bodies', () => {
     expect(response.headers['x-request-id']).toBeDefined();
   });
 
-  it('keeps case data out of every cache but lets public data be cached', async () => {
+  it('keeps case data out of every cache and has public data asked for again before a cache serves it', async () => {
     expect((await t.get('/cases', officer)).headers['cache-control']).toBe('no-store');
     expect((await t.http().get(`${API}/cases`)).headers['cache-control']).toBe('no-store');
-    expect((await t.http().get(`${API}/public/signing-key`)).headers['cache-control']).not.toBe('no-store');
+    for (const path of ['signing-key', 'statistics?period=2025', 'statistics.csv?period=2025', 'reports']) {
+      expect({
+        path,
+        cacheControl: (await t.http().get(`${API}/public/${path}`)).headers['cache-control'],
+      }).toEqual({
+        path,
+        cacheControl: 'no-cache',
+      });
+    }
   });
 
   it('gives every response a request id, keeping a sane one from the client', async () => {

@@ -143,8 +143,11 @@ export async function hardenEdges(
       void reply.header('X-Request-Id', request.id);
       const path = request.url.split('?')[0];
       // Case records must never sit in a shared or browser cache; a handler may still say otherwise.
-      if (!path.startsWith(publicRoot) && !path.startsWith(docsRoot))
-        void reply.header('Cache-Control', 'no-store');
+      if (path.startsWith(publicRoot)) {
+        // Public figures change with every fact recorded (a report with every amendment): a cache
+        // may keep them, but must ask again before serving them.
+        void reply.header('Cache-Control', 'no-cache');
+      } else if (!path.startsWith(docsRoot)) void reply.header('Cache-Control', 'no-store');
 
       const decision = await limiter.consume(request, root);
       if (decision.limited) {
