@@ -204,6 +204,27 @@ describe('§ 11 reports', () => {
     }
   });
 
+  it('waits for the violation register, whose counts it carries, and is refused while it is stopped', async () => {
+    const cli = openReadModelDb(readModelsPath(t.dataDir));
+    const checkpoints = new Checkpoints(cli);
+    const stored = checkpoints.get('violation-register')!;
+    const error = { message: 'cannot apply it', eventId: null, position: '2' };
+    const before = await logLength();
+    try {
+      checkpoints.save('violation-register', { ...stored, position: '1', last: null, error });
+      const refused = await post('/reports', { period: '2024-Q1' });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({
+        code: 'PROJECTION_STOPPED',
+        message: expect.stringContaining('violation-register stopped at position'),
+      });
+      expect(await logLength()).toBe(before);
+    } finally {
+      checkpoints.save('violation-register', stored);
+      cli.close();
+    }
+  });
+
   it('answers a retry with the first response and writes nothing', async () => {
     const first = await post('/reports', { period: '2024-Q3' }).set('Idempotency-Key', 'q3');
     expect(first.status).toBe(201);
