@@ -38,7 +38,7 @@ export class ReportSnapshots {
           this.runner,
           this.store,
           READ_YOUR_WRITES_TIMEOUT_MS,
-          'The statistics have not caught up with the record yet; retry shortly',
+          'The statistics or the violation register have not caught up with the record yet; retry shortly',
           name,
         ),
       ),

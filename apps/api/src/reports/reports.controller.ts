@@ -35,7 +35,8 @@ import { ReportPeriodDto } from './report-period';
 @ApiUnauthorizedResponse()
 @ApiForbiddenResponse({ description: 'Not a supervisor or admin' })
 @ApiServiceUnavailableResponse({
-  description: 'The statistics have not caught up with the record within 5 s',
+  description:
+    'The statistics or the violation register have not caught up with the record within 5 s, or the register stopped on an error',
 })
 @Controller('reports')
 export class ReportsController {
