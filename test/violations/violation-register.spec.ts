@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { caseStreamId } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
@@ -222,6 +223,23 @@ describe('violation register', () => {
         eventId: reviews[1].id,
       },
     ]);
+  });
+
+  it('says so when it cannot apply a review, whose violation it does not hold', async () => {
+    await honoredAfterNotice();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const unknown = '00000000-0000-4000-8000-0000000000ff';
+      await h.review(unknown, 'CONFIRMED', 'Of a violation the rules no longer find', '2024-03-06T09:00:00Z');
+      await h.caughtUp();
+      const [review] = await h.events(`violation-${unknown}`);
+      expect(warn).toHaveBeenCalledWith(
+        `review ${review.id} of violation ${unknown} not applied: the register holds no such violation`,
+      );
+      expect(h.queries.get(unknown)).toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('re-judges acts after an adopted version’s effectiveFrom, naming the version that judged them', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   epochMsOf,
   evaluateReportingRules,
@@ -180,6 +180,7 @@ export class ViolationRegisterProjection implements Projection {
     ],
   };
 
+  private readonly logger = new Logger('ViolationRegister');
   private statements: { db: ReadModelDb; s: Statements } | undefined;
   private readonly histories = new Map<string, StoredEvent[]>();
   private ordinance: Ordinance | undefined;
@@ -449,9 +450,17 @@ export class ViolationRegisterProjection implements Projection {
 
   private review(s: Statements, event: RecordedEvent): void {
     this.write(s);
-    const row = s.violation.get(text(event.data, 'violationId', event));
+    const violationId = text(event.data, 'violationId', event);
+    const row = s.violation.get(violationId);
     // The review API accepts only violations in the register, so the register reached them first.
-    if (row === undefined) return;
+    // After a rules change, a rebuild may not find the violation again (rightly, if the corrected
+    // rules do not fire; wrongly, if they fire under another id): said, never skipped in silence.
+    if (row === undefined) {
+      this.logger.warn(
+        `review ${event.id} of violation ${violationId} not applied: the register holds no such violation`,
+      );
+      return;
+    }
     const violation = violationOf(row);
     if (violation.statusHistory.some((h) => h.eventId === event.id)) return;
     const reviewed = applyReview(violation, {
