@@ -182,6 +182,34 @@ it('passes verify-evidence as saved, and fails it once any byte is changed', asy
   }
 });
 
+it("finds the key that signed a pack among the installation's own and its trusted ones, with no --public-key", async () => {
+  const file = join(work, 'evidence-before-the-key-changed.json');
+  writeFileSync(file, (await evidence(counsel).expect(200)).text);
+  const signer = readFileSync(join(t.dataDir, PUBLIC_KEY_FILE), 'utf8');
+  // The installation after its signing key was changed: another key in DATA_DIR.
+  const installation = mkdtempSync(join(tmpdir(), 'evidence-installation-'));
+  const changed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  writeFileSync(join(installation, PUBLIC_KEY_FILE), changed);
+  const env = { DATA_DIR: process.env.DATA_DIR, TRUSTED: process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS };
+  try {
+    process.env.DATA_DIR = installation;
+    delete process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS;
+    expect(await verifyEvidence(file)).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) });
+    // As the API is told to trust it, on one line with \n as the README shows.
+    process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS = signer.trim().replace(/\n/g, '\\n');
+    expect(await verifyEvidence(file)).toEqual({ code: 0, out: expect.stringMatching(/^OK: /) });
+  } finally {
+    for (const [name, value] of [
+      ['DATA_DIR', env.DATA_DIR],
+      ['EVIDENCE_TRUSTED_PUBLIC_KEYS', env.TRUSTED],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(installation, { recursive: true, force: true });
+  }
+});
+
 it('carries counsel’s reviews of its violations as recorded, chained, so that who decided what can be checked', async () => {
   const { violationId } = (
     (await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200)).body.items as {

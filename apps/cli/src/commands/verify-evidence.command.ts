@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PUBLIC_KEY_FILE, parsePublicKey, signingKeyId, verifyEvidenceFile } from '@trust-ledger/integrity';
+import {
+  PUBLIC_KEY_FILE,
+  parsePublicKey,
+  parsePublicKeys,
+  signingKeyId,
+  verifyEvidenceFile,
+} from '@trust-ledger/integrity';
 import { readableFile } from '../readable-file';
 
 /** `verify-evidence <file> [--public-key <pem>]`: checks an evidence pack offline; exits 1 on any change. */
@@ -10,19 +17,20 @@ export function registerVerifyEvidenceCommand(program: Command): void {
     .command('verify-evidence')
     .description("check an evidence pack's signature and hash chains offline; exit 1 if any byte was changed")
     .argument('<file>', 'the evidence pack, exactly as served by GET /cases/{caseId}/evidence')
-    .option('--public-key <pem file>', `the signing public key (default: DATA_DIR/${PUBLIC_KEY_FILE})`)
+    .option(
+      '--public-key <pem file>',
+      `the signing public key (default: of DATA_DIR/${PUBLIC_KEY_FILE} and EVIDENCE_TRUSTED_PUBLIC_KEYS, the one the pack names)`,
+    )
     .action((file: string, options: { publicKey?: string }) => {
-      // DATA_DIR resolved as the API does, without the rest of its configuration: this command must
-      // run on counsel's machine, where nothing else of the installation exists.
-      const keyFile =
-        options.publicKey ?? join(resolve(process.env.DATA_DIR?.trim() || './data'), PUBLIC_KEY_FILE);
-      if (options.publicKey === undefined && !existsSync(keyFile)) {
-        throw new Error(
-          `no public key at ${keyFile}: pass --public-key with the signer's ${PUBLIC_KEY_FILE} (or set DATA_DIR)`,
-        );
-      }
-      const publicKey = parsePublicKey(readFileSync(readableFile(keyFile, '--public-key'), 'utf8'), keyFile);
-      const result = verifyEvidenceFile(readFileSync(readableFile(file, 'the pack')), publicKey);
+      const pack = readFileSync(readableFile(file, 'the pack'));
+      const publicKey =
+        options.publicKey === undefined
+          ? installedKeyFor(pack)
+          : parsePublicKey(
+              readFileSync(readableFile(options.publicKey, '--public-key'), 'utf8'),
+              options.publicKey,
+            );
+      const result = verifyEvidenceFile(pack, publicKey);
       if (result.valid) {
         process.stdout.write(
           `OK: ${file} is signed by key ${signingKeyId(publicKey)} and its ${result.checkedEvents} events form intact hash chains\n`,
@@ -34,4 +42,35 @@ export function registerVerifyEvidenceCommand(program: Command): void {
       );
       process.exitCode = 1;
     });
+}
+
+/**
+ * The installation's key that signed `pack`: its own (DATA_DIR) or one it signed with before the
+ * signing key was changed (EVIDENCE_TRUSTED_PUBLIC_KEYS), as the API trusts them; the pack names
+ * its key by id. DATA_DIR and that variable are read as the API reads them, without the rest of its
+ * configuration: this command must run on counsel's machine, where nothing else of it exists.
+ */
+function installedKeyFor(pack: Buffer): KeyObject {
+  const ownFile = join(resolve(process.env.DATA_DIR?.trim() || './data'), PUBLIC_KEY_FILE);
+  const trusted = process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS?.trim().replace(/\\n/g, '\n');
+  const keys = [
+    ...(existsSync(ownFile) ? [parsePublicKey(readFileSync(ownFile, 'utf8'), ownFile)] : []),
+    ...(trusted ? parsePublicKeys(trusted, 'EVIDENCE_TRUSTED_PUBLIC_KEYS') : []),
+  ];
+  if (keys.length === 0) {
+    throw new Error(
+      `no public key at ${ownFile}: pass --public-key with the signer's ${PUBLIC_KEY_FILE} (or set DATA_DIR)`,
+    );
+  }
+  // A pack that names no key, or one not installed here, fails against the installation's own.
+  return keys.find((key) => signingKeyId(key) === keyIdOf(pack)) ?? keys[0];
+}
+
+function keyIdOf(pack: Buffer): string | undefined {
+  try {
+    const { signature } = JSON.parse(pack.toString('utf8')) as { signature?: { keyId?: unknown } };
+    return typeof signature?.keyId === 'string' ? signature.keyId : undefined;
+  } catch {
+    return undefined; // Not JSON: verifyEvidenceFile says so.
+  }
 }
