@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openCaseBody } from '../support/case-bodies';
@@ -47,6 +47,19 @@ describe('npm run cli -- token', () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('needs an agency id');
+  });
+
+  it('refuses a DATA_DIR that does not exist, creating nothing, rather than mint a token no service accepts', () => {
+    const mistyped = join(dataDir, 'dta');
+    for (const args of [
+      ['token', '--role', 'counsel'],
+      ['import', 'detainers', 'log.csv', '--mapping', 'mapping.json'],
+    ]) {
+      const result = cli(args, mistyped);
+      expect({ args, status: result.status, stdout: result.stdout }).toEqual({ args, status: 1, stdout: '' });
+      expect(result.stderr).toContain(`DATA_DIR ${mistyped} does not exist`);
+      expect(existsSync(mistyped)).toBe(false);
+    }
   });
 
   it('lists its commands with --help', () => {

@@ -66,11 +66,13 @@ export const sqliteStoreFile = (config: AppConfig): string => join(config.dataDi
  * Reads the environment, applies explicit overrides (tests, CLI), validates everything at once so
  * an operator sees every mistake in one message, creates DATA_DIR and resolves the JWT secret.
  * `readOnly` (the CLI's `verify`) writes nothing: DATA_DIR must exist and no JWT secret is made.
+ * `existingDataDir` (the CLI's `token` and `import`) makes no DATA_DIR: a mistyped one would be
+ * made, and the secret or the log written there lost to the service reading the real one.
  */
 export function loadConfig(
   overrides: Partial<AppConfig> = {},
   env: NodeJS.ProcessEnv = process.env,
-  { readOnly = false }: { readOnly?: boolean } = {},
+  { readOnly = false, existingDataDir = readOnly }: { readOnly?: boolean; existingDataDir?: boolean } = {},
 ): AppConfig {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
@@ -184,9 +186,13 @@ export function loadConfig(
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
-  if (readOnly) {
+  if (existingDataDir) {
     // A mistyped DATA_DIR must not be made, let alone pass for an empty, intact log.
-    if (!existsSync(dataDir)) throw new ConfigError([`DATA_DIR ${dataDir} does not exist`]);
+    if (!existsSync(dataDir)) {
+      throw new ConfigError([
+        `DATA_DIR ${dataDir} does not exist: set it to the service's, or make it first for a new installation`,
+      ]);
+    }
   } else {
     try {
       mkdirSync(dataDir, { recursive: true });

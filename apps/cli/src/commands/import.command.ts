@@ -23,7 +23,7 @@ export function registerImportCommand(program: Command): void {
     .option('--allow-skips', 'exit 0 even when some rows could not be imported (they are still reported)')
     .action(async (file: string, options: ImportDetainersOptions) => {
       process.exitCode = await runDetainerImport(
-        loadConfig(),
+        loadConfig({}, process.env, { existingDataDir: true }),
         systemClock,
         {
           file,

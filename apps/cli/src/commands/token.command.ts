@@ -20,7 +20,7 @@ export function registerTokenCommand(program: Command): void {
     .option('--sub <id>', 'the person the token names (default: a new UUID)')
     .option('--expires-in <span>', 'lifetime, e.g. 30m, 8h', '8h')
     .action(async (options: TokenOptions) => {
-      const token = await mintToken(loadConfig(), {
+      const token = await mintToken(loadConfig({}, process.env, { existingDataDir: true }), {
         role: options.role,
         agencyId: options.agency,
         sub: options.sub,
