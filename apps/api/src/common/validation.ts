@@ -12,7 +12,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ValidationError, type Clock, type FieldError } from '@trust-ledger/domain';
 import type { ValidatorOptions } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
+import { catchError, type Observable } from 'rxjs';
 
 /** Every offending field, by its full path (`subject.fullName`, `documents[0].court`). */
 export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {
@@ -180,8 +180,8 @@ export function unexpectedQueryErrors(context: ExecutionContext, request: Fastif
 /**
  * Nest validates a handler's path, query and body each on its own and answers the first that fails,
  * so a 400 for a bad path id said nothing of the body. API.md's 400 names every offending field:
- * when the path or the query fails (a parameter the handler does not take included), this names the
- * body's faults in the same 400. (A GET with `minPosition` is ReadYourWritesInterceptor's, which
+ * once one input is refused, this names every input's faults in the same 400. A request refused
+ * by nothing pays for nothing more. (A GET with `minPosition` is ReadYourWritesInterceptor's, which
  * does the same before it waits.)
  */
 export class EveryInputInterceptor implements NestInterceptor {
@@ -194,16 +194,22 @@ export class EveryInputInterceptor implements NestInterceptor {
     if (request.method === 'GET' && query !== undefined && Object.hasOwn(query, 'minPosition')) {
       return next.handle();
     }
-    const errors = await inputErrors(this.pipe, context, request, [
-      RouteParamtypes.PARAM,
-      RouteParamtypes.QUERY,
-    ]);
-    // Valid so far: the body's own pipe names all of its faults, with nothing else to add.
-    if (errors.length === 0) return next.handle();
-    errors.push(...(await inputErrors(this.pipe, context, request, [RouteParamtypes.BODY])));
-    throw new ValidationError(errors);
+    const everyError = () => inputErrors(this.pipe, context, request, EVERY_INPUT);
+    // A parameter no DTO declares fails no pipe: it is looked for here, before the handler runs.
+    if (unexpectedQueryErrors(context, request).length > 0) throw new ValidationError(await everyError());
+    // The pipes run inside next.handle(): their first refusal is completed with every input's.
+    return next.handle().pipe(
+      catchError(async (error: unknown) => {
+        if (!(error instanceof ValidationError)) throw error;
+        const errors = await everyError();
+        // Valid inputs: the refusal is the handler's own (a decider's), as it stands.
+        throw errors.length > 0 ? new ValidationError(errors) : error;
+      }),
+    );
   }
 }
+
+const EVERY_INPUT = [RouteParamtypes.PARAM, RouteParamtypes.QUERY, RouteParamtypes.BODY] as const;
 
 /** What `pipe` says of the request's inputs of `types`, as the handler's parameters declare them. */
 export async function inputErrors(
@@ -218,8 +224,10 @@ export async function inputErrors(
     [RouteParamtypes.BODY]: { type: 'body', value: request.body },
   };
   const errors = types.includes(RouteParamtypes.QUERY) ? unexpectedQueryErrors(context, request) : [];
-  for (const { type, data, metatype } of routeArgsOf(context)) {
-    const source = types.includes(type) ? sources[type] : undefined;
+  // In the order of `types` (the path's, the query's, then the body's), whatever the handler's.
+  const args = types.flatMap((type) => routeArgsOf(context).filter((arg) => arg.type === type));
+  for (const { type, data, metatype } of args) {
+    const source = sources[type];
     if (source === undefined) continue;
     const whole = (source.value ?? {}) as Record<string, unknown>;
     try {
