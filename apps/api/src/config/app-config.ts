@@ -60,6 +60,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** EVIDENCE_TRUSTED_PUBLIC_KEYS: PEM public keys one after another, `\n` allowed for line breaks. */
+export function trustedPublicKeysIn(env: NodeJS.ProcessEnv): KeyObject[] {
+  const text = env.EVIDENCE_TRUSTED_PUBLIC_KEYS?.trim().replace(/\\n/g, '\n');
+  return text ? parsePublicKeys(text, 'EVIDENCE_TRUSTED_PUBLIC_KEYS') : [];
+}
+
 export const sqliteStoreFile = (config: AppConfig): string => join(config.dataDir, 'trust-ledger.db');
 
 /**
@@ -149,11 +155,10 @@ export function loadConfig(
     problemOf(problems, () => parsePrivateKey(evidenceSigningKey, 'EVIDENCE_SIGNING_KEY'));
   }
   // Public, so parsed here with the rest: a mistake in it would otherwise surface as integrity breaks.
-  const trustedText = str('EVIDENCE_TRUSTED_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
   let evidenceTrustedPublicKeys = overrides.evidenceTrustedPublicKeys ?? [];
-  if (overrides.evidenceTrustedPublicKeys === undefined && trustedText !== undefined) {
+  if (overrides.evidenceTrustedPublicKeys === undefined) {
     try {
-      evidenceTrustedPublicKeys = parsePublicKeys(trustedText, 'EVIDENCE_TRUSTED_PUBLIC_KEYS');
+      evidenceTrustedPublicKeys = trustedPublicKeysIn(env);
     } catch (e) {
       problems.push((e as Error).message);
     }

@@ -195,7 +195,7 @@ async function verifyCopy(dir: string, config: AppConfig): Promise<Verdict> {
   const store = createEventStore({ kind: 'sqlite', file: join(dir, 'trust-ledger.db'), readonly: true });
   try {
     const result = await verifyAll(store, {
-      publicKeys: defaultPublicKeys(config),
+      publicKeys: defaultPublicKeys(config.dataDir, config.evidenceTrustedPublicKeys),
       requireSignature: false,
       anchor: config.integrityAnchor,
     });

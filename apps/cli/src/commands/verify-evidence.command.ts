@@ -1,15 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  PUBLIC_KEY_FILE,
-  parsePublicKey,
-  parsePublicKeys,
-  signingKeyId,
-  verifyEvidenceFile,
-} from '@trust-ledger/integrity';
+import { PUBLIC_KEY_FILE, parsePublicKey, signingKeyId, verifyEvidenceFile } from '@trust-ledger/integrity';
+import { trustedPublicKeysIn } from '../../../api/src/config/app-config';
 import { readableFile } from '../readable-file';
+import { defaultPublicKeys } from './verify.command';
 
 /** `verify-evidence <file> [--public-key <pem>]`: checks an evidence pack offline; exits 1 on any change. */
 export function registerVerifyEvidenceCommand(program: Command): void {
@@ -51,15 +47,11 @@ export function registerVerifyEvidenceCommand(program: Command): void {
  * configuration: this command must run on counsel's machine, where nothing else of it exists.
  */
 function installedKeyFor(pack: Buffer): KeyObject {
-  const ownFile = join(resolve(process.env.DATA_DIR?.trim() || './data'), PUBLIC_KEY_FILE);
-  const trusted = process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS?.trim().replace(/\\n/g, '\n');
-  const keys = [
-    ...(existsSync(ownFile) ? [parsePublicKey(readFileSync(ownFile, 'utf8'), ownFile)] : []),
-    ...(trusted ? parsePublicKeys(trusted, 'EVIDENCE_TRUSTED_PUBLIC_KEYS') : []),
-  ];
+  const dataDir = resolve(process.env.DATA_DIR?.trim() || './data');
+  const keys = defaultPublicKeys(dataDir, trustedPublicKeysIn(process.env));
   if (keys.length === 0) {
     throw new Error(
-      `no public key at ${ownFile}: pass --public-key with the signer's ${PUBLIC_KEY_FILE} (or set DATA_DIR)`,
+      `no public key at ${join(dataDir, PUBLIC_KEY_FILE)}: pass --public-key with the signer's ${PUBLIC_KEY_FILE} (or set DATA_DIR)`,
     );
   }
   // A pack that names no key, or one not installed here, fails against the installation's own.

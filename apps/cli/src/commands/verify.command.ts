@@ -40,7 +40,7 @@ export function registerVerifyCommand(program: Command): void {
         const given = options.publicKey.length > 0;
         const publicKeys = given
           ? options.publicKey.map((file) => parsePublicKey(readFileSync(file, 'utf8'), file))
-          : defaultPublicKeys(config);
+          : defaultPublicKeys(config.dataDir, config.evidenceTrustedPublicKeys);
         const anchor =
           options.anchor === undefined
             ? config.integrityAnchor
@@ -65,13 +65,11 @@ export function registerVerifyCommand(program: Command): void {
     });
 }
 
-/** The keys checkpoints may be signed with when none is named: DATA_DIR's own, and those it trusts. */
-export function defaultPublicKeys(config: AppConfig): KeyObject[] {
-  const ownKey = join(config.dataDir, PUBLIC_KEY_FILE);
-  return [
-    ...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []),
-    ...config.evidenceTrustedPublicKeys,
-  ];
+/** The keys checkpoints and packs may be signed with when none is named: DATA_DIR's own, and those
+ * it trusts (EVIDENCE_TRUSTED_PUBLIC_KEYS). */
+export function defaultPublicKeys(dataDir: string, trusted: readonly KeyObject[]): KeyObject[] {
+  const ownKey = join(dataDir, PUBLIC_KEY_FILE);
+  return [...(existsSync(ownKey) ? [parsePublicKey(readFileSync(ownKey, 'utf8'), ownKey)] : []), ...trusted];
 }
 
 /** Names every break, then the verdict; a break makes the command exit 1. */
