@@ -114,7 +114,7 @@ describe('happy paths', () => {
         id: event.id,
         streamId,
         revision: event.revision,
-        position: event.position,
+        position: t.sealed(event.position),
       });
       expect(response.headers.etag).toBe(`"${event.revision}"`);
     });

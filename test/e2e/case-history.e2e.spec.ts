@@ -43,7 +43,7 @@ it('lists everything recorded on the case, in order, with who wrote it and when'
       type: e.type,
       data: decoded[i].data,
       revision: e.revision,
-      position: e.position,
+      position: t.sealed(e.position),
       recordedAt: e.metadata.recordedAt,
       actor: e.metadata.actor,
       correlationId: e.metadata.correlationId,

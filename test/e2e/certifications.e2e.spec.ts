@@ -47,7 +47,7 @@ describe('victim visa certifications (§ 9)', () => {
       id: certificationId,
       streamId: `certification-${certificationId}`,
       revision: 0,
-      position: event.position,
+      position: t.sealed(event.position),
     });
     expect(event).toMatchObject({ type: 'CertificationRequested', metadata: { actor: 'officer-a' } });
 

@@ -37,7 +37,7 @@ describe('POST /encounters (§ 1)', () => {
       id: ENCOUNTER_ID,
       streamId: `encounter-${ENCOUNTER_ID}`,
       revision: 0,
-      position: event.position,
+      position: t.sealed(event.position),
     });
     expect(response.headers.etag).toBe('"0"');
     expect(event).toMatchObject({

@@ -129,7 +129,7 @@ it('carries every event of the case its violations cite, though the case grew wh
   const decided = await t
     .post(`/cases/${grown}/requests/${requestId}/decision`, officer, { ...decisionBody, outcome: 'HONORED' })
     .expect(201);
-  await t.app.get(ProjectionRunner).waitFor(decided.body.position as string, 5000);
+  await t.app.get(ProjectionRunner).waitFor(t.opened(decided.body.position as string), 5000);
   // The case as read just before the decision was recorded, which the register has judged since.
   const integrity = t.app.get(IntegrityService);
   const read = integrity.readVerifiedStream.bind(integrity);
@@ -315,7 +315,7 @@ it('carries the deadline that opened a deadline violation, so that every status 
     const deadlines = await t.events(`deadline-case-${noticeless}`);
     expect(deadlines.map((e) => e.type)).toEqual(['DeadlinePassed']);
     const pack = JSON.parse(
-      (await t.get(`/cases/${noticeless}/evidence?minPosition=${deadlines[0].position}`, counsel).expect(200))
+      (await t.get(`/cases/${noticeless}/evidence?minPosition=${t.sealed(deadlines[0].position)}`, counsel).expect(200))
         .text,
     );
     expect(pack.citedEvents).toEqual(expect.arrayContaining(deadlines));

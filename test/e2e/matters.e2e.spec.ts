@@ -53,7 +53,7 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
       id: matterId,
       streamId: `matter-${matterId}`,
       revision: 0,
-      position: openedEvent.position,
+      position: t.sealed(openedEvent.position),
     });
     expect(openedEvent.metadata.actor).toBe('officer-a');
 

@@ -131,7 +131,7 @@ describe('ordinance (§ 14)', () => {
         id: adopted.id,
         streamId: 'ordinance',
         revision: 1,
-        position: adopted.position,
+        position: t.sealed(adopted.position),
       });
       expect(adopted).toMatchObject({
         type: 'OrdinanceVersionAdopted',

@@ -308,7 +308,7 @@ describe('erasure', () => {
       id: last.id,
       streamId: `case-${caseId}`,
       revision: last.revision,
-      position: last.position,
+      position: t.sealed(last.position),
     });
     expect(erased.headers.etag).toBe(`"${last.revision}"`);
     // The sealed subject can no longer be opened by anyone.
@@ -619,7 +619,7 @@ describe('erasure of a certification’s victim', () => {
       id: events[1].id,
       streamId: `certification-${certificationId}`,
       revision: 1,
-      position: events[1].position,
+      position: t.sealed(events[1].position),
     });
     await expect(t.app.get(PersonalDataCipher).reveal(events[0].data.victim as never)).resolves.toEqual(
       ERASED_VICTIM,

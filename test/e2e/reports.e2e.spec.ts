@@ -68,7 +68,7 @@ describe('§ 11 reports', () => {
       id: event.id,
       streamId: 'report-2024-Q4',
       revision: 0,
-      position: event.position,
+      position: t.sealed(event.position),
     });
     expect(event).toMatchObject({
       type: 'ReportPublished',
@@ -173,7 +173,7 @@ describe('§ 11 reports', () => {
       cli.close();
     }
     // Back at the head: reads that wait for it are answered again.
-    const head = (await t.events()).at(-1)!.position;
+    const head = t.sealed((await t.events()).at(-1)!.position);
     await publicGet(`/public/statistics?period=2024&minPosition=${head}`).expect(200);
   }, 20_000);
 
@@ -190,13 +190,13 @@ describe('§ 11 reports', () => {
       expect(current.status).toBe(409);
       expect(current.body.code).toBe('PERIOD_NOT_ENDED');
       // A read that waits for every projection: no retry gets past a stopped one, and it says which.
-      const head = (await t.events()).at(-1)!.position;
+      const head = t.sealed((await t.events()).at(-1)!.position);
       const stopped = await publicGet(`/public/statistics?period=2024&minPosition=${head}`);
       expect(stopped.status).toBe(503);
       expect(stopped.headers['retry-after']).toBeUndefined();
       expect(stopped.body).toMatchObject({
         code: 'PROJECTION_STOPPED',
-        message: expect.stringContaining('case-view stopped at position'),
+        message: expect.stringContaining('case-view stopped at event'),
       });
     } finally {
       checkpoints.save('case-view', stored);
@@ -216,7 +216,7 @@ describe('§ 11 reports', () => {
       expect(refused.status).toBe(503);
       expect(refused.body).toMatchObject({
         code: 'PROJECTION_STOPPED',
-        message: expect.stringContaining('violation-register stopped at position'),
+        message: expect.stringContaining('violation-register stopped at event'),
       });
       expect(await logLength()).toBe(before);
     } finally {
@@ -247,7 +247,7 @@ describe('§ 11 reports', () => {
   });
 
   it('lists the published reports for anyone, paged, and answers 404 for a period not published', async () => {
-    const head = (await t.events()).at(-1)!.position;
+    const head = t.sealed((await t.events()).at(-1)!.position);
     const all = await publicGet(`/public/reports?minPosition=${head}`);
     expect(all.status).toBe(200);
     expect(all.body.items.map((r: { period: string }) => r.period)).toEqual(['2024-Q4', '2024-Q3']);

@@ -51,7 +51,7 @@ describe('import detainers: the public statistics of an imported sample of the P
       const app = await startTestApp({ dataDir: config.dataDir });
       try {
         // The app records the default ordinance version on its first start: the log's last event.
-        const head = (await app.events()).at(-1)!.position;
+        const head = app.sealed((await app.events()).at(-1)!.position);
         const years = [...new Set(rows.map((r) => r.date.slice(0, 4)))].sort();
         expect(years).toEqual(['2007', '2008', '2009', '2010', '2011', '2012', '2013', '2014', '2015']);
         const expected = new Map(

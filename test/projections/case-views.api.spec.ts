@@ -352,8 +352,10 @@ describe('read your writes', () => {
       expect(behind.headers['retry-after']).toBe('1');
       expect(behind.body).toMatchObject({
         statusCode: 503,
-        message: expect.stringContaining(opened.position),
+        message: 'The read models have not reached that position yet',
       });
+      // Positions count every agency's events: the 503 tells how far behind, not where.
+      expect(JSON.stringify(behind.body)).not.toMatch(/"position"/);
       expect(behind.body.lag).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
@@ -378,12 +380,34 @@ describe('read your writes', () => {
 
   it('answers a position past the log itself, which no command returned, with a 400 at once', async () => {
     const opened = await openCase(officerA, 'agency-a');
-    const past = String(Number(opened.position) + 1_000_000);
+    const past = t.sealed(String(Number(t.opened(opened.position)) + 1_000_000));
     const refused = await get(officerA, `/cases/${opened.id}?minPosition=${past}`);
     expect(refused.status).toBe(400);
+    // Without the head's position, which would count every agency's events.
     expect(refused.body.errors).toEqual([
-      { field: 'minPosition', reason: expect.stringMatching(/^is past the log's head \(\d+\)/) },
+      {
+        field: 'minPosition',
+        reason: "is past the log's head: not a position a command of this log returned",
+      },
     ]);
+  });
+
+  it('gives positions sealed, as API.md’s opaque strings, and takes no position in clear', async () => {
+    const first = await openCase(officerA, 'agency-a');
+    const second = await openCase(officerA, 'agency-a');
+    // In clear, the gap between an officer's two writes counted every other agency's events.
+    for (const { position } of [first, second]) {
+      expect(position).toMatch(/^[A-Za-z0-9_-]{102}$/);
+      expect(position).not.toMatch(/^\d+$/);
+    }
+    expect(Number(t.opened(second.position))).toBeGreaterThan(Number(t.opened(first.position)));
+    const plain = t.opened(first.position);
+    const refused = await get(officerA, `/cases/${first.id}?minPosition=${plain}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'minPosition', reason: 'must be a position returned by a command' },
+    ]);
+    expect((await get(officerA, `/cases/${first.id}?minPosition=${first.position}`)).status).toBe(200);
   });
 
   it('accepts minPosition on every GET, whatever its query DTO declares, and refuses a malformed one', async () => {
@@ -404,7 +428,7 @@ describe('read your writes', () => {
     expect(await fields('/cases/not-a-uuid?minPosition=abc')).toEqual(['caseId', 'minPosition']);
     // Bad input with a position the read models are far from: a 400 at once, not a 503 after 5 s,
     // naming the position too, which is past the log.
-    const ahead = String(Number(opened.position) + 1_000_000);
+    const ahead = t.sealed(String(Number(t.opened(opened.position)) + 1_000_000));
     const notYet = await get(officerA, `/cases?status=PENDING&minPosition=${ahead}`);
     expect(notYet.status).toBe(400);
     expect(notYet.body.errors).toEqual([
@@ -427,19 +451,20 @@ describe('GET /health and /metrics', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       status: 'ok',
-      eventStore: { status: 'up', headPosition: expect.any(String) },
+      eventStore: { status: 'up' },
       integrity: { error: null },
     });
     // No deadline and no tick time: each is a request's receipt plus its deadline, to the second.
     expect(response.body.scheduler).toEqual({ running: true, lastError: null });
     expect(JSON.stringify(response.body)).not.toMatch(/08:17:43/);
+    // Public: no log position, which counts every agency's events (API.md: opaque).
+    expect(JSON.stringify(response.body)).not.toMatch(/[pP]osition/);
     expect(response.body.projections).toEqual(
       expect.arrayContaining([
         {
           name: 'case-view',
           version: new CaseViewProjection().version,
           running: true,
-          position: expect.any(String),
           behind: expect.any(Boolean),
           lag: expect.any(Number),
           error: null,

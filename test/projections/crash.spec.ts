@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { SqliteEventStore } from '@trust-ledger/event-store';
+import { loadMasterKey, OpaquePositions } from '@trust-ledger/privacy';
 import { openReadModelDb, ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { cliProjections } from '../../apps/cli/src/commands/projections.command';
 import { snapshot } from './support';
@@ -228,7 +229,10 @@ it('after a SIGKILL mid-burst and a restart, every read model equals a fresh reb
     }, 'the projections to catch up');
 
     // Nothing acknowledged was lost, and the case views show it.
-    const last = acks.reduce((a, b) => (Number(a.position) > Number(b.position) ? a : b));
+    // The service answers positions sealed under the DATA_DIR's master key.
+    const positions = new OpaquePositions(loadMasterKey(dataDir));
+    const at = (ack: { position: string }): number => Number(positions.open(ack.position));
+    const last = acks.reduce((a, b) => (at(a) > at(b) ? a : b));
     for (const ack of acks) {
       const response = await fetch(`${service.base}/cases/${ack.id}?minPosition=${last.position}`, {
         headers: { authorization: `Bearer ${token}` },

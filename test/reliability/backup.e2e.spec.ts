@@ -91,7 +91,9 @@ it('copies a running service’s data so that a service started on the copy serv
   restored = await startTestApp({ dataDir: target });
   await restored.get(`/cases/${before.caseId}`, officer).expect(401);
   const again = await restored.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
-  const read = await restored.get(`/cases/${before.caseId}?minPosition=1`, again).expect(200);
+  const read = await restored
+    .get(`/cases/${before.caseId}?minPosition=${restored.sealed('1')}`, again)
+    .expect(200);
   // The person's data decrypts: the key store came with the log.
   expect(read.body.subject.fullName).toBe(before.subject.fullName);
   await restored.get(`/cases/${after.caseId}`, again).expect(404);

@@ -173,7 +173,7 @@ describe('public statistics over HTTP', () => {
         const first = await stream.next();
         expect(counted).toHaveBeenCalledTimes(1);
         expect(first.data.rows).toEqual(now.body.rows);
-        expect(Number(first.id)).toBeGreaterThanOrEqual(Number(position));
+        expect(Number(t.opened(first.id!))).toBeGreaterThanOrEqual(Number(t.opened(position)));
       } finally {
         stream.close();
       }
@@ -189,13 +189,14 @@ describe('public statistics over HTTP', () => {
       expect(stream.response.headers['content-type']).toMatch(/^text\/event-stream/);
       const initial = await stream.next();
       expect(initial.data.period).toBe('2025-Q1');
-      expect(initial.id).toMatch(/^\d+$/);
+      // The position, sealed: in clear it told anyone how busy the log is.
+      expect(initial.id).toMatch(/^[A-Za-z0-9_-]{102}$/);
 
       // Four more detainers in the quarter: received reaches the threshold and is published.
       for (let i = 0; i < 4; i++) await recordDetainer();
       let latest = initial;
       while (detainers(latest).received !== 5) latest = await stream.next();
-      expect(Number(latest.id)).toBeGreaterThan(Number(initial.id));
+      expect(Number(t.opened(latest.id!))).toBeGreaterThan(Number(t.opened(initial.id!)));
 
       // A client that saw the latest message hears only of the next change…
       const resumed = await EventStreamClient.open(latest.id);
@@ -206,7 +207,7 @@ describe('public statistics over HTTP', () => {
         expect(caughtUp).toEqual(latest);
         await recordDetainer();
         const change = await resumed.next();
-        expect(Number(change.id)).toBeGreaterThan(Number(latest.id));
+        expect(Number(t.opened(change.id!))).toBeGreaterThan(Number(t.opened(latest.id!)));
         expect(detainers(change).received).toBe(6);
       } finally {
         resumed.close();
@@ -264,7 +265,11 @@ describe('public statistics over HTTP', () => {
     const current = await fresh.next();
     fresh.close();
     // Ahead of the log (a log restored from a backup, another deployment's id) or not a position.
-    for (const lastEventId of [String(Number(current.id) + 1000), 'not-a-position']) {
+    for (const lastEventId of [
+      t.sealed(String(Number(t.opened(current.id!)) + 1000)),
+      t.opened(current.id!),
+      'not-a-position',
+    ]) {
       const stream = await EventStreamClient.open(lastEventId);
       try {
         expect(await stream.next()).toEqual(current);

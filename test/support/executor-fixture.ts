@@ -2,6 +2,7 @@ import type { Clock } from '@trust-ledger/domain';
 import { SqliteEventStore } from '@trust-ledger/event-store';
 import {
   LocalKeyProvider,
+  OpaquePositions,
   PersonalDataCipher,
   RequestHasher,
   SqliteKeyStore,
@@ -21,6 +22,8 @@ export interface ExecutorFixture {
   store: SqliteEventStore;
   executor: CommandExecutor;
   hasher: RequestHasher;
+  /** What seals the positions it answers with. */
+  positions: OpaquePositions;
   /** Another executor on the same store and databases, as another API process has. */
   another(): CommandExecutor;
   close(): Promise<void>;
@@ -33,12 +36,14 @@ export function executorFixture(clock: Clock): ExecutorFixture {
   const masterKey = randomBytes(32);
   const keys = new SqliteKeyStore(keyStoreFile(dataDir));
   const hasher = new RequestHasher(masterKey, new PersonalDataCipher(keys, new LocalKeyProvider(masterKey)));
+  const positions = new OpaquePositions(masterKey);
   const another = (): CommandExecutor =>
-    new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher);
+    new CommandExecutor(store, new IdentityEventCodec(), clock, idempotency, hasher, positions);
   return {
     store,
     executor: another(),
     hasher,
+    positions,
     another,
     async close() {
       idempotency.onApplicationShutdown();

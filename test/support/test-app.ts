@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@trust-ledger/event-store';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,10 @@ export interface TestApp {
   token(request: TokenRequest): Promise<string>;
   /** Every event in the store, in log order (optionally only one stream's). */
   events(streamId?: string): Promise<RecordedEvent[]>;
+  /** A log position as the API gives it (sealed), e.g. a stored event's for `minPosition`. */
+  sealed(position: string): string;
+  /** The log position a sealed one the API gave stands for. */
+  opened(sealed: string): string;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,7 @@ export async function startTestApp(options: CreateAppOptions = {}): Promise<Test
   const url = await app.getUrl();
   const config = app.get<AppConfig>(APP_CONFIG);
   const store = app.get<EventStore>(EVENT_STORE);
+  const positions = app.get(OpaquePositions);
   const http = (): ReturnType<typeof request> => request(url);
   return {
     app,
@@ -56,6 +62,12 @@ export async function startTestApp(options: CreateAppOptions = {}): Promise<Test
       const source = streamId === undefined ? store.readAll() : store.readStream(streamId);
       for await (const event of source) events.push(event);
       return events;
+    },
+    sealed: (position) => positions.seal(position),
+    opened: (sealed) => {
+      const position = positions.open(sealed);
+      if (position === null) throw new Error(`not a position the API sealed: ${sealed}`);
+      return position;
     },
     close: async () => {
       await app.close();

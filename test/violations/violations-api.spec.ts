@@ -22,7 +22,7 @@ let head: string;
 /** Waits for the read models to reach the log's head (read-your-writes). */
 async function caughtUp(): Promise<string> {
   const events = await t.events();
-  return `minPosition=${events[events.length - 1].position}`;
+  return `minPosition=${t.sealed(events[events.length - 1].position)}`;
 }
 
 /** Agency A honors a detainer on an administrative warrant, notice given: § 2, at once. */

@@ -4,6 +4,7 @@ import { SqliteKeyStore, keyStoreFile } from './key-store';
 import { PersonalDataCipher } from './personal-data-cipher';
 import { PersonalDataCodec } from './personal-data-codec';
 import { ListCursors } from './list-cursors';
+import { OpaquePositions } from './opaque-positions';
 import { RequestHasher } from './request-hasher';
 
 const MASTER_KEY_BYTES = Symbol('MASTER_KEY_BYTES');
@@ -41,6 +42,11 @@ export class PrivacyModule implements OnApplicationShutdown {
           useFactory: (masterKey: Buffer) => new ListCursors(masterKey),
           inject: [MASTER_KEY_BYTES],
         },
+        {
+          provide: OpaquePositions,
+          useFactory: (masterKey: Buffer) => new OpaquePositions(masterKey),
+          inject: [MASTER_KEY_BYTES],
+        },
         { provide: SqliteKeyStore, useFactory: () => new SqliteKeyStore(keyStoreFile(options.dataDir)) },
         {
           provide: PersonalDataCipher,
@@ -54,7 +60,7 @@ export class PrivacyModule implements OnApplicationShutdown {
           inject: [PersonalDataCipher],
         },
       ],
-      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors, SqliteKeyStore],
+      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors, OpaquePositions, SqliteKeyStore],
     };
   }
 

@@ -1,12 +1,10 @@
-import { Controller, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { caseStreamId } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+import { HistoryEndpoint, HistoryPage, StreamHistories } from '../history/stream-history';
 import { CaseParams } from './case-params';
 import { caseNotFound } from './case-writer';
 
@@ -15,10 +13,7 @@ import { caseNotFound } from './case-writer';
 @ApiBearerAuth()
 @Controller('cases')
 export class CaseHistoryController {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
-  ) {}
+  constructor(private readonly histories: StreamHistories) {}
 
   @HistoryEndpoint(':caseId/history', 'case')
   history(
@@ -26,6 +21,6 @@ export class CaseHistoryController {
     @Param() { caseId }: CaseParams,
     @Query() page: PageQuery,
   ): Promise<HistoryPage> {
-    return streamHistory(this.store, this.codec, user, caseStreamId(caseId), page, caseNotFound);
+    return this.histories.page(user, caseStreamId(caseId), page, caseNotFound);
   }
 }

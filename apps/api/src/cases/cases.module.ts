@@ -10,11 +10,13 @@ import { RecordCustodyEventHandler } from './record-custody-event';
 import { RecordDisclosureHandler } from './record-disclosure';
 import { RecordNoticeHandler } from './record-notice';
 import { RecordRequestHandler } from './record-request';
+import { StreamHistories } from '../history/stream-history';
 
 /** The case commands of API.md (§§ 2–5, 13) and the case's history. */
 @Module({
   controllers: [CaseCommandsController, CaseHistoryController],
   providers: [
+    StreamHistories,
     CaseWriter,
     OpenCaseHandler,
     RecordRequestHandler,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -18,7 +18,6 @@ import {
   type CertificationForm,
   type CertificationStatus,
 } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { assertMaySee, listedAgencyOf } from '../auth/agency-scope';
@@ -27,11 +26,10 @@ import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { ListCursors } from '@trust-ledger/privacy';
 import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, PageQuery, rowAfter } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, StreamHistories } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { CERTIFICATION_STATUSES, certificationNotFound, CertificationParams } from './certification-params';
 import { CertificationViewDto, CertificationViewPageDto } from './certification-view.dto';
@@ -74,8 +72,7 @@ export class CertificationsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly reader: CertificationViewReader,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly histories: StreamHistories,
     private readonly cursors: ListCursors,
   ) {}
 
@@ -194,6 +191,6 @@ export class CertificationsController {
     @Query() page: PageQuery,
   ): Promise<HistoryPage> {
     const streamId = certificationStreamId(certificationId);
-    return streamHistory(this.store, this.codec, user, streamId, page, certificationNotFound);
+    return this.histories.page(user, streamId, page, certificationNotFound);
   }
 }

@@ -7,11 +7,13 @@ import { DecideCertificationHandler } from './decide-certification';
 import { RecordAssistanceRefusalHandler } from './record-assistance-refusal';
 import { RequestCertificationHandler } from './request-certification';
 import { WithdrawCertificationHandler } from './withdraw-certification';
+import { StreamHistories } from '../history/stream-history';
 
 /** Victim visa certifications (§ 9): commands, and the views served by their projection. */
 @Module({
   controllers: [CertificationsController],
   providers: [
+    StreamHistories,
     AgencyRecordWriter,
     RequestCertificationHandler,
     RecordAssistanceRefusalHandler,

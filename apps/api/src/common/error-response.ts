@@ -11,23 +11,29 @@ export class FieldErrorDto implements FieldError {
   reason!: string;
 }
 
-export class ProjectionErrorDto implements ProjectionError {
+/**
+ * A projection's progress as the API shows it, to anyone (`/health` is public): without log
+ * positions, which count every agency's events (API.md keeps positions opaque). The CLI's
+ * `projections status` gives operators the positions.
+ */
+export type ProjectionProgress = Omit<ProjectionStatus, 'position' | 'error'> & {
+  error: Omit<ProjectionError, 'position'> | null;
+};
+
+export function projectionProgress({ position: _, error, ...status }: ProjectionStatus): ProjectionProgress {
+  return { ...status, error: error === null ? null : { message: error.message, eventId: error.eventId } };
+}
+
+export class ProjectionErrorDto implements Omit<ProjectionError, 'position'> {
   @ApiProperty() message!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The event it stopped on' })
   eventId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) position!: string | null;
 }
 
-export class ProjectionStatusDto implements ProjectionStatus {
+export class ProjectionStatusDto implements ProjectionProgress {
   @ApiProperty({ example: 'case-views' }) name!: string;
   @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty() running!: boolean;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Last position reached; null before the first event',
-  })
-  position!: string | null;
   @ApiProperty({ description: 'Whether the log holds events it has not reached yet' }) behind!: boolean;
   @ApiProperty({
     type: 'integer',
@@ -59,7 +65,7 @@ export class ErrorResponse {
 
   @ApiPropertyOptional({
     type: [ProjectionStatusDto],
-    description: '503 while the read models catch up: each one’s position and lag',
+    description: '503 while the read models catch up: how far behind each one is',
   })
   lag?: ProjectionStatusDto[];
 }

@@ -5,6 +5,7 @@ import {
   type ProjectionStatus,
   ProjectionsBehindError,
 } from '@trust-ledger/projections';
+import { projectionProgress } from './error-response';
 
 /** 503: the read models have not reached a position yet. It carries their lag, and the exception
  * filter adds `Retry-After` while they are catching up, since the same request will soon succeed;
@@ -19,9 +20,9 @@ export class ReadModelsBehindException extends ServiceUnavailableException {
       message:
         stopped.length === 0
           ? message
-          : `${message}: ${stopped.map(({ name, error }) => `${name} stopped at position ${error!.position ?? '-'} (${error!.message})`).join('; ')}`,
+          : `${message}: ${stopped.map(({ name, error }) => `${name} stopped at event ${error!.eventId ?? '-'} (${error!.message})`).join('; ')}`,
       ...(stopped.length > 0 && { code: 'PROJECTION_STOPPED' }),
-      lag,
+      lag: lag.map(projectionProgress),
     });
     this.retryable = stopped.length === 0;
   }

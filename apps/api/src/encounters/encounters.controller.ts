@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -10,15 +10,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { encounterStreamId } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, StreamHistories } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { CommandEndpoint } from '../write/command-endpoint';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { encounterNotFound, EncounterParams } from './encounter-params';
 import { RecordEncounterCommand, RecordEncounterDto } from './record-encounter';
 
@@ -30,8 +28,7 @@ import { RecordEncounterCommand, RecordEncounterDto } from './record-encounter';
 export class EncountersController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly histories: StreamHistories,
   ) {}
 
   @Post()
@@ -60,13 +57,6 @@ export class EncountersController {
     @Param() { encounterId }: EncounterParams,
     @Query() page: PageQuery,
   ): Promise<HistoryPage> {
-    return streamHistory(
-      this.store,
-      this.codec,
-      user,
-      encounterStreamId(encounterId),
-      page,
-      encounterNotFound,
-    );
+    return this.histories.page(user, encounterStreamId(encounterId), page, encounterNotFound);
   }
 }

@@ -1,12 +1,13 @@
 import { NotFoundError } from '@trust-ledger/domain';
 import { SqliteEventStore, type JsonObject, type RecordedEvent } from '@trust-ledger/event-store';
-import { randomUUID } from 'node:crypto';
+import { OpaquePositions } from '@trust-ledger/privacy';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentityEventCodec } from '../../../../test/support/identity-event-codec';
 import type { PageQuery } from '../common/page-query';
-import { streamHistory } from './stream-history';
+import { StreamHistories } from './stream-history';
 
 /** The identity codec, noting each event it is asked to decode (reveal). */
 class CountingCodec extends IdentityEventCodec {
@@ -17,7 +18,8 @@ class CountingCodec extends IdentityEventCodec {
   }
 }
 
-describe('streamHistory', () => {
+describe('StreamHistories', () => {
+  const positions = new OpaquePositions(randomBytes(32));
   const streamId = `case-${randomUUID()}`;
   const counsel = { sub: 'counsel-1', role: 'counsel' as const, agencyId: null };
   const notFound = () => new NotFoundError('CASE_NOT_FOUND', 'no such case');
@@ -51,7 +53,7 @@ describe('streamHistory', () => {
 
   const read = async (page: PageQuery) => {
     const codec = new CountingCodec();
-    const result = await streamHistory(store, codec, counsel, streamId, page, notFound);
+    const result = await new StreamHistories(store, codec, positions).page(counsel, streamId, page, notFound);
     return { revisions: result.items.map((i) => i.revision), decoded: codec.decoded, result };
   };
 
@@ -60,6 +62,13 @@ describe('streamHistory', () => {
     expect(revisions).toEqual([0, 1]);
     expect(result.nextCursor).toBe('2');
     expect(result.items[0].data).toEqual({ agencyId: 'agency-a', subject: { fullName: 'X' } });
+    // Positions are sealed (API.md: opaque), and open to the events'.
+    const stored: RecordedEvent[] = [];
+    for await (const event of store.readStream(streamId)) stored.push(event);
+    expect(result.items.map((i) => positions.open(i.position))).toEqual(
+      stored.slice(0, 2).map((e) => e.position),
+    );
+    expect(result.items.map((i) => i.position)).not.toContain(stored[0].position);
     expect(decoded).toEqual([0, 1]);
   });
 
@@ -72,9 +81,9 @@ describe('streamHistory', () => {
   it("refuses another agency's officer as if the stream did not exist, decoding nothing", async () => {
     const officer = { sub: 'officer-9', role: 'officer' as const, agencyId: 'agency-b' };
     const codec = new CountingCodec();
-    await expect(streamHistory(store, codec, officer, streamId, {}, notFound)).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      new StreamHistories(store, codec, positions).page(officer, streamId, {}, notFound),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(codec.decoded).toEqual([]);
   });
 });

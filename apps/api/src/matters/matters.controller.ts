@@ -19,7 +19,6 @@ import {
   type MatterKind,
   type MatterRequestingAgency,
 } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { MatterViewQueries } from '@trust-ledger/projections/institutional';
 import { IsIn, IsOptional } from 'class-validator';
@@ -30,11 +29,10 @@ import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, NotBefore } from '../common/validators';
 import { ListCursors } from '@trust-ledger/privacy';
 import { AgencyPageQuery, cursorAfter, DEFAULT_PAGE_LIMIT, PageQuery, rowAfter } from '../common/page-query';
-import { HistoryEndpoint, HistoryPage, streamHistory } from '../history/stream-history';
+import { HistoryEndpoint, HistoryPage, StreamHistories } from '../history/stream-history';
 import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandEndpoint } from '../write/command-endpoint';
 import { CommandResult } from '../write/command-result';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { setRevisionETag } from '../write/revision-etag.interceptor';
 import { matterNotFound, MatterParams } from './matter-params';
 import { MatterViewDto, MatterViewPageDto } from './matter-view.dto';
@@ -76,8 +74,7 @@ export class MattersController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(READ_MODEL_DB) db: ReadModelDb,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+    private readonly histories: StreamHistories,
     private readonly cursors: ListCursors,
   ) {
     this.queries = new MatterViewQueries(db);
@@ -151,6 +148,6 @@ export class MattersController {
     @Param() { matterId }: MatterParams,
     @Query() page: PageQuery,
   ): Promise<HistoryPage> {
-    return streamHistory(this.store, this.codec, user, matterStreamId(matterId), page, matterNotFound);
+    return this.histories.page(user, matterStreamId(matterId), page, matterNotFound);
   }
 }

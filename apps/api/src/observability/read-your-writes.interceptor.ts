@@ -9,6 +9,7 @@ import {
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { CLOCK, ValidationError, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import { ProjectionRunner, ProjectionsBehindError } from '@trust-ledger/projections';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -19,7 +20,7 @@ import { inputErrors, validationPipe } from '../common/validation';
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
 /**
- * Any GET may carry `?minPosition=<position>` (a command's `position`) and is then answered only
+ * Any GET may carry `?minPosition=<position>` (a command's sealed `position`) and is then answered only
  * once every projection has reached it, or 503 with the lag. The parameter is consumed here, before
  * the handler's query DTO is validated, so no DTO has to declare it; and the query and path are
  * validated here first, as the pipes will, so that bad input is a 400 at once, not after the wait.
@@ -32,6 +33,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) clock: Clock,
+    private readonly positions: OpaquePositions,
   ) {
     this.pipe = validationPipe(clock);
   }
@@ -50,7 +52,8 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       RouteParamtypes.QUERY,
       RouteParamtypes.PARAM,
     ]);
-    const position = typeof minPosition === 'string' && this.isPosition(minPosition) ? minPosition : null;
+    const opened = typeof minPosition === 'string' ? this.positions.open(minPosition) : null;
+    const position = opened !== null && this.isPosition(opened) ? opened : null;
     if (position === null) {
       errors.push({ field: 'minPosition', reason: 'must be a position returned by a command' });
     } else {
@@ -59,7 +62,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       if (head === null || this.store.comparePositions(position, head) > 0) {
         errors.push({
           field: 'minPosition',
-          reason: `is past the log's head (${head ?? 'the log is empty'}): not a position a command returned`,
+          reason: "is past the log's head: not a position a command of this log returned",
         });
       }
     }
@@ -69,7 +72,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
       throw new ReadModelsBehindException(
-        `The read models have not reached position ${position} yet`,
+        'The read models have not reached that position yet',
         error.lag,
       );
     }

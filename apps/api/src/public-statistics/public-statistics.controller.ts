@@ -112,7 +112,7 @@ export class PublicStatisticsController {
 
   /**
    * Server-Sent Events: the current quarter's statistics whenever they change, each with the log
-   * position as its id. A client resuming with Last-Event-ID gets the current state at once if it
+   * position, sealed, as its id. A client resuming with Last-Event-ID gets the current state at once if it
    * has missed it, else the next change.
    */
   @Get('statistics/stream')
@@ -121,7 +121,7 @@ export class PublicStatisticsController {
   @ApiOkResponse({
     type: String,
     description:
-      'text/event-stream of the current quarter’s statistics: each message’s data is a PublicStatisticsDto, its id the log position',
+      'text/event-stream of the current quarter’s statistics: each message’s data is a PublicStatisticsDto, its id the log position (opaque)',
   })
   @ApiTooManyRequestsResponse({
     description: `Over the rate limit, or this address holds ${STREAMS_PER_CLIENT} streams already`,

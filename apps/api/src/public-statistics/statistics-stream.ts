@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import { ProjectionRunner, type BatchCommitted } from '@trust-ledger/projections';
 import { STATISTICS } from '@trust-ledger/projections/statistics';
 import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
@@ -13,7 +14,8 @@ import { StatisticsReader } from './statistics.reader';
 
 /** One message of the stream: the current quarter's statistics and the log position they reflect. */
 export interface StatisticsMessage {
-  /** The furthest position the projections it is counted from have reached (null: none yet). */
+  /** The furthest position the projections it is counted from have reached, sealed (API.md: opaque;
+   * in clear it told anyone how busy the log is); null: none yet. */
   id: string | null;
   data: string;
 }
@@ -50,6 +52,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     private readonly reader: StatisticsReader,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly positions: OpaquePositions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -84,17 +87,12 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * Whether a client that last saw `lastEventId` lacks `message`, the latest: unless it saw exactly
-   * that one. An id ahead of it was never sent from this log (one restored from a backup, another
-   * deployment's), so waiting for the next change would leave that client without the state.
+   * that one (a position is always sealed the same). An id ahead of it was never sent from this log
+   * (one restored from a backup, another deployment's), so waiting for the next change would leave
+   * that client without the state; nor can a client know what it saw from an id not of this log.
    */
   isBehind(lastEventId: string | undefined, message: StatisticsMessage): boolean {
-    if (lastEventId === undefined || message.id === null) return true;
-    try {
-      return this.store.comparePositions(lastEventId, message.id) !== 0;
-    } catch {
-      // Not a position of this log: the client cannot know what it has seen, so it gets the state.
-      return true;
-    }
+    return lastEventId === undefined || message.id === null || lastEventId !== message.id;
   }
 
   /** `end` is called if the service shuts down first. Returns the function that unsubscribes. */
@@ -135,7 +133,8 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     const counts = JSON.stringify(counted);
     if (this.current?.counts === counts) return;
     const first = this.current === undefined;
-    this.current = { id: this.reached, data: JSON.stringify(statistics), counts };
+    const id = this.reached === null ? null : this.positions.seal(this.reached);
+    this.current = { id, data: JSON.stringify(statistics), counts };
     if (first) return;
     const message = { id: this.current.id, data: this.current.data };
     for (const listener of this.subscribers.keys()) listener(message);

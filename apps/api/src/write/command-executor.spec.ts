@@ -221,7 +221,9 @@ describe('CommandExecutor under contention', () => {
       request(recordRequest(), { commandId, correlationId: 'corr-1', requestHash: 'h1' }),
     );
     const last = (await readAll()).at(-1)!;
-    expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: last.position });
+    expect(result).toEqual({ id: last.id, streamId, revision: last.revision, position: expect.any(String) });
+    // The position is sealed (API.md: opaque); it opens to the event's.
+    expect(fixture.positions.open(result.position)).toBe(last.position);
     // Only the keyed fingerprint is stored, never the plain request hash.
     const fingerprint = await hasher.digest('h1');
     expect(last.id).toBe(uuidv5(`${commandId}:${fingerprint}:0`, ID_NAMESPACE));

@@ -10,7 +10,7 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '@trust-ledger/event-store';
-import { RequestHasher, type PersonKey } from '@trust-ledger/privacy';
+import { OpaquePositions, RequestHasher, type PersonKey } from '@trust-ledger/privacy';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandResult } from './command-result';
 import { ID_NAMESPACE, type CommandMeta } from './command-meta';
@@ -72,6 +72,7 @@ export class CommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly idempotency: IdempotencyStore,
     private readonly hasher: RequestHasher,
+    private readonly positions: OpaquePositions,
   ) {}
 
   private readonly turns = new AsyncLock({ maxPending: MAX_WAITING });
@@ -177,7 +178,7 @@ export class CommandExecutor {
           this.clock.now(),
         );
       }
-      return result;
+      return this.answer(result);
     }
   }
 
@@ -214,7 +215,7 @@ export class CommandExecutor {
       const remembered = this.idempotency.find(request.actor, request.idempotencyKey);
       if (remembered) {
         if (!same(remembered.requestHash)) throw this.keyReused(request.personKey);
-        return remembered.response;
+        return this.answer(remembered.response);
       }
     }
     const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
@@ -225,12 +226,18 @@ export class CommandExecutor {
       throw this.keyReused(request.personKey);
     }
     const last = own[own.length - 1];
-    return {
+    return this.answer({
       id: request.createdId ?? own[0].id,
       streamId: request.streamId,
       revision: last.revision,
       position: last.position,
-    };
+    });
+  }
+
+  /** What the caller is told: the position sealed (API.md: opaque). Remembered in clear, so that
+   * a response remembered before positions were sealed is answered the same way. */
+  private answer(result: CommandResult): CommandResult {
+    return { ...result, position: this.positions.seal(result.position) };
   }
 
   /** Once the person is erased, the first request's fingerprint can no longer be recomputed: say so. */
