@@ -48,6 +48,34 @@ export interface DetectedViolation {
   explanation: string;
 }
 
+/**
+ * What a violation is about, whatever its id: its rule, its stream and the act it judged. A
+ * violation's id hashes the events it was first found with, so a rules change that cites other
+ * events finds the same violation under a new id; this stays.
+ */
+export interface ViolationAct {
+  ruleId: RuleId;
+  streamId: string;
+  /** `actOf` its evidence. */
+  act: string;
+}
+
+/**
+ * The act a violation judged: the first event it cites, which the rules cite first whatever they
+ * add later (a second detainer behind the same hold adds to the hold's evidence). A violation whose
+ * stream holds nothing it cites (S11: a report never published, proven by the adoption that required
+ * it) is about its stream itself: judged under another version, it cites another adoption, but the
+ * report it misses is the same.
+ */
+export function actOf(v: Pick<DetectedViolation, 'streamId' | 'evidence'>): string {
+  const first = v.evidence[0];
+  return first?.streamId === v.streamId ? first.eventId : v.streamId;
+}
+
+export function violationActOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): ViolationAct {
+  return { ruleId: v.ruleId, streamId: v.streamId, act: actOf(v) };
+}
+
 /** A domain event as read back from its stream: the data rules need to cite it as evidence. */
 export type Recorded<E extends { type: string; data: unknown }> = E & {
   eventId: string;

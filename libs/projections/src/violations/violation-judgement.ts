@@ -1,4 +1,5 @@
 import {
+  actOf,
   remembered,
   type DetectedViolation,
   type EvidenceRef,
@@ -84,7 +85,7 @@ const idOfName = remembered(2_000, (name: string) => uuidv5(name, VIOLATION_ID_N
 /**
  * Compares what a stream's rules find now with what the register holds for it, and returns the
  * entries that change. A finding is the violation the register holds under its id or, failing that,
- * the one of the same rule that judged the same act (its first evidence): a second detainer behind
+ * the one of the same rule that judged the same act (`actOf`: its first evidence): a second detainer behind
  * the same hold adds to the hold's evidence, it does not make the hold lawful, so counsel's review
  * of it stands.
  * - newly firing → OPEN, detected at the trigger;
@@ -204,17 +205,9 @@ export function violationAsOf(v: RegisteredViolation, at: string): RegisteredVio
   };
 }
 
-/**
- * Whether two findings are of one rule about one act: the act is the first evidence cited. A
- * finding whose stream holds nothing it cites (S11: a report never published, proven by the
- * adoption that required it) is about its stream itself: judged under another version, it cites
- * another adoption, but the report it misses is the same, and so is the violation.
- */
+/** Whether two findings are of one rule about one act (see `actOf`). */
 function sameAct(a: RegisteredViolation, b: DetectedViolation): boolean {
-  if (a.ruleId !== b.ruleId || a.streamId !== b.streamId) return false;
-  const act = (v: Pick<DetectedViolation, 'streamId' | 'evidence'>) =>
-    v.evidence[0]?.streamId === v.streamId ? v.evidence[0].eventId : v.streamId;
-  return act(a) === act(b);
+  return a.ruleId === b.ruleId && a.streamId === b.streamId && actOf(a) === actOf(b);
 }
 
 function judgedFactsOf(v: DetectedViolation | RegisteredViolation): JudgedFacts {
