@@ -258,6 +258,8 @@ describe('POST /violations/{id}/review', () => {
       data: { violationId: v.violationId, status: 'CONFIRMED', note: 'No judicial warrant.' },
       metadata: { actor: 'counsel-1' },
     });
+    // The act beside the id: what the register still finds the violation by under another id.
+    expect(event.data).toMatchObject({ ruleId: v.ruleId, streamId: v.streamId, act: v.evidence[0].eventId });
     const after = await t
       .get(`/violations/${v.violationId}?minPosition=${reviewed.body.position}`, officerA)
       .expect(200);

@@ -6,6 +6,7 @@ import {
   ConflictError,
   NotFoundError,
   REVIEW_STATUSES,
+  violationActOf,
   violationReviewDecider,
   violationStreamId,
   type Clock,
@@ -51,10 +52,12 @@ export const violationNotFound = (): NotFoundError =>
   new NotFoundError('VIOLATION_NOT_FOUND', 'No such violation');
 
 /**
- * Records counsel's review on `violation-<id>`. Whether the violation exists, and whether the facts
- * have since withdrawn it, is the register's knowledge, so the handler asks the register: an unknown
- * id is 404, a withdrawn violation 409 (there is nothing left to conclude about), unless this very
- * review was recorded before the facts withdrew it: a retry then gets its first response.
+ * Records counsel's review on `violation-<id>`, naming the act the violation judged (so that the
+ * register can still apply it should a rules change find the act under another id). Whether the
+ * violation exists, and whether the facts have since withdrawn it, is the register's knowledge, so
+ * the handler asks the register: an unknown id is 404, a withdrawn violation 409 (there is nothing
+ * left to conclude about), unless this very review was recorded before the facts withdrew it: a
+ * retry then gets its first response.
  *
  * The register is asked once it has reached the log's head, so that an id it has still to judge
  * (after a restart, during a rebuild) is not unknown, and a violation a fact recorded a moment
@@ -78,16 +81,17 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
       decider: violationReviewDecider,
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.
-      precondition: async () => {
-        if ((await this.registered(violationId)).status === 'WITHDRAWN') {
+      checkedCommand: async () => {
+        const violation = await this.registered(violationId);
+        if (violation.status === 'WITHDRAWN') {
           throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
         }
-      },
-      command: {
-        type: 'ReviewViolation',
-        data: { violationId, status: body.status, note: body.note },
-        actor: meta.actor,
-        now: this.clock.now(),
+        return {
+          type: 'ReviewViolation',
+          data: { violationId, status: body.status, note: body.note, ...violationActOf(violation) },
+          actor: meta.actor,
+          now: this.clock.now(),
+        };
       },
     });
   }

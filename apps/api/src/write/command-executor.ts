@@ -17,25 +17,36 @@ import { ID_NAMESPACE, type CommandMeta } from './command-meta';
 import { EVENT_CODEC, type DomainEvent, type EventCodec } from './event-codec';
 import { IdempotencyStore } from './idempotency.store';
 
-export interface ExecuteRequest<S, C extends CommandContext, E extends DomainEvent> extends CommandMeta {
+interface Request<S, C extends CommandContext, E extends DomainEvent> extends CommandMeta {
   streamId: string;
   decider: Decider<S, C, E>;
-  command: C;
   /**
    * Runs on the agency the stream's first event names (undefined for a new stream), as stored, in
    * clear, before anything is decoded; throws to refuse. Another agency's record then costs no more
    * to refuse than an unknown one, and its person's data is not opened for the caller.
    */
   authorize?: (agencyId: string | undefined) => void;
-  /** Runs only for a command not recorded yet, so that a retry still gets its first response even
-   * when what it checks has changed since; throws to refuse. It may wait (for the read models, say),
-   * holding the stream's turn meanwhile. */
-  precondition?: () => void | Promise<void>;
   /** The created thing's id (API.md's `id`); defaults to the first recorded event's id. */
   createdId?: string;
   /** The person whose data the command carries, whose data key then keys its fingerprint too. */
   personKey?: PersonKey;
 }
+
+export type ExecuteRequest<S, C extends CommandContext, E extends DomainEvent> = Request<S, C, E> &
+  (
+    | {
+        command: C;
+        /** Runs only for a command not recorded yet, so that a retry still gets its first response
+         * even when what it checks has changed since; throws to refuse. It may wait (for the read
+         * models, say), holding the stream's turn meanwhile. */
+        precondition?: () => void | Promise<void>;
+      }
+    | {
+        /** A command that records what it checks (counsel's review: the act of the violation the
+         * register holds) is made where a precondition runs, as one does, and may refuse as one does. */
+        checkedCommand: () => Promise<C>;
+      }
+  );
 
 /** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
 const MAX_ATTEMPTS = 5;
@@ -130,7 +141,12 @@ export class CommandExecutor {
 
       const replayed = this.replay(request, recorded, formerly);
       if (replayed) return replayed;
-      await request.precondition?.();
+      let decided: C;
+      if ('checkedCommand' in request) decided = await request.checkedCommand();
+      else {
+        await request.precondition?.();
+        decided = request.command;
+      }
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       if (request.ifNoneMatchAny === true && revision !== undefined) {
@@ -150,11 +166,11 @@ export class CommandExecutor {
         });
       }
 
-      const events = decider.decide(state, request.command);
+      const events = decider.decide(state, decided);
       if (events.length === 0) throw new Error(`${streamId}: the decider recorded nothing for a command`);
       // The command that first records the person mints their key now, and is fingerprinted by it.
       if (personKey?.create) request.requestHash = await this.hasher.digest(command.requestHash, personKey);
-      const toAppend = await this.toAppend(request, events);
+      const toAppend = await this.toAppend(request, decided, events);
       let appended: AppendResult;
       try {
         appended = await this.store.append(streamId, toAppend, { expectedRevision: revision ?? 'no_stream' });
@@ -251,13 +267,14 @@ export class CommandExecutor {
 
   private async toAppend<S, C extends CommandContext, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
+    command: C,
     events: E[],
   ): Promise<EventToAppend[]> {
     // The moment the decider was given as `now`: what it derived from it (a case's openedAt, a
     // report's publishedAt) is exactly when the record says it was recorded, and an as-of read at
     // that moment finds it. An import's `now` is instead the date its source log gives the act
     // (years back, say): the log must not claim it was recorded then, so it is recorded at append.
-    const recordedAt = request.imported ? this.clock.now() : request.command.now;
+    const recordedAt = request.imported ? this.clock.now() : command.now;
     return Promise.all(
       events.map(async (event, index) => ({
         ...(await this.codec.encode(request.streamId, event)),

@@ -1,15 +1,26 @@
 import { ValidationError } from '../shared/errors';
 import { fieldErrorsFor, specFor } from '../../testing/given-when-then';
-import { violationReviewDecider, type ReviewViolation, type ViolationReviewed } from './violation-review';
+import type { ViolationAct } from '../shared/violation';
+import {
+  reviewedActOf,
+  violationReviewDecider,
+  type ReviewViolation,
+  type ViolationReviewed,
+} from './violation-review';
 
 const given = specFor(violationReviewDecider);
 const fieldErrors = fieldErrorsFor(violationReviewDecider);
 const VIOLATION = '3f0c1f0e-8a43-5a8e-9a57-0d7e1e8a1b11';
+const ACT: ViolationAct = {
+  ruleId: 'S2_HELD_BEYOND_RELEASE',
+  streamId: 'case-c1000000-0000-4000-8000-000000000001',
+  act: 'e1000000-0000-4000-8000-000000000001',
+};
 /** `note` is `unknown`: a body may carry anything there. */
 const review = (status: string, note: unknown = 'Reviewed the evidence pack'): ReviewViolation =>
   ({
     type: 'ReviewViolation',
-    data: { violationId: VIOLATION, status, note },
+    data: { violationId: VIOLATION, status, note, ...ACT },
     actor: 'counsel-1',
     now: '2024-05-01T10:00:00Z',
   }) as ReviewViolation;
@@ -18,7 +29,7 @@ const reviewed = (
   note = 'Reviewed the evidence pack',
 ): ViolationReviewed => ({
   type: 'ViolationReviewed',
-  data: { violationId: VIOLATION, status, note, reviewedAt: '2024-05-01T10:00:00Z' },
+  data: { violationId: VIOLATION, status, note, reviewedAt: '2024-05-01T10:00:00Z', ...ACT },
 });
 
 describe('violation review', () => {
@@ -26,6 +37,25 @@ describe('violation review', () => {
     given([])
       .when(review('CONFIRMED'))
       .then([reviewed('CONFIRMED')]);
+  });
+
+  it('names the act the violation judged beside its id, which a rules change may replace', () => {
+    given([])
+      .when(review('DISMISSED'))
+      .then([
+        {
+          type: 'ViolationReviewed',
+          data: {
+            violationId: VIOLATION,
+            status: 'DISMISSED',
+            note: 'Reviewed the evidence pack',
+            reviewedAt: '2024-05-01T10:00:00Z',
+            ruleId: 'S2_HELD_BEYOND_RELEASE',
+            streamId: 'case-c1000000-0000-4000-8000-000000000001',
+            act: 'e1000000-0000-4000-8000-000000000001',
+          },
+        },
+      ]);
   });
 
   it('lets counsel revise an earlier conclusion', () => {
@@ -72,5 +102,12 @@ describe('violation review', () => {
       violationReviewDecider.initialState,
     );
     expect(state).toEqual({ status: 'DISMISSED' });
+  });
+
+  it('reads the act a review names, and none from a review recorded before reviews named it', () => {
+    expect(reviewedActOf(reviewed('CONFIRMED').data)).toEqual(ACT);
+    const { ruleId: _r, streamId: _s, act: _a, ...idOnly } = reviewed('CONFIRMED').data;
+    expect(reviewedActOf(idOnly)).toBeUndefined();
+    expect(reviewedActOf({ ...idOnly, ruleId: ACT.ruleId, streamId: ACT.streamId })).toBeUndefined();
   });
 });

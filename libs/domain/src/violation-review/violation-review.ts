@@ -1,5 +1,6 @@
 import type { CommandContext } from '../case/case.commands';
 import { ValidationError, type FieldError } from '../shared/errors';
+import { RULE_IDS, type ViolationAct } from '../shared/violation';
 
 /** Counsel's conclusions on a violation (§ 12); OPEN and WITHDRAWN are the register's, not counsel's. */
 export const REVIEW_STATUSES = ['CONFIRMED', 'DISMISSED', 'REMEDIED'] as const;
@@ -7,15 +8,33 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 const NOTE_MAX_LENGTH = 10_000;
 
+/** Counsel's review of the violation the register holds under `violationId`, with the act it judged. */
 export type ReviewViolation = {
   type: 'ReviewViolation';
-  data: { violationId: string; status: ReviewStatus; note: string };
+  data: { violationId: string; status: ReviewStatus; note: string } & ViolationAct;
 } & CommandContext;
 
+/**
+ * A review names the violation's act beside its id, so that the register can still apply it when a
+ * rules change finds the same violation under another id. Reviews recorded before it did name only
+ * the id (`reviewedActOf`).
+ */
 export type ViolationReviewed = {
   type: 'ViolationReviewed';
-  data: { violationId: string; status: ReviewStatus; note: string; reviewedAt: string };
+  data: {
+    violationId: string;
+    status: ReviewStatus;
+    note: string;
+    reviewedAt: string;
+  } & Partial<ViolationAct>;
 };
+
+/** The act a review names; undefined for one recorded before reviews named it, found by its id only. */
+export function reviewedActOf(data: ViolationReviewed['data']): ViolationAct | undefined {
+  const { ruleId, streamId, act } = data;
+  if (ruleId === undefined || !RULE_IDS.includes(ruleId)) return undefined;
+  return typeof streamId === 'string' && typeof act === 'string' ? { ruleId, streamId, act } : undefined;
+}
 
 type ViolationReviewEvent = ViolationReviewed;
 
@@ -45,7 +64,7 @@ function decideViolationReview(
   _state: ViolationReviewState,
   command: ReviewViolation,
 ): ViolationReviewEvent[] {
-  const { violationId, status, note } = command.data;
+  const { violationId, status, note, ruleId, streamId, act } = command.data;
   const errors: FieldError[] = [];
   if (!(REVIEW_STATUSES as readonly string[]).includes(status)) {
     errors.push({ field: 'status', reason: `must be one of ${REVIEW_STATUSES.join(', ')}` });
@@ -56,7 +75,10 @@ function decideViolationReview(
     errors.push({ field: 'note', reason: `must be at most ${NOTE_MAX_LENGTH} characters` });
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  return [{ type: 'ViolationReviewed', data: { violationId, status, note, reviewedAt: command.now } }];
+  const reviewedAt = command.now;
+  return [
+    { type: 'ViolationReviewed', data: { violationId, status, note, reviewedAt, ruleId, streamId, act } },
+  ];
 }
 
 export const violationReviewDecider = {
