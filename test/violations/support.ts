@@ -1,5 +1,10 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { ORDINANCE_STREAM_ID, violationStreamId, type ReviewStatus } from '@trust-ledger/domain';
+import {
+  ORDINANCE_STREAM_ID,
+  violationStreamId,
+  type ReviewStatus,
+  type ViolationAct,
+} from '@trust-ledger/domain';
 import {
   SqliteEventStore,
   type AppendResult,
@@ -91,13 +96,27 @@ export class Harness {
     return this.append(ORDINANCE_STREAM_ID, [version], recordedAt, 'admin-1');
   }
 
-  review(violationId: string, status: ReviewStatus, note: string, reviewedAt: string): Promise<AppendResult> {
+  /** Records counsel's review of `violationId`, naming `act` as the API does (none: as reviews
+   * recorded before they named it). */
+  review(
+    violationId: string,
+    status: ReviewStatus,
+    note: string,
+    reviewedAt: string,
+    act?: ViolationAct,
+  ): Promise<AppendResult> {
     return this.append(
       violationStreamId(violationId),
-      [{ type: 'ViolationReviewed', data: { violationId, status, note, reviewedAt } }],
+      [{ type: 'ViolationReviewed', data: { violationId, status, note, reviewedAt, ...act } }],
       reviewedAt,
       'counsel-1',
     );
+  }
+
+  /** What /health shows of the register beside its position. */
+  async registerDetails(): Promise<JsonObject | undefined> {
+    const statuses = await this.runner.status();
+    return statuses.find((s) => s.name === this.register.name)?.details;
   }
 
   /** Lets the register catch up, moves the clock, runs the scheduler's tick, and waits for the
@@ -128,7 +147,15 @@ export class Harness {
 
   /** Every row of the register's tables, to compare whole states. */
   snapshot(): Record<string, unknown[]> {
-    const tables = ['violations', 'vr_streams', 'vr_deadlines', 'vr_ordinance', 'vr_reports', 'vr_events'];
+    const tables = [
+      'violations',
+      'vr_streams',
+      'vr_deadlines',
+      'vr_ordinance',
+      'vr_reports',
+      'vr_events',
+      'vr_unapplied_reviews',
+    ];
     return Object.fromEntries(
       tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]),
     );

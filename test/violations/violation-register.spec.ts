@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { caseStreamId } from '@trust-ledger/domain';
+import { randomUUID } from 'node:crypto';
+import { caseStreamId, violationActOf } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
   DeadlineScheduler,
@@ -150,9 +151,18 @@ describe('violation register', () => {
       'Held on an administrative form',
       '2024-03-06T00:00:00Z',
     );
+    // One found by its act under an id the register does not hold, and one it cannot apply.
+    const act = violationActOf(violation);
+    await h.review(randomUUID(), 'REMEDIED', 'Released', '2024-03-07T00:00:00Z', act);
+    await h.review(randomUUID(), 'DISMISSED', 'Of another act', '2024-03-07T00:00:00Z', {
+      ...act,
+      act: CASE_A,
+    });
     await h.caughtUp();
     const before = h.snapshot();
     expect(before.violations.length).toBeGreaterThanOrEqual(2);
+    expect(h.queries.get(violation.violationId)!.status).toBe('REMEDIED');
+    expect(before.vr_unapplied_reviews).toHaveLength(1);
 
     const all = await h.events();
     h.db.transaction(() => {
@@ -225,18 +235,79 @@ describe('violation register', () => {
     ]);
   });
 
-  it('says so when it cannot apply a review, whose violation it does not hold', async () => {
+  it('applies a review to the violation of the act it names when the register holds no violation of its id', async () => {
     await honoredAfterNotice();
+    const [honored] = h.violations();
+    // As a rebuild under rules that cite other events finds it: the review names an id the register
+    // no longer holds, beside the act it judged.
+    const formerId = '00000000-0000-4000-8000-0000000000fe';
+    await h.review(
+      formerId,
+      'CONFIRMED',
+      'No warrant in the file',
+      '2024-03-06T09:00:00Z',
+      violationActOf(honored),
+    );
+    await h.caughtUp();
+    const [review] = await h.events(`violation-${formerId}`);
+    const reviewed = h.queries.get(honored.violationId)!;
+    expect(reviewed.status).toBe('CONFIRMED');
+    expect(reviewed.statusHistory.at(-1)).toEqual({
+      status: 'CONFIRMED',
+      at: '2024-03-06T09:00:00Z',
+      by: 'counsel-1',
+      note: 'No warrant in the file',
+      eventId: review.id,
+    });
+    expect(h.queries.get(formerId)).toBeUndefined();
+    expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
+  });
+
+  it('keeps a review it cannot apply, says so, and counts it on /health', async () => {
+    await honoredAfterNotice();
+    const [honored] = h.violations();
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
+      // Of an id it does not hold: one recorded before reviews named their act, and one naming an act
+      // of which it holds no violation.
       const unknown = '00000000-0000-4000-8000-0000000000ff';
+      const otherAct = '00000000-0000-4000-8000-0000000000fd';
       await h.review(unknown, 'CONFIRMED', 'Of a violation the rules no longer find', '2024-03-06T09:00:00Z');
+      await h.review(otherAct, 'DISMISSED', 'Of another act', '2024-03-06T10:00:00Z', {
+        ...violationActOf(honored),
+        act: 'e0000000-0000-4000-8000-000000000000',
+      });
       await h.caughtUp();
       const [review] = await h.events(`violation-${unknown}`);
+      const [ofOtherAct] = await h.events(`violation-${otherAct}`);
       expect(warn).toHaveBeenCalledWith(
-        `review ${review.id} of violation ${unknown} not applied: the register holds no such violation`,
+        `review ${review.id} of violation ${unknown} not applied: the register holds no such violation, and 0 of an act the review does not name`,
       );
       expect(h.queries.get(unknown)).toBeUndefined();
+      expect(h.queries.get(honored.violationId)!.status).toBe('OPEN');
+      expect(await h.registerDetails()).toEqual({ unappliedReviews: 2 });
+      expect(h.snapshot().vr_unapplied_reviews).toEqual(
+        [
+          {
+            event_id: ofOtherAct.id,
+            violation_id: otherAct,
+            rule_id: honored.ruleId,
+            stream_id: CASE_B,
+            act: 'e0000000-0000-4000-8000-000000000000',
+            reviewed_at: '2024-03-06T10:00:00Z',
+            violations_of_act: 0,
+          },
+          {
+            event_id: review.id,
+            violation_id: unknown,
+            rule_id: null,
+            stream_id: null,
+            act: null,
+            reviewed_at: '2024-03-06T09:00:00Z',
+            violations_of_act: 0,
+          },
+        ].sort((a, b) => a.event_id.localeCompare(b.event_id)),
+      );
     } finally {
       warn.mockRestore();
     }

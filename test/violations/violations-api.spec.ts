@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { violationIdOf } from '@trust-ledger/projections/violations';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const A = 'agency-a';
 const B = 'agency-b';
@@ -455,5 +456,41 @@ describe('POST /violations/{id}/review', () => {
       runner.start();
     }
     expect(await t.events(`violation-${v.violationId}`)).toHaveLength(0);
+  });
+});
+
+describe('GET /health', () => {
+  it('counts the reviews the register could not apply, as in a register a rules change rebuilt', async () => {
+    const registerOf = async (minPosition: string) =>
+      (await t.http().get(`${API}/health?minPosition=${minPosition}`).expect(200)).body.projections.find(
+        (p: { name: string }) => p.name === 'violation-register',
+      );
+    const [last] = (await t.events()).slice(-1);
+    expect((await registerOf(last.position)).details).toEqual({ unappliedReviews: 0 });
+
+    // A review recorded before reviews named their act, of a violation the register no longer holds.
+    const formerId = randomUUID();
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const { position } = await store.append(
+      `violation-${formerId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'ViolationReviewed',
+          data: { violationId: formerId, status: 'CONFIRMED', note: 'n', reviewedAt: '2025-03-01T12:00:00Z' },
+          metadata: {
+            recordedAt: '2025-03-01T12:00:00Z',
+            correlationId: randomUUID(),
+            causationId: null,
+            actor: 'counsel-1',
+          },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    const register = await registerOf(position);
+    expect(register).toMatchObject({ error: null, details: { unappliedReviews: 1 } });
+    const metrics = await t.http().get(`${API}/metrics`).expect(200);
+    expect(metrics.text).toMatch(/^trust_ledger_unapplied_reviews\{projection="violation-register"\} 1$/m);
   });
 });

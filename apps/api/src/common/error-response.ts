@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FieldError } from '@trust-ledger/domain';
+import type { JsonObject } from '@trust-ledger/event-store';
 import type { ProjectionError, ProjectionStatus } from '@trust-ledger/projections';
 
 // OpenAPI descriptions of the bodies ApiExceptionFilter answers errors with (api-exception.filter.ts).
@@ -43,6 +44,14 @@ export class ProjectionStatusDto implements ProjectionProgress {
   lag!: number | null;
   @ApiProperty({ type: ProjectionErrorDto, nullable: true, description: 'What it stopped on, if it did' })
   error!: ProjectionErrorDto | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { unappliedReviews: 0 },
+    description:
+      "What the read model says of itself beside its position, where it does. violation-register: `unappliedReviews`, counsel's reviews it could not apply: it holds no violation of the id a review names, nor exactly one of the rule, stream and act the review names (a rules change may find a violation again under another id): conclusions the register does not show.",
+  })
+  details?: JsonObject;
 }
 
 /** Every error response of the API (4xx and 5xx) has this shape. */

@@ -51,6 +51,11 @@ export class Metrics implements OnModuleInit {
     projectionGauge('trust_ledger_projection_failed', '1 while the projection is stopped on an error', (s) =>
       Number(s.error !== null),
     );
+    projectionGauge(
+      'trust_ledger_unapplied_reviews',
+      "Counsel's reviews the violation register could not apply to a violation it holds",
+      (s) => (typeof s.details?.unappliedReviews === 'number' ? s.details.unappliedReviews : null),
+    );
 
     if (integrity !== undefined) {
       new Gauge({

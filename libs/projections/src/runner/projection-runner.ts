@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, RecordedEvent } from '@trust-ledger/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 import { Checkpoints, type ProjectionError } from './checkpoints';
 import type { Projection, ReadModelDb } from './projection';
 import { messageOf, ProjectionWorker, type BatchCommitted } from './projection-worker';
@@ -16,6 +16,8 @@ export interface ProjectionStatus {
    * null otherwise. */
   lag: number | null;
   error: ProjectionError | null;
+  /** What the projection shows of its read model beside its position, if it does (`Projection.details`). */
+  details?: JsonObject;
 }
 
 /** The projections did not reach a position in time, or one of them stopped on an error first. */
@@ -156,7 +158,8 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.store.headPosition();
     return [...this.workers.values()].map((worker) => {
-      const { name, version } = worker.projection;
+      const { projection } = worker;
+      const { name, version } = projection;
       const stored = this.checkpoints.get(name);
       const current = stored !== undefined && stored.version === version;
       const position = current ? stored.position : null;
@@ -179,6 +182,8 @@ export class ProjectionRunner {
                 position,
               }
             : null),
+        // Only once its tables are this version's: set up in the transaction that reset the checkpoint.
+        ...(current && projection.details !== undefined && { details: projection.details(this.db) }),
       };
     });
   }

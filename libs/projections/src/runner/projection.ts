@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventFilter, RecordedEvent } from '@trust-ledger/event-store';
+import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 
 export type ReadModelDb = Database.Database;
 
@@ -31,6 +31,9 @@ export interface Projection {
   flush?(db: ReadModelDb): void;
   /** The writes since the last `flush` were rolled back: forget what `apply` held in memory. */
   discard?(): void;
+  /** What /health shows of the read model beside its position (the register: the reviews it could
+   * not apply). Read from the committed tables, so it may be called whatever the projection holds. */
+  details?(db: ReadModelDb): JsonObject;
 }
 
 export function passesFilter(filter: EventFilter | undefined, event: RecordedEvent): boolean {

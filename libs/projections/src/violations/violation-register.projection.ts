@@ -1,16 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  actOf,
   epochMsOf,
   evaluateReportingRules,
   later,
   ORDINANCE_STREAM_ID,
   reportingDeadlines,
+  reviewedActOf,
   VIOLATION_STREAM_PREFIX,
   type OrdinanceVersion,
   type OrdinanceVersionAdopted,
   type PublishedReport,
   type Recorded,
   type ReviewStatus,
+  type ViolationAct,
+  type ViolationReviewed,
 } from '@trust-ledger/domain';
 import type { EventFilter, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
 import type { Projection, ReadModelDb } from '../runner/projection';
@@ -103,6 +107,17 @@ function statementsOf(db: ReadModelDb) {
       "SELECT * FROM violations WHERE rule_id = 'S11_REPORT_OVERDUE' ORDER BY seq",
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
+    violationsOfRule: db.prepare<[string, string], ViolationRow>(
+      'SELECT * FROM violations WHERE stream_id = ? AND rule_id = ? ORDER BY seq',
+    ),
+    insertUnapplied: db.prepare<
+      [string, string, string | null, string | null, string | null, string, number]
+    >(
+      `INSERT OR IGNORE INTO vr_unapplied_reviews
+         (event_id, violation_id, rule_id, stream_id, act, reviewed_at, violations_of_act)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    countUnapplied: db.prepare<[], number>('SELECT count(*) FROM vr_unapplied_reviews').pluck(),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
     countUnresolved: db.prepare<[{ streamId: string }]>(COUNT_UNRESOLVED_SQL),
     clearDeadlines: db.prepare<[number]>('DELETE FROM vr_deadlines WHERE stream_seq = ?'),
@@ -148,7 +163,8 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
  * violations that now fire are OPEN, those that no longer fire are WITHDRAWN citing the event.
  * An adopted ordinance version re-judges every stream whose acts reach its effectiveFrom. § 11 is
  * judged over the ordinance's adoptions and the published reports. Counsel's reviews
- * (ViolationReviewed) set the status. All of it is a function of the log alone.
+ * (ViolationReviewed) set the status; those it cannot apply are kept apart and counted on /health.
+ * All of it is a function of the log alone.
  */
 @Injectable()
 @ProjectionProvider()
@@ -168,8 +184,9 @@ export class ViolationRegisterProjection implements Projection {
   // is in removal proceedings or has counsel; 17: an overdue report judged under another version
   // (citing another adoption) stays the same violation, not withdrawn and detected anew; 18: a
   // detainer honored under a qualifying exception throughout a hold excuses it from the grace period
-  // whatever else was pending beside it, as a judicial warrant does.
-  readonly version = 18;
+  // whatever else was pending beside it, as a judicial warrant does; 19: a review the register holds
+  // no violation of the id for applies to the one violation of the act it names, or is kept unapplied.
+  readonly version = 19;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -448,30 +465,64 @@ export class ViolationRegisterProjection implements Projection {
     return [...held];
   }
 
+  /**
+   * Applies counsel's review to the violation it names by id or, when the register holds no such
+   * id (a rules change found the act citing other events, so under another id), to the one
+   * violation of the act it names. Else it is kept in vr_unapplied_reviews, which /health counts.
+   */
   private review(s: Statements, event: RecordedEvent): void {
     this.write(s);
     const violationId = text(event.data, 'violationId', event);
-    const row = s.violation.get(violationId);
-    // The review API accepts only violations in the register, so the register reached them first.
-    // After a rules change, a rebuild may not find the violation again (rightly, if the corrected
-    // rules do not fire; wrongly, if they fire under another id): said, never skipped in silence.
-    if (row === undefined) {
+    const reviewed = event.data as ViolationReviewed['data'];
+    const act = reviewedActOf(reviewed);
+    const found = this.reviewed(s, violationId, act);
+    if (found.length !== 1) {
+      // The review API accepts only violations in the register, so the register reached them first.
+      // After a rules change, a rebuild may not find the violation again (rightly, if the corrected
+      // rules do not fire; wrongly, if they fire citing other events and its act is not named).
       this.logger.warn(
-        `review ${event.id} of violation ${violationId} not applied: the register holds no such violation`,
+        `review ${event.id} of violation ${violationId} not applied: the register holds no such violation, ` +
+          `and ${found.length} of ${act === undefined ? 'an act the review does not name' : 'its act'}`,
+      );
+      const reviewedAt = text(event.data, 'reviewedAt', event);
+      s.insertUnapplied.run(
+        event.id,
+        violationId,
+        act?.ruleId ?? null,
+        act?.streamId ?? null,
+        act?.act ?? null,
+        reviewedAt,
+        found.length,
       );
       return;
     }
-    const violation = violationOf(row);
+    const [violation] = found;
     if (violation.statusHistory.some((h) => h.eventId === event.id)) return;
-    const reviewed = applyReview(violation, {
+    const applied = applyReview(violation, {
       status: text(event.data, 'status', event) as ReviewStatus,
       note: text(event.data, 'note', event),
       at: text(event.data, 'reviewedAt', event),
       by: event.metadata.actor,
       eventId: event.id,
     });
-    s.upsert.run(...violationParams(reviewed));
-    s.countUnresolved.run({ streamId: reviewed.streamId });
+    s.upsert.run(...violationParams(applied));
+    s.countUnresolved.run({ streamId: applied.streamId });
+  }
+
+  /** The violation of the id, or every violation of the act (which may be none, or several). */
+  private reviewed(s: Statements, violationId: string, act: ViolationAct | undefined): RegisteredViolation[] {
+    const row = s.violation.get(violationId);
+    if (row !== undefined) return [violationOf(row)];
+    if (act === undefined) return [];
+    return s.violationsOfRule
+      .all(act.streamId, act.ruleId)
+      .map(violationOf)
+      .filter((v) => actOf(v) === act.act);
+  }
+
+  /** For /health: how many of counsel's reviews the register could not apply. */
+  details(db: ReadModelDb): JsonObject {
+    return { unappliedReviews: this.statementsFor(db).countUnapplied.get() ?? 0 };
   }
 
   private historyOf(s: Statements, streamId: string, state: StreamState): StoredEvent[] {

@@ -9,6 +9,7 @@ export const VIOLATION_TABLES = [
   'vr_ordinance',
   'vr_reports',
   'vr_deadlines',
+  'vr_unapplied_reviews',
 ] as const;
 
 /** Events of a stream per vr_events row. */
@@ -105,6 +106,22 @@ CREATE TABLE vr_deadlines (
   PRIMARY KEY (stream_seq, deadline_ms)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
+
+-- Counsel's reviews the register could not apply: it holds no violation of the id they name, and
+-- not exactly one of the act they name (or they name none: recorded before reviews did). Kept, and
+-- counted on /health, so that a conclusion a rules change lost is seen, not only logged. No note: it
+-- is free text; the review's event holds it.
+CREATE TABLE vr_unapplied_reviews (
+  event_id          TEXT    PRIMARY KEY,
+  violation_id      TEXT    NOT NULL,
+  -- the act the review names (ViolationAct); null in a review recorded before reviews named it
+  rule_id           TEXT,
+  stream_id         TEXT,
+  act               TEXT,
+  reviewed_at       TEXT    NOT NULL,
+  -- how many violations of that act the register held: none, or more than one to choose from
+  violations_of_act INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 `;
 
 /** Unresolved: not yet reviewed, or confirmed and not remedied. */
