@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { ORDINANCE_SECTIONS, type OrdinanceSection, type ReviewStatus } from '@trust-ledger/domain';
+import { randomUUID } from 'node:crypto';
+import {
+  ORDINANCE_SECTIONS,
+  violationActOf,
+  type OrdinanceSection,
+  type ReviewStatus,
+} from '@trust-ledger/domain';
 import { MatterViewProjection } from '@trust-ledger/projections/institutional';
 import {
   encounterCommandSequences,
@@ -86,7 +92,11 @@ describe('rebuilding from encounters, matters and counsel’s reviews', () => {
                   .violations()
                   .find((v) => v.status === 'OPEN' || v.status === 'CONFIRMED');
                 if (unresolved !== undefined) {
-                  await h.review(unresolved.violationId, review, `${review} on review`, recordedAt);
+                  // Every other one as a rebuild under rules citing other events finds it: under an id
+                  // the register does not hold, beside the act the violation judged.
+                  const id = appends % 2 === 0 ? unresolved.violationId : randomUUID();
+                  const act = violationActOf(unresolved);
+                  await h.review(id, review, `${review} on review`, recordedAt, act);
                 }
               }
               if (later !== undefined && appends === later.afterAppend) {
@@ -103,8 +113,16 @@ describe('rebuilding from encounters, matters and counsel’s reviews', () => {
             };
             await recordEncounterCommands(h.store, encounters, afterAppend);
             await recordMatterCommands(h.store, matters, afterAppend);
+            // And one it cannot apply, of an act it holds no violation of.
+            await h.review(randomUUID(), 'CONFIRMED', 'Of no act held', '2024-12-31T00:00:00Z', {
+              ruleId: 'S1_STOP_BASED_SOLELY_ON_STATUS',
+              streamId: 'encounter-none',
+              act: 'encounter-none',
+            });
             await h.caughtUp();
             const incremental = state();
+            // Each review found its violation, by id or by act, but that last one.
+            expect(incremental.register.vr_unapplied_reviews).toHaveLength(1);
             for (const v of h.violations()) {
               rulesSeen.add(v.ruleId);
               statusesSeen.add(v.status);
