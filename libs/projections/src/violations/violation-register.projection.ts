@@ -479,7 +479,8 @@ export class ViolationRegisterProjection implements Projection {
     if (found.length !== 1) {
       // The review API accepts only violations in the register, so the register reached them first.
       // After a rules change, a rebuild may not find the violation again (rightly, if the corrected
-      // rules do not fire; wrongly, if they fire citing other events and its act is not named).
+      // rules do not fire; wrongly, if they fire under another id and the review names no act, or the
+      // rules now cite another event first, so another act).
       this.logger.warn(
         `review ${event.id} of violation ${violationId} not applied: the register holds no such violation, ` +
           `and ${found.length} of ${act === undefined ? 'an act the review does not name' : 'its act'}`,
