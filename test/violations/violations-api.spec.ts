@@ -462,9 +462,12 @@ describe('POST /violations/{id}/review', () => {
 describe('GET /health', () => {
   it('counts the reviews the register could not apply, as in a register a rules change rebuilt', async () => {
     const registerOf = async (minPosition: string) =>
-      (await t.http().get(`${API}/health?minPosition=${minPosition}`).expect(200)).body.projections.find(
-        (p: { name: string }) => p.name === 'violation-register',
-      );
+      (
+        await t
+          .http()
+          .get(`${API}/health?minPosition=${t.sealed(minPosition)}`)
+          .expect(200)
+      ).body.projections.find((p: { name: string }) => p.name === 'violation-register');
     const [last] = (await t.events()).slice(-1);
     expect((await registerOf(last.position)).details).toEqual({ unappliedReviews: 0 });
 

@@ -49,7 +49,7 @@ export class ProjectionStatusDto implements ProjectionProgress {
     additionalProperties: true,
     example: { unappliedReviews: 0 },
     description:
-      "What the read model says of itself beside its position, where it does. violation-register: `unappliedReviews`, counsel's reviews it could not apply: it holds no violation of the id a review names, nor exactly one of the rule, stream and act the review names (a rules change may find a violation again under another id): conclusions the register does not show.",
+      "What the read model says of itself, where it does. violation-register: `unappliedReviews`, counsel's reviews it could not apply: it holds no violation of the id a review names, nor exactly one of the rule, stream and act the review names (a rules change may find a violation again under another id): conclusions the register does not show.",
   })
   details?: JsonObject;
 }

@@ -31,7 +31,7 @@ export interface Projection {
   flush?(db: ReadModelDb): void;
   /** The writes since the last `flush` were rolled back: forget what `apply` held in memory. */
   discard?(): void;
-  /** What /health shows of the read model beside its position (the register: the reviews it could
+  /** What /health shows of the read model (the register: the reviews it could
    * not apply). Read from the committed tables, so it may be called whatever the projection holds. */
   details?(db: ReadModelDb): JsonObject;
 }
