@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
-import { violationIdOf } from '@trust-ledger/projections/violations';
+import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/violations';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
@@ -24,6 +24,24 @@ let head: string;
 async function caughtUp(): Promise<string> {
   const events = await t.events();
   return `minPosition=${t.sealed(events[events.length - 1].position)}`;
+}
+
+/**
+ * Resolves once a request has begun waiting for the violation register to reach the log's head:
+ * the wait itself is the runner's own, only watched (afterEach unwatches one never begun).
+ */
+function registerWaitBegins(runner: ProjectionRunner): Promise<void> {
+  const waitFor = runner.waitFor.bind(runner);
+  return new Promise((resolve) => {
+    const watch = jest.spyOn(runner, 'waitFor').mockImplementation((position, timeoutMs, only) => {
+      const waiting = waitFor(position, timeoutMs, only);
+      if (only === VIOLATION_REGISTER) {
+        watch.mockRestore();
+        resolve();
+      }
+      return waiting;
+    });
+  });
 }
 
 /** Agency A honors a detainer on an administrative warrant, notice given: § 2, at once. */
@@ -73,6 +91,7 @@ beforeAll(async () => {
   head = await caughtUp();
 });
 afterAll(() => t.close());
+afterEach(() => jest.restoreAllMocks());
 
 describe('GET /violations', () => {
   it('shows counsel every violation in API.md’s shape, without personal data', async () => {
@@ -368,15 +387,17 @@ describe('POST /violations/{id}/review', () => {
       );
       expect(await t.events(`violation-${violationId}`)).toEqual([]);
 
-      // Asked again while the register catches up: recorded once it has judged the case.
-      const review = t.post(`/violations/${violationId}/review`, counsel, {
-        status: 'CONFIRMED',
-        note: 'No judicial warrant.',
-      });
-      setTimeout(() => {
-        runner.start();
-        started = true;
-      }, 200);
+      // Asked again, the register starting while the review waits: recorded once it has judged the case.
+      const waiting = registerWaitBegins(runner);
+      const review = t
+        .post(`/violations/${violationId}/review`, counsel, {
+          status: 'CONFIRMED',
+          note: 'No judicial warrant.',
+        })
+        .then((response) => response);
+      await Promise.race([waiting, review]);
+      runner.start();
+      started = true;
       const recorded = await review;
       expect(recorded.status).toBe(201);
       expect(await t.events(`violation-${violationId}`)).toHaveLength(1);
@@ -445,12 +466,17 @@ describe('POST /violations/{id}/review', () => {
           deliveredAt: '2025-02-28T12:00:00Z',
         })
         .expect(201);
-      const review = t.post(`/violations/${v.violationId}/review`, counsel, {
-        status: 'CONFIRMED',
-        note: 'n',
-      });
-      setTimeout(() => runner.start(), 200);
-      const refused = await review.expect(409);
+      const waiting = registerWaitBegins(runner);
+      const review = t
+        .post(`/violations/${v.violationId}/review`, counsel, {
+          status: 'CONFIRMED',
+          note: 'n',
+        })
+        .expect(409)
+        .then((response) => response);
+      await Promise.race([waiting, review]);
+      runner.start();
+      const refused = await review;
       expect(refused.body.code).toBe('VIOLATION_WITHDRAWN');
     } finally {
       runner.start();
