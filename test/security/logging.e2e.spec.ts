@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { openCaseBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 import { ROUTE_WORDS } from '../../apps/api/src/security/logging';
-import { NO_RATE_LIMITS, sleep } from './support';
+import { NO_RATE_LIMITS } from './support';
 
 /**
  * The log of real requests that carry a person's data: structured (one JSON object a line), and
@@ -26,6 +26,8 @@ const PERSONAL = [
 
 let t: TestApp;
 let output: string[];
+/** Told of each JSON line the app writes, so that a test waits for one rather than polls. */
+const listeners = new Set<() => void>();
 let write: jest.SpiedFunction<typeof process.stdout.write>;
 
 beforeAll(async () => {
@@ -38,6 +40,7 @@ beforeAll(async () => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{')) {
       output.push(text);
+      for (const listener of listeners) listener();
       return true;
     }
     return original(chunk, ...rest);
@@ -57,11 +60,26 @@ const lines = (): Array<Record<string, unknown>> =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** Waits for the line a response writes as it finishes, which can come after the client has it. */
-async function untilLogged(match: (line: Record<string, unknown>) => boolean): Promise<void> {
-  for (let waited = 0; !lines().some(match); waited += 10) {
-    if (waited > 5_000) throw new Error('no such line was logged within 5 s');
-    await sleep(10);
-  }
+function untilLogged(match: (line: Record<string, unknown>) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error): void => {
+      listeners.delete(look);
+      clearTimeout(timer);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    // Within the app's write: a line that is not JSON fails the wait, not the app.
+    const look = (): void => {
+      try {
+        if (lines().some(match)) done();
+      } catch (error) {
+        done(error as Error);
+      }
+    };
+    const timer = setTimeout(() => done(new Error('no such line was logged within 5 s')), 5_000);
+    listeners.add(look);
+    look();
+  });
 }
 
 it('logs each request as one JSON line and never the personal data or the token it carried', async () => {
