@@ -1,4 +1,5 @@
 import { CaseViewProjection, ProjectionRunner } from '@trust-ledger/projections';
+import { runnerWaitBegins } from '../support/runner-waits';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -19,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+afterEach(() => jest.restoreAllMocks());
 
 interface Written {
   id: string;
@@ -368,7 +370,9 @@ describe('read your writes', () => {
       );
 
       // Sent while the runner is stopped, answered once it has caught up.
+      const waiting = runnerWaitBegins(runner);
       const pending = get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`).then((r) => r);
+      await Promise.race([waiting, pending]);
       runner.start();
       const caughtUp = await pending;
       expect(caughtUp.status).toBe(200);

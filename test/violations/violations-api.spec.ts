@@ -5,6 +5,7 @@ import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/vio
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
+import { runnerWaitBegins } from '../support/runner-waits';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const A = 'agency-a';
@@ -24,24 +25,6 @@ let head: string;
 async function caughtUp(): Promise<string> {
   const events = await t.events();
   return `minPosition=${t.sealed(events[events.length - 1].position)}`;
-}
-
-/**
- * Resolves once a request has begun waiting for the violation register to reach the log's head:
- * the wait itself is the runner's own, only watched (afterEach unwatches one never begun).
- */
-function registerWaitBegins(runner: ProjectionRunner): Promise<void> {
-  const waitFor = runner.waitFor.bind(runner);
-  return new Promise((resolve) => {
-    const watch = jest.spyOn(runner, 'waitFor').mockImplementation((position, timeoutMs, only) => {
-      const waiting = waitFor(position, timeoutMs, only);
-      if (only === VIOLATION_REGISTER) {
-        watch.mockRestore();
-        resolve();
-      }
-      return waiting;
-    });
-  });
 }
 
 /** Agency A honors a detainer on an administrative warrant, notice given: § 2, at once. */
@@ -388,7 +371,7 @@ describe('POST /violations/{id}/review', () => {
       expect(await t.events(`violation-${violationId}`)).toEqual([]);
 
       // Asked again, the register starting while the review waits: recorded once it has judged the case.
-      const waiting = registerWaitBegins(runner);
+      const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
       const review = t
         .post(`/violations/${violationId}/review`, counsel, {
           status: 'CONFIRMED',
@@ -466,7 +449,7 @@ describe('POST /violations/{id}/review', () => {
           deliveredAt: '2025-02-28T12:00:00Z',
         })
         .expect(201);
-      const waiting = registerWaitBegins(runner);
+      const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
       const review = t
         .post(`/violations/${v.violationId}/review`, counsel, {
           status: 'CONFIRMED',
