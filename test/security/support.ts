@@ -78,3 +78,5 @@ export function isErrorBody(json: unknown, status: number): boolean {
     typeof (json as { message?: unknown }).message === 'string'
   );
 }
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
