@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, IntegrityService, PUBLIC_KEY_FILE, signingKeyId } from '@trust-ledger/integrity';
+import { violationActOf, violationStreamId, type DetectedViolation } from '@trust-ledger/domain';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { isSealed } from '@trust-ledger/privacy';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
@@ -28,6 +30,8 @@ let oversight: string;
 let admin: string;
 let caseId: string;
 let position: string;
+
+type ViolationView = DetectedViolation & { violationId: string; statusHistory: { eventId: string }[] };
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -243,6 +247,47 @@ it('carries counsel’s reviews of its violations as recorded, chained, so that 
   });
 });
 
+it('carries a review the register applied by the act it names, recorded under an id a rules change replaced', async () => {
+  const [violation] = (await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200)).body
+    .items as ViolationView[];
+  // As a review recorded before a rules change that made the violation cite other events, so gave
+  // it another id: on the stream of the id it was then.
+  const formerId = randomUUID();
+  const appended = await t.app.get<EventStore>(EVENT_STORE).append(
+    violationStreamId(formerId),
+    [
+      {
+        id: randomUUID(),
+        type: 'ViolationReviewed',
+        data: {
+          violationId: formerId,
+          status: 'CONFIRMED',
+          note: 'Reviewed before the rules changed',
+          reviewedAt: '2025-03-01T12:00:00.000Z',
+          ...violationActOf(violation),
+        },
+        metadata: {
+          recordedAt: '2025-03-01T12:00:00.000Z',
+          correlationId: randomUUID(),
+          causationId: null,
+          actor: 'counsel-1',
+        },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  );
+  const response = await t
+    .get(`/cases/${caseId}/evidence?minPosition=${t.sealed(appended.position)}`, counsel)
+    .expect(200);
+  const pack = JSON.parse(response.text);
+  const [review] = await t.events(violationStreamId(formerId));
+  const history = (pack.violations as ViolationView[]).find(
+    (v) => v.violationId === violation.violationId,
+  )!.statusHistory;
+  expect(history.at(-1)!.eventId).toBe(review.id);
+  expect(pack.citedEvents).toContainEqual(review);
+});
+
 it('is broken when a stream it cites holds an event that cannot be read, and is no pack when its opening cannot', async () => {
   const altered = randomUUID();
   const requestId = randomUUID();
@@ -315,8 +360,11 @@ it('carries the deadline that opened a deadline violation, so that every status 
     const deadlines = await t.events(`deadline-case-${noticeless}`);
     expect(deadlines.map((e) => e.type)).toEqual(['DeadlinePassed']);
     const pack = JSON.parse(
-      (await t.get(`/cases/${noticeless}/evidence?minPosition=${t.sealed(deadlines[0].position)}`, counsel).expect(200))
-        .text,
+      (
+        await t
+          .get(`/cases/${noticeless}/evidence?minPosition=${t.sealed(deadlines[0].position)}`, counsel)
+          .expect(200)
+      ).text,
     );
     expect(pack.citedEvents).toEqual(expect.arrayContaining(deadlines));
     const inPack = new Set([...pack.events, ...pack.citedEvents].map((e: { id: string }) => e.id));

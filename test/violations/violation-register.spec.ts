@@ -261,6 +261,11 @@ describe('violation register', () => {
     });
     expect(h.queries.get(formerId)).toBeUndefined();
     expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
+    // Its stream is where an evidence pack finds the review its status history cites.
+    expect(h.queries.reviewStreamsOf(honored.violationId)).toEqual([
+      `violation-${honored.violationId}`,
+      `violation-${formerId}`,
+    ]);
   });
 
   it('keeps a review it cannot apply, says so, and counts it on /health', async () => {

@@ -6,7 +6,6 @@ import {
   encounterStreamId,
   matterStreamId,
   ORDINANCE_STREAM_ID,
-  violationStreamId,
   type Clock,
   type NotFoundError,
 } from '@trust-ledger/domain';
@@ -131,7 +130,7 @@ export class EvidencePacks {
     // record's deadlines (whose passing opens a deadline violation, citing it only in its status
     // history) and the ordinance's adoptions that judged them.
     const cited = new Set([
-      ...violations.map((v) => violationStreamId(v.violationId)),
+      ...violations.flatMap((v) => this.register.queries.reviewStreamsOf(v.violationId)),
       ...judgements.flatMap((facts) => facts.evidence.map((e) => e.streamId)),
       ...(violations.length > 0 ? [deadlineStreamId(streamId), ORDINANCE_STREAM_ID] : []),
     ]);

@@ -1,4 +1,4 @@
-import { RULE_SECTIONS, type RuleId } from '@trust-ledger/domain';
+import { RULE_SECTIONS, violationStreamId, type RuleId } from '@trust-ledger/domain';
 import type { Statement } from 'better-sqlite3';
 import type { ReadModelDb } from '../runner/projection';
 import type { RegisteredViolation, ViolationStatus } from './violation-judgement';
@@ -48,6 +48,7 @@ export class ViolationQueries {
   private readonly lists = new Map<string, Statement<unknown[], ViolationRow>>();
   private readonly one;
   private readonly ofStreamStmt;
+  private readonly reviewStreams;
   private readonly sections;
 
   constructor(private readonly db: ReadModelDb) {
@@ -55,6 +56,11 @@ export class ViolationQueries {
     this.ofStreamStmt = db.prepare<[string], ViolationRow>(
       'SELECT * FROM violations WHERE stream_id = ? ORDER BY seq',
     );
+    this.reviewStreams = db
+      .prepare<[string], string>(
+        'SELECT stream_id FROM vr_review_streams WHERE violation_id = ? ORDER BY stream_id',
+      )
+      .pluck();
     this.sections = db.prepare<[number, number], { agency: string | null; section: number; n: number }>(
       `SELECT agency_id AS agency, section, count(*) AS n FROM violations INDEXED BY violations_occurred
        WHERE occurred_ms >= ? AND occurred_ms < ? AND status <> 'WITHDRAWN' GROUP BY agency_id, section`,
@@ -91,6 +97,12 @@ export class ViolationQueries {
   /** The case view's `violations`: every violation of one stream, in order of detection. */
   ofStream(streamId: string): RegisteredViolation[] {
     return this.ofStreamStmt.all(streamId).map(violationOf);
+  }
+
+  /** Where counsel's reviews of a violation are recorded: violation-<id>, and the streams of reviews
+   * that named it by another id and were applied to it by the act they name. */
+  reviewStreamsOf(violationId: string): string[] {
+    return [violationStreamId(violationId), ...this.reviewStreams.all(violationId)];
   }
 
   /** Violations not WITHDRAWN whose act happened in [fromMs, toMs), by agency (null: § 11) and section. */

@@ -8,6 +8,7 @@ import {
   reportingDeadlines,
   reviewedActOf,
   VIOLATION_STREAM_PREFIX,
+  violationStreamId,
   type OrdinanceVersion,
   type OrdinanceVersionAdopted,
   type PublishedReport,
@@ -118,6 +119,9 @@ function statementsOf(db: ReadModelDb) {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     countUnapplied: db.prepare<[], number>('SELECT count(*) FROM vr_unapplied_reviews').pluck(),
+    insertReviewStream: db.prepare<[string, string]>(
+      'INSERT OR IGNORE INTO vr_review_streams (violation_id, stream_id) VALUES (?, ?)',
+    ),
     upsert: db.prepare<(string | number | null)[]>(UPSERT_VIOLATION_SQL),
     countUnresolved: db.prepare<[{ streamId: string }]>(COUNT_UNRESOLVED_SQL),
     clearDeadlines: db.prepare<[number]>('DELETE FROM vr_deadlines WHERE stream_seq = ?'),
@@ -185,8 +189,9 @@ export class ViolationRegisterProjection implements Projection {
   // (citing another adoption) stays the same violation, not withdrawn and detected anew; 18: a
   // detainer honored under a qualifying exception throughout a hold excuses it from the grace period
   // whatever else was pending beside it, as a judicial warrant does; 19: a review the register holds
-  // no violation of the id for applies to the one violation of the act it names, or is kept unapplied.
-  readonly version = 19;
+  // no violation of the id for applies to the one violation of the act it names, or is kept
+  // unapplied; 20: the streams of reviews applied by act are kept for evidence packs.
+  readonly version = 20;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -508,6 +513,9 @@ export class ViolationRegisterProjection implements Projection {
     });
     s.upsert.run(...violationParams(applied));
     s.countUnresolved.run({ streamId: applied.streamId });
+    if (event.streamId !== violationStreamId(applied.violationId)) {
+      s.insertReviewStream.run(applied.violationId, event.streamId);
+    }
   }
 
   /** The violation of the id, or every violation of the act (which may be none, or several). */

@@ -10,6 +10,7 @@ export const VIOLATION_TABLES = [
   'vr_reports',
   'vr_deadlines',
   'vr_unapplied_reviews',
+  'vr_review_streams',
 ] as const;
 
 /** Events of a stream per vr_events row. */
@@ -121,6 +122,14 @@ CREATE TABLE vr_unapplied_reviews (
   reviewed_at       TEXT    NOT NULL,
   -- how many violations of that act the register held: none, or more than one to choose from
   violations_of_act INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- The streams of reviews applied to a violation under an id they do not name (matched by act): an
+-- evidence pack carries them beside violation-<id>, so that its status history's reviews are there.
+CREATE TABLE vr_review_streams (
+  violation_id TEXT NOT NULL,
+  stream_id    TEXT NOT NULL,
+  PRIMARY KEY (violation_id, stream_id)
 ) STRICT, WITHOUT ROWID;
 `;
 
