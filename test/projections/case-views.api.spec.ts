@@ -477,15 +477,29 @@ describe('GET /health and /metrics', () => {
     );
   });
 
-  it('exports projection lag, applied events and request durations for Prometheus', async () => {
+  it('exports projection lag to anyone, and applied events and request durations to an admin, for Prometheus', async () => {
     const opened = await openCase(officerA, 'agency-a');
     await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
-    const response = await t.http().get(`${API}/metrics`);
+    const anyone = await t.http().get(`${API}/metrics`);
+    expect(anyone.status).toBe(200);
+    expect(anyone.headers['content-type']).toContain('text/plain');
+    expect(anyone.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
+    expect(anyone.text).toMatch(/^trust_ledger_projection_failed\{projection="case-view"\} 0$/m);
+    expect(anyone.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 0$/m);
+    // What was recorded, as it is, is not for anyone: a count of POST /cases/:caseId/requests is a
+    // count of the detainers and notifications received, unsuppressed.
+    expect(anyone.text).not.toMatch(/trust_ledger_http_request_duration_seconds|events_applied_total/);
+    const officer = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${officerA}`);
+    expect(officer.status).toBe(200);
+    expect(officer.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
+    expect(officer.text).not.toMatch(/trust_ledger_http_request_duration_seconds|events_applied_total/);
+    expect((await t.http().get(`${API}/metrics`).set('Authorization', 'Bearer not-a-token')).status).toBe(
+      401,
+    );
+    const admin = await t.token({ role: 'admin', sub: 'admin-1' });
+    const response = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${admin}`);
     expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toContain('text/plain');
     expect(response.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
-    expect(response.text).toMatch(/^trust_ledger_projection_failed\{projection="case-view"\} 0$/m);
-    expect(response.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 0$/m);
     expect(response.text).toMatch(
       /^trust_ledger_projection_events_applied_total\{projection="case-view"\} [1-9]\d*$/m,
     );

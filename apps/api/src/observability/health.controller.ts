@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
   ApiOkResponse,
@@ -7,12 +7,14 @@ import {
   ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integrity';
 import { ProjectionRunner } from '@trust-ledger/projections';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
+import { TokenVerifier } from '../auth/token-verifier';
 import { projectionProgress, ProjectionStatusDto, type ProjectionProgress } from '../common/error-response';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { Metrics } from './metrics';
@@ -57,6 +59,7 @@ export class HealthController implements OnModuleInit {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
+    private readonly verifier: TokenVerifier,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -113,11 +116,24 @@ export class HealthController implements OnModuleInit {
     return health;
   }
 
+  /** Anyone gets the service's health; an admin's token adds what was done (see Metrics). */
   @Get('metrics')
   @ApiProduces('text/plain')
-  @ApiOkResponse({ type: String, description: 'Prometheus text exposition' })
-  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    void reply.header('Content-Type', this.metrics.registry.contentType);
-    return this.metrics.registry.metrics();
+  @ApiOkResponse({
+    type: String,
+    description:
+      "Prometheus text exposition: the process's and the read models' health; with an admin's bearer token also the requests by route and the events applied",
+  })
+  @ApiUnauthorizedResponse({ description: 'A bearer token was sent that is not valid' })
+  async scrape(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const operator =
+      request.headers.authorization !== undefined &&
+      (await this.verifier.principalOf(request)).role === 'admin';
+    const registry = operator ? this.metrics.all : this.metrics.health;
+    void reply.header('Content-Type', registry.contentType);
+    return registry.metrics();
   }
 }

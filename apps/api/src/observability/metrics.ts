@@ -5,10 +5,19 @@ import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projectio
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics of this process, in its own registry (several apps may share a test process). */
+/**
+ * Prometheus metrics of this process, in registries of its own (several apps may share a test
+ * process). /metrics needs no token (API.md), so what anyone may scrape says whether the service and
+ * its read models are well, not what is recorded: the counts of requests by route and of events
+ * applied would tell anyone, as they happen and unsuppressed, how many detainers, notices or
+ * erasures were recorded. Those are the operators' (`activity`), for an admin's token.
+ */
 @Injectable()
 export class Metrics implements OnModuleInit {
-  readonly registry = new Registry();
+  readonly health = new Registry();
+  private readonly activity = new Registry();
+  /** Both, merged once every metric is registered: a merge takes the metrics there are then. */
+  readonly all: Registry;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(
@@ -16,8 +25,8 @@ export class Metrics implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Optional() integrity?: IntegrityService,
   ) {
-    const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.health];
+    collectDefaultMetrics({ register: this.health });
     // Each gauge asks the runner when scraped, so what is exported is never stale.
     const projectionGauge = (
       name: string,
@@ -72,7 +81,7 @@ export class Metrics implements OnModuleInit {
       name: 'trust_ledger_projection_events_applied_total',
       help: 'Events applied to the projection since the process started',
       labelNames: ['projection'],
-      registers,
+      registers: [this.activity],
     });
     runner.onProgress((progress) => {
       if (progress !== null) applied.inc({ projection: progress.projection }, progress.applied);
@@ -83,8 +92,9 @@ export class Metrics implements OnModuleInit {
       help: 'HTTP requests by route template and status code',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
+      registers: [this.activity],
     });
+    this.all = Registry.merge([this.health, this.activity]);
   }
 
   /** Fastify's own hook sees every response, including those guards and filters produce. */

@@ -71,10 +71,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       await this.runner.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof ProjectionsBehindError)) throw error;
-      throw new ReadModelsBehindException(
-        'The read models have not reached that position yet',
-        error.lag,
-      );
+      throw new ReadModelsBehindException('The read models have not reached that position yet', error.lag);
     }
     return next.handle();
   }
