@@ -40,20 +40,6 @@ interface HeldCase {
 @ProjectionProvider()
 export class CaseViewProjection implements Projection {
   readonly name = 'case-view';
-  // 2: case_view_requests is one b-tree keyed by case (WITHOUT ROWID), with no index by type or
-  // time. Given one, SQLite answered the list's "has a request such that" by scanning every matching
-  // request for each case (1 s a page over 28k cases) instead of looking up the case's own few (4 ms).
-  // 3: case_view_requests keyed by the case's seq, not its (random) id, so that a rebuild appends a
-  // case's requests instead of writing pages all over the b-tree.
-  // 4: indexes by status (alone and with the agency) and by receipt time, so that the list's rarely
-  // matching filters (a few open cases among years of closed ones, one week's requests) find their
-  // rows instead of scanning every case: 91 ms and 148 ms a page over 142k cases before.
-  // 5: an index by request type in case order, which a type alone walks (a rare type cost a scan of
-  // the cases between its requests: 121 ms a page over 142k cases with hasOpenViolations, now 15 ms).
-  // 6: requests carry their case's agency, indexed with the type, so that an agency with a type it
-  // rarely (or never) received walks those requests instead of scanning every case of the agency.
-  // 7: the eligibility shown is the one the register measures the hold from, not the last recorded.
-  // 8: an erasure also erases the languages of notices and consents, which were kept in clear.
   readonly version = 8;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({

@@ -24,7 +24,6 @@ interface Statements {
 @ProjectionProvider()
 export class CertificationViewProjection implements Projection {
   readonly name = 'certification-view';
-  // 2: the record says whether the victim's personal data was erased.
   readonly version = 2;
   readonly filter = { streamPrefixes: [CERTIFICATION_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({

@@ -14,7 +14,8 @@ export type ReadModelDb = Database.Database;
 export interface Projection {
   /** Stable identifier; the checkpoint row's key and the name operators use to rebuild it. */
   readonly name: string;
-  /** Bump whenever setup/apply change meaning: the runner then drops and replays it on start. */
+  /** Bump whenever setup/apply change meaning: the runner then drops and replays it on start. What
+   * each version changed is told by the commit that bumped it. */
   readonly version: number;
   /** Only these events reach `apply`; the checkpoint still moves past the others. */
   readonly filter?: EventFilter;

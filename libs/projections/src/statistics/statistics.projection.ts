@@ -105,8 +105,6 @@ const str = (data: JsonObject, field: string): string | null => {
 @ProjectionProvider()
 export class StatisticsProjection implements Projection {
   readonly name = STATISTICS;
-  // 2: the period counts' indexes cover them; 3: no indexes by case beyond the keys; 4: keyed by
-  // case number; 5: a period is counted for every agency at once (one index, none per agency).
   readonly version = 5;
   readonly filter: EventFilter = { streamPrefixes: [CASE_STREAM_PREFIX, ORDINANCE_STREAM_ID] };
 

@@ -174,23 +174,6 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  // 2: stream state keeps its deadlines; 3: violations indexed by agency and time; 4: no latest_ms index;
-  // 5: the time indexes cover the statistics' counts by section; 6: events kept in chunks; 7: the
-  // vr_ tables keyed by stream number; 8: streams count their unresolved violations; 9: an index for
-  // each combination of the list's filters; 10: the statistics count every agency's violations at once;
-  // 11: violations keep the facts a later judgement replaced, for the case view's asOf; 12: a finding
-  // of the same rule about the same act keeps its violation's id when its evidence grows; 13: a hold a
-  // judicial warrant covered throughout, and a release-date notice to a representative the case does
-  // not name, are judged anew; 14: a disclosure or access for one agency is not covered by the
-  // other's warrant; 15: a transfer despite a declined TRANSFER request fires even beside an honored
-  // detainer, and holds are stated to the second; 16: a hold is excused only by an exception of the
-  // version in force when it ended; S9 and S5 release-date explanations no longer tell oversight who
-  // is in removal proceedings or has counsel; 17: an overdue report judged under another version
-  // (citing another adoption) stays the same violation, not withdrawn and detected anew; 18: a
-  // detainer honored under a qualifying exception throughout a hold excuses it from the grace period
-  // whatever else was pending beside it, as a judicial warrant does; 19: a review the register holds
-  // no violation of the id for applies to the one violation of the act it names, or is kept
-  // unapplied; 20: the streams of reviews applied by act are kept for evidence packs.
   readonly version = 20;
   readonly filter: EventFilter = {
     streamPrefixes: [
