@@ -279,6 +279,22 @@ describe('400: every offending field is named and nothing is written', () => {
       { field: 'subject.fullName', reason: expect.any(String) },
       { field: 'subject.dateOfBirth', reason: 'must not be after today' },
       { field: 'custody.bookedAt', reason: 'must not be in the future' },
+    ]); // …nor does a required part left out: its fields are judged as given by nobody.
+    const { subject: _subject, ...withoutSubject } = openCaseBody(AGENCY, randomUUID());
+    const leftOut = await rejected(() =>
+      t.post('/cases', officer, { ...withoutSubject, custody: { status: 'IN_CUSTODY', bookedAt: inAnHour } }),
+    );
+    expect(leftOut.body.errors).toEqual([
+      { field: 'subject', reason: expect.any(String) },
+      { field: 'custody.bookedAt', reason: 'must not be in the future' },
+    ]);
+    const { categories: _categories, ...noCategories } = disclosureBody(randomUUID());
+    const withoutCategories = await rejected(() =>
+      t.post(`/cases/${caseId}/disclosures`, officer, { ...noCategories, disclosedAt: inAnHour }),
+    );
+    expect(withoutCategories.body.errors).toEqual([
+      { field: 'categories', reason: expect.any(String) },
+      { field: 'disclosedAt', reason: 'must not be in the future' },
     ]);
   });
 

@@ -126,16 +126,8 @@ class CommandValidationPipe extends ValidationPipe {
     // The domain's checks read a misshapen field as left out (a list given as a string cannot be
     // searched for repeats), so that they still judge every other field.
     const checked = misshapen.length === 0 ? object : withoutFields(object, misshapen);
-    let found: FieldError[];
-    try {
-      found = domain.checks(checked as never, this.clock.now());
-    } catch (error) {
-      // A required object left out (a case's `subject`) can still break them: its shape error is
-      // then the answer, as before the domain's checks ran here.
-      if (shape.length > 0 && error instanceof TypeError) return shape;
-      throw error;
-    }
-    const more = found
+    // They judge a part left out (a case's `subject`) as one that names nothing.
+    const more = domain.checks(checked as never, this.clock.now())
       // One answer a field: none about a misshapen field, inside one, or around one.
       .filter((e) => !misshapen.some((field) => within(e.field, field) || within(field, e.field)))
       .map((e) => ({ property: e.field, constraints: { domain: e.reason }, children: [] }));

@@ -78,10 +78,14 @@ export const caseDecider = { decide: decideCase, evolve: evolveCase, initialStat
  * beside its shape checks and one 400 names every offending field. The deciders run them again.
  */
 
+/** A part left out (as a body may leave it) is judged as one that names nothing. */
 export function openCaseFieldErrors(
-  { subject, custody, convictions }: Pick<OpenCase['data'], 'subject' | 'custody' | 'convictions'>,
+  data: Partial<Pick<OpenCase['data'], 'subject' | 'custody' | 'convictions'>>,
   now: string,
 ): FieldError[] {
+  const subject: Partial<OpenCase['data']['subject']> = data.subject ?? {};
+  const custody: Partial<OpenCase['data']['custody']> = data.custody ?? {};
+  const convictions = data.convictions ?? [];
   return [
     ...requiredText('subject.fullName', subject.fullName),
     ...(subject.dateOfBirth == null ? [] : pastDate('subject.dateOfBirth', subject.dateOfBirth, now)),
@@ -116,13 +120,18 @@ function openCase({ data, now }: OpenCase): CaseEvent[] {
 }
 
 export function federalRequestFieldErrors(
-  data: Pick<RecordFederalRequest['data'], 'receivedAt' | 'documents' | 'informationRequested'>,
+  {
+    receivedAt,
+    documents = [],
+    informationRequested = [],
+  }: Pick<RecordFederalRequest['data'], 'receivedAt'> &
+    Partial<Pick<RecordFederalRequest['data'], 'documents' | 'informationRequested'>>,
   now: string,
 ): FieldError[] {
   return [
-    ...pastDateTime('receivedAt', data.receivedAt, now),
-    ...data.documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`, now)),
-    ...distinct('informationRequested', data.informationRequested),
+    ...pastDateTime('receivedAt', receivedAt, now),
+    ...documents.flatMap((d, i) => documentErrors(d, `documents[${i}]`, now)),
+    ...distinct('informationRequested', informationRequested),
   ];
 }
 
@@ -245,15 +254,14 @@ function decideRequest(state: CaseState, { data, now }: DecideRequest): CaseEven
 }
 
 export function disclosureFieldErrors(
-  data: Pick<RecordDisclosure['data'], 'disclosedAt' | 'categories'>,
+  data: Pick<RecordDisclosure['data'], 'disclosedAt'> & Partial<Pick<RecordDisclosure['data'], 'categories'>>,
   now: string,
 ): FieldError[] {
+  const categories = data.categories ?? [];
   return [
     ...pastDateTime('disclosedAt', data.disclosedAt, now),
-    ...(data.categories.length === 0
-      ? [{ field: 'categories', reason: 'must name at least one category' }]
-      : []),
-    ...distinct('categories', data.categories),
+    ...(categories.length === 0 ? [{ field: 'categories', reason: 'must name at least one category' }] : []),
+    ...distinct('categories', categories),
   ];
 }
 

@@ -70,10 +70,12 @@ export const certificationDecider = {
 // beside its shape checks and one 400 names every offending field. The decider runs them again.
 
 export function certificationRequestFieldErrors(
-  data: Pick<RequestCertification['data'], 'agencyId' | 'requestedAt' | 'qualifyingActivity' | 'victim'>,
+  data: Pick<RequestCertification['data'], 'agencyId' | 'requestedAt' | 'qualifyingActivity'> &
+    Partial<Pick<RequestCertification['data'], 'victim'>>,
   now: string,
 ): FieldError[] {
-  const { victim } = data;
+  // A victim left out is judged as one who names nothing: the 400 that says so names the rest too.
+  const victim: Partial<RequestCertification['data']['victim']> = data.victim ?? {};
   return [
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('requestedAt', data.requestedAt, now),

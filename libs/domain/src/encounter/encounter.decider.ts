@@ -13,15 +13,17 @@ const initialEncounterState: EncounterState = { recorded: false };
 /** The encounter's checks of its own fields, which need no state: the API runs them beside its shape
  * checks so that one 400 names every offending field. */
 export function encounterFieldErrors(
-  data: Pick<EncounterCommand['data'], 'agencyId' | 'occurredAt' | 'grounds'>,
+  data: Pick<EncounterCommand['data'], 'agencyId' | 'occurredAt'> &
+    Partial<Pick<EncounterCommand['data'], 'grounds'>>,
   now: string,
 ): FieldError[] {
+  const grounds = data.grounds ?? [];
   return [
     ...requiredText('agencyId', data.agencyId),
     ...pastDateTime('occurredAt', data.occurredAt, now),
     // An encounter with no stated ground could never be judged under § 1.
-    ...check(data.grounds.length > 0, 'grounds', 'must name at least one ground'),
-    ...distinct('grounds', data.grounds),
+    ...check(grounds.length > 0, 'grounds', 'must name at least one ground'),
+    ...distinct('grounds', grounds),
   ];
 }
 

@@ -65,20 +65,31 @@ export const ordinanceDecider = {
 
 /** The terms' checks, which need no state: the API runs them beside its shape checks so that one 400
  * names every offending field. */
-export function ordinanceTermsFieldErrors(t: OrdinanceTerms): FieldError[] {
+/** Terms as a body gives them: a list may be left out, an exception given in part. */
+type OrdinanceTermsAsGiven = Omit<
+  OrdinanceTerms,
+  'sectionsInForce' | 'judicialWarrantIssuers' | 'detainerExceptions'
+> &
+  Partial<Pick<OrdinanceTerms, 'sectionsInForce' | 'judicialWarrantIssuers'>> & {
+    detainerExceptions?: Partial<DetainerException>[];
+  };
+
+/** A list left out is judged as an empty one, a field left out as missing. */
+export function ordinanceTermsFieldErrors(terms: OrdinanceTermsAsGiven): FieldError[] {
+  const { sectionsInForce = [], judicialWarrantIssuers = [], detainerExceptions = [], ...t } = terms;
   return [
     ...dateTime('effectiveFrom', t.effectiveFrom),
-    ...t.sectionsInForce.flatMap((s, i) => oneOf(`sectionsInForce[${i}]`, s, ORDINANCE_SECTIONS)),
-    ...distinct('sectionsInForce', t.sectionsInForce),
-    ...check(t.judicialWarrantIssuers.length > 0, 'judicialWarrantIssuers', 'must name at least one judge'),
-    ...t.judicialWarrantIssuers.flatMap((r, i) =>
+    ...sectionsInForce.flatMap((s, i) => oneOf(`sectionsInForce[${i}]`, s, ORDINANCE_SECTIONS)),
+    ...distinct('sectionsInForce', sectionsInForce),
+    ...check(judicialWarrantIssuers.length > 0, 'judicialWarrantIssuers', 'must name at least one judge'),
+    ...judicialWarrantIssuers.flatMap((r, i) =>
       oneOf(`judicialWarrantIssuers[${i}]`, r, JUDICIAL_WARRANT_ISSUER_ROLES),
     ),
-    ...distinct('judicialWarrantIssuers', t.judicialWarrantIssuers),
-    ...t.detainerExceptions.flatMap((e, i) => exceptionErrors(e, `detainerExceptions[${i}]`)),
+    ...distinct('judicialWarrantIssuers', judicialWarrantIssuers),
+    ...detainerExceptions.flatMap((e, i) => exceptionErrors(e, `detainerExceptions[${i}]`)),
     ...distinct(
       'detainerExceptions',
-      t.detainerExceptions.map((e) => e.code),
+      detainerExceptions.map((e) => e.code),
     ).map((e) => ({ field: `${e.field}.code`, reason: e.reason })),
     ...positiveInteger('releaseGraceMinutes', t.releaseGraceMinutes, A_YEAR.minutes),
     ...positiveInteger('noticeDeadlineHours', t.noticeDeadlineHours, A_YEAR.hours),
@@ -101,19 +112,20 @@ export function ordinanceTermsFieldErrors(t: OrdinanceTerms): FieldError[] {
   ];
 }
 
-function exceptionErrors(e: DetainerException, at: string): FieldError[] {
+function exceptionErrors(e: Partial<DetainerException>, at: string): FieldError[] {
+  const convictionCategories = e.convictionCategories ?? [];
   return [
     ...requiredText(`${at}.code`, e.code),
     ...requiredText(`${at}.description`, e.description),
     ...check(
-      e.convictionCategories.length > 0,
+      convictionCategories.length > 0,
       `${at}.convictionCategories`,
       'must name at least one category',
     ),
-    ...e.convictionCategories.flatMap((c, i) =>
+    ...convictionCategories.flatMap((c, i) =>
       oneOf(`${at}.convictionCategories[${i}]`, c, CONVICTION_CATEGORIES),
     ),
-    ...distinct(`${at}.convictionCategories`, e.convictionCategories),
+    ...distinct(`${at}.convictionCategories`, convictionCategories),
     ...positiveInteger(`${at}.withinYears`, e.withinYears, CENTURY_YEARS),
   ];
 }
@@ -126,9 +138,9 @@ function exceptionErrors(e: DetainerException, at: string): FieldError[] {
 const A_YEAR = { minutes: 366 * 24 * 60, hours: 366 * 24, days: 366 };
 const CENTURY_YEARS = 100;
 
-function positiveInteger(field: string, value: number, max: number): FieldError[] {
+function positiveInteger(field: string, value: number | undefined, max: number): FieldError[] {
   return check(
-    Number.isInteger(value) && value > 0 && value <= max,
+    value !== undefined && Number.isInteger(value) && value > 0 && value <= max,
     field,
     `must be a positive integer of at most ${max}`,
   );
