@@ -127,6 +127,20 @@ describe('headers and bodies', () => {
     expect(response.headers['x-request-id']).toBeDefined();
   });
 
+  it('answers a path it cannot decode with a 400 naming the path, not quoting it back', async () => {
+    const response = await t.get('/cases/%E0%A4%A', officer);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Validation failed',
+      errors: [{ field: 'path', reason: 'is not a valid URL: a percent-encoding is malformed' }],
+    });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-request-id']).toBeDefined();
+  });
+
   it('keeps case data out of every cache and has public data asked for again before a cache serves it', async () => {
     expect((await t.get('/cases', officer)).headers['cache-control']).toBe('no-store');
     expect((await t.http().get(`${API}/cases`)).headers['cache-control']).toBe('no-store');

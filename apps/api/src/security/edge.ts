@@ -1,6 +1,6 @@
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { SecurityConfig } from '../config/security-config';
@@ -65,13 +65,40 @@ function allowedMethods(request: FastifyRequest): string[] {
 }
 
 /** Options of the Fastify server itself: which proxies to believe, request ids, path parameters. */
+/**
+ * A path the router cannot decode (a broken percent-encoding) is refused before any route: in
+ * Fastify's own body it lacked the `errors` every 400 names its fields in (API.md), and quoted the
+ * path back. (Fastify's only other framework error is an async route constraint's: none is used.)
+ */
+function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
+  // No hook runs for a request no route takes: the headers every answer carries that matter here.
+  void reply.headers({
+    'x-request-id': request.id,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  void reply.code(status).send(
+    status === 400
+      ? {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'Validation failed',
+          errors: [{ field: 'path', reason: 'is not a valid URL: a percent-encoding is malformed' }],
+        }
+      : { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' },
+  );
+}
+
 export function edgeServerOptions(config: SecurityConfig): {
   trustProxy: FastifyServerOptions['trustProxy'];
   genReqId: (request: { headers: IncomingHttpHeaders }) => string;
   routerOptions: { maxParamLength: number };
+  frameworkErrors: FastifyServerOptions['frameworkErrors'];
 } {
   const { trustProxy } = config;
   return {
+    frameworkErrors: refuseUnroutable,
     // Past Fastify's default of 100, a path parameter was its own bare 414, without this service's
     // headers and quoting the path: every length reaches the validators, which name the field.
     // Under routerOptions: Fastify deprecates the top-level option and warns at every start.
