@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port';
-import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+import { EventStoreDbEventStore, eventStoreDbNodes } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type EventStoreModuleOptions =
@@ -27,6 +27,62 @@ export function createEventStore(options: EventStoreModuleOptions): EventStore {
   }
 }
 
+/**
+ * How long a store has to answer its first read when a process opens it: the client's own deadline
+ * for a single call. EventStoreDB's reads carry no deadline, so a server that takes the connection
+ * and never answers would otherwise hold the start (and every signal that ends it) for ever.
+ */
+export const STORE_ANSWER_TIMEOUT_MS = 10_000;
+
+/** The configured store did not answer, or answered its first read with an error. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+/** The store's name in a message: the nodes for EventStoreDB (never the credentials), the file for SQLite. */
+function storeName(options: EventStoreModuleOptions): string {
+  return options.kind === 'eventstoredb'
+    ? `EventStoreDB at ${eventStoreDbNodes(options.connectionString)}`
+    : `the event log ${options.file}`;
+}
+
+/** The configured adapter, once it has answered a read (its head) within `timeoutMs`. */
+export async function openEventStore(
+  options: EventStoreModuleOptions,
+  timeoutMs = STORE_ANSWER_TIMEOUT_MS,
+): Promise<EventStore> {
+  const store = createEventStore(options);
+  const head = store.headPosition();
+  // It may still fail after the deadline, with no one left to hear it.
+  head.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new EventStoreUnavailableError(`${storeName(options)} did not answer within ${timeoutMs / 1000} s`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([head, deadline]);
+    return store;
+  } catch (error) {
+    // Not awaited: closing a connection that never opened can wait as long as the read did.
+    store.close().catch(() => undefined);
+    if (error instanceof EventStoreUnavailableError) throw error;
+    // gRPC ends its reasons with an empty "Resolution note:" when nothing resolved the address wrong.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      /\s*Resolution note:\s*$/,
+      '',
+    );
+    throw new EventStoreUnavailableError(`${storeName(options)} cannot be read: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Provides the configured adapter under `EVENT_STORE` to the whole application. */
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
@@ -37,7 +93,7 @@ export class EventStoreModule implements OnApplicationShutdown {
     return {
       module: EventStoreModule,
       global: true,
-      providers: [{ provide: EVENT_STORE, useFactory: () => decorate(createEventStore(options)) }],
+      providers: [{ provide: EVENT_STORE, useFactory: async () => decorate(await openEventStore(options)) }],
       exports: [EVENT_STORE],
     };
   }

@@ -363,3 +363,13 @@ function withoutPassword(connectionString: string, text: string): string {
   const password = CREDENTIALS.exec(connectionString.trim())?.[1];
   return password === undefined ? text : text.split(password).join('***');
 }
+
+/** The nodes a connection string names, without its credentials or options: fit for a log line. */
+export function eventStoreDbNodes(connectionString: string): string {
+  const trimmed = connectionString.trim();
+  const withPassword = CREDENTIALS.exec(trimmed);
+  const nodes = withPassword
+    ? trimmed.slice(withPassword[0].length)
+    : trimmed.slice(trimmed.indexOf('://') + 3).replace(/^[^:@/?]*@/, '');
+  return nodes.split(/[/?]/)[0];
+}
