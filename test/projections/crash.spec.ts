@@ -1,25 +1,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { SqliteEventStore } from '@trust-ledger/event-store';
 import { loadMasterKey, OpaquePositions } from '@trust-ledger/privacy';
 import { openReadModelDb, ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { cliProjections } from '../../apps/cli/src/commands/projections.command';
+import { API_MAIN, CLI_MAIN, LISTENING } from '../support/built-service';
 import { snapshot } from './support';
 
 /**
  * The real service, killed with SIGKILL in the middle of a burst of commands and started again:
  * every read model must then equal a rebuild of the same log from scratch. It runs the build
- * (`npm run build`, which CI does before the tests): Nest's injection needs the decorator metadata
- * that only the real compiler emits. TRUST_LEDGER_BUILD names another build directory (e.g. one
- * built with `nest build api -p <tsconfig with another outDir>`, away from a shared dist/).
+ * (built-service.ts).
  */
-const ROOT = resolve(__dirname, '../..');
-const BUILD = resolve(ROOT, process.env.TRUST_LEDGER_BUILD ?? 'dist');
-const API_MAIN = join(BUILD, 'apps/api/src/main.js');
-const CLI_MAIN = join(BUILD, 'apps/cli/src/main.js');
 const JWT_SECRET = 'crash-test-secret-0123456789abcdef0123456789';
 const EVENT_STORE_FILE = 'trust-ledger.db';
 
@@ -34,13 +29,10 @@ const env = (dataDir: string): NodeJS.ProcessEnv => ({
   ...process.env,
   DATA_DIR: dataDir,
   PORT: '0',
-  // The line naming the port bound is an info line.
   LOG_LEVEL: 'info',
   JWT_SECRET,
   EVENT_STORE: 'sqlite',
 });
-
-const LISTENING = /listening on http:\/\/0\.0\.0\.0:(\d+)\//;
 
 function cli(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI_MAIN, ...args], { env: env(dataDir), encoding: 'utf8' });

@@ -10,6 +10,7 @@ import { EveryInputInterceptor, validationPipe } from './common/validation';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { systemClock } from './config/system-clock';
 import { edgeServerOptions, hardenEdges } from './security/edge';
+import { nestLogger } from './security/logging';
 
 /** API.md: a body over 1 MiB is 413. */
 const BODY_LIMIT = 1024 * 1024;
@@ -24,10 +25,23 @@ export type CreateAppOptions = Partial<AppConfig> & { clock?: Clock; logger?: fa
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const { clock = systemClock, logger, ...overrides } = options;
   const config = loadConfig(logger === false ? { logLevel: 'silent', ...overrides } : overrides);
+  return createConfiguredApp(config, clock, logger);
+}
+
+/**
+ * The same from a configuration already read. Nest logs in the service's JSON format from its first
+ * line: a provider that fails while the application is being created (a key that does not fit
+ * keys.db, an event store that does not answer) is reported so, before Nest ends the process.
+ */
+export async function createConfiguredApp(
+  config: AppConfig,
+  clock: Clock = systemClock,
+  logger?: false,
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, clock),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT, ...edgeServerOptions(config) }),
-    { logger: logger ?? ['error', 'warn', 'log'], bufferLogs: logger !== false },
+    { logger: logger ?? nestLogger(config) },
   );
   await hardenEdges(app, config, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX);

@@ -1,21 +1,40 @@
-import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './bootstrap';
+import { createConfiguredApp } from './bootstrap';
 import { API_PREFIX } from './common/http-tokens';
-import { APP_CONFIG, ConfigError, type AppConfig } from './config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { processLogger } from './security/logging';
 
-async function main(): Promise<void> {
-  const app = await createApp();
-  const { port } = app.get<AppConfig>(APP_CONFIG);
-  // Every interface, plain HTTP: TLS and exposure are the proxy's or the firewall's (README).
-  await app.listen(port, '0.0.0.0');
+/** Every interface, plain HTTP: TLS and exposure are the proxy's or the firewall's (README). */
+const HOST = '0.0.0.0';
+
+async function start(config: AppConfig): Promise<void> {
+  const app = await createConfiguredApp(config);
+  await app.listen(config.port, HOST);
   // The port bound, which PORT=0 leaves to the system.
-  const bound = (app.getHttpServer().address() as AddressInfo).port;
-  new Logger('Main').log(`listening on http://0.0.0.0:${bound}/${API_PREFIX}`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  processLogger(config).child({ context: 'Main' }).info(`listening on http://${HOST}:${port}/${API_PREFIX}`);
 }
 
-main().catch((error: unknown) => {
-  // Configuration errors name every problem; anything else is a crash worth its stack.
-  console.error(error instanceof ConfigError ? error.message : error);
+/** One JSON line at level error saying why the service cannot serve, then exit 1. */
+function fail(config: Pick<AppConfig, 'logLevel'>, error: unknown): never {
+  const log = processLogger(config).child({ context: 'Main' });
+  if (error instanceof ConfigError) {
+    log.error({ problems: error.problems }, `invalid configuration: ${error.problems.join('; ')}`);
+  } else {
+    // Anything else is a crash worth its stack.
+    log.error({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
   process.exit(1);
-});
+}
+
+function main(): void {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail({ logLevel: 'info' }, error);
+  }
+  start(config).catch((error: unknown) => fail(config, error));
+}
+
+main();

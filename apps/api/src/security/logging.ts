@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Params } from 'nestjs-pino';
-import { stdTimeFunctions, type DestinationStream, type LoggerOptions } from 'pino';
+import type { LoggerService } from '@nestjs/common';
+import { Logger, PinoLogger, type Params } from 'nestjs-pino';
+import { stdTimeFunctions, type DestinationStream, type Logger as Pino, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { SecurityConfig } from '../config/security-config';
 import { PERSONAL_DATA_KEYS, REDACTED, scrub, scrubText } from './log-redaction';
@@ -182,4 +183,19 @@ export function loggerParams(
   destination: DestinationStream = process.stdout,
 ): Params {
   return { pinoHttp: [pinoHttpOptions(config), destination] };
+}
+
+/**
+ * The process's one JSON logger, through which the application's logger writes too (nestjs-pino
+ * makes it once, for whoever asks first): main's own lines, before the application exists or after
+ * it failed, look like every other line.
+ */
+export function processLogger(config: Pick<SecurityConfig, 'logLevel'>): Pino {
+  return new PinoLogger(loggerParams(config)).logger;
+}
+
+/** The same logger as Nest's, from its first line on: its report of a provider that failed too. */
+export function nestLogger(config: Pick<SecurityConfig, 'logLevel'>): LoggerService {
+  const params = loggerParams(config);
+  return new Logger(new PinoLogger(params), params);
 }

@@ -1,0 +1,171 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keyStoreFile, LocalKeyProvider, PersonalDataCipher, SqliteKeyStore } from '@trust-ledger/privacy';
+import { API_MAIN } from '../support/built-service';
+
+/**
+ * The built service's starts that cannot serve: each says why in one JSON line at level error, as
+ * every other line of its log is written, and exits non-zero, in a bounded time. A start that
+ * cannot bind its port writes nothing to the log. And the address it serves on is logged whatever
+ * LOG_LEVEL says.
+ */
+
+const JWT_SECRET = 'startup-test-secret-0123456789abcdef0123456789';
+const PINO_ERROR = 50;
+
+interface Run {
+  code: number | null;
+  /** Every line the process wrote, stdout and stderr together. */
+  lines: string[];
+  elapsedMs: number;
+}
+
+let dataDir: string;
+beforeAll(() => {
+  if (!existsSync(API_MAIN)) throw new Error('the start-up tests run the build: npm run build first');
+});
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tl-startup-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const env = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  JWT_SECRET,
+  EVENT_STORE: 'sqlite',
+  MASTER_KEY: undefined,
+  ...extra,
+});
+
+/** Runs the service until it exits on its own; SIGKILLed (and the test failed) after `limitMs`. */
+function runUntilExit(extra: NodeJS.ProcessEnv, limitMs = 20_000): Promise<Run> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [API_MAIN], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      const lines = output
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      resolve({ code, lines, elapsedMs: Date.now() - started });
+    }),
+  );
+}
+
+function parsed(line: string): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new Error(`not a JSON log line: ${line}`);
+  }
+}
+
+/** Every line JSON; exactly one at level error, whose message (or error's) is returned. */
+function theErrorLine(run: Run): string {
+  const errors = run.lines.map(parsed).filter((line) => Number(line.level) >= PINO_ERROR);
+  expect(errors).toHaveLength(1);
+  const [line] = errors;
+  const err = line.err as { message?: string } | undefined;
+  return `${String(line.msg)} ${err?.message ?? ''}`;
+}
+
+/** A loopback port that takes connections and never answers: a stalled or mistaken server. */
+async function silentServer(): Promise<{ port: number; stop: () => void }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  const port = await listening(server, 0, '127.0.0.1');
+  return {
+    port,
+    stop: () => {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+async function listening(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('an event store that cannot be read', () => {
+  it('is named with the reason when nothing listens there', async () => {
+    const probe = createServer();
+    const port = await listening(probe, 0, '127.0.0.1');
+    await new Promise((resolve) => probe.close(resolve));
+
+    const run = await runUntilExit({
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: `esdb://admin:s3cret@127.0.0.1:${port}?tls=false`,
+    });
+
+    expect(run.code).toBe(1);
+    const error = theErrorLine(run);
+    expect(error).toContain(`EventStoreDB at 127.0.0.1:${port} cannot be read`);
+    expect(error).toContain('ECONNREFUSED');
+    expect(run.lines.join('\n')).not.toContain('s3cret');
+  });
+
+  it('is given up on within 10 s when it takes the connection and never answers', async () => {
+    const server = await silentServer();
+    try {
+      const run = await runUntilExit(
+        {
+          EVENT_STORE: 'eventstoredb',
+          EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${server.port}?tls=false`,
+        },
+        30_000,
+      );
+
+      expect(run.code).toBe(1);
+      expect(theErrorLine(run)).toContain(
+        `EventStoreDB at 127.0.0.1:${server.port} did not answer within 10 s`,
+      );
+      expect(run.elapsedMs).toBeGreaterThanOrEqual(10_000);
+      expect(run.elapsedMs).toBeLessThan(25_000);
+    } finally {
+      server.stop();
+    }
+  }, 40_000);
+});
+
+describe('key material that cannot be used', () => {
+  it('refuses a MASTER_KEY that is not 32 bytes of base64 in a JSON line', async () => {
+    const run = await runUntilExit({ MASTER_KEY: 'not-a-key' });
+
+    expect(run.code).toBe(1);
+    expect(theErrorLine(run)).toContain('MASTER_KEY must be the base64 encoding of exactly 32 bytes');
+  });
+
+  it('refuses a DATA_DIR/master.key that is not 32 bytes of base64 in a JSON line', async () => {
+    writeFileSync(join(dataDir, 'master.key'), `${randomBytes(16).toString('base64')}\n`, { mode: 0o600 });
+
+    const run = await runUntilExit({});
+
+    expect(run.code).toBe(1);
+    expect(theErrorLine(run)).toContain('master.key must be the base64 encoding of exactly 32 bytes');
+  });
+
+  it('refuses a MASTER_KEY other than the one keys.db was sealed under in a JSON line', async () => {
+    const keys = new SqliteKeyStore(keyStoreFile(dataDir));
+    await new PersonalDataCipher(keys, new LocalKeyProvider(randomBytes(32))).seal('person-1', 'María');
+    keys.close();
+
+    const run = await runUntilExit({ MASTER_KEY: randomBytes(32).toString('base64') });
+
+    expect(run.code).toBe(1);
+    expect(theErrorLine(run)).toContain('The master key cannot unwrap the data keys in keys.db');
+  });
+});
