@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteEventStore } from '@trust-ledger/event-store';
 import { keyStoreFile, LocalKeyProvider, PersonalDataCipher, SqliteKeyStore } from '@trust-ledger/privacy';
 import { API_MAIN } from '../support/built-service';
 
@@ -168,4 +169,26 @@ describe('key material that cannot be used', () => {
     expect(run.code).toBe(1);
     expect(theErrorLine(run)).toContain('The master key cannot unwrap the data keys in keys.db');
   });
+});
+
+it('writes nothing to the log when its port is taken, and says so in a JSON line', async () => {
+  const taken = createServer();
+  const port = await listening(taken, 0, '0.0.0.0');
+  try {
+    const run = await runUntilExit({ PORT: String(port) });
+
+    expect(run.code).toBe(1);
+    expect(theErrorLine(run)).toContain(`cannot listen on 0.0.0.0:${port}`);
+    const file = join(dataDir, 'trust-ledger.db');
+    if (existsSync(file)) {
+      const store = new SqliteEventStore(file, { readonly: true });
+      try {
+        expect(await store.headPosition()).toBeNull();
+      } finally {
+        await store.close();
+      }
+    }
+  } finally {
+    taken.close();
+  }
 });

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createConfiguredApp } from './bootstrap';
 import { API_PREFIX } from './common/http-tokens';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
@@ -7,11 +7,37 @@ import { processLogger } from './security/logging';
 /** Every interface, plain HTTP: TLS and exposure are the proxy's or the firewall's (README). */
 const HOST = '0.0.0.0';
 
+/** A start the operator can put right (a setting, a port, a store): its reason is enough, no stack. */
+class CannotStartError extends Error {
+  override readonly name = 'CannotStartError';
+}
+
+/**
+ * Holds the port from before the service opens anything until its server takes it over. Nest runs
+ * the start-up hooks that write to the log (the default ordinance, deadlines already due) in
+ * init(), and Fastify binds only after init(), once its routes are fixed: without this a start
+ * that cannot bind would have written them already. A connection made meanwhile is closed at once.
+ */
+async function reservePort(port: number): Promise<Server> {
+  const server = createServer((socket) => socket.destroy());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, HOST, resolve);
+    });
+  } catch (error) {
+    throw new CannotStartError(`cannot listen on ${HOST}:${port}: ${(error as Error).message}`);
+  }
+  return server;
+}
+
 async function start(config: AppConfig): Promise<void> {
-  const app = await createConfiguredApp(config);
-  await app.listen(config.port, HOST);
+  const reserved = await reservePort(config.port);
   // The port bound, which PORT=0 leaves to the system.
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = reserved.address() as AddressInfo;
+  const app = await createConfiguredApp(config);
+  await new Promise((resolve) => reserved.close(resolve));
+  await app.listen(port, HOST);
   processLogger(config).child({ context: 'Main' }).info(`listening on http://${HOST}:${port}/${API_PREFIX}`);
 }
 
@@ -20,6 +46,8 @@ function fail(config: Pick<AppConfig, 'logLevel'>, error: unknown): never {
   const log = processLogger(config).child({ context: 'Main' });
   if (error instanceof ConfigError) {
     log.error({ problems: error.problems }, `invalid configuration: ${error.problems.join('; ')}`);
+  } else if (error instanceof CannotStartError) {
+    log.error(error.message);
   } else {
     // Anything else is a crash worth its stack.
     log.error({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
