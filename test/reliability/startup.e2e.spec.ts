@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@trust-ledger/event-store';
 import { keyStoreFile, LocalKeyProvider, PersonalDataCipher, SqliteKeyStore } from '@trust-ledger/privacy';
-import { API_MAIN } from '../support/built-service';
+import { API_MAIN, LISTENING } from '../support/built-service';
 
 /**
  * The built service's starts that cannot serve: each says why in one JSON line at level error, as
@@ -190,5 +190,35 @@ it('writes nothing to the log when its port is taken, and says so in a JSON line
     }
   } finally {
     taken.close();
+  }
+});
+
+it('logs the address it serves on at LOG_LEVEL=warn too, as a JSON line', async () => {
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: env({ LOG_LEVEL: 'warn' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!LISTENING.test(output.join('')) && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const lines = output
+      .join('')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(parsed);
+    expect(lines).toEqual([
+      expect.objectContaining({ context: 'Main', msg: expect.stringMatching(LISTENING) }),
+    ]);
+    const port = LISTENING.exec(String(lines[0].msg))![1];
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
   }
 });

@@ -38,7 +38,11 @@ async function start(config: AppConfig): Promise<void> {
   const app = await createConfiguredApp(config);
   await new Promise((resolve) => reserved.close(resolve));
   await app.listen(port, HOST);
-  processLogger(config).child({ context: 'Main' }).info(`listening on http://${HOST}:${port}/${API_PREFIX}`);
+  // At every level but silent: whoever runs the service at LOG_LEVEL=warn still needs to know
+  // that it serves, and where.
+  processLogger(config)
+    .child({ context: 'Main' }, { level: config.logLevel === 'silent' ? 'silent' : 'info' })
+    .info(`listening on http://${HOST}:${port}/${API_PREFIX}`);
 }
 
 /** One JSON line at level error saying why the service cannot serve, then exit 1. */
