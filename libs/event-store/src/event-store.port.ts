@@ -129,7 +129,8 @@ export class DuplicateEventIdError extends Error {
 /**
  * An event the store holds but cannot read: its stored data or metadata is not JSON, which no
  * append writes, so the log was altered there. Reads fail at it; a reader that can go on (a
- * verification) reads again from past it.
+ * verification) reads again from past it. The message names the event, not its position: it reaches
+ * clients (an ALTERED_EVENT 500, the public /health), and positions count every agency's events.
  */
 export class CorruptEventError extends Error {
   override readonly name = 'CorruptEventError';
@@ -140,7 +141,7 @@ export class CorruptEventError extends Error {
     readonly eventId: string,
   ) {
     super(
-      `the stored event at position ${position} (${streamId} revision ${revision}) is not valid JSON: the log was altered there`,
+      `the stored event ${eventId} (${streamId} revision ${revision}) is not valid JSON: the log was altered there`,
     );
   }
 }
