@@ -696,7 +696,7 @@ describe('ProjectionRunner', () => {
     await again.append('case-a', backedUp, { expectedRevision: 'no_stream' });
     expect((await new ProjectionRunner(again, db, [ledger]).status())[0].error).toEqual({
       message:
-        "checkpoint 6 is past the log's head 2: the log was restored or replaced; the projection rebuilds when the service starts",
+        "its checkpoint is past the log's head: the log was restored or replaced; the projection rebuilds when the service starts",
       eventId: null,
       position: '6',
     });

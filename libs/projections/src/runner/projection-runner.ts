@@ -177,7 +177,9 @@ export class ProjectionRunner {
           (current ? stored.error : null) ??
           (ahead
             ? {
-                message: `checkpoint ${position} is past the log's head ${String(head)}: the log was restored or replaced; the projection rebuilds when the service starts`,
+                // No positions in the message: it reaches anyone on /health; `position` has the checkpoint's.
+                message:
+                  "its checkpoint is past the log's head: the log was restored or replaced; the projection rebuilds when the service starts",
                 eventId: null,
                 position,
               }
