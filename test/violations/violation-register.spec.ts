@@ -7,7 +7,7 @@ import {
   deadlinePassedEventId,
   deadlineStreamId,
 } from '@trust-ledger/projections/scheduler';
-import { REGISTER_ACTOR } from '@trust-ledger/projections/violations';
+import { REGISTER_ACTOR, VIOLATIONS_OF_RULE_IN_STREAM_SQL } from '@trust-ledger/projections/violations';
 import {
   caseOpened,
   decisionRecorded,
@@ -266,6 +266,14 @@ describe('violation register', () => {
       `violation-${honored.violationId}`,
       `violation-${formerId}`,
     ]);
+  });
+
+  it("looks a review's act up among its stream's violations, not among every violation of its rule", () => {
+    const plan = h.db
+      .prepare<[string, string], { detail: string }>(`EXPLAIN QUERY PLAN ${VIOLATIONS_OF_RULE_IN_STREAM_SQL}`)
+      .all(CASE_B, 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT');
+    // (Sorting the stream's few by seq then costs nothing.)
+    expect(plan[0].detail).toContain('USING INDEX violations_stream (stream_id=?)');
   });
 
   it('keeps a review it cannot apply, says so, and counts it on /health', async () => {

@@ -37,6 +37,7 @@ import {
   HISTORY_CHUNK_EVENTS,
   VIOLATION_SCHEMA,
   VIOLATION_TABLES,
+  VIOLATIONS_OF_RULE_IN_STREAM_SQL,
 } from './violation-register.schema';
 
 export const VIOLATION_REGISTER = 'violation-register';
@@ -108,9 +109,7 @@ function statementsOf(db: ReadModelDb) {
       "SELECT * FROM violations WHERE rule_id = 'S11_REPORT_OVERDUE' ORDER BY seq",
     ),
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
-    violationsOfRule: db.prepare<[string, string], ViolationRow>(
-      'SELECT * FROM violations WHERE stream_id = ? AND rule_id = ? ORDER BY seq',
-    ),
+    violationsOfRule: db.prepare<[string, string], ViolationRow>(VIOLATIONS_OF_RULE_IN_STREAM_SQL),
     insertUnapplied: db.prepare<
       [string, string, string | null, string | null, string | null, string, number]
     >(
