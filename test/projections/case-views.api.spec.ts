@@ -10,7 +10,7 @@ let counsel: string;
 let oversight: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ metricsToken: METRICS_TOKEN });
   officerA = await t.token({ role: 'officer', agencyId: 'agency-a', sub: 'officer-a' });
   officerB = await t.token({ role: 'officer', agencyId: 'agency-b', sub: 'officer-b' });
   supervisorA = await t.token({ role: 'supervisor', agencyId: 'agency-a', sub: 'supervisor-a' });
@@ -446,6 +446,8 @@ describe('read your writes', () => {
   });
 });
 
+const METRICS_TOKEN = 'a-scraper-secret-of-at-least-32-characters';
+
 describe('GET /health and /metrics', () => {
   it('reports the event store and every projection, publicly', async () => {
     const opened = await openCase(officerA, 'agency-a');
@@ -477,28 +479,51 @@ describe('GET /health and /metrics', () => {
     );
   });
 
-  it('exports projection lag to anyone, and applied events and request durations to an admin, for Prometheus', async () => {
+  it('shows anyone a lag rounded up to a power of ten, which counts no one write, and operators the exact one', async () => {
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    try {
+      const opened = await openCase(officerA, 'agency-a');
+      await recordRequest(officerA, opened.id, 'DETAINER', '2025-03-01T08:17:43Z');
+      const lagOf = (projections: { name: string; lag: number }[]) =>
+        projections.find((p) => p.name === 'case-view')!.lag;
+      const health = await t.http().get(`${API}/health`);
+      expect(lagOf(health.body.projections)).toBe(100);
+      const behind = await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
+      expect(behind.status).toBe(503);
+      expect(lagOf(behind.body.lag)).toBe(100);
+      const scraped = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${METRICS_TOKEN}`);
+      const exact = Number(
+        /^trust_ledger_projection_lag_events\{projection="case-view"\} (\d+)$/m.exec(scraped.text)![1],
+      );
+      expect(exact).toBeGreaterThanOrEqual(2);
+      expect(exact).toBeLessThan(100);
+    } finally {
+      runner.start();
+    }
+  }, 20_000);
+
+  it('exports the read models’ health to anyone, and what operators watch to the scraper with METRICS_TOKEN', async () => {
     const opened = await openCase(officerA, 'agency-a');
     await get(officerA, `/cases/${opened.id}?minPosition=${opened.position}`);
     const anyone = await t.http().get(`${API}/metrics`);
     expect(anyone.status).toBe(200);
     expect(anyone.headers['content-type']).toContain('text/plain');
-    expect(anyone.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
+    expect(anyone.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} (0|100)$/m);
     expect(anyone.text).toMatch(/^trust_ledger_projection_failed\{projection="case-view"\} 0$/m);
     expect(anyone.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 0$/m);
     // What was recorded, as it is, is not for anyone: a count of POST /cases/:caseId/requests is a
-    // count of the detainers and notifications received, unsuppressed.
-    expect(anyone.text).not.toMatch(/trust_ledger_http_request_duration_seconds|events_applied_total/);
-    const officer = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${officerA}`);
-    expect(officer.status).toBe(200);
-    expect(officer.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
-    expect(officer.text).not.toMatch(/trust_ledger_http_request_duration_seconds|events_applied_total/);
-    expect((await t.http().get(`${API}/metrics`).set('Authorization', 'Bearer not-a-token')).status).toBe(
-      401,
+    // count of the detainers and notifications received, unsuppressed; so, roughly, is CPU time.
+    expect(anyone.text).not.toMatch(
+      /trust_ledger_http_request_duration_seconds|events_applied_total|process_cpu/,
     );
-    const admin = await t.token({ role: 'admin', sub: 'admin-1' });
-    const response = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${admin}`);
+    for (const token of [officerA, await t.token({ role: 'admin', sub: 'admin-1' }), `${METRICS_TOKEN}x`]) {
+      expect((await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    }
+    const response = await t.http().get(`${API}/metrics`).set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(response.status).toBe(200);
+    expect(response.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
+    expect(response.text).toMatch(/^process_cpu_user_seconds_total /m);
     expect(response.text).toMatch(/^trust_ledger_projection_lag_events\{projection="case-view"\} \d+$/m);
     expect(response.text).toMatch(
       /^trust_ledger_projection_events_applied_total\{projection="case-view"\} [1-9]\d*$/m,

@@ -250,7 +250,15 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/integrity/checkpoints', body: () => ({}), expected: only(['admin']) },
   // Health, metrics, docs.
   { method: 'GET', path: '/health', expected: everyone },
-  { method: 'GET', path: '/metrics', expected: everyone },
+  // Anyone, without a token: the only bearer token /metrics takes is the scraper's METRICS_TOKEN.
+  {
+    method: 'GET',
+    path: '/metrics',
+    expected: { ...Object.fromEntries(CALLERS.map((c) => [c, 401])), anonymous: 'allowed' } as Record<
+      Caller,
+      Expected
+    >,
+  },
   { method: 'GET', path: '/docs', expected: everyone },
   { method: 'GET', path: '/docs-json', expected: everyone },
 ];

@@ -30,6 +30,7 @@ describe('security configuration', () => {
       TRUST_PROXY: '10.0.0.1, 10.1.0.0/16 ,::1',
       CORS_ORIGINS: 'https://cases.example.org, http://localhost:5173/',
       LOG_LEVEL: 'WARN',
+      METRICS_TOKEN: 'a-scraper-secret-of-at-least-32-characters',
     });
     expect(config).toMatchObject({
       rateLimitPerSecond: 200,
@@ -37,7 +38,9 @@ describe('security configuration', () => {
       trustProxy: ['10.0.0.1', '10.1.0.0/16', '::1'],
       corsOrigins: ['https://cases.example.org', 'http://localhost:5173'],
       logLevel: 'warn',
+      metricsToken: 'a-scraper-secret-of-at-least-32-characters',
     });
+    expect(load({}).metricsToken).toBeUndefined();
     expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(load({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
@@ -52,6 +55,7 @@ describe('security configuration', () => {
         TRUST_PROXY: 'nginx.internal',
         CORS_ORIGINS: '*, https://ok.example.org, https://a.example.org/path, ftp://files.example.org',
         LOG_LEVEL: 'loud',
+        METRICS_TOKEN: 'short',
       });
     } catch (e) {
       error = e;
@@ -66,6 +70,7 @@ describe('security configuration', () => {
       'https://a.example.org/path',
       'ftp://files.example.org',
       'LOG_LEVEL',
+      'METRICS_TOKEN',
     ]) {
       expect(problems).toContain(name);
     }

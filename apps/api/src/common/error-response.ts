@@ -14,15 +14,35 @@ export class FieldErrorDto implements FieldError {
 
 /**
  * A projection's progress as the API shows it, to anyone (`/health` is public): without log
- * positions, which count every agency's events (API.md keeps positions opaque). The CLI's
- * `projections status` gives operators the positions.
+ * positions, which count every agency's events (API.md keeps positions opaque), and with its lag
+ * rounded (`shownLag`). The CLI's `projections status` gives operators the positions.
  */
 export type ProjectionProgress = Omit<ProjectionStatus, 'position' | 'error'> & {
   error: Omit<ProjectionError, 'position'> | null;
 };
 
-export function projectionProgress({ position: _, error, ...status }: ProjectionStatus): ProjectionProgress {
-  return { ...status, error: error === null ? null : { message: error.message, eventId: error.eventId } };
+export function projectionProgress({
+  position: _,
+  error,
+  lag,
+  ...status
+}: ProjectionStatus): ProjectionProgress {
+  return {
+    ...status,
+    lag: shownLag(lag),
+    error: error === null ? null : { message: error.message, eventId: error.eventId },
+  };
+}
+
+/**
+ * A lag as anyone may see it: 0, else rounded up to a power of ten, at least 100. Exact, it counted
+ * every agency's events as they were recorded while a projection stood still, and was the log's
+ * whole length while one was rebuilt; operators read it exact from `projections status` and from
+ * /metrics with METRICS_TOKEN.
+ */
+export function shownLag(lag: number | null): number | null {
+  if (lag === null || lag === 0) return lag;
+  return 10 ** Math.max(2, Math.ceil(Math.log10(lag)));
 }
 
 export class ProjectionErrorDto implements Omit<ProjectionError, 'position'> {
@@ -39,7 +59,8 @@ export class ProjectionStatusDto implements ProjectionProgress {
   @ApiProperty({
     type: 'integer',
     nullable: true,
-    description: 'Events behind the head, where positions are counts (the embedded store); else null',
+    description:
+      'Events behind the head, where positions are counts (the embedded store), else null: 0, or rounded up to a power of ten, at least 100',
   })
   lag!: number | null;
   @ApiProperty({ type: ProjectionErrorDto, nullable: true, description: 'What it stopped on, if it did' })

@@ -20,7 +20,16 @@ export interface SecurityConfig {
   corsOrigins: string[];
   /** LOG_LEVEL: pino level of the structured JSON log on stdout. */
   logLevel: LogLevel;
+  /**
+   * METRICS_TOKEN: the bearer token a Prometheus scraper sends for what /metrics shows operators
+   * only (request counts, events applied, exact lag, the process): a secret of its own, so that a
+   * scraper's configuration holds no token that can do anything else. Unset: nobody gets them.
+   */
+  metricsToken?: string;
 }
+
+/** As JWT_SECRET's: a token nobody can guess. */
+const MIN_METRICS_TOKEN_LENGTH = 32;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -69,7 +78,19 @@ export function loadSecurityConfig(
   if ((LOG_LEVELS as readonly string[]).includes(levelText)) logLevel = levelText as LogLevel;
   else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${levelText}"`);
 
-  return { rateLimitPerSecond, publicRateLimitPerSecond, trustProxy, corsOrigins, logLevel };
+  const metricsToken = overrides.metricsToken ?? str('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_LENGTH) {
+    problems.push(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
+
+  return {
+    rateLimitPerSecond,
+    publicRateLimitPerSecond,
+    trustProxy,
+    corsOrigins,
+    logLevel,
+    ...(metricsToken !== undefined && { metricsToken }),
+  };
 }
 
 function parseTrustProxy(text: string | undefined, problems: string[]): SecurityConfig['trustProxy'] {

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UnauthorizedException, type OnModuleInit } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ModuleRef } from '@nestjs/core';
 import {
   ApiOkResponse,
@@ -14,7 +15,7 @@ import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integr
 import { ProjectionRunner } from '@trust-ledger/projections';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
-import { TokenVerifier } from '../auth/token-verifier';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { projectionProgress, ProjectionStatusDto, type ProjectionProgress } from '../common/error-response';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { Metrics } from './metrics';
@@ -59,7 +60,7 @@ export class HealthController implements OnModuleInit {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly metrics: Metrics,
-    private readonly verifier: TokenVerifier,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -116,24 +117,34 @@ export class HealthController implements OnModuleInit {
     return health;
   }
 
-  /** Anyone gets the service's health; an admin's token adds what was done (see Metrics). */
+  /** Anyone gets the service's health; METRICS_TOKEN adds what operators watch (see Metrics). */
   @Get('metrics')
   @ApiProduces('text/plain')
   @ApiOkResponse({
     type: String,
     description:
-      "Prometheus text exposition: the process's and the read models' health; with an admin's bearer token also the requests by route and the events applied",
+      "Prometheus text exposition: the read models' health; with METRICS_TOKEN as bearer token also the requests by route, the events applied, the exact lag and the process's own metrics",
   })
-  @ApiUnauthorizedResponse({ description: 'A bearer token was sent that is not valid' })
+  @ApiUnauthorizedResponse({ description: 'A bearer token was sent that is not METRICS_TOKEN' })
   async scrape(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const operator =
-      request.headers.authorization !== undefined &&
-      (await this.verifier.principalOf(request)).role === 'admin';
-    const registry = operator ? this.metrics.all : this.metrics.health;
+    const { authorization } = request.headers;
+    if (authorization !== undefined && !this.isMetricsToken(authorization)) {
+      throw new UnauthorizedException('The bearer token /metrics takes is METRICS_TOKEN');
+    }
+    const registry = authorization === undefined ? this.metrics.health : this.metrics.operations;
     void reply.header('Content-Type', registry.contentType);
     return registry.metrics();
+  }
+
+  /** Compared in constant time, as a secret is (their digests: the two may differ in length). */
+  private isMetricsToken(authorization: string): boolean {
+    const { metricsToken } = this.config;
+    const [scheme, token] = authorization.split(' ');
+    if (metricsToken === undefined || scheme?.toLowerCase() !== 'bearer' || token === undefined) return false;
+    const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+    return timingSafeEqual(digest(token), digest(metricsToken));
   }
 }

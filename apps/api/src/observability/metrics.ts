@@ -4,20 +4,20 @@ import { IntegrityService } from '@trust-ledger/integrity';
 import { ProjectionRunner, type ProjectionStatus } from '@trust-ledger/projections';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { shownLag } from '../common/error-response';
 
 /**
  * Prometheus metrics of this process, in registries of its own (several apps may share a test
- * process). /metrics needs no token (API.md), so what anyone may scrape says whether the service and
- * its read models are well, not what is recorded: the counts of requests by route and of events
- * applied would tell anyone, as they happen and unsuppressed, how many detainers, notices or
- * erasures were recorded. Those are the operators' (`activity`), for an admin's token.
+ * process). /metrics needs no token (API.md), so what anyone may scrape (`health`) says whether the
+ * service and its read models are well, not what is recorded: the counts of requests by route and
+ * of events applied, an exact lag and even the process's CPU time would tell anyone, as they
+ * happen and unsuppressed, how many detainers, notices or erasures were recorded. Those are in
+ * `operations`, for the scraper that sends METRICS_TOKEN.
  */
 @Injectable()
 export class Metrics implements OnModuleInit {
   readonly health = new Registry();
-  private readonly activity = new Registry();
-  /** Both, merged once every metric is registered: a merge takes the metrics there are then. */
-  readonly all: Registry;
+  readonly operations = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(
@@ -25,10 +25,10 @@ export class Metrics implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Optional() integrity?: IntegrityService,
   ) {
-    const registers = [this.health];
-    collectDefaultMetrics({ register: this.health });
+    collectDefaultMetrics({ register: this.operations });
     // Each gauge asks the runner when scraped, so what is exported is never stale.
     const projectionGauge = (
+      registry: Registry,
       name: string,
       help: string,
       value: (s: ProjectionStatus) => number | null,
@@ -37,7 +37,7 @@ export class Metrics implements OnModuleInit {
         name,
         help,
         labelNames: ['projection'],
-        registers,
+        registers: [registry],
         collect: async function (this: Gauge<'projection'>) {
           this.reset();
           for (const status of await runner.status()) {
@@ -47,41 +47,51 @@ export class Metrics implements OnModuleInit {
         },
       });
     };
-    projectionGauge(
-      'trust_ledger_projection_lag_events',
-      'Events in the log the projection has not reached',
-      (s) => s.lag,
-    );
-    projectionGauge(
-      'trust_ledger_projection_behind',
-      '1 while the projection has not reached the head',
-      (s) => Number(s.behind),
-    );
-    projectionGauge('trust_ledger_projection_failed', '1 while the projection is stopped on an error', (s) =>
-      Number(s.error !== null),
-    );
-    projectionGauge(
-      'trust_ledger_unapplied_reviews',
-      "Counsel's reviews the violation register could not apply to a violation it holds",
-      (s) => (typeof s.details?.unappliedReviews === 'number' ? s.details.unappliedReviews : null),
-    );
-
-    if (integrity !== undefined) {
-      new Gauge({
-        name: 'trust_ledger_integrity_checkpoint_failed',
-        help: '1 while the last attempt to record an integrity checkpoint failed or was refused',
-        registers,
-        collect: function (this: Gauge) {
-          this.set(Number(integrity.checkpointing().error !== null));
-        },
-      });
+    for (const registry of [this.health, this.operations]) {
+      const exact = registry === this.operations;
+      projectionGauge(
+        registry,
+        'trust_ledger_projection_lag_events',
+        exact
+          ? 'Events in the log the projection has not reached'
+          : 'Events in the log the projection has not reached: 0, else rounded up to a power of ten, at least 100',
+        (s) => (exact ? s.lag : shownLag(s.lag)),
+      );
+      projectionGauge(
+        registry,
+        'trust_ledger_projection_behind',
+        '1 while the projection has not reached the head',
+        (s) => Number(s.behind),
+      );
+      projectionGauge(
+        registry,
+        'trust_ledger_projection_failed',
+        '1 while the projection is stopped on an error',
+        (s) => Number(s.error !== null),
+      );
+      projectionGauge(
+        registry,
+        'trust_ledger_unapplied_reviews',
+        "Counsel's reviews the violation register could not apply to a violation it holds",
+        (s) => (typeof s.details?.unappliedReviews === 'number' ? s.details.unappliedReviews : null),
+      );
+      if (integrity !== undefined) {
+        new Gauge({
+          name: 'trust_ledger_integrity_checkpoint_failed',
+          help: '1 while the last attempt to record an integrity checkpoint failed or was refused',
+          registers: [registry],
+          collect: function (this: Gauge) {
+            this.set(Number(integrity.checkpointing().error !== null));
+          },
+        });
+      }
     }
 
     const applied = new Counter({
       name: 'trust_ledger_projection_events_applied_total',
       help: 'Events applied to the projection since the process started',
       labelNames: ['projection'],
-      registers: [this.activity],
+      registers: [this.operations],
     });
     runner.onProgress((progress) => {
       if (progress !== null) applied.inc({ projection: progress.projection }, progress.applied);
@@ -92,9 +102,8 @@ export class Metrics implements OnModuleInit {
       help: 'HTTP requests by route template and status code',
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [this.activity],
+      registers: [this.operations],
     });
-    this.all = Registry.merge([this.health, this.activity]);
   }
 
   /** Fastify's own hook sees every response, including those guards and filters produce. */

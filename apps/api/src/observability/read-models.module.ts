@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ProjectionsModule } from '@trust-ledger/projections';
-import { AuthModule } from '../auth/auth.module';
 import { CaseViewsModule } from '../case-views/case-views.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { HealthController } from './health.controller';
@@ -20,7 +19,6 @@ import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
       useFactory: (config: AppConfig) => ({ dataDir: config.dataDir }),
     }),
     CaseViewsModule,
-    AuthModule,
   ],
   controllers: [HealthController],
   providers: [Metrics, { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
