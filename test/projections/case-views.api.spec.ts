@@ -1,3 +1,4 @@
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CaseViewProjection, ProjectionRunner } from '@trust-ledger/projections';
 import { runnerWaitBegins } from '../support/runner-waits';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -477,6 +478,22 @@ describe('GET /health and /metrics', () => {
         },
       ]),
     );
+  });
+
+  it('answers 503 with the event store down when it cannot read the log', async () => {
+    const down = await startTestApp();
+    try {
+      await down.app.get<EventStore>(EVENT_STORE).close();
+      const response = await down.http().get(`${API}/health`);
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({
+        status: 'unhealthy',
+        eventStore: { status: 'down', error: expect.any(String) },
+        projections: [],
+      });
+    } finally {
+      await down.close();
+    }
   });
 
   it('shows anyone a lag rounded up to a power of ten, which counts no one write, and operators the exact one', async () => {
