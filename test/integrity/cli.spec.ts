@@ -128,6 +128,23 @@ describe('npm run cli -- verify', () => {
     expect((await cli('verify', '--stream', A)).code).toBe(1);
   });
 
+  it('gives up on an EventStoreDB that does not answer and names it, as the service does', async () => {
+    const saved = { store: process.env.EVENT_STORE, url: process.env.EVENTSTORE_CONNECTION_STRING };
+    process.env.EVENT_STORE = 'eventstoredb';
+    process.env.EVENTSTORE_CONNECTION_STRING = 'esdb://127.0.0.1:1?tls=false';
+    try {
+      await expect(cli('verify')).rejects.toThrow('EventStoreDB at 127.0.0.1:1 cannot be read');
+    } finally {
+      for (const [name, value] of [
+        ['EVENT_STORE', saved.store],
+        ['EVENTSTORE_CONNECTION_STRING', saved.url],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('shows a deleted checkpoint stream only as "no checkpoint", which the digest kept outside contradicts', async () => {
     expect((await cli('verify', '--anchor', ANCHOR)).code).toBe(0);
     tamper(`DELETE FROM events WHERE stream_id = 'integrity'`);

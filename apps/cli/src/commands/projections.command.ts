@@ -106,7 +106,7 @@ async function verifyReadModels(): Promise<void> {
   const config = loadConfig({}, process.env, { readOnly: true });
   const live = readModelsPath(config.dataDir);
   if (!existsSync(live)) throw new Error(`no read models at ${live} (check DATA_DIR)`);
-  const store = openExistingStore(config);
+  const store = await openExistingStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'trust-ledger-verify-'));
   const currentFile = join(scratch, 'current.db');
   const rebuiltFile = join(scratch, 'rebuilt.db');
@@ -206,7 +206,7 @@ async function withRunner(work: (runner: ProjectionRunner) => Promise<void>): Pr
   Logger.overrideLogger(stderrLogger);
   // Neither makes DATA_DIR (nor a JWT secret in it): a mistyped one is an error.
   const config = loadConfig({}, process.env, { readOnly: true });
-  const store = openExistingStore(config);
+  const store = await openExistingStore(config);
   const db = openReadModelDb(readModelsPath(config.dataDir));
   try {
     await work(new ProjectionRunner(store, db, cliProjections()));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createEventStore, type EventStore } from '@trust-ledger/event-store';
+import { openEventStore, type EventStore } from '@trust-ledger/event-store';
 import {
   parseCheckpointAnchor,
   parsePublicKey,
@@ -35,7 +35,7 @@ export function registerVerifyCommand(program: Command): void {
     )
     .action(async (options: { stream?: string; publicKey: string[]; anchor?: string }) => {
       const config = loadConfig({}, process.env, { readOnly: true });
-      const store = openExistingStore(config);
+      const store = await openExistingStore(config);
       try {
         const given = options.publicKey.length > 0;
         const publicKeys = given
@@ -103,12 +103,13 @@ function describeCheckpoint(checkpoint: RecordedCheckpoint | null, keysGiven: bo
 }
 
 /** The configured store, never a new empty one (verifying a mistyped DATA_DIR must not pass),
- * opened for reading only. */
-export function openExistingStore(config: AppConfig): EventStore {
+ * opened for reading only, once it has answered (a silent EventStoreDB is given up on, as the
+ * service does). */
+export function openExistingStore(config: AppConfig): Promise<EventStore> {
   if (config.eventStore === 'eventstoredb') {
-    return createEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! });
+    return openEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString! });
   }
   const file = sqliteStoreFile(config);
   if (!existsSync(file)) throw new Error(`no event store at ${file} (check DATA_DIR)`);
-  return createEventStore({ kind: 'sqlite', file, readonly: true });
+  return openEventStore({ kind: 'sqlite', file, readonly: true });
 }
