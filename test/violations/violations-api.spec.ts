@@ -5,6 +5,7 @@ import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/vio
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
+import { runCli } from '../support/cli-in-process';
 import { runnerWaitBegins } from '../support/runner-waits';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -504,5 +505,19 @@ describe('GET /health', () => {
     expect(register).toMatchObject({ error: null, details: { unappliedReviews: 1 } });
     const metrics = await t.http().get(`${API}/metrics`).expect(200);
     expect(metrics.text).toMatch(/^trust_ledger_unapplied_reviews\{projection="violation-register"\} 1$/m);
+    // Operators see each one, for someone to look at: the count alone names none.
+    const [review] = await t.events(`violation-${formerId}`);
+    const dataDir = process.env.DATA_DIR;
+    process.env.DATA_DIR = t.dataDir;
+    try {
+      const { out } = await runCli('projections', 'status');
+      expect(out).toMatch(/^OK violation-register v\d+ at \d+, 0 behind, unappliedReviews 1$/m);
+      expect(out).toContain(
+        `  unapplied review ${review.id} (2025-03-01T12:00:00Z) of violation ${formerId}, naming no act\n`,
+      );
+    } finally {
+      if (dataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = dataDir;
+    }
   });
 });

@@ -21,7 +21,11 @@ import { CertificationViewProjection } from '@trust-ledger/projections/certifica
 import { MatterViewProjection } from '@trust-ledger/projections/institutional';
 import { PublishedReportsProjection } from '@trust-ledger/projections/reports';
 import { StatisticsProjection } from '@trust-ledger/projections/statistics';
-import { ViolationRegisterProjection } from '@trust-ledger/projections/violations';
+import {
+  VIOLATION_REGISTER,
+  ViolationQueries,
+  ViolationRegisterProjection,
+} from '@trust-ledger/projections/violations';
 import { loadConfig } from '../../../api/src/config/app-config';
 import { snapshotSqlite } from '../sqlite-snapshot';
 import { openExistingStore } from './verify.command';
@@ -56,9 +60,18 @@ export function registerProjectionsCommand(program: Command): void {
       'each projection: position, lag behind the log, error; exits 1 if one has stopped on an error',
     )
     .action(() =>
-      withRunner(async (runner) => {
+      withRunner(async (runner, db) => {
         const statuses = await runner.status();
         for (const status of statuses) process.stdout.write(`${describe(status)}\n`);
+        // Conclusions of counsel's the register does not show: each named, for someone to look at.
+        if (statuses.some((s) => s.name === VIOLATION_REGISTER && s.details?.unappliedReviews)) {
+          for (const r of new ViolationQueries(db).unappliedReviews()) {
+            const act = r.act === null ? 'naming no act' : `of ${r.ruleId} on ${r.streamId}, act ${r.act}`;
+            process.stdout.write(
+              `  unapplied review ${r.eventId} (${r.reviewedAt}) of violation ${r.violationId}, ${act}\n`,
+            );
+          }
+        }
         if (statuses.some((s) => s.error !== null)) process.exitCode = 1;
       }),
     );
@@ -202,22 +215,23 @@ function report(position: string | null, differences: TableDifference[]): void {
   }
 }
 
-async function withRunner(work: (runner: ProjectionRunner) => Promise<void>): Promise<void> {
+async function withRunner(work: (runner: ProjectionRunner, db: ReadModelDb) => Promise<void>): Promise<void> {
   Logger.overrideLogger(stderrLogger);
   // Neither makes DATA_DIR (nor a JWT secret in it): a mistyped one is an error.
   const config = loadConfig({}, process.env, { readOnly: true });
   const store = await openExistingStore(config);
   const db = openReadModelDb(readModelsPath(config.dataDir));
   try {
-    await work(new ProjectionRunner(store, db, cliProjections()));
+    await work(new ProjectionRunner(store, db, cliProjections()), db);
   } finally {
     await store.close();
     db.close();
   }
 }
 
-function describe({ name, version, position, lag, behind, error }: ProjectionStatus): string {
-  const where = `${name} v${version} at ${position ?? 'start'}, ${lag ?? (behind ? 'some' : 0)} behind`;
+function describe({ name, version, position, lag, behind, error, details }: ProjectionStatus): string {
+  const told = Object.entries(details ?? {}).map(([key, value]) => `, ${key} ${JSON.stringify(value)}`);
+  const where = `${name} v${version} at ${position ?? 'start'}, ${lag ?? (behind ? 'some' : 0)} behind${told.join('')}`;
   return error === null
     ? `OK ${where}`
     : `FAILED ${where}: stopped at event ${error.eventId ?? '-'} (position ${error.position ?? '-'}): ${error.message}`;

@@ -4,6 +4,16 @@ import type { ReadModelDb } from '../runner/projection';
 import type { RegisteredViolation, ViolationStatus } from './violation-judgement';
 import { violationOf, type ViolationRow } from './violation-rows';
 
+/** A review the register holds no violation for, by id or by the act it names (null: it names none). */
+export interface UnappliedReview {
+  eventId: string;
+  violationId: string;
+  ruleId: string | null;
+  streamId: string | null;
+  act: string | null;
+  reviewedAt: string;
+}
+
 export interface ViolationFilter {
   section?: number;
   ruleId?: RuleId;
@@ -49,6 +59,7 @@ export class ViolationQueries {
   private readonly one;
   private readonly ofStreamStmt;
   private readonly reviewStreams;
+  private readonly unapplied;
   private readonly sections;
 
   constructor(private readonly db: ReadModelDb) {
@@ -61,6 +72,10 @@ export class ViolationQueries {
         'SELECT stream_id FROM vr_review_streams WHERE violation_id = ? ORDER BY stream_id',
       )
       .pluck();
+    this.unapplied = db.prepare<[], UnappliedReview>(
+      `SELECT event_id AS eventId, violation_id AS violationId, rule_id AS ruleId, stream_id AS streamId,
+         act, reviewed_at AS reviewedAt FROM vr_unapplied_reviews ORDER BY reviewed_at, event_id`,
+    );
     this.sections = db.prepare<[number, number], { agency: string | null; section: number; n: number }>(
       `SELECT agency_id AS agency, section, count(*) AS n FROM violations INDEXED BY violations_occurred
        WHERE occurred_ms >= ? AND occurred_ms < ? AND status <> 'WITHDRAWN' GROUP BY agency_id, section`,
@@ -103,6 +118,11 @@ export class ViolationQueries {
    * that named it by another id and were applied to it by the act they name. */
   reviewStreamsOf(violationId: string): string[] {
     return [violationStreamId(violationId), ...this.reviewStreams.all(violationId)];
+  }
+
+  /** Counsel's reviews the register could not apply, for operators (`projections status`). */
+  unappliedReviews(): UnappliedReview[] {
+    return this.unapplied.all();
   }
 
   /** Violations not WITHDRAWN whose act happened in [fromMs, toMs), by agency (null: § 11) and section. */
