@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@trust-ledger/event-store';
 import { loadMasterKey, OpaquePositions } from '@trust-ledger/privacy';
 import { openReadModelDb, ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { cliProjections } from '../../apps/cli/src/commands/projections.command';
-import { API_MAIN, CLI_MAIN, LISTENING } from '../support/built-service';
+import { API_MAIN, builtServiceEnv, CLI_MAIN, LISTENING } from '../support/built-service';
 import { snapshot } from './support';
 
 /**
@@ -25,14 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-const env = (dataDir: string): NodeJS.ProcessEnv => ({
-  ...process.env,
-  DATA_DIR: dataDir,
-  PORT: '0',
-  LOG_LEVEL: 'info',
-  JWT_SECRET,
-  EVENT_STORE: 'sqlite',
-});
+const env = (dataDir: string): NodeJS.ProcessEnv => builtServiceEnv(dataDir, JWT_SECRET);
 
 function cli(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI_MAIN, ...args], { env: env(dataDir), encoding: 'utf8' });

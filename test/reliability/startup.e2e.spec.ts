@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@trust-ledger/event-store';
 import { keyStoreFile, LocalKeyProvider, PersonalDataCipher, SqliteKeyStore } from '@trust-ledger/privacy';
-import { API_MAIN, LISTENING } from '../support/built-service';
+import { API_MAIN, builtServiceEnv, LISTENING } from '../support/built-service';
 
 /**
  * The built service's starts that cannot serve: each says why in one JSON line at level error, as
@@ -34,16 +34,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const env = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
-  ...process.env,
-  DATA_DIR: dataDir,
-  PORT: '0',
-  LOG_LEVEL: 'info',
-  JWT_SECRET,
-  EVENT_STORE: 'sqlite',
-  MASTER_KEY: undefined,
-  ...extra,
-});
+const env = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  builtServiceEnv(dataDir, JWT_SECRET, { MASTER_KEY: undefined, ...extra });
 
 /** Runs the service until it exits on its own; SIGKILLed (and the test failed) after `limitMs`. */
 function runUntilExit(extra: NodeJS.ProcessEnv, limitMs = 20_000): Promise<Run> {

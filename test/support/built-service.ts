@@ -12,3 +12,19 @@ export const CLI_MAIN = join(BUILD, 'apps/cli/src/main.js');
 
 /** The line the service logs once it serves, with the port it bound. */
 export const LISTENING = /listening on http:\/\/0\.0\.0\.0:(\d+)\//;
+
+/** The environment the built service runs in for a test: the embedded store in `dataDir`, on a port
+ * the system picks, with `secret` for tokens; `extra` adds to it or unsets (undefined). */
+export const builtServiceEnv = (
+  dataDir: string,
+  secret: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  JWT_SECRET: secret,
+  EVENT_STORE: 'sqlite',
+  ...extra,
+});
