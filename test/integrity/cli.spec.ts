@@ -22,6 +22,7 @@ import {
   type CheckpointData,
 } from '@trust-ledger/integrity';
 import { runCli } from '../support/cli-in-process';
+import { withEnv } from '../support/with-env';
 
 const A = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f01';
 const B = 'case-5e3b7c2a-9d41-4f6e-8a10-2b4c6d8e0f02';
@@ -129,20 +130,10 @@ describe('npm run cli -- verify', () => {
   });
 
   it('gives up on an EventStoreDB that does not answer and names it, as the service does', async () => {
-    const saved = { store: process.env.EVENT_STORE, url: process.env.EVENTSTORE_CONNECTION_STRING };
-    process.env.EVENT_STORE = 'eventstoredb';
-    process.env.EVENTSTORE_CONNECTION_STRING = 'esdb://127.0.0.1:1?tls=false';
-    try {
-      await expect(cli('verify')).rejects.toThrow('EventStoreDB at 127.0.0.1:1 cannot be read');
-    } finally {
-      for (const [name, value] of [
-        ['EVENT_STORE', saved.store],
-        ['EVENTSTORE_CONNECTION_STRING', saved.url],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    await withEnv(
+      { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },
+      () => expect(cli('verify')).rejects.toThrow('EventStoreDB at 127.0.0.1:1 cannot be read'),
+    );
   });
 
   it('shows a deleted checkpoint stream only as "no checkpoint", which the digest kept outside contradicts', async () => {

@@ -7,6 +7,7 @@ import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } f
 import { openCaseWithRequest } from '../support/case-with-request';
 import { runCli } from '../support/cli-in-process';
 import { runnerWaitBegins } from '../support/runner-waits';
+import { withEnv } from '../support/with-env';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const A = 'agency-a';
@@ -507,17 +508,10 @@ describe('GET /health', () => {
     expect(metrics.text).toMatch(/^trust_ledger_unapplied_reviews\{projection="violation-register"\} 1$/m);
     // Operators see each one, for someone to look at: the count alone names none.
     const [review] = await t.events(`violation-${formerId}`);
-    const dataDir = process.env.DATA_DIR;
-    process.env.DATA_DIR = t.dataDir;
-    try {
-      const { out } = await runCli('projections', 'status');
-      expect(out).toMatch(/^OK violation-register v\d+ at \d+, 0 behind, unappliedReviews 1$/m);
-      expect(out).toContain(
-        `  unapplied review ${review.id} (2025-03-01T12:00:00Z) of violation ${formerId}, naming no act\n`,
-      );
-    } finally {
-      if (dataDir === undefined) delete process.env.DATA_DIR;
-      else process.env.DATA_DIR = dataDir;
-    }
+    const { out } = await withEnv({ DATA_DIR: t.dataDir }, () => runCli('projections', 'status'));
+    expect(out).toMatch(/^OK violation-register v\d+ at \d+, 0 behind, unappliedReviews 1$/m);
+    expect(out).toContain(
+      `  unapplied review ${review.id} (2025-03-01T12:00:00Z) of violation ${formerId}, naming no act\n`,
+    );
   });
 });
