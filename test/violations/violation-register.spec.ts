@@ -276,6 +276,37 @@ describe('violation register', () => {
     expect(plan[0].detail).toContain('USING INDEX violations_stream (stream_id=?)');
   });
 
+  it('applies a review it kept once a later event makes it find the one violation of the act named', async () => {
+    // As after a rules change that finds the act only at its deadline: counsel reviewed it before.
+    await h.append(CASE_A, [caseOpened('agency-1')], '2024-03-01T09:00:00Z');
+    await h.append(CASE_A, [requestReceived(R1, '2024-03-01T10:00:00Z')], '2024-03-01T10:05:00Z');
+    const request = await idOf(CASE_A, 'FederalRequestReceived');
+    const formerId = '00000000-0000-4000-8000-0000000000fc';
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await h.review(formerId, 'CONFIRMED', 'No notice in the file', '2024-03-01T12:00:00Z', {
+        ruleId: 'S5_NOTICE_NOT_GIVEN',
+        streamId: CASE_A,
+        act: request.id,
+      });
+      await h.caughtUp();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await h.registerDetails()).toEqual({ unappliedReviews: 1 });
+
+    expect(await h.tickAt('2024-03-02T10:00:00Z')).toBe(1);
+    const [review] = await h.events(`violation-${formerId}`);
+    const [violation] = h.violations();
+    expect(violation.status).toBe('CONFIRMED');
+    expect(violation.statusHistory.map((c) => [c.status, c.eventId])).toEqual([
+      ['OPEN', (await h.events(deadlineStreamId(CASE_A)))[0].id],
+      ['CONFIRMED', review.id],
+    ]);
+    expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
+    expect(h.queries.reviewStreamsOf(violation.violationId)).toContain(`violation-${formerId}`);
+  });
+
   it('keeps a review it cannot apply, says so, and counts it on /health', async () => {
     await honoredAfterNotice();
     const [honored] = h.violations();
@@ -309,6 +340,9 @@ describe('violation register', () => {
             act: 'e0000000-0000-4000-8000-000000000000',
             reviewed_at: '2024-03-06T10:00:00Z',
             violations_of_act: 0,
+            status: 'DISMISSED',
+            note: 'Of another act',
+            reviewed_by: 'counsel-1',
           },
           {
             event_id: review.id,
@@ -318,6 +352,9 @@ describe('violation register', () => {
             act: null,
             reviewed_at: '2024-03-06T09:00:00Z',
             violations_of_act: 0,
+            status: 'CONFIRMED',
+            note: 'Of a violation the rules no longer find',
+            reviewed_by: 'counsel-1',
           },
         ].sort((a, b) => a.event_id.localeCompare(b.event_id)),
       );

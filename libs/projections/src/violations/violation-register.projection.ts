@@ -7,6 +7,7 @@ import {
   ORDINANCE_STREAM_ID,
   reportingDeadlines,
   reviewedActOf,
+  violationActOf,
   VIOLATION_STREAM_PREFIX,
   violationStreamId,
   type OrdinanceVersion,
@@ -30,7 +31,13 @@ import {
   type StoredEvent,
   type StreamRules,
 } from './rulebook';
-import { applyReview, judge, type RegisteredViolation, type Trigger } from './violation-judgement';
+import {
+  applyReview,
+  judge,
+  type RegisteredViolation,
+  type Review,
+  type Trigger,
+} from './violation-judgement';
 import { UPSERT_VIOLATION_SQL, violationOf, violationParams, type ViolationRow } from './violation-rows';
 import {
   COUNT_UNRESOLVED_SQL,
@@ -111,12 +118,17 @@ function statementsOf(db: ReadModelDb) {
     violation: db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?'),
     violationsOfRule: db.prepare<[string, string], ViolationRow>(VIOLATIONS_OF_RULE_IN_STREAM_SQL),
     insertUnapplied: db.prepare<
-      [string, string, string | null, string | null, string | null, string, number]
+      [string, string, string | null, string | null, string | null, string, number, string, string, string]
     >(
-      `INSERT OR IGNORE INTO vr_unapplied_reviews
-         (event_id, violation_id, rule_id, stream_id, act, reviewed_at, violations_of_act)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO vr_unapplied_reviews (event_id, violation_id, rule_id, stream_id, act,
+         reviewed_at, violations_of_act, status, note, reviewed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    unappliedOfAct: db.prepare<[string, string, string], UnappliedRow>(
+      `SELECT event_id AS eventId, violation_id AS violationId, reviewed_at AS at, status, note,
+         reviewed_by AS "by" FROM vr_unapplied_reviews WHERE stream_id = ? AND rule_id = ? AND act = ?
+       ORDER BY reviewed_at, event_id`,
+    ),
+    deleteUnapplied: db.prepare<[string]>('DELETE FROM vr_unapplied_reviews WHERE event_id = ?'),
     countUnapplied: db.prepare<[], number>('SELECT count(*) FROM vr_unapplied_reviews').pluck(),
     insertReviewStream: db.prepare<[string, string]>(
       'INSERT OR IGNORE INTO vr_review_streams (violation_id, stream_id) VALUES (?, ?)',
@@ -130,6 +142,9 @@ function statementsOf(db: ReadModelDb) {
   };
 }
 type Statements = ReturnType<typeof statementsOf>;
+
+/** A review kept unapplied, as it is applied once the register finds the one violation of its act. */
+type UnappliedRow = Review & { violationId: string };
 
 /** Every top-level time an event's data names (`at`, `…At`): the moments its acts happened. */
 function latestTimeOf(event: StoredEvent): number {
@@ -173,7 +188,7 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  readonly version = 20;
+  readonly version = 21;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
@@ -399,6 +414,7 @@ export class ViolationRegisterProjection implements Projection {
     const seqOf = (streamId: string): number => this.states.get(streamId)!.seq!;
     for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), streamId, events);
     for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
+    if (s.countUnapplied.get()! > 0) for (const v of this.changed.values()) this.applyKeptReviews(s, v);
     for (const streamId of new Set([...this.changed.values()].map((v) => v.streamId))) {
       s.countUnresolved.run({ streamId });
     }
@@ -460,8 +476,14 @@ export class ViolationRegisterProjection implements Projection {
   private review(s: Statements, event: RecordedEvent): void {
     this.write(s);
     const violationId = text(event.data, 'violationId', event);
-    const reviewed = event.data as ViolationReviewed['data'];
-    const act = reviewedActOf(reviewed);
+    const act = reviewedActOf(event.data as ViolationReviewed['data']);
+    const review: Review = {
+      status: text(event.data, 'status', event) as ReviewStatus,
+      note: text(event.data, 'note', event),
+      at: text(event.data, 'reviewedAt', event),
+      by: event.metadata.actor,
+      eventId: event.id,
+    };
     const found = this.reviewed(s, violationId, act);
     if (found.length !== 1) {
       // The review API accepts only violations in the register, so the register reached them first.
@@ -472,31 +494,46 @@ export class ViolationRegisterProjection implements Projection {
         `review ${event.id} of violation ${violationId} not applied: the register holds no such violation, ` +
           `and ${found.length} of ${act === undefined ? 'an act the review does not name' : 'its act'}`,
       );
-      const reviewedAt = text(event.data, 'reviewedAt', event);
       s.insertUnapplied.run(
         event.id,
         violationId,
         act?.ruleId ?? null,
         act?.streamId ?? null,
         act?.act ?? null,
-        reviewedAt,
+        review.at,
         found.length,
+        review.status,
+        review.note,
+        review.by,
       );
       return;
     }
-    const [violation] = found;
-    if (violation.statusHistory.some((h) => h.eventId === event.id)) return;
-    const applied = applyReview(violation, {
-      status: text(event.data, 'status', event) as ReviewStatus,
-      note: text(event.data, 'note', event),
-      at: text(event.data, 'reviewedAt', event),
-      by: event.metadata.actor,
-      eventId: event.id,
-    });
+    this.applyTo(s, found[0], review, violationId);
+    s.countUnresolved.run({ streamId: found[0].streamId });
+  }
+
+  /**
+   * A review kept unapplied whose act `v` is, now that the register holds that violation (new rules
+   * may find an act only at a later event than counsel's review of it), if it holds only that one.
+   */
+  private applyKeptReviews(s: Statements, v: RegisteredViolation): void {
+    const { ruleId, streamId, act } = violationActOf(v);
+    for (const { violationId, ...review } of s.unappliedOfAct.all(streamId, ruleId, act)) {
+      const found = this.reviewed(s, violationId, { ruleId, streamId, act });
+      if (found.length !== 1) continue;
+      this.applyTo(s, found[0], review, violationId);
+      s.deleteUnapplied.run(review.eventId);
+    }
+  }
+
+  /** Applies counsel's review, recorded on violation-<`reviewedAs`>, to `violation`. */
+  private applyTo(s: Statements, violation: RegisteredViolation, review: Review, reviewedAs: string): void {
+    if (violation.statusHistory.some((h) => h.eventId === review.eventId)) return;
+    const applied = applyReview(violation, review);
     s.upsert.run(...violationParams(applied));
-    s.countUnresolved.run({ streamId: applied.streamId });
-    if (event.streamId !== violationStreamId(applied.violationId)) {
-      s.insertReviewStream.run(applied.violationId, event.streamId);
+    // Its stream is where an evidence pack finds the review the status history cites.
+    if (reviewedAs !== applied.violationId) {
+      s.insertReviewStream.run(applied.violationId, violationStreamId(reviewedAs));
     }
   }
 

@@ -110,8 +110,8 @@ CREATE INDEX vr_deadlines_due ON vr_deadlines (deadline_ms);
 
 -- Counsel's reviews the register could not apply: it holds no violation of the id they name, and
 -- not exactly one of the act they name (or they name none: recorded before reviews did). Kept, and
--- counted on /health, so that a conclusion a rules change lost is seen, not only logged. No note: it
--- is free text; the review's event holds it.
+-- counted on /health, so that a conclusion a rules change lost is seen, not only logged; applied
+-- when a later event makes the register find the one violation of the act.
 CREATE TABLE vr_unapplied_reviews (
   event_id          TEXT    PRIMARY KEY,
   violation_id      TEXT    NOT NULL,
@@ -121,8 +121,13 @@ CREATE TABLE vr_unapplied_reviews (
   act               TEXT,
   reviewed_at       TEXT    NOT NULL,
   -- how many violations of that act the register held: none, or more than one to choose from
-  violations_of_act INTEGER NOT NULL
+  violations_of_act INTEGER NOT NULL,
+  -- the review itself, applied once the register finds the one violation of its act
+  status            TEXT    NOT NULL,
+  note              TEXT    NOT NULL,
+  reviewed_by       TEXT    NOT NULL
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX vr_unapplied_reviews_act ON vr_unapplied_reviews (stream_id, rule_id, act) WHERE act IS NOT NULL;
 
 -- The streams of reviews applied to a violation under an id they do not name (matched by act): an
 -- evidence pack carries them beside violation-<id>, so that its status history's reviews are there.
