@@ -524,7 +524,7 @@ describe('400: every offending field is named and nothing is written', () => {
     );
     expect(padded.status).toBe(400);
     expect(padded.body.errors).toEqual([
-      { field: 'If-Match', reason: 'must be an ETag from this API, e.g. "3"' },
+      { field: 'If-Match', reason: 'must be * or ETags from this API, e.g. "3" or "3", "4"' },
     ]);
   });
 
@@ -747,6 +747,35 @@ describe('412: If-Match', () => {
 
     const weak = await t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'W/"2"' });
     expect(weak.status).toBe(201);
+  });
+
+  it('takes a list of ETags, any of which will do, and * for "whatever is recorded" (RFC 9110)', async () => {
+    const { caseId } = await caseWithRequest();
+    const disclosure = {
+      recipientAgency: 'ICE',
+      categories: ['PUBLICLY_AVAILABLE'],
+      disclosedAt: '2025-02-28T12:00:00Z',
+    };
+    const listed = await t.post(`/cases/${caseId}/disclosures`, officer, disclosure, {
+      'If-Match': '"0", "1"',
+    });
+    expect(listed.status).toBe(201);
+    const stale = await rejected(() =>
+      t.post(`/cases/${caseId}/disclosures`, officer, disclosure, { 'If-Match': '"0", W/"1"' }),
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.body.message).toBe(`If-Match "0", "1" is stale: case-${caseId} has changed since`);
+    const any = await t.post(`/cases/${caseId}/disclosures`, officer, disclosure, { 'If-Match': '*' });
+    expect(any.status).toBe(201);
+    // Nothing is recorded on a case not opened: * does not match it.
+    const none = await rejected(() => t.post('/cases', officer, openCaseBody(AGENCY), { 'If-Match': '*' }));
+    expect(none.status).toBe(412);
+    expect(none.body.message).toMatch(/^If-Match: \* but case-[0-9a-f-]+ has nothing recorded$/);
+    const malformed = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': '"3", 3' }),
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([{ field: 'If-Match', reason: expect.stringContaining('ETags') }]);
   });
 });
 

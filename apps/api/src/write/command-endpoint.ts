@@ -19,7 +19,11 @@ export function CommandEndpoint(options: { ifMatch?: string } = {}): ClassDecora
     ...(options.ifMatch === undefined
       ? []
       : [
-          ApiHeader({ name: 'If-Match', required: false, description: `${options.ifMatch}; stale → 412` }),
+          ApiHeader({
+            name: 'If-Match',
+            required: false,
+            description: `${options.ifMatch}, or several (any will do), or *; stale → 412`,
+          }),
           ApiPreconditionFailedResponse({ description: 'Stale If-Match' }),
         ]),
   );

@@ -155,14 +155,22 @@ export class CommandExecutor {
           message: `If-None-Match: * but ${streamId} already holds revision ${revision}`,
         });
       }
-      if (request.ifMatch !== undefined && request.ifMatch !== revision) {
+      const { ifMatch } = request;
+      if (ifMatch === '*' && revision === undefined) {
+        throw new PreconditionFailedException({
+          code: 'REVISION_MISMATCH',
+          message: `If-Match: * but ${streamId} has nothing recorded`,
+        });
+      }
+      if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.includes(revision ?? -1)) {
         // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
-        const ahead = request.ifMatch > (revision ?? -1);
+        const ahead = ifMatch.every((r) => r > (revision ?? -1));
+        const tags = ifMatch.map((r) => `"${r}"`).join(', ');
         throw new PreconditionFailedException({
           code: 'REVISION_MISMATCH',
           message: ahead
-            ? `If-Match "${request.ifMatch}" is ahead of ${streamId}, which is at revision ${revision ?? 'none'}`
-            : `If-Match "${request.ifMatch}" is stale: ${streamId} has changed since`,
+            ? `If-Match ${tags} is ahead of ${streamId}, which is at revision ${revision ?? 'none'}`
+            : `If-Match ${tags} is stale: ${streamId} has changed since`,
         });
       }
 

@@ -19,8 +19,8 @@ export interface CommandMeta {
   /** SHA-256 of method, path and canonical JSON body: what "the same request" means for a retry. */
   requestHash: string;
   correlationId: string;
-  /** The revision from `If-Match`. */
-  ifMatch?: number;
+  /** The revisions `If-Match` names (any of them will do), or `*`: only if something is recorded. */
+  ifMatch?: readonly number[] | '*';
   /** `If-None-Match: *`: only if nothing is recorded on the stream yet (a first review, say). */
   ifNoneMatchAny?: boolean;
   /** Set only by imports: the source row a command was made from, recorded in each event's metadata. */
@@ -35,6 +35,13 @@ export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_
 
 /** An ETag as this API writes them: a revision without leading zeros (`"02"` was never given out). */
 const IF_MATCH = /^(?:W\/)?"(0|[1-9]\d{0,14})"$/;
+
+/** RFC 9110's If-Match: `*`, or a list of ETags; undefined when it is neither. */
+function ifMatchOf(value: string): readonly number[] | '*' | undefined {
+  if (value.trim() === '*') return '*';
+  const revisions = value.split(',').map((tag) => IF_MATCH.exec(tag.trim())?.[1]);
+  return revisions.every((r) => r !== undefined) ? revisions.map(Number) : undefined;
+}
 
 function header(request: AuthenticatedRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -54,9 +61,9 @@ function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
     errors.push({ field: 'X-Correlation-Id', reason: 'must be 1–255 visible ASCII characters' });
   }
   const ifMatchHeader = header(request, 'if-match');
-  const ifMatch = ifMatchHeader === undefined ? undefined : IF_MATCH.exec(ifMatchHeader.trim())?.[1];
+  const ifMatch = ifMatchHeader === undefined ? undefined : ifMatchOf(ifMatchHeader);
   if (ifMatchHeader !== undefined && ifMatch === undefined) {
-    errors.push({ field: 'If-Match', reason: 'must be an ETag from this API, e.g. "3"' });
+    errors.push({ field: 'If-Match', reason: 'must be * or ETags from this API, e.g. "3" or "3", "4"' });
   }
   const ifNoneMatch = header(request, 'if-none-match')?.trim();
   if (ifNoneMatch !== undefined && ifNoneMatch !== '*') {
@@ -77,7 +84,7 @@ function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
     idempotencyKey,
     requestHash,
     correlationId: correlationHeader ?? commandId,
-    ifMatch: ifMatch === undefined ? undefined : Number(ifMatch),
+    ifMatch,
     ...(ifNoneMatch === '*' && { ifNoneMatchAny: true }),
   };
 }
