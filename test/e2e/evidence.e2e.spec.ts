@@ -12,6 +12,7 @@ import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 import { runCli } from '../support/cli-in-process';
+import { withEnv } from '../support/with-env';
 
 /**
  * The evidence pack through the real application: signed by the instance's key, served as the exact
@@ -194,22 +195,16 @@ it("finds the key that signed a pack among the installation's own and its truste
   const installation = mkdtempSync(join(tmpdir(), 'evidence-installation-'));
   const changed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
   writeFileSync(join(installation, PUBLIC_KEY_FILE), changed);
-  const env = { DATA_DIR: process.env.DATA_DIR, TRUSTED: process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS };
+  const trusted = signer.trim().replace(/\n/g, '\\n');
   try {
-    process.env.DATA_DIR = installation;
-    delete process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS;
-    expect(await verifyEvidence(file)).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) });
+    await withEnv({ DATA_DIR: installation, EVIDENCE_TRUSTED_PUBLIC_KEYS: undefined }, async () =>
+      expect(await verifyEvidence(file)).toEqual({ code: 1, out: expect.stringMatching(/^FAILED: /) }),
+    );
     // As the API is told to trust it, on one line with \n as the README shows.
-    process.env.EVIDENCE_TRUSTED_PUBLIC_KEYS = signer.trim().replace(/\n/g, '\\n');
-    expect(await verifyEvidence(file)).toEqual({ code: 0, out: expect.stringMatching(/^OK: /) });
+    await withEnv({ DATA_DIR: installation, EVIDENCE_TRUSTED_PUBLIC_KEYS: trusted }, async () =>
+      expect(await verifyEvidence(file)).toEqual({ code: 0, out: expect.stringMatching(/^OK: /) }),
+    );
   } finally {
-    for (const [name, value] of [
-      ['DATA_DIR', env.DATA_DIR],
-      ['EVIDENCE_TRUSTED_PUBLIC_KEYS', env.TRUSTED],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
     rmSync(installation, { recursive: true, force: true });
   }
 });
