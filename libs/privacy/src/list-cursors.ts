@@ -1,7 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { openToken, sealToken, TOKEN_IV_BYTES } from './sealed-token';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const ROW_BYTES = 8;
 
 /**
@@ -22,27 +21,14 @@ export class ListCursors {
   seal(list: string, row: number): string {
     const clear = Buffer.alloc(ROW_BYTES);
     clear.writeBigUInt64BE(BigInt(row));
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(list, 'utf8'));
-    const ct = Buffer.concat([cipher.update(clear), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64url');
+    return sealToken(this.key, randomBytes(TOKEN_IV_BYTES), clear, list);
   }
 
   /** The row number, or null for anything this service did not seal for `list`. */
   open(list: string, cursor: string): number | null {
-    const bytes = Buffer.from(cursor, 'base64url');
-    if (bytes.length !== IV_BYTES + TAG_BYTES + ROW_BYTES || bytes.toString('base64url') !== cursor)
-      return null;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(list, 'utf8'));
-      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const clear = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-      const row = Number(clear.readBigUInt64BE());
-      return Number.isSafeInteger(row) ? row : null;
-    } catch {
-      return null;
-    }
+    const opened = openToken(this.key, cursor, ROW_BYTES, list);
+    if (opened === null) return null;
+    const row = Number(opened.clear.readBigUInt64BE());
+    return Number.isSafeInteger(row) ? row : null;
   }
 }

@@ -1,10 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { openToken, sealToken, TOKEN_IV_BYTES } from './sealed-token';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 /** Room for the longest position a store gives (EventStoreDB's two 64-bit numbers as text). */
 const PADDED_BYTES = 48;
-const SEALED_BYTES = IV_BYTES + TAG_BYTES + PADDED_BYTES;
 
 /**
  * Log positions as API.md gives them: opaque strings. In clear, a position counts every event of
@@ -28,29 +26,16 @@ export class OpaquePositions {
 
   seal(position: string): string {
     const clear = this.padded(position);
-    const iv = this.ivOf(clear);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const ct = Buffer.concat([cipher.update(clear), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64url');
+    return sealToken(this.key, this.ivOf(clear), clear);
   }
 
   /** The position, or null for anything this service did not seal. */
   open(sealed: string): string | null {
-    const bytes = Buffer.from(sealed, 'base64url');
-    if (bytes.length !== SEALED_BYTES || bytes.toString('base64url') !== sealed) return null;
-    const iv = bytes.subarray(0, IV_BYTES);
-    let clear: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      clear = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-    } catch {
-      return null;
-    }
+    const opened = openToken(this.key, sealed, PADDED_BYTES);
     // Only the one sealing of each position opens: nothing else can stand for it.
-    if (!timingSafeEqual(iv, this.ivOf(clear))) return null;
-    const end = clear.indexOf(0);
-    return clear.subarray(0, end < 0 ? clear.length : end).toString('utf8');
+    if (opened === null || !timingSafeEqual(opened.iv, this.ivOf(opened.clear))) return null;
+    const end = opened.clear.indexOf(0);
+    return opened.clear.subarray(0, end < 0 ? opened.clear.length : end).toString('utf8');
   }
 
   private padded(position: string): Buffer {
@@ -60,6 +45,6 @@ export class OpaquePositions {
   }
 
   private ivOf(clear: Buffer): Buffer {
-    return createHmac('sha256', this.ivKey).update(clear).digest().subarray(0, IV_BYTES);
+    return createHmac('sha256', this.ivKey).update(clear).digest().subarray(0, TOKEN_IV_BYTES);
   }
 }

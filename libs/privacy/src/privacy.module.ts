@@ -60,7 +60,14 @@ export class PrivacyModule implements OnApplicationShutdown {
           inject: [PersonalDataCipher],
         },
       ],
-      exports: [PersonalDataCipher, PersonalDataCodec, RequestHasher, ListCursors, OpaquePositions, SqliteKeyStore],
+      exports: [
+        PersonalDataCipher,
+        PersonalDataCodec,
+        RequestHasher,
+        ListCursors,
+        OpaquePositions,
+        SqliteKeyStore,
+      ],
     };
   }
 
