@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createEventStore, EventStoreModule, openEventStore } from './event-store.module';
 import {
-  createEventStore,
-  EventStoreModule,
+  EVENT_STORE,
   EventStoreUnavailableError,
-  openEventStore,
-} from './event-store.module';
-import { EVENT_STORE, type EventStore, type EventToAppend } from './event-store.port';
+  type EventStore,
+  type EventToAppend,
+} from './event-store.port';
 import { EventStoreDbEventStore, eventStoreDbNodes } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 

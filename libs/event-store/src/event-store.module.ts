@@ -1,6 +1,11 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from './event-store.port';
-import { EventStoreDbEventStore, eventStoreDbNodes } from './eventstoredb/eventstoredb-event-store';
+import {
+  EVENT_STORE,
+  EventStoreUnavailableError,
+  STORE_ANSWER_TIMEOUT_MS,
+  type EventStore,
+} from './event-store.port';
+import { EventStoreDbEventStore, eventStoreDbNodes, reasonOf } from './eventstoredb/eventstoredb-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type EventStoreModuleOptions =
@@ -25,18 +30,6 @@ export function createEventStore(options: EventStoreModuleOptions): EventStore {
     default:
       throw new Error(`unknown event store kind: ${(options as { kind: unknown }).kind as string}`);
   }
-}
-
-/**
- * How long a store has to answer its first read when a process opens it: the client's own deadline
- * for a single call. EventStoreDB's reads carry no deadline, so a server that takes the connection
- * and never answers would otherwise hold the start (and every signal that ends it) for ever.
- */
-export const STORE_ANSWER_TIMEOUT_MS = 10_000;
-
-/** The configured store did not answer, or answered its first read with an error. */
-export class EventStoreUnavailableError extends Error {
-  override readonly name = 'EventStoreUnavailableError';
 }
 
 /** The store's name in a message: the nodes for EventStoreDB (never the credentials), the file for SQLite. */
@@ -72,12 +65,7 @@ export async function openEventStore(
     // Not awaited: closing a connection that never opened can wait as long as the read did.
     store.close().catch(() => undefined);
     if (error instanceof EventStoreUnavailableError) throw error;
-    // gRPC ends its reasons with an empty "Resolution note:" when nothing resolved the address wrong.
-    const reason = (error instanceof Error ? error.message : String(error)).replace(
-      /\s*Resolution note:\s*$/,
-      '',
-    );
-    throw new EventStoreUnavailableError(`${storeName(options)} cannot be read: ${reason}`);
+    throw new EventStoreUnavailableError(`${storeName(options)} cannot be read: ${reasonOf(error)}`);
   } finally {
     clearTimeout(timer);
   }

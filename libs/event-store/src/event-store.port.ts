@@ -103,6 +103,19 @@ export interface EventStore {
 /** Nest injection token for the configured adapter. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
+/**
+ * How long a store has to give its next answer to a read: the client's own deadline for a single
+ * call. EventStoreDB's client gives streaming reads none, so a server that takes the connection and
+ * never answers would otherwise hold a start, or a command, for ever.
+ */
+export const STORE_ANSWER_TIMEOUT_MS = 10_000;
+
+/** The store did not answer in time, or could not be reached: nothing it was asked is known to be
+ * done or not done. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
 /** The stream's revision did not match the expectation: someone else wrote first. */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';

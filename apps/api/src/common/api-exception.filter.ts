@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError } from '@trust-ledger/domain';
-import { CorruptEventError } from '@trust-ledger/event-store';
+import { CorruptEventError, EventStoreUnavailableError } from '@trust-ledger/event-store';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { EncodedBodyException } from '../security/json-body';
@@ -50,6 +50,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
         error: 'Internal Server Error',
         code: 'ALTERED_EVENT',
         message: exception.message,
+      };
+    }
+    // The log did not answer in time: where is the operator's to know (logged), not the caller's.
+    // A command may have been recorded or not; a retry under the same Idempotency-Key derives the
+    // same event ids, so it records it at most once.
+    if (exception instanceof EventStoreUnavailableError) {
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'STORE_UNAVAILABLE',
+        message:
+          'The event log did not answer in time. A command may or may not have been recorded: retry it with the same Idempotency-Key.',
       };
     }
     if (exception instanceof DomainError) {

@@ -89,7 +89,7 @@ export class ErrorResponse {
   @ApiPropertyOptional({
     example: 'CASE_CLOSED',
     description:
-      'Stable machine-readable code: a domain error’s (404, 409), ALTERED_EVENT (500: an event altered in the log), PROJECTION_STOPPED (503: a read model stopped on an error)',
+      'Stable machine-readable code: a domain error’s (404, 409), ALTERED_EVENT (500: an event altered in the log), PROJECTION_STOPPED (503: a read model stopped on an error), STORE_UNAVAILABLE (503: the event log did not answer in time)',
   })
   code?: string;
 

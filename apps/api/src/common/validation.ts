@@ -127,7 +127,8 @@ class CommandValidationPipe extends ValidationPipe {
     // searched for repeats), so that they still judge every other field.
     const checked = misshapen.length === 0 ? object : withoutFields(object, misshapen);
     // They judge a part left out (a case's `subject`) as one that names nothing.
-    const more = domain.checks(checked as never, this.clock.now())
+    const more = domain
+      .checks(checked as never, this.clock.now())
       // One answer a field: none about a misshapen field, inside one, or around one.
       .filter((e) => !misshapen.some((field) => within(e.field, field) || within(field, e.field)))
       .map((e) => ({ property: e.field, constraints: { domain: e.reason }, children: [] }));

@@ -1,5 +1,6 @@
 import { UnavailableError } from '@eventstore/db-client';
-import type { EventToAppend } from '../event-store.port';
+import { createServer, type Socket } from 'node:net';
+import { EventStoreUnavailableError, type EventToAppend } from '../event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { encodePosition } from './position';
 
@@ -49,9 +50,10 @@ describe('EventStoreDbEventStore without a server', () => {
     appendOnce
       .mockRejectedValueOnce(new UnavailableError(undefined, 'no leader'))
       .mockRejectedValueOnce(new UnavailableError(undefined, 'still none'));
-    await expect(store.append('case-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
-      'still none',
-    );
+    // Said as the port says it, so that the API answers a 503 rather than a bare 500.
+    const unavailable = store.append('case-1', [event()], { expectedRevision: 'no_stream' });
+    await expect(unavailable).rejects.toThrow(EventStoreUnavailableError);
+    await expect(unavailable).rejects.toThrow('EventStoreDB at 127.0.0.1:1 cannot be read: still none');
 
     // Anything else is no election: not tried again.
     appendOnce.mockRejectedValueOnce(new Error('refused'));
@@ -145,5 +147,40 @@ describe('EventStoreDbEventStore without a server', () => {
     await expect(store.headPosition()).rejects.toThrow('closed');
     expect(() => store.subscribeToAll()).toThrow('closed');
     await expect(store.readStream('case-1')[Symbol.asyncIterator]().next()).rejects.toThrow('closed');
+  });
+
+  describe('against a server that takes the connection and never answers', () => {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => sockets.push(socket));
+    let silent: EventStoreDbEventStore;
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      silent = new EventStoreDbEventStore(`esdb://127.0.0.1:${port}?tls=false`, 300);
+    });
+
+    afterAll(async () => {
+      await silent.close();
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    });
+
+    const first = <T>(read: AsyncGenerator<T>): Promise<IteratorResult<T>> =>
+      read[Symbol.asyncIterator]().next();
+
+    it.each([
+      ['a read of a stream', () => first(silent.readStream('case-1'))],
+      ['a read of the log', () => first(silent.readAll())],
+      ["a read of the log's head", () => silent.headPosition()],
+      // An append reads the stream's tail first: a stalled server holds it there.
+      ['a read of a stream', () => silent.append('case-1', [event()], { expectedRevision: 'no_stream' })],
+    ])('gives up on %s after its answer timeout, as the port says it', async (what, ask) => {
+      const started = Date.now();
+      const asked = ask();
+      await expect(asked).rejects.toThrow(EventStoreUnavailableError);
+      await expect(asked).rejects.toThrow(new RegExp(`did not answer ${what} within 0.3 s$`));
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
   });
 });

@@ -22,7 +22,11 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { WrongExpectedRevisionError } from '../event-store.port';
+import {
+  EventStoreUnavailableError,
+  STORE_ANSWER_TIMEOUT_MS,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
 import {
   checkCount,
   checkExpectedRevision,
@@ -68,7 +72,14 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private closed = false;
 
-  constructor(connectionString: string) {
+  /** Where the server is, for messages (never the credentials). */
+  private readonly nodes: string;
+
+  /** `answerTimeoutMs`: how long a read may wait for the server's next answer (see answered). */
+  constructor(
+    connectionString: string,
+    private readonly answerTimeoutMs = STORE_ANSWER_TIMEOUT_MS,
+  ) {
     // The client prints the whole string, password included, when it warns of an option it does not
     // know, and quotes it in its parse errors: neither may reach a log.
     const problems = optionProblemsIn(connectionString);
@@ -78,6 +89,7 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw new Error(withoutPassword(connectionString, (error as Error).message));
     }
+    this.nodes = eventStoreDbNodes(connectionString);
   }
 
   async append(
@@ -91,8 +103,8 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         // A leader election or a dropped connection: the client finds the new leader for the next
         // call, and the events' ids make that call safe (its read finds them if this one wrote them).
-        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
-        if (!transient || attempt >= APPEND_ATTEMPTS) throw error;
+        const transient = error instanceof NotLeaderError || unreachable(error);
+        if (!transient || attempt >= APPEND_ATTEMPTS) throw this.unavailableIf(error);
       }
     }
   }
@@ -214,7 +226,7 @@ export class EventStoreDbEventStore implements EventStore {
     const read = this.client.readAll({ direction: FORWARDS, fromPosition: after ?? START });
     let yielded = 0;
     try {
-      for await (const resolved of read) {
+      for await (const resolved of this.answered(read, 'a read of the log')) {
         const event = resolved.event;
         if (event === undefined || isSystemEvent(event) || !matchesFilter(event, filter)) continue;
         // A read from a position includes the event at it; the port's fromPosition is exclusive.
@@ -247,7 +259,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.checkOpen();
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of this.answered(read, "a read of the log's head")) {
         const event = resolved.event;
         if (event !== undefined && !isSystemEvent(event)) return encodePosition(event.position);
       }
@@ -279,7 +291,7 @@ export class EventStoreDbEventStore implements EventStore {
    * call if the consumer stops early. */
   private async *recordedEvents(read: StreamingRead<ResolvedEvent>): AsyncGenerator<RecordedEvent> {
     try {
-      for await (const resolved of read) {
+      for await (const resolved of this.answered(read, 'a read of a stream')) {
         if (resolved.event !== undefined) yield toRecordedEvent(resolved.event);
       }
     } catch (error) {
@@ -287,6 +299,48 @@ export class EventStoreDbEventStore implements EventStore {
     } finally {
       await read.cancel();
     }
+  }
+
+  /**
+   * The read's answers, failing with EventStoreUnavailableError when the server lets
+   * `answerTimeoutMs` pass without its next one (the caller's `finally` cancels the read). Only
+   * waits on the server count: the time a consumer takes between answers does not.
+   */
+  private async *answered<T>(read: StreamingRead<T>, what: string): AsyncGenerator<T> {
+    const answers = read[Symbol.asyncIterator]();
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new EventStoreUnavailableError(
+                `EventStoreDB at ${this.nodes} did not answer ${what} within ${this.answerTimeoutMs / 1000} s`,
+              ),
+            ),
+          this.answerTimeoutMs,
+        );
+      });
+      let answer: IteratorResult<T>;
+      try {
+        answer = await Promise.race([answers.next(), silence]);
+      } catch (error) {
+        throw this.unavailableIf(error);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (answer.done === true) return;
+      yield answer.value;
+    }
+  }
+
+  /** The client's own word that the server cannot be reached, as the port says it. */
+  private unavailableIf(error: unknown): unknown {
+    return error instanceof UnavailableError
+      ? new EventStoreUnavailableError(`EventStoreDB at ${this.nodes} cannot be read: ${reasonOf(error)}`, {
+          cause: error,
+        })
+      : error;
   }
 
   /** The stream's last `count` events, in order, read from the leader. */
@@ -335,6 +389,20 @@ const CLIENT_OPTIONS = new Set(
 
 function flat(key: string): string {
   return key.trim().toLowerCase().replace(/[_-]/g, '');
+}
+
+/** An error's message, without the empty "Resolution note:" gRPC ends it with when nothing resolved
+ * the address wrong. */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*Resolution note:\s*$/, '');
+}
+
+/** No server could be reached (a dropped connection, a leader election): worth one more try. */
+function unreachable(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError ||
+    (error instanceof EventStoreUnavailableError && error.cause instanceof UnavailableError)
+  );
 }
 
 /** `esdb://user:password@`, as the client reads it: a password may hold `?`, never `@`. */
