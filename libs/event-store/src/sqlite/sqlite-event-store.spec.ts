@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DuplicateEventIdError,
+  EventStoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventToAppend,
@@ -250,6 +251,29 @@ describe('SqliteEventStore', () => {
         expect(seenAtResolution).toEqual(Array.from({ length: 50 }, () => 1));
       } finally {
         observer.close();
+      }
+    });
+
+    it('says the log is unavailable, and writes nothing, while another process holds its write lock', async () => {
+      const other = new Database(file);
+      const waiting = new SqliteEventStore(file, { busyTimeoutMs: 50 });
+      try {
+        other.exec('BEGIN IMMEDIATE');
+        const refused = waiting.append('case-a', [event()], { expectedRevision: 'no_stream' });
+        await expect(refused).rejects.toThrow(EventStoreUnavailableError);
+        await expect(refused).rejects.toThrow('the event log is locked by another process');
+        other.exec('ROLLBACK');
+        await expect(collect(store.readStream('case-a'))).resolves.toEqual([]);
+        await expect(waiting.append('case-a', [event()], { expectedRevision: 'no_stream' })).resolves.toEqual(
+          {
+            nextExpectedRevision: 0,
+            position: '1',
+          },
+        );
+      } finally {
+        if (other.inTransaction) other.exec('ROLLBACK');
+        other.close();
+        await waiting.close();
       }
     });
 

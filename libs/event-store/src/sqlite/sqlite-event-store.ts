@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import {
   CorruptEventError,
   DuplicateEventIdError,
+  EventStoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventFilter,
@@ -30,6 +31,20 @@ import {
   serializeEvents,
   type SerializedEvent,
 } from './validation';
+
+/**
+ * SQLite's answer when another connection holds the lock for longer than the busy timeout. By its
+ * code, not its class: better-sqlite3's native side keeps the error class it was first loaded with.
+ */
+export function isBusy(error: unknown): error is { code: string; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('SQLITE_BUSY')
+  );
+}
 
 export interface SqliteEventStoreOptions {
   /** FULL (default): an acknowledged append survives power loss. NORMAL: it survives a crash of the
@@ -241,7 +256,14 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = this.commitBatch.immediate(batch);
     } catch (error) {
-      for (const append of batch) append.reject(error);
+      // Another process (a CLI import or backup) held the log's write lock past the busy timeout:
+      // nothing was written, and the same append may succeed once it lets go.
+      const busy = isBusy(error)
+        ? new EventStoreUnavailableError(`the event log is locked by another process: ${error.message}`, {
+            cause: error,
+          })
+        : error;
+      for (const append of batch) append.reject(busy);
       return;
     }
     batch.forEach((append, i) => {

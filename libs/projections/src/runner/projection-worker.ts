@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   CorruptEventError,
+  isBusy,
   type EventStore,
   type RecordedEvent,
   type Subscription,
@@ -28,20 +29,6 @@ class CheckpointMoved extends Error {}
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * SQLite's answer when another connection holds the lock for longer than the busy timeout. By its
- * code, not its class: better-sqlite3's native side keeps the error class it was first loaded with.
- */
-function isBusy(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('SQLITE_BUSY')
-  );
 }
 
 /** Resolves after pending I/O callbacks: a subscription that has nothing ready by then is idle. */
