@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { caseStreamId, violationActOf } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
@@ -266,6 +267,50 @@ describe('violation register', () => {
       `violation-${honored.violationId}`,
       `violation-${formerId}`,
     ]);
+  });
+
+  it('applies a review recorded under the id that counted the case opening, by the act it names', async () => {
+    // A case naming an attorney, whose release date was given out (an honored NOTIFICATION) with no
+    // notice: the violation cites the opening, which ids counted until they left out what oversight
+    // is not shown. Replayed under today's ids, as a rebuild does, counsel's review still applies.
+    const opened = caseOpened('agency-2');
+    const represented = {
+      ...opened,
+      data: { ...opened.data, subjectProfile: { ...opened.data.subjectProfile, hasAttorney: true } },
+    };
+    await h.append(
+      CASE_B,
+      [
+        represented,
+        requestReceived(R2, '2024-03-05T10:00:00Z', 'NOTIFICATION'),
+        decisionRecorded(R2, '2024-03-05T11:00:00Z', 'HONORED'),
+      ],
+      '2024-03-05T11:01:00Z',
+    );
+    await h.caughtUp();
+    const v = h.violations().find((found) => found.ruleId === 'S5_RELEASE_DATE_NOTICE_MISSING')!;
+    expect(v.evidence.map((e) => e.type)).toEqual([
+      'DecisionRecorded',
+      'FederalRequestReceived',
+      'CaseOpened',
+    ]);
+    const formerId = uuidv5(
+      [v.ruleId, v.streamId, ...v.evidence.map((e) => e.eventId).sort()].join('\n'),
+      '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78',
+    );
+    expect(formerId).not.toBe(v.violationId);
+    await h.review(
+      formerId,
+      'CONFIRMED',
+      'No notice to the attorney',
+      '2024-03-06T09:00:00Z',
+      violationActOf(v),
+    );
+    await h.caughtUp();
+    const [review] = await h.events(`violation-${formerId}`);
+    expect(h.queries.get(v.violationId)).toMatchObject({ status: 'CONFIRMED' });
+    expect(h.queries.get(v.violationId)!.statusHistory.at(-1)!.eventId).toBe(review.id);
+    expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
   });
 
   it("looks a review's act up among its stream's violations, not among every violation of its rule", () => {

@@ -238,6 +238,39 @@ describe("what oversight reads of a violation's evidence", () => {
       expect(seen).toEqual({ ...forCounsel, evidence: [forCounsel.evidence[0]] });
     }
   });
+
+  it('gives no sign, through the violation’s id, of whether the case names an attorney or designee', async () => {
+    // Two cases alike but for that: a release date given out with no notice on each.
+    const seenBy = async (represented: boolean) => {
+      const caseId = randomUUID();
+      const body = openCaseBody(A, caseId);
+      const { attorney: _attorney, designee: _designee, ...unrepresented } = body.subject;
+      await t
+        .post('/cases', officerA, { ...body, subject: represented ? body.subject : unrepresented })
+        .expect(201);
+      const { requestId: _, ...unrequested } = disclosureBody('unused');
+      await t
+        .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
+        .expect(201);
+      const path = `/violations?${await caughtUp()}&streamId=case-${caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+      const [forCounsel] = (await t.get(path, counsel).expect(200)).body.items;
+      const [forOversight] = (await t.get(path, oversight).expect(200)).body.items;
+      return { forCounsel, forOversight };
+    };
+    const types = (v: { evidence: { type: string }[] }) => v.evidence.map((e) => e.type);
+    const represented = await seenBy(true);
+    const unrepresented = await seenBy(false);
+    // Counsel sees the opening cited where the profile mattered; oversight sees the same in both.
+    expect(types(represented.forCounsel)).toEqual(['InformationDisclosed', 'CaseOpened']);
+    expect(types(unrepresented.forCounsel)).toEqual(['InformationDisclosed']);
+    // Oversight, recomputing each id from the evidence it sees, finds it in both: nothing hidden counts.
+    for (const { forOversight: v } of [represented, unrepresented]) {
+      expect(types(v)).toEqual(['InformationDisclosed']);
+      expect(violationIdOf({ ruleId: v.ruleId, streamId: v.streamId, evidence: v.evidence })).toBe(
+        v.violationId,
+      );
+    }
+  });
 });
 
 describe('POST /violations/{id}/review', () => {

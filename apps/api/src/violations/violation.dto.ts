@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RULE_IDS, type RuleId } from '@trust-ledger/domain';
+import { RULE_IDS, shownToOversight, type RuleId } from '@trust-ledger/domain';
 import type { RegisteredViolation } from '@trust-ledger/projections/violations';
 import { VIOLATION_STATUSES, type ViolationStatus } from '@trust-ledger/projections/violations';
 import type { Principal } from '../auth/principal';
@@ -112,18 +112,20 @@ export function violationView(v: RegisteredViolation): ViolationDto {
 
 /**
  * The entry as `principal` may read it. Oversight never reads personal data (DESIGN.md): it gets
- * the reviews without counsel's notes (free text that may name the person), and the evidence
- * without the case's opening, which holds nothing but the person's profile and is cited only when
- * that profile matters (whether the case names an attorney, say).
+ * the reviews without counsel's notes (free text that may name the person), and only the evidence
+ * `shownToOversight` (not the case's opening, which holds nothing but the person's profile and is
+ * cited only when that profile matters; the id derives from the rest alone, so it does not tell).
  */
 export function violationViewFor(principal: Principal, v: RegisteredViolation): ViolationDto {
   const view = violationView(v);
   if (principal.role !== 'oversight') return view;
-  const withoutOpening = (evidence: EvidenceRefDto[]) => evidence.filter((ref) => ref.type !== 'CaseOpened');
   return {
     ...view,
-    evidence: withoutOpening(view.evidence),
+    evidence: view.evidence.filter(shownToOversight),
     statusHistory: view.statusHistory.map(({ note: _note, ...change }) => change),
-    earlierFacts: view.earlierFacts.map((facts) => ({ ...facts, evidence: withoutOpening(facts.evidence) })),
+    earlierFacts: view.earlierFacts.map((facts) => ({
+      ...facts,
+      evidence: facts.evidence.filter(shownToOversight),
+    })),
   };
 }

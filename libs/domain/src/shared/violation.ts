@@ -34,6 +34,15 @@ export interface EvidenceRef {
   type: string;
 }
 
+/**
+ * Whether oversight is shown a cited event. A case's opening holds nothing but the person's profile
+ * and is cited only where that profile matters (whether the case names an attorney, say), so
+ * oversight sees neither it nor, since a violation's id derives from the rest, that it is cited.
+ */
+export function shownToOversight(ref: Pick<EvidenceRef, 'type'>): boolean {
+  return ref.type !== 'CaseOpened';
+}
+
 export interface DetectedViolation {
   ruleId: RuleId;
   section: number;

@@ -37,6 +37,13 @@ describe('violation ids', () => {
     expect(violationIdOf(v)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('count only the evidence oversight is shown, so that oversight can recompute every id it reads', () => {
+    // A case's opening is cited where the person's profile matters; oversight never sees it cited.
+    const opening = { eventId: 'e-opened', streamId: 'case-1', revision: 0, type: 'CaseOpened' };
+    const v = detected();
+    expect(violationIdOf({ ...v, evidence: [...v.evidence, opening] })).toBe(violationIdOf(v));
+  });
+
   it('are the ids already in registers, however many others were derived in between', () => {
     // UUIDv5 of "S5_NOTICE_NOT_GIVEN\ncase-1\ne-request": ids in existing registers must not change.
     const pinned = 'fd5db6ea-179f-566f-b069-e877ce4826bb';

@@ -1,6 +1,7 @@
 import {
   actOf,
   remembered,
+  shownToOversight,
   type DetectedViolation,
   type EvidenceRef,
   type ReviewStatus,
@@ -72,10 +73,14 @@ const VIOLATION_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
  * The id a violation is first detected under: the same rule proven by the same events is the same
  * violation, however often (or in whichever run) it is detected, so re-processing never duplicates
  * one and a rebuild reproduces its id. It keeps that id when later facts add to its evidence (see
- * `judge`).
+ * `judge`). Only the evidence oversight is shown counts: recomputing the id from what it sees, it
+ * would otherwise learn whether the hidden case opening is cited, a fact of the person's profile.
  */
 export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' | 'evidence'>): string {
-  const evidence = v.evidence.map((e) => e.eventId).sort();
+  const evidence = v.evidence
+    .filter(shownToOversight)
+    .map((e) => e.eventId)
+    .sort();
   return idOfName([v.ruleId, v.streamId, ...evidence].join('\n'));
 }
 

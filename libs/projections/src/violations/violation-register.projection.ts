@@ -188,7 +188,7 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  readonly version = 21;
+  readonly version = 22;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,

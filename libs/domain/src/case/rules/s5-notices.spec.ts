@@ -326,7 +326,7 @@ describe('§ 5 — S5_RELEASE_DATE_NOTICE_MISSING', () => {
   it('needs the attorney or the designee told too, where the case names one', () => {
     const [violation] = only5([opened({ hasAttorney: true }), releaseDateNotice('SUBJECT'), disclosed]);
     // Worded as when only the subject was missed: oversight must not learn who has counsel (nor
-    // does it see the opening cited, see violationViewFor).
+    // does it see the opening cited, nor does the id count it: see shownToOversight).
     expect(violation).toMatchObject({
       evidence: [{ type: 'InformationDisclosed' }, { type: 'CaseOpened' }],
       explanation: RELEASE_DATE_EXPLANATION,

@@ -155,7 +155,7 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
     if (subjectTold && (representativeTold || !representativeNamed)) return [];
     // Worded alike whoever was missed: oversight reads violations, and whether the case names an
     // attorney or designee is the subject's own. The opening, which shows counsel that it does, is
-    // cited only then (a violation's id derives from its evidence), and oversight never sees it.
+    // cited only then; oversight never sees it, nor does the violation's id count it.
     return [
       detected('S5_RELEASE_DATE_NOTICE_MISSING', version, {
         act,
