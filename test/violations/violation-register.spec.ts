@@ -8,7 +8,11 @@ import {
   deadlinePassedEventId,
   deadlineStreamId,
 } from '@trust-ledger/projections/scheduler';
-import { REGISTER_ACTOR, VIOLATIONS_OF_RULE_IN_STREAM_SQL } from '@trust-ledger/projections/violations';
+import {
+  REGISTER_ACTOR,
+  VIOLATIONS_OF_RULE_IN_STREAM_SQL,
+  type RegisteredViolation,
+} from '@trust-ledger/projections/violations';
 import {
   caseOpened,
   decisionRecorded,
@@ -269,10 +273,15 @@ describe('violation register', () => {
     ]);
   });
 
-  it('applies a review recorded under the id that counted the case opening, by the act it names', async () => {
-    // A case naming an attorney, whose release date was given out (an honored NOTIFICATION) with no
-    // notice: the violation cites the opening, which ids counted until they left out what oversight
-    // is not shown. Replayed under today's ids, as a rebuild does, counsel's review still applies.
+  /**
+   * A case naming an attorney, whose release date was given out (an honored NOTIFICATION) with no
+   * notice: the violation cites the opening, which ids counted until they left out what oversight is
+   * not shown. Returns it and the id it had then.
+   */
+  const releaseDateGivenOutOfRepresented = async (): Promise<{
+    v: RegisteredViolation;
+    formerId: string;
+  }> => {
     const opened = caseOpened('agency-2');
     const represented = {
       ...opened,
@@ -299,19 +308,26 @@ describe('violation register', () => {
       '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78',
     );
     expect(formerId).not.toBe(v.violationId);
-    await h.review(
-      formerId,
-      'CONFIRMED',
-      'No notice to the attorney',
-      '2024-03-06T09:00:00Z',
-      violationActOf(v),
-    );
-    await h.caughtUp();
-    const [review] = await h.events(`violation-${formerId}`);
-    expect(h.queries.get(v.violationId)).toMatchObject({ status: 'CONFIRMED' });
-    expect(h.queries.get(v.violationId)!.statusHistory.at(-1)!.eventId).toBe(review.id);
-    expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
-  });
+    return { v, formerId };
+  };
+
+  // Replayed under today's ids, as a rebuild does, counsel's review under the former id still applies.
+  for (const [named, actOf] of [
+    ['naming the act', violationActOf],
+    ['recorded before reviews named their act', () => undefined],
+  ] as const) {
+    it(`applies a review recorded under the id that counted the case opening, ${named}`, async () => {
+      const { v, formerId } = await releaseDateGivenOutOfRepresented();
+      await h.review(formerId, 'CONFIRMED', 'No notice to the attorney', '2024-03-06T09:00:00Z', actOf(v));
+      await h.caughtUp();
+      const [review] = await h.events(`violation-${formerId}`);
+      const reviewed = h.queries.get(v.violationId)!;
+      expect(reviewed.status).toBe('CONFIRMED');
+      expect(reviewed.statusHistory.at(-1)!.eventId).toBe(review.id);
+      expect(await h.registerDetails()).toEqual({ unappliedReviews: 0 });
+      expect(h.queries.reviewStreamsOf(v.violationId)).toContain(`violation-${formerId}`);
+    });
+  }
 
   it("looks a review's act up among its stream's violations, not among every violation of its rule", () => {
     const plan = h.db

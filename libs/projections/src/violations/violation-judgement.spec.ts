@@ -2,6 +2,7 @@ import { evaluateReportingRules, type DetectedViolation } from '@trust-ledger/do
 import { recordedAdoptions } from '../../../domain/testing/ordinance-builders';
 import {
   applyReview,
+  formerViolationIdOf,
   judge,
   REGISTER_ACTOR,
   violationAsOf,
@@ -42,6 +43,25 @@ describe('violation ids', () => {
     const opening = { eventId: 'e-opened', streamId: 'case-1', revision: 0, type: 'CaseOpened' };
     const v = detected();
     expect(violationIdOf({ ...v, evidence: [...v.evidence, opening] })).toBe(violationIdOf(v));
+  });
+
+  it('name, where hidden evidence is cited, the id it had when ids counted that too: from its first facts', () => {
+    const opening = { eventId: 'e-opened', streamId: 'case-1', revision: 0, type: 'CaseOpened' };
+    const [plain] = judge([], [detected()], 'agency-1', at('e-1', '2024-03-02T10:00:00Z'));
+    expect(formerViolationIdOf(plain)).toBeUndefined();
+    const citing = detected({ evidence: [...detected().evidence, opening] });
+    const [first] = judge([], [citing], 'agency-1', at('e-1', '2024-03-02T10:00:00Z'));
+    // UUIDv5 of "S5_NOTICE_NOT_GIVEN\ncase-1\ne-opened\ne-request", as ids were derived before.
+    const former = '54bd0695-7ebc-5e5e-b23e-f9ae2470d795';
+    expect(formerViolationIdOf(first)).toBe(former);
+    const added = { eventId: 'e-more', streamId: 'case-1', revision: 5, type: 'FederalRequestReceived' };
+    const [grown] = judge(
+      [first],
+      [{ ...citing, evidence: [...citing.evidence, added] }],
+      'agency-1',
+      at('e-5', '2024-03-03T10:00:00Z'),
+    );
+    expect(formerViolationIdOf(grown)).toBe(former);
   });
 
   it('are the ids already in registers, however many others were derived in between', () => {

@@ -84,6 +84,17 @@ export function violationIdOf(v: Pick<DetectedViolation, 'ruleId' | 'streamId' |
   return idOfName([v.ruleId, v.streamId, ...evidence].join('\n'));
 }
 
+/**
+ * The id `v` had before ids left out the evidence oversight is not shown, if that differs: a review
+ * recorded before reviews named their act knows the violation by it alone. Derived, as the id was,
+ * from the evidence the violation was first detected with.
+ */
+export function formerViolationIdOf(v: RegisteredViolation): string | undefined {
+  const first = v.earlierFacts[0]?.evidence ?? v.evidence;
+  if (first.every(shownToOversight)) return undefined;
+  return idOfName([v.ruleId, v.streamId, ...first.map((e) => e.eventId).sort()].join('\n'));
+}
+
 // A stream is judged again at each of its events and finds the same violations: hash each once.
 const idOfName = remembered(2_000, (name: string) => uuidv5(name, VIOLATION_ID_NAMESPACE));
 

@@ -33,6 +33,7 @@ import {
 } from './rulebook';
 import {
   applyReview,
+  formerViolationIdOf,
   judge,
   type RegisteredViolation,
   type Review,
@@ -130,6 +131,12 @@ function statementsOf(db: ReadModelDb) {
     ),
     deleteUnapplied: db.prepare<[string]>('DELETE FROM vr_unapplied_reviews WHERE event_id = ?'),
     countUnapplied: db.prepare<[], number>('SELECT count(*) FROM vr_unapplied_reviews').pluck(),
+    insertFormerId: db.prepare<[string, string]>(
+      'INSERT OR IGNORE INTO vr_former_ids (former_id, violation_id) VALUES (?, ?)',
+    ),
+    formerIdOf: db
+      .prepare<[string], string>('SELECT violation_id FROM vr_former_ids WHERE former_id = ?')
+      .pluck(),
     insertReviewStream: db.prepare<[string, string]>(
       'INSERT OR IGNORE INTO vr_review_streams (violation_id, stream_id) VALUES (?, ?)',
     ),
@@ -413,7 +420,11 @@ export class ViolationRegisterProjection implements Projection {
     // Every stream with events or deadlines to write was judged, so it has a number now.
     const seqOf = (streamId: string): number => this.states.get(streamId)!.seq!;
     for (const [streamId, events] of this.kept) this.saveEvents(s, seqOf(streamId), streamId, events);
-    for (const v of this.changed.values()) s.upsert.run(...violationParams(v));
+    for (const v of this.changed.values()) {
+      s.upsert.run(...violationParams(v));
+      const formerId = formerViolationIdOf(v);
+      if (formerId !== undefined) s.insertFormerId.run(formerId, v.violationId);
+    }
     if (s.countUnapplied.get()! > 0) for (const v of this.changed.values()) this.applyKeptReviews(s, v);
     for (const streamId of new Set([...this.changed.values()].map((v) => v.streamId))) {
       s.countUnresolved.run({ streamId });
@@ -537,11 +548,18 @@ export class ViolationRegisterProjection implements Projection {
     }
   }
 
-  /** The violation of the id, or every violation of the act (which may be none, or several). */
+  /**
+   * The violation of the id, or every violation of the act (which may be none, or several); for a
+   * review that names no act, the violation that had the id before ids left out hidden evidence.
+   */
   private reviewed(s: Statements, violationId: string, act: ViolationAct | undefined): RegisteredViolation[] {
     const row = s.violation.get(violationId);
     if (row !== undefined) return [violationOf(row)];
-    if (act === undefined) return [];
+    if (act === undefined) {
+      const renamed = s.formerIdOf.get(violationId);
+      const formerly = renamed === undefined ? undefined : s.violation.get(renamed);
+      return formerly === undefined ? [] : [violationOf(formerly)];
+    }
     return s.violationsOfRule
       .all(act.streamId, act.ruleId)
       .map(violationOf)

@@ -11,6 +11,7 @@ export const VIOLATION_TABLES = [
   'vr_deadlines',
   'vr_unapplied_reviews',
   'vr_review_streams',
+  'vr_former_ids',
 ] as const;
 
 /** Events of a stream per vr_events row. */
@@ -135,6 +136,13 @@ CREATE TABLE vr_review_streams (
   violation_id TEXT NOT NULL,
   stream_id    TEXT NOT NULL,
   PRIMARY KEY (violation_id, stream_id)
+) STRICT, WITHOUT ROWID;
+
+-- The id each violation citing evidence hidden from oversight had before ids left that evidence out
+-- (formerViolationIdOf): a review recorded before reviews named their act is found by it alone.
+CREATE TABLE vr_former_ids (
+  former_id    TEXT PRIMARY KEY,
+  violation_id TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 `;
 
