@@ -482,7 +482,8 @@ export class ViolationRegisterProjection implements Projection {
   /**
    * Applies counsel's review to the violation it names by id or, when the register holds no such
    * id (a rules change found the act citing other events, so under another id), to the one
-   * violation of the act it names. Else it is kept in vr_unapplied_reviews, which /health counts.
+   * violation of the act it names (naming none, to the violation that had the id before ids left
+   * out hidden evidence). Else it is kept in vr_unapplied_reviews, which /health counts.
    */
   private review(s: Statements, event: RecordedEvent): void {
     this.write(s);
