@@ -20,11 +20,17 @@ import {
   signingKeyId,
   verifyAll,
 } from '@trust-ledger/integrity';
-import { passesFilter, ProjectionProvider, type Projection } from '@trust-ledger/projections';
+import {
+  passesFilter,
+  ProjectionProvider,
+  ProjectionRunner,
+  type Projection,
+} from '@trust-ledger/projections';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config';
 import { chainedEventStoreModule } from '../../apps/api/src/integrity/chained-event-store';
 import { decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { accessLogStreamId } from '../../apps/api/src/access-log/access-log';
+import { PROJECTION_STOPPED_MESSAGE } from '../../apps/api/src/common/error-response';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -213,6 +219,62 @@ describe('GET /cases/{caseId}/integrity', () => {
     expect((await integrity(caseId).expect(200)).body.valid).toBe(true);
   });
 
+  it('stops the read models at an event altered before they read it; anyone is told its id alone, operators why', async () => {
+    // An app of its own: its log stays altered.
+    const app = await startTestApp();
+    const runner = app.app.get(ProjectionRunner);
+    try {
+      await runner.stop();
+      const token = await app.token({ role: 'officer', agencyId: AGENCY, sub: 'officer-1' });
+      const caseId = randomUUID();
+      const streamId = `case-${caseId}`;
+      await app.post('/cases', token, openCaseBody(AGENCY, caseId)).expect(201);
+      const [opened] = await app.events(streamId);
+      const db = new Database(join(app.dataDir, 'trust-ledger.db'));
+      try {
+        db.prepare(`UPDATE events SET data = '{"x":' || data WHERE stream_id = ?`).run(streamId);
+      } finally {
+        db.close();
+      }
+      runner.start();
+      await expect(runner.waitFor(opened.position, 5000)).rejects.toThrow();
+      // Operators (`projections status`, the log) see where: the stream, another agency's record.
+      const stopped = (await runner.status()).find((p) => p.name === 'case-view')!;
+      expect(stopped.error).toMatchObject({ eventId: opened.id, message: expect.stringContaining(streamId) });
+
+      // A checkpoint cannot be signed over it either; its error names the stream too.
+      const admin = await app.token({ role: 'admin', sub: 'admin-1' });
+      expect((await app.post('/integrity/checkpoints', admin, {}).expect(500)).body.code).toBe(
+        'ALTERED_EVENT',
+      );
+
+      const health = await app.http().get(`${API}/health`).expect(503);
+      expect(health.body.integrity).toEqual({
+        error: {
+          at: expect.any(String),
+          message: "the last integrity checkpoint failed: the service's log says why",
+        },
+      });
+      expect(health.body.projections).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'case-view',
+            error: { message: PROJECTION_STOPPED_MESSAGE, eventId: opened.id },
+          }),
+        ]),
+      );
+      // Nor does a public read waiting for the read models name it.
+      const read = await app
+        .http()
+        .get(`${API}/public/statistics?period=2024&minPosition=${app.sealed(opened.position)}`)
+        .expect(503);
+      expect(read.body).toMatchObject({ code: 'PROJECTION_STOPPED' });
+      for (const body of [health.body, read.body]) expect(JSON.stringify(body)).not.toContain(caseId);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('reports a deleted tail, and a deleted case, once a checkpoint recorded them', async () => {
     const caseId = await openCase();
     const gone = await openCase();
@@ -315,10 +377,19 @@ describe('a checkpoint rewritten without the signing key', () => {
       expect(refused.body).toMatchObject({ code: 'CHECKPOINTS_DO_NOT_VERIFY', breaks: [forged] });
       expect(await app.events(INTEGRITY_STREAM_ID)).toHaveLength(1);
       const health = await app.http().get(`${API}/health`).expect(503);
+      // Anyone is told that, not why: the reasons name the checkpoints' revisions, which the 409, the
+      // log and `verify` give.
       expect(health.body).toMatchObject({
         status: 'unhealthy',
-        integrity: { error: { message: expect.stringContaining(forged.reason) } },
+        integrity: {
+          error: {
+            at: expect.any(String),
+            message:
+              'no integrity checkpoint recorded: the checkpoints so far do not verify; `verify` says why',
+          },
+        },
       });
+      expect(JSON.stringify(health.body)).not.toMatch(/revision/);
       const metrics = await app.http().get(`${API}/metrics`).expect(200);
       expect(metrics.text).toMatch(/^trust_ledger_integrity_checkpoint_failed 1$/m);
     } finally {

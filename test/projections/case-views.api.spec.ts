@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CaseViewProjection, ProjectionRunner } from '@trust-ledger/projections';
+import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { runnerWaitBegins } from '../support/runner-waits';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -486,13 +488,29 @@ describe('GET /health and /metrics', () => {
       await down.app.get<EventStore>(EVENT_STORE).close();
       const response = await down.http().get(`${API}/health`);
       expect(response.status).toBe(503);
+      // The store's own reason, which may name its hosts, is logged, not shown.
       expect(response.body).toEqual({
         status: 'unhealthy',
-        eventStore: { status: 'down', error: expect.any(String) },
+        eventStore: { status: 'down', error: "the event log cannot be read: the service's log says why" },
         projections: [],
       });
     } finally {
       await down.close();
+    }
+  });
+
+  it('tells anyone that the deadline scheduler failed, not why: its reason may name a case', async () => {
+    const scheduler = t.app.get(SchedulerService);
+    const lastError = `append to deadline-case-${randomUUID()} failed`;
+    const status = jest.spyOn(scheduler, 'status').mockReturnValue({ running: true, lastError });
+    try {
+      const response = await t.http().get(`${API}/health`);
+      expect(response.body.scheduler).toEqual({
+        running: true,
+        lastError: "the last look for deadlines passed failed: the service's log says why",
+      });
+    } finally {
+      status.mockRestore();
     }
   });
 

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { caseStreamId } from '@trust-ledger/domain';
 import { SqliteEventStore } from '@trust-ledger/event-store';
 import { DeadlineScheduler } from '@trust-ledger/projections/scheduler';
@@ -26,8 +27,17 @@ describe('DeadlineScheduler', () => {
     await closed.close();
     const failing = new DeadlineScheduler(closed, h.db, h.clock);
     h.clock.set('2024-03-03T00:00:00Z');
-    await expect(failing.tick()).rejects.toThrow(/closed/);
-    await expect(failing.tick()).rejects.toThrow(/closed/);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await expect(failing.tick()).rejects.toThrow(/closed/);
+      await expect(failing.tick()).rejects.toThrow(/closed/);
+      // Logged too: /health shows anyone only that it failed.
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/^recording the deadlines passed failed.*closed/),
+      );
+    } finally {
+      warn.mockRestore();
+    }
     expect(failing.status()).toEqual({ running: false, lastError: expect.stringMatching(/closed/) });
     // The store that works records it, once however often it is asked.
     expect(await Promise.all([h.scheduler.tick(), h.scheduler.tick()])).toEqual([1, 1]);

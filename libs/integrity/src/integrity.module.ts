@@ -43,8 +43,9 @@ const TRUSTED_PUBLIC_KEYS = Symbol('TrustedPublicKeys');
 
 /** How the last attempt to record a checkpoint went, for /health. */
 export interface CheckpointingStatus {
-  /** Null when the last attempt recorded a checkpoint (or nothing needed one), or none was made yet. */
-  error: { at: string; message: string } | null;
+  /** Null when the last attempt recorded a checkpoint (or nothing needed one), or none was made yet.
+   * `refused`: over checkpoints that do not verify (CheckpointRefusedError). */
+  error: { at: string; message: string; refused: boolean } | null;
 }
 
 /**
@@ -99,7 +100,11 @@ export class IntegrityService implements OnApplicationBootstrap, OnModuleDestroy
       return recorded;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.checkpointError = { at: this.clock.now(), message };
+      this.checkpointError = {
+        at: this.clock.now(),
+        message,
+        refused: error instanceof CheckpointRefusedError,
+      };
       throw error;
     }
   }

@@ -14,8 +14,9 @@ export class FieldErrorDto implements FieldError {
 
 /**
  * A projection's progress as the API shows it, to anyone (`/health` is public): without log
- * positions, which count every agency's events (API.md keeps positions opaque), and with its lag
- * rounded (`shownLag`). The CLI's `projections status` gives operators the positions.
+ * positions, which count every agency's events (API.md keeps positions opaque), with its lag
+ * rounded (`shownLag`), and with why it stopped said in `PROJECTION_STOPPED_MESSAGE` only. The CLI's
+ * `projections status` gives operators the positions and the reason.
  */
 export type ProjectionProgress = Omit<ProjectionStatus, 'position' | 'error'> & {
   error: Omit<ProjectionError, 'position'> | null;
@@ -30,9 +31,17 @@ export function projectionProgress({
   return {
     ...status,
     lag: shownLag(lag),
-    error: error === null ? null : { message: error.message, eventId: error.eventId },
+    error: error === null ? null : { message: PROJECTION_STOPPED_MESSAGE, eventId: error.eventId },
   };
 }
+
+/**
+ * Why a projection stopped, as anyone is told it: its own message may name the stream of another
+ * agency's record (an altered event's does) or quote the event's data (a projection that threw
+ * applying it), and the service logs it where it stopped.
+ */
+export const PROJECTION_STOPPED_MESSAGE =
+  "it stopped on an error, at the event named if one was at fault: the service's log and `projections status` say why";
 
 /**
  * A lag as anyone may see it: 0, else rounded up to a power of ten, at least 100. Exact, it counted
@@ -46,7 +55,8 @@ export function shownLag(lag: number | null): number | null {
 }
 
 export class ProjectionErrorDto implements Omit<ProjectionError, 'position'> {
-  @ApiProperty() message!: string;
+  @ApiProperty({ example: PROJECTION_STOPPED_MESSAGE, description: 'Always this: why is for operators' })
+  message!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The event it stopped on' })
   eventId!: string | null;
 }

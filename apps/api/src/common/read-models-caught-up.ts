@@ -9,7 +9,8 @@ import { projectionProgress } from './error-response';
 
 /** 503: the read models have not reached a position yet. It carries their lag, and the exception
  * filter adds `Retry-After` while they are catching up, since the same request will soon succeed;
- * not when one stopped on an error, which it names instead: no retry gets past that. */
+ * not when one stopped on an error, which it names instead: no retry gets past that. The error's own
+ * message stays out, as on /health (`projectionProgress`): public reads wait too. */
 export class ReadModelsBehindException extends ServiceUnavailableException {
   static readonly RETRY_AFTER_SECONDS = 1;
   readonly retryable: boolean;
@@ -20,7 +21,7 @@ export class ReadModelsBehindException extends ServiceUnavailableException {
       message:
         stopped.length === 0
           ? message
-          : `${message}: ${stopped.map(({ name, error }) => `${name} stopped at event ${error!.eventId ?? '-'} (${error!.message})`).join('; ')}`,
+          : `${message}: ${stopped.map(({ name, error }) => `${name} stopped at event ${error!.eventId ?? '-'}`).join('; ')}`,
       ...(stopped.length > 0 && { code: 'PROJECTION_STOPPED' }),
       lag: lag.map(projectionProgress),
     });

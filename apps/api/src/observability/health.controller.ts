@@ -1,4 +1,13 @@
-import { Controller, Get, Inject, Req, Res, UnauthorizedException, type OnModuleInit } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Logger,
+  Req,
+  Res,
+  UnauthorizedException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ModuleRef } from '@nestjs/core';
 import {
@@ -12,6 +21,7 @@ import {
 } from '@nestjs/swagger';
 import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integrity';
 import { ProjectionRunner } from '@trust-ledger/projections';
+import type { SchedulerStatus } from '@trust-ledger/projections/scheduler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -19,14 +29,38 @@ import { projectionProgress, ProjectionStatusDto, type ProjectionProgress } from
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { Metrics } from './metrics';
 
+/*
+ * What anyone is told of a failure on /health: fixed sentences, since the failures' own messages
+ * may name a case's stream (another agency's record), a checkpoint's revision or the store's hosts.
+ * Each is logged where it happens; `projections status` and `verify` say more.
+ */
+const EVENT_STORE_DOWN = "the event log cannot be read: the service's log says why";
+const DEADLINES_FAILED = "the last look for deadlines passed failed: the service's log says why";
+const CHECKPOINT_REFUSED =
+  'no integrity checkpoint recorded: the checkpoints so far do not verify; `verify` says why';
+const CHECKPOINT_FAILED = "the last integrity checkpoint failed: the service's log says why";
+
 export interface Health {
   status: 'ok' | 'unhealthy';
   eventStore: { status: 'up' } | { status: 'down'; error: string };
   projections: ProjectionProgress[];
   /** Present when the application runs the deadline scheduler. */
-  scheduler?: ReturnType<SchedulerService['status']>;
+  scheduler?: SchedulerStatus;
   /** Present when the application records integrity checkpoints. */
-  integrity?: CheckpointingStatus;
+  integrity?: { error: { at: string; message: string } | null };
+}
+
+function shownScheduler({ running, lastError }: SchedulerStatus): SchedulerStatus {
+  return { running, lastError: lastError === null ? null : DEADLINES_FAILED };
+}
+
+function shownCheckpointing({ error }: CheckpointingStatus): NonNullable<Health['integrity']> {
+  return {
+    error:
+      error === null
+        ? null
+        : { at: error.at, message: error.refused ? CHECKPOINT_REFUSED : CHECKPOINT_FAILED },
+  };
 }
 
 export class HealthDto implements Health {
@@ -52,6 +86,7 @@ export class HealthDto implements Health {
 @Public()
 @Controller()
 export class HealthController implements OnModuleInit {
+  private readonly logger = new Logger('Health');
   private scheduler: SchedulerService | undefined;
   private integrity: IntegrityService | undefined;
 
@@ -103,12 +138,18 @@ export class HealthController implements OnModuleInit {
         status: ok ? 'ok' : 'unhealthy',
         eventStore: { status: 'up' },
         projections: projections.map(projectionProgress),
-        ...(scheduler && { scheduler }),
-        ...(integrity && { integrity }),
+        ...(scheduler && { scheduler: shownScheduler(scheduler) }),
+        ...(integrity && { integrity: shownCheckpointing(integrity) }),
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      health = { status: 'unhealthy', eventStore: { status: 'down', error: message }, projections: [] };
+      this.logger.warn(
+        `health: the event log cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      health = {
+        status: 'unhealthy',
+        eventStore: { status: 'down', error: EVENT_STORE_DOWN },
+        projections: [],
+      };
     }
     void reply.status(health.status === 'ok' ? 200 : 503);
     return health;

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Clock } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
 import { randomUUID } from 'node:crypto';
@@ -28,7 +29,8 @@ function queriesOf(db: ReadModelDb) {
 
 /**
  * Shown on the unauthenticated /health, so it names no time: the next deadline, or the moment of
- * the last tick, is a request's receipt plus its deadline, to the millisecond.
+ * the last tick, is a request's receipt plus its deadline, to the millisecond. /health shows
+ * `lastError` as a fixed sentence: the message may name a case's stream; it is logged.
  */
 export interface SchedulerStatus {
   running: boolean;
@@ -43,6 +45,7 @@ export interface SchedulerStatus {
  * Event ids derive from (stream, deadline), so recording one twice writes nothing.
  */
 export class DeadlineScheduler {
+  private readonly logger = new Logger('DeadlineScheduler');
   private queries: ReturnType<typeof queriesOf> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -121,7 +124,7 @@ export class DeadlineScheduler {
       }
       this.lastError = null;
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.failed('recording the deadlines passed failed', error);
       throw error;
     }
     return due.length;
@@ -147,7 +150,7 @@ export class DeadlineScheduler {
       next = this.nextDeadline();
     } catch (error) {
       // The register's tables are being rebuilt: look again shortly.
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.failed('reading the next deadline failed', error);
       this.retryLater();
       return;
     }
@@ -161,6 +164,11 @@ export class DeadlineScheduler {
       );
     }, delay);
     this.timer.unref();
+  }
+
+  private failed(what: string, error: unknown): void {
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`${what}, trying again: ${this.lastError}`);
   }
 
   private retryLater(): void {
