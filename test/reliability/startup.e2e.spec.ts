@@ -185,6 +185,21 @@ it('writes nothing to the log when its port is taken, and says so in a JSON line
   }
 });
 
+it('creates neither DATA_DIR nor the JWT secret when its port is taken', async () => {
+  const taken = createServer();
+  const port = await listening(taken, 0, '0.0.0.0');
+  const newDataDir = join(dataDir, 'new-installation');
+  try {
+    const run = await runUntilExit({ PORT: String(port), DATA_DIR: newDataDir, JWT_SECRET: undefined });
+
+    expect(run.code).toBe(1);
+    expect(theErrorLine(run)).toContain(`cannot listen on 0.0.0.0:${port}`);
+    expect(existsSync(newDataDir)).toBe(false);
+  } finally {
+    taken.close();
+  }
+});
+
 it('logs the address it serves on at LOG_LEVEL=warn too, as a JSON line', async () => {
   const child = spawn(process.execPath, [API_MAIN], {
     env: env({ LOG_LEVEL: 'warn' }),

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createConfiguredApp } from './bootstrap';
 import { API_PREFIX } from './common/http-tokens';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { ConfigError, prepareDataDir, readConfig, type AppConfig } from './config/app-config';
 import { processLogger } from './security/logging';
 
 /** Every interface, plain HTTP: TLS and exposure are the proxy's or the firewall's (README). */
@@ -13,10 +13,11 @@ class CannotStartError extends Error {
 }
 
 /**
- * Holds the port from before the service opens anything until its server takes it over. Nest runs
- * the start-up hooks that write to the log (the default ordinance, deadlines already due) in
- * init(), and Fastify binds only after init(), once its routes are fixed: without this a start
- * that cannot bind would have written them already. A connection made meanwhile is closed at once.
+ * Holds the port from before the service writes anything until its server takes it over: DATA_DIR
+ * and the JWT secret (`prepareDataDir`), then the start-up hooks that write to the log (the default
+ * ordinance, deadlines already due) in Nest's init(). Fastify binds only after init(), once its
+ * routes are fixed: without this a start that cannot bind would have written them already. A
+ * connection made meanwhile is closed at once.
  */
 async function reservePort(port: number): Promise<Server> {
   const server = createServer((socket) => socket.destroy());
@@ -31,10 +32,11 @@ async function reservePort(port: number): Promise<Server> {
   return server;
 }
 
-async function start(config: AppConfig): Promise<void> {
-  const reserved = await reservePort(config.port);
+async function start(read: AppConfig): Promise<void> {
+  const reserved = await reservePort(read.port);
   // The port bound, which PORT=0 leaves to the system.
   const { port } = reserved.address() as AddressInfo;
+  const config = prepareDataDir(read);
   const app = await createConfiguredApp(config);
   await new Promise((resolve) => reserved.close(resolve));
   await app.listen(port, HOST);
@@ -62,7 +64,7 @@ function fail(config: Pick<AppConfig, 'logLevel'>, error: unknown): never {
 function main(): void {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = readConfig();
   } catch (error) {
     fail({ logLevel: 'info' }, error);
   }

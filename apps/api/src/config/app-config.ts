@@ -68,17 +68,32 @@ export function trustedPublicKeysIn(env: NodeJS.ProcessEnv): KeyObject[] {
 
 export const sqliteStoreFile = (config: AppConfig): string => join(config.dataDir, 'trust-ledger.db');
 
-/**
- * Reads the environment, applies explicit overrides (tests, CLI), validates everything at once so
- * an operator sees every mistake in one message, creates DATA_DIR and resolves the JWT secret.
- * `readOnly` (the CLI's `verify`) writes nothing: DATA_DIR must exist and no JWT secret is made.
- * `existingDataDir` (the CLI's `token` and `import`) makes no DATA_DIR: a mistyped one would be
- * made, and the secret or the log written there lost to the service reading the real one.
- */
+export interface DataDirOptions {
+  /** The CLI's `verify`: DATA_DIR must exist and no JWT secret is made. */
+  readOnly?: boolean;
+  /** The CLI's `token` and `import`: no DATA_DIR is made, since a mistyped one would be, and the
+   * secret or the log written there lost to the service reading the real one. */
+  existingDataDir?: boolean;
+}
+
+/** `readConfig`, then `prepareDataDir`: the configuration a process that uses DATA_DIR at once needs. */
 export function loadConfig(
   overrides: Partial<AppConfig> = {},
   env: NodeJS.ProcessEnv = process.env,
-  { readOnly = false, existingDataDir = readOnly }: { readOnly?: boolean; existingDataDir?: boolean } = {},
+  options: DataDirOptions = {},
+): AppConfig {
+  return prepareDataDir(readConfig(overrides, env), options);
+}
+
+/**
+ * Reads the environment, applies explicit overrides (tests, CLI) and validates everything at once,
+ * so that an operator sees every mistake in one message. Writes nothing: the service holds its port
+ * before `prepareDataDir` creates DATA_DIR and the JWT secret, so that a start that cannot bind
+ * leaves no trace. Its `jwtSecret` is JWT_SECRET's until then.
+ */
+export function readConfig(
+  overrides: Partial<AppConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): AppConfig {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
@@ -190,7 +205,32 @@ export function loadConfig(
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const dataDir = resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data');
+  return {
+    port,
+    dataDir: resolve(overrides.dataDir ?? str('DATA_DIR') ?? './data'),
+    eventStore: eventStore as AppConfig['eventStore'],
+    eventStoreConnectionString,
+    jwtSecret,
+    jwtJwksUrl,
+    jwtIssuer,
+    jwtAudience,
+    jwtMaxTokenAgeSeconds,
+    ordinanceEffectiveFrom,
+    ...security,
+    masterKey,
+    evidenceSigningKey,
+    evidenceTrustedPublicKeys,
+    integrityCheckpointIntervalMs,
+    integrityAnchor,
+  };
+}
+
+/** Creates DATA_DIR (unless `existingDataDir`) and, when tokens are signed here, the JWT secret in it. */
+export function prepareDataDir(
+  config: AppConfig,
+  { readOnly = false, existingDataDir = readOnly }: DataDirOptions = {},
+): AppConfig {
+  const { dataDir } = config;
   if (existingDataDir) {
     // A mistyped DATA_DIR must not be made, let alone pass for an empty, intact log.
     if (!existsSync(dataDir)) {
@@ -205,26 +245,8 @@ export function loadConfig(
       throw new ConfigError([`DATA_DIR ${dataDir} cannot be created: ${(e as Error).message}`]);
     }
   }
-
-  return {
-    port,
-    dataDir,
-    eventStore: eventStore as AppConfig['eventStore'],
-    eventStoreConnectionString,
-    jwtSecret:
-      jwtJwksUrl === undefined && !readOnly ? (jwtSecret ?? loadOrCreateJwtSecret(dataDir)) : jwtSecret,
-    jwtJwksUrl,
-    jwtIssuer,
-    jwtAudience,
-    jwtMaxTokenAgeSeconds,
-    ordinanceEffectiveFrom,
-    ...security,
-    masterKey,
-    evidenceSigningKey,
-    evidenceTrustedPublicKeys,
-    integrityCheckpointIntervalMs,
-    integrityAnchor,
-  };
+  const signsHere = config.jwtJwksUrl === undefined && config.jwtSecret === undefined && !readOnly;
+  return signsHere ? { ...config, jwtSecret: loadOrCreateJwtSecret(dataDir) } : config;
 }
 
 /** Whoever can alter the keys on their way can mint any role's token: https, or never leave the host. */
