@@ -132,6 +132,42 @@ describe('an event store that cannot be read', () => {
       server.stop();
     }
   }, 40_000);
+
+  it('does not hold a SIGTERM sent while it waits: the start ends at once, saying so', async () => {
+    const server = await silentServer();
+    const child = spawn(process.execPath, [API_MAIN], {
+      env: env({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${server.port}?tls=false`,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      // Nest builds the application, waiting on the store, once it says it starts.
+      const deadline = Date.now() + 8_000;
+      while (!output.join('').includes('Starting Nest application') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+
+      expect(code).toBe(1);
+      expect(Date.now() - signalled).toBeLessThan(3_000);
+      const lines = output
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      expect(theErrorLine({ code, lines, elapsedMs: 0 })).toContain('start interrupted by SIGTERM');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      server.stop();
+    }
+  }, 20_000);
 });
 
 describe('key material that cannot be used', () => {

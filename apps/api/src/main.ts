@@ -32,7 +32,24 @@ async function reservePort(port: number): Promise<Server> {
   return server;
 }
 
+/**
+ * Ends a start still under way at SIGTERM or SIGINT, as a start that fails: before Nest's own
+ * handlers exist the signal ended the process without a word, and once they do (from before init())
+ * they close the application gracefully, which waits on whatever init() waits on, such as a store that
+ * does not answer. Returns the function that hands the signals back to Nest, once the service serves.
+ */
+function endStartAtSignal(config: AppConfig): () => void {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const interrupted = (signal: NodeJS.Signals): void =>
+    fail(config, new CannotStartError(`start interrupted by ${signal}: the service is not serving`));
+  for (const signal of signals) process.once(signal, interrupted);
+  return () => {
+    for (const signal of signals) process.removeListener(signal, interrupted);
+  };
+}
+
 async function start(read: AppConfig): Promise<void> {
+  const started = endStartAtSignal(read);
   const reserved = await reservePort(read.port);
   // The port bound, which PORT=0 leaves to the system.
   const { port } = reserved.address() as AddressInfo;
@@ -40,6 +57,7 @@ async function start(read: AppConfig): Promise<void> {
   const app = await createConfiguredApp(config);
   await new Promise((resolve) => reserved.close(resolve));
   await app.listen(port, HOST);
+  started();
   // At every level but silent: whoever runs the service at LOG_LEVEL=warn still needs to know
   // that it serves, and where.
   processLogger(config)
