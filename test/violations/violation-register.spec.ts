@@ -1,13 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { caseStreamId, violationActOf } from '@trust-ledger/domain';
+import { caseStreamId, deadlineStreamId, violationActOf } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
-import {
-  DeadlineScheduler,
-  deadlinePassedEventId,
-  deadlineStreamId,
-} from '@trust-ledger/projections/scheduler';
+import { DeadlineScheduler, deadlinePassedEventId } from '@trust-ledger/projections/scheduler';
 import {
   REGISTER_ACTOR,
   VIOLATIONS_OF_RULE_IN_STREAM_SQL,

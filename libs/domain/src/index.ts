@@ -21,6 +21,7 @@ export * from './certification/certification.commands';
 export * from './certification/certification.decider';
 export * from './certification/certification.deadline';
 export * from './certification/certification.rules';
+export * from './deadline/deadline.events';
 export * from './case/rules/evaluate-case-rules';
 export { isJudicialWarrant } from './case/rules/judicial-warrant';
 export * from './matter/matter.events';

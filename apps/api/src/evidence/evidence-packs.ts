@@ -3,6 +3,7 @@ import {
   caseStreamId,
   certificationStreamId,
   CLOCK,
+  deadlineStreamId,
   encounterStreamId,
   matterStreamId,
   ORDINANCE_STREAM_ID,
@@ -19,7 +20,6 @@ import {
 import { PersonalDataCodec } from '@trust-ledger/privacy';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
-import { deadlineStreamId } from '@trust-ledger/projections/scheduler';
 import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound } from '../certifications/certification-params';

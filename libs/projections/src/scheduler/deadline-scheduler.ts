@@ -1,17 +1,20 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '@trust-ledger/domain';
+import { deadlineStreamId, type Clock, type DeadlinePassed } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import type { ReadModelDb } from '../runner/projection';
 import { hasTable } from '../runner/read-model-db';
 import type { ProjectionRunner } from '../runner/projection-runner';
 import { VIOLATION_REGISTER } from '../violations/violation-register.projection';
-import {
-  deadlinePassedEventId,
-  deadlineStreamId,
-  SCHEDULER_ACTOR,
-  type DeadlinePassed,
-} from './deadline-passed';
+
+export const SCHEDULER_ACTOR = 'system:scheduler';
+
+const DEADLINE_EVENT_NAMESPACE = '5a0f3c3e-59f4-4f7e-a2a4-4c1d7d0e6b8a';
+
+/** The same deadline of the same stream is always the same event, so recording it is idempotent. */
+export const deadlinePassedEventId = (streamId: string, deadline: string): string =>
+  uuidv5(`${streamId}\n${new Date(Date.parse(deadline)).toISOString()}`, DEADLINE_EVENT_NAMESPACE);
 
 /** setTimeout's longest delay; a later deadline is simply re-armed when this one fires. */
 const MAX_DELAY_MS = 2 ** 31 - 1;

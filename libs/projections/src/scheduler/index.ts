@@ -1,2 +1,1 @@
-export * from './deadline-passed';
 export * from './deadline-scheduler';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   actOf,
+  DEADLINE_STREAM_PREFIX,
   epochMsOf,
   evaluateReportingRules,
   later,
@@ -23,7 +24,6 @@ import type { Projection, ReadModelDb } from '../runner/projection';
 import { adoptionOf } from '../ordinance/ordinance-history.provider';
 import { ProjectionProvider } from '../runner/projections.module';
 import { REPORT_STREAM_PREFIX } from '../reports/published-reports.projection';
-import { DEADLINE_STREAM_PREFIX } from '../scheduler/deadline-passed';
 import {
   RULED_STREAM_PREFIXES,
   rulesFor,
