@@ -18,7 +18,6 @@ import {
   type Projection,
   type ReadModelDb,
 } from '@trust-ledger/projections';
-import { DeadlineScheduler } from '@trust-ledger/projections/scheduler';
 import {
   ViolationQueries,
   ViolationRegisterProjection,
@@ -28,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeadlineScheduler } from '../../apps/api/src/scheduler/deadline-scheduler';
 import { ManualClock } from '../../libs/domain/testing/manual-clock';
 import type { ReplayOptions } from '../projections/support';
 

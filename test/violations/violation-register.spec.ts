@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { caseStreamId, deadlineStreamId, violationActOf } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
-import { DeadlineScheduler, deadlinePassedEventId } from '@trust-ledger/projections/scheduler';
 import {
   REGISTER_ACTOR,
   VIOLATIONS_OF_RULE_IN_STREAM_SQL,
   type RegisteredViolation,
 } from '@trust-ledger/projections/violations';
+import { DeadlineScheduler, deadlinePassedEventId } from '../../apps/api/src/scheduler/deadline-scheduler';
 import {
   caseOpened,
   decisionRecorded,

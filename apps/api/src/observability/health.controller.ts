@@ -21,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import { IntegrityService, type CheckpointingStatus } from '@trust-ledger/integrity';
 import { ProjectionRunner } from '@trust-ledger/projections';
-import type { SchedulerStatus } from '@trust-ledger/projections/scheduler';
+import type { SchedulerStatus } from '../scheduler/deadline-scheduler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';

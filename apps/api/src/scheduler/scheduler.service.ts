@@ -7,7 +7,7 @@ import {
 import { CLOCK, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
-import { DeadlineScheduler, type SchedulerStatus } from '@trust-ledger/projections/scheduler';
+import { DeadlineScheduler, type SchedulerStatus } from './deadline-scheduler';
 
 /**
  * Runs the DeadlineScheduler in the API process: armed at bootstrap (which also records deadlines

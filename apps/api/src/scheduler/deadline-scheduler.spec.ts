@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { caseStreamId } from '@trust-ledger/domain';
 import { SqliteEventStore } from '@trust-ledger/event-store';
-import { DeadlineScheduler } from '@trust-ledger/projections/scheduler';
 import { join } from 'node:path';
-import { caseOpened, ordinanceAdopted, requestReceived } from './case-events';
-import { Harness, quietLogs } from './support';
+import { caseOpened, ordinanceAdopted, requestReceived } from '../../../../test/violations/case-events';
+import { Harness, quietLogs } from '../../../../test/violations/support';
+import { DeadlineScheduler } from './deadline-scheduler';
 
 quietLogs();
 

@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { deadlineStreamId, type Clock, type DeadlinePassed } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
+import type { ProjectionRunner, ReadModelDb } from '@trust-ledger/projections';
+import { DeadlineQueries } from '@trust-ledger/projections/deadlines';
+import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import type { ReadModelDb } from '../runner/projection';
-import { hasTable } from '../runner/read-model-db';
-import type { ProjectionRunner } from '../runner/projection-runner';
-import { VIOLATION_REGISTER } from '../violations/violation-register.projection';
 
 export const SCHEDULER_ACTOR = 'system:scheduler';
 
@@ -20,15 +19,6 @@ export const deadlinePassedEventId = (streamId: string, deadline: string): strin
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** After a failed append (e.g. the store unreachable), when to look again. */
 const RETRY_DELAY_MS = 5000;
-
-function queriesOf(db: ReadModelDb) {
-  return {
-    due: db.prepare<[number], { stream_id: string; deadline: string }>(
-      'SELECT stream_id, deadline FROM vr_deadlines WHERE deadline_ms <= ? ORDER BY deadline_ms, stream_id',
-    ),
-    next: db.prepare<[], string>('SELECT deadline FROM vr_deadlines ORDER BY deadline_ms LIMIT 1').pluck(),
-  };
-}
 
 /**
  * Shown on the unauthenticated /health, so it names no time: the next deadline, or the moment of
@@ -45,22 +35,25 @@ export interface SchedulerStatus {
  * injected clock has reached, so that the register judges the stream at that moment with nothing
  * else recorded. A timer is armed for the next deadline and re-armed whenever the register commits
  * (new deadlines appear); starting also catches up on deadlines passed while the service was down.
- * Event ids derive from (stream, deadline), so recording one twice writes nothing.
+ * Event ids derive from (stream, deadline), so recording one twice writes nothing. A writer, so it
+ * lives with the API that runs it; the projections lib only reads the log (DeadlineQueries).
  */
 export class DeadlineScheduler {
   private readonly logger = new Logger('DeadlineScheduler');
-  private queries: ReturnType<typeof queriesOf> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private ticking: Promise<void> | undefined;
   private lastError: string | null = null;
+  private readonly deadlines: DeadlineQueries;
 
   constructor(
     private readonly store: EventStore,
-    private readonly db: ReadModelDb,
+    db: ReadModelDb,
     private readonly clock: Clock,
     private readonly runner?: ProjectionRunner,
-  ) {}
+  ) {
+    this.deadlines = new DeadlineQueries(db);
+  }
 
   start(): void {
     if (this.unsubscribe !== undefined) return;
@@ -104,9 +97,9 @@ export class DeadlineScheduler {
 
   private async recordDue(): Promise<number> {
     const now = this.clock.now();
-    const due = this.queriesOf()?.due.all(Date.parse(now)) ?? [];
+    const due = this.deadlines.due(Date.parse(now));
     try {
-      for (const { stream_id: streamId, deadline } of due) {
+      for (const { streamId, deadline } of due) {
         const event: DeadlinePassed = { type: 'DeadlinePassed', data: { streamId, deadline } };
         await this.store.append(
           deadlineStreamId(streamId),
@@ -133,24 +126,12 @@ export class DeadlineScheduler {
     return due.length;
   }
 
-  private nextDeadline(): string | null {
-    return this.queriesOf()?.next.get() ?? null;
-  }
-
-  /** The register creates vr_deadlines when it first runs, which may be after the scheduler starts. */
-  private queriesOf(): ReturnType<typeof queriesOf> | undefined {
-    if (this.queries === undefined && hasTable(this.db, 'vr_deadlines')) {
-      this.queries = queriesOf(this.db);
-    }
-    return this.queries;
-  }
-
   private arm(): void {
     if (this.unsubscribe === undefined) return;
     clearTimeout(this.timer);
     let next: string | null;
     try {
-      next = this.nextDeadline();
+      next = this.deadlines.next();
     } catch (error) {
       // The register's tables are being rebuilt: look again shortly.
       this.failed('reading the next deadline failed', error);
