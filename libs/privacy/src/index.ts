@@ -4,5 +4,6 @@ export * from './list-cursors';
 export * from './opaque-positions';
 export * from './personal-data-cipher';
 export * from './personal-data-codec';
+export * from './private-file';
 export * from './privacy.module';
 export * from './request-hasher';

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readOrCreatePrivateFile } from '@trust-ledger/event-store';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteKeyStore, keyStoreFile } from './key-store';
+import { readOrCreatePrivateFile } from './private-file';
 
 /**
  * Wraps and unwraps data keys with a master key the application never stores beside them, in the

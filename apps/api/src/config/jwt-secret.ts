@@ -1,4 +1,4 @@
-import { readOrCreatePrivateFile } from '@trust-ledger/event-store';
+import { readOrCreatePrivateFile } from '@trust-ledger/privacy';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 

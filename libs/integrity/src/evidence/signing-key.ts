@@ -6,7 +6,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { readOrCreatePrivateFile } from '@trust-ledger/event-store';
+import { readOrCreatePrivateFile } from '@trust-ledger/privacy';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
