@@ -324,10 +324,20 @@ describe('erasure', () => {
       list: ERASED_SUBJECT,
     });
     expect(after.view.personalDataErased).toBe(true);
-    // Only the subject changed: the facts, and what the ordinance makes of them, did not.
+    // Only the subject and the free text about them changed: the facts, and what the ordinance
+    // makes of them, did not.
     const { subject: _s1, revision: r1, personalDataErased: _e1, ...factsBefore } = before.view;
     const { subject: _s2, revision: r2, personalDataErased: _e2, ...factsAfter } = after.view;
-    expect(factsAfter).toEqual(factsBefore);
+    expect(factsAfter).toEqual({
+      ...factsBefore,
+      convictions: [{ ...factsBefore.convictions[0], offense: '[erased]' }],
+      requests: [
+        {
+          ...factsBefore.requests[0],
+          decision: { ...factsBefore.requests[0].decision, rationale: '[erased]' },
+        },
+      ],
+    });
     expect(r2).toBe(r1 + 1);
     const violationsAfter = await read(
       counsel,
@@ -631,10 +641,11 @@ describe('erasure of a certification’s victim', () => {
       expect.objectContaining({ victim: ERASED_VICTIM, personalDataErased: true }),
     ]);
     expect(after.one.personalDataErased).toBe(true);
-    // Only the victim changed: the record, and what the ordinance makes of it, did not.
+    // Only the victim and the free text about them changed: the record, and what the ordinance
+    // makes of it, did not.
     const { victim: _v1, revision: r1, personalDataErased: _e1, ...factsBefore } = before.one;
     const { victim: _v2, revision: r2, personalDataErased: _e2, ...factsAfter } = after.one;
-    expect(factsAfter).toEqual(factsBefore);
+    expect(factsAfter).toEqual({ ...factsBefore, qualifyingActivity: '[erased]' });
     expect(r2).toBe(Number(r1) + 1);
     const violationsAfter = await read(
       counsel,

@@ -13,7 +13,7 @@ import {
   type CaseView,
   type ReadModelDb,
   type StoredCase,
-  type StoredLanguage,
+  type DecisionView,
 } from '@trust-ledger/projections';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
 import {
@@ -23,7 +23,7 @@ import {
 } from '@trust-ledger/projections/violations';
 import { violationView, type ViolationDto } from '../violations/violation.dto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+import { EVENT_CODEC, revealedText, type EventCodec } from '../write/event-codec';
 
 export type CaseViewWithViolations = CaseView<ViolationDto, string>;
 
@@ -104,16 +104,38 @@ export class CaseViewReader {
     asOf?: string,
   ): Promise<CaseViewWithViolations> {
     const subject = openedEvent === null ? record.subject : await this.decodeSubject(openedEvent);
+    const decision = async (stored: DecisionView): Promise<DecisionView<string>> => ({
+      ...stored,
+      rationale: await revealedText(this.codec, stored.rationale),
+      amendmentReason:
+        stored.amendmentReason === null ? null : await revealedText(this.codec, stored.amendmentReason),
+    });
     const revealed: CaseRecord<string> = {
       ...record,
       subject,
+      convictions: await Promise.all(
+        record.convictions.map(async (conviction) => ({
+          ...conviction,
+          offense: await revealedText(this.codec, conviction.offense),
+        })),
+      ),
+      requests: await Promise.all(
+        record.requests.map(async (request) => ({
+          ...request,
+          decision: request.decision && (await decision(request.decision)),
+          previousDecisions: await Promise.all(request.previousDecisions.map(decision)),
+        })),
+      ),
       notices: await Promise.all(
-        record.notices.map(async (notice) => ({ ...notice, language: await this.language(notice.language) })),
+        record.notices.map(async (notice) => ({
+          ...notice,
+          language: await revealedText(this.codec, notice.language),
+        })),
       ),
       accessGrants: await Promise.all(
         record.accessGrants.map(async ({ consent, ...grant }) => ({
           ...grant,
-          consent: consent && { ...consent, language: await this.language(consent.language) },
+          consent: consent && { ...consent, language: await revealedText(this.codec, consent.language) },
         })),
       ),
     };
@@ -136,13 +158,6 @@ export class CaseViewReader {
     const violations = this.violationQueries.ofStream(streamId);
     if (asOf === undefined) return violations;
     return violations.flatMap((violation) => violationAsOf(violation, asOf) ?? []);
-  }
-
-  /** A notice's or a consent's language, revealed like the subject ("[erased]" once erased). */
-  private async language(stored: StoredLanguage): Promise<string> {
-    const language = await this.codec.revealAll(stored);
-    if (typeof language !== 'string') throw new Error('a sealed language did not reveal as text');
-    return language;
   }
 
   private async decodeSubject(opened: RecordedEvent): Promise<JsonValue> {

@@ -10,9 +10,9 @@ import {
   type StoredCertification,
 } from '@trust-ledger/projections/certifications';
 import { OrdinanceHistoryProvider } from '@trust-ledger/projections/ordinance';
-import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
+import { EVENT_CODEC, revealedText, type EventCodec } from '../write/event-codec';
 
-export type CertificationView = CertificationRecord & { victim: JsonValue; deadline: string | null };
+export type CertificationView = CertificationRecord<string> & { victim: JsonValue; deadline: string | null };
 
 export interface CertificationViewPage {
   items: CertificationView[];
@@ -20,9 +20,10 @@ export interface CertificationViewPage {
 }
 
 /**
- * API.md's certification view: the projection's record, the victim decoded from the recorded
- * request through the codec (where decryption plugs in), and the deadline under the ordinance as
- * recorded, so that a version adopted later with an earlier effectiveFrom moves it.
+ * API.md's certification view: the projection's record with its free text revealed, the victim
+ * decoded from the recorded request through the codec (where decryption plugs in), and the deadline
+ * under the ordinance as recorded, so that a version adopted later with an earlier effectiveFrom
+ * moves it.
  */
 @Injectable()
 export class CertificationViewReader {
@@ -61,6 +62,23 @@ export class CertificationViewReader {
     ordinance: OrdinanceHistory,
   ): Promise<CertificationView> {
     const { data } = await this.codec.decode(requestedEvent);
-    return { ...record, victim: data.victim ?? null, deadline: certificationDeadlineOf(record, ordinance) };
+    const { decision, withdrawal } = record;
+    return {
+      ...record,
+      qualifyingActivity: await revealedText(this.codec, record.qualifyingActivity),
+      assistanceRefusals: await Promise.all(
+        record.assistanceRefusals.map(async (refusal) => ({
+          ...refusal,
+          description: await revealedText(this.codec, refusal.description),
+        })),
+      ),
+      decision: decision && {
+        ...decision,
+        explanation: await revealedText(this.codec, decision.explanation),
+      },
+      withdrawal: withdrawal && { ...withdrawal, reason: await revealedText(this.codec, withdrawal.reason) },
+      victim: data.victim ?? null,
+      deadline: certificationDeadlineOf(record, ordinance),
+    };
   }
 }

@@ -19,3 +19,11 @@ export interface EventCodec {
 }
 
 export const EVENT_CODEC = Symbol('EVENT_CODEC');
+
+/** A language or an officer's free text that a read model keeps as stored, revealed ("[erased]" once
+ * its person is erased). */
+export async function revealedText(codec: EventCodec, stored: JsonValue): Promise<string> {
+  const text = await codec.revealAll(stored);
+  if (typeof text !== 'string') throw new Error('a sealed text did not reveal as text');
+  return text;
+}

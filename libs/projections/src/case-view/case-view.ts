@@ -21,45 +21,48 @@ import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
 import { ERASED_TEXT, erasedShape, isSealed, type SealedValue } from '@trust-ledger/privacy';
 import { asDomainEvent } from '../shared/domain-event';
 
+/**
+ * A language or an officer's free text as stored: sealed with the subject's data (in clear on acts
+ * recorded before it was); the view types take `string` for it once the case is read.
+ */
+export type StoredText = string | SealedValue;
+
 /** The view types are the events' own data, plus where each came from: one definition of every field. */
-export type DecisionView = Omit<DecisionFields, 'requestId'> & {
+export type DecisionView<Text = StoredText> = Omit<DecisionFields, 'requestId' | 'rationale'> & {
+  rationale: Text;
   /** Why it replaced the earlier decision; null for a first decision. */
-  amendmentReason: string | null;
+  amendmentReason: Text | null;
   eventId: string;
 };
 
-/** A language as stored: sealed with the subject's data (in clear on acts recorded before it was). */
-export type StoredLanguage = string | SealedValue;
+export type ConvictionView<Text = StoredText> = Omit<Conviction, 'offense'> & { offense: Text };
 
 /**
- * API.md's notice, its language as stored (`Language` = string once the case is read); not the
+ * API.md's notice, its language as stored (`Text` = string once the case is read); not the
  * rules' own `inPreferredLanguage`.
  */
-export type NoticeView<Language = StoredLanguage> = Omit<
-  NoticeIssued['data'],
-  'language' | 'inPreferredLanguage'
-> & {
-  language: Language;
+export type NoticeView<Text = StoredText> = Omit<NoticeIssued['data'], 'language' | 'inPreferredLanguage'> & {
+  language: Text;
 };
 
-type RequestRecord = FederalRequestReceived['data'] & {
+type RequestRecord<Text = StoredText> = FederalRequestReceived['data'] & {
   status: 'PENDING' | DecisionOutcome;
   /** The decision in force (the last recorded or amended). */
-  decision: DecisionView | null;
+  decision: DecisionView<Text> | null;
   /** Decisions an amendment replaced, oldest first. */
-  previousDecisions: DecisionView[];
+  previousDecisions: DecisionView<Text>[];
 };
 
-export type RequestView<Language = StoredLanguage> = RequestRecord & {
+export type RequestView<Text = StoredText> = RequestRecord<Text> & {
   /** Judged under the ordinance version in force when the request was received. */
   hasJudicialWarrant: boolean;
-  notices: NoticeView<Language>[];
+  notices: NoticeView<Text>[];
 };
 
 export type DisclosureView = InformationDisclosed['data'] & { eventId: string };
 
-export type AccessGrantView<Language = StoredLanguage> = Omit<CustodyAccessGranted['data'], 'consent'> & {
-  consent: (Omit<InformedConsent, 'language'> & { language: Language }) | null;
+export type AccessGrantView<Text = StoredText> = Omit<CustodyAccessGranted['data'], 'consent'> & {
+  consent: (Omit<InformedConsent, 'language'> & { language: Text }) | null;
   eventId: string;
 };
 
@@ -79,7 +82,7 @@ export interface CustodyView {
  * records (the ordinance in force, the violation register). `subject` is kept exactly as recorded
  * — ciphertext once personal data is encrypted — and is decoded only when the case is read.
  */
-export interface CaseRecord<Language = StoredLanguage> {
+export interface CaseRecord<Text = StoredText> {
   caseId: string;
   agencyId: string;
   status: 'OPEN' | 'CLOSED';
@@ -90,19 +93,16 @@ export interface CaseRecord<Language = StoredLanguage> {
   subject: JsonValue;
   personalDataErased: boolean;
   custody: CustodyView;
-  convictions: Conviction[];
-  requests: RequestRecord[];
-  notices: NoticeView<Language>[];
+  convictions: ConvictionView<Text>[];
+  requests: RequestRecord<Text>[];
+  notices: NoticeView<Text>[];
   disclosures: DisclosureView[];
-  accessGrants: AccessGrantView<Language>[];
+  accessGrants: AccessGrantView<Text>[];
 }
 
 /** API.md's GET /cases/{caseId}. Violations are typed by the register that provides them. */
-export interface CaseView<V = unknown, Language = StoredLanguage> extends Omit<
-  CaseRecord<Language>,
-  'requests'
-> {
-  requests: RequestView<Language>[];
+export interface CaseView<V = unknown, Text = StoredText> extends Omit<CaseRecord<Text>, 'requests'> {
+  requests: RequestView<Text>[];
   violations: V[];
 }
 
@@ -241,13 +241,24 @@ export function evolveCaseRecord(
 }
 
 /**
- * The record once the person's data is erased: it keeps nothing of them, languages recorded in
- * clear before they were sealed included.
+ * The record once the person's data is erased: it keeps nothing of them, languages and free text
+ * recorded in clear before they were sealed included.
  */
 export function erasedRecord(record: CaseRecord): CaseRecord {
+  const erasedDecision = (decision: DecisionView): DecisionView => ({
+    ...decision,
+    rationale: ERASED_TEXT,
+    amendmentReason: decision.amendmentReason === null ? null : ERASED_TEXT,
+  });
   return {
     ...record,
     subject: erasedSubject(record.subject),
+    convictions: record.convictions.map((conviction) => ({ ...conviction, offense: ERASED_TEXT })),
+    requests: record.requests.map((request) => ({
+      ...request,
+      decision: request.decision && erasedDecision(request.decision),
+      previousDecisions: request.previousDecisions.map(erasedDecision),
+    })),
     notices: record.notices.map((notice) => ({ ...notice, language: ERASED_TEXT })),
     accessGrants: record.accessGrants.map((grant) => ({
       ...grant,
@@ -267,11 +278,11 @@ export function erasedSubject(subject: JsonValue): JsonValue {
 }
 
 /** Adds what depends on the ordinance in force and on the violation register. */
-export function toCaseView<V, Language>(
-  record: CaseRecord<Language>,
+export function toCaseView<V, Text>(
+  record: CaseRecord<Text>,
   ordinance: OrdinanceHistory,
   violations: V[],
-): CaseView<V, Language> {
+): CaseView<V, Text> {
   return {
     ...record,
     requests: record.requests.map((request) => {

@@ -24,7 +24,7 @@ interface Statements {
 @ProjectionProvider()
 export class CertificationViewProjection implements Projection {
   readonly name = 'certification-view';
-  readonly version = 2;
+  readonly version = 3;
   readonly filter = { streamPrefixes: [CERTIFICATION_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT record FROM certification_views WHERE certification_id = ?'),

@@ -11,30 +11,33 @@ import {
   type OrdinanceHistory,
 } from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
+import { ERASED_TEXT } from '@trust-ledger/privacy';
+import type { StoredText } from '../case-view/case-view';
 import { asDomainEvent } from '../shared/domain-event';
 
 /**
  * A victim visa certification (§ 9) as its views show it, without the victim: that personal data
- * stays in the recorded CertificationRequested event and is decoded from it only when read.
+ * stays in the recorded CertificationRequested event and is decoded from it only when read. The
+ * officers' free text is kept as stored (sealed with the victim's data; `Text` = string once read).
  */
-export interface CertificationRecord {
+export interface CertificationRecord<Text = StoredText> {
   certificationId: string;
   agencyId: string;
   form: CertificationForm;
   requestedAt: string;
   requester: CertificationRequester;
   inRemovalProceedings: boolean;
-  qualifyingActivity: string;
+  qualifyingActivity: Text;
   status: CertificationStatus;
-  assistanceRefusals: { eventId: string; at: string; description: string }[];
+  assistanceRefusals: { eventId: string; at: string; description: Text }[];
   decision: {
     eventId: string;
     outcome: CertificationOutcome;
     decidedAt: string;
     grounds: DenialGround | null;
-    explanation: string;
+    explanation: Text;
   } | null;
-  withdrawal: { eventId: string; at: string; reason: string } | null;
+  withdrawal: { eventId: string; at: string; reason: Text } | null;
   /** The victim's key was destroyed (PersonalDataErased): the victim reads as "[erased]" for good. */
   personalDataErased: boolean;
   /** The stream's revision: the ETag, and what If-Match compares with. */
@@ -79,9 +82,21 @@ export function evolveCertificationRecord(
       return { ...record, status: event.data.outcome, decision: { eventId, ...event.data }, revision };
     case 'CertificationWithdrawn':
       return { ...record, status: 'WITHDRAWN', withdrawal: { eventId, ...event.data }, revision };
-    // The victim, decoded from the request when read, shows the erasure; the record says it happened.
+    // The victim, decoded from the request when read, shows the erasure; the record says it happened
+    // and keeps none of the free text, that recorded in clear before it was sealed included.
     case 'PersonalDataErased':
-      return { ...record, personalDataErased: true, revision };
+      return {
+        ...record,
+        qualifyingActivity: ERASED_TEXT,
+        assistanceRefusals: record.assistanceRefusals.map((refusal) => ({
+          ...refusal,
+          description: ERASED_TEXT,
+        })),
+        decision: record.decision && { ...record.decision, explanation: ERASED_TEXT },
+        withdrawal: record.withdrawal && { ...record.withdrawal, reason: ERASED_TEXT },
+        personalDataErased: true,
+        revision,
+      };
   }
 }
 
