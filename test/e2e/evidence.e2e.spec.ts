@@ -100,8 +100,15 @@ it('gives counsel the case as recorded, its chain, its violations and the versio
   expect(isSealed(pack.events[0].data.subject)).toBe(true);
   expect(pack.subject).toEqual(openCaseBody(AGENCY, caseId).subject);
   const notice = stored.find((event) => event.type === 'NoticeIssued');
+  const decision = stored.find((event) => event.type === 'DecisionRecorded');
   expect(isSealed(notice?.data.language)).toBe(true);
-  expect(pack.revealed).toEqual([{ eventId: notice?.id, path: 'language', value: 'pt-BR' }]);
+  expect(isSealed(decision?.data.rationale)).toBe(true);
+  // The officers' free text is sealed like the subject, and revealed beside its event too.
+  expect(pack.revealed).toEqual([
+    { eventId: stored[0].id, path: 'convictions[0].offense', value: 'Shoplifting' },
+    { eventId: decision?.id, path: 'rationale', value: 'Honored on the administrative warrant.' },
+    { eventId: notice?.id, path: 'language', value: 'pt-BR' },
+  ]);
   expect(pack.integrity).toEqual({ valid: true, checkedEvents: stored.length, breaks: [] });
 
   const register = await t.get(`/violations?streamId=case-${caseId}`, counsel).expect(200);

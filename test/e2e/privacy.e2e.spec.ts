@@ -8,6 +8,7 @@ import {
   SqliteKeyStore,
   isSealed,
   subjectKeyId,
+  victimKeyId,
 } from '@trust-ledger/privacy';
 import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
@@ -488,7 +489,9 @@ describe('the languages a person was given notice or asked consent in', () => {
         history.find((e) => e.type === 'NoticeIssued')?.data.language,
         history.find((e) => e.type === 'CustodyAccessGranted')?.data.consent?.language,
       ],
-      (pack.revealed as { path: string; value: string }[]).map((field) => field.value),
+      (pack.revealed as { path: string; value: string }[])
+        .filter((field) => field.path.endsWith('language'))
+        .map((field) => field.value),
     ];
   }
 
@@ -588,6 +591,141 @@ describe('the languages a person was given notice or asked consent in', () => {
   });
 });
 
+describe('the free text officers type on a case', () => {
+  /** Officers' words about the person, found nowhere else: in any file, they could only be a leak. */
+  const OFFENSE = 'Struck Mr Pettigrew-Olamide with a bottle';
+  const LEGACY_RATIONALE = 'Zelda told us her cousin in Tucson would take her';
+  const RATIONALE = 'Honored: Zelda has no one to go to here';
+  const AMENDMENT = 'Zelda’s attorney produced the void warrant';
+  const CLOSING = 'Zelda was handed to ICE at the Eloy gate';
+  const WORDS = [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING];
+
+  /**
+   * A case whose conviction, decisions and closing carry free text; its first decision recorded in
+   * clear, as the service stored decisions before their rationale was sealed.
+   */
+  async function caseWithFreeText(): Promise<{ caseId: string; position: string }> {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    const opening = openBody(caseId);
+    await t
+      .post('/cases', officer, {
+        ...opening,
+        convictions: [{ ...opening.convictions[0], offense: OFFENSE }],
+      })
+      .expect(201);
+    const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+    await t.app.get(EVENT_STORE).append(
+      `case-${caseId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'DecisionRecorded',
+          data: {
+            requestId,
+            outcome: 'DECLINED',
+            basis: 'NONE',
+            exceptionCode: null,
+            decidedAt: '2025-02-28T10:30:00Z',
+            rationale: LEGACY_RATIONALE,
+          },
+          metadata: {
+            recordedAt: t.clock.now(),
+            correlationId: 'legacy',
+            causationId: null,
+            actor: 'officer-1',
+          },
+        },
+      ],
+      { expectedRevision: received.body.revision as number },
+    );
+    await t
+      .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
+        ...decisionBody,
+        outcome: 'HONORED',
+        rationale: RATIONALE,
+        amendsDecision: true,
+        reason: AMENDMENT,
+      })
+      .expect(201);
+    const closed = await t
+      .post(`/cases/${caseId}/close`, officer, { closedAt: '2025-03-01T09:00:00Z', reason: CLOSING })
+      .expect(201);
+    return { caseId, position: closed.body.position as string };
+  }
+
+  /** The free text as the officer reads it: the case now and in the past, and its history. */
+  async function wordsRead(caseId: string, position: string) {
+    const view = (await read(officer, `/cases/${caseId}`, position).expect(200)).body;
+    const past = (await read(officer, `/cases/${caseId}?asOf=2030-01-01T00:00:00Z`).expect(200)).body;
+    const inView = (v: typeof view) => [
+      v.convictions[0].offense,
+      v.requests[0].previousDecisions[0].rationale,
+      v.requests[0].decision.rationale,
+      v.requests[0].decision.amendmentReason,
+    ];
+    const history = (await read(officer, `/cases/${caseId}/history`).expect(200)).body.items as {
+      type: string;
+      data: Record<string, unknown> & { convictions?: { offense: string }[] };
+    }[];
+    const of = (type: string) => history.find((e) => e.type === type)!.data;
+    return {
+      view: inView(view),
+      asOf: inView(past),
+      history: [
+        of('CaseOpened').convictions?.[0].offense,
+        of('DecisionRecorded').rationale,
+        of('DecisionAmended').rationale,
+        of('DecisionAmended').reason,
+        of('CaseClosed').reason,
+      ],
+    };
+  }
+
+  it('is sealed in the log, shown to the case’s readers, never to oversight, and "[erased]" with the person', async () => {
+    const { caseId, position } = await caseWithFreeText();
+    const stored = await t.events(`case-${caseId}`);
+    const sealedWith = { $sealed: 1, keyId: subjectKeyId(caseId), shape: '[erased]' };
+    expect([
+      (stored[0].data.convictions as { offense: unknown }[])[0].offense,
+      stored[3].data.rationale,
+      stored[3].data.reason,
+      stored[4].data.reason,
+    ]).toEqual(Array(4).fill(expect.objectContaining(sealedWith)));
+    // The decision recorded before free text was sealed holds it in clear (the log is never rewritten).
+    expect(stored[2].data.rationale).toBe(LEGACY_RATIONALE);
+    // Nothing typed since is in any file of DATA_DIR: the log, the read models, the key store.
+    const sealedWords = [OFFENSE, RATIONALE, AMENDMENT, CLOSING];
+    await read(officer, `/cases/${caseId}`, position).expect(200);
+    const files = filesUnder(t.dataDir);
+    expect(files.flatMap((file) => sealedWords.filter((w) => readFileSync(file).includes(w)))).toEqual([]);
+
+    const before = await wordsRead(caseId, position);
+    expect(before).toEqual({
+      view: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT],
+      asOf: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT],
+      history: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING],
+    });
+    const forOversight = await read(oversight, `/violations?streamId=case-${caseId}`, position).expect(200);
+    expect(WORDS.filter((w) => forOversight.text.includes(w))).toEqual([]);
+
+    const erased = await t
+      .post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order 2025-CV-121' })
+      .expect(201);
+    const after = {
+      view: Array(4).fill('[erased]'),
+      asOf: Array(4).fill('[erased]'),
+      history: Array(5).fill('[erased]'),
+    };
+    expect(await wordsRead(caseId, erased.body.position)).toEqual(after);
+    // The case view rebuilt from the log keeps none of it either.
+    await t.app.get(ProjectionRunner).rebuild('case-view');
+    expect(await wordsRead(caseId, erased.body.position)).toEqual(after);
+    const view = (await read(counsel, `/cases/${caseId}`, erased.body.position).expect(200)).text;
+    expect(WORDS.filter((w) => view.includes(w))).toEqual([]);
+  });
+});
+
 describe('erasure of a certification’s victim', () => {
   const VICTIM = {
     fullName: 'Imelda Vasquez-Oyelaran',
@@ -663,6 +801,56 @@ describe('erasure of a certification’s victim', () => {
       .expect(201);
     const done = await read(officer, `/certifications/${certificationId}`, decided.body.position).expect(200);
     expect(done.body).toMatchObject({ status: 'CERTIFIED', victim: ERASED_VICTIM });
+  });
+
+  it('seals the free text typed on the certification with the victim, shows it to readers, and erases it with them', async () => {
+    const ACTIVITY = 'Imelda was trafficked by her employer, Gideon Strathmore';
+    const REFUSAL = 'Imelda would not name her sister';
+    const EXPLANATION = 'Imelda refused to help identify Gideon Strathmore';
+    const { certificationId } = await requestCertification(t, officer, AGENCY, {
+      victim: VICTIM,
+      qualifyingActivity: ACTIVITY,
+    });
+    await t
+      .post(`/certifications/${certificationId}/assistance-refusals`, officer, {
+        at: '2025-02-22T09:00:00Z',
+        description: REFUSAL,
+      })
+      .expect(201);
+    const denied = await t
+      .post(`/certifications/${certificationId}/decision`, officer, {
+        outcome: 'DENIED',
+        decidedAt: '2025-02-24T09:00:00Z',
+        grounds: 'REFUSED_REASONABLE_ASSISTANCE',
+        explanation: EXPLANATION,
+      })
+      .expect(201);
+    const stored = await t.events(`certification-${certificationId}`);
+    const sealed = expect.objectContaining({ $sealed: 1, keyId: victimKeyId(certificationId) });
+    expect([
+      stored[0].data.qualifyingActivity,
+      stored[1].data.description,
+      stored[2].data.explanation,
+    ]).toEqual([sealed, sealed, sealed]);
+    const words = async (position: string) => {
+      const { body } = await read(officer, `/certifications/${certificationId}`, position).expect(200);
+      return [body.qualifyingActivity, body.assistanceRefusals[0].description, body.decision.explanation];
+    };
+    expect(await words(denied.body.position)).toEqual([ACTIVITY, REFUSAL, EXPLANATION]);
+    // The rules never read it: the denial on a refusal recorded before it stays lawful.
+    const violations = await read(
+      counsel,
+      `/violations?streamId=certification-${certificationId}`,
+      denied.body.position,
+    ).expect(200);
+    expect(violations.body.items).toEqual([]);
+
+    const erased = await eraseVictim(certificationId).expect(201);
+    expect(await words(erased.body.position)).toEqual(Array(3).fill('[erased]'));
+    const history = await read(officer, `/certifications/${certificationId}/history`).expect(200);
+    expect([ACTIVITY, REFUSAL, EXPLANATION].filter((w) => JSON.stringify(history.body).includes(w))).toEqual(
+      [],
+    );
   });
 
   it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {

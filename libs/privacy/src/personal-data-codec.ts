@@ -30,24 +30,52 @@ export function personKeyOfStream(streamId: string): string | undefined {
 }
 
 interface PersonalField {
-  /** Where in the event's data. */
+  /** Where in the event's data; `EACH` steps into every element of an array. */
   path: readonly string[];
   /** Whose key: the stream names the record, and so its person (reading must not depend on the
    * data being whole). */
   keyId(streamId: string): string;
 }
 
+/** A path step meaning every element of the array there (a conviction's offense, say). */
+const EACH = '[]';
+
+/**
+ * The free text an officer types on a person's record (a decision's rationale, why a case closed,
+ * the offence of a conviction, what a victim refused…): nothing stops them naming or describing the
+ * person there, and no rule or statistic reads it, so it is sealed with the person's data. An
+ * erasure's own reason stays in clear: it is the record's account of why the person was forgotten.
+ * A warrant's court and judge stay too: the rules read them (is the warrant judicial?).
+ */
+const FREE_TEXT: Record<string, readonly PersonalField[]> = {
+  CaseOpened: [{ path: ['convictions', EACH, 'offense'], keyId: subjectOfCaseStream }],
+  DecisionRecorded: [{ path: ['rationale'], keyId: subjectOfCaseStream }],
+  DecisionAmended: [
+    { path: ['rationale'], keyId: subjectOfCaseStream },
+    { path: ['reason'], keyId: subjectOfCaseStream },
+  ],
+  CaseClosed: [{ path: ['reason'], keyId: subjectOfCaseStream }],
+  CertificationRequested: [{ path: ['qualifyingActivity'], keyId: victimOfCertificationStream }],
+  AssistanceRefusalRecorded: [{ path: ['description'], keyId: victimOfCertificationStream }],
+  CertificationDecided: [{ path: ['explanation'], keyId: victimOfCertificationStream }],
+  CertificationWithdrawn: [{ path: ['reason'], keyId: victimOfCertificationStream }],
+};
+
 /**
  * Where personal data sits in stored events, and whose key seals it: one key per case subject and
  * per certification victim, so that erasing one person touches nobody else. The language a person
  * was given a notice or asked for consent in says much about them (and it is what the subject's
- * preferred language would be guessed from), so it is sealed with their data.
+ * preferred language would be guessed from), so it is sealed with their data; so is free text.
  */
 const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
-  CaseOpened: [{ path: ['subject'], keyId: subjectOfCaseStream }],
+  ...FREE_TEXT,
+  CaseOpened: [{ path: ['subject'], keyId: subjectOfCaseStream }, ...FREE_TEXT.CaseOpened],
   NoticeIssued: [{ path: ['language'], keyId: subjectOfCaseStream }],
   CustodyAccessGranted: [{ path: ['consent', 'language'], keyId: subjectOfCaseStream }],
-  CertificationRequested: [{ path: ['victim'], keyId: victimOfCertificationStream }],
+  CertificationRequested: [
+    { path: ['victim'], keyId: victimOfCertificationStream },
+    ...FREE_TEXT.CertificationRequested,
+  ],
 };
 
 /**
@@ -66,16 +94,29 @@ const HELD_IN_CLEAR_BEFORE: Record<string, readonly PersonalField[]> = {
 const isObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `data` with the value at `path` replaced by `replace(value)`; as it is when there is none. */
+/** `data` with each value at `path` replaced by `replace(value)`; as it is where there is none. */
 async function replaceAt(
   data: JsonObject,
   [key, ...rest]: readonly string[],
   replace: (value: JsonValue) => Promise<JsonValue>,
 ): Promise<JsonObject> {
   const value = data[key];
-  if (value === undefined) return data;
-  if (rest.length === 0) return { ...data, [key]: await replace(value) };
-  return isObject(value) ? { ...data, [key]: await replaceAt(value, rest, replace) } : data;
+  return value === undefined ? data : { ...data, [key]: await replaceWithin(value, rest, replace) };
+}
+
+async function replaceWithin(
+  value: JsonValue,
+  path: readonly string[],
+  replace: (value: JsonValue) => Promise<JsonValue>,
+): Promise<JsonValue> {
+  if (path.length === 0) return replace(value);
+  if (path[0] === EACH) {
+    const rest = path.slice(1);
+    return Array.isArray(value)
+      ? Promise.all(value.map((inner) => replaceWithin(inner, rest, replace)))
+      : value;
+  }
+  return isObject(value) ? replaceAt(value, path, replace) : value;
 }
 
 /**
