@@ -415,19 +415,27 @@ describe('erasure', () => {
     };
     const request = await retried(`/cases/${caseId}/requests`, requestBody(requestId), 'retry-request');
     const notice = await retried(`/cases/${caseId}/notices`, noticeBody(requestId), 'retry-notice');
+    const decision = await retried(
+      `/cases/${caseId}/requests/${requestId}/decision`,
+      decisionBody,
+      'retry-decision',
+    );
     await erase(caseId).expect(201);
 
     // The request's fingerprint does not depend on the destroyed key: the retry gets its first answer.
     const { first, again } = await request();
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    // The notice's language went with the key, and so did the means to recognise its body.
-    const noticeRetry = (await notice()).again;
-    expect(noticeRetry.status).toBe(409);
-    expect(noticeRetry.body).toMatchObject({
-      code: 'IDEMPOTENCY_KEY_REUSED',
-      message: expect.stringContaining('the personal data it carried has since been erased'),
-    });
+    // The notice's language and the decision's rationale (which may name the person) went with the
+    // key, and so did the means to recognise their bodies.
+    for (const retry of [notice, decision]) {
+      const { again: refused } = await retry();
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        message: expect.stringContaining('the personal data it carried has since been erased'),
+      });
+    }
   });
 
   it('mints no key for an opening that is refused', async () => {
@@ -851,6 +859,22 @@ describe('erasure of a certification’s victim', () => {
     expect([ACTIVITY, REFUSAL, EXPLANATION].filter((w) => JSON.stringify(history.body).includes(w))).toEqual(
       [],
     );
+  });
+
+  it('keys the fingerprint of a request carrying free text with the victim: recognised until they are erased', async () => {
+    const { certificationId } = await requestCertification(t, officer, AGENCY, { victim: VICTIM });
+    const refuse = () =>
+      t.post(
+        `/certifications/${certificationId}/assistance-refusals`,
+        officer,
+        { at: '2025-02-22T09:00:00Z', description: 'Imelda would not come to the interview' },
+        { 'Idempotency-Key': 'refusal-1' },
+      );
+    const first = await refuse().expect(201);
+    expect((await refuse().expect(201)).body).toEqual(first.body);
+    await eraseVictim(certificationId).expect(201);
+    const refused = await refuse().expect(409);
+    expect(refused.body.message).toContain('the personal data it carried has since been erased');
   });
 
   it('refuses a second erasure with 409, and answers a replay of the first with its response', async () => {

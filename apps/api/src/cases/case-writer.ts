@@ -24,11 +24,16 @@ export type CaseCommandInput = CaseCommand extends infer C
 /** Another agency's case is refused exactly like an unknown one, with the decider's own error. */
 export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
 
-/** Whether the command's body holds the subject's personal data: the subject, or a language. */
+/**
+ * Whether the command's body holds the subject's personal data: the subject, a language, or the free
+ * text sealed with them (a rationale, a closing reason).
+ */
 function carriesPersonalData(command: CaseCommandInput): boolean {
   switch (command.type) {
     case 'OpenCase':
     case 'RecordNotice':
+    case 'DecideRequest':
+    case 'CloseCase':
       return true;
     case 'RecordCustodyAccess':
       return command.data.consent != null;

@@ -12,6 +12,7 @@ import {
   type DenialGround,
   certificationDecisionFieldErrors,
 } from '@trust-ledger/domain';
+import { victimKeyId } from '@trust-ledger/privacy';
 import { IsIn } from 'class-validator';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, RequiredWhen, Text } from '../common/validators';
@@ -63,6 +64,8 @@ export class DecideCertificationHandler implements ICommandHandler<DecideCertifi
     const { outcome, decidedAt, grounds, explanation } = body;
     return this.writer.update(principal, meta, certificationNotFound, {
       streamId: certificationStreamId(certificationId),
+      // Its free text is sealed with the victim's data, and so is the request's fingerprint.
+      personKey: { keyId: victimKeyId(certificationId), create: false },
       decider: certificationDecider,
       command: {
         type: 'DecideCertification',

@@ -8,6 +8,7 @@ import {
   type Clock,
   assistanceRefusalFieldErrors,
 } from '@trust-ledger/domain';
+import { victimKeyId } from '@trust-ledger/privacy';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
@@ -54,6 +55,8 @@ export class RecordAssistanceRefusalHandler implements ICommandHandler<RecordAss
   }: RecordAssistanceRefusalCommand): Promise<CommandResult> {
     return this.writer.update(principal, meta, certificationNotFound, {
       streamId: certificationStreamId(certificationId),
+      // Its free text is sealed with the victim's data, and so is the request's fingerprint.
+      personKey: { keyId: victimKeyId(certificationId), create: false },
       decider: certificationDecider,
       command: {
         type: 'RecordAssistanceRefusal',

@@ -8,6 +8,7 @@ import {
   type Clock,
   withdrawalFieldErrors,
 } from '@trust-ledger/domain';
+import { victimKeyId } from '@trust-ledger/privacy';
 import type { Principal } from '../auth/principal';
 import { IsIsoDateTime, Text } from '../common/validators';
 import type { CommandMeta } from '../write/command-meta';
@@ -48,6 +49,8 @@ export class WithdrawCertificationHandler implements ICommandHandler<WithdrawCer
   execute({ principal, meta, certificationId, body }: WithdrawCertificationCommand): Promise<CommandResult> {
     return this.writer.update(principal, meta, certificationNotFound, {
       streamId: certificationStreamId(certificationId),
+      // Its free text is sealed with the victim's data, and so is the request's fingerprint.
+      personKey: { keyId: victimKeyId(certificationId), create: false },
       decider: certificationDecider,
       command: {
         type: 'WithdrawCertification',
