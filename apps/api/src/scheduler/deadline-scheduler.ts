@@ -2,8 +2,7 @@ import { Logger } from '@nestjs/common';
 import { deadlineStreamId, type Clock, type DeadlinePassed } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
 import type { ProjectionRunner, ReadModelDb } from '@trust-ledger/projections';
-import { DeadlineQueries } from '@trust-ledger/projections/deadlines';
-import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
+import { DeadlineQueries, VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 
