@@ -33,7 +33,7 @@ describe('DeadlineScheduler', () => {
       await expect(failing.tick()).rejects.toThrow(/closed/);
       // Logged too: /health shows anyone only that it failed.
       expect(warn).toHaveBeenCalledWith(
-        expect.stringMatching(/^recording the deadlines passed failed.*closed/),
+        expect.stringMatching(/^looking for or recording the deadlines passed failed.*closed/),
       );
     } finally {
       warn.mockRestore();
@@ -44,5 +44,16 @@ describe('DeadlineScheduler', () => {
     await h.caughtUp();
     expect(h.violations().map((v) => v.ruleId)).toEqual(['S5_NOTICE_NOT_GIVEN']);
     expect(await h.events('deadline-case-c1')).toHaveLength(1);
+  });
+
+  it('reports a failed look for the deadlines due, as a failed append', async () => {
+    // A register table the scheduler cannot read (as while the register's tables are rebuilt).
+    h.db.exec('DROP TABLE IF EXISTS vr_deadlines; CREATE TABLE vr_deadlines (unreadable TEXT)');
+    const scheduler = new DeadlineScheduler(h.store, h.db, h.clock);
+    await expect(scheduler.tick()).rejects.toThrow(/no such column/);
+    expect(scheduler.status()).toEqual({
+      running: false,
+      lastError: expect.stringMatching(/no such column/),
+    });
   });
 });

@@ -2,7 +2,11 @@ import { Logger } from '@nestjs/common';
 import { deadlineStreamId, type Clock, type DeadlinePassed } from '@trust-ledger/domain';
 import type { EventStore } from '@trust-ledger/event-store';
 import type { ProjectionRunner, ReadModelDb } from '@trust-ledger/projections';
-import { DeadlineQueries, VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
+import {
+  DeadlineQueries,
+  VIOLATION_REGISTER,
+  type RegisterDeadline,
+} from '@trust-ledger/projections/violations';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -96,8 +100,9 @@ export class DeadlineScheduler {
 
   private async recordDue(): Promise<number> {
     const now = this.clock.now();
-    const due = this.deadlines.due(Date.parse(now));
+    let due: RegisterDeadline[];
     try {
+      due = this.deadlines.due(Date.parse(now));
       for (const { streamId, deadline } of due) {
         const event: DeadlinePassed = { type: 'DeadlinePassed', data: { streamId, deadline } };
         await this.store.append(
@@ -119,7 +124,7 @@ export class DeadlineScheduler {
       }
       this.lastError = null;
     } catch (error) {
-      this.failed('recording the deadlines passed failed', error);
+      this.failed('looking for or recording the deadlines passed failed', error);
       throw error;
     }
     return due.length;
