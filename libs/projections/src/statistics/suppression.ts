@@ -2,6 +2,12 @@
  * Small-cell suppression for the public statistics (§ 11): counts 1..threshold−1 are withheld
  * (primary suppression), then further cells are withheld (complementary suppression) until no
  * withheld cell can be recovered from the published ones through the identities among them.
+ *
+ * The reader guarded against sees every published cell and every identity among them, takes each
+ * withheld count as at least 1 (zeros are published) and combines the identities: exactly, by
+ * rank (closeLinearly), then by bounds propagated from identity to identity (closeIntervals), so
+ * that no withheld non-zero count is pinned either way. Not covered: bounds only a linear program
+ * over all identities at once would find, and an agency combining its own counts with them.
  */
 
 /**
@@ -187,6 +193,202 @@ function closeBounds(
     }
   }
   return added;
+}
+
+/**
+ * Withholds more cells of `block` until no withheld non-zero cell is pinned by bounds, and returns
+ * those it withheld. A reader takes every withheld count as at least 1 (zeros are published; 0 for
+ * a zero withheld as a complement) and each, equation by equation, within what the others allow:
+ * together equations pin what none does alone or by rank (a year's two withheld quarters adding up
+ * to 3, one of them two withheld months so at least 2: the other is 1). A pinned zero reveals only
+ * what publishing it would. One complement at a time, the one nearest the first pinned cell, as
+ * one often frees several cells pinned together.
+ */
+export function closeIntervals(
+  counts: readonly number[],
+  hidden: boolean[],
+  block: readonly number[],
+  equations: Equations,
+): number[] {
+  const built = new Map<number, Equation>();
+  const equation = (number: number): Equation => {
+    let eq = built.get(number);
+    if (eq === undefined) built.set(number, (eq = equations.equation(number)));
+    return eq;
+  };
+  // Withheld cells bound one another only through equations they share, so the bounds are taken
+  // over each connected set of them, and again only over the one a complement joins.
+  const pinned = new Set<number>();
+  const seen = new Set<number>();
+  for (const cell of block) {
+    if (!hidden[cell] || seen.has(cell)) continue;
+    for (const p of pinnedAmong(
+      connected(cell, hidden, equations, equation, seen),
+      counts,
+      hidden,
+      equations,
+      equation,
+    ))
+      pinned.add(p);
+  }
+  const order = new Map(block.map((cell, i) => [cell, i]));
+  const added: number[] = [];
+  while (pinned.size > 0) {
+    // A round withholds one complement near each pinned cell that none of the round's is already
+    // beside (one often frees several cells pinned together), then bounds are taken again.
+    const round: number[] = [];
+    for (const cell of [...pinned].sort((a, b) => order.get(a)! - order.get(b)!)) {
+      const near = new Set(equations.containing(cell).flatMap((number) => [...equation(number).keys()]));
+      if (round.some((c) => near.has(c))) continue;
+      const complement = nearestComplement(cell, counts, hidden, equations, equation);
+      if (complement === undefined) continue;
+      hidden[complement] = true;
+      round.push(complement);
+    }
+    // Every cell near them withheld: none left to withhold would free them.
+    if (round.length === 0) break;
+    added.push(...round);
+    const seenNow = new Set<number>();
+    for (const complement of round) {
+      if (seenNow.has(complement)) continue;
+      const joined = connected(complement, hidden, equations, equation, seenNow);
+      for (const cell of joined) pinned.delete(cell);
+      for (const p of pinnedAmong(joined, counts, hidden, equations, equation)) pinned.add(p);
+    }
+  }
+  return added;
+}
+
+/** The withheld cells linked to `cell` through equations, each marked in `seen`. */
+function connected(
+  cell: number,
+  hidden: readonly boolean[],
+  equations: Equations,
+  equation: (number: number) => Equation,
+  seen: Set<number>,
+): number[] {
+  const found = [cell];
+  seen.add(cell);
+  for (let i = 0; i < found.length; i++) {
+    for (const number of equations.containing(found[i])) {
+      for (const other of equation(number).keys()) {
+        if (!hidden[other] || seen.has(other)) continue;
+        seen.add(other);
+        found.push(other);
+      }
+    }
+  }
+  return found;
+}
+
+/** The non-zero cells among `unknowns` (withheld, and all those linked to them) whose bounds meet. */
+function pinnedAmong(
+  unknowns: readonly number[],
+  counts: readonly number[],
+  hidden: readonly boolean[],
+  equations: Equations,
+  equation: (number: number) => Equation,
+): number[] {
+  const at = new Map(unknowns.map((cell, i) => [cell, i]));
+  const low = Float64Array.from(unknowns, (cell) => Math.min(1, counts[cell]));
+  const high = new Float64Array(unknowns.length).fill(Infinity);
+  // Each equation over the unknowns, from ≤ Σ k·x ≤ to: the published cells moved across, and
+  // the unpublished constant (Σ k·count over all its cells) taken as known when 0, as a reader may
+  // know it (a past period's notices are all due), else only its sign, as of a withheld count.
+  const rows: { at: number[]; k: number[]; from: number; to: number }[] = [];
+  const rowsOf: number[][] = unknowns.map(() => []);
+  const numbers = new Set<number>();
+  for (const cell of unknowns) for (const number of equations.containing(cell)) numbers.add(number);
+  for (const number of numbers) {
+    const row = { at: [] as number[], k: [] as number[], from: 0, to: 0 };
+    let constant = 0;
+    let published = 0;
+    for (const [cell, k] of equation(number)) {
+      constant += k * counts[cell];
+      if (!hidden[cell]) published += k * counts[cell];
+      else {
+        row.at.push(at.get(cell)!);
+        row.k.push(k);
+        rowsOf[at.get(cell)!].push(rows.length);
+      }
+    }
+    row.from = constant < 0 ? -Infinity : constant > 0 ? 1 - published : -published;
+    row.to = constant > 0 ? Infinity : constant < 0 ? -1 - published : -published;
+    rows.push(row);
+  }
+  // Bounds only tighten, and stay around the true counts, so this ends.
+  const queued = new Uint8Array(rows.length).fill(1);
+  const queue = rows.map((_, r) => r);
+  for (let next = 0; next < queue.length; next++) {
+    const r = queue[next];
+    queued[r] = 0;
+    const { at: terms, k: ks, from: total0, to: total1 } = rows[r];
+    // The least and most the terms add up to, unbounded terms counted apart.
+    let least = 0;
+    let most = 0;
+    let leastOpen = 0;
+    let mostOpen = 0;
+    for (let t = 0; t < terms.length; t++) {
+      const k = ks[t];
+      const lo = k > 0 ? k * low[terms[t]] : k * high[terms[t]];
+      const hi = k > 0 ? k * high[terms[t]] : k * low[terms[t]];
+      if (lo === -Infinity) leastOpen += 1;
+      else least += lo;
+      if (hi === Infinity) mostOpen += 1;
+      else most += hi;
+    }
+    for (let t = 0; t < terms.length; t++) {
+      const i = terms[t];
+      const k = ks[t];
+      const lo = k > 0 ? k * low[i] : k * high[i];
+      const hi = k > 0 ? k * high[i] : k * low[i];
+      // What the other terms leave this one: from − their most ≤ k·x ≤ to − their least.
+      const othersMost =
+        mostOpen - Number(hi === Infinity) > 0 ? Infinity : most - (hi === Infinity ? 0 : hi);
+      const othersLeast =
+        leastOpen - Number(lo === -Infinity) > 0 ? -Infinity : least - (lo === -Infinity ? 0 : lo);
+      const from = k > 0 ? total0 - othersMost : total1 - othersLeast;
+      const to = k > 0 ? total1 - othersLeast : total0 - othersMost;
+      const lower = Math.ceil(from / k - 1e-9);
+      const upper = Math.floor(to / k + 1e-9);
+      if (lower <= low[i] && upper >= high[i]) continue;
+      low[i] = Math.max(low[i], lower);
+      high[i] = Math.min(high[i], upper);
+      for (const other of rowsOf[i]) {
+        if (queued[other] === 1) continue;
+        queued[other] = 1;
+        queue.push(other);
+      }
+    }
+  }
+  return unknowns.filter((cell, i) => counts[cell] !== 0 && low[i] === high[i]);
+}
+
+/**
+ * The complement for a pinned cell: the smallest published non-zero cell of its equations, else of
+ * the equations of the withheld cells in them, and so on outwards (a published zero withheld
+ * beside it would add no room). A zero of its own equations if none is non-zero.
+ */
+function nearestComplement(
+  pinned: number,
+  counts: readonly number[],
+  hidden: readonly boolean[],
+  equations: Equations,
+  equation: (number: number) => Equation,
+): number | undefined {
+  const seen = new Set([pinned]);
+  let zero: number | undefined;
+  for (let ring = [pinned]; ring.length > 0;) {
+    const near = ring.flatMap((cell) =>
+      equations.containing(cell).flatMap((number) => [...equation(number).keys()]),
+    );
+    const best = smallestPublished(near, hidden, counts);
+    if (best !== undefined && counts[best] !== 0) return best;
+    zero ??= best;
+    ring = [...new Set(near)].filter((cell) => hidden[cell] && !seen.has(cell));
+    for (const cell of ring) seen.add(cell);
+  }
+  return zero;
 }
 
 /**
