@@ -1,10 +1,12 @@
 import { FEDERAL_AGENCIES, REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
 import {
   closeIdentities,
+  closeIntervals,
   closeLinearly,
   smallestPublished,
   withheldCells,
   type Equation,
+  type Equations,
   type Identities,
 } from './suppression';
 
@@ -85,11 +87,33 @@ function rowEquations(requestType: RequestType): Partial<Record<StatisticsField,
   return equations;
 }
 
+/**
+ * The equations a row's bounds are taken over: A, B and C, and their sums and differences that
+ * cancel a cell they share (as rowIdentities lists them), which can bound what each alone does not.
+ */
+function rowBoundEquations(requestType: RequestType): Partial<Record<StatisticsField, number>>[] {
+  const [a, b, c] = rowEquations(requestType);
+  const combined = (...terms: [Partial<Record<StatisticsField, number>>, number][]) => {
+    const sum: Partial<Record<StatisticsField, number>> = {};
+    for (const [eq, times] of terms)
+      for (const [field, k] of Object.entries(eq) as [StatisticsField, number][])
+        sum[field] = (sum[field] ?? 0) + times * k;
+    return Object.fromEntries(Object.entries(sum).filter(([, k]) => k !== 0));
+  };
+  const aPlusB = combined([a, 1], [b, 1]);
+  return c === undefined
+    ? [a, b, aPlusB]
+    : [a, b, aPlusB, c, combined([a, 1], [c, -1]), combined([aPlusB, 1], [c, -1])];
+}
+
 function rowIdentities(requestType: RequestType): readonly (readonly StatisticsField[])[] {
   return NOTICE_REQUEST_TYPES.includes(requestType)
     ? [A, B, A_PLUS_B, C, A_MINUS_C, A_PLUS_B_MINUS_C]
     : [A, B, A_PLUS_B];
 }
+
+/** A row's equations, as (field, coefficient) lists, and the numbers of those naming each field. */
+type RowEquations = { list: [field: number, k: number][][]; naming: number[][] };
 
 /** One scope's share of a period's suppressed statistics. */
 export interface ScopeStatistics {
@@ -132,6 +156,8 @@ export function periodsOfYear(year: number): PeriodParts[] {
  * periods, and a withheld cell can be had neither as the jurisdiction's count minus the other
  * agencies' nor as a year's count minus its other quarters. Decided over all of them together, and
  * the same for every query of the set. `sections` must name the same sections for every scope.
+ * `upTo: 'exactness'` stops before the bounds closure: what was withheld before it, which tests
+ * check it only adds to.
  */
 export function suppressTogether(
   periods: readonly PeriodParts[],
@@ -139,6 +165,7 @@ export function suppressTogether(
   counts: (period: string, scope: string, agency: FederalAgency, type: RequestType) => StatisticsCounts,
   sections: (period: string, scope: string) => Record<string, number>,
   threshold: number,
+  upTo: 'exactness' | 'bounds' = 'bounds',
 ): (period: string, scope: string) => ScopeStatistics {
   const scopes = ['', ...agencies];
   // A slice is one period in one scope: one published table.
@@ -250,14 +277,56 @@ export function suppressTogether(
 
   // Each (requesting agency, type) row of every slice, with its equations, is a system of its own:
   // its row equations slice by slice, then each field's sums. So is each section, with its sums.
-  const equationsOf = REQUEST_TYPES.map((type) =>
-    rowEquations(type).map((eq) =>
+  const fieldsNamed = (eqs: Partial<Record<StatisticsField, number>>[]): RowEquations => {
+    const list = eqs.map((eq) =>
       Object.entries(eq).map(([field, k]): [number, number] => [fieldAt.get(field as StatisticsField)!, k]),
-    ),
-  );
-  const rowEquationsWith = equationsOf.map((eqs) => naming(eqs.map((eq) => eq.map(([f]) => f))));
-  /** Closes each block, or only those of `changed` cells: a block's closure withholds only its own. */
-  const closeBlocks = (changed?: readonly number[]): void => {
+    );
+    return { list, naming: naming(list.map((eq) => eq.map(([f]) => f))) };
+  };
+  const exactOf = REQUEST_TYPES.map((type) => fieldsNamed(rowEquations(type)));
+  const boundedOf = REQUEST_TYPES.map((type) => fieldsNamed(rowBoundEquations(type)));
+  type Block = { block: number[]; equations: Equations };
+  const rowBlock = (
+    a: number,
+    t: number,
+    { list: rowEqs, naming: rowEquationsWith }: RowEquations,
+  ): Block => {
+    const J = rowEqs.length;
+    const block: number[] = [];
+    for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
+    return {
+      block,
+      equations: {
+        count: slices.length * J + F * S,
+        equation: (e) => {
+          if (e < slices.length * J) {
+            const x = Math.floor(e / J);
+            return new Map(rowEqs[e % J].map(([f, k]) => [rowCell(x, a, t, f), k]));
+          }
+          const f = Math.floor((e - slices.length * J) / S);
+          return sumEquation((e - slices.length * J) % S, (x) => rowCell(x, a, t, f));
+        },
+        containing: (cell) => {
+          const x = Math.floor(cell / perSlice);
+          const f = (cell % perSlice) % F;
+          return [
+            ...rowEquationsWith[f].map((j) => x * J + j),
+            ...sumsOf[x].map((s) => slices.length * J + f * S + s),
+          ];
+        },
+      },
+    };
+  };
+  const sectionBlock = (k: number): Block => ({
+    block: slices.map((_, x) => sectionCell(x, k)),
+    equations: {
+      count: S,
+      equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
+      containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
+    },
+  });
+  /** Each block, with its rows' equations from `rowsBy`, or only the blocks of `changed` cells. */
+  const blocks = (rowsBy: readonly RowEquations[], changed?: readonly number[]): Block[] => {
     const rows = new Set<number>();
     const sectionsChanged = new Set<number>();
     for (const cell of changed ?? []) {
@@ -265,47 +334,19 @@ export function suppressTogether(
       if (w < A * T * F) rows.add(Math.floor(w / F));
       else sectionsChanged.add(w - A * T * F);
     }
-    FEDERAL_AGENCIES.forEach((_, a) =>
-      REQUEST_TYPES.forEach((_, t) => {
-        if (changed !== undefined && !rows.has(a * T + t)) return;
-        const rowEqs = equationsOf[t];
-        const J = rowEqs.length;
-        const block: number[] = [];
-        for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
-        closeLinearly(values, hidden, block, {
-          count: slices.length * J + F * S,
-          equation: (e) => {
-            if (e < slices.length * J) {
-              const x = Math.floor(e / J);
-              return new Map(rowEqs[e % J].map(([f, k]) => [rowCell(x, a, t, f), k]));
-            }
-            const f = Math.floor((e - slices.length * J) / S);
-            return sumEquation((e - slices.length * J) % S, (x) => rowCell(x, a, t, f));
-          },
-          containing: (cell) => {
-            const x = Math.floor(cell / perSlice);
-            const f = (cell % perSlice) % F;
-            return [
-              ...rowEquationsWith[t][f].map((j) => x * J + j),
-              ...sumsOf[x].map((s) => slices.length * J + f * S + s),
-            ];
-          },
-        });
-      }),
-    );
-    names.forEach((_, k) => {
-      if (changed !== undefined && !sectionsChanged.has(k)) return;
-      closeLinearly(
-        values,
-        hidden,
-        slices.map((_, x) => sectionCell(x, k)),
-        {
-          count: S,
-          equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
-          containing: (cell) => sumsOf[Math.floor(cell / perSlice)],
-        },
-      );
-    });
+    return [
+      ...FEDERAL_AGENCIES.flatMap((_, a) =>
+        REQUEST_TYPES.flatMap((_, t) =>
+          changed === undefined || rows.has(a * T + t) ? [rowBlock(a, t, rowsBy[t])] : [],
+        ),
+      ),
+      ...names.flatMap((_, k) => (changed === undefined || sectionsChanged.has(k) ? [sectionBlock(k)] : [])),
+    ];
+  };
+  /** Closes each block, or only those of `changed` cells: a block's closure withholds only its own. */
+  const closeBlocks = (changed?: readonly number[]): void => {
+    for (const { block, equations } of blocks(exactOf, changed))
+      closeLinearly(values, hidden, block, equations);
   };
   closeBlocks();
 
@@ -332,11 +373,37 @@ export function suppressTogether(
     });
     return added;
   };
-  for (let added = againstAgencies(); added.length > 0; added = againstAgencies()) {
-    const before = hidden.slice();
-    closeIdentities(values, hidden, identities, added);
-    closeBlocks(hidden.flatMap((withheld, cell) => (withheld && !before[cell] ? [cell] : [])));
+  const newSince = (before: readonly boolean[]): number[] =>
+    hidden.flatMap((withheld, cell) => (withheld && !before[cell] ? [cell] : []));
+  const closeExactly = (): void => {
+    for (let added = againstAgencies(); added.length > 0; added = againstAgencies()) {
+      const before = hidden.slice();
+      closeIdentities(values, hidden, identities, added);
+      closeBlocks(newSince(before));
+    }
+  };
+  closeExactly();
+
+  /*
+   * Bounds last, once the exact closure is done, and only adding to it: what was withheld before
+   * the bounds were closed stays withheld, so earlier answers over the same counts, already
+   * public, reveal nothing the new ones do not. Cells withheld for bounds may be solvable exactly,
+   * so the exact closure runs again, then the bounds of the blocks it changed.
+   */
+  if (upTo === 'bounds') {
+    for (let changed: number[] | undefined; ;) {
+      const before = hidden.slice();
+      const added = blocks(boundedOf, changed).flatMap(({ block, equations }) =>
+        closeIntervals(values, hidden, block, equations),
+      );
+      if (added.length === 0) break;
+      closeIdentities(values, hidden, identities, added);
+      closeBlocks(newSince(before));
+      closeExactly();
+      changed = newSince(before);
+    }
   }
+
   const published = (cell: number): number | null => (hidden[cell] ? null : values[cell]);
 
   return (period, scope) => {
