@@ -107,41 +107,241 @@ function recoverable(cell: StatisticsField, hidden: StatisticsField[], requestTy
   return recoverableIn(eqs, cell, hidden);
 }
 
-/** A consistent row: every identity holds, with small counts so that small cells are common. */
-const consistentRow = fc
-  .record({
-    honored: fc.nat(12),
-    declined: fc.nat(30),
-    partiallyHonored: fc.nat(8),
-    pending: fc.nat(10),
-    warrantShare: fc.double({ min: 0, max: 1, noNaN: true }),
-    exceptionShare: fc.double({ min: 0, max: 1, noNaN: true }),
-    dueShare: fc.double({ min: 0, max: 1, noNaN: true }),
-    onTimeShare: fc.double({ min: 0, max: 1, noNaN: true }),
-    transfersToFederalCustody: fc.nat(9),
-    requestType: fc.constantFrom(...REQUEST_TYPES),
-  })
-  .map((g) => {
-    const received = g.honored + g.declined + g.partiallyHonored + g.pending;
-    const honoredAll = g.honored + g.partiallyHonored;
-    const honoredWithJudicialWarrant = Math.floor(honoredAll * g.warrantShare);
-    const honoredUnderException = Math.floor((honoredAll - honoredWithJudicialWarrant) * g.exceptionShare);
-    const noticed = NOTICE_REQUEST_TYPES.includes(g.requestType) ? Math.floor(received * g.dueShare) : 0;
-    const noticesOnTime = Math.floor(noticed * g.onTimeShare);
-    const counts: StatisticsCounts = {
-      received,
-      honored: g.honored,
-      declined: g.declined,
-      partiallyHonored: g.partiallyHonored,
-      pending: g.pending,
-      honoredWithJudicialWarrant,
-      honoredUnderException,
-      transfersToFederalCustody: g.transfersToFederalCustody,
-      noticesOnTime,
-      noticesLate: noticed - noticesOnTime,
-    };
-    return { counts, requestType: g.requestType };
+/** A consistent row: every identity holds, with counts up to `most` (by outcome) so that small cells are common. */
+const consistentRowUpTo = (most: {
+  honored: number;
+  declined: number;
+  partiallyHonored: number;
+  pending: number;
+}) =>
+  fc
+    .record({
+      honored: fc.nat(most.honored),
+      declined: fc.nat(most.declined),
+      partiallyHonored: fc.nat(most.partiallyHonored),
+      pending: fc.nat(most.pending),
+      warrantShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      exceptionShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      dueShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      onTimeShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      transfersToFederalCustody: fc.nat(9),
+      requestType: fc.constantFrom(...REQUEST_TYPES),
+    })
+    .map((g) => {
+      const received = g.honored + g.declined + g.partiallyHonored + g.pending;
+      const honoredAll = g.honored + g.partiallyHonored;
+      const honoredWithJudicialWarrant = Math.floor(honoredAll * g.warrantShare);
+      const honoredUnderException = Math.floor((honoredAll - honoredWithJudicialWarrant) * g.exceptionShare);
+      const noticed = NOTICE_REQUEST_TYPES.includes(g.requestType) ? Math.floor(received * g.dueShare) : 0;
+      const noticesOnTime = Math.floor(noticed * g.onTimeShare);
+      const counts: StatisticsCounts = {
+        received,
+        honored: g.honored,
+        declined: g.declined,
+        partiallyHonored: g.partiallyHonored,
+        pending: g.pending,
+        honoredWithJudicialWarrant,
+        honoredUnderException,
+        transfersToFederalCustody: g.transfersToFederalCustody,
+        noticesOnTime,
+        noticesLate: noticed - noticesOnTime,
+      };
+      return { counts, requestType: g.requestType };
+    });
+const consistentRow = consistentRowUpTo({ honored: 12, declined: 30, partiallyHonored: 8, pending: 10 });
+/** A consistent row of a handful of requests, as of a small agency's month. */
+const smallRow = consistentRowUpTo({ honored: 3, declined: 5, partiallyHonored: 1, pending: 2 });
+
+/** A linear identity among cells: each cell's coefficient. */
+type Terms<C> = readonly (readonly [cell: C, k: number])[];
+
+/**
+ * What interval propagation tells a reader of the published cells about each withheld one: every
+ * withheld count is at least 1 (0 for a withheld true zero: zeros withheld as complements can be)
+ * and, identity by identity, within what the other terms allow, until no bound moves. An
+ * identity's unpublished part (decisions on other bases, notices not yet due) is taken as known
+ * when it is 0, as a reader may know (a past period's notices are all due), else only its sign.
+ */
+function boundsByPropagation<C>(
+  identities: readonly Terms<C>[],
+  truth: (cell: C) => number,
+  published: (cell: C) => number | null,
+): Map<C, [low: number, high: number]> {
+  const bounds = new Map<C, [number, number]>();
+  const system = identities.flatMap((terms) => {
+    const unknown = terms.filter(([c]) => published(c) === null);
+    const unpublished = terms.reduce((sum, [c, k]) => sum + k * truth(c), 0);
+    const rest = terms.reduce((sum, [c, k]) => sum + k * (published(c) ?? 0), 0);
+    for (const [c] of unknown) bounds.set(c, [Math.min(1, truth(c)), Infinity]);
+    // Σ k·unknown lies between these.
+    const total: [number, number] =
+      unpublished === 0 ? [-rest, -rest] : unpublished > 0 ? [1 - rest, Infinity] : [-Infinity, -1 - rest];
+    return unknown.length === 0 ? [] : [{ unknown, total }];
   });
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const { unknown, total } of system) {
+      unknown.forEach(([c, k], i) => {
+        // The others' least and most sum, then what that leaves for k·c.
+        let least = 0;
+        let most = 0;
+        unknown.forEach(([o, ko], j) => {
+          if (j === i) return;
+          const [lo, hi] = bounds.get(o)!;
+          least += ko > 0 ? ko * lo : ko * hi;
+          most += ko > 0 ? ko * hi : ko * lo;
+        });
+        const [from, to] =
+          k > 0
+            ? [(total[0] - most) / k, (total[1] - least) / k]
+            : [(total[1] - least) / k, (total[0] - most) / k];
+        const [lo, hi] = bounds.get(c)!;
+        const next: [number, number] = [Math.max(lo, Math.ceil(from)), Math.min(hi, Math.floor(to))];
+        if (next[0] !== lo || next[1] !== hi) {
+          bounds.set(c, next);
+          moved = true;
+        }
+      });
+    }
+  }
+  return bounds;
+}
+
+/** A row's identities (baseEquations) and their sums and differences that cancel a shared cell. */
+function rowIdentitiesOf(requestType: RequestType): Partial<Record<StatisticsField, number>>[] {
+  const [a, b, c] = baseEquations(requestType);
+  const add = (...eqs: [Partial<Record<StatisticsField, number>>, number][]) => {
+    const sum: Partial<Record<StatisticsField, number>> = {};
+    for (const [eq, times] of eqs)
+      for (const [f, k] of Object.entries(eq) as [StatisticsField, number][])
+        sum[f] = (sum[f] ?? 0) + times * k;
+    return Object.fromEntries(Object.entries(sum).filter(([, k]) => k !== 0));
+  };
+  return c === undefined
+    ? [a, b, add([a, 1], [b, 1])]
+    : [a, b, add([a, 1], [b, 1]), c, add([a, 1], [c, -1]), add([a, 1], [b, 1], [c, -1])];
+}
+
+/**
+ * Every withheld cell of a year's statistics (all its periods, the jurisdiction's and each agency's)
+ * that interval propagation over all the published identities pins (lower bound = upper bound):
+ * each row's identities, each jurisdiction count the agencies' sum and each period's its parts'.
+ */
+function pinnedCells(
+  periods: readonly { label: string; parts: readonly string[] }[],
+  agencies: readonly string[],
+  truth: {
+    row(period: string, scope: string, agency: FederalAgency, type: RequestType): StatisticsCounts;
+    section(period: string, scope: string): Record<string, number>;
+  },
+  decided: (
+    period: string,
+    scope: string,
+  ) => { rows: StatisticsRow[]; sections: { values: Record<string, number | null> } },
+): string[] {
+  const scopes = ['', ...agencies];
+  const names = Object.keys(truth.section(periods[0].label, ''));
+  // A cell: `period|scope|agency/type/field` or `period|scope|§section`.
+  const rowCell = (p: string, s: string, a: FederalAgency, t: RequestType, f: StatisticsField) =>
+    `${p}|${s}|${a}/${t}/${f}`;
+  const sectionCell = (p: string, s: string, name: string) => `${p}|${s}|§${name}`;
+  const truths = new Map<string, number>();
+  const publishedOf = new Map<string, number | null>();
+  for (const { label } of periods) {
+    for (const scope of scopes) {
+      const { rows, sections } = decided(label, scope);
+      for (const row of rows) {
+        const counts = truth.row(label, scope, row.requestingAgency, row.requestType);
+        for (const f of STATISTICS_FIELDS) {
+          const cell = rowCell(label, scope, row.requestingAgency, row.requestType, f);
+          truths.set(cell, counts[f]);
+          publishedOf.set(cell, row[f]);
+        }
+      }
+      for (const name of names) {
+        truths.set(sectionCell(label, scope, name), truth.section(label, scope)[name]);
+        publishedOf.set(sectionCell(label, scope, name), sections.values[name]);
+      }
+    }
+  }
+  for (const [cell, n] of publishedOf)
+    if (n !== null) expect({ cell, n }).toEqual({ cell, n: truths.get(cell) });
+  // The sums, over any one place of a slice: the jurisdiction's = the agencies', a period's = its parts'.
+  const sums = (place: (period: string, scope: string) => string): Terms<string>[] => [
+    ...(agencies.length === 0
+      ? []
+      : periods.map(({ label }) => [
+          [place(label, ''), 1] as const,
+          ...agencies.map((a) => [place(label, a), -1] as const),
+        ])),
+    ...periods
+      .filter(({ parts }) => parts.length > 0)
+      .flatMap(({ label, parts }) =>
+        scopes.map((scope) => [
+          [place(label, scope), 1] as const,
+          ...parts.map((q) => [place(q, scope), -1] as const),
+        ]),
+      ),
+  ];
+  const identities: Terms<string>[] = [
+    ...FEDERAL_AGENCIES.flatMap((a) =>
+      REQUEST_TYPES.flatMap((t) => [
+        ...periods.flatMap(({ label }) =>
+          scopes.flatMap((scope) =>
+            rowIdentitiesOf(t).map((eq) =>
+              (Object.entries(eq) as [StatisticsField, number][]).map(
+                ([f, k]) => [rowCell(label, scope, a, t, f), k] as const,
+              ),
+            ),
+          ),
+        ),
+        ...STATISTICS_FIELDS.flatMap((f) => sums((p, s) => rowCell(p, s, a, t, f))),
+      ]),
+    ),
+    ...names.flatMap((name) => sums((p, s) => sectionCell(p, s, name))),
+  ];
+  const bounds = boundsByPropagation(
+    identities,
+    (c) => truths.get(c)!,
+    (c) => publishedOf.get(c)!,
+  );
+  const pinned: string[] = [];
+  for (const [cell, [low, high]] of bounds) {
+    // Propagation is sound: the truth always lies within the bounds.
+    expect({ cell, low: low <= truths.get(cell)!, high: truths.get(cell)! <= high }).toEqual({
+      cell,
+      low: true,
+      high: true,
+    });
+    // A withheld zero pinned reveals only what publishing it would.
+    if (low === high && truths.get(cell)! !== 0) pinned.push(cell);
+  }
+  return pinned;
+}
+
+/** The cells `later` publishes that `earlier` withheld: together they would reveal those. */
+function newlyPublished(
+  periods: readonly { label: string }[],
+  agencies: readonly string[],
+  earlier: (period: string, scope: string) => { rows: StatisticsRow[]; sections: { suppressed: string[] } },
+  later: (period: string, scope: string) => { rows: StatisticsRow[]; sections: { suppressed: string[] } },
+): string[] {
+  return periods.flatMap(({ label }) =>
+    ['', ...agencies].flatMap((scope) => {
+      const [before, after] = [earlier(label, scope), later(label, scope)];
+      return [
+        ...before.rows.flatMap((row, r) =>
+          row.suppressed
+            .filter((f) => !after.rows[r].suppressed.includes(f))
+            .map((f) => `${label}|${scope}|${row.requestingAgency}/${row.requestType}/${f}`),
+        ),
+        ...before.sections.suppressed
+          .filter((name) => !after.sections.suppressed.includes(name))
+          .map((name) => `${label}|${scope}|§${name}`),
+      ];
+    }),
+  );
+}
 
 describe('small-cell suppression', () => {
   it('publishes no count from 1 to threshold−1 and leaves no withheld cell recoverable from the row', () => {
@@ -618,6 +818,142 @@ describe('small-cell suppression', () => {
     expect(createHash('sha256').update(JSON.stringify(answers)).digest('hex')).toBe(
       'fa58ff537e3d8a276aaafe0059baf889e08dedaf538dcd1e7b018c053211c526',
     );
+  });
+
+  it('withholds for bounds only beside what the exact closure withholds, never instead', () => {
+    // Earlier answers over the same counts are public: the later must withhold all they did.
+    const periods = periodsOfYear(2025);
+    const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
+    const monthsOf = (period: string): readonly string[] =>
+      partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
+    let added = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(consistentRow, smallRow), { minLength: 24, maxLength: 24 }),
+        fc.integer({ min: 2, max: 11 }),
+        (draws, threshold) => {
+          const agencies = ['a0', 'a1'];
+          const row = (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
+            const sum = { ...ZERO };
+            for (const m of monthsOf(period))
+              for (const a of scope === '' ? agencies : [scope]) {
+                const { counts, requestType } = draws[(Number(m.slice(5)) - 1) * 2 + agencies.indexOf(a)];
+                if (federal === 'ICE' && type === requestType)
+                  for (const f of STATISTICS_FIELDS) sum[f] += counts[f];
+              }
+            return sum;
+          };
+          const section = (period: string, scope: string) => ({
+            '2': row(period, scope, 'ICE', 'DETAINER').honored,
+          });
+          const exactly = suppressTogether(periods, agencies, row, section, threshold, 'exactness');
+          const decided = suppressTogether(periods, agencies, row, section, threshold);
+          expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
+          if (newlyPublished(periods, agencies, decided, exactly).length > 0) added += 1;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(added).toBeGreaterThan(0);
+  });
+
+  it('leaves no withheld cell pinned by bounds over several identities, every withheld count being at least 1', () => {
+    // An agency's § 2 violations a month, March, November and December 1 and withheld, January,
+    // February and October 0: the first quarter is at least 1 and the fourth at least 2, and as the
+    // year (13) less the second and third quarters (5 and 5), they add up to 3, so are 1 and 2.
+    const periods = periodsOfYear(2025);
+    const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
+    const monthsOf = (period: string): readonly string[] =>
+      partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
+    const byMonth: Record<string, number[]> = {
+      a: [0, 0, 1, 5, 0, 0, 5, 0, 0, 0, 1, 1],
+      b: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    };
+    const section = (period: string, scope: string): Record<string, number> => ({
+      '2': monthsOf(period)
+        .flatMap((m) => (scope === '' ? ['a', 'b'] : [scope]).map((a) => byMonth[a][Number(m.slice(5)) - 1]))
+        .reduce((sum, n) => sum + n, 0),
+    });
+    const exactly = suppressTogether(periods, ['a', 'b'], () => ZERO, section, 5, 'exactness');
+    expect(['2025', '2025-Q2', '2025-Q3'].map((p) => exactly(p, 'a').sections.values['2'])).toEqual([
+      13, 5, 5,
+    ]);
+    expect(pinnedCells(periods, ['a', 'b'], { row: () => ZERO, section }, exactly)).toContain('2025-03|a|§2');
+    const decided = suppressTogether(periods, ['a', 'b'], () => ZERO, section, 5);
+    expect(pinnedCells(periods, ['a', 'b'], { row: () => ZERO, section }, decided)).toEqual([]);
+  });
+
+  it('leaves no withheld cell of a small year pinned by bounds over all its identities', () => {
+    // Months of two or three agencies, each with a few small rows and sections, mostly zero.
+    const periods = periodsOfYear(2025);
+    const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
+    const monthsOf = (period: string): readonly string[] =>
+      partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
+    const smallRows = fc.array(
+      fc.record({
+        federal: fc.constantFrom(...FEDERAL_AGENCIES),
+        row: smallRow,
+      }),
+      { maxLength: 2 },
+    );
+    const monthOf = fc.record({
+      rows: smallRows,
+      sections: fc.record({
+        '2': fc.oneof(fc.constant(0), fc.nat(3)),
+        '5': fc.oneof(fc.constant(0), fc.nat(7)),
+      }),
+    });
+    let pinnedBefore = 0;
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 3 })
+          .chain((n) =>
+            fc.tuple(fc.constant(n), fc.array(monthOf, { minLength: 12 * n, maxLength: 12 * n })),
+          ),
+        fc.integer({ min: 2, max: 5 }),
+        ([n, draws], threshold) => {
+          const agencies = Array.from({ length: n }, (_, i) => `a${i}`);
+          const drawn = (period: string, scope: string) =>
+            monthsOf(period).flatMap((m) =>
+              (scope === '' ? agencies : [scope]).map(
+                (a) => draws[(Number(m.slice(5)) - 1) * n + agencies.indexOf(a)],
+              ),
+            );
+          const truth = {
+            row: (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
+              const sum = { ...ZERO };
+              for (const { rows } of drawn(period, scope))
+                for (const { federal: f, row } of rows)
+                  if (f === federal && row.requestType === type)
+                    for (const field of STATISTICS_FIELDS) sum[field] += row.counts[field];
+              return sum;
+            },
+            section: (period: string, scope: string) => {
+              const sum: Record<string, number> = { '2': 0, '5': 0 };
+              for (const { sections } of drawn(period, scope))
+                for (const k of ['2', '5'] as const) sum[k] += sections[k];
+              return sum;
+            },
+          };
+          const decided = suppressTogether(periods, agencies, truth.row, truth.section, threshold);
+          expect(pinnedCells(periods, agencies, truth, decided)).toEqual([]);
+          // Without the bounds closure, one year in three or more has a pinned cell.
+          const exactly = suppressTogether(
+            periods,
+            agencies,
+            truth.row,
+            truth.section,
+            threshold,
+            'exactness',
+          );
+          expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
+          if (pinnedCells(periods, agencies, truth, exactly).length > 0) pinnedBefore += 1;
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(pinnedBefore).toBeGreaterThan(10);
   });
 
   it('publishes everything when threshold is 1', () => {
