@@ -202,7 +202,8 @@ function closeBounds(
  * together equations pin what none does alone or by rank (a year's two withheld quarters adding up
  * to 3, one of them two withheld months so at least 2: the other is 1). A pinned zero reveals only
  * what publishing it would. One complement at a time, the one nearest the first pinned cell, as
- * one often frees several cells pinned together.
+ * one often frees several cells pinned together. The equations of the block's cells must name only
+ * cells whose equations are listed too (a block's own, as statistics-row's blocks are).
  */
 export function closeIntervals(
   counts: readonly number[],
@@ -210,185 +211,316 @@ export function closeIntervals(
   block: readonly number[],
   equations: Equations,
 ): number[] {
-  const built = new Map<number, Equation>();
-  const equation = (number: number): Equation => {
-    let eq = built.get(number);
-    if (eq === undefined) built.set(number, (eq = equations.equation(number)));
-    return eq;
-  };
+  const bounds = new BlockBounds(counts, hidden, block, equations);
   // Withheld cells bound one another only through equations they share, so the bounds are taken
-  // over each connected set of them, and again only over the one a complement joins.
+  // over each connected set of them, and again only over the one a complement joins. Cells are
+  // only ever withheld here, so sets only merge: each is kept by its first cell (union–find).
+  const parent = Int32Array.from(block, (_, i) => i);
+  const root = (c: number): number => {
+    while (parent[c] !== c) c = parent[c] = parent[parent[c]];
+    return c;
+  };
+  const members = new Map<number, number[]>();
   const pinned = new Set<number>();
-  const seen = new Set<number>();
-  for (const cell of block) {
-    if (!hidden[cell] || seen.has(cell)) continue;
-    for (const p of pinnedAmong(
-      connected(cell, hidden, equations, equation, seen),
-      counts,
-      hidden,
-      equations,
-      equation,
-    ))
-      pinned.add(p);
+  const seen = bounds.newMarks();
+  for (let i = 0; i < block.length; i++) {
+    if (!bounds.hidden[i] || seen[i] === 1) continue;
+    const set = bounds.connected(i, seen);
+    for (const c of set) parent[c] = i;
+    members.set(i, set);
+    for (const p of bounds.pinnedAmong(set)) pinned.add(p);
   }
-  const order = new Map(block.map((cell, i) => [cell, i]));
+  const join = (complement: number): void => {
+    members.set(complement, [complement]);
+    for (const near of bounds.withheldNear(complement)) {
+      const [a, b] = [root(near), root(complement)];
+      if (a === b) continue;
+      const [big, small] = members.get(a)!.length >= members.get(b)!.length ? [a, b] : [b, a];
+      for (const c of members.get(small)!) members.get(big)!.push(c);
+      members.delete(small);
+      parent[small] = big;
+    }
+  };
   const added: number[] = [];
   while (pinned.size > 0) {
     // A round withholds one complement near each pinned cell that none of the round's is already
     // beside (one often frees several cells pinned together), then bounds are taken again.
     const round: number[] = [];
-    for (const cell of [...pinned].sort((a, b) => order.get(a)! - order.get(b)!)) {
-      const near = new Set(equations.containing(cell).flatMap((number) => [...equation(number).keys()]));
-      if (round.some((c) => near.has(c))) continue;
-      const complement = nearestComplement(cell, counts, hidden, equations, equation);
+    const inRound = bounds.newMarks();
+    for (const cell of [...pinned].sort((a, b) => a - b)) {
+      if (bounds.someNear(cell, inRound)) continue;
+      const complement = bounds.nearestComplement(cell);
       if (complement === undefined) continue;
-      hidden[complement] = true;
+      bounds.withhold(complement);
+      join(complement);
+      inRound[complement] = 1;
       round.push(complement);
     }
     // Every cell near them withheld: none left to withhold would free them.
     if (round.length === 0) break;
-    added.push(...round);
-    const seenNow = new Set<number>();
-    for (const complement of round) {
-      if (seenNow.has(complement)) continue;
-      const joined = connected(complement, hidden, equations, equation, seenNow);
+    for (const complement of round) added.push(bounds.cells[complement]);
+    for (const set of new Set(round.map(root))) {
+      const joined = members.get(set)!;
       for (const cell of joined) pinned.delete(cell);
-      for (const p of pinnedAmong(joined, counts, hidden, equations, equation)) pinned.add(p);
+      for (const p of bounds.pinnedAmong(joined)) pinned.add(p);
     }
   }
   return added;
 }
 
-/** The withheld cells linked to `cell` through equations, each marked in `seen`. */
-function connected(
-  cell: number,
-  hidden: readonly boolean[],
-  equations: Equations,
-  equation: (number: number) => Equation,
-  seen: Set<number>,
-): number[] {
-  const found = [cell];
-  seen.add(cell);
-  for (let i = 0; i < found.length; i++) {
-    for (const number of equations.containing(found[i])) {
-      for (const other of equation(number).keys()) {
-        if (!hidden[other] || seen.has(other)) continue;
-        seen.add(other);
-        found.push(other);
-      }
-    }
-  }
-  return found;
-}
-
-/** The non-zero cells among `unknowns` (withheld, and all those linked to them) whose bounds meet. */
-function pinnedAmong(
-  unknowns: readonly number[],
-  counts: readonly number[],
-  hidden: readonly boolean[],
-  equations: Equations,
-  equation: (number: number) => Equation,
-): number[] {
-  const at = new Map(unknowns.map((cell, i) => [cell, i]));
-  const low = Float64Array.from(unknowns, (cell) => Math.min(1, counts[cell]));
-  const high = new Float64Array(unknowns.length).fill(Infinity);
-  // Each equation over the unknowns, from ≤ Σ k·x ≤ to: the published cells moved across, and
-  // the unpublished constant (Σ k·count over all its cells) taken as known when 0, as a reader may
-  // know it (a past period's notices are all due), else only its sign, as of a withheld count.
-  const rows: { at: number[]; k: number[]; from: number; to: number }[] = [];
-  const rowsOf: number[][] = unknowns.map(() => []);
-  const numbers = new Set<number>();
-  for (const cell of unknowns) for (const number of equations.containing(cell)) numbers.add(number);
-  for (const number of numbers) {
-    const row = { at: [] as number[], k: [] as number[], from: 0, to: 0 };
-    let constant = 0;
-    let published = 0;
-    for (const [cell, k] of equation(number)) {
-      constant += k * counts[cell];
-      if (!hidden[cell]) published += k * counts[cell];
-      else {
-        row.at.push(at.get(cell)!);
-        row.k.push(k);
-        rowsOf[at.get(cell)!].push(rows.length);
-      }
-    }
-    row.from = constant < 0 ? -Infinity : constant > 0 ? 1 - published : -published;
-    row.to = constant > 0 ? Infinity : constant < 0 ? -1 - published : -published;
-    rows.push(row);
-  }
-  // Bounds only tighten, and stay around the true counts, so this ends.
-  const queued = new Uint8Array(rows.length).fill(1);
-  const queue = rows.map((_, r) => r);
-  for (let next = 0; next < queue.length; next++) {
-    const r = queue[next];
-    queued[r] = 0;
-    const { at: terms, k: ks, from: total0, to: total1 } = rows[r];
-    // The least and most the terms add up to, unbounded terms counted apart.
-    let least = 0;
-    let most = 0;
-    let leastOpen = 0;
-    let mostOpen = 0;
-    for (let t = 0; t < terms.length; t++) {
-      const k = ks[t];
-      const lo = k > 0 ? k * low[terms[t]] : k * high[terms[t]];
-      const hi = k > 0 ? k * high[terms[t]] : k * low[terms[t]];
-      if (lo === -Infinity) leastOpen += 1;
-      else least += lo;
-      if (hi === Infinity) mostOpen += 1;
-      else most += hi;
-    }
-    for (let t = 0; t < terms.length; t++) {
-      const i = terms[t];
-      const k = ks[t];
-      const lo = k > 0 ? k * low[i] : k * high[i];
-      const hi = k > 0 ? k * high[i] : k * low[i];
-      // What the other terms leave this one: from − their most ≤ k·x ≤ to − their least.
-      const othersMost =
-        mostOpen - Number(hi === Infinity) > 0 ? Infinity : most - (hi === Infinity ? 0 : hi);
-      const othersLeast =
-        leastOpen - Number(lo === -Infinity) > 0 ? -Infinity : least - (lo === -Infinity ? 0 : lo);
-      const from = k > 0 ? total0 - othersMost : total1 - othersLeast;
-      const to = k > 0 ? total1 - othersLeast : total0 - othersMost;
-      const lower = Math.ceil(from / k - 1e-9);
-      const upper = Math.floor(to / k + 1e-9);
-      if (lower <= low[i] && upper >= high[i]) continue;
-      low[i] = Math.max(low[i], lower);
-      high[i] = Math.min(high[i], upper);
-      for (const other of rowsOf[i]) {
-        if (queued[other] === 1) continue;
-        queued[other] = 1;
-        queue.push(other);
-      }
-    }
-  }
-  return unknowns.filter((cell, i) => counts[cell] !== 0 && low[i] === high[i]);
-}
+/**
+ * Bound changes a propagation may make per withheld cell, on average, before it gives up. Counts are
+ * integers and every coefficient ±1, so a bound moves by at least 1 and settles within a few moves
+ * (three or four in the benches); only a cycle of equations over counts in the thousands could
+ * walk one down step by step, and inconsistent counts could do so without end.
+ */
+const MOVES_PER_CELL = 64;
 
 /**
- * The complement for a pinned cell: the smallest published non-zero cell of its equations, else of
- * the equations of the withheld cells in them, and so on outwards (a published zero withheld
- * beside it would add no room). A zero of its own equations if none is non-zero.
+ * A block's equations over its cells, numbered locally (by place in the block) and laid out flat,
+ * each built once, when a withheld cell is first in it: bounds are taken over and over as
+ * complements are added, and looking equations up as maps each time, or building those of every
+ * cell of a block most of which are published, cost most of a year's decision.
  */
-function nearestComplement(
-  pinned: number,
-  counts: readonly number[],
-  hidden: readonly boolean[],
-  equations: Equations,
-  equation: (number: number) => Equation,
-): number | undefined {
-  const seen = new Set([pinned]);
-  let zero: number | undefined;
-  for (let ring = [pinned]; ring.length > 0;) {
-    const near = ring.flatMap((cell) =>
-      equations.containing(cell).flatMap((number) => [...equation(number).keys()]),
-    );
-    const best = smallestPublished(near, hidden, counts);
-    if (best !== undefined && counts[best] !== 0) return best;
-    zero ??= best;
-    ring = [...new Set(near)].filter((cell) => hidden[cell] && !seen.has(cell));
-    for (const cell of ring) seen.add(cell);
+class BlockBounds {
+  readonly hidden: Uint8Array;
+  private readonly count: Float64Array;
+  private readonly local = new Map<number, number>();
+  /** Equation e's terms are termCell/termK[termStart[e] .. termStart[e + 1]). */
+  private readonly termStart = [0];
+  private readonly termCell: number[] = [];
+  private readonly termK: number[] = [];
+  /** Σ k·count over all of an equation's cells: the unpublished part's sign, or 0 if it is known. */
+  private readonly constant: number[] = [];
+  private readonly eqLocal = new Map<number, number>();
+  /** Each cell's equations, once asked for. */
+  private readonly eqsOf: (readonly number[] | undefined)[];
+  /** Whether every count is an integer, as counts of requests are: only then may bounds be rounded. */
+  private readonly integral: boolean;
+  // Scratch for pinnedAmong, reused: each cell's bounds, each equation's place in the system.
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
+  private readonly place: number[] = [];
+
+  constructor(
+    counts: readonly number[],
+    private readonly hiddenCells: boolean[],
+    readonly cells: readonly number[],
+    private readonly equations: Equations,
+  ) {
+    cells.forEach((cell, i) => this.local.set(cell, i));
+    this.count = Float64Array.from(cells, (cell) => counts[cell]);
+    this.hidden = Uint8Array.from(cells, (cell) => Number(hiddenCells[cell]));
+    this.integral = this.count.every((n) => Number.isInteger(n));
+    this.eqsOf = new Array<undefined>(cells.length).fill(undefined);
+    this.low = new Float64Array(cells.length);
+    this.high = new Float64Array(cells.length);
   }
-  return zero;
+
+  /** The (local) equations of local cell `c`. */
+  private equationsOf(c: number): readonly number[] {
+    let eqs = this.eqsOf[c];
+    if (eqs !== undefined) return eqs;
+    eqs = this.equations.containing(this.cells[c]).map((number) => {
+      let e = this.eqLocal.get(number);
+      if (e !== undefined) return e;
+      e = this.constant.length;
+      this.eqLocal.set(number, e);
+      let constant = 0;
+      for (const [cell, k] of this.equations.equation(number)) {
+        const i = this.local.get(cell);
+        if (i === undefined) throw new Error(`an equation of block cell ${this.cells[c]} names ${cell}, not in the block`);
+        this.termCell.push(i);
+        this.termK.push(k);
+        constant += k * this.count[i];
+      }
+      this.termStart.push(this.termCell.length);
+      this.constant.push(constant);
+      this.place.push(-1);
+      return e;
+    });
+    this.eqsOf[c] = eqs;
+    return eqs;
+  }
+
+  newMarks(): Uint8Array {
+    return new Uint8Array(this.cells.length);
+  }
+
+  withhold(c: number): void {
+    this.hidden[c] = 1;
+    this.hiddenCells[this.cells[c]] = true;
+  }
+
+  /** The withheld cells linked to `c` through equations, each marked in `seen`. */
+  connected(c: number, seen: Uint8Array): number[] {
+    const { termStart, termCell, hidden } = this;
+    const found = [c];
+    seen[c] = 1;
+    for (let n = 0; n < found.length; n++) {
+      for (const e of this.equationsOf(found[n])) {
+        for (let t = termStart[e]; t < termStart[e + 1]; t++) {
+          const other = termCell[t];
+          if (hidden[other] === 0 || seen[other] === 1) continue;
+          seen[other] = 1;
+          found.push(other);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The withheld cells of `c`'s equations (`c` among them if withheld, some more than once). */
+  withheldNear(c: number): number[] {
+    const { termStart, termCell, hidden } = this;
+    const near: number[] = [];
+    for (const e of this.equationsOf(c))
+      for (let t = termStart[e]; t < termStart[e + 1]; t++) if (hidden[termCell[t]] === 1) near.push(termCell[t]);
+    return near;
+  }
+
+  /** Whether a cell of one of `c`'s equations is marked. */
+  someNear(c: number, marked: Uint8Array): boolean {
+    const { termStart, termCell } = this;
+    for (const e of this.equationsOf(c))
+      for (let t = termStart[e]; t < termStart[e + 1]; t++) if (marked[termCell[t]] === 1) return true;
+    return false;
+  }
+
+  /**
+   * The non-zero cells among `unknowns` (withheld, and all those linked to them) whose bounds meet,
+   * by propagation to the fixpoint; every non-zero one if it does not settle within MOVES_PER_CELL
+   * moves a cell or finds the counts inconsistent, which can only withhold more.
+   */
+  pinnedAmong(unknowns: readonly number[]): number[] {
+    const { low, high, place, termStart, termCell, termK, count, hidden } = this;
+    // The system: each equation over the unknowns once, at its place.
+    const system: number[] = [];
+    for (const c of unknowns) {
+      low[c] = Math.min(1, count[c]);
+      high[c] = Infinity;
+      for (const e of this.equationsOf(c)) {
+        if (place[e] >= 0) continue;
+        place[e] = system.length;
+        system.push(e);
+      }
+    }
+    // Each equation as from ≤ Σ k·x ≤ to: the published cells moved across, and the unpublished
+    // constant taken as known when 0, as a reader may know it (a past period's notices are all
+    // due), else only its sign, as of a withheld count (so at least 1, counts being integers).
+    const atLeast = this.integral ? 1 : 0;
+    const from = new Float64Array(system.length);
+    const to = new Float64Array(system.length);
+    system.forEach((e, n) => {
+      let published = 0;
+      for (let t = termStart[e]; t < termStart[e + 1]; t++)
+        if (hidden[termCell[t]] === 0) published += termK[t] * count[termCell[t]];
+      const constant = this.constant[e];
+      from[n] = constant < 0 ? -Infinity : constant > 0 ? atLeast - published : -published;
+      to[n] = constant > 0 ? Infinity : constant < 0 ? -atLeast - published : -published;
+    });
+    // A ring of the places to look at again, each in it at most once.
+    const ring = system.length;
+    const queue = Int32Array.from(system, (_, n) => n);
+    const queued = new Uint8Array(ring).fill(1);
+    let head = 0;
+    let size = ring;
+    let moves = MOVES_PER_CELL * unknowns.length;
+    let settled = true;
+    const slack = this.integral ? 0 : 1e-9;
+    while (size > 0 && settled) {
+      const n = queue[head];
+      head = head + 1 === ring ? 0 : head + 1;
+      size -= 1;
+      queued[n] = 0;
+      const e = system[n];
+      // The least and most the terms add up to, unbounded terms counted apart.
+      let least = 0;
+      let most = 0;
+      let leastOpen = 0;
+      let mostOpen = 0;
+      for (let t = termStart[e]; t < termStart[e + 1]; t++) {
+        const i = termCell[t];
+        if (hidden[i] === 0) continue;
+        const k = termK[t];
+        const lo = k > 0 ? k * low[i] : k * high[i];
+        const hi = k > 0 ? k * high[i] : k * low[i];
+        if (lo === -Infinity) leastOpen += 1;
+        else least += lo;
+        if (hi === Infinity) mostOpen += 1;
+        else most += hi;
+      }
+      for (let t = termStart[e]; t < termStart[e + 1] && settled; t++) {
+        const i = termCell[t];
+        if (hidden[i] === 0) continue;
+        const k = termK[t];
+        const lo = k > 0 ? k * low[i] : k * high[i];
+        const hi = k > 0 ? k * high[i] : k * low[i];
+        // What the other terms leave this one: from − their most ≤ k·x ≤ to − their least.
+        const othersMost = mostOpen - Number(hi === Infinity) > 0 ? Infinity : most - (hi === Infinity ? 0 : hi);
+        const othersLeast =
+          leastOpen - Number(lo === -Infinity) > 0 ? -Infinity : least - (lo === -Infinity ? 0 : lo);
+        const below = k > 0 ? from[n] - othersMost : to[n] - othersLeast;
+        const above = k > 0 ? to[n] - othersLeast : from[n] - othersMost;
+        const lower = this.integral ? Math.ceil(below / k - 1e-9) : below / k;
+        const upper = this.integral ? Math.floor(above / k + 1e-9) : above / k;
+        if (lower <= low[i] + slack && upper >= high[i] - slack) continue;
+        low[i] = Math.max(low[i], lower);
+        high[i] = Math.min(high[i], upper);
+        moves -= 1;
+        // Bounds that cross cannot hold the true counts; bounds still moving may yet meet.
+        settled = low[i] <= high[i] + slack && moves >= 0;
+        for (const other of this.equationsOf(i)) {
+          const m = place[other];
+          if (queued[m] === 1) continue;
+          queued[m] = 1;
+          queue[head + size < ring ? head + size : head + size - ring] = m;
+          size += 1;
+        }
+      }
+    }
+    for (const e of system) place[e] = -1;
+    return unknowns.filter((c) => count[c] !== 0 && (!settled || high[c] - low[c] <= slack));
+  }
+
+  /**
+   * The complement for a pinned cell: the smallest published non-zero cell of its equations, else
+   * of the equations of the withheld cells in them, and so on outwards (a published zero withheld
+   * beside it would add no room). A zero of its own equations if none is non-zero.
+   */
+  nearestComplement(pinned: number): number | undefined {
+    const { termStart, termCell, hidden } = this;
+    const seen = this.newMarks();
+    seen[pinned] = 1;
+    let zero: number | undefined;
+    for (let ring = [pinned]; ring.length > 0;) {
+      let best: number | undefined;
+      const next: number[] = [];
+      for (const cell of ring) {
+        for (const e of this.equationsOf(cell)) {
+          for (let t = termStart[e]; t < termStart[e + 1]; t++) {
+            const c = termCell[t];
+            if (hidden[c] === 1) {
+              if (seen[c] === 0) {
+                seen[c] = 1;
+                next.push(c);
+              }
+            } else if (best === undefined || this.precedes(c, best)) best = c;
+          }
+        }
+      }
+      if (best !== undefined && this.count[best] !== 0) return best;
+      zero ??= best;
+      ring = next;
+    }
+    return zero;
+  }
+
+  /** smallestPublished's order: non-zero first, then the smaller count, then the lower number. */
+  private precedes(a: number, b: number): boolean {
+    const [x, y] = [this.count[a], this.count[b]];
+    return (Number(x === 0) - Number(y === 0) || x - y || this.cells[a] - this.cells[b]) < 0;
+  }
 }
 
 /**
