@@ -211,10 +211,12 @@ export function closeIntervals(
   block: readonly number[],
   equations: Equations,
 ): number[] {
+  // Most blocks of a year (a requesting agency's requests of one type) have nothing withheld.
+  if (!block.some((cell) => hidden[cell])) return [];
   const bounds = new BlockBounds(counts, hidden, block, equations);
   // Withheld cells bound one another only through equations they share, so the bounds are taken
-  // over each connected set of them, and again only over the one a complement joins. Cells are
-  // only ever withheld here, so sets only merge: each is kept by its first cell (union–find).
+  // over each connected set of them, then again only where complements join (see below). Cells
+  // are only ever withheld here, so sets only merge: each is kept by its first cell (union–find).
   const parent = Int32Array.from(block, (_, i) => i);
   const root = (c: number): number => {
     while (parent[c] !== c) c = parent[c] = parent[parent[c]];
@@ -242,30 +244,66 @@ export function closeIntervals(
     }
   };
   const added: number[] = [];
-  while (pinned.size > 0) {
-    // A round withholds one complement near each pinned cell that none of the round's is already
-    // beside (one often frees several cells pinned together), then bounds are taken again.
-    const round: number[] = [];
-    const inRound = bounds.newMarks();
-    for (const cell of [...pinned].sort((a, b) => a - b)) {
-      if (bounds.someNear(cell, inRound)) continue;
-      const complement = bounds.nearestComplement(cell);
-      if (complement === undefined) continue;
-      bounds.withhold(complement);
-      join(complement);
-      inRound[complement] = 1;
-      round.push(complement);
+  // The equations over which bounds near a pinned cell pinned it, if they did (see below).
+  const pinnedOver = new Map<number, readonly number[]>();
+  // The sets in which a cell was taken as freed without bounds over the whole set.
+  const unsure = new Set<number>();
+  const inRound = bounds.newMarks();
+  for (;;) {
+    while (pinned.size > 0) {
+      // A round withholds one complement near each pinned cell that none of the round's is already
+      // beside (one often frees several cells pinned together), then bounds are taken again.
+      const round: number[] = [];
+      for (const cell of [...pinned].sort((a, b) => a - b)) {
+        if (bounds.someNear(cell, inRound)) continue;
+        const complement = bounds.nearestComplement(cell);
+        if (complement === undefined) continue;
+        bounds.withhold(complement);
+        join(complement);
+        inRound[complement] = 1;
+        round.push(complement);
+      }
+      // Every cell near them withheld: none left to withhold would free them.
+      if (round.length === 0) break;
+      for (const complement of round) {
+        added.push(bounds.cells[complement]);
+        inRound[complement] = 0;
+      }
+      // Withholding a cell only widens bounds, so a cell that was not pinned is not pinned now:
+      // only the round's complements and the cells pinned before in the sets they joined are
+      // looked at again, by bounds over the cells near each (fewer equations pin less, so what
+      // they pin is pinned; bounds that pinned a cell pin it still if no complement is in their
+      // equations). A cell they do not pin is taken as freed until its whole set is looked at:
+      // taking the bounds over a set of thousands of cells after every round cost most of a
+      // year's decision.
+      const joined = new Set(round.map(root));
+      const touched = new Set(round.flatMap((complement) => bounds.equationsOf(complement)));
+      const again = [...round];
+      for (const cell of pinned) {
+        const over = pinnedOver.get(cell);
+        if (joined.has(root(cell)) && (over === undefined || over.some((e) => touched.has(e)))) again.push(cell);
+      }
+      for (const cell of again) {
+        pinned.delete(cell);
+        pinnedOver.delete(cell);
+        if (bounds.isZero(cell)) continue;
+        const over = bounds.pinnedNear(cell);
+        if (over !== undefined) {
+          pinned.add(cell);
+          pinnedOver.set(cell, over);
+          continue;
+        }
+        unsure.add(cell);
+      }
     }
-    // Every cell near them withheld: none left to withhold would free them.
-    if (round.length === 0) break;
-    for (const complement of round) added.push(bounds.cells[complement]);
-    for (const set of new Set(round.map(root))) {
-      const joined = members.get(set)!;
-      for (const cell of joined) pinned.delete(cell);
-      for (const p of bounds.pinnedAmong(joined)) pinned.add(p);
-    }
+    // Then each set with a cell taken as freed, over the whole set: what is pinned there starts
+    // the rounds again.
+    const sets = new Set([...unsure].map(root));
+    unsure.clear();
+    if (sets.size === 0) return added;
+    for (const set of sets) for (const p of bounds.pinnedAmong(members.get(set)!)) pinned.add(p);
+    if (pinned.size === 0) return added;
   }
-  return added;
 }
 
 /**
@@ -275,6 +313,14 @@ export function closeIntervals(
  * walk one down step by step, and inconsistent counts could do so without end.
  */
 const MOVES_PER_CELL = 64;
+
+/**
+ * The withheld cells around a cell, and the equations (those of at most NEAR_TERMS terms: a
+ * jurisdiction's sum over a hundred agencies costs more than it pins), whose bounds are taken
+ * before those of its whole set (see pinnedNear).
+ */
+const NEAR_CELLS = 8;
+const NEAR_TERMS = 12;
 
 /**
  * A block's equations over its cells, numbered locally (by place in the block) and laid out flat,
@@ -301,6 +347,8 @@ class BlockBounds {
   private readonly low: Float64Array;
   private readonly high: Float64Array;
   private readonly place: number[] = [];
+  /** Scratch: the cells a propagation narrows (the others of its equations keep their first bounds). */
+  private readonly inside: Uint8Array;
 
   constructor(
     counts: readonly number[],
@@ -315,10 +363,11 @@ class BlockBounds {
     this.eqsOf = new Array<undefined>(cells.length).fill(undefined);
     this.low = new Float64Array(cells.length);
     this.high = new Float64Array(cells.length);
+    this.inside = new Uint8Array(cells.length);
   }
 
   /** The (local) equations of local cell `c`. */
-  private equationsOf(c: number): readonly number[] {
+  equationsOf(c: number): readonly number[] {
     let eqs = this.eqsOf[c];
     if (eqs !== undefined) return eqs;
     eqs = this.equations.containing(this.cells[c]).map((number) => {
@@ -352,16 +401,17 @@ class BlockBounds {
     this.hiddenCells[this.cells[c]] = true;
   }
 
-  /** The withheld cells linked to `c` through equations, each marked in `seen`. */
-  connected(c: number, seen: Uint8Array): number[] {
+  /** The withheld cells linked to `c` through equations, each marked in `seen`, nearest first, at most `most`. */
+  connected(c: number, seen: Uint8Array, most = Infinity, terms = Infinity): number[] {
     const { termStart, termCell, hidden } = this;
     const found = [c];
     seen[c] = 1;
     for (let n = 0; n < found.length; n++) {
       for (const e of this.equationsOf(found[n])) {
+        if (termStart[e + 1] - termStart[e] > terms) continue;
         for (let t = termStart[e]; t < termStart[e + 1]; t++) {
           const other = termCell[t];
-          if (hidden[other] === 0 || seen[other] === 1) continue;
+          if (hidden[other] === 0 || seen[other] === 1 || found.length >= most) continue;
           seen[other] = 1;
           found.push(other);
         }
@@ -393,16 +443,53 @@ class BlockBounds {
    * moves a cell or finds the counts inconsistent, which can only withhold more.
    */
   pinnedAmong(unknowns: readonly number[]): number[] {
-    const { low, high, place, termStart, termCell, termK, count, hidden } = this;
+    const settled = this.propagate(unknowns) !== undefined;
+    return unknowns.filter((c) => this.count[c] !== 0 && (!settled || this.meet(c)));
+  }
+
+  /**
+   * The equations over which bounds near `c` pin it, if they do: over the NEAR_CELLS withheld cells
+   * nearest it, those beyond taken only as at least 1 (or 0). Fewer equations and looser bounds pin
+   * less, so what they pin, the whole set's bounds pin too.
+   */
+  pinnedNear(c: number): readonly number[] | undefined {
+    const near = this.connected(c, this.inside, NEAR_CELLS, NEAR_TERMS);
+    for (const cell of near) this.inside[cell] = 0;
+    const over = this.propagate(near, NEAR_TERMS);
+    return over !== undefined && this.meet(c) ? over : undefined;
+  }
+
+  /** Whether `c`'s bounds, as the last propagation left them, meet. */
+  private meet(c: number): boolean {
+    return this.high[c] - this.low[c] <= (this.integral ? 0 : 1e-9);
+  }
+
+  /**
+   * Each of `unknowns`' bounds, propagated over their equations to the fixpoint, the other withheld
+   * cells of those equations held at their first bounds; whether it settled within MOVES_PER_CELL
+   * moves a cell without finding the counts inconsistent.
+   */
+  private propagate(unknowns: readonly number[], terms = Infinity): number[] | undefined {
+    const { low, high, place, termStart, termCell, termK, count, hidden, inside } = this;
     // The system: each equation over the unknowns once, at its place.
     const system: number[] = [];
     for (const c of unknowns) {
       low[c] = Math.min(1, count[c]);
       high[c] = Infinity;
+      inside[c] = 1;
       for (const e of this.equationsOf(c)) {
-        if (place[e] >= 0) continue;
+        if (place[e] >= 0 || termStart[e + 1] - termStart[e] > terms) continue;
         place[e] = system.length;
         system.push(e);
+      }
+    }
+    for (const e of system) {
+      for (let t = termStart[e]; t < termStart[e + 1]; t++) {
+        const i = termCell[t];
+        if (hidden[i] === 1 && inside[i] === 0) {
+          low[i] = Math.min(1, count[i]);
+          high[i] = Infinity;
+        }
       }
     }
     // Each equation as from ≤ Σ k·x ≤ to: the published cells moved across, and the unpublished
@@ -452,7 +539,7 @@ class BlockBounds {
       }
       for (let t = termStart[e]; t < termStart[e + 1] && settled; t++) {
         const i = termCell[t];
-        if (hidden[i] === 0) continue;
+        if (hidden[i] === 0 || inside[i] === 0) continue;
         const k = termK[t];
         const lo = k > 0 ? k * low[i] : k * high[i];
         const hi = k > 0 ? k * high[i] : k * low[i];
@@ -472,7 +559,7 @@ class BlockBounds {
         settled = low[i] <= high[i] + slack && moves >= 0;
         for (const other of this.equationsOf(i)) {
           const m = place[other];
-          if (queued[m] === 1) continue;
+          if (m < 0 || queued[m] === 1) continue;
           queued[m] = 1;
           queue[head + size < ring ? head + size : head + size - ring] = m;
           size += 1;
@@ -480,7 +567,12 @@ class BlockBounds {
       }
     }
     for (const e of system) place[e] = -1;
-    return unknowns.filter((c) => count[c] !== 0 && (!settled || high[c] - low[c] <= slack));
+    for (const c of unknowns) inside[c] = 0;
+    return settled ? system : undefined;
+  }
+
+  isZero(c: number): boolean {
+    return this.count[c] === 0;
   }
 
   /**
@@ -489,9 +581,19 @@ class BlockBounds {
    * beside it would add no room). A zero of its own equations if none is non-zero.
    */
   nearestComplement(pinned: number): number | undefined {
-    const { termStart, termCell, hidden } = this;
-    const seen = this.newMarks();
+    // The cells seen are marked in `inside`, unmarked before it returns.
+    const seen = this.inside;
+    const visited = [pinned];
     seen[pinned] = 1;
+    try {
+      return this.nearestFrom(pinned, seen, visited);
+    } finally {
+      for (const c of visited) seen[c] = 0;
+    }
+  }
+
+  private nearestFrom(pinned: number, seen: Uint8Array, visited: number[]): number | undefined {
+    const { termStart, termCell, hidden } = this;
     let zero: number | undefined;
     for (let ring = [pinned]; ring.length > 0;) {
       let best: number | undefined;
@@ -503,6 +605,7 @@ class BlockBounds {
             if (hidden[c] === 1) {
               if (seen[c] === 0) {
                 seen[c] = 1;
+                visited.push(c);
                 next.push(c);
               }
             } else if (best === undefined || this.precedes(c, best)) best = c;
