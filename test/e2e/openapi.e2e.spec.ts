@@ -89,18 +89,21 @@ describe('the answers every route gives because of what stands in front of all o
     }
   });
 
-  it('documents 400, 413 and 415 on every POST (the JSON body parser and the body limit)', () => {
+  it('documents 400, 413 and 415 on every POST (the JSON body parser and the body limit), and 503', () => {
     for (const post of operations('post')) {
       expect({
         operation: post.name,
         400: jsonSchemaOf(post, 400),
         413: jsonSchemaOf(post, 413),
         415: jsonSchemaOf(post, 415),
+        503: jsonSchemaOf(post, 503),
       }).toEqual({
         operation: post.name,
         400: ref('ValidationErrorResponse'),
         413: ref('ErrorResponse'),
         415: ref('ErrorResponse'),
+        // The event log did not answer in time (or, on a review, the register is behind).
+        503: ref('ErrorResponse'),
       });
     }
   });

@@ -25,6 +25,7 @@ describe('an event log that does not answer in time', () => {
     jest.spyOn(store, 'append').mockRejectedValueOnce(silence());
     const res = await t.post('/cases', officer, openCaseBody(AGENCY));
     expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',

@@ -15,6 +15,9 @@ interface ErrorBody {
 
 const DOMAIN_STATUS = { NOT_FOUND: 404, CONFLICT: 409, VALIDATION: 400 } as const;
 
+/** When to try again after the event log did not answer. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * One shape for every error response. Domain errors keep their stable `code` (and field errors);
  * an event altered in the log is a 500 that says where; anything else unexpected is logged here
@@ -31,6 +34,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (exception.retryable) {
         void reply.header('Retry-After', String(ReadModelsBehindException.RETRY_AFTER_SECONDS));
       }
+    } else if (exception instanceof EventStoreUnavailableError) {
+      // A lock another process holds, or a server that stalled: the same request may succeed soon.
+      void reply.header('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+      this.logger.error(exception.stack ?? exception.message);
     } else if (exception instanceof EncodedBodyException) {
       void reply.header('Accept-Encoding', EncodedBodyException.ACCEPTED_ENCODING);
     } else if (body.statusCode === 401) {

@@ -73,6 +73,9 @@ const MIN_POSITION: ParameterObject = {
   description: `A command's \`position\`: the read answers once the read models have reached it (read your own writes), waiting up to ${READ_YOUR_WRITES_TIMEOUT_MS / 1000} s, else 503 with the lag`,
 };
 
+/** ApiExceptionFilter's answer to EventStoreUnavailableError, on any route that reads or writes the log. */
+const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE: the event log did not answer in time (Retry-After)';
+
 /** Each mirrors the component that gives the answer, so that a new route is documented alike. */
 const answersOfEvery = {
   /** ReadYourWritesInterceptor: any GET may carry minPosition. */
@@ -83,7 +86,7 @@ const answersOfEvery = {
     }
     answer(operation, 400, { description: 'Invalid query or path; every offending field is named' });
     answer(operation, 503, {
-      description: `minPosition not reached within ${READ_YOUR_WRITES_TIMEOUT_MS / 1000} s (Retry-After); lag says how far behind`,
+      description: `minPosition not reached within ${READ_YOUR_WRITES_TIMEOUT_MS / 1000} s (Retry-After); lag says how far behind. Or ${STORE_UNAVAILABLE}`,
     });
   },
 
@@ -93,6 +96,9 @@ const answersOfEvery = {
     answer(operation, 413, { description: 'Body over 1 MiB' });
     answer(operation, 415, {
       description: 'Body not application/json in UTF-8, or sent with a Content-Encoding (compressed)',
+    });
+    answer(operation, 503, {
+      description: `${STORE_UNAVAILABLE}: a command may or may not have been recorded; retry it with the same Idempotency-Key`,
     });
   },
 
