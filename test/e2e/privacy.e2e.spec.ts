@@ -12,7 +12,7 @@ import {
 } from '@trust-ledger/privacy';
 import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
-import { EVENT_STORE } from '@trust-ledger/event-store';
+import { EVENT_STORE, type EventStore, type JsonObject } from '@trust-ledger/event-store';
 import { EVENT_CODEC, type EventCodec } from '../../apps/api/src/write/event-codec';
 import { requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -110,6 +110,27 @@ async function openCase(): Promise<{ caseId: string; position: string }> {
     })
     .expect(201);
   return { caseId, position: decided.body.position as string };
+}
+
+/** An event as the service stored it before its personal fields were sealed: in clear. */
+async function appendInClear(caseId: string, after: number, type: string, data: JsonObject): Promise<void> {
+  await t.app.get<EventStore>(EVENT_STORE).append(
+    `case-${caseId}`,
+    [
+      {
+        id: randomUUID(),
+        type,
+        data,
+        metadata: {
+          recordedAt: t.clock.now(),
+          correlationId: 'legacy',
+          causationId: null,
+          actor: 'officer-1',
+        },
+      },
+    ],
+    { expectedRevision: after },
+  );
 }
 
 /** GET as `token`, after the read models caught up with `position`. */
@@ -564,23 +585,10 @@ describe('the languages a person was given notice or asked consent in', () => {
     await t.post('/cases', officer, openBody(caseId)).expect(201);
     const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
     // A notice as the service stored it before languages were sealed: in clear.
-    await t.app.get(EVENT_STORE).append(
-      `case-${caseId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'NoticeIssued',
-          data: { ...noticeBody(requestId), language: 'yua' },
-          metadata: {
-            recordedAt: t.clock.now(),
-            correlationId: 'legacy',
-            causationId: null,
-            actor: 'officer-1',
-          },
-        },
-      ],
-      { expectedRevision: received.body.revision as number },
-    );
+    await appendInClear(caseId, received.body.revision as number, 'NoticeIssued', {
+      ...noticeBody(requestId),
+      language: 'yua',
+    });
     const beforeErasure = t.clock.now();
     t.clock.advance(60_000);
     const erased = await t
@@ -623,30 +631,14 @@ describe('the free text officers type on a case', () => {
       })
       .expect(201);
     const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
-    await t.app.get(EVENT_STORE).append(
-      `case-${caseId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'DecisionRecorded',
-          data: {
-            requestId,
-            outcome: 'DECLINED',
-            basis: 'NONE',
-            exceptionCode: null,
-            decidedAt: '2025-02-28T10:30:00Z',
-            rationale: LEGACY_RATIONALE,
-          },
-          metadata: {
-            recordedAt: t.clock.now(),
-            correlationId: 'legacy',
-            causationId: null,
-            actor: 'officer-1',
-          },
-        },
-      ],
-      { expectedRevision: received.body.revision as number },
-    );
+    await appendInClear(caseId, received.body.revision as number, 'DecisionRecorded', {
+      requestId,
+      outcome: 'DECLINED',
+      basis: 'NONE',
+      exceptionCode: null,
+      decidedAt: '2025-02-28T10:30:00Z',
+      rationale: LEGACY_RATIONALE,
+    });
     await t
       .post(`/cases/${caseId}/requests/${requestId}/decision`, officer, {
         ...decisionBody,
