@@ -6,6 +6,7 @@ import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
   REGISTER_ACTOR,
   VIOLATIONS_OF_RULE_IN_STREAM_SQL,
+  ViolationQueries,
   type RegisteredViolation,
 } from '@trust-ledger/projections/violations';
 import { DeadlineScheduler, deadlinePassedEventId } from '../../apps/api/src/scheduler/deadline-scheduler';
@@ -324,6 +325,17 @@ describe('violation register', () => {
       expect(h.queries.reviewStreamsOf(v.violationId)).toContain(`violation-${formerId}`);
     });
   }
+
+  it('finds a violation by the id that counted the case opening, under its current id', async () => {
+    const { v, formerId } = await releaseDateGivenOutOfRepresented();
+    expect(h.queries.get(formerId)).toEqual(v);
+    expect(h.queries.get('00000000-0000-4000-8000-0000000000fb')).toBeUndefined();
+    // Before the register has run v22 there is no table of former ids: only current ids are found.
+    h.db.exec('DROP TABLE vr_former_ids');
+    const before = new ViolationQueries(h.db);
+    expect(before.get(formerId)).toBeUndefined();
+    expect(before.get(v.violationId)).toEqual(v);
+  });
 
   it("looks a review's act up among its stream's violations, not among every violation of its rule", () => {
     const plan = h.db

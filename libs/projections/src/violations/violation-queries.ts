@@ -1,6 +1,7 @@
 import { RULE_SECTIONS, violationStreamId, type RuleId } from '@trust-ledger/domain';
 import type { Statement } from 'better-sqlite3';
 import type { ReadModelDb } from '../runner/projection';
+import { hasTable } from '../runner/read-model-db';
 import type { RegisteredViolation, ViolationStatus } from './violation-judgement';
 import { violationOf, type ViolationRow } from './violation-rows';
 
@@ -61,6 +62,7 @@ export class ViolationQueries {
   private readonly reviewStreams;
   private readonly unapplied;
   private readonly sections;
+  private byFormerIdStmt: Statement<[string], ViolationRow> | undefined;
 
   constructor(private readonly db: ReadModelDb) {
     this.one = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE violation_id = ?');
@@ -104,9 +106,24 @@ export class ViolationQueries {
     return { items: page.map(violationOf), next: rows.length > limit ? page[page.length - 1].seq : null };
   }
 
+  /**
+   * The violation of this id, or of the id it had before ids left out the evidence oversight is not
+   * shown (register v22): an id a client saved then still finds it, under its current `violationId`.
+   */
   get(violationId: string): RegisteredViolation | undefined {
-    const row = this.one.get(violationId);
+    const row = this.one.get(violationId) ?? this.byFormerId()?.get(violationId);
     return row === undefined ? undefined : violationOf(row);
+  }
+
+  /** Prepared once the register has created vr_former_ids (v22): a register before it renamed none. */
+  private byFormerId(): Statement<[string], ViolationRow> | undefined {
+    if (this.byFormerIdStmt === undefined && hasTable(this.db, 'vr_former_ids')) {
+      this.byFormerIdStmt = this.db.prepare<[string], ViolationRow>(
+        `SELECT v.* FROM vr_former_ids f JOIN violations v ON v.violation_id = f.violation_id
+         WHERE f.former_id = ?`,
+      );
+    }
+    return this.byFormerIdStmt;
   }
 
   /** The case view's `violations`: every violation of one stream, in order of detection. */
