@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/violations';
@@ -10,6 +11,8 @@ import { runnerWaitBegins } from '../support/runner-waits';
 import { withEnv } from '../support/with-env';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
+/** The namespace violation ids are derived in (violation-judgement.ts), then as now. */
+const FORMER_ID_NAMESPACE = '8a1bbfff-2a0b-4cfe-a8b6-316b22b0fe78';
 const A = 'agency-a';
 const B = 'agency-b';
 
@@ -269,6 +272,137 @@ describe("what oversight reads of a violation's evidence", () => {
       expect(violationIdOf({ ruleId: v.ruleId, streamId: v.streamId, evidence: v.evidence })).toBe(
         v.violationId,
       );
+    }
+  });
+});
+
+describe('a violation by the id it had before ids left out the case opening (register v22)', () => {
+  /** A release date given out with no notice on a case naming an attorney: the opening is cited, so
+   * the violation's id then (its evidence's, the opening's included) differs from its id now. */
+  async function renamedViolation(): Promise<{ violationId: string; formerId: string }> {
+    const caseId = randomUUID();
+    await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
+    const { requestId: _, ...unrequested } = disclosureBody('unused');
+    await t
+      .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
+      .expect(201);
+    const path = `/violations?${await caughtUp()}&streamId=case-${caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+    const [v] = (await t.get(path, counsel).expect(200)).body.items;
+    const evidence = v.evidence as { eventId: string; type: string }[];
+    expect(evidence.map((e) => e.type)).toContain('CaseOpened');
+    const formerId = uuidv5(
+      [v.ruleId, v.streamId, ...evidence.map((e) => e.eventId).sort()].join('\n'),
+      FORMER_ID_NAMESPACE,
+    );
+    expect(formerId).not.toBe(v.violationId);
+    return { violationId: v.violationId, formerId };
+  }
+
+  it('GET answers as for its current id, which the body names, with the ETag of its reviews under that id', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    for (const reader of [counsel, oversight, officerA]) {
+      const current = await t.get(`/violations/${violationId}`, reader).expect(200);
+      const former = await t.get(`/violations/${formerId}`, reader).expect(200);
+      expect(former.body).toEqual(current.body);
+      expect(former.body.violationId).toBe(violationId);
+      expect(former.headers.etag).toBeUndefined();
+    }
+    const reviewed = await t
+      .post(`/violations/${violationId}/review`, counsel, { status: 'CONFIRMED', note: 'n' })
+      .expect(201);
+    const former = await t
+      .get(`/violations/${formerId}?minPosition=${reviewed.body.position}`, counsel)
+      .expect(200);
+    expect(former.headers.etag).toBe('"0"');
+    expect(former.body.status).toBe('CONFIRMED');
+    // Scoped as the current id is: another agency's officer, and an id never given, are 404.
+    const officerB = await t.token({ role: 'officer', agencyId: B, sub: 'officer-b' });
+    await t.get(`/violations/${formerId}`, officerB).expect(404);
+    await t.get(`/violations/${violationId}`, officerB).expect(404);
+    await t.get(`/violations/${randomUUID()}`, counsel).expect(404);
+  });
+
+  it('records a review under it exactly as one under its current id, and answers its retry', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const path = `/violations/${formerId}/review`;
+    const review = { status: 'DISMISSED', note: 'The attorney was told.' };
+    const key = { 'Idempotency-Key': `review-${formerId}` };
+    const first = await t.post(path, counsel, review, { ...key, 'If-None-Match': '*' }).expect(201);
+    expect(first.body).toMatchObject({ streamId: `violation-${violationId}`, revision: 0 });
+    const [event] = await t.events(`violation-${violationId}`);
+    expect(event).toMatchObject({
+      id: first.body.id,
+      type: 'ViolationReviewed',
+      data: { violationId, status: 'DISMISSED', note: 'The attorney was told.' },
+    });
+    expect(await t.events(`violation-${formerId}`)).toEqual([]);
+    const after = await t
+      .get(`/violations/${formerId}?minPosition=${first.body.position}`, counsel)
+      .expect(200);
+    expect(after.body.status).toBe('DISMISSED');
+    expect(after.body.statusHistory.at(-1)).toMatchObject({ status: 'DISMISSED', eventId: first.body.id });
+
+    // A retry under the same key and id gets the first response; the GET's ETag conditions the next.
+    const again = await t.post(path, counsel, review, { ...key, 'If-None-Match': '*' }).expect(201);
+    expect(again.body).toEqual(first.body);
+    await t.post(path, counsel, { status: 'REMEDIED', note: 'n' }, { 'If-Match': '"1"' }).expect(412);
+    const next = await t
+      .post(path, counsel, { status: 'REMEDIED', note: 'n' }, { 'If-Match': after.headers.etag })
+      .expect(201);
+    expect(next.body).toMatchObject({ streamId: `violation-${violationId}`, revision: 1 });
+    expect(await t.events(`violation-${violationId}`)).toHaveLength(2);
+    // Only counsel reviews; an id never given is still unknown.
+    await t.post(path, officerA, review).expect(403);
+    await t.post(`/violations/${randomUUID()}/review`, counsel, review).expect(404);
+  });
+
+  it('records it under the current id also when the register learns the former id only while the review waits', async () => {
+    // A release date given out on a represented case while the register is stopped: the register
+    // knows neither id of its violation when the review comes.
+    const runner = t.app.get(ProjectionRunner);
+    await runner.stop();
+    let started = false;
+    try {
+      const caseId = randomUUID();
+      await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
+      const { requestId: _, ...unrequested } = disclosureBody('unused');
+      await t
+        .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
+        .expect(201);
+      const events = await t.events(`case-${caseId}`);
+      const opened = events.find((e) => e.type === 'CaseOpened')!;
+      const disclosed = events.find((e) => e.type === 'InformationDisclosed')!;
+      const ids = { ruleId: 'S5_RELEASE_DATE_NOTICE_MISSING' as const, streamId: `case-${caseId}` };
+      const laterFormerId = uuidv5(
+        [ids.ruleId, ids.streamId, ...[opened.id, disclosed.id].sort()].join('\n'),
+        FORMER_ID_NAMESPACE,
+      );
+      const laterId = violationIdOf({
+        ...ids,
+        evidence: [
+          {
+            eventId: disclosed.id,
+            streamId: ids.streamId,
+            revision: disclosed.revision,
+            type: disclosed.type,
+          },
+        ],
+      });
+      const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
+      const review = t
+        .post(`/violations/${laterFormerId}/review`, counsel, { status: 'CONFIRMED', note: 'n' })
+        .then((response) => response);
+      await Promise.race([waiting, review]);
+      runner.start();
+      started = true;
+      const recorded = await review;
+      expect(recorded.status).toBe(201);
+      expect(recorded.body.streamId).toBe(`violation-${laterId}`);
+      expect(await t.events(`violation-${laterFormerId}`)).toEqual([]);
+      const [event] = await t.events(`violation-${laterId}`);
+      expect(event.data).toMatchObject({ violationId: laterId });
+    } finally {
+      if (!started) runner.start();
     }
   });
 });

@@ -48,6 +48,17 @@ export class ReviewViolationCommand extends Command<CommandResult> {
   }
 }
 
+/**
+ * Refuses, before anything is recorded, a review about to go on the stream of an id the register
+ * has since found to be a former one: the handler records it on the current id's instead. Should
+ * that happen twice (a register rebuilt meanwhile), the caller is told to retry.
+ */
+class RenamedViolation extends ConflictError {
+  constructor(readonly violationId: string) {
+    super('CONCURRENT_MODIFICATION', 'The violation register is renaming this violation; retry the review');
+  }
+}
+
 export const violationNotFound = (): NotFoundError =>
   new NotFoundError('VIOLATION_NOT_FOUND', 'No such violation');
 
@@ -58,6 +69,9 @@ export const violationNotFound = (): NotFoundError =>
  * the handler asks the register: an unknown id is 404, a withdrawn violation 409 (there is nothing
  * left to conclude about), unless this very review was recorded before the facts withdrew it: a
  * retry then gets its first response.
+ *
+ * A review under the id a violation had before register v22 left hidden evidence out of ids is
+ * recorded as one under its current id: on that id's stream, naming that id.
  *
  * The register is asked once it has reached the log's head, so that an id it has still to judge
  * (after a restart, during a rebuild) is not unknown, and a violation a fact recorded a moment
@@ -75,20 +89,40 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   ) {}
 
   async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
+    // A former id (register v22) is recorded as the current one: on its stream, which the GET's
+    // ETag names, and under the id the register applies it by. The stream is chosen before the
+    // register is asked, from what it holds now; the same id then names the same stream on a retry.
+    const current = this.violations.queries.get(violationId)?.violationId ?? violationId;
+    try {
+      return await this.review(meta, violationId, current, body);
+    } catch (error) {
+      // The register, behind when the stream was chosen, has since found the id to be a former one.
+      if (!(error instanceof RenamedViolation)) throw error;
+      return this.review(meta, violationId, error.violationId, body);
+    }
+  }
+
+  private review(
+    meta: CommandMeta,
+    requested: string,
+    current: string,
+    body: ReviewViolationDto,
+  ): Promise<CommandResult> {
     return this.executor.execute({
       ...meta,
-      streamId: violationStreamId(violationId),
+      streamId: violationStreamId(current),
       decider: violationReviewDecider,
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.
       checkedCommand: async () => {
-        const violation = await this.registered(violationId);
+        const violation = await this.registered(requested);
+        if (violation.violationId !== current) throw new RenamedViolation(violation.violationId);
         if (violation.status === 'WITHDRAWN') {
           throw new ConflictError('VIOLATION_WITHDRAWN', 'The recorded facts no longer show this violation');
         }
         return {
           type: 'ReviewViolation',
-          data: { violationId, status: body.status, note: body.note, ...violationActOf(violation) },
+          data: { violationId: current, status: body.status, note: body.note, ...violationActOf(violation) },
           actor: meta.actor,
           now: this.clock.now(),
         };

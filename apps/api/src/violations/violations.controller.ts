@@ -147,6 +147,7 @@ export class ViolationsController {
     @Param() { violationId }: ViolationParams,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ViolationDto> {
+    // By its id, or the one it had before register v22: the body names the current one.
     const violation = this.violations.queries.get(violationId);
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
