@@ -220,16 +220,23 @@ describe('a violation that concerns no request', () => {
   });
 });
 
+/**
+ * Opens the case as an officer of A and gives out its subject's release date with no notice, then
+ * answers the path that lists its S5_RELEASE_DATE_NOTICE_MISSING once the register has judged it.
+ */
+async function releaseDateGivenOut(opening: { caseId: string; [field: string]: unknown }): Promise<string> {
+  await t.post('/cases', officerA, opening).expect(201);
+  const { requestId: _, ...unrequested } = disclosureBody('unused');
+  await t
+    .post(`/cases/${opening.caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
+    .expect(201);
+  return `/violations?${await caughtUp()}&streamId=case-${opening.caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+}
+
 describe("what oversight reads of a violation's evidence", () => {
   it('leaves out the case opening, which holds only the person’s profile (here: that they have counsel)', async () => {
-    // A release date given out with no notice, on a case that names an attorney: the opening is cited.
-    const caseE = randomUUID();
-    await t.post('/cases', officerA, openCaseBody(A, caseE)).expect(201);
-    const { requestId: _, ...unrequested } = disclosureBody('unused');
-    await t
-      .post(`/cases/${caseE}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
-      .expect(201);
-    const path = `/violations?${await caughtUp()}&streamId=case-${caseE}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+    // On a case that names an attorney: the opening is cited.
+    const path = await releaseDateGivenOut(openCaseBody(A, randomUUID()));
     const [forCounsel] = (await t.get(path, counsel).expect(200)).body.items;
     expect(forCounsel.evidence.map((e: { type: string }) => e.type)).toEqual([
       'InformationDisclosed',
@@ -245,17 +252,12 @@ describe("what oversight reads of a violation's evidence", () => {
   it('gives no sign, through the violation’s id, of whether the case names an attorney or designee', async () => {
     // Two cases alike but for that: a release date given out with no notice on each.
     const seenBy = async (represented: boolean) => {
-      const caseId = randomUUID();
-      const body = openCaseBody(A, caseId);
+      const body = openCaseBody(A, randomUUID());
       const { attorney: _attorney, designee: _designee, ...unrepresented } = body.subject;
-      await t
-        .post('/cases', officerA, { ...body, subject: represented ? body.subject : unrepresented })
-        .expect(201);
-      const { requestId: _, ...unrequested } = disclosureBody('unused');
-      await t
-        .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
-        .expect(201);
-      const path = `/violations?${await caughtUp()}&streamId=case-${caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+      const path = await releaseDateGivenOut({
+        ...body,
+        subject: represented ? body.subject : unrepresented,
+      });
       const [forCounsel] = (await t.get(path, counsel).expect(200)).body.items;
       const [forOversight] = (await t.get(path, oversight).expect(200)).body.items;
       return { forCounsel, forOversight };
@@ -280,13 +282,7 @@ describe('a violation by the id it had before ids left out the case opening (reg
   /** A release date given out with no notice on a case naming an attorney: the opening is cited, so
    * the violation's id then (its evidence's, the opening's included) differs from its id now. */
   async function renamedViolation(): Promise<{ violationId: string; formerId: string }> {
-    const caseId = randomUUID();
-    await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
-    const { requestId: _, ...unrequested } = disclosureBody('unused');
-    await t
-      .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
-      .expect(201);
-    const path = `/violations?${await caughtUp()}&streamId=case-${caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
+    const path = await releaseDateGivenOut(openCaseBody(A, randomUUID()));
     const [v] = (await t.get(path, counsel).expect(200)).body.items;
     const evidence = v.evidence as { eventId: string; type: string }[];
     expect(evidence.map((e) => e.type)).toContain('CaseOpened');
