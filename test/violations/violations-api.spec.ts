@@ -193,15 +193,20 @@ describe('GET /violations', () => {
   });
 });
 
+type Opening = { caseId: string; [field: string]: unknown };
+
+/** Opens the case as an officer of A and discloses `categories` of its subject with no request behind it. */
+async function disclosedUnrequested(opening: Opening, categories: string[]): Promise<void> {
+  await t.post('/cases', officerA, opening).expect(201);
+  const { requestId: _, ...unrequested } = disclosureBody('unused');
+  await t.post(`/cases/${opening.caseId}/disclosures`, officerA, { ...unrequested, categories }).expect(201);
+}
+
 describe('a violation that concerns no request', () => {
   it('has no requestId, in the register and in its case view alike', async () => {
     // § 3: a home address disclosed to ICE with no request behind it.
     const caseD = randomUUID();
-    await t.post('/cases', officerA, openCaseBody(A, caseD)).expect(201);
-    const { requestId: _, ...unrequested } = disclosureBody('unused');
-    await t
-      .post(`/cases/${caseD}/disclosures`, officerA, { ...unrequested, categories: ['HOME_ADDRESS'] })
-      .expect(201);
+    await disclosedUnrequested(openCaseBody(A, caseD), ['HOME_ADDRESS']);
     const listed = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseD}`, counsel).expect(200);
     const [v] = listed.body.items;
     expect(v).toMatchObject({ ruleId: 'S3_SENSITIVE_INFORMATION_DISCLOSED', streamId: `case-${caseD}` });
@@ -224,12 +229,8 @@ describe('a violation that concerns no request', () => {
  * Opens the case as an officer of A and gives out its subject's release date with no notice, then
  * answers the path that lists its S5_RELEASE_DATE_NOTICE_MISSING once the register has judged it.
  */
-async function releaseDateGivenOut(opening: { caseId: string; [field: string]: unknown }): Promise<string> {
-  await t.post('/cases', officerA, opening).expect(201);
-  const { requestId: _, ...unrequested } = disclosureBody('unused');
-  await t
-    .post(`/cases/${opening.caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
-    .expect(201);
+async function releaseDateGivenOut(opening: Opening): Promise<string> {
+  await disclosedUnrequested(opening, ['RELEASE_DATE']);
   return `/violations?${await caughtUp()}&streamId=case-${opening.caseId}&ruleId=S5_RELEASE_DATE_NOTICE_MISSING`;
 }
 
@@ -360,11 +361,7 @@ describe('a violation by the id it had before ids left out the case opening (reg
     let started = false;
     try {
       const caseId = randomUUID();
-      await t.post('/cases', officerA, openCaseBody(A, caseId)).expect(201);
-      const { requestId: _, ...unrequested } = disclosureBody('unused');
-      await t
-        .post(`/cases/${caseId}/disclosures`, officerA, { ...unrequested, categories: ['RELEASE_DATE'] })
-        .expect(201);
+      await disclosedUnrequested(openCaseBody(A, caseId), ['RELEASE_DATE']);
       const events = await t.events(`case-${caseId}`);
       const opened = events.find((e) => e.type === 'CaseOpened')!;
       const disclosed = events.find((e) => e.type === 'InformationDisclosed')!;
