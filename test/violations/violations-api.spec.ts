@@ -195,6 +195,16 @@ describe('GET /violations', () => {
 
 type Opening = { caseId: string; [field: string]: unknown };
 
+/** Posts counsel's review while the register is stopped, and starts the register once the review
+ * waits on it. */
+async function reviewedOnceRegisterStarts(runner: ProjectionRunner, violationId: string, body: object) {
+  const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
+  const review = t.post(`/violations/${violationId}/review`, counsel, body).then((response) => response);
+  await Promise.race([waiting, review]);
+  runner.start();
+  return review;
+}
+
 /** Opens the case as an officer of A and discloses `categories` of its subject with no request behind it. */
 async function disclosedUnrequested(opening: Opening, categories: string[]): Promise<void> {
   await t.post('/cases', officerA, opening).expect(201);
@@ -381,14 +391,11 @@ describe('a violation by the id it had before ids left out the case opening (reg
           },
         ],
       });
-      const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
-      const review = t
-        .post(`/violations/${laterFormerId}/review`, counsel, { status: 'CONFIRMED', note: 'n' })
-        .then((response) => response);
-      await Promise.race([waiting, review]);
-      runner.start();
+      const recorded = await reviewedOnceRegisterStarts(runner, laterFormerId, {
+        status: 'CONFIRMED',
+        note: 'n',
+      });
       started = true;
-      const recorded = await review;
       expect(recorded.status).toBe(201);
       expect(recorded.body.streamId).toBe(`violation-${laterId}`);
       expect(await t.events(`violation-${laterFormerId}`)).toEqual([]);
@@ -533,17 +540,11 @@ describe('POST /violations/{id}/review', () => {
       expect(await t.events(`violation-${violationId}`)).toEqual([]);
 
       // Asked again, the register starting while the review waits: recorded once it has judged the case.
-      const waiting = runnerWaitBegins(runner, VIOLATION_REGISTER);
-      const review = t
-        .post(`/violations/${violationId}/review`, counsel, {
-          status: 'CONFIRMED',
-          note: 'No judicial warrant.',
-        })
-        .then((response) => response);
-      await Promise.race([waiting, review]);
-      runner.start();
+      const recorded = await reviewedOnceRegisterStarts(runner, violationId, {
+        status: 'CONFIRMED',
+        note: 'No judicial warrant.',
+      });
       started = true;
-      const recorded = await review;
       expect(recorded.status).toBe(201);
       expect(await t.events(`violation-${violationId}`)).toHaveLength(1);
     } finally {
