@@ -47,7 +47,9 @@ describe('DeadlineScheduler', () => {
   });
 
   it('reports a failed look for the deadlines due, as a failed append', async () => {
-    // A register table the scheduler cannot read (as while the register's tables are rebuilt).
+    // A register table the scheduler cannot read (as while the register's tables are rebuilt), the
+    // register stopped so that it does not make the table again meanwhile.
+    await h.runner.stop();
     h.db.exec('DROP TABLE IF EXISTS vr_deadlines; CREATE TABLE vr_deadlines (unreadable TEXT)');
     const scheduler = new DeadlineScheduler(h.store, h.db, h.clock);
     await expect(scheduler.tick()).rejects.toThrow(/no such column/);
