@@ -176,11 +176,10 @@ describe('EventStoreDbEventStore without a server', () => {
       // An append reads the stream's tail first: a stalled server holds it there.
       ['a read of a stream', () => silent.append('case-1', [event()], { expectedRevision: 'no_stream' })],
     ])('gives up on %s after its answer timeout, as the port says it', async (what, ask) => {
-      const started = Date.now();
+      // Without its deadline the read waits for ever, and the test's own time runs out.
       const asked = ask();
       await expect(asked).rejects.toThrow(EventStoreUnavailableError);
       await expect(asked).rejects.toThrow(new RegExp(`did not answer ${what} within 0.3 s$`));
-      expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
 });
