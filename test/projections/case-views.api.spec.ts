@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { CaseViewProjection, ProjectionRunner } from '@trust-ledger/projections';
@@ -486,7 +487,14 @@ describe('GET /health and /metrics', () => {
     const down = await startTestApp();
     try {
       await down.app.get<EventStore>(EVENT_STORE).close();
+      const warn = jest.spyOn(Logger.prototype, 'warn');
       const response = await down.http().get(`${API}/health`);
+      await down.http().get(`${API}/health`).expect(503);
+      // Logged once for its reason, however often anyone asks.
+      expect(
+        warn.mock.calls.filter(([line]) => String(line).includes('event log cannot be read')),
+      ).toHaveLength(1);
+      warn.mockRestore();
       expect(response.status).toBe(503);
       // The store's own reason, which may name its hosts, is logged, not shown.
       expect(response.body).toEqual({

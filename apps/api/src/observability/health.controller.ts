@@ -87,6 +87,8 @@ export class HealthDto implements Health {
 @Controller()
 export class HealthController implements OnModuleInit {
   private readonly logger = new Logger('Health');
+  /** Why the log could not be read at the last look; null while it can. */
+  private storeDownFor: string | null = null;
   private scheduler: SchedulerService | undefined;
   private integrity: IntegrityService | undefined;
 
@@ -134,6 +136,7 @@ export class HealthController implements OnModuleInit {
         projections.every((p) => p.running && p.error === null) &&
         (scheduler?.running ?? true) &&
         (integrity?.error ?? null) === null;
+      this.storeDownFor = null;
       health = {
         status: ok ? 'ok' : 'unhealthy',
         eventStore: { status: 'up' },
@@ -142,9 +145,10 @@ export class HealthController implements OnModuleInit {
         ...(integrity && { integrity: shownCheckpointing(integrity) }),
       };
     } catch (error) {
-      this.logger.warn(
-        `health: the event log cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const reason = error instanceof Error ? error.message : String(error);
+      // Once a reason, not once a request: anyone may ask /health as often as the rate limit lets them.
+      if (reason !== this.storeDownFor) this.logger.warn(`health: the event log cannot be read: ${reason}`);
+      this.storeDownFor = reason;
       health = {
         status: 'unhealthy',
         eventStore: { status: 'down', error: EVENT_STORE_DOWN },

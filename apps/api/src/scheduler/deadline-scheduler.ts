@@ -155,8 +155,10 @@ export class DeadlineScheduler {
   }
 
   private failed(what: string, error: unknown): void {
-    this.lastError = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`${what}, trying again: ${this.lastError}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    // Once a reason, not at every retry (every 5 s while the store is down).
+    if (reason !== this.lastError) this.logger.warn(`${what}, trying again: ${reason}`);
+    this.lastError = reason;
   }
 
   private retryLater(): void {
