@@ -10,7 +10,14 @@ import {
   subjectKeyId,
   victimKeyId,
 } from '@trust-ledger/privacy';
-import { accessBody, decisionBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
+import {
+  accessBody,
+  decisionBody,
+  judicialWarrant,
+  noticeBody,
+  openCaseBody,
+  requestBody,
+} from '../support/case-bodies';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { EVENT_STORE, type EventStore, type JsonObject } from '@trust-ledger/event-store';
 import { EVENT_CODEC, type EventCodec } from '../../apps/api/src/write/event-codec';
@@ -614,7 +621,9 @@ describe('the free text officers type on a case', () => {
   const RATIONALE = 'Honored: Zelda has no one to go to here';
   const AMENDMENT = 'Zelda’s attorney produced the void warrant';
   const CLOSING = 'Zelda was handed to ICE at the Eloy gate';
-  const WORDS = [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING];
+  /** Not free text, but as telling: it names the person's court case. */
+  const DOCKET = '2:25-mj-90817';
+  const WORDS = [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING, DOCKET];
 
   /**
    * A case whose conviction, decisions and closing carry free text; its first decision recorded in
@@ -630,7 +639,13 @@ describe('the free text officers type on a case', () => {
         convictions: [{ ...opening.convictions[0], offense: OFFENSE }],
       })
       .expect(201);
-    const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
+    const request = requestBody(requestId);
+    const received = await t
+      .post(`/cases/${caseId}/requests`, officer, {
+        ...request,
+        documents: [...request.documents, { ...judicialWarrant, docketNumber: DOCKET }],
+      })
+      .expect(201);
     await appendInClear(caseId, received.body.revision as number, 'DecisionRecorded', {
       requestId,
       outcome: 'DECLINED',
@@ -663,10 +678,14 @@ describe('the free text officers type on a case', () => {
       v.requests[0].previousDecisions[0].rationale,
       v.requests[0].decision.rationale,
       v.requests[0].decision.amendmentReason,
+      v.requests[0].documents[1].docketNumber,
     ];
     const history = (await read(officer, `/cases/${caseId}/history`).expect(200)).body.items as {
       type: string;
-      data: Record<string, unknown> & { convictions?: { offense: string }[] };
+      data: Record<string, unknown> & {
+        convictions?: { offense: string }[];
+        documents?: { docketNumber?: string }[];
+      };
     }[];
     const of = (type: string) => history.find((e) => e.type === type)!.data;
     return {
@@ -678,6 +697,7 @@ describe('the free text officers type on a case', () => {
         of('DecisionAmended').rationale,
         of('DecisionAmended').reason,
         of('CaseClosed').reason,
+        of('FederalRequestReceived').documents?.[1].docketNumber,
       ],
     };
   }
@@ -691,20 +711,21 @@ describe('the free text officers type on a case', () => {
       stored[3].data.rationale,
       stored[3].data.reason,
       stored[4].data.reason,
-    ]).toEqual(Array(4).fill(expect.objectContaining(sealedWith)));
+      (stored[1].data.documents as { docketNumber: unknown }[])[1].docketNumber,
+    ]).toEqual(Array(5).fill(expect.objectContaining(sealedWith)));
     // The decision recorded before free text was sealed holds it in clear (the log is never rewritten).
     expect(stored[2].data.rationale).toBe(LEGACY_RATIONALE);
     // Nothing typed since is in any file of DATA_DIR: the log, the read models, the key store.
-    const sealedWords = [OFFENSE, RATIONALE, AMENDMENT, CLOSING];
+    const sealedWords = [OFFENSE, RATIONALE, AMENDMENT, CLOSING, DOCKET];
     await read(officer, `/cases/${caseId}`, position).expect(200);
     const files = filesUnder(t.dataDir);
     expect(files.flatMap((file) => sealedWords.filter((w) => readFileSync(file).includes(w)))).toEqual([]);
 
     const before = await wordsRead(caseId, position);
     expect(before).toEqual({
-      view: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT],
-      asOf: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT],
-      history: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING],
+      view: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, DOCKET],
+      asOf: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, DOCKET],
+      history: [OFFENSE, LEGACY_RATIONALE, RATIONALE, AMENDMENT, CLOSING, DOCKET],
     });
     const forOversight = await read(oversight, `/violations?streamId=case-${caseId}`, position).expect(200);
     expect(WORDS.filter((w) => forOversight.text.includes(w))).toEqual([]);
@@ -713,9 +734,9 @@ describe('the free text officers type on a case', () => {
       .post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order 2025-CV-121' })
       .expect(201);
     const after = {
-      view: Array(4).fill('[erased]'),
-      asOf: Array(4).fill('[erased]'),
-      history: Array(5).fill('[erased]'),
+      view: Array(5).fill('[erased]'),
+      asOf: Array(5).fill('[erased]'),
+      history: Array(6).fill('[erased]'),
     };
     expect(await wordsRead(caseId, erased.body.position)).toEqual(after);
     // The case view rebuilt from the log keeps none of it either.

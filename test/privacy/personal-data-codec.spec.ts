@@ -107,6 +107,25 @@ const FREE_TEXT: { streamId: string; type: string; data: JsonObject; path: (stri
     data: { at: '2025-02-25T10:00:00Z', reason: 'She left the country' },
     path: ['reason'],
   },
+  // Not free text, but as telling: a docket number names the person's court case.
+  {
+    streamId: 'case-c-1',
+    type: 'FederalRequestReceived',
+    data: {
+      requestId: 'r-1',
+      documents: [
+        { kind: 'ADMINISTRATIVE_WARRANT', issuerRole: 'IMMIGRATION_OFFICER' },
+        {
+          kind: 'JUDICIAL_WARRANT',
+          issuerRole: 'JUDGE',
+          court: 'Court',
+          judgeName: 'J',
+          docketNumber: 'CR-2025-0117',
+        },
+      ],
+    },
+    path: ['documents', 1, 'docketNumber'],
+  },
 ];
 
 const at = (data: JsonObject, path: (string | number)[]): unknown =>

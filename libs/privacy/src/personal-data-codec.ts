@@ -70,6 +70,8 @@ const FREE_TEXT: Record<string, readonly PersonalField[]> = {
 const PERSONAL_DATA: Record<string, readonly PersonalField[]> = {
   ...FREE_TEXT,
   CaseOpened: [{ path: ['subject'], keyId: subjectOfCaseStream }, ...FREE_TEXT.CaseOpened],
+  // A court document's docket number names the person's court case: as telling as their name.
+  FederalRequestReceived: [{ path: ['documents', EACH, 'docketNumber'], keyId: subjectOfCaseStream }],
   NoticeIssued: [{ path: ['language'], keyId: subjectOfCaseStream }],
   CustodyAccessGranted: [{ path: ['consent', 'language'], keyId: subjectOfCaseStream }],
   CertificationRequested: [

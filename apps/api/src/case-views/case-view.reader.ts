@@ -122,6 +122,13 @@ export class CaseViewReader {
       requests: await Promise.all(
         record.requests.map(async (request) => ({
           ...request,
+          documents: await Promise.all(
+            request.documents.map(async ({ docketNumber, ...document }) =>
+              docketNumber === undefined
+                ? document
+                : { ...document, docketNumber: await revealedText(this.codec, docketNumber) },
+            ),
+          ),
           decision: request.decision && (await decision(request.decision)),
           previousDecisions: await Promise.all(request.previousDecisions.map(decision)),
         })),

@@ -25,8 +25,8 @@ export type CaseCommandInput = CaseCommand extends infer C
 export const caseNotFound = (): NotFoundError => new NotFoundError('CASE_NOT_FOUND', 'No such case');
 
 /**
- * Whether the command's body holds the subject's personal data: the subject, a language, or the free
- * text sealed with them (a rationale, a closing reason).
+ * Whether the command's body holds the subject's personal data: the subject, a language, a docket
+ * number, or the free text sealed with them (a rationale, a closing reason).
  */
 function carriesPersonalData(command: CaseCommandInput): boolean {
   switch (command.type) {
@@ -37,6 +37,8 @@ function carriesPersonalData(command: CaseCommandInput): boolean {
       return true;
     case 'RecordCustodyAccess':
       return command.data.consent != null;
+    case 'RecordFederalRequest':
+      return (command.data.documents ?? []).some((document) => document.docketNumber != null);
     default:
       return false;
   }

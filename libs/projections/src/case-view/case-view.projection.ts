@@ -40,7 +40,7 @@ interface HeldCase {
 @ProjectionProvider()
 export class CaseViewProjection implements Projection {
   readonly name = 'case-view';
-  readonly version = 9;
+  readonly version = 10;
   readonly filter = { streamPrefixes: [CASE_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT seq, record FROM case_views WHERE case_id = ?'),

@@ -15,6 +15,7 @@ import {
   type NoticeIssued,
   type OrdinanceHistory,
   type ReleaseEligibilityReason,
+  type RequestDocument,
   type TransferDestination,
 } from '@trust-ledger/domain';
 import type { JsonValue, RecordedEvent } from '@trust-ledger/event-store';
@@ -45,7 +46,11 @@ export type NoticeView<Text = StoredText> = Omit<NoticeIssued['data'], 'language
   language: Text;
 };
 
-type RequestRecord<Text = StoredText> = FederalRequestReceived['data'] & {
+/** A request's document, its docket number as stored (sealed with the subject's data). */
+export type DocumentView<Text = StoredText> = Omit<RequestDocument, 'docketNumber'> & { docketNumber?: Text };
+
+type RequestRecord<Text = StoredText> = Omit<FederalRequestReceived['data'], 'documents'> & {
+  documents: DocumentView<Text>[];
   status: 'PENDING' | DecisionOutcome;
   /** The decision in force (the last recorded or amended). */
   decision: DecisionView<Text> | null;
@@ -256,6 +261,9 @@ export function erasedRecord(record: CaseRecord): CaseRecord {
     convictions: record.convictions.map((conviction) => ({ ...conviction, offense: ERASED_TEXT })),
     requests: record.requests.map((request) => ({
       ...request,
+      documents: request.documents.map((document) =>
+        document.docketNumber === undefined ? document : { ...document, docketNumber: ERASED_TEXT },
+      ),
       decision: request.decision && erasedDecision(request.decision),
       previousDecisions: request.previousDecisions.map(erasedDecision),
     })),

@@ -11,7 +11,10 @@ const NEVER_JUDICIAL: readonly IssuerRole[] = ['IMMIGRATION_JUDGE', 'IMMIGRATION
  * a judge the version in force recognises, naming its court, judge and signing time. ICE's I-200,
  * I-203 and I-205 and anything an immigration judge or officer signs are administrative.
  */
-export function isJudicialWarrant(doc: RequestDocument, version: OrdinanceVersion): boolean {
+export function isJudicialWarrant(
+  doc: Omit<RequestDocument, 'docketNumber'>,
+  version: OrdinanceVersion,
+): boolean {
   return (
     COURT_DOCUMENT_KINDS.includes(doc.kind) &&
     !NEVER_JUDICIAL.includes(doc.issuerRole) &&
