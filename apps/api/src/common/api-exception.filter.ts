@@ -37,13 +37,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (exception instanceof EventStoreUnavailableError) {
       // A lock another process holds, or a server that stalled: the same request may succeed soon.
       void reply.header('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
-      this.logger.error(exception.stack ?? exception.message);
     } else if (exception instanceof EncodedBodyException) {
       void reply.header('Accept-Encoding', EncodedBodyException.ACCEPTED_ENCODING);
     } else if (body.statusCode === 401) {
       // RFC 9110 § 11.6.1: a 401 names the scheme it wants (RFC 6750 for bearer tokens).
       void reply.header('WWW-Authenticate', 'Bearer');
-    } else if (body.statusCode >= 500) {
+    }
+    // A read model catching up is no fault; anything else answered 5xx is the operator's to see.
+    if (body.statusCode >= 500 && !(exception instanceof ReadModelsBehindException)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
     }
     void reply.status(body.statusCode).send(body);
