@@ -1,3 +1,5 @@
+// First: it holds SIGTERM and SIGINT while the rest loads.
+import { releaseStartSignals } from './hold-start-signals';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createConfiguredApp } from './bootstrap';
 import { API_PREFIX } from './common/http-tokens';
@@ -34,15 +36,17 @@ async function reservePort(port: number): Promise<Server> {
 
 /**
  * Ends a start still under way at SIGTERM or SIGINT, as a start that fails: before Nest's own
- * handlers exist the signal ended the process without a word, and once they do (from before init())
- * they close the application gracefully, which waits on whatever init() waits on, such as a store that
- * does not answer. Returns the function that hands the signals back to Nest, once the service serves.
+ * handlers exist the signal would end the process without a word (hold-start-signals keeps it for
+ * this from the first module loaded), and once they do (from before init()) they close the
+ * application gracefully, which waits on whatever init() waits on, such as a store that does not
+ * answer. Returns the function that hands the signals back to Nest, once the service serves.
  */
 function endStartAtSignal(config: AppConfig): () => void {
   const signals = ['SIGTERM', 'SIGINT'] as const;
   const interrupted = (signal: NodeJS.Signals): void =>
     fail(config, new CannotStartError(`start interrupted by ${signal}: the service is not serving`));
   for (const signal of signals) process.once(signal, interrupted);
+  releaseStartSignals();
   return () => {
     for (const signal of signals) process.removeListener(signal, interrupted);
   };
