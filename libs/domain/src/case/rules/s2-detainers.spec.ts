@@ -201,6 +201,14 @@ describe('§ 2 — S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', () => {
     ]);
   });
 
+  it('judges a decision amended at its own instant too: the record cannot tell a correction from a change of mind', () => {
+    const declinedAtOnce = decisionAmended({ outcome: 'DECLINED', decidedAt: DECIDED_AT });
+    const violations = judge([...detainerCase(), honored(), declinedAtOnce]);
+    expect(violations.map((v) => [v.ruleId, v.evidence[0].type])).toEqual([
+      ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', 'DecisionRecorded'],
+    ]);
+  });
+
   it('judges an amendment that honors the detainer at its own time', () => {
     const violations = judge([
       ...detainerCase(),

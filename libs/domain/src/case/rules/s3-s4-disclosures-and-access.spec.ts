@@ -1,6 +1,7 @@
 import {
   caseOpened,
   custodyAccessGranted,
+  decisionAmended,
   decisionRecorded,
   hoursAfter,
   informationDisclosed,
@@ -139,6 +140,28 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
     expect(
       rulesFired([caseOpened(), warranted, noticeIssued(), decisionRecorded({ outcome: 'HONORED' })]),
     ).not.toContain('S3_SENSITIVE_INFORMATION_DISCLOSED');
+  });
+
+  // As § 2 judges each decision to honor a detainer: an amendment is a later decision (the decider
+  // refuses one dated before what it amends), so it cannot undo a release date already given. Nor
+  // can the register tell a corrected record from a change of mind; counsel's review can.
+  it('keeps a release date given by an honored notification request after the decision is amended to DECLINED', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
+    const honored = decisionRecorded({ outcome: 'HONORED' });
+    const fired = (amendedAt: string) =>
+      judge([
+        caseOpened(),
+        notification,
+        noticeIssued(),
+        honored,
+        decisionAmended({ decidedAt: amendedAt }),
+      ]).map((v) => [v.ruleId, v.evidence[0].type, v.occurredAt]);
+    const standing = [
+      ['S3_SENSITIVE_INFORMATION_DISCLOSED', 'DecisionRecorded', honored.data.decidedAt],
+      ['S5_RELEASE_DATE_NOTICE_MISSING', 'DecisionRecorded', honored.data.decidedAt],
+    ];
+    expect(fired(hoursAfter(T0, 3))).toEqual(standing);
+    expect(fired(honored.data.decidedAt)).toEqual(standing);
   });
 
   it('leaves an honored detainer to § 2', () => {
