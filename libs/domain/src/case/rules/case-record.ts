@@ -117,6 +117,28 @@ export function decisionAt(request: RequestRecord, at: string): DecisionEvent | 
 }
 
 /**
+ * Each continuous honoring of the request: a decision to honor (HONORED or PARTIALLY_HONORED) that
+ * replaced none or a DECLINED, then the amendments that kept it honored, in order. Amendments are
+ * taken in the order `decisions` holds them, so one at the instant of the decision it amends follows
+ * it, as a later decision does: the record cannot tell a correction from a change of mind.
+ */
+export function honoringsOf(request: RequestRecord): DecisionEvent[][] {
+  const honorings: DecisionEvent[][] = [];
+  let current: DecisionEvent[] | null = null;
+  for (const decision of request.decisions) {
+    if (decision.data.outcome === 'DECLINED') current = null;
+    else if (current) current.push(decision);
+    else honorings.push((current = [decision]));
+  }
+  return honorings;
+}
+
+/** "once", "2 times": how often a decision was amended, for explanations. */
+export function timesAmended(amendments: readonly DecisionEvent[]): string {
+  return amendments.length === 1 ? 'once' : `${amendments.length} times`;
+}
+
+/**
  * Every decision in force (null: pending) at some moment strictly between `from` and `to` after
  * the request arrived; nothing if it arrived only at `to` or later.
  */

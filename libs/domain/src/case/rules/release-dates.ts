@@ -1,14 +1,16 @@
-import type { CaseRecord, DecisionEvent, RequestRecord } from './case-record';
+import { honoringsOf, type CaseRecord, type DecisionEvent, type RequestRecord } from './case-record';
 
-/** Each decision to honor a NOTIFICATION request: a release date given to the requesting agency. */
+/**
+ * Each honoring of a NOTIFICATION request: a release date given to the requesting agency by the
+ * decision that began it. The amendments that kept it honored gave nothing new: they are cited as
+ * its evidence, not judged as release dates given again.
+ */
 export function honoredNotifications(
   record: CaseRecord,
-): { request: RequestRecord; decision: DecisionEvent }[] {
+): { request: RequestRecord; decision: DecisionEvent; keptBy: DecisionEvent[] }[] {
   return record.requests
     .filter((r) => r.received.data.requestType === 'NOTIFICATION')
     .flatMap((request) =>
-      request.decisions
-        .filter((d) => d.data.outcome !== 'DECLINED')
-        .map((decision) => ({ request, decision })),
+      honoringsOf(request).map(([decision, ...keptBy]) => ({ request, decision, keptBy })),
     );
 }

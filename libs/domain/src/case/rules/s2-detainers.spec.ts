@@ -220,6 +220,128 @@ describe('§ 2 — S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', () => {
     ]);
   });
 
+  describe('an amendment that keeps the detainer honored', () => {
+    const felony: Conviction = { offense: 'Robbery', category: 'VIOLENT_FELONY', convictedAt: '2022-01-01' };
+    const AMENDED_AT = hoursAfter(T0, 3);
+    const cited = (violations: ReturnType<typeof judge>) =>
+      violations.map((v) => [v.ruleId, v.occurredAt, v.evidence.map((e) => e.type)]);
+
+    it('is no new act when the honoring it keeps was unlawful: one violation, of the first decision, citing both', () => {
+      const [violation, ...others] = judge([
+        ...detainerCase(),
+        honored(),
+        decisionAmended({ outcome: 'PARTIALLY_HONORED', ...exception }),
+      ]);
+      expect(others).toEqual([]);
+      expect(violation).toMatchObject({
+        ruleId: 'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+        occurredAt: DECIDED_AT,
+        evidence: [
+          { eventId: 'evt-3', type: 'DecisionRecorded' },
+          { eventId: 'evt-1', type: 'FederalRequestReceived' },
+          { eventId: 'evt-4', type: 'DecisionAmended' },
+          // The amendment claimed an exception: the convictions show none that meets it.
+          { eventId: 'evt-0', type: 'CaseOpened' },
+        ],
+        explanation:
+          'A DETAINER request from ICE was decided HONORED without a judicial warrant and without an ordinance exception. Amended once, it stood PARTIALLY_HONORED with neither a judicial warrant nor a qualifying exception.',
+      });
+    });
+
+    it('stays judged under the version in force at the first decision, the act', () => {
+      const v2 = { ...v1, version: 2, effectiveFrom: hoursAfter(T0, 2.5) };
+      const violations = judge(
+        [...detainerCase(), honored(), decisionAmended({ outcome: 'HONORED' })],
+        [v1, v2],
+      );
+      expect(violations.map((v) => [v.evidence[0].type, v.ordinanceVersion])).toEqual([
+        ['DecisionRecorded', 1],
+      ]);
+    });
+
+    // The first decision was lawful when made, and stays so; from the amendment on, the person is
+    // held on a decision with no lawful basis. Dating it earlier would find unlawful a decision the
+    // record showed lawful, and the register cannot tell a correction from a change of mind.
+    it('is an act of its own when it makes a lawful honoring unlawful, at its own time', () => {
+      const events = [
+        ...detainerCase([felony]),
+        honored(exception),
+        decisionAmended({ outcome: 'HONORED', basis: 'NONE' }),
+      ];
+      expect(cited(judge(events))).toEqual([
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          AMENDED_AT,
+          ['DecisionAmended', 'FederalRequestReceived'],
+        ],
+      ]);
+    });
+
+    it('leaves the violation of an unlawful decision standing when it makes the honoring lawful', () => {
+      const events = [
+        ...detainerCase([felony]),
+        honored(),
+        decisionAmended({ outcome: 'HONORED', ...exception }),
+      ];
+      expect(cited(judge(events))).toEqual([
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          DECIDED_AT,
+          ['DecisionRecorded', 'FederalRequestReceived'],
+        ],
+      ]);
+      // Made unlawful again by a later amendment: a new unlawful stretch, a new act.
+      const again = decisionAmended({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 4) });
+      expect(cited(judge([...events, again])).map(([, occurredAt]) => occurredAt)).toEqual([
+        DECIDED_AT,
+        hoursAfter(T0, 4),
+      ]);
+    });
+
+    it('is a new honoring, and a new act, after the detainer was declined meanwhile', () => {
+      const events = [
+        ...detainerCase(),
+        honored(),
+        decisionAmended({ outcome: 'DECLINED' }),
+        decisionAmended({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 4) }),
+      ];
+      expect(cited(judge(events))).toEqual([
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          DECIDED_AT,
+          ['DecisionRecorded', 'FederalRequestReceived'],
+        ],
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          hoursAfter(T0, 4),
+          ['DecisionAmended', 'FederalRequestReceived'],
+        ],
+      ]);
+    });
+
+    // As an amendment to DECLINED at the decision's own instant is taken as the later decision.
+    it('is taken as the later decision at the instant of the decision it amends', () => {
+      const atOnce = (data: Parameters<typeof decisionAmended>[0]) =>
+        decisionAmended({ outcome: 'HONORED', decidedAt: DECIDED_AT, ...data });
+      expect(cited(judge([...detainerCase(), honored(), atOnce({})]))).toEqual([
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          DECIDED_AT,
+          ['DecisionRecorded', 'FederalRequestReceived', 'DecisionAmended'],
+        ],
+      ]);
+      expect(
+        cited(judge([...detainerCase([felony]), honored(exception), atOnce({ basis: 'NONE' })])),
+      ).toEqual([
+        [
+          'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+          DECIDED_AT,
+          ['DecisionAmended', 'FederalRequestReceived'],
+        ],
+      ]);
+    });
+  });
+
   it('leaves honored notification requests to § 3', () => {
     const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
     expect(rulesFired([caseOpened(), notification, noticeIssued(), honored()])).not.toContain(

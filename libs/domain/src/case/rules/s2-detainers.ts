@@ -11,6 +11,8 @@ import { dateIn, later, plusCalendarYears, plusMinutes } from '../iso-time';
 import {
   decisionAt,
   decisionsDuring,
+  honoringsOf,
+  timesAmended,
   type CaseRecord,
   type DecisionEvent,
   type Departure,
@@ -33,7 +35,12 @@ export function section2Violations(record: CaseRecord, ordinance: OrdinanceHisto
   ];
 }
 
-/** Each decision to honor is judged on its own, under the version in force when it was made. */
+/**
+ * Each decision to honor is judged under the version in force when it was made. One that keeps an
+ * unlawful honoring going (an amendment to a decision itself honored unlawfully) is no new act: it
+ * is cited by the violation of the decision that began the unlawful stretch, judged under that
+ * decision's version. An amendment that makes a lawful honoring unlawful begins a stretch of its own.
+ */
 function detainersHonoredWithoutWarrant(
   record: CaseRecord,
   request: RequestRecord,
@@ -41,31 +48,58 @@ function detainersHonoredWithoutWarrant(
 ): DetectedViolation[] {
   const { requestType, requestingAgency } = request.received.data;
   if (!CUSTODY_REQUESTS.includes(requestType)) return [];
-  return request.decisions.flatMap((decision) => {
-    const { outcome, basis, decidedAt } = decision.data;
+  const unlawful = (decision: DecisionEvent): OrdinanceVersion | null => {
+    const { decidedAt } = decision.data;
     const version = versionInForceAt(ordinance, decidedAt);
-    if (!sectionInForce(version, 2) || outcome === 'DECLINED') return [];
-    if (
-      warrantCovers(request.received.data, version, decidedAt) ||
-      qualifyingException(record, decision, version)
-    ) {
-      return [];
-    }
-    const claimedException = basis === 'ORDINANCE_EXCEPTION';
-    return [
-      detected('S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', version, {
-        act: decision,
-        occurredAt: decidedAt,
+    return sectionInForce(version, 2) &&
+      !warrantCovers(request.received.data, version, decidedAt) &&
+      !qualifyingException(record, decision, version)
+      ? version
+      : null;
+  };
+  return honoringsOf(request)
+    .flatMap((honoring) => unlawfulStretches(honoring, unlawful))
+    .map(({ version, decisions: [act, ...keptBy] }) => {
+      const claimed = (d: DecisionEvent) => d.data.basis === 'ORDINANCE_EXCEPTION';
+      return detected('S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT', version, {
+        act,
+        occurredAt: act.data.decidedAt,
         requestId: request.received.data.requestId,
-        alsoCites: [request.received, claimedException ? record.opened : null],
+        alsoCites: [request.received, ...keptBy, [act, ...keptBy].some(claimed) ? record.opened : null],
         explanation:
-          `A ${requestType} request from ${requestingAgency} was decided ${outcome} without a judicial warrant` +
-          (claimedException
+          `A ${requestType} request from ${requestingAgency} was decided ${act.data.outcome} without a judicial warrant` +
+          (claimed(act)
             ? ', and the case records no conviction meeting the exception claimed.'
-            : ' and without an ordinance exception.'),
-      }),
-    ];
-  });
+            : ' and without an ordinance exception.') +
+          (keptBy.length > 0
+            ? ` Amended ${timesAmended(keptBy)}, it stood ${keptBy[keptBy.length - 1].data.outcome} with neither a judicial warrant nor a qualifying exception.`
+            : ''),
+      });
+    });
+}
+
+/**
+ * The runs of consecutive decisions of one honoring that were each unlawful under the version in
+ * force when made (`unlawful` gives that version, or null if the decision was lawful), each with
+ * the version of its first decision: the act that began it.
+ */
+function unlawfulStretches(
+  honoring: readonly DecisionEvent[],
+  unlawful: (decision: DecisionEvent) => OrdinanceVersion | null,
+): { version: OrdinanceVersion; decisions: [DecisionEvent, ...DecisionEvent[]] }[] {
+  const stretches: { version: OrdinanceVersion; decisions: [DecisionEvent, ...DecisionEvent[]] }[] = [];
+  let current: DecisionEvent[] | null = null;
+  for (const decision of honoring) {
+    const version = unlawful(decision);
+    if (version === null) current = null;
+    else if (current) current.push(decision);
+    else {
+      const decisions: [DecisionEvent, ...DecisionEvent[]] = [decision];
+      stretches.push({ version, decisions });
+      current = decisions;
+    }
+  }
+  return stretches;
 }
 
 /**

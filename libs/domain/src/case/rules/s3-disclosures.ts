@@ -1,7 +1,7 @@
 import { sectionInForce, versionInForceAt, type OrdinanceHistory } from '../../ordinance/ordinance-version';
 import type { DetectedViolation } from '../../shared/violation';
 import type { InformationCategory } from '../../shared/vocabulary';
-import { requestById, type CaseRecord } from './case-record';
+import { requestById, timesAmended, type CaseRecord } from './case-record';
 import { detected } from './detected';
 import { honoredNotifications } from './release-dates';
 import { coversAct, warrantCovers } from './judicial-warrant';
@@ -34,8 +34,9 @@ export function section3Violations(record: CaseRecord, ordinance: OrdinanceHisto
     ];
   });
 
-  // Honoring a notification request is telling the agency when the person will be released.
-  const notifications = honoredNotifications(record).flatMap(({ request, decision }) => {
+  // Honoring a notification request is telling the agency when the person will be released: once,
+  // at the decision that began the honoring, judged then; amendments that kept it honored are cited.
+  const notifications = honoredNotifications(record).flatMap(({ request, decision, keptBy }) => {
     const { decidedAt, outcome } = decision.data;
     const version = versionInForceAt(ordinance, decidedAt);
     if (!sectionInForce(version, 3) || warrantCovers(request.received.data, version, decidedAt)) return [];
@@ -44,8 +45,12 @@ export function section3Violations(record: CaseRecord, ordinance: OrdinanceHisto
         act: decision,
         occurredAt: decidedAt,
         requestId: request.received.data.requestId,
-        alsoCites: [request.received],
-        explanation: `A NOTIFICATION request from ${request.received.data.requestingAgency} was decided ${outcome}, disclosing RELEASE_DATE without a judicial warrant.`,
+        alsoCites: [request.received, ...keptBy],
+        explanation:
+          `A NOTIFICATION request from ${request.received.data.requestingAgency} was decided ${outcome}, disclosing RELEASE_DATE without a judicial warrant.` +
+          (keptBy.length > 0
+            ? ` Amended ${timesAmended(keptBy)}, it stood ${keptBy[keptBy.length - 1].data.outcome}: the release date was given once, at that decision.`
+            : ''),
       }),
     ];
   });

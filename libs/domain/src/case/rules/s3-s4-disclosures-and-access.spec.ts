@@ -164,6 +164,62 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
     expect(fired(honored.data.decidedAt)).toEqual(standing);
   });
 
+  it('counts a release date given once however often an amendment keeps the notification request honored', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
+    const honored = decisionRecorded({ outcome: 'HONORED' });
+    const fired = (amendedAt: string) =>
+      judge([
+        caseOpened(),
+        notification,
+        noticeIssued(),
+        honored,
+        decisionAmended({ outcome: 'PARTIALLY_HONORED', decidedAt: amendedAt }),
+      ]).map((v) => [v.ruleId, v.occurredAt, v.evidence.map((e) => e.type)]);
+    const once = [
+      [
+        'S3_SENSITIVE_INFORMATION_DISCLOSED',
+        honored.data.decidedAt,
+        ['DecisionRecorded', 'FederalRequestReceived', 'DecisionAmended'],
+      ],
+      [
+        'S5_RELEASE_DATE_NOTICE_MISSING',
+        honored.data.decidedAt,
+        ['DecisionRecorded', 'FederalRequestReceived', 'DecisionAmended'],
+      ],
+    ];
+    expect(fired(hoursAfter(T0, 3))).toEqual(once);
+    expect(fired(honored.data.decidedAt)).toEqual(once);
+    expect(
+      judge([
+        caseOpened(),
+        notification,
+        noticeIssued(),
+        honored,
+        decisionAmended({ outcome: 'HONORED' }),
+      ]).find((v) => v.ruleId === 'S3_SENSITIVE_INFORMATION_DISCLOSED')?.explanation,
+    ).toBe(
+      'A NOTIFICATION request from ICE was decided HONORED, disclosing RELEASE_DATE without a judicial warrant. Amended once, it stood HONORED: the release date was given once, at that decision.',
+    );
+  });
+
+  // A detainer honored holds the person from each decision on; a release date is given once, when
+  // the honoring began, and judged then. Keeping the honoring under a later version gives none anew.
+  it('judges a kept notification honoring at its first decision only, under the version then in force', () => {
+    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
+    const with3From3h: OrdinanceHistory = [
+      { ...v1, sectionsInForce: v1.sectionsInForce.filter((s) => s !== 3) },
+      { ...v1, version: 2, effectiveFrom: hoursAfter(T0, 3) },
+    ];
+    const events = [
+      caseOpened(),
+      notification,
+      noticeIssued(),
+      decisionRecorded({ outcome: 'HONORED' }),
+      decisionAmended({ outcome: 'HONORED', decidedAt: hoursAfter(T0, 4) }),
+    ];
+    expect(rulesFired(events, with3From3h)).not.toContain('S3_SENSITIVE_INFORMATION_DISCLOSED');
+  });
+
   it('leaves an honored detainer to § 2', () => {
     expect(
       rulesFired([caseOpened(), requestReceived(), noticeIssued(), decisionRecorded({ outcome: 'HONORED' })]),

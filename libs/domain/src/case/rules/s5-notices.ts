@@ -125,19 +125,26 @@ function deficientNotice(
  * and, where the case names an attorney or a designee, to one of them.
  */
 function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHistory): DetectedViolation[] {
-  const givenOut: { act: Recorded<CaseEvent>; at: string; requestId: string | null }[] = [
+  const givenOut: {
+    act: Recorded<CaseEvent>;
+    at: string;
+    requestId: string | null;
+    /** Amendments that kept the honoring that gave it: cited, not release dates given again. */
+    keptBy: readonly Recorded<CaseEvent>[];
+  }[] = [
     ...record.disclosures
       .filter((d) => d.data.categories.includes('RELEASE_DATE'))
-      .map((d) => ({ act: d, at: d.data.disclosedAt, requestId: d.data.requestId })),
-    ...honoredNotifications(record).map(({ request, decision }) => ({
+      .map((d) => ({ act: d, at: d.data.disclosedAt, requestId: d.data.requestId, keptBy: [] })),
+    ...honoredNotifications(record).map(({ request, decision, keptBy }) => ({
       act: decision,
       at: decision.data.decidedAt,
       requestId: request.received.data.requestId,
+      keptBy,
     })),
   ];
   const { hasAttorney, hasDesignee } = record.profile;
   const representativeNamed = hasAttorney || hasDesignee;
-  return givenOut.flatMap(({ act, at, requestId }) => {
+  return givenOut.flatMap(({ act, at, requestId, keptBy }) => {
     const version = versionInForceAt(ordinance, at);
     if (!sectionInForce(version, 5)) return [];
     const written = record.notices.filter(
@@ -161,7 +168,11 @@ function releaseDatesWithoutNotice(record: CaseRecord, ordinance: OrdinanceHisto
         act,
         occurredAt: at,
         requestId,
-        alsoCites: [requestById(record, requestId)?.received, representativeNamed ? record.opened : null],
+        alsoCites: [
+          requestById(record, requestId)?.received,
+          ...keptBy,
+          representativeNamed ? record.opened : null,
+        ],
         explanation:
           'A release date was given to a federal agency without the written release-date notices required by then: to the subject, and to their attorney or designee where the case names one.',
       }),
