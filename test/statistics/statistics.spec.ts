@@ -9,6 +9,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import {
   caseOpened,
+  decisionAmended,
   decisionRecorded,
   JUDICIAL_WARRANT,
   noticeIssued,
@@ -347,6 +348,76 @@ describe('public statistics', () => {
     ).violationsBySection;
     expect(withheld.suppressed).toEqual(Object.keys(expected).sort((a, b) => Number(a) - Number(b)));
     for (const s of withheld.suppressed) expect(withheld[s]).toBeNull();
+  });
+
+  it('counts a request honored once however often an amendment keeps it honored: the register holds one violation', async () => {
+    await h.adopt(ordinanceAdopted({ smallCellThreshold: 1 }), '2024-01-01T00:00:00Z');
+    await h.append(
+      caseStreamId(id(5)),
+      [
+        caseOpened('agency-1'),
+        // A detainer honored without a warrant, kept honored on another basis in Q1 and again in Q2.
+        requestReceived(id(51), '2024-02-01T10:00:00Z'),
+        noticeIssued(id(51), '2024-02-01T11:00:00Z'),
+        decisionRecorded(id(51), '2024-02-01T12:00:00Z', 'HONORED'),
+        decisionAmended(id(51), '2024-02-02T12:00:00Z', 'HONORED', 'FEDERAL_LAW'),
+        decisionAmended(id(51), '2024-04-02T12:00:00Z', 'PARTIALLY_HONORED', 'JUDICIAL_WARRANT'),
+        // A notification honored, then kept honored at once: one release date given, § 3 and § 5 once each.
+        requestReceived(id(52), '2024-02-01T10:00:00Z', 'NOTIFICATION'),
+        noticeIssued(id(52), '2024-02-01T11:00:00Z'),
+        decisionRecorded(id(52), '2024-02-01T12:00:00Z', 'HONORED'),
+        decisionAmended(id(52), '2024-02-01T12:00:00Z', 'PARTIALLY_HONORED', 'FEDERAL_LAW'),
+        // A detainer honored, declined, then honored afresh: two honorings, two acts.
+        requestReceived(id(53), '2024-03-01T10:00:00Z'),
+        noticeIssued(id(53), '2024-03-01T11:00:00Z'),
+        decisionRecorded(id(53), '2024-03-01T12:00:00Z', 'HONORED'),
+        decisionAmended(id(53), '2024-03-02T12:00:00Z', 'DECLINED'),
+        decisionAmended(id(53), '2024-03-03T12:00:00Z', 'HONORED'),
+      ],
+      '2024-04-02T12:00:00Z',
+    );
+    // A detainer honored under an exception the case's conviction meets, kept honored without one:
+    // unlawful from the amendment on.
+    const opened = caseOpened('agency-1');
+    const convicted = { offense: 'assault', category: 'VIOLENT_FELONY', convictedAt: '2023-01-01' } as const;
+    await h.append(
+      caseStreamId(id(6)),
+      [
+        { ...opened, data: { ...opened.data, convictions: [convicted] } },
+        requestReceived(id(61), '2024-02-01T10:00:00Z'),
+        noticeIssued(id(61), '2024-02-01T11:00:00Z'),
+        decisionRecorded(
+          id(61),
+          '2024-02-01T12:00:00Z',
+          'HONORED',
+          'ORDINANCE_EXCEPTION',
+          'VIOLENT_OR_SERIOUS_FELONY_5Y',
+        ),
+        decisionAmended(id(61), '2024-02-05T12:00:00Z', 'HONORED'),
+      ],
+      '2024-04-02T12:00:00Z',
+    );
+    await h.caughtUp();
+    stats = new StatisticsQueries(h.db);
+    const fired = (ruleId: string) =>
+      h
+        .violations()
+        .filter((v) => v.ruleId === ruleId && v.status === 'OPEN')
+        .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+        .map((v) => [v.requestId, v.occurredAt]);
+    expect(fired('S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT')).toEqual([
+      [id(51), '2024-02-01T12:00:00Z'],
+      [id(61), '2024-02-05T12:00:00Z'],
+      [id(53), '2024-03-01T12:00:00Z'],
+      [id(53), '2024-03-03T12:00:00Z'],
+    ]);
+    expect(fired('S3_SENSITIVE_INFORMATION_DISCLOSED')).toEqual([[id(52), '2024-02-01T12:00:00Z']]);
+    expect(fired('S5_RELEASE_DATE_NOTICE_MISSING')).toEqual([[id(52), '2024-02-01T12:00:00Z']]);
+    const bySection = (label: string) =>
+      stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null).violationsBySection;
+    expect(bySection('2024-Q1')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
+    expect(bySection('2024-Q2')).toMatchObject({ '2': 0, '3': 0, '5': 0, suppressed: [] });
+    expect(bySection('2024')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
   });
 
   it('writes the rows as CSV in the JSON field order, withheld cells empty', async () => {

@@ -68,6 +68,24 @@ export const decisionRecorded = (
   data: { requestId, outcome, basis, exceptionCode, decidedAt, rationale: 'as recorded' },
 });
 
+export const decisionAmended = (
+  requestId: string,
+  decidedAt: string,
+  outcome: Of<'DecisionAmended'>['data']['outcome'],
+  basis: Of<'DecisionAmended'>['data']['basis'] = 'NONE',
+): Of<'DecisionAmended'> => ({
+  type: 'DecisionAmended',
+  data: {
+    requestId,
+    outcome,
+    basis,
+    exceptionCode: null,
+    decidedAt,
+    rationale: 'as amended',
+    reason: 'amended',
+  },
+});
+
 export const eligibleForRelease = (at: string): Of<'SubjectEligibleForRelease'> => ({
   type: 'SubjectEligibleForRelease',
   data: { at, reason: 'BAIL_POSTED', requestId: null },

@@ -12,6 +12,7 @@ import {
 import { DeadlineScheduler, deadlinePassedEventId } from '../../apps/api/src/scheduler/deadline-scheduler';
 import {
   caseOpened,
+  decisionAmended,
   decisionRecorded,
   eligibleForRelease,
   noticeIssued,
@@ -202,6 +203,31 @@ describe('violation register', () => {
     expect(holds[0]).toMatchObject({ violationId: held.violationId, status: 'CONFIRMED' });
     expect(holds[0].evidence.map((e) => e.type)).toContain('FederalRequestReceived');
     expect(holds[0].evidence.length).toBeGreaterThan(held.evidence.length);
+  });
+
+  it('holds one violation, under its id and review, for a detainer honoring an amendment keeps going', async () => {
+    await honoredAfterNotice();
+    const [honored] = h.violations();
+    await h.review(honored.violationId, 'CONFIRMED', 'No warrant in the file', '2024-03-06T09:00:00Z');
+    await h.append(
+      CASE_B,
+      [decisionAmended(R2, '2024-03-06T11:00:00Z', 'PARTIALLY_HONORED', 'FEDERAL_LAW')],
+      '2024-03-06T11:00:00Z',
+    );
+    await h.caughtUp();
+    const amendment = await idOf(CASE_B, 'DecisionAmended');
+    expect(h.violations()).toEqual([
+      expect.objectContaining({
+        violationId: honored.violationId,
+        status: 'CONFIRMED',
+        occurredAt: honored.occurredAt,
+        evidence: [...honored.evidence, expect.objectContaining({ eventId: amendment.id })],
+        explanation: expect.stringContaining('Amended once, it stood PARTIALLY_HONORED'),
+        earlierFacts: [
+          expect.objectContaining({ evidence: honored.evidence, until: '2024-03-06T11:00:00Z' }),
+        ],
+      }),
+    ]);
   });
 
   it('applies counsel’s reviews to the status and keeps them in the history', async () => {
