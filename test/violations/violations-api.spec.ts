@@ -205,6 +205,36 @@ async function reviewedOnceRegisterStarts(runner: ProjectionRunner, violationId:
   return review;
 }
 
+/**
+ * Appends counsel's review of `violationId` as reviews were recorded before register v22 and before
+ * they named their act: on violation-<violationId>, by that id alone. Answers its log position.
+ */
+async function reviewedAsBeforeV22(
+  violationId: string,
+  status: string,
+  expectedRevision: number | 'no_stream' = 'no_stream',
+): Promise<string> {
+  const store = t.app.get<EventStore>(EVENT_STORE);
+  const { position } = await store.append(
+    `violation-${violationId}`,
+    [
+      {
+        id: randomUUID(),
+        type: 'ViolationReviewed',
+        data: { violationId, status, note: 'n', reviewedAt: '2025-03-01T12:00:00Z' },
+        metadata: {
+          recordedAt: '2025-03-01T12:00:00Z',
+          correlationId: randomUUID(),
+          causationId: null,
+          actor: 'counsel-1',
+        },
+      },
+    ],
+    { expectedRevision },
+  );
+  return position;
+}
+
 /** Opens the case as an officer of A and discloses `categories` of its subject with no request behind it. */
 async function disclosedUnrequested(opening: Opening, categories: string[]): Promise<void> {
   await t.post('/cases', officerA, opening).expect(201);
@@ -361,6 +391,56 @@ describe('a violation by the id it had before ids left out the case opening (reg
     // Only counsel reviews; an id never given is still unknown.
     await t.post(path, officerA, review).expect(403);
     await t.post(`/violations/${randomUUID()}/review`, counsel, review).expect(404);
+  });
+
+  it('conditions reviews on every stream its reviews are on: one recorded under the former id before v22 counts', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const path = `/violations/${violationId}`;
+    const review = (headers: Record<string, string>) =>
+      t.post(`${path}/review`, counsel, { status: 'REMEDIED', note: 'n' }, headers);
+    const position = await reviewedAsBeforeV22(formerId, 'CONFIRMED');
+    const reviewed = await t.get(`${path}?minPosition=${t.sealed(position)}`, counsel).expect(200);
+    expect(reviewed.body.status).toBe('CONFIRMED');
+    // Reviewed, so an ETag, and no first review any more.
+    const etag = reviewed.headers.etag;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect((await t.get(`/violations/${formerId}`, counsel).expect(200)).headers.etag).toBe(etag);
+    const refused = await review({ 'If-None-Match': '*' }).expect(412);
+    expect(refused.body.code).toBe('REVISION_MISMATCH');
+    await review({ 'If-Match': '"0"' }).expect(412);
+    expect(await t.events(`violation-${violationId}`)).toEqual([]);
+
+    // The ETag names them all: a review under either stream changes it.
+    const next = await review({ 'If-Match': etag }).expect(201);
+    expect(next.body).toMatchObject({ streamId: `violation-${violationId}`, revision: 0 });
+    const afterNext = await t.get(`${path}?minPosition=${next.body.position}`, counsel).expect(200);
+    expect(afterNext.body.status).toBe('REMEDIED');
+    expect(afterNext.headers.etag).not.toBe(etag);
+    expect(next.headers.etag).toBe(afterNext.headers.etag);
+    await review({ 'If-Match': etag }).expect(412);
+    const again = await reviewedAsBeforeV22(formerId, 'DISMISSED', 0);
+    const afterFormer = await t.get(`${path}?minPosition=${t.sealed(again)}`, counsel).expect(200);
+    expect(afterFormer.body.status).toBe('DISMISSED');
+    expect(afterFormer.headers.etag).not.toBe(afterNext.headers.etag);
+    await review({ 'If-Match': afterNext.headers.etag }).expect(412);
+    await review({ 'If-Match': `"0", ${afterFormer.headers.etag}` }).expect(201);
+    expect(await t.events(`violation-${violationId}`)).toHaveLength(2);
+  });
+
+  it('takes one first review of the violation, whichever of its ids two counsel post it under at once', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const firsts = await Promise.all(
+      [formerId, violationId].map((id) =>
+        t.post(
+          `/violations/${id}/review`,
+          counsel,
+          { status: 'CONFIRMED', note: 'n' },
+          { 'If-None-Match': '*' },
+        ),
+      ),
+    );
+    expect(firsts.map((r) => r.status).sort()).toEqual([201, 412]);
+    expect(await t.events(`violation-${violationId}`)).toHaveLength(1);
   });
 
   it('records it under the current id also when the register learns the former id only while the review waits', async () => {
@@ -645,24 +725,7 @@ describe('GET /health', () => {
 
     // A review recorded before reviews named their act, of a violation the register no longer holds.
     const formerId = randomUUID();
-    const store = t.app.get<EventStore>(EVENT_STORE);
-    const { position } = await store.append(
-      `violation-${formerId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'ViolationReviewed',
-          data: { violationId: formerId, status: 'CONFIRMED', note: 'n', reviewedAt: '2025-03-01T12:00:00Z' },
-          metadata: {
-            recordedAt: '2025-03-01T12:00:00Z',
-            correlationId: randomUUID(),
-            causationId: null,
-            actor: 'counsel-1',
-          },
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
+    const position = await reviewedAsBeforeV22(formerId, 'CONFIRMED');
     const register = await registerOf(position);
     expect(register).toMatchObject({ error: null, details: { unappliedReviews: 1 } });
     const metrics = await t.http().get(`${API}/metrics`).expect(200);

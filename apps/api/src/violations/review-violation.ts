@@ -22,6 +22,7 @@ import { Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
+import { ViolationReviews } from './violation-reviews';
 import { ViolationsReader } from './violations.reader';
 
 export class ReviewViolationDto {
@@ -73,6 +74,14 @@ export const violationNotFound = (): NotFoundError =>
  * A review under the id a violation had before register v22 left hidden evidence out of ids is
  * recorded as one under its current id: on that id's stream, naming that id.
  *
+ * If-Match and If-None-Match: * are checked against the violation's ETag, which covers every stream
+ * its reviews are on (ViolationReviews), once the register has reached the log's head. Within this
+ * process the check and the append are one step for every review of the violation posted under any
+ * of its ids: all are appended to its current id's stream, one at a time. The append's expected
+ * revision guards that stream alone: a review appended meanwhile to another of its streams is not
+ * seen (by another API process, or under an id that a fact recorded between that review's check and
+ * its append has just made a former one).
+ *
  * The register is asked once it has reached the log's head, so that an id it has still to judge
  * (after a restart, during a rebuild) is not unknown, and a violation a fact recorded a moment
  * before has withdrawn is not reviewed as open: until then the handler waits, as a read with
@@ -83,6 +92,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
   constructor(
     private readonly executor: CommandExecutor,
     private readonly violations: ViolationsReader,
+    private readonly reviews: ViolationReviews,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -112,6 +122,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
       ...meta,
       streamId: violationStreamId(current),
       decider: violationReviewDecider,
+      versionTag: (revision) => this.reviews.tagOf(current, { revision }),
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.
       checkedCommand: async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -15,8 +15,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { parsePeriod, RULE_IDS, violationStreamId, type RuleId } from '@trust-ledger/domain';
-import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { parsePeriod, RULE_IDS, VIOLATION_STREAM_PREFIX, type RuleId } from '@trust-ledger/domain';
 import type { FastifyReply } from 'fastify';
 import { REPORT_STREAM_PREFIX } from '@trust-ledger/projections/reports';
 import {
@@ -36,7 +35,8 @@ import { CommandRequest, type CommandMeta } from '../write/command-meta';
 import { CommandResult } from '../write/command-result';
 import { ReviewViolationCommand, ReviewViolationDto, violationNotFound } from './review-violation';
 import { CommandEndpoint } from '../write/command-endpoint';
-import { setRevisionETag } from '../write/revision-etag.interceptor';
+import { setETag } from '../write/revision-etag.interceptor';
+import { ViolationReviews } from './violation-reviews';
 import { violationViewFor, ViolationDto, ViolationPageDto } from './violation.dto';
 import { ViolationsReader } from './violations.reader';
 
@@ -107,7 +107,7 @@ export class ViolationsController {
     private readonly violations: ViolationsReader,
     private readonly commands: CommandBus,
     private readonly cursors: ListCursors,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly reviews: ViolationReviews,
   ) {}
 
   @Get()
@@ -136,7 +136,7 @@ export class ViolationsController {
     headers: {
       ETag: {
         description:
-          '"<revision>" of its reviews\' stream, for If-Match; none before the first review (If-None-Match: *)',
+          'For If-Match: "<revision>" of its reviews\' stream, or an opaque tag when its reviews are on more than one (under ids it had before); none before the first review (If-None-Match: *)',
         schema: { type: 'string' },
       },
     },
@@ -152,19 +152,15 @@ export class ViolationsController {
     const scope = agencyScopeOf(principal);
     if (violation === undefined || (scope !== null && violation.agencyId !== scope))
       throw violationNotFound();
-    // Counsel's reviews are a stream of their own: its revision is what a review's If-Match names.
-    for await (const last of this.store.readStream(violationStreamId(violation.violationId), {
-      direction: 'backwards',
-      maxCount: 1,
-    })) {
-      setRevisionETag(reply, last.revision);
-    }
+    // What a review's If-Match names: every stream its reviews are on.
+    const tag = await this.reviews.tagOf(violation.violationId);
+    if (tag !== undefined) setETag(reply, tag);
     return violationViewFor(principal, violation);
   }
 
   @Post(':violationId/review')
   @Roles('counsel')
-  @CommandEndpoint({ ifMatch: "The violation's ETag (its reviews' stream revision)" })
+  @CommandEndpoint({ ifMatch: "The violation's ETag (of every stream its reviews are on)" })
   @ApiHeader({
     name: 'If-None-Match',
     required: false,
@@ -180,11 +176,17 @@ export class ViolationsController {
     description:
       'The violation is not in the register, which has not reached the latest events within 5 s: retry (Retry-After, with the lag)',
   })
-  review(
+  async review(
     @CommandRequest() meta: CommandMeta,
     @Param() { violationId }: ViolationParams,
     @Body() body: ReviewViolationDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResult> {
-    return this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
+    const result = await this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
+    // The violation's ETag, as the GET gives it, so that the next review can name it at once.
+    const reviewed = result.streamId.slice(VIOLATION_STREAM_PREFIX.length);
+    const tag = await this.reviews.tagOf(reviewed, { revision: result.revision });
+    if (tag !== undefined) setETag(reply, tag);
+    return result;
   }
 }

@@ -185,7 +185,7 @@ describe('CommandExecutor under contention', () => {
     const revision = (await readAll()).length - 1;
     const outcomes = await Promise.allSettled(
       Array.from({ length: 3 }, () =>
-        fixture.another().execute(request(recordRequest(), { ifMatch: [revision] })),
+        fixture.another().execute(request(recordRequest(), { ifMatch: [String(revision)] })),
       ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

@@ -30,6 +30,13 @@ interface Request<S, C extends CommandContext, E extends DomainEvent> extends Co
   createdId?: string;
   /** The person whose data the command carries, whose data key then keys its fingerprint too. */
   personKey?: PersonKey;
+  /**
+   * What If-Match and If-None-Match: * are checked against, for a record kept on more streams than
+   * the one written (a violation's reviews): its ETag's value (undefined: nothing recorded on any)
+   * given the written stream's revision. Asked in the stream's turn, after the precondition; by
+   * default, that revision.
+   */
+  versionTag?: (revision: number | undefined) => Promise<string | undefined>;
 }
 
 export type ExecuteRequest<S, C extends CommandContext, E extends DomainEvent> = Request<S, C, E> &
@@ -149,30 +156,8 @@ export class CommandExecutor {
       }
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
-      if (request.ifNoneMatchAny === true && revision !== undefined) {
-        throw new PreconditionFailedException({
-          code: 'REVISION_MISMATCH',
-          message: `If-None-Match: * but ${streamId} already holds revision ${revision}`,
-        });
-      }
-      const { ifMatch } = request;
-      if (ifMatch === '*' && revision === undefined) {
-        throw new PreconditionFailedException({
-          code: 'REVISION_MISMATCH',
-          message: `If-Match: * but ${streamId} has nothing recorded`,
-        });
-      }
-      if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.includes(revision ?? -1)) {
-        // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
-        const ahead = ifMatch.every((r) => r > (revision ?? -1));
-        const tags = ifMatch.map((r) => `"${r}"`).join(', ');
-        throw new PreconditionFailedException({
-          code: 'REVISION_MISMATCH',
-          message: ahead
-            ? `If-Match ${tags} is ahead of ${streamId}, which is at revision ${revision ?? 'none'}`
-            : `If-Match ${tags} is stale: ${streamId} has changed since`,
-        });
-      }
+      const tag = request.versionTag ? await request.versionTag(revision) : revisionTag(revision);
+      this.checkConditions(request, revision, tag);
 
       const events = decider.decide(state, decided);
       if (events.length === 0) throw new Error(`${streamId}: the decider recorded nothing for a command`);
@@ -203,6 +188,44 @@ export class CommandExecutor {
         );
       }
       return this.answer(result);
+    }
+  }
+
+  /** If-None-Match: * and If-Match against the record's ETag value `tag` (412 when unmet). */
+  private checkConditions(
+    { streamId, ifMatch, ifNoneMatchAny }: CommandMeta & { streamId: string },
+    revision: number | undefined,
+    tag: string | undefined,
+  ): void {
+    // Worded by the revision while the tag is one (a record on its stream alone).
+    const at = tag === revisionTag(revision) ? `revision ${revision ?? 'none'}` : `ETag "${tag}"`;
+    if (ifNoneMatchAny === true && tag !== undefined) {
+      throw new PreconditionFailedException({
+        code: 'REVISION_MISMATCH',
+        message:
+          revision === undefined
+            ? `If-None-Match: * but the streams recorded with ${streamId} already hold events (${at})`
+            : `If-None-Match: * but ${streamId} already holds revision ${revision}`,
+      });
+    }
+    if (ifMatch === '*' && tag === undefined) {
+      throw new PreconditionFailedException({
+        code: 'REVISION_MISMATCH',
+        message: `If-Match: * but ${streamId} has nothing recorded`,
+      });
+    }
+    if (ifMatch !== undefined && ifMatch !== '*' && (tag === undefined || !ifMatch.includes(tag))) {
+      // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
+      const ahead =
+        tag === revisionTag(revision) &&
+        ifMatch.every((r) => REVISION.test(r) && Number(r) > (revision ?? -1));
+      const tags = ifMatch.map((r) => `"${r}"`).join(', ');
+      throw new PreconditionFailedException({
+        code: 'REVISION_MISMATCH',
+        message: ahead
+          ? `If-Match ${tags} is ahead of ${streamId}, which is at ${at}`
+          : `If-Match ${tags} is stale: ${streamId} has changed since`,
+      });
     }
   }
 
@@ -314,6 +337,11 @@ const keyReused = (): ConflictError =>
   );
 
 const keyTurn = (actor: string, key: string): string => `key\n${actor}\n${key}`;
+
+/** A revision as its ETag's value. */
+const REVISION = /^\d+$/;
+const revisionTag = (revision: number | undefined): string | undefined =>
+  revision === undefined ? undefined : String(revision);
 
 function changingTooFast(streamId: string): ConflictError {
   return new ConflictError('CONCURRENT_MODIFICATION', `${streamId} is changing too fast; retry the command`);

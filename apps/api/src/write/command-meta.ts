@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import type { AuthenticatedRequest } from '../auth/decorators';
 import { TOKEN_HEADER } from '../common/http-tokens';
+import { STREAMS_TAG_PATTERN } from './revision-etag.interceptor';
 
 /** Fixed namespace of every id this API derives (command ids, event ids, created ids). */
 export const ID_NAMESPACE = '1255c95a-cb2a-43df-8ee1-3989dd56c3cc';
@@ -19,8 +20,8 @@ export interface CommandMeta {
   /** SHA-256 of method, path and canonical JSON body: what "the same request" means for a retry. */
   requestHash: string;
   correlationId: string;
-  /** The revisions `If-Match` names (any of them will do), or `*`: only if something is recorded. */
-  ifMatch?: readonly number[] | '*';
+  /** The ETag values `If-Match` names (any of them will do), or `*`: only if something is recorded. */
+  ifMatch?: readonly string[] | '*';
   /** `If-None-Match: *`: only if nothing is recorded on the stream yet (a first review, say). */
   ifNoneMatchAny?: boolean;
   /** Set only by imports: the source row a command was made from, recorded in each event's metadata. */
@@ -33,14 +34,15 @@ export type ImportedFrom = { source: string; line: number; sha256: string };
 /** The id of the thing a command creates when the client chose none: a retry names the same thing. */
 export const createdIdFor = (commandId: string): string => uuidv5(commandId, ID_NAMESPACE);
 
-/** An ETag as this API writes them: a revision without leading zeros (`"02"` was never given out). */
-const IF_MATCH = /^(?:W\/)?"(0|[1-9]\d{0,14})"$/;
+/** An ETag as this API writes them: a revision without leading zeros (`"02"` was never given out),
+ * or the tag of a record kept on several streams (streamsTag). */
+const IF_MATCH = new RegExp(`^(?:W/)?"(0|[1-9]\\d{0,14}|${STREAMS_TAG_PATTERN})"$`);
 
 /** RFC 9110's If-Match: `*`, or a list of ETags; undefined when it is neither. */
-function ifMatchOf(value: string): readonly number[] | '*' | undefined {
+function ifMatchOf(value: string): readonly string[] | '*' | undefined {
   if (value.trim() === '*') return '*';
-  const revisions = value.split(',').map((tag) => IF_MATCH.exec(tag.trim())?.[1]);
-  return revisions.every((r) => r !== undefined) ? revisions.map(Number) : undefined;
+  const tags = value.split(',').map((tag) => IF_MATCH.exec(tag.trim())?.[1]);
+  return tags.every((tag) => tag !== undefined) ? tags : undefined;
 }
 
 function header(request: AuthenticatedRequest, name: string): string | undefined {
