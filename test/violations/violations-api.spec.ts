@@ -427,6 +427,31 @@ describe('a violation by the id it had before ids left out the case opening (reg
     expect(await t.events(`violation-${violationId}`)).toHaveLength(2);
   });
 
+  it('answers a retry under its other id with the first response, the same review under one Idempotency-Key', async () => {
+    const review = { status: 'CONFIRMED', note: 'No notice.' };
+    for (const order of ['former first', 'current first']) {
+      const { violationId, formerId } = await renamedViolation();
+      const paths = [`/violations/${formerId}/review`, `/violations/${violationId}/review`];
+      if (order === 'current first') paths.reverse();
+      const key = { 'Idempotency-Key': `review-${violationId}` };
+      const first = await t.post(paths[0], counsel, review, key).expect(201);
+      const retried = await t.post(paths[1], counsel, review, key);
+      expect({ order, status: retried.status, body: retried.body }).toEqual({
+        order,
+        status: 201,
+        body: first.body,
+      });
+      expect(await t.events(`violation-${violationId}`)).toHaveLength(1);
+      // Still another request: another body under the key, or the key on another violation.
+      const other = await t.post(paths[1], counsel, { ...review, note: 'Other.' }, key).expect(409);
+      expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const another = await renamedViolation();
+      await t.post(`/violations/${another.violationId}/review`, counsel, review, key).expect(409);
+      await t.post(`/violations/${another.formerId}/review`, counsel, review, key).expect(409);
+      expect(await t.events(`violation-${another.violationId}`)).toEqual([]);
+    }
+  });
+
   it('takes one first review of the violation, whichever of its ids two counsel post it under at once', async () => {
     const { violationId, formerId } = await renamedViolation();
     const firsts = await Promise.all(

@@ -16,6 +16,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { IsIn } from 'class-validator';
+import { API_PREFIX } from '../common/http-tokens';
 import { readModelsAtHead } from '../common/read-models-caught-up';
 import { READ_YOUR_WRITES_TIMEOUT_MS } from '../observability/read-your-writes.interceptor';
 import { Text } from '../common/validators';
@@ -72,7 +73,8 @@ export const violationNotFound = (): NotFoundError =>
  * retry then gets its first response.
  *
  * A review under the id a violation had before register v22 left hidden evidence out of ids is
- * recorded as one under its current id: on that id's stream, naming that id.
+ * recorded as one under its current id: on that id's stream, naming that id, and fingerprinted as
+ * posted under it, so that a retry under either id is the same request.
  *
  * If-Match and If-None-Match: * are checked against the violation's ETag, which covers every stream
  * its reviews are on (ViolationReviews), once the register has reached the log's head. Within this
@@ -118,10 +120,18 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     current: string,
     body: ReviewViolationDto,
   ): Promise<CommandResult> {
+    const known = this.violations.queries.get(current);
+    const ids = [requested, current, ...(known === undefined ? [] : this.reviews.idsOf(known))];
+    const at = (id: string): string =>
+      meta.requestHashAt?.(`/${API_PREFIX}/violations/${id}/review`) ?? meta.requestHash;
     return this.executor.execute({
       ...meta,
       streamId: violationStreamId(current),
       decider: violationReviewDecider,
+      requestHash: at(current),
+      // As posted, and under its other ids: a review recorded before it was fingerprinted under
+      // its current id, or before the register knew that id.
+      sameRequestAs: [...new Set([meta.requestHash, ...ids.map(at)])],
       versionTag: (revision) => this.reviews.tagOf(current, { revision }),
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { VIOLATION_STREAM_PREFIX } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
+import { formerViolationIdOf, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { streamsTag } from '../write/revision-etag.interceptor';
 import { ViolationsReader } from './violations.reader';
 
@@ -28,6 +30,15 @@ export class ViolationReviews {
       others.map(async (streamId) => [streamId, await this.revisionOf(streamId)] as const),
     );
     return streamsTag([[mine, revision], ...revisions]);
+  }
+
+  /** Every id a review of `violation` may have been posted under. */
+  idsOf(violation: RegisteredViolation): string[] {
+    const reviewedAs = this.violations.queries
+      .reviewStreamsOf(violation.violationId)
+      .map((streamId) => streamId.slice(VIOLATION_STREAM_PREFIX.length));
+    const former = formerViolationIdOf(violation);
+    return [...new Set([...reviewedAs, ...(former === undefined ? [] : [former])])];
   }
 
   private async revisionOf(streamId: string): Promise<number | undefined> {

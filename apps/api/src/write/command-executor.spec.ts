@@ -269,4 +269,16 @@ describe('CommandExecutor under contention', () => {
       executor.execute(request(recordRequest(), { commandId, requestHash: 'other', personKey: person })),
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
+
+  it('recognises a retry fingerprinted otherwise than its first request was, as the caller says it may be', async () => {
+    // As a review posted under a violation's former id, then under its current one.
+    const commandId = randomUUID();
+    const first = await executor.execute(request(recordRequest(), { commandId, requestHash: 'at former' }));
+    const retry = { commandId, requestHash: 'at current', sameRequestAs: ['at former'] };
+    expect(await executor.execute(request(recordRequest(), retry))).toEqual(first);
+    // Only what the caller names: another fingerprint is another request.
+    await expect(
+      executor.execute(request(recordRequest(), { ...retry, sameRequestAs: ['elsewhere'] })),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
 });

@@ -30,6 +30,9 @@ interface Request<S, C extends CommandContext, E extends DomainEvent> extends Co
   createdId?: string;
   /** The person whose data the command carries, whose data key then keys its fingerprint too. */
   personKey?: PersonKey;
+  /** Fingerprints (as CommandMeta.requestHash) this same request may have been recorded under before:
+   * a review posted under another id of its violation. */
+  sameRequestAs?: readonly string[];
   /**
    * What If-Match and If-None-Match: * are checked against, for a record kept on more streams than
    * the one written (a violation's reviews): its ETag's value (undefined: nothing recorded on any)
@@ -133,11 +136,12 @@ export class CommandExecutor {
       ),
     };
     // Notices and custody access were keyed by the master-derived key alone before they were by the
-    // person's too: a retry of one recorded then is still the same request.
-    const formerly =
-      personKey !== undefined && !personKey.create
-        ? await this.hasher.digest(command.requestHash)
-        : undefined;
+    // person's too: a retry of one recorded then is still the same request. So is one the caller
+    // says was fingerprinted otherwise (sameRequestAs).
+    const formerly = await Promise.all([
+      ...(personKey !== undefined && !personKey.create ? [this.hasher.digest(command.requestHash)] : []),
+      ...(command.sameRequestAs ?? []).map((hash) => this.hasher.digest(hash)),
+    ]);
     const { streamId, decider } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.readAll(streamId);
@@ -254,10 +258,10 @@ export class CommandExecutor {
   private replay<S, C extends CommandContext, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
     recorded: RecordedEvent[],
-    formerly: string | undefined,
+    formerly: readonly string[],
   ): CommandResult | undefined {
     const same = (stored: unknown): boolean =>
-      stored === request.requestHash || (formerly !== undefined && stored === formerly);
+      stored === request.requestHash || (typeof stored === 'string' && formerly.includes(stored));
     if (request.idempotencyKey !== undefined) {
       const remembered = this.idempotency.find(request.actor, request.idempotencyKey);
       if (remembered) {

@@ -19,6 +19,9 @@ export interface CommandMeta {
   idempotencyKey?: string;
   /** SHA-256 of method, path and canonical JSON body: what "the same request" means for a retry. */
   requestHash: string;
+  /** The requestHash the same method and body have at another path (a review posted under another
+   * id of its violation is the same review). */
+  requestHashAt?: (path: string) => string;
   correlationId: string;
   /** The ETag values `If-Match` names (any of them will do), or `*`: only if something is recorded. */
   ifMatch?: readonly string[] | '*';
@@ -43,6 +46,12 @@ function ifMatchOf(value: string): readonly string[] | '*' | undefined {
   if (value.trim() === '*') return '*';
   const tags = value.split(',').map((tag) => IF_MATCH.exec(tag.trim())?.[1]);
   return tags.every((tag) => tag !== undefined) ? tags : undefined;
+}
+
+function requestHashOf(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method}\n${path}\n${canonicalize(body ?? null) ?? ''}`)
+    .digest('hex');
 }
 
 function header(request: AuthenticatedRequest, name: string): string | undefined {
@@ -77,14 +86,12 @@ function commandMetaOf(request: AuthenticatedRequest): CommandMeta {
   const commandId =
     idempotencyKey === undefined ? uuidv4() : uuidv5(`${escapedSub(sub)}:${idempotencyKey}`, ID_NAMESPACE);
   const path = request.url.split('?')[0];
-  const requestHash = createHash('sha256')
-    .update(`${request.method}\n${path}\n${canonicalize(request.body ?? null) ?? ''}`)
-    .digest('hex');
   return {
     actor: sub,
     commandId,
     idempotencyKey,
-    requestHash,
+    requestHash: requestHashOf(request.method, path, request.body),
+    requestHashAt: (other) => requestHashOf(request.method, other, request.body),
     correlationId: correlationHeader ?? commandId,
     ifMatch,
     ...(ifNoneMatch === '*' && { ifNoneMatchAny: true }),
