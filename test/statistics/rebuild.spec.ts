@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { parsePeriod } from '@trust-ledger/domain';
-import { StatisticsProjection, StatisticsQueries } from '@trust-ledger/projections/statistics';
+import {
+  StatisticsProjection,
+  StatisticsQueries,
+  SuppressionThread,
+} from '@trust-ledger/projections/statistics';
 import { caseCommandSequences, recordCommands } from '../projections/case-commands';
 import { ordinanceAdopted } from '../violations/case-events';
 import { replayOptions } from '../projections/support';
@@ -11,6 +15,9 @@ quietLogs();
 const TABLES = ['st_cases', 'st_requests', 'st_departures', 'st_transfers', 'st_ordinance'];
 
 describe('statistics projection', () => {
+  const suppression = new SuppressionThread();
+  afterAll(() => suppression.close());
+
   it('reaches the same tables by a rebuild as incrementally, and counts late notices exactly as § 5 judges them', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -49,7 +56,7 @@ describe('statistics projection', () => {
             expect(snapshot()).toEqual(incremental);
 
             // Every notice deadline has passed: the year's late notices are the S5_NOTICE_NOT_GIVEN findings.
-            const year = new StatisticsQueries(h.db).forPeriod(
+            const year = await new StatisticsQueries(h.db, suppression).forPeriod(
               parsePeriod('2024')!,
               '2030-01-01T00:00:00Z',
               null,

@@ -3,6 +3,7 @@ import {
   StatisticsProjection,
   StatisticsQueries,
   statisticsCsv,
+  SuppressionThread,
   type PublicStatistics,
   type StatisticsRow,
 } from '@trust-ledger/projections/statistics';
@@ -29,6 +30,8 @@ const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(
 describe('public statistics', () => {
   let h: Harness;
   let stats: StatisticsQueries;
+  const suppression = new SuppressionThread();
+  afterAll(() => suppression.close());
 
   beforeEach(async () => {
     h = new Harness([new StatisticsProjection()]).start();
@@ -81,12 +84,12 @@ describe('public statistics', () => {
       '2024-01-15T10:00:00Z',
     );
     await h.caughtUp();
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
   }
 
   it('counts a period’s cohort by outcome, basis and notice timeliness, and transfers by when they happened', async () => {
     await scenario(1);
-    const q1 = stats.forPeriod(period('2024-Q1'), '2024-04-01T12:00:00Z', null);
+    const q1 = await stats.forPeriod(period('2024-Q1'), '2024-04-01T12:00:00Z', null);
     expect(q1).toMatchObject({ period: '2024-Q1', generatedAt: '2024-04-01T12:00:00Z', threshold: 1 });
     expect(q1.rows).toHaveLength(10);
     expect(row(q1, 'ICE', 'DETAINER')).toEqual({
@@ -118,10 +121,10 @@ describe('public statistics', () => {
       noticesLate: 0,
     });
 
-    const later = stats.forPeriod(period('2024-Q1'), '2024-04-02T00:00:00Z', null);
+    const later = await stats.forPeriod(period('2024-Q1'), '2024-04-02T00:00:00Z', null);
     expect(row(later, 'ICE', 'DETAINER')).toMatchObject({ noticesOnTime: 1, noticesLate: 2 });
     expect(
-      row(stats.forPeriod(period('2024-Q2'), '2024-07-01T00:00:00Z', null), 'ICE', 'DETAINER'),
+      row(await stats.forPeriod(period('2024-Q2'), '2024-07-01T00:00:00Z', null), 'ICE', 'DETAINER'),
     ).toMatchObject({
       received: 1,
       transfersToFederalCustody: 0,
@@ -131,7 +134,7 @@ describe('public statistics', () => {
   it('keeps received = honored + declined + partiallyHonored + pending in every row', async () => {
     await scenario(1);
     for (const label of ['2024', '2024-Q1', '2024-03', '2024-Q2']) {
-      for (const r of stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null).rows) {
+      for (const r of (await stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null)).rows) {
         expect(r.received).toBe(r.honored! + r.declined! + r.partiallyHonored! + r.pending!);
         expect(r.honoredWithJudicialWarrant! + r.honoredUnderException!).toBeLessThanOrEqual(
           r.honored! + r.partiallyHonored!,
@@ -142,7 +145,7 @@ describe('public statistics', () => {
 
   it('narrows to one local agency', async () => {
     await scenario(1);
-    const agency2 = stats.forPeriod(period('2024'), '2024-12-31T00:00:00Z', 'agency-2');
+    const agency2 = await stats.forPeriod(period('2024'), '2024-12-31T00:00:00Z', 'agency-2');
     expect(
       agency2.rows.filter((r) => r.received! > 0).map((r) => [r.requestingAgency, r.requestType]),
     ).toEqual([['CBP', 'INFORMATION']]);
@@ -165,10 +168,12 @@ describe('public statistics', () => {
       );
     }
     await h.caughtUp();
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
     const at = '2024-12-31T00:00:00Z';
-    const [all, police, sheriff] = [null, 'police', 'sheriff'].map((agency) =>
-      row(stats.forPeriod(period('2024-Q1'), at, agency), 'ICE', 'DETAINER'),
+    const [all, police, sheriff] = await Promise.all(
+      [null, 'police', 'sheriff'].map(async (agency) =>
+        row(await stats.forPeriod(period('2024-Q1'), at, agency), 'ICE', 'DETAINER'),
+      ),
     );
     expect(sheriff.received).toBeNull();
     // Published both, 8 − 6 would be the sheriff's 2: one of them is withheld too.
@@ -179,8 +184,8 @@ describe('public statistics', () => {
     expect([all.received, police.received]).toEqual([null, null]);
 
     // The same counts are answered from what was decided on them; new counts are decided anew.
-    expect(stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(
-      stats.forPeriod(period('2024-Q1'), at, 'police'),
+    expect(await stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(
+      await stats.forPeriod(period('2024-Q1'), at, 'police'),
     );
     // Four more declined at the sheriff's: no count is small any more, and the new counts are
     // decided anew.
@@ -196,7 +201,7 @@ describe('public statistics', () => {
       );
     }
     await h.caughtUp();
-    expect(row(stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(12);
+    expect(row(await stats.forPeriod(period('2024-Q1'), at, null), 'ICE', 'DETAINER').received).toBe(12);
   });
 
   /** Under a threshold of 5, one police case a day listed, each with an ICE detainer declined that day. */
@@ -227,14 +232,14 @@ describe('public statistics', () => {
       );
     }
     await h.caughtUp();
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
     const at = '2024-12-31T00:00:00Z';
-    const police = stats.forPeriod(period('2024-Q1'), at, 'police');
+    const police = await stats.forPeriod(period('2024-Q1'), at, 'police');
     // Any name is an agency id. One unheard of was decided over with the agencies that recorded
     // something, as an agency of zeros: a zero of its own could then be the complement withheld
     // (its table showed withheld cells that are all 0), and each new name decided the year anew.
     for (const agency of ['0', 'fire-department', 'zzz']) {
-      const none = stats.forPeriod(period('2024-Q1'), at, agency);
+      const none = await stats.forPeriod(period('2024-Q1'), at, agency);
       for (const r of none.rows) {
         expect(r).toMatchObject({
           received: 0,
@@ -246,7 +251,7 @@ describe('public statistics', () => {
       }
       expect(none.violationsBySection).toMatchObject({ '2': 0, '5': 0, suppressed: [] });
     }
-    expect(stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(police);
+    expect(await stats.forPeriod(period('2024-Q1'), at, 'police')).toEqual(police);
   });
 
   async function declinedDetainersOn(days: string[]): Promise<void> {
@@ -268,11 +273,13 @@ describe('public statistics', () => {
   it('does not give away a month’s withheld count as its quarter’s or year’s minus the other months’', async () => {
     // Six declined detainers in January, two in February: nothing else all year.
     await declinedDetainersOn([...Array<string>(6).fill('2024-01-10'), '2024-02-10', '2024-02-10']);
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
     const at = '2024-12-31T00:00:00Z';
     for (const agency of [null, 'police']) {
-      const [year, q1, january, february] = ['2024', '2024-Q1', '2024-01', '2024-02'].map((label) =>
-        row(stats.forPeriod(period(label), at, agency), 'ICE', 'DETAINER'),
+      const [year, q1, january, february] = await Promise.all(
+        ['2024', '2024-Q1', '2024-01', '2024-02'].map(async (label) =>
+          row(await stats.forPeriod(period(label), at, agency), 'ICE', 'DETAINER'),
+        ),
       );
       expect(february.received).toBeNull();
       // Published with January's, the year's or the quarter's count, less January's, would be 2.
@@ -286,10 +293,12 @@ describe('public statistics', () => {
   it('does not pin withheld months at 1 by their sum, as every withheld count is at least 1', async () => {
     // One declined detainer in April, one in May, eight in June.
     await declinedDetainersOn(['2024-04-10', '2024-05-10', ...Array<string>(8).fill('2024-06-10')]);
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
     const at = '2024-12-31T00:00:00Z';
-    const [q2, april, may, june] = ['2024-Q2', '2024-04', '2024-05', '2024-06'].map((label) =>
-      row(stats.forPeriod(period(label), at, null), 'ICE', 'DETAINER'),
+    const [q2, april, may, june] = await Promise.all(
+      ['2024-Q2', '2024-04', '2024-05', '2024-06'].map(async (label) =>
+        row(await stats.forPeriod(period(label), at, null), 'ICE', 'DETAINER'),
+      ),
     );
     expect([april.received, may.received]).toEqual([null, null]);
     // Published both, 10 − 8 = 2 over two withheld months of at least 1 each: 1 and 1.
@@ -299,18 +308,18 @@ describe('public statistics', () => {
   it('places acts in periods of the ordinance’s time zone', async () => {
     await scenario(1, 'America/New_York');
     // 2024-04-01T02:00Z is 22:00 on 31 March in New York: Q1 there, Q2 in UTC.
-    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const q1 = await stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
     expect(row(q1, 'ICE', 'DETAINER').received).toBe(4);
-    const march = stats.forPeriod(period('2024-03'), '2024-12-31T00:00:00Z', null);
+    const march = await stats.forPeriod(period('2024-03'), '2024-12-31T00:00:00Z', null);
     expect(row(march, 'ICE', 'DETAINER').received).toBe(3);
     expect(
-      row(stats.forPeriod(period('2024-Q2'), '2024-12-31T00:00:00Z', null), 'ICE', 'DETAINER').received,
+      row(await stats.forPeriod(period('2024-Q2'), '2024-12-31T00:00:00Z', null), 'ICE', 'DETAINER').received,
     ).toBe(0);
   });
 
   it('withholds small cells and the cells that would reveal them', async () => {
     await scenario(5);
-    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const q1 = await stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
     const detainers = row(q1, 'ICE', 'DETAINER');
     expect(detainers.received).toBeNull();
     expect(detainers.suppressed).toEqual(
@@ -328,7 +337,7 @@ describe('public statistics', () => {
     await scenario(1);
     await h.tickAt('2024-04-03T00:00:00Z');
     const all = h.violations().filter((v) => v.status !== 'WITHDRAWN');
-    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const q1 = await stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
     const inQ1 = all.filter((v) => v.occurredAt < '2024-04-01');
     const expected: Record<string, number> = {};
     for (const v of inQ1) expected[String(v.section)] = (expected[String(v.section)] ?? 0) + 1;
@@ -338,14 +347,14 @@ describe('public statistics', () => {
     }
     expect(q1.violationsBySection.suppressed).toEqual([]);
 
-    const suppressedQ1 = new StatisticsQueries(h.db);
+    const suppressedQ1 = new StatisticsQueries(h.db, suppression);
     await h.adopt(ordinanceAdopted({ version: 2, smallCellThreshold: 100 }), '2024-05-01T00:00:00Z');
     await h.caughtUp();
-    const withheld = suppressedQ1.forPeriod(
+    const { violationsBySection: withheld } = await suppressedQ1.forPeriod(
       period('2024-Q1'),
       '2024-12-31T00:00:00Z',
       null,
-    ).violationsBySection;
+    );
     expect(withheld.suppressed).toEqual(Object.keys(expected).sort((a, b) => Number(a) - Number(b)));
     for (const s of withheld.suppressed) expect(withheld[s]).toBeNull();
   });
@@ -422,7 +431,7 @@ describe('public statistics', () => {
 
   it('writes the rows as CSV in the JSON field order, withheld cells empty', async () => {
     await scenario(5);
-    const q1 = stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
+    const q1 = await stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);
     const csv = statisticsCsv(q1);
     const [header, ...lines] = parse(csv);
     expect(header).toEqual([

@@ -89,7 +89,7 @@ export class PublicStatisticsController {
   @Get('statistics')
   @ApiOkResponse({ type: PublicStatisticsDto, description: 'The period’s statistics (API.md § 11)' })
   @ApiBadRequestResponse({ description: 'Missing or malformed period' })
-  statistics(@Query() { period, agencyId }: StatisticsQuery): PublicStatistics {
+  statistics(@Query() { period, agencyId }: StatisticsQuery): Promise<PublicStatistics> {
     return this.reader.forPeriod(periodOf(period), agencyId ?? null);
   }
 
@@ -97,11 +97,11 @@ export class PublicStatisticsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ type: String, description: 'The rows as RFC 4180 CSV; a withheld cell is empty' })
   @ApiBadRequestResponse({ description: 'Missing or malformed period' })
-  csv(
+  async csv(
     @Query() { period, agencyId }: StatisticsQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): string {
-    const statistics = this.reader.forPeriod(periodOf(period), agencyId ?? null);
+  ): Promise<string> {
+    const statistics = await this.reader.forPeriod(periodOf(period), agencyId ?? null);
     // One agency's file says so in its name, as its rows cannot (an agency id is safe in a filename).
     const name = `statistics-${statistics.period}${agencyId === undefined ? '' : `-${agencyId}`}.csv`;
     void reply

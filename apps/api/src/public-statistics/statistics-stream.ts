@@ -8,7 +8,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { OpaquePositions } from '@trust-ledger/privacy';
 import { ProjectionRunner, type BatchCommitted } from '@trust-ledger/projections';
-import { STATISTICS } from '@trust-ledger/projections/statistics';
+import { STATISTICS, type PublicStatistics } from '@trust-ledger/projections/statistics';
 import { VIOLATION_REGISTER } from '@trust-ledger/projections/violations';
 import { StatisticsReader } from './statistics.reader';
 
@@ -47,6 +47,11 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   private stale = true;
   private scheduled: NodeJS.Timeout | undefined;
   private countedAt = 0;
+  /** The count under way, and the one to follow it: counts run one at a time (each waits for its
+   * suppression decision), so that their messages go out in the order counted. */
+  private counting: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private shuttingDown = false;
 
   constructor(
     private readonly reader: StatisticsReader,
@@ -59,13 +64,14 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     this.unsubscribe = this.runner.onProgress((progress) => this.progressed(progress));
     this.timer = setInterval(() => {
       this.stale = true;
-      if (this.subscribers.size > 0) this.safely(() => this.recount());
+      if (this.subscribers.size > 0) this.recountInBackground();
     }, RECHECK_MS);
     this.timer.unref();
   }
 
   /** Ends every open stream, so that the HTTP server can close. */
   beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
     this.unsubscribe?.();
     clearInterval(this.timer);
     clearTimeout(this.scheduled);
@@ -80,7 +86,9 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
         if (SOURCES.includes(name) && position !== null) this.reach(position);
       }
     }
-    if (this.stale) this.recount();
+    // A count under way began after the last change: its message is the latest.
+    if (this.stale) await this.recount();
+    else if (this.counting !== undefined) await this.counting;
     const { id, data } = this.current!;
     return { id, data };
   }
@@ -112,7 +120,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     this.scheduled = setTimeout(
       () => {
         this.scheduled = undefined;
-        this.safely(() => this.recount());
+        this.recountInBackground();
       },
       Math.max(0, this.countedAt + RECOUNT_INTERVAL_MS - Date.now()),
     );
@@ -124,11 +132,43 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
       this.reached = position;
   }
 
-  private recount(): void {
+  /** Counts after the count under way, if any; counts asked for meanwhile are one count. */
+  private recount(): Promise<void> {
+    if (this.queued !== undefined) return this.queued;
+    if (this.counting === undefined) {
+      const counting = this.count().finally(() => (this.counting = undefined));
+      this.counting = counting;
+      return counting;
+    }
+    const queued = this.counting
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.recount();
+      });
+    this.queued = queued;
+    return queued;
+  }
+
+  private recountInBackground(): void {
+    this.recount().catch((error: unknown) => {
+      // A count cut short by the shutdown (its suppression thread stopped) is no failure.
+      if (!this.shuttingDown) this.logFailure(error);
+    });
+  }
+
+  private async count(): Promise<void> {
     this.countedAt = Date.now();
-    const statistics = this.reader.currentQuarter();
-    // Only a count that succeeded clears the mark: after a failure the next reader counts again.
+    // The counts are read as the count starts: a batch committed while it waits for its
+    // suppression marks them again. After a failure the next reader counts again.
     this.stale = false;
+    let statistics: PublicStatistics;
+    try {
+      statistics = await this.reader.currentQuarter();
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
     const { generatedAt: _generatedAt, ...counted } = statistics;
     const counts = JSON.stringify(counted);
     if (this.current?.counts === counts) return;
@@ -144,9 +184,13 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     try {
       work();
     } catch (error) {
-      this.logger.error(
-        `could not count the statistics: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logFailure(error);
     }
+  }
+
+  private logFailure(error: unknown): void {
+    this.logger.error(
+      `could not count the statistics: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

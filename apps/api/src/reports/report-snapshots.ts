@@ -43,7 +43,7 @@ export class ReportSnapshots {
         ),
       ),
     );
-    const counted = this.statistics.forPeriod(parsePeriod(period)!, null);
+    const counted = await this.statistics.forPeriod(parsePeriod(period)!, null);
     const statistics = JSON.parse(JSON.stringify(counted)) as ReportStatistics;
     return { statistics, contentHash: reportContentHash(statistics) };
   }

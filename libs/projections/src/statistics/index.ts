@@ -4,3 +4,5 @@ export * from './statistics-row';
 export * from './statistics.projection';
 export * from './statistics-queries';
 export * from './statistics-csv';
+export * from './suppression-thread';
+export * from './suppression-decision';

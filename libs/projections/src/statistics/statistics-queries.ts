@@ -15,13 +15,13 @@ import { ViolationQueries } from '../violations/violation-queries';
 import {
   STATISTICS_FIELDS,
   periodsOfYear,
-  suppressTogether,
   type PeriodParts,
   type ScopeStatistics,
   type StatisticsCounts,
   type StatisticsField,
   type StatisticsRow,
 } from './statistics-row';
+import type { SuppressionThread } from './suppression-thread';
 
 /** Per-section counts of violations; `suppressed` names the sections whose count is withheld. */
 type SectionCounts = { [section: string]: number | null | string[]; suppressed: string[] };
@@ -170,7 +170,8 @@ function nothingRecorded(): ScopeStatistics {
  * Every query of a period decides what to withhold over its whole year (the year, its quarters
  * and its months) and, in each, over the jurisdiction-wide counts and every local agency's (see
  * suppressTogether): so that a withheld cell is neither the difference between the jurisdiction's
- * published count and the other agencies', nor between a year's and its other quarters'.
+ * published count and the other agencies', nor between a year's and its other quarters'. That
+ * decision is made on `suppression`'s worker thread, so the event loop serves others meanwhile.
  */
 export class StatisticsQueries {
   private readonly requests;
@@ -178,10 +179,16 @@ export class StatisticsQueries {
   private readonly versions;
   private readonly violations: ViolationQueries;
   /** Suppressions by the counts they were decided on, latest last: deciding over a year and many
-   * agencies is costly, and most queries ask again of counts already seen. */
-  private readonly suppressed = new Map<string, (period: string, scope: string) => ScopeStatistics>();
+   * agencies is costly, and most queries ask again of counts already seen (or being decided). */
+  private readonly suppressed = new Map<
+    string,
+    Promise<(period: string, scope: string) => ScopeStatistics>
+  >();
 
-  constructor(db: ReadModelDb) {
+  constructor(
+    db: ReadModelDb,
+    private readonly suppression: SuppressionThread,
+  ) {
     type Bounds = { from: number; to: number; now: number };
     this.requests = db.prepare<[Bounds], KindRow>(REQUEST_KINDS);
     type TransferRow = {
@@ -208,7 +215,8 @@ export class StatisticsQueries {
     return periodOf(now, 'QUARTER', this.versionAt(now).timeZone);
   }
 
-  forPeriod(period: Period, now: string, agencyId: string | null): PublicStatistics {
+  /** Counts at once (the read model as of the call), then waits for the suppression decision. */
+  async forPeriod(period: Period, now: string, agencyId: string | null): Promise<PublicStatistics> {
     const version = this.versionAt(now);
     const periods = periodsOfYear(period.year);
     // Each month is counted; the quarters and the year are their sums.
@@ -234,7 +242,10 @@ export class StatisticsQueries {
     const { rows, sections: withheld } =
       scope !== ALL && !agencies.includes(scope)
         ? nothingRecorded()
-        : this.suppression(periods, agencies, counted, version.smallCellThreshold)(period.label, scope);
+        : (await this.suppressionOf(periods, agencies, counted, version.smallCellThreshold))(
+            period.label,
+            scope,
+          );
     return {
       period: period.label,
       generatedAt: now,
@@ -268,13 +279,14 @@ export class StatisticsQueries {
     return counts;
   }
 
-  /** suppressTogether, remembered for the last SUPPRESSIONS_KEPT distinct counts. */
-  private suppression(
+  /** suppressTogether, remembered for the last SUPPRESSIONS_KEPT distinct counts (queries of counts
+   * being decided wait for the same decision); one that failed is forgotten, so the next decides again. */
+  private suppressionOf(
     periods: PeriodParts[],
     agencies: string[],
     counted: Map<string, PeriodCounts>,
     threshold: number,
-  ): (period: string, scope: string) => ScopeStatistics {
+  ): Promise<(period: string, scope: string) => ScopeStatistics> {
     // The months' counts determine the rest (their sums), so they alone key the decision.
     const months = periods.filter((p) => p.parts.length === 0).map((p) => p.label);
     const key = JSON.stringify([
@@ -287,16 +299,11 @@ export class StatisticsQueries {
     ]);
     let decided = this.suppressed.get(key);
     if (decided === undefined) {
-      const zero = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
-      const noSections = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
-      decided = suppressTogether(
-        periods,
-        agencies,
-        (period, scope, agency, type) =>
-          counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`) ?? zero,
-        (period, scope) => counted.get(period)!.sections.get(scope) ?? noSections,
-        threshold,
-      );
+      const deciding = this.suppression.decide({ periods, agencies, counted, threshold });
+      deciding.catch(() => {
+        if (this.suppressed.get(key) === deciding) this.suppressed.delete(key);
+      });
+      decided = deciding;
       if (this.suppressed.size >= SUPPRESSIONS_KEPT)
         this.suppressed.delete(this.suppressed.keys().next().value!);
     } else this.suppressed.delete(key);
