@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { get, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+import { SuppressionThread } from '@trust-ledger/projections/statistics';
 import { parse } from 'csv-parse/sync';
 import { StatisticsReader } from '../../apps/api/src/public-statistics/statistics.reader';
 import { STREAMS_PER_CLIENT } from '../../apps/api/src/public-statistics/public-statistics.controller';
@@ -155,6 +158,36 @@ describe('public statistics over HTTP', () => {
       await t.http().get(`${API}/public/statistics${bad}`).expect(400);
     }
     await t.http().get(`${API}/public/statistics?period=2025&agencyId=agency-a`).expect(200);
+  });
+
+  it('answers a 500, logged once, when the suppression worker dies mid-decision, and decides the next query afresh', async () => {
+    // Another year's counts, so that the decision is new (and the quarter the stream follows unchanged).
+    const position = await recordDetainer('2023-06-01T10:00:00Z');
+    const reader: unknown = t.app.get(StatisticsReader);
+    const thread = (reader as { suppression: SuppressionThread }).suppression;
+    const decide = jest.spyOn(thread, 'decide').mockImplementationOnce((task) => {
+      const deciding = SuppressionThread.prototype.decide.call(thread, task);
+      // As a crash would (out of memory, a native fault): the worker ends, the decision unmade.
+      void (thread as unknown as { worker: Worker }).worker.terminate();
+      return deciding;
+    });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const failed = await t
+        .http()
+        .get(`${API}/public/statistics?period=2023&minPosition=${position}`)
+        .expect(500);
+      expect(failed.body).toMatchObject({ statusCode: 500, message: 'Internal server error' });
+      expect(
+        logged.mock.calls.filter(([m]) => String(m).includes('suppression worker stopped')),
+      ).toHaveLength(1);
+      const again = await t.http().get(`${API}/public/statistics.csv?period=2023`).expect(200);
+      expect(parse(again.text)[1].slice(0, 4)).toEqual(['2023', 'ICE', 'DETAINER', '']);
+      expect(decide).toHaveBeenCalledTimes(2);
+    } finally {
+      decide.mockRestore();
+      logged.mockRestore();
+    }
   });
 
   it('counts the stream’s statistics only while someone listens, and then from the latest counts', async () => {

@@ -407,7 +407,7 @@ describe('public statistics', () => {
       '2024-04-02T12:00:00Z',
     );
     await h.caughtUp();
-    stats = new StatisticsQueries(h.db);
+    stats = new StatisticsQueries(h.db, suppression);
     const fired = (ruleId: string) =>
       h
         .violations()
@@ -422,11 +422,40 @@ describe('public statistics', () => {
     ]);
     expect(fired('S3_SENSITIVE_INFORMATION_DISCLOSED')).toEqual([[id(52), '2024-02-01T12:00:00Z']]);
     expect(fired('S5_RELEASE_DATE_NOTICE_MISSING')).toEqual([[id(52), '2024-02-01T12:00:00Z']]);
-    const bySection = (label: string) =>
-      stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null).violationsBySection;
-    expect(bySection('2024-Q1')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
-    expect(bySection('2024-Q2')).toMatchObject({ '2': 0, '3': 0, '5': 0, suppressed: [] });
-    expect(bySection('2024')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
+    const bySection = async (label: string) =>
+      (await stats.forPeriod(period(label), '2024-12-31T00:00:00Z', null)).violationsBySection;
+    expect(await bySection('2024-Q1')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
+    expect(await bySection('2024-Q2')).toMatchObject({ '2': 0, '3': 0, '5': 0, suppressed: [] });
+    expect(await bySection('2024')).toMatchObject({ '2': 4, '3': 1, '5': 1, suppressed: [] });
+  });
+
+  it('decides a year’s counts once for the queries asked together, and again after a failed decision', async () => {
+    await scenario(5);
+    const at = '2024-12-31T00:00:00Z';
+    const decide = jest.spyOn(suppression, 'decide');
+    try {
+      const queries = ['2024', '2024-Q1', '2024-02'].flatMap((label) =>
+        [null, 'agency-1', 'agency-2'].map((agency) => stats.forPeriod(period(label), at, agency)),
+      );
+      const together = await Promise.all(queries);
+      expect(decide).toHaveBeenCalledTimes(1);
+      // The same answers as queries asked one by one, of a decision made afresh.
+      const alone = new StatisticsQueries(h.db, suppression);
+      for (const [i, label] of ['2024', '2024-Q1', '2024-02'].entries()) {
+        for (const [j, agency] of [null, 'agency-1', 'agency-2'].entries()) {
+          expect(together[i * 3 + j]).toEqual(await alone.forPeriod(period(label), at, agency));
+        }
+      }
+
+      // A decision that failed is not kept: the next query of those counts decides again.
+      decide.mockClear();
+      decide.mockRejectedValueOnce(new Error('the suppression worker stopped (exit code 1)'));
+      await expect(stats.forPeriod(period('2023'), at, null)).rejects.toThrow(/worker stopped/);
+      expect((await stats.forPeriod(period('2023'), at, null)).period).toBe('2023');
+      expect(decide).toHaveBeenCalledTimes(2);
+    } finally {
+      decide.mockRestore();
+    }
   });
 
   it('writes the rows as CSV in the JSON field order, withheld cells empty', async () => {
