@@ -21,6 +21,7 @@ import {
   type StatisticsField,
   type StatisticsRow,
 } from './statistics-row';
+import { suppressionTask } from './suppression-decision';
 import type { SuppressionThread } from './suppression-thread';
 
 /** Per-section counts of violations; `suppressed` names the sections whose count is withheld. */
@@ -299,7 +300,15 @@ export class StatisticsQueries {
     ]);
     let decided = this.suppressed.get(key);
     if (decided === undefined) {
-      const deciding = this.suppression.decide({ periods, agencies, counted, threshold });
+      const deciding = this.suppression.decide(
+        suppressionTask(
+          periods,
+          agencies,
+          threshold,
+          (period, scope, agency, type) => counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`),
+          (period, scope) => counted.get(period)!.sections.get(scope),
+        ),
+      );
       deciding.catch(() => {
         if (this.suppressed.get(key) === deciding) this.suppressed.delete(key);
       });

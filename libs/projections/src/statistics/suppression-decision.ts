@@ -1,4 +1,10 @@
-import { FEDERAL_AGENCIES, ORDINANCE_SECTIONS, REQUEST_TYPES } from '@trust-ledger/domain';
+import {
+  FEDERAL_AGENCIES,
+  ORDINANCE_SECTIONS,
+  REQUEST_TYPES,
+  type FederalAgency,
+  type RequestType,
+} from '@trust-ledger/domain';
 import {
   STATISTICS_FIELDS,
   suppressTogether,
@@ -9,32 +15,42 @@ import {
   type StatisticsRow,
 } from './statistics-row';
 
-/**
- * One period's counts in each scope (the jurisdiction's, `''`, and each local agency's): its rows'
- * by `agency/type` and its sections'. A scope or row not listed counted nothing.
+/*
+ * A year's cells cross between threads as one array of numbers, moved rather than copied: as
+ * objects, 117 agencies' counts are some 20,000 rows, which the event loop would spend tens of
+ * milliseconds copying each way. Cells are placed slice by slice (a slice is one period in one scope,
+ * in the order of the periods and then of the scopes, the jurisdiction's `''` first); in each, its
+ * rows in FEDERAL_AGENCIES × REQUEST_TYPES order, field by field, then its sections.
  */
-export interface CountedPeriod {
-  rows: ReadonlyMap<string, ReadonlyMap<string, StatisticsCounts>>;
-  sections: ReadonlyMap<string, Record<string, number>>;
+const SECTIONS = ORDINANCE_SECTIONS.map(String);
+const ROW_CELLS = FEDERAL_AGENCIES.length * REQUEST_TYPES.length * STATISTICS_FIELDS.length;
+const SLICE_CELLS = ROW_CELLS + SECTIONS.length;
+const rowAt = (x: number, a: number, t: number): number =>
+  x * SLICE_CELLS + (a * REQUEST_TYPES.length + t) * STATISTICS_FIELDS.length;
+const sectionsAt = (x: number): number => x * SLICE_CELLS + ROW_CELLS;
+
+/** Each slice's place, by period and scope. */
+function slicesOf(
+  periods: readonly PeriodParts[],
+  agencies: readonly string[],
+): Map<string, Map<string, number>> {
+  const scopes = ['', ...agencies];
+  return new Map(
+    periods.map(({ label }, p) => [label, new Map(scopes.map((scope, s) => [scope, p * scopes.length + s]))]),
+  );
 }
 
-/** What suppressTogether decides over, as plain data a worker thread can be sent. */
+/** What suppressTogether decides over, as data a worker thread can be sent. */
 export interface SuppressionTask {
   periods: readonly PeriodParts[];
   agencies: readonly string[];
-  /** Every period of `periods`. */
-  counted: ReadonlyMap<string, CountedPeriod>;
   threshold: number;
+  /** Every slice's counts, placed as above. */
+  counts: Float64Array<ArrayBuffer>;
 }
 
-/**
- * A task's decision, compact enough to cross threads at once: every slice's published cells (slice
- * by slice in the order of `periods` and then of the scopes, `''` first; each slice's rows in
- * FEDERAL_AGENCIES × REQUEST_TYPES order, field by field, then its sections), NaN where withheld.
- * As objects, a year of 117 agencies is some 20,000 rows, which the event loop would pay to copy.
- */
+/** A task's decision: every slice's published cells, placed as above, NaN where withheld. */
 export interface SuppressionDecision {
-  sectionNames: string[];
   cells: Float64Array<ArrayBuffer>;
 }
 
@@ -43,77 +59,108 @@ export type SuppressionAnswer =
   | { id: number; decision: SuppressionDecision }
   | { id: number; error: { message: string; stack: string | undefined } };
 
-const ROWS = FEDERAL_AGENCIES.length * REQUEST_TYPES.length;
+/**
+ * The task of deciding over these counts: a row or sections undefined counted nothing. Sections
+ * are every section of the ordinance, as StatisticsQueries counts them.
+ */
+export function suppressionTask(
+  periods: readonly PeriodParts[],
+  agencies: readonly string[],
+  threshold: number,
+  counted: (
+    period: string,
+    scope: string,
+    agency: FederalAgency,
+    type: RequestType,
+  ) => StatisticsCounts | undefined,
+  sections: (period: string, scope: string) => Record<string, number> | undefined,
+): SuppressionTask {
+  const counts = new Float64Array(periods.length * (agencies.length + 1) * SLICE_CELLS);
+  for (const [label, scopes] of slicesOf(periods, agencies)) {
+    for (const [scope, x] of scopes) {
+      FEDERAL_AGENCIES.forEach((agency, a) => {
+        REQUEST_TYPES.forEach((type, t) => {
+          const c = counted(label, scope, agency, type);
+          if (c !== undefined)
+            STATISTICS_FIELDS.forEach((field, f) => (counts[rowAt(x, a, t) + f] = c[field]));
+        });
+      });
+      const n = sections(label, scope);
+      if (n !== undefined) SECTIONS.forEach((name, k) => (counts[sectionsAt(x) + k] = n[name]));
+    }
+  }
+  return { periods, agencies, threshold, counts };
+}
 
 /** suppressTogether over a task's counts, every slice's outcome written down. */
-export function decide({ periods, agencies, counted, threshold }: SuppressionTask): SuppressionDecision {
-  const zero = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
-  const noSections = Object.fromEntries(ORDINANCE_SECTIONS.map((section) => [String(section), 0]));
+export function decide({ periods, agencies, threshold, counts }: SuppressionTask): SuppressionDecision {
+  const slices = slicesOf(periods, agencies);
+  if (counts.length !== periods.length * (agencies.length + 1) * SLICE_CELLS)
+    throw new Error(
+      `the counts sent are not those of ${periods.length} periods of ${agencies.length} agencies`,
+    );
   const decided = suppressTogether(
     periods,
     agencies,
-    (period, scope, agency, type) => counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`) ?? zero,
-    (period, scope) => counted.get(period)!.sections.get(scope) ?? noSections,
+    (period, scope, agency, type) => {
+      const at = rowAt(
+        slices.get(period)!.get(scope)!,
+        FEDERAL_AGENCIES.indexOf(agency),
+        REQUEST_TYPES.indexOf(type),
+      );
+      return Object.fromEntries(
+        STATISTICS_FIELDS.map((field, f) => [field, counts[at + f]]),
+      ) as StatisticsCounts;
+    },
+    (period, scope) => {
+      const at = sectionsAt(slices.get(period)!.get(scope)!);
+      return Object.fromEntries(SECTIONS.map((name, k) => [name, counts[at + k]]));
+    },
     threshold,
   );
-  const scopes = ['', ...agencies];
-  let sectionNames: string[] | undefined;
-  let cells = new Float64Array(0);
-  let at = 0;
-  for (const { label } of periods) {
-    for (const scope of scopes) {
-      const { rows, sections } = decided(label, scope);
-      if (sectionNames === undefined) {
-        sectionNames = Object.keys(sections.values);
-        cells = new Float64Array(
-          periods.length * scopes.length * (ROWS * STATISTICS_FIELDS.length + sectionNames.length),
-        );
-      }
+  const cells = new Float64Array(counts.length);
+  for (const [period, scopes] of slices) {
+    for (const [scope, x] of scopes) {
+      const { rows, sections } = decided(period, scope);
       // Rows are written by place: a decision that lists them otherwise must fail, not misplace them.
       if (
-        rows.length !== ROWS ||
+        rows.length !== FEDERAL_AGENCIES.length * REQUEST_TYPES.length ||
         rows.some(
           (row, r) =>
             row.requestingAgency !== FEDERAL_AGENCIES[Math.floor(r / REQUEST_TYPES.length)] ||
             row.requestType !== REQUEST_TYPES[r % REQUEST_TYPES.length],
         )
       ) {
-        throw new Error(`the suppression of ${label} for agency ${scope} lists its rows out of order`);
+        throw new Error(`the suppression of ${period} for agency ${scope} lists its rows out of order`);
       }
-      for (const row of rows) for (const field of STATISTICS_FIELDS) cells[at++] = row[field] ?? NaN;
-      for (const name of sectionNames) cells[at++] = sections.values[name] ?? NaN;
+      rows.forEach((row, r) =>
+        STATISTICS_FIELDS.forEach((field, f) => (cells[rowAt(x, 0, r) + f] = row[field] ?? NaN)),
+      );
+      SECTIONS.forEach((name, k) => (cells[sectionsAt(x) + k] = sections.values[name] ?? NaN));
     }
   }
-  return { sectionNames: sectionNames ?? [], cells };
+  return { cells };
 }
 
 /** A decision read back as suppressTogether answers: one scope's share of one period's statistics. */
 export function decided(
   { periods, agencies }: Pick<SuppressionTask, 'periods' | 'agencies'>,
-  { sectionNames, cells }: SuppressionDecision,
+  { cells }: SuppressionDecision,
 ): (period: string, scope: string) => ScopeStatistics {
-  const scopes = ['', ...agencies];
-  const sliceOf = new Map(
-    periods.flatMap(({ label }, p) =>
-      scopes.map((scope, s): [string, number] => [`${label}\n${scope}`, p * scopes.length + s]),
-    ),
-  );
-  const perSlice = ROWS * STATISTICS_FIELDS.length + sectionNames.length;
+  const slices = slicesOf(periods, agencies);
   const published = (cell: number): number | null => (Number.isNaN(cells[cell]) ? null : cells[cell]);
   return (period, scope) => {
-    const x = sliceOf.get(`${period}\n${scope}`);
+    const x = slices.get(period)?.get(scope);
     if (x === undefined) throw new Error(`no statistics were suppressed for ${period} of agency ${scope}`);
     const rows = FEDERAL_AGENCIES.flatMap((agency, a) =>
       REQUEST_TYPES.map((type, t): StatisticsRow => {
-        const first = x * perSlice + (a * REQUEST_TYPES.length + t) * STATISTICS_FIELDS.length;
         const row = {} as Record<StatisticsField, number | null>;
-        STATISTICS_FIELDS.forEach((field, f) => (row[field] = published(first + f)));
+        STATISTICS_FIELDS.forEach((field, f) => (row[field] = published(rowAt(x, a, t) + f)));
         const suppressed = STATISTICS_FIELDS.filter((field) => row[field] === null);
         return { requestingAgency: agency, requestType: type, ...row, suppressed };
       }),
     );
-    const sectionsAt = x * perSlice + ROWS * STATISTICS_FIELDS.length;
-    const values = Object.fromEntries(sectionNames.map((name, k) => [name, published(sectionsAt + k)]));
-    return { rows, sections: { values, suppressed: sectionNames.filter((name) => values[name] === null) } };
+    const values = Object.fromEntries(SECTIONS.map((name, k) => [name, published(sectionsAt(x) + k)]));
+    return { rows, sections: { values, suppressed: SECTIONS.filter((name) => values[name] === null) } };
   };
 }

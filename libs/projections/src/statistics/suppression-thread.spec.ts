@@ -7,11 +7,24 @@ import {
   type ScopeStatistics,
   type StatisticsCounts,
 } from './statistics-row';
-import type { CountedPeriod, SuppressionTask } from './suppression-decision';
+import { suppressionTask, type SuppressionTask } from './suppression-decision';
 import { SuppressionThread } from './suppression-thread';
 
 const ZERO = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
 const NO_SECTIONS = Object.fromEntries(ORDINANCE_SECTIONS.map((s) => [String(s), 0]));
+
+/** One period's counts by scope, as StatisticsQueries keeps them: rows by `agency/type`, and sections. */
+interface CountedPeriod {
+  rows: Map<string, Map<string, StatisticsCounts>>;
+  sections: Map<string, Record<string, number>>;
+}
+
+interface Year {
+  periods: ReturnType<typeof periodsOfYear>;
+  agencies: string[];
+  counted: Map<string, CountedPeriod>;
+  threshold: number;
+}
 
 function rng(seed: number): (n: number) => number {
   let state = seed;
@@ -24,24 +37,22 @@ function rng(seed: number): (n: number) => number {
  * agencies that recorded something that month (small counts, many zeros), the jurisdiction's their
  * sums, and the quarters' and the year's the sums of their months.
  */
-function randomYear(seed: number, agencyCount: number, threshold: number): SuppressionTask {
+function randomYear(seed: number, agencyCount: number, threshold: number): Year {
   const next = rng(seed);
   const periods = periodsOfYear(2024);
   const agencies = Array.from({ length: agencyCount }, (_, i) => `agency-${i}`);
   const counted = new Map<string, CountedPeriod>();
   const add = (period: CountedPeriod, scope: string, key: string, counts: StatisticsCounts): void => {
-    const rows = period.rows as Map<string, Map<string, StatisticsCounts>>;
-    if (!rows.has(scope)) rows.set(scope, new Map());
-    const row = rows.get(scope)!;
+    if (!period.rows.has(scope)) period.rows.set(scope, new Map());
+    const row = period.rows.get(scope)!;
     const sum = { ...(row.get(key) ?? ZERO) };
     for (const f of STATISTICS_FIELDS) sum[f] += counts[f];
     row.set(key, sum);
   };
   const addSections = (period: CountedPeriod, scope: string, counts: Record<string, number>): void => {
-    const sections = period.sections as Map<string, Record<string, number>>;
-    const sum = { ...(sections.get(scope) ?? NO_SECTIONS) };
+    const sum = { ...(period.sections.get(scope) ?? NO_SECTIONS) };
     for (const [k, n] of Object.entries(counts)) sum[k] += n;
-    sections.set(scope, sum);
+    period.sections.set(scope, sum);
   };
   const empty = (): CountedPeriod => ({ rows: new Map(), sections: new Map() });
   for (const { label, parts } of [...periods].reverse()) {
@@ -73,8 +84,19 @@ function randomYear(seed: number, agencyCount: number, threshold: number): Suppr
   return { periods, agencies, counted, threshold };
 }
 
-/** suppressTogether in this thread, over a task's counts read as StatisticsQueries reads them. */
-function inThread({ periods, agencies, counted, threshold }: SuppressionTask) {
+/** The year's task, as StatisticsQueries sends it. */
+function taskOf({ periods, agencies, counted, threshold }: Year): SuppressionTask {
+  return suppressionTask(
+    periods,
+    agencies,
+    threshold,
+    (period, scope, agency, type) => counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`),
+    (period, scope) => counted.get(period)!.sections.get(scope),
+  );
+}
+
+/** suppressTogether in this thread, over the year's counts read as StatisticsQueries read them. */
+function inThread({ periods, agencies, counted, threshold }: Year) {
   return suppressTogether(
     periods,
     agencies,
@@ -86,7 +108,7 @@ function inThread({ periods, agencies, counted, threshold }: SuppressionTask) {
 
 /** Every period's statistics in every scope. */
 function everySlice(
-  { periods, agencies }: SuppressionTask,
+  { periods, agencies }: Pick<Year, 'periods' | 'agencies'>,
   decided: (period: string, scope: string) => ScopeStatistics,
 ): ScopeStatistics[] {
   return periods.flatMap(({ label }) => ['', ...agencies].map((scope) => decided(label, scope)));
@@ -105,18 +127,18 @@ describe('SuppressionThread', () => {
       [5, 12, 11],
       [6, 5, 1],
     ]) {
-      const task = randomYear(seed, agencies, threshold);
-      const expected = everySlice(task, inThread(task));
+      const year = randomYear(seed, agencies, threshold);
+      const expected = everySlice(year, inThread(year));
       // Something is withheld, or the comparison would prove little.
       if (threshold > 1) expect(expected.some((s) => s.rows.some((r) => r.suppressed.length > 0))).toBe(true);
-      expect(everySlice(task, await thread.decide(task))).toEqual(expected);
+      expect(everySlice(year, await thread.decide(taskOf(year)))).toEqual(expected);
     }
   });
 
   it('keeps the event loop turning while a large decision runs', async () => {
     // The worker started and warmed up: what follows is the decision alone.
-    await thread.decide(randomYear(7, 2, 5));
-    const task = randomYear(8, 25, 5);
+    await thread.decide(taskOf(randomYear(7, 2, 5)));
+    const year = randomYear(8, 25, 5);
     let decided = false;
     // A cheap request (a message round trip) sent as the decision starts, and turns of the event
     // loop counted until it ends: on this thread, the decision would hold both until it was made.
@@ -124,7 +146,7 @@ describe('SuppressionThread', () => {
     port2.on('message', (data: string) => port2.postMessage(data));
     const answered = new Promise<boolean>((resolve) => port1.once('message', () => resolve(decided)));
     port1.postMessage('ping');
-    const deciding = thread.decide(task).then((decision) => {
+    const deciding = thread.decide(taskOf(year)).then((decision) => {
       decided = true;
       return decision;
     });
@@ -138,28 +160,29 @@ describe('SuppressionThread', () => {
     port2.close();
     expect(answeredWhileDeciding).toBe(true);
     expect(turns).toBeGreaterThan(1);
-    expect(everySlice(task, await deciding)).toEqual(everySlice(task, inThread(task)));
+    expect(everySlice(year, await deciding)).toEqual(everySlice(year, inThread(year)));
   });
 
   it('rejects a task that fails, and decides the next', async () => {
-    const task = randomYear(9, 2, 5);
-    const failing = { ...task, counted: new Map([...task.counted].slice(1)) };
-    await expect(thread.decide(failing)).rejects.toThrow(/Cannot read properties of undefined/);
-    expect(everySlice(task, await thread.decide(task))).toEqual(everySlice(task, inThread(task)));
+    const year = randomYear(9, 2, 5);
+    // The counts of a year with one agency fewer.
+    const failing = { ...taskOf(year), agencies: year.agencies.slice(1) };
+    await expect(thread.decide(failing)).rejects.toThrow(/not those of 17 periods of 1 agencies/);
+    expect(everySlice(year, await thread.decide(taskOf(year)))).toEqual(everySlice(year, inThread(year)));
   });
 
   it('rejects the tasks of a worker that dies, and starts another for the next', async () => {
-    const task = randomYear(10, 6, 5);
-    const deciding = thread.decide(task);
+    const year = randomYear(10, 6, 5);
+    const deciding = thread.decide(taskOf(year));
     // As a crash would (out of memory, a native fault): the worker ends mid-decision.
     await (thread as unknown as { worker: Worker }).worker.terminate();
     await expect(deciding).rejects.toThrow(/suppression worker stopped/);
-    expect(everySlice(task, await thread.decide(task))).toEqual(everySlice(task, inThread(task)));
+    expect(everySlice(year, await thread.decide(taskOf(year)))).toEqual(everySlice(year, inThread(year)));
   });
 
   it('rejects tasks once closed', async () => {
     const closed = new SuppressionThread();
-    const task = randomYear(11, 1, 5);
+    const task = taskOf(randomYear(11, 1, 5));
     await closed.decide(task);
     await closed.close();
     await expect(closed.decide(task)).rejects.toThrow(/closed/);
