@@ -300,15 +300,7 @@ export class StatisticsQueries {
     ]);
     let decided = this.suppressed.get(key);
     if (decided === undefined) {
-      const deciding = this.suppression.decide(
-        suppressionTask(
-          periods,
-          agencies,
-          threshold,
-          (period, scope, agency, type) => counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`),
-          (period, scope) => counted.get(period)!.sections.get(scope),
-        ),
-      );
+      const deciding = this.suppression.decide(suppressionTask(periods, agencies, threshold, counted));
       deciding.catch(() => {
         if (this.suppressed.get(key) === deciding) this.suppressed.delete(key);
       });

@@ -1,10 +1,4 @@
-import {
-  FEDERAL_AGENCIES,
-  ORDINANCE_SECTIONS,
-  REQUEST_TYPES,
-  type FederalAgency,
-  type RequestType,
-} from '@trust-ledger/domain';
+import { FEDERAL_AGENCIES, ORDINANCE_SECTIONS, REQUEST_TYPES } from '@trust-ledger/domain';
 import {
   STATISTICS_FIELDS,
   suppressTogether,
@@ -60,32 +54,42 @@ export type SuppressionAnswer =
   | { id: number; error: { message: string; stack: string | undefined } };
 
 /**
- * The task of deciding over these counts: a row or sections undefined counted nothing. Sections
- * are every section of the ordinance, as StatisticsQueries counts them.
+ * One period's counts in each scope (`''` the jurisdiction's, else a local agency's), as
+ * StatisticsQueries keeps them: rows by `${agency}/${type}`, and sections. What is not listed
+ * counted nothing.
+ */
+export interface CountedPeriod {
+  rows: ReadonlyMap<string, ReadonlyMap<string, StatisticsCounts>>;
+  sections: ReadonlyMap<string, Readonly<Record<string, number>>>;
+}
+
+/** Each row's place in a slice, by `${agency}/${type}`. */
+const ROW_OF = new Map(
+  FEDERAL_AGENCIES.flatMap((agency, a) =>
+    REQUEST_TYPES.map((type, t): [string, number] => [`${agency}/${type}`, rowAt(0, a, t)]),
+  ),
+);
+
+/**
+ * The task of deciding over `counted` (every period of `periods`). Only the rows and sections
+ * listed are read, not every cell: a year of 117 agencies has 200,000 cells, most of them zero.
  */
 export function suppressionTask(
   periods: readonly PeriodParts[],
   agencies: readonly string[],
   threshold: number,
-  counted: (
-    period: string,
-    scope: string,
-    agency: FederalAgency,
-    type: RequestType,
-  ) => StatisticsCounts | undefined,
-  sections: (period: string, scope: string) => Record<string, number> | undefined,
+  counted: ReadonlyMap<string, CountedPeriod>,
 ): SuppressionTask {
   const counts = new Float64Array(periods.length * (agencies.length + 1) * SLICE_CELLS);
   for (const [label, scopes] of slicesOf(periods, agencies)) {
+    const { rows, sections } = counted.get(label)!;
     for (const [scope, x] of scopes) {
-      FEDERAL_AGENCIES.forEach((agency, a) => {
-        REQUEST_TYPES.forEach((type, t) => {
-          const c = counted(label, scope, agency, type);
-          if (c !== undefined)
-            STATISTICS_FIELDS.forEach((field, f) => (counts[rowAt(x, a, t) + f] = c[field]));
-        });
-      });
-      const n = sections(label, scope);
+      for (const [key, c] of rows.get(scope) ?? []) {
+        const at = ROW_OF.get(key);
+        if (at !== undefined)
+          STATISTICS_FIELDS.forEach((field, f) => (counts[x * SLICE_CELLS + at + f] = c[field]));
+      }
+      const n = sections.get(scope);
       if (n !== undefined) SECTIONS.forEach((name, k) => (counts[sectionsAt(x) + k] = n[name]));
     }
   }

@@ -85,15 +85,8 @@ function randomYear(seed: number, agencyCount: number, threshold: number): Year 
 }
 
 /** The year's task, as StatisticsQueries sends it. */
-function taskOf({ periods, agencies, counted, threshold }: Year): SuppressionTask {
-  return suppressionTask(
-    periods,
-    agencies,
-    threshold,
-    (period, scope, agency, type) => counted.get(period)!.rows.get(scope)?.get(`${agency}/${type}`),
-    (period, scope) => counted.get(period)!.sections.get(scope),
-  );
-}
+const taskOf = ({ periods, agencies, threshold, counted }: Year): SuppressionTask =>
+  suppressionTask(periods, agencies, threshold, counted);
 
 /** suppressTogether in this thread, over the year's counts read as StatisticsQueries read them. */
 function inThread({ periods, agencies, counted, threshold }: Year) {
