@@ -159,9 +159,11 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
 
   private async count(): Promise<void> {
     this.countedAt = Date.now();
-    // The counts are read as the count starts: a batch committed while it waits for its
-    // suppression marks them again. After a failure the next reader counts again.
+    // The counts are read as the count starts, and so is the position they reflect: a batch
+    // committed while it waits for its suppression marks them again (and must not lend the
+    // message its position). After a failure the next reader counts again.
     this.stale = false;
+    const reached = this.reached;
     let statistics: PublicStatistics;
     try {
       statistics = await this.reader.currentQuarter();
@@ -173,7 +175,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     const counts = JSON.stringify(counted);
     if (this.current?.counts === counts) return;
     const first = this.current === undefined;
-    const id = this.reached === null ? null : this.positions.seal(this.reached);
+    const id = reached === null ? null : this.positions.seal(reached);
     this.current = { id, data: JSON.stringify(statistics), counts };
     if (first) return;
     const message = { id: this.current.id, data: this.current.data };
