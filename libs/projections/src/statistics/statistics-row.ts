@@ -1,5 +1,6 @@
 import { FEDERAL_AGENCIES, REQUEST_TYPES, type FederalAgency, type RequestType } from '@trust-ledger/domain';
 import {
+  closeEqualities,
   closeIdentities,
   closeIntervals,
   closeLinearly,
@@ -106,14 +107,27 @@ function rowBoundEquations(requestType: RequestType): Partial<Record<StatisticsF
     : [a, b, aPlusB, c, combined([a, 1], [c, -1]), combined([aPlusB, 1], [c, -1])];
 }
 
+/**
+ * The places of A, B and C among rowBoundEquations': each a total and the parts it splits into, so
+ * the equations in which two withheld cells made equal tell that all of a total's requests were in
+ * one part (see closeEqualities). Their sums and differences equate cells of no such kind (as many
+ * declined as late), and what they make equal through cells pinned at 0, A, B and C do too.
+ */
+function rowTotals(requestType: RequestType): readonly number[] {
+  return NOTICE_REQUEST_TYPES.includes(requestType) ? [0, 1, 3] : [0, 1];
+}
+
 function rowIdentities(requestType: RequestType): readonly (readonly StatisticsField[])[] {
   return NOTICE_REQUEST_TYPES.includes(requestType)
     ? [A, B, A_PLUS_B, C, A_MINUS_C, A_PLUS_B_MINUS_C]
     : [A, B, A_PLUS_B];
 }
 
-/** A row's equations, as (field, coefficient) lists, and the numbers of those naming each field. */
-type RowEquations = { list: [field: number, k: number][][]; naming: number[][] };
+/**
+ * A row's equations, as (field, coefficient) lists, the numbers of those naming each field, and
+ * of those that are A, B or C.
+ */
+type RowEquations = { list: [field: number, k: number][][]; naming: number[][]; totals: readonly number[] };
 
 /** One scope's share of a period's suppressed statistics. */
 export interface ScopeStatistics {
@@ -156,8 +170,8 @@ export function periodsOfYear(year: number): PeriodParts[] {
  * periods, and a withheld cell can be had neither as the jurisdiction's count minus the other
  * agencies' nor as a year's count minus its other quarters. Decided over all of them together, and
  * the same for every query of the set. `sections` must name the same sections for every scope.
- * `upTo: 'exactness'` stops before the bounds closure: what was withheld before it, which tests
- * check it only adds to.
+ * `upTo: 'exactness'` stops before the bounds and equalities closures: what was withheld before
+ * them, which tests check they only add to.
  */
 export function suppressTogether(
   periods: readonly PeriodParts[],
@@ -277,25 +291,31 @@ export function suppressTogether(
 
   // Each (requesting agency, type) row of every slice, with its equations, is a system of its own:
   // its row equations slice by slice, then each field's sums. So is each section, with its sums.
-  const fieldsNamed = (eqs: Partial<Record<StatisticsField, number>>[]): RowEquations => {
+  const fieldsNamed = (
+    eqs: Partial<Record<StatisticsField, number>>[],
+    totals: readonly number[],
+  ): RowEquations => {
     const list = eqs.map((eq) =>
       Object.entries(eq).map(([field, k]): [number, number] => [fieldAt.get(field as StatisticsField)!, k]),
     );
-    return { list, naming: naming(list.map((eq) => eq.map(([f]) => f))) };
+    return { list, naming: naming(list.map((eq) => eq.map(([f]) => f))), totals };
   };
-  const exactOf = REQUEST_TYPES.map((type) => fieldsNamed(rowEquations(type)));
-  const boundedOf = REQUEST_TYPES.map((type) => fieldsNamed(rowBoundEquations(type)));
-  type Block = { block: number[]; equations: Equations };
+  // Equalities are closed over the bounds' equations alone (closeEqualities), so these name no totals.
+  const exactOf = REQUEST_TYPES.map((type) => fieldsNamed(rowEquations(type), []));
+  const boundedOf = REQUEST_TYPES.map((type) => fieldsNamed(rowBoundEquations(type), rowTotals(type)));
+  /** `totals`: whether a block's equation is a total and its parts (A, B or C of a row). */
+  type Block = { block: number[]; equations: Equations; totals: (equation: number) => boolean };
   const rowBlock = (
     a: number,
     t: number,
-    { list: rowEqs, naming: rowEquationsWith }: RowEquations,
+    { list: rowEqs, naming: rowEquationsWith, totals }: RowEquations,
   ): Block => {
     const J = rowEqs.length;
     const block: number[] = [];
     for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
     return {
       block,
+      totals: (e) => e < slices.length * J && totals.includes(e % J),
       equations: {
         count: slices.length * J + F * S,
         equation: (e) => {
@@ -319,6 +339,7 @@ export function suppressTogether(
   };
   const sectionBlock = (k: number): Block => ({
     block: slices.map((_, x) => sectionCell(x, k)),
+    totals: () => false,
     equations: {
       count: S,
       equation: (s) => sumEquation(s, (x) => sectionCell(x, k)),
@@ -388,14 +409,17 @@ export function suppressTogether(
    * Bounds last, once the exact closure is done, and only adding to it: what was withheld before
    * the bounds were closed stays withheld, so earlier answers over the same counts, already
    * public, reveal nothing the new ones do not. Cells withheld for bounds may be solvable exactly,
-   * so the exact closure runs again, then the bounds of the blocks it changed.
+   * so the exact closure runs again, then the bounds of the blocks it changed. With the bounds, no
+   * row's total is left equal to one of its parts, both withheld (closeEqualities), to the same
+   * fixed point.
    */
   if (upTo === 'bounds') {
     for (let changed: number[] | undefined; ;) {
       const before = hidden.slice();
-      const added = blocks(boundedOf, changed).flatMap(({ block, equations }) =>
-        closeIntervals(values, hidden, block, equations),
-      );
+      const added = blocks(boundedOf, changed).flatMap(({ block, equations, totals }) => [
+        ...closeIntervals(values, hidden, block, equations),
+        ...closeEqualities(values, hidden, block, equations, totals),
+      ]);
       if (added.length === 0) break;
       closeIdentities(values, hidden, identities, added);
       closeBlocks(newSince(before));

@@ -6,8 +6,9 @@
  * The reader guarded against sees every published cell and every identity among them, takes each
  * withheld count as at least 1 (zeros are published) and combines the identities: exactly, by
  * rank (closeLinearly), then by bounds propagated from identity to identity (closeIntervals), so
- * that no withheld non-zero count is pinned either way. Not covered: bounds only a linear program
- * over all identities at once would find, and an agency combining its own counts with them.
+ * that no withheld non-zero count is pinned either way. Nor is a row's withheld total left equal to
+ * one of its withheld parts by published zeros (closeEqualities). Not covered: bounds only a linear
+ * program over all identities at once would find, and an agency combining its own counts with them.
  */
 
 /**
@@ -307,6 +308,69 @@ export function closeIntervals(
 }
 
 /**
+ * Withholds more cells of `block` until no equation tells a reader that two withheld non-zero
+ * cells are equal, and returns those it withheld. Such an equation has its unpublished part 0 (as a
+ * reader may know it) and its published cells adding up to 0, and beside the two, on opposite
+ * sides, only withheld zeros that bounds pin at 0: e.g. a row's received and declined withheld, its
+ * honored, partiallyHonored and pending published 0, tells that every one of the 1–4 requests was
+ * declined, though not how many (an attribute disclosure). One more cell of the equation is
+ * withheld (a published zero, as there is often nothing else), or, if none is left, one beside a
+ * pinned zero of it, until that leaves the reader room; bounds over all the block's equations
+ * decide what is pinned, as a zero withheld in a row is often pinned by a sum of published zeros.
+ * Only `disclosing` equations are looked at: those of a total and its parts. Two withheld zeros
+ * made equal reveal nothing about anyone, so only non-zero pairs count. The equations of the
+ * block's cells must name only cells of the block, as closeIntervals's must.
+ */
+export function closeEqualities(
+  counts: readonly number[],
+  hidden: boolean[],
+  block: readonly number[],
+  equations: Equations,
+  disclosing: (equation: number) => boolean,
+): number[] {
+  if (!block.some((cell) => hidden[cell] && counts[cell] !== 0)) return [];
+  const bounds = new BlockBounds(counts, hidden, block, equations);
+  const added: number[] = [];
+  // The equations to look at: first those of every withheld non-zero cell, then in each round
+  // those exposed in the last and those of the non-zero cells it withheld.
+  let look = new Set<number>();
+  const lookAt = (c: number): void => {
+    if (!bounds.isZero(c)) for (const e of bounds.equationsOf(c)) look.add(e);
+  };
+  for (let i = 0; i < block.length; i++) if (bounds.hidden[i] === 1) lookAt(i);
+  while (look.size > 0) {
+    // Bounds are taken once a round over each set of linked withheld cells, as closeIntervals's are.
+    const pinned = new Map<number, boolean>();
+    const pinnedAtZero = (z: number): boolean => {
+      if (!pinned.has(z)) for (const [c, atZero] of bounds.zerosPinnedWith(z)) pinned.set(c, atZero);
+      return pinned.get(z)!;
+    };
+    const exposed = [...look]
+      .sort((a, b) => a - b)
+      .flatMap((e) => {
+        if (!disclosing(bounds.numberOf(e))) return [];
+        const zeros = bounds.equalityIn(e);
+        return zeros !== undefined && zeros.every(pinnedAtZero) ? [{ e, zeros }] : [];
+      });
+    look = new Set<number>();
+    for (const { e, zeros } of exposed) {
+      // A complement withheld this round may have left it room already: looked at again next round.
+      if (bounds.equalityIn(e)?.length !== zeros.length) {
+        look.add(e);
+        continue;
+      }
+      const complement = bounds.smallestPublishedIn(e) ?? bounds.nearestComplement(zeros[0]);
+      if (complement === undefined) continue;
+      bounds.withhold(complement);
+      added.push(block[complement]);
+      look.add(e);
+      lookAt(complement);
+    }
+  }
+  return added;
+}
+
+/**
  * Bound changes a propagation may make per withheld cell, on average, before it gives up. Counts are
  * integers and every coefficient ±1, so a bound moves by at least 1 and settles within a few moves
  * (three or four in the benches); only a cycle of equations over counts in the thousands could
@@ -339,6 +403,8 @@ class BlockBounds {
   /** Σ k·count over all of an equation's cells: the unpublished part's sign, or 0 if it is known. */
   private readonly constant: number[] = [];
   private readonly eqLocal = new Map<number, number>();
+  /** Each local equation's number among `equations`. */
+  private readonly eqNumber: number[] = [];
   /** Each cell's equations, once asked for. */
   private readonly eqsOf: (readonly number[] | undefined)[];
   /** Whether every count is an integer, as counts of requests are: only then may bounds be rounded. */
@@ -375,6 +441,7 @@ class BlockBounds {
       if (e !== undefined) return e;
       e = this.constant.length;
       this.eqLocal.set(number, e);
+      this.eqNumber.push(number);
       let constant = 0;
       for (const [cell, k] of this.equations.equation(number)) {
         const i = this.local.get(cell);
@@ -569,6 +636,52 @@ class BlockBounds {
     for (const e of system) place[e] = -1;
     for (const c of unknowns) inside[c] = 0;
     return settled ? system : undefined;
+  }
+
+  /**
+   * The other withheld cells of equation `e` if it would make two withheld non-zero cells equal
+   * once those others are known to be 0: its unpublished part 0, its published cells adding up to
+   * 0, exactly two non-zero withheld cells, on opposite sides, and the other withheld cells zeros.
+   */
+  equalityIn(e: number): number[] | undefined {
+    const { termStart, termCell, termK, hidden, count } = this;
+    if (this.constant[e] !== 0) return undefined;
+    const pair: number[] = [];
+    const zeros: number[] = [];
+    let published = 0;
+    for (let t = termStart[e]; t < termStart[e + 1]; t++) {
+      const i = termCell[t];
+      if (hidden[i] === 0) published += termK[t] * count[i];
+      else if (count[i] === 0) zeros.push(i);
+      else if (pair.push(t) > 2) return undefined;
+    }
+    return published === 0 && pair.length === 2 && termK[pair[0]] === -termK[pair[1]] ? zeros : undefined;
+  }
+
+  /** Local equation `e`'s number among the block's equations. */
+  numberOf(e: number): number {
+    return this.eqNumber[e];
+  }
+
+  /**
+   * The withheld zeros linked to `c`, each with whether bounds over them all pin it at 0 (every one
+   * taken as pinned if they do not settle).
+   */
+  zerosPinnedWith(c: number): [zero: number, pinned: boolean][] {
+    const set = this.connected(c, this.inside);
+    for (const cell of set) this.inside[cell] = 0;
+    const settled = this.propagate(set) !== undefined;
+    return set.filter((z) => this.count[z] === 0).map((z) => [z, !settled || this.meet(z)]);
+  }
+
+  /** The published cell of equation `e` smallestPublished would choose. */
+  smallestPublishedIn(e: number): number | undefined {
+    let best: number | undefined;
+    for (let t = this.termStart[e]; t < this.termStart[e + 1]; t++) {
+      const c = this.termCell[t];
+      if (this.hidden[c] === 0 && (best === undefined || this.precedes(c, best))) best = c;
+    }
+    return best;
   }
 
   isZero(c: number): boolean {
