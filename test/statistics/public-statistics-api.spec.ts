@@ -115,9 +115,10 @@ describe('public statistics over HTTP', () => {
       requestingAgency: 'ICE',
       requestType: 'DETAINER',
       received: null,
-      honored: 0,
-      declined: 0,
-      partiallyHonored: 0,
+      // Published 0 beside received and pending withheld, these told that every request was pending.
+      honored: null,
+      declined: null,
+      partiallyHonored: null,
       pending: null,
       honoredWithJudicialWarrant: 0,
       honoredUnderException: 0,
@@ -125,7 +126,7 @@ describe('public statistics over HTTP', () => {
       // Withheld beside received, since received = on time + late + not yet due (see statistics-row.ts).
       noticesOnTime: null,
       noticesLate: 0,
-      suppressed: ['received', 'pending', 'noticesOnTime'],
+      suppressed: ['received', 'honored', 'declined', 'partiallyHonored', 'pending', 'noticesOnTime'],
     });
     expect(Object.keys(json.body.violationsBySection)).toEqual([
       ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'],

@@ -303,8 +303,16 @@ export function suppressTogether(
   // Equalities are closed over the bounds' equations alone (closeEqualities), so these name no totals.
   const exactOf = REQUEST_TYPES.map((type) => fieldsNamed(rowEquations(type), []));
   const boundedOf = REQUEST_TYPES.map((type) => fieldsNamed(rowBoundEquations(type), rowTotals(type)));
-  /** `totals`: whether a block's equation is a total and its parts (A, B or C of a row). */
-  type Block = { block: number[]; equations: Equations; totals: (equation: number) => boolean };
+  /**
+   * `ownRows`: the block's equations within each slice's row alone (numbered first), and `totals`
+   * whether one is a total and its parts (A, B or C).
+   */
+  type Block = {
+    block: number[];
+    equations: Equations;
+    ownRows: number;
+    totals: (equation: number) => boolean;
+  };
   const rowBlock = (
     a: number,
     t: number,
@@ -315,6 +323,7 @@ export function suppressTogether(
     for (let x = 0; x < slices.length; x++) for (let f = 0; f < F; f++) block.push(rowCell(x, a, t, f));
     return {
       block,
+      ownRows: slices.length * J,
       totals: (e) => e < slices.length * J && totals.includes(e % J),
       equations: {
         count: slices.length * J + F * S,
@@ -339,6 +348,7 @@ export function suppressTogether(
   };
   const sectionBlock = (k: number): Block => ({
     block: slices.map((_, x) => sectionCell(x, k)),
+    ownRows: 0,
     totals: () => false,
     equations: {
       count: S,
@@ -410,15 +420,24 @@ export function suppressTogether(
    * the bounds were closed stays withheld, so earlier answers over the same counts, already
    * public, reveal nothing the new ones do not. Cells withheld for bounds may be solvable exactly,
    * so the exact closure runs again, then the bounds of the blocks it changed. With the bounds, no
-   * row's total is left equal to one of its parts, both withheld (closeEqualities), to the same
-   * fixed point.
+   * row's total is left equal to one of its parts, both withheld, by the row's own cells
+   * (closeEqualities), to the same fixed point. A zero the sums pin is the zero of a published
+   * count (a quarter's, or the jurisdiction's and the other agencies'), whose requests it tells
+   * about at that count, as the threshold allows: closing those too withheld most of a row's year
+   * for one request, and 3.5 times the cells of the year the digest test decides.
    */
   if (upTo === 'bounds') {
     for (let changed: number[] | undefined; ;) {
       const before = hidden.slice();
-      const added = blocks(boundedOf, changed).flatMap(({ block, equations, totals }) => [
+      const added = blocks(boundedOf, changed).flatMap(({ block, equations, ownRows, totals }) => [
         ...closeIntervals(values, hidden, block, equations),
-        ...closeEqualities(values, hidden, block, equations, totals),
+        ...closeEqualities(
+          values,
+          hidden,
+          block,
+          { ...equations, containing: (cell) => equations.containing(cell).filter((e) => e < ownRows) },
+          totals,
+        ),
       ]);
       if (added.length === 0) break;
       closeIdentities(values, hidden, identities, added);

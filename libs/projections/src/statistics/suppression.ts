@@ -7,7 +7,7 @@
  * withheld count as at least 1 (zeros are published) and combines the identities: exactly, by
  * rank (closeLinearly), then by bounds propagated from identity to identity (closeIntervals), so
  * that no withheld non-zero count is pinned either way. Nor is a row's withheld total left equal to
- * one of its withheld parts by published zeros (closeEqualities). Not covered: bounds only a linear
+ * one of its withheld parts by the row's own published zeros (closeEqualities). Not covered: bounds only a linear
  * program over all identities at once would find, and an agency combining its own counts with them.
  */
 
@@ -311,15 +311,14 @@ export function closeIntervals(
  * Withholds more cells of `block` until no equation tells a reader that two withheld non-zero
  * cells are equal, and returns those it withheld. Such an equation has its unpublished part 0 (as a
  * reader may know it) and its published cells adding up to 0, and beside the two, on opposite
- * sides, only withheld zeros that bounds pin at 0: e.g. a row's received and declined withheld, its
- * honored, partiallyHonored and pending published 0, tells that every one of the 1–4 requests was
- * declined, though not how many (an attribute disclosure). One more cell of the equation is
- * withheld (a published zero, as there is often nothing else), or, if none is left, one beside a
- * pinned zero of it, until that leaves the reader room; bounds over all the block's equations
- * decide what is pinned, as a zero withheld in a row is often pinned by a sum of published zeros.
- * Only `disclosing` equations are looked at: those of a total and its parts. Two withheld zeros
- * made equal reveal nothing about anyone, so only non-zero pairs count. The equations of the
- * block's cells must name only cells of the block, as closeIntervals's must.
+ * sides, only withheld zeros that bounds over `equations` pin at 0: e.g. a row's received and
+ * declined withheld, its honored, partiallyHonored and pending published 0, tells that every one
+ * of the 1–4 requests was declined, though not how many (an attribute disclosure). One more cell of
+ * the equation is withheld (a published zero, as there is often nothing else), or, if none is
+ * left, one beside a pinned zero of it, until that leaves the reader room. Only `disclosing`
+ * equations are looked at: those of a total and its parts. Two withheld zeros made equal reveal
+ * nothing about anyone, so only non-zero pairs count. The equations of the block's cells must name
+ * only cells of the block, as closeIntervals's must.
  */
 export function closeEqualities(
   counts: readonly number[],
