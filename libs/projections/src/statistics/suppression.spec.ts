@@ -1146,7 +1146,7 @@ describe('small-cell suppression', () => {
       ),
       { numRuns: 15, seed: 8 },
     );
-    // Without the closure of equalities, more than half of such years have one (18 of 30 drawn).
+    // Without the closure of equalities, 8 of these 15 years have one.
     expect(equalBefore).toBeGreaterThan(6);
   });
 
