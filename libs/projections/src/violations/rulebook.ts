@@ -16,8 +16,16 @@ import type { JsonObject } from '@trust-ledger/event-store';
 import { CASE_STREAM_PREFIX } from '../case-view/case-view.projection';
 import { CERTIFICATION_STREAM_PREFIX } from '../certifications/certification-view.projection';
 import { MATTER_STREAM_PREFIX } from '../institutional/matter-view.projection';
+import {
+  CASE_RULE_INPUTS,
+  CERTIFICATION_RULE_INPUTS,
+  ENCOUNTER_RULE_INPUTS,
+  keptData,
+  MATTER_RULE_INPUTS,
+  type KeptFields,
+} from './rule-inputs';
 
-/** An event of a ruled stream as the register keeps it: personal data already removed. */
+/** An event of a ruled stream as the register keeps it: only the data its rules read (rule-inputs). */
 export type StoredEvent = Recorded<{ type: string; data: JsonObject }>;
 
 export interface Findings {
@@ -31,13 +39,17 @@ export interface StreamRules {
   judge(history: readonly StoredEvent[], ordinance: OrdinanceHistory, now: string): Findings;
   /** The agency the stream belongs to, if this event names it. */
   agencyOf(event: StoredEvent): string | undefined;
-  /**
-   * Top-level data fields holding personal data; the rules never read them, so the register never
-   * keeps them. A notice's or a consent's language is kept as stored: sealed since it was, in clear
-   * on older events (where the rules still compare an older notice's with the older preference).
-   */
-  personalFields: readonly string[];
+  /** What the register keeps of an event's data: only what the rules read. */
+  kept(event: { type: string; data: JsonObject }): JsonObject;
 }
+
+/** An event type not among the aggregate's keeps no data: no rule reads it. */
+const keptBy =
+  (inputs: { readonly [type: string]: KeptFields | undefined }) =>
+  ({ type, data }: { type: string; data: JsonObject }): JsonObject => {
+    const fields = inputs[type];
+    return fields === undefined ? {} : keptData(data, fields);
+  };
 
 // A stream's prefix names its aggregate, and only that aggregate's handlers write to it, so its
 // events are that aggregate's events.
@@ -55,7 +67,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
     {
       judge: (history, ordinance, now) => judgeCase(as<CaseEvent>(history), ordinance, now),
       agencyOf: agencyIn('CaseOpened'),
-      personalFields: ['subject'],
+      kept: keptBy(CASE_RULE_INPUTS),
     },
   ],
   [
@@ -66,7 +78,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
         deadlines: [],
       }),
       agencyOf: agencyIn('EncounterRecorded'),
-      personalFields: [],
+      kept: keptBy(ENCOUNTER_RULE_INPUTS),
     },
   ],
   [
@@ -77,7 +89,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
         deadlines: [],
       }),
       agencyOf: agencyIn('MatterOpened'),
-      personalFields: [],
+      kept: keptBy(MATTER_RULE_INPUTS),
     },
   ],
   [
@@ -88,7 +100,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
         deadlines: certificationDeadlines(as<CertificationEvent>(history), ordinance),
       }),
       agencyOf: agencyIn('CertificationRequested'),
-      personalFields: ['victim'],
+      kept: keptBy(CERTIFICATION_RULE_INPUTS),
     },
   ],
 ];

@@ -53,9 +53,10 @@ CREATE INDEX violations_agency_status_section ON violations (agency_id, status, 
 -- Counting violations by when they happened, by agency and section (statistics), from the index alone.
 CREATE INDEX violations_occurred ON violations (occurred_ms, status, section, agency_id);
 
--- A ruled stream's events (without personal data) in chunks of HISTORY_CHUNK_EVENTS revisions: a
--- rebuild writes a case's events as one row, not one row each (measured: the per-event rows cost a
--- quarter of the register's rebuild), and a chunk holds the same events however the log was batched.
+-- A ruled stream's events (only the data its rules read: rule-inputs.ts) in chunks of
+-- HISTORY_CHUNK_EVENTS revisions: a rebuild writes a case's events as one row, not one row each
+-- (measured: the per-event rows cost a quarter of the register's rebuild), and a chunk holds the same
+-- events however the log was batched.
 -- A rowid table: its rows are too large for a WITHOUT ROWID b-tree to pay off.
 CREATE TABLE vr_events (
   stream_seq INTEGER NOT NULL, -- vr_streams.seq

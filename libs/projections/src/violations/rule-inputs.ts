@@ -1,0 +1,147 @@
+import type { CaseEvent, CertificationEvent, EncounterEvent, MatterEvent } from '@trust-ledger/domain';
+import type { JsonObject, JsonValue } from '@trust-ledger/event-store';
+
+/**
+ * What the register keeps of an event's data: the fields its stream's rules read, and nothing else.
+ * An allow-list, not a list of what to strip: officers' free text (a rationale, a closing's reason,
+ * a conviction's offence, a docket number...) recorded before it was sealed is in clear in the log,
+ * and a copy kept here would outlive the person's erasure, which only destroys sealed values. A new
+ * field is then left out until a rule needs it, rather than kept until someone thinks to strip it.
+ *
+ * Besides what the rules read, each record keeps the agency its creation names (the register's
+ * agencyOf) and every top-level time its data names (`at`, `…At`: what an adopted version re-judges
+ * by, latestTimeOf), a closing's and an erasure's included.
+ *
+ * `true` keeps a value as recorded; fields listed keep, of an object (or of each object of an
+ * array), only those fields. A field absent from the event stays absent.
+ */
+export interface KeptFields {
+  readonly [field: string]: true | KeptFields;
+}
+
+/** The fields of `T` the register may keep, checked against the domain's event types. */
+type Kept<T> = true | FieldsIn<T>;
+/** Fields can be picked of an object, or of the objects an array holds; a text or a number is whole. */
+type FieldsIn<T> = T extends readonly (infer U)[] ? FieldsIn<U> : T extends object ? FieldsOf<T> : never;
+type FieldsOf<T> = { readonly [K in keyof T]?: Kept<NonNullable<T[K]>> };
+
+/** For each event type of an aggregate (every one named, so that a new type is a decision). */
+export type RuleInputs<E extends { type: string; data: object }> = {
+  readonly [T in E['type']]: FieldsOf<Extract<E, { type: T }>['data']>;
+};
+
+/**
+ * Cases (§§ 2–5; judgeCase). Read by the rules: a conviction's category and date, never its
+ * offence; a court document's kind, issuer, signing time and, for being present, its court and
+ * judge (is it a judicial warrant?), never its docket number; a decision's outcome, basis and
+ * exception, never its rationale or an amendment's reason; consent's three facts, not its
+ * language. A notice's language is kept as stored: sealed since languages were, and read in clear
+ * on older notices (and the older opening's profile) recorded before `inPreferredLanguage`.
+ */
+export const CASE_RULE_INPUTS: RuleInputs<CaseEvent> = {
+  CaseOpened: {
+    agencyId: true,
+    openedAt: true,
+    subjectProfile: true,
+    convictions: { category: true, convictedAt: true },
+  },
+  FederalRequestReceived: {
+    requestId: true,
+    requestingAgency: true,
+    requestType: true,
+    receivedAt: true,
+    documents: { kind: true, issuerRole: true, court: true, judgeName: true, signedAt: true },
+  },
+  NoticeIssued: {
+    requestId: true,
+    purpose: true,
+    recipient: true,
+    deliveredAt: true,
+    method: true,
+    language: true,
+    inPreferredLanguage: true,
+    includesCopyOfRequest: true,
+  },
+  DecisionRecorded: { requestId: true, outcome: true, basis: true, exceptionCode: true, decidedAt: true },
+  DecisionAmended: { requestId: true, outcome: true, basis: true, exceptionCode: true, decidedAt: true },
+  InformationDisclosed: { requestId: true, recipientAgency: true, categories: true, disclosedAt: true },
+  CustodyAccessGranted: {
+    requestId: true,
+    agency: true,
+    purpose: true,
+    grantedAt: true,
+    consent: { written: true, toldVoluntary: true, toldMayHaveAttorney: true },
+  },
+  SubjectEligibleForRelease: { at: true },
+  SubjectReleased: { at: true },
+  SubjectTransferred: { at: true, toAgency: true },
+  CaseClosed: { closedAt: true },
+  PersonalDataErased: { erasedAt: true },
+};
+
+/** Encounters (§ 1): whether status was asked and why, never the officer's explanation. */
+export const ENCOUNTER_RULE_INPUTS: RuleInputs<EncounterEvent> = {
+  EncounterRecorded: {
+    agencyId: true,
+    occurredAt: true,
+    kind: true,
+    personRole: true,
+    grounds: true,
+    statusInquiry: { asked: true, justification: true },
+  },
+};
+
+/**
+ * Matters (§§ 6–8, 10): never the description nor the program. A citation and the approving
+ * supervisor are read for being present (a cited law, an approved predicate), so they are kept.
+ */
+export const MATTER_RULE_INPUTS: RuleInputs<MatterEvent> = {
+  MatterOpened: {
+    agencyId: true,
+    kind: true,
+    receivedAt: true,
+    requestingAgency: true,
+    denialReason: true,
+    target: { kind: true },
+  },
+  MatterActionRecorded: {
+    action: true,
+    at: true,
+    legalBasis: true,
+    citation: true,
+    approvedBy: true,
+    noticeForbiddenByOrder: true,
+  },
+};
+
+/**
+ * Certifications (§ 9): when it was requested and whether the victim is in removal proceedings
+ * (the deadline), when a refusal, decision or withdrawal happened, and a decision's outcome and
+ * grounds; never the qualifying activity, a refusal's description, a decision's explanation or a
+ * withdrawal's reason.
+ */
+export const CERTIFICATION_RULE_INPUTS: RuleInputs<CertificationEvent> = {
+  CertificationRequested: { agencyId: true, requestedAt: true, inRemovalProceedings: true },
+  AssistanceRefusalRecorded: { at: true },
+  CertificationDecided: { outcome: true, decidedAt: true, grounds: true },
+  CertificationWithdrawn: { at: true },
+  PersonalDataErased: { erasedAt: true },
+};
+
+/**
+ * `data` with only the `kept` fields. Built rather than `delete`d from a copy: V8 turns an object
+ * something was deleted from into a slow dictionary, which every later read and stringify pays for.
+ */
+export function keptData(data: JsonObject, kept: KeptFields): JsonObject {
+  const out: JsonObject = {};
+  for (const field in kept) {
+    const value = data[field];
+    if (value !== undefined) out[field] = keptValue(value, kept[field]);
+  }
+  return out;
+}
+
+function keptValue(value: JsonValue, kept: true | KeptFields): JsonValue {
+  if (kept === true || value === null || typeof value !== 'object') return value;
+  return Array.isArray(value) ? value.map((v) => keptValue(v, kept)) : keptData(value, kept);
+}
