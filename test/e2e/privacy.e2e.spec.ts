@@ -18,10 +18,16 @@ import {
   openCaseBody,
   requestBody,
 } from '../support/case-bodies';
-import { ProjectionRunner } from '@trust-ledger/projections';
-import { EVENT_STORE, type EventStore, type JsonObject } from '@trust-ledger/event-store';
+import { ProjectionRunner, READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
+import {
+  EVENT_STORE,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type JsonObject,
+} from '@trust-ledger/event-store';
 import { EVENT_CODEC, type EventCodec } from '../../apps/api/src/write/event-codec';
-import { requestCertification } from '../support/certification-bodies';
+import { certificationBody, requestCertification } from '../support/certification-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -120,9 +126,14 @@ async function openCase(): Promise<{ caseId: string; position: string }> {
 }
 
 /** An event as the service stored it before its personal fields were sealed: in clear. */
-async function appendInClear(caseId: string, after: number, type: string, data: JsonObject): Promise<void> {
-  await t.app.get<EventStore>(EVENT_STORE).append(
-    `case-${caseId}`,
+async function appendInClear(
+  streamId: string,
+  after: ExpectedRevision,
+  type: string,
+  data: JsonObject,
+): Promise<AppendResult> {
+  return t.app.get<EventStore>(EVENT_STORE).append(
+    streamId,
     [
       {
         id: randomUUID(),
@@ -592,7 +603,7 @@ describe('the languages a person was given notice or asked consent in', () => {
     await t.post('/cases', officer, openBody(caseId)).expect(201);
     const received = await t.post(`/cases/${caseId}/requests`, officer, requestBody(requestId)).expect(201);
     // A notice as the service stored it before languages were sealed: in clear.
-    await appendInClear(caseId, received.body.revision as number, 'NoticeIssued', {
+    await appendInClear(`case-${caseId}`, received.body.revision as number, 'NoticeIssued', {
       ...noticeBody(requestId),
       language: 'yua',
     });
@@ -646,7 +657,7 @@ describe('the free text officers type on a case', () => {
         documents: [...request.documents, { ...judicialWarrant, docketNumber: DOCKET }],
       })
       .expect(201);
-    await appendInClear(caseId, received.body.revision as number, 'DecisionRecorded', {
+    await appendInClear(`case-${caseId}`, received.body.revision as number, 'DecisionRecorded', {
       requestId,
       outcome: 'DECLINED',
       basis: 'NONE',
@@ -744,6 +755,170 @@ describe('the free text officers type on a case', () => {
     expect(await wordsRead(caseId, erased.body.position)).toEqual(after);
     const view = (await read(counsel, `/cases/${caseId}`, erased.body.position).expect(200)).text;
     expect(WORDS.filter((w) => view.includes(w))).toEqual([]);
+  });
+});
+
+describe('the violation register’s copy of the events', () => {
+  /** Officers' words about the person, each found nowhere else. */
+  const OFFENSE = 'Threw a brick at Mr Abernathy-Osei';
+  const DOCKET = '2:24-mj-77031';
+  const RATIONALE = 'Honored: Zelda sleeps at her brother Tomasz’s';
+  const AMENDED = 'Still honored: Tomasz will not take her back';
+  const AMENDMENT = 'Zelda’s brother Tomasz called the jail';
+  const CLOSING = 'Zelda left with Tomasz on the 3rd';
+  const ACTIVITY = 'Beaten by her landlord, Crispin Vandermolen';
+  const REFUSAL = 'Would not testify against Crispin Vandermolen';
+  const EXPLANATION = 'Nobody charged Crispin Vandermolen';
+  const WITHDRAWAL = 'Her lawyer, Ms Okonkwo-Laine, withdrew it';
+  const WORDS = [
+    OFFENSE,
+    DOCKET,
+    RATIONALE,
+    AMENDED,
+    AMENDMENT,
+    CLOSING,
+    ACTIVITY,
+    REFUSAL,
+    EXPLANATION,
+    WITHDRAWAL,
+  ];
+
+  /** The stream's events as the register keeps them in vr_events, as stored there. */
+  function keptByRegister(streamId: string): string {
+    const db = t.app.get<ReadModelDb>(READ_MODEL_DB);
+    const chunks = db
+      .prepare<[string], string>(
+        'SELECT e.events FROM vr_events e JOIN vr_streams s ON s.seq = e.stream_seq WHERE s.stream_id = ? ORDER BY e.chunk',
+      )
+      .pluck()
+      .all(streamId);
+    expect(chunks.length).toBeGreaterThan(0);
+    return chunks.join('\n');
+  }
+
+  /**
+   * Appends `events` as the service stored them before officers' free text was sealed: the person's
+   * data (the first event's subject or victim) sealed as ever, the words in clear. Returns where the
+   * last landed.
+   */
+  async function recordAsBefore(
+    streamId: string,
+    [created, ...rest]: { type: string; data: JsonObject }[],
+    clearInCreation: (sealed: JsonObject) => JsonObject,
+  ): Promise<string> {
+    const codec = t.app.get<EventCodec>(EVENT_CODEC);
+    const sealed = await codec.encode(streamId, created);
+    let last = await appendInClear(streamId, 'no_stream', created.type, clearInCreation(sealed.data));
+    for (const { type, data } of rest) {
+      last = await appendInClear(streamId, last.nextExpectedRevision, type, data);
+    }
+    return t.sealed(last.position);
+  }
+
+  const violationsOf = async (streamId: string, position: string) =>
+    (await read(counsel, `/violations?streamId=${streamId}`, position).expect(200)).body.items as unknown[];
+
+  it('keeps none of the free text events recorded before it was sealed hold in clear, and judges them as before', async () => {
+    const caseId = randomUUID();
+    const requestId = randomUUID();
+    const caseStream = `case-${caseId}`;
+    const opening = openBody(caseId);
+    const decision = { requestId, outcome: 'HONORED', basis: 'NONE', exceptionCode: null };
+    const casePosition = await recordAsBefore(
+      caseStream,
+      [
+        {
+          type: 'CaseOpened',
+          data: {
+            caseId,
+            agencyId: AGENCY,
+            openedAt: '2025-02-28T08:00:00Z',
+            subject: SUBJECT,
+            subjectProfile: { hasAttorney: true, hasDesignee: true },
+            custody: opening.custody,
+            convictions: [{ offense: OFFENSE, category: 'MISDEMEANOR', convictedAt: '2019-06-01' }],
+          },
+        },
+        {
+          type: 'FederalRequestReceived',
+          data: {
+            ...requestBody(requestId),
+            // Signed after the decisions: it does not make honoring the detainer lawful.
+            documents: [{ ...judicialWarrant, signedAt: '2025-03-05T00:00:00Z', docketNumber: DOCKET }],
+          },
+        },
+        {
+          type: 'DecisionRecorded',
+          data: { ...decision, decidedAt: '2025-02-28T10:30:00Z', rationale: RATIONALE },
+        },
+        {
+          type: 'DecisionAmended',
+          data: { ...decision, decidedAt: '2025-02-28T11:00:00Z', rationale: AMENDED, reason: AMENDMENT },
+        },
+        { type: 'CaseClosed', data: { closedAt: '2025-03-01T09:00:00Z', reason: CLOSING } },
+      ],
+      (sealed) => ({
+        ...sealed,
+        convictions: [{ offense: OFFENSE, category: 'MISDEMEANOR', convictedAt: '2019-06-01' }],
+      }),
+    );
+    const certificationId = randomUUID();
+    const certificationStream = `certification-${certificationId}`;
+    const certificationPosition = await recordAsBefore(
+      certificationStream,
+      [
+        {
+          type: 'CertificationRequested',
+          data: { ...certificationBody(AGENCY), certificationId, qualifyingActivity: ACTIVITY },
+        },
+        { type: 'AssistanceRefusalRecorded', data: { at: '2025-02-22T09:00:00Z', description: REFUSAL } },
+        {
+          type: 'CertificationDecided',
+          data: {
+            outcome: 'DENIED',
+            decidedAt: '2025-02-24T09:00:00Z',
+            grounds: 'NO_PROSECUTION_OR_CONVICTION',
+            explanation: EXPLANATION,
+          },
+        },
+        { type: 'CertificationWithdrawn', data: { at: '2025-02-25T09:00:00Z', reason: WITHDRAWAL } },
+      ],
+      (sealed) => ({ ...sealed, qualifyingActivity: ACTIVITY }),
+    );
+    // The log holds the words in clear, as such a log does.
+    const log = JSON.stringify([...(await t.events(caseStream)), ...(await t.events(certificationStream))]);
+    expect(WORDS.filter((w) => !log.includes(w))).toEqual([]);
+
+    const caseViolations = await violationsOf(caseStream, casePosition);
+    const certificationViolations = await violationsOf(certificationStream, certificationPosition);
+    // Honoring without a judicial warrant (twice), no notice, denial on an excluded ground.
+    expect(caseViolations.length).toBeGreaterThanOrEqual(2);
+    expect(certificationViolations).toHaveLength(1);
+    const kept = () => keptByRegister(caseStream) + keptByRegister(certificationStream);
+    expect(WORDS.filter((w) => kept().includes(w))).toEqual([]);
+    // Nor the person, sealed or not: the register keeps only what its rules read.
+    expect(kept()).not.toContain('$sealed');
+
+    const erasedCase = await t
+      .post(`/cases/${caseId}/erase-personal-data`, admin, { reason: 'Court order 2025-CV-130' })
+      .expect(201);
+    const erasedVictim = await t
+      .post(`/certifications/${certificationId}/erase-personal-data`, admin, {
+        reason: 'Asked to be forgotten',
+      })
+      .expect(201);
+    expect(WORDS.filter((w) => kept().includes(w))).toEqual([]);
+    expect(await violationsOf(caseStream, erasedCase.body.position)).toEqual(caseViolations);
+    expect(await violationsOf(certificationStream, erasedVictim.body.position)).toEqual(
+      certificationViolations,
+    );
+    // A rebuild, which writes vr_events again from the log, keeps none of it either and finds the same.
+    await t.app.get(ProjectionRunner).rebuild('violation-register');
+    expect(WORDS.filter((w) => kept().includes(w))).toEqual([]);
+    expect(await violationsOf(caseStream, erasedVictim.body.position)).toEqual(caseViolations);
+    expect(await violationsOf(certificationStream, erasedVictim.body.position)).toEqual(
+      certificationViolations,
+    );
   });
 });
 
