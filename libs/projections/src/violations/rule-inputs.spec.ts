@@ -375,6 +375,19 @@ describe('what the register keeps of a ruled stream', () => {
     expect([...typed, 'EXPLANATION', 'PROGRAM', ...person].filter((text) => kept.includes(text))).toEqual([]);
   });
 
+  it('keeps a notice’s language only where the rules compare it: on notices recorded before inPreferredLanguage', () => {
+    const sealed = { $sealed: 1, keyId: 'subject:1', shape: '[erased]' };
+    const [older, later] = stored('case-1', [
+      noticeIssued({ language: 'yua' }),
+      noticeIssued({ language: sealed as never, inPreferredLanguage: false }),
+    ]);
+    delete older.data.inPreferredLanguage;
+    const kept = rulesFor('case-1')!.kept;
+    expect(kept(older)).toHaveProperty('language', 'yua');
+    expect(kept(later)).not.toHaveProperty('language');
+    expect(kept(later)).toHaveProperty('inPreferredLanguage', false);
+  });
+
   it('keeps no data of an event type its aggregate does not name', () => {
     const [unknown] = stored('case-1', [{ type: 'SomethingNew', data: { note: 'Zelda' } }]);
     expect(rulesFor('case-1')!.kept(unknown)).toEqual({});

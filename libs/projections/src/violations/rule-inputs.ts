@@ -35,8 +35,8 @@ export type RuleInputs<E extends { type: string; data: object }> = {
  * offence; a court document's kind, issuer, signing time and, for being present, its court and
  * judge (is it a judicial warrant?), never its docket number; a decision's outcome, basis and
  * exception, never its rationale or an amendment's reason; consent's three facts, not its
- * language. A notice's language is kept as stored: sealed since languages were, and read in clear
- * on older notices (and the older opening's profile) recorded before `inPreferredLanguage`.
+ * language. A notice's language only where the rules read it (keptOfCaseEvent); the profile of an
+ * older opening still holds the preference it is compared with.
  */
 export const CASE_RULE_INPUTS: RuleInputs<CaseEvent> = {
   CaseOpened: {
@@ -127,6 +127,28 @@ export const CERTIFICATION_RULE_INPUTS: RuleInputs<CertificationEvent> = {
   CertificationWithdrawn: { at: true },
   PersonalDataErased: { erasedAt: true },
 };
+
+/** What the register keeps of an event of an aggregate: an event type not among its keeps no data. */
+export const keptBy =
+  (inputs: { readonly [type: string]: KeptFields | undefined }) =>
+  ({ type, data }: { type: string; data: JsonObject }): JsonObject => {
+    const fields = inputs[type];
+    return fields === undefined ? {} : keptData(data, fields);
+  };
+
+const keptOfCase = keptBy(CASE_RULE_INPUTS);
+
+/**
+ * What the register keeps of a case's event. The rules read a notice's language only on notices
+ * recorded before `inPreferredLanguage` (they compare it, in clear, with the older preference);
+ * a later notice's is sealed and never read, so it is not kept.
+ */
+export function keptOfCaseEvent(event: { type: string; data: JsonObject }): JsonObject {
+  const kept = keptOfCase(event);
+  if (event.type !== 'NoticeIssued' || kept.inPreferredLanguage === undefined) return kept;
+  const { language: _read, ...judged } = kept;
+  return judged;
+}
 
 /**
  * `data` with only the `kept` fields. Built rather than `delete`d from a copy: V8 turns an object

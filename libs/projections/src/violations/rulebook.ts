@@ -17,12 +17,11 @@ import { CASE_STREAM_PREFIX } from '../case-view/case-view.projection';
 import { CERTIFICATION_STREAM_PREFIX } from '../certifications/certification-view.projection';
 import { MATTER_STREAM_PREFIX } from '../institutional/matter-view.projection';
 import {
-  CASE_RULE_INPUTS,
   CERTIFICATION_RULE_INPUTS,
   ENCOUNTER_RULE_INPUTS,
-  keptData,
+  keptBy,
+  keptOfCaseEvent,
   MATTER_RULE_INPUTS,
-  type KeptFields,
 } from './rule-inputs';
 
 /** An event of a ruled stream as the register keeps it: only the data its rules read (rule-inputs). */
@@ -43,14 +42,6 @@ export interface StreamRules {
   kept(event: { type: string; data: JsonObject }): JsonObject;
 }
 
-/** An event type not among the aggregate's keeps no data: no rule reads it. */
-const keptBy =
-  (inputs: { readonly [type: string]: KeptFields | undefined }) =>
-  ({ type, data }: { type: string; data: JsonObject }): JsonObject => {
-    const fields = inputs[type];
-    return fields === undefined ? {} : keptData(data, fields);
-  };
-
 // A stream's prefix names its aggregate, and only that aggregate's handlers write to it, so its
 // events are that aggregate's events.
 const as = <E extends { type: string; data: unknown }>(history: readonly StoredEvent[]) =>
@@ -67,7 +58,7 @@ const RULEBOOK: ReadonlyArray<[prefix: string, rules: StreamRules]> = [
     {
       judge: (history, ordinance, now) => judgeCase(as<CaseEvent>(history), ordinance, now),
       agencyOf: agencyIn('CaseOpened'),
-      kept: keptBy(CASE_RULE_INPUTS),
+      kept: keptOfCaseEvent,
     },
   ],
   [
