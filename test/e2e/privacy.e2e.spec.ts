@@ -758,7 +758,7 @@ describe('the free text officers type on a case', () => {
   });
 });
 
-describe('the violation register’s copy of the events', () => {
+describe('the copies of the events the violation register and the certification view keep', () => {
   /** Officers' words about the person, each found nowhere else. */
   const OFFENSE = 'Threw a brick at Mr Abernathy-Osei';
   const DOCKET = '2:24-mj-77031';
@@ -912,6 +912,16 @@ describe('the violation register’s copy of the events', () => {
     expect(await violationsOf(certificationStream, erasedVictim.body.position)).toEqual(
       certificationViolations,
     );
+    // Nor does the certification view's copy of the request, from which the victim is read.
+    const certificationView = t.app
+      .get<ReadModelDb>(READ_MODEL_DB)
+      .prepare<[string], string>(
+        'SELECT requested_event || record FROM certification_views WHERE certification_id = ?',
+      )
+      .pluck()
+      .get(certificationId);
+    expect(certificationView).toBeDefined();
+    expect(WORDS.filter((w) => certificationView!.includes(w))).toEqual([]);
     // A rebuild, which writes vr_events again from the log, keeps none of it either and finds the same.
     await t.app.get(ProjectionRunner).rebuild('violation-register');
     expect(WORDS.filter((w) => kept().includes(w))).toEqual([]);

@@ -17,14 +17,16 @@ interface Statements {
 /**
  * One row per certification: the record JSON plus the columns lists filter on, numbered by `seq` in
  * log order so that a rebuild numbers them alike and paging is stable. `requested_event` keeps the
- * CertificationRequested event as recorded, so the victim is decoded (decrypted) only when read,
- * through the same codec as every other read of the log.
+ * CertificationRequested event as recorded with its victim alone, so the victim is decoded
+ * (decrypted) only when read, through the same codec as every other read of the log. Not its other
+ * data: a qualifying activity recorded before it was sealed is in clear, and the record (which
+ * PersonalDataErased rewrites) is where it is read from.
  */
 @Injectable()
 @ProjectionProvider()
 export class CertificationViewProjection implements Projection {
   readonly name = 'certification-view';
-  readonly version = 3;
+  readonly version = 4;
   readonly filter = { streamPrefixes: [CERTIFICATION_STREAM_PREFIX] };
   private readonly statementsFor = preparedPerDb<Statements>((db) => ({
     select: db.prepare('SELECT record FROM certification_views WHERE certification_id = ?'),
@@ -71,7 +73,7 @@ export class CertificationViewProjection implements Projection {
         after.status,
         after.form,
         Date.parse(after.requestedAt),
-        JSON.stringify(event),
+        JSON.stringify({ ...event, data: { victim: event.data.victim } }),
         JSON.stringify(after),
       );
     } else {
