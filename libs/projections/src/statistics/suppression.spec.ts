@@ -152,6 +152,55 @@ const consistentRow = consistentRowUpTo({ honored: 12, declined: 30, partiallyHo
 /** A consistent row of a handful of requests, as of a small agency's month. */
 const smallRow = consistentRowUpTo({ honored: 3, declined: 5, partiallyHonored: 1, pending: 2 });
 
+/** A month of a small year: an agency's few small rows and sections, mostly zero. */
+const smallMonth = fc.record({
+  rows: fc.array(fc.record({ federal: fc.constantFrom(...FEDERAL_AGENCIES), row: smallRow }), {
+    maxLength: 2,
+  }),
+  sections: fc.record({
+    '2': fc.oneof(fc.constant(0), fc.nat(3)),
+    '5': fc.oneof(fc.constant(0), fc.nat(7)),
+  }),
+});
+type SmallMonth = typeof smallMonth extends fc.Arbitrary<infer M> ? M : never;
+
+/** A small year of two or three agencies: their number, and a month of each for each month. */
+const smallYear = fc
+  .integer({ min: 2, max: 3 })
+  .chain((n) => fc.tuple(fc.constant(n), fc.array(smallMonth, { minLength: 12 * n, maxLength: 12 * n })));
+
+/** A small year's agencies and its true counts: each period's and scope's, its months' sums. */
+function smallYearTruth(
+  monthsOf: (period: string) => readonly string[],
+  n: number,
+  draws: readonly SmallMonth[],
+) {
+  const agencies = Array.from({ length: n }, (_, i) => `a${i}`);
+  const drawn = (period: string, scope: string) =>
+    monthsOf(period).flatMap((m) =>
+      (scope === '' ? agencies : [scope]).map(
+        (a) => draws[(Number(m.slice(5)) - 1) * n + agencies.indexOf(a)],
+      ),
+    );
+  const truth = {
+    row: (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
+      const sum = { ...ZERO };
+      for (const { rows } of drawn(period, scope))
+        for (const { federal: f, row } of rows)
+          if (f === federal && row.requestType === type)
+            for (const field of STATISTICS_FIELDS) sum[field] += row.counts[field];
+      return sum;
+    },
+    section: (period: string, scope: string) => {
+      const sum: Record<string, number> = { '2': 0, '5': 0 };
+      for (const { sections } of drawn(period, scope))
+        for (const k of ['2', '5'] as const) sum[k] += sections[k];
+      return sum;
+    },
+  };
+  return { agencies, truth };
+}
+
 /** A linear identity among cells: each cell's coefficient. */
 type Terms<C> = readonly (readonly [cell: C, k: number])[];
 
@@ -936,68 +985,17 @@ describe('small-cell suppression', () => {
     const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
     const monthsOf = (period: string): readonly string[] =>
       partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
-    const smallRows = fc.array(
-      fc.record({
-        federal: fc.constantFrom(...FEDERAL_AGENCIES),
-        row: smallRow,
-      }),
-      { maxLength: 2 },
-    );
-    const monthOf = fc.record({
-      rows: smallRows,
-      sections: fc.record({
-        '2': fc.oneof(fc.constant(0), fc.nat(3)),
-        '5': fc.oneof(fc.constant(0), fc.nat(7)),
-      }),
-    });
     let pinnedBefore = 0;
     fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 2, max: 3 })
-          .chain((n) =>
-            fc.tuple(fc.constant(n), fc.array(monthOf, { minLength: 12 * n, maxLength: 12 * n })),
-          ),
-        fc.integer({ min: 2, max: 5 }),
-        ([n, draws], threshold) => {
-          const agencies = Array.from({ length: n }, (_, i) => `a${i}`);
-          const drawn = (period: string, scope: string) =>
-            monthsOf(period).flatMap((m) =>
-              (scope === '' ? agencies : [scope]).map(
-                (a) => draws[(Number(m.slice(5)) - 1) * n + agencies.indexOf(a)],
-              ),
-            );
-          const truth = {
-            row: (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
-              const sum = { ...ZERO };
-              for (const { rows } of drawn(period, scope))
-                for (const { federal: f, row } of rows)
-                  if (f === federal && row.requestType === type)
-                    for (const field of STATISTICS_FIELDS) sum[field] += row.counts[field];
-              return sum;
-            },
-            section: (period: string, scope: string) => {
-              const sum: Record<string, number> = { '2': 0, '5': 0 };
-              for (const { sections } of drawn(period, scope))
-                for (const k of ['2', '5'] as const) sum[k] += sections[k];
-              return sum;
-            },
-          };
-          const decided = suppressTogether(periods, agencies, truth.row, truth.section, threshold);
-          expect(pinnedCells(periods, agencies, truth, decided)).toEqual([]);
-          // Without the bounds closure, one year in three or more has a pinned cell.
-          const exactly = suppressTogether(
-            periods,
-            agencies,
-            truth.row,
-            truth.section,
-            threshold,
-            'exactness',
-          );
-          expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
-          if (pinnedCells(periods, agencies, truth, exactly).length > 0) pinnedBefore += 1;
-        },
-      ),
+      fc.property(smallYear, fc.integer({ min: 2, max: 5 }), ([n, draws], threshold) => {
+        const { agencies, truth } = smallYearTruth(monthsOf, n, draws);
+        const decided = suppressTogether(periods, agencies, truth.row, truth.section, threshold);
+        expect(pinnedCells(periods, agencies, truth, decided)).toEqual([]);
+        // Without the bounds closure, one year in three or more has a pinned cell.
+        const exactly = suppressTogether(periods, agencies, truth.row, truth.section, threshold, 'exactness');
+        expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
+        if (pinnedCells(periods, agencies, truth, exactly).length > 0) pinnedBefore += 1;
+      }),
       { numRuns: 40, seed: 6 },
     );
     expect(pinnedBefore).toBeGreaterThan(10);
@@ -1074,76 +1072,30 @@ describe('small-cell suppression', () => {
     const partsOf = new Map(periods.map(({ label, parts }) => [label, parts]));
     const monthsOf = (period: string): readonly string[] =>
       partsOf.get(period)!.length === 0 ? [period] : partsOf.get(period)!.flatMap(monthsOf);
-    const monthOf = fc.record({
-      rows: fc.array(fc.record({ federal: fc.constantFrom(...FEDERAL_AGENCIES), row: smallRow }), {
-        maxLength: 2,
-      }),
-      sections: fc.record({
-        '2': fc.oneof(fc.constant(0), fc.nat(3)),
-        '5': fc.oneof(fc.constant(0), fc.nat(7)),
-      }),
-    });
     let equalBefore = 0;
     fc.assert(
-      fc.property(
-        fc
-          .integer({ min: 2, max: 3 })
-          .chain((n) =>
-            fc.tuple(fc.constant(n), fc.array(monthOf, { minLength: 12 * n, maxLength: 12 * n })),
-          ),
-        fc.integer({ min: 2, max: 5 }),
-        ([n, draws], threshold) => {
-          const agencies = Array.from({ length: n }, (_, i) => `a${i}`);
-          const drawn = (period: string, scope: string) =>
-            monthsOf(period).flatMap((m) =>
-              (scope === '' ? agencies : [scope]).map(
-                (a) => draws[(Number(m.slice(5)) - 1) * n + agencies.indexOf(a)],
+      fc.property(smallYear, fc.integer({ min: 2, max: 5 }), ([n, draws], threshold) => {
+        const { agencies, truth } = smallYearTruth(monthsOf, n, draws);
+        // Each published row of the year, as its own cells tell of it.
+        const equalIn = (decide: typeof decided): string[] =>
+          periods.flatMap(({ label }) =>
+            ['', ...agencies].flatMap((scope) =>
+              decide(label, scope).rows.flatMap((row) =>
+                equalPairsByRank(
+                  truth.row(label, scope, row.requestingAgency, row.requestType),
+                  row,
+                  row.requestType,
+                ).map((pair) => `${label}|${scope}|${row.requestingAgency}/${row.requestType}: ${pair}`),
               ),
-            );
-          const truth = {
-            row: (period: string, scope: string, federal: FederalAgency, type: RequestType) => {
-              const sum = { ...ZERO };
-              for (const { rows } of drawn(period, scope))
-                for (const { federal: f, row } of rows)
-                  if (f === federal && row.requestType === type)
-                    for (const field of STATISTICS_FIELDS) sum[field] += row.counts[field];
-              return sum;
-            },
-            section: (period: string, scope: string) => {
-              const sum: Record<string, number> = { '2': 0, '5': 0 };
-              for (const { sections } of drawn(period, scope))
-                for (const k of ['2', '5'] as const) sum[k] += sections[k];
-              return sum;
-            },
-          };
-          // Each published row of the year, as its own cells tell of it.
-          const equalIn = (decide: typeof decided): string[] =>
-            periods.flatMap(({ label }) =>
-              ['', ...agencies].flatMap((scope) =>
-                decide(label, scope).rows.flatMap((row) =>
-                  equalPairsByRank(
-                    truth.row(label, scope, row.requestingAgency, row.requestType),
-                    row,
-                    row.requestType,
-                  ).map((pair) => `${label}|${scope}|${row.requestingAgency}/${row.requestType}: ${pair}`),
-                ),
-              ),
-            );
-          const decided = suppressTogether(periods, agencies, truth.row, truth.section, threshold);
-          expect(equalIn(decided)).toEqual([]);
-          expect(pinnedCells(periods, agencies, truth, decided)).toEqual([]);
-          const exactly = suppressTogether(
-            periods,
-            agencies,
-            truth.row,
-            truth.section,
-            threshold,
-            'exactness',
+            ),
           );
-          expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
-          if (equalIn(exactly).length > 0) equalBefore += 1;
-        },
-      ),
+        const decided = suppressTogether(periods, agencies, truth.row, truth.section, threshold);
+        expect(equalIn(decided)).toEqual([]);
+        expect(pinnedCells(periods, agencies, truth, decided)).toEqual([]);
+        const exactly = suppressTogether(periods, agencies, truth.row, truth.section, threshold, 'exactness');
+        expect(newlyPublished(periods, agencies, exactly, decided)).toEqual([]);
+        if (equalIn(exactly).length > 0) equalBefore += 1;
+      }),
       { numRuns: 15, seed: 8 },
     );
     // Without the closure of equalities, 8 of these 15 years have one.
