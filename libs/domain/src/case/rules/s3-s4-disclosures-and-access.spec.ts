@@ -145,17 +145,20 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
   // As § 2 judges each decision to honor a detainer: an amendment is a later decision (the decider
   // refuses one dated before what it amends), so it cannot undo a release date already given. Nor
   // can the register tell a corrected record from a change of mind; counsel's review can.
+  const honored = decisionRecorded({ outcome: 'HONORED' });
+  /** A notification request honored, then amended. */
+  const amendedNotification = (amendment: Parameters<typeof decisionAmended>[0]) =>
+    judge([
+      caseOpened(),
+      requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' }),
+      noticeIssued(),
+      honored,
+      decisionAmended(amendment),
+    ]);
+
   it('keeps a release date given by an honored notification request after the decision is amended to DECLINED', () => {
-    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
-    const honored = decisionRecorded({ outcome: 'HONORED' });
     const fired = (amendedAt: string) =>
-      judge([
-        caseOpened(),
-        notification,
-        noticeIssued(),
-        honored,
-        decisionAmended({ decidedAt: amendedAt }),
-      ]).map((v) => [v.ruleId, v.evidence[0].type, v.occurredAt]);
+      amendedNotification({ decidedAt: amendedAt }).map((v) => [v.ruleId, v.evidence[0].type, v.occurredAt]);
     const standing = [
       ['S3_SENSITIVE_INFORMATION_DISCLOSED', 'DecisionRecorded', honored.data.decidedAt],
       ['S5_RELEASE_DATE_NOTICE_MISSING', 'DecisionRecorded', honored.data.decidedAt],
@@ -165,16 +168,12 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
   });
 
   it('counts a release date given once however often an amendment keeps the notification request honored', () => {
-    const notification = requestReceived({ requestType: 'NOTIFICATION', form: 'I-247N' });
-    const honored = decisionRecorded({ outcome: 'HONORED' });
     const fired = (amendedAt: string) =>
-      judge([
-        caseOpened(),
-        notification,
-        noticeIssued(),
-        honored,
-        decisionAmended({ outcome: 'PARTIALLY_HONORED', decidedAt: amendedAt }),
-      ]).map((v) => [v.ruleId, v.occurredAt, v.evidence.map((e) => e.type)]);
+      amendedNotification({ outcome: 'PARTIALLY_HONORED', decidedAt: amendedAt }).map((v) => [
+        v.ruleId,
+        v.occurredAt,
+        v.evidence.map((e) => e.type),
+      ]);
     const once = [
       [
         'S3_SENSITIVE_INFORMATION_DISCLOSED',
@@ -190,13 +189,9 @@ describe('§ 3 — S3_SENSITIVE_INFORMATION_DISCLOSED', () => {
     expect(fired(hoursAfter(T0, 3))).toEqual(once);
     expect(fired(honored.data.decidedAt)).toEqual(once);
     expect(
-      judge([
-        caseOpened(),
-        notification,
-        noticeIssued(),
-        honored,
-        decisionAmended({ outcome: 'HONORED' }),
-      ]).find((v) => v.ruleId === 'S3_SENSITIVE_INFORMATION_DISCLOSED')?.explanation,
+      amendedNotification({ outcome: 'HONORED' }).find(
+        (v) => v.ruleId === 'S3_SENSITIVE_INFORMATION_DISCLOSED',
+      )?.explanation,
     ).toBe(
       'A NOTIFICATION request from ICE was decided HONORED, disclosing RELEASE_DATE without a judicial warrant. Amended once, it stood HONORED: the release date was given once, at that decision.',
     );
