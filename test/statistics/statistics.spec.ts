@@ -458,6 +458,44 @@ describe('public statistics', () => {
     }
   });
 
+  it('counts a query asked while its year is being decided once that decision is made, so that the queries asked meanwhile share one', async () => {
+    await scenario(5);
+    const at = '2024-12-31T00:00:00Z';
+    const decideNow = suppression.decide.bind(suppression);
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const decide = jest
+      .spyOn(suppression, 'decide')
+      .mockImplementation(async (task) => held.then(() => decideNow(task)));
+    /** One more request of agency-1 in May 2024: the year's counts change. */
+    const another = async (n: number): Promise<void> => {
+      await h.append(
+        caseStreamId(id(n)),
+        [caseOpened('agency-1'), requestReceived(id(n * 10), '2024-05-01T10:00:00Z')],
+        '2024-05-01T10:00:00Z',
+      );
+      await h.caughtUp();
+    };
+    try {
+      const first = stats.forPeriod(period('2024'), at, null);
+      await another(5);
+      const second = stats.forPeriod(period('2024-Q2'), at, null);
+      await another(6);
+      const third = stats.forPeriod(period('2024'), at, 'agency-1');
+      release();
+      const answers = await Promise.all([first, second, third]);
+      // The first's counts, then one decision for the two asked while it was made, not one each.
+      expect(decide).toHaveBeenCalledTimes(2);
+      expect(answers[0].period).toBe('2024');
+      decide.mockRestore();
+      const fresh = new StatisticsQueries(h.db, suppression);
+      expect(answers[1]).toEqual(await fresh.forPeriod(period('2024-Q2'), at, null));
+      expect(answers[2]).toEqual(await fresh.forPeriod(period('2024'), at, 'agency-1'));
+    } finally {
+      decide.mockRestore();
+    }
+  });
+
   it('writes the rows as CSV in the JSON field order, withheld cells empty', async () => {
     await scenario(5);
     const q1 = await stats.forPeriod(period('2024-Q1'), '2024-12-31T00:00:00Z', null);

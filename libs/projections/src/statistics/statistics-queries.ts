@@ -185,6 +185,8 @@ export class StatisticsQueries {
     string,
     Promise<(period: string, scope: string) => ScopeStatistics>
   >();
+  /** The decision under way for each year, which a query of that year waits for before counting. */
+  private readonly underWay = new Map<number, Promise<unknown>>();
 
   constructor(
     db: ReadModelDb,
@@ -216,8 +218,15 @@ export class StatisticsQueries {
     return periodOf(now, 'QUARTER', this.versionAt(now).timeZone);
   }
 
-  /** Counts at once (the read model as of the call), then waits for the suppression decision. */
+  /**
+   * Counts (the read model as of then) once the year's decision under way, if any, is made, then
+   * waits for its own: the worker decides one year at a time, seconds each, so queries that each
+   * counted at once, with a write between them, would queue a decision apiece faster than it
+   * makes them; counted together after it, they share one.
+   */
   async forPeriod(period: Period, now: string, agencyId: string | null): Promise<PublicStatistics> {
+    const underWay = this.underWay.get(period.year);
+    if (underWay !== undefined) await underWay.catch(() => undefined);
     const version = this.versionAt(now);
     const periods = periodsOfYear(period.year);
     // Each month is counted; the quarters and the year are their sums.
@@ -243,7 +252,7 @@ export class StatisticsQueries {
     const { rows, sections: withheld } =
       scope !== ALL && !agencies.includes(scope)
         ? nothingRecorded()
-        : (await this.suppressionOf(periods, agencies, counted, version.smallCellThreshold))(
+        : (await this.suppressionOf(period.year, periods, agencies, counted, version.smallCellThreshold))(
             period.label,
             scope,
           );
@@ -283,6 +292,7 @@ export class StatisticsQueries {
   /** suppressTogether, remembered for the last SUPPRESSIONS_KEPT distinct counts (queries of counts
    * being decided wait for the same decision); one that failed is forgotten, so the next decides again. */
   private suppressionOf(
+    year: number,
     periods: PeriodParts[],
     agencies: string[],
     counted: Map<string, PeriodCounts>,
@@ -304,6 +314,11 @@ export class StatisticsQueries {
       deciding.catch(() => {
         if (this.suppressed.get(key) === deciding) this.suppressed.delete(key);
       });
+      this.underWay.set(year, deciding);
+      const done = (): void => {
+        if (this.underWay.get(year) === deciding) this.underWay.delete(year);
+      };
+      deciding.then(done, done);
       decided = deciding;
       if (this.suppressed.size >= SUPPRESSIONS_KEPT)
         this.suppressed.delete(this.suppressed.keys().next().value!);
