@@ -170,8 +170,8 @@ export function periodsOfYear(year: number): PeriodParts[] {
  * periods, and a withheld cell can be had neither as the jurisdiction's count minus the other
  * agencies' nor as a year's count minus its other quarters. Decided over all of them together, and
  * the same for every query of the set. `sections` must name the same sections for every scope.
- * `upTo: 'exactness'` stops before the bounds and equalities closures: what was withheld before
- * them, which tests check they only add to.
+ * `upTo: 'exactness'` stops before the bounds and equalities closures, `'intervals'` before the
+ * equalities: what was withheld before them, which tests check they only add to.
  */
 export function suppressTogether(
   periods: readonly PeriodParts[],
@@ -179,7 +179,7 @@ export function suppressTogether(
   counts: (period: string, scope: string, agency: FederalAgency, type: RequestType) => StatisticsCounts,
   sections: (period: string, scope: string) => Record<string, number>,
   threshold: number,
-  upTo: 'exactness' | 'bounds' = 'bounds',
+  upTo: 'exactness' | 'intervals' | 'bounds' = 'bounds',
 ): (period: string, scope: string) => ScopeStatistics {
   const scopes = ['', ...agencies];
   // A slice is one period in one scope: one published table.
@@ -426,18 +426,21 @@ export function suppressTogether(
    * about at that count, as the threshold allows: closing those too withheld most of a row's year
    * for one request, and 3.5 times the cells of the year the digest test decides.
    */
-  if (upTo === 'bounds') {
+  const closeBounds = (equalities: boolean): void => {
     for (let changed: number[] | undefined; ;) {
       const before = hidden.slice();
       const added = blocks(boundedOf, changed).flatMap(({ block, equations, ownRows, totals }) => [
-        ...closeIntervals(values, hidden, block, equations),
-        ...closeEqualities(
-          values,
-          hidden,
-          block,
-          { ...equations, containing: (cell) => equations.containing(cell).filter((e) => e < ownRows) },
-          totals,
-        ),
+        // Over every block, the first time equalities are closed, the bounds are closed already.
+        ...(equalities && changed === undefined ? [] : closeIntervals(values, hidden, block, equations)),
+        ...(equalities
+          ? closeEqualities(
+              values,
+              hidden,
+              block,
+              { ...equations, containing: (cell) => equations.containing(cell).filter((e) => e < ownRows) },
+              totals,
+            )
+          : []),
       ]);
       if (added.length === 0) break;
       closeIdentities(values, hidden, identities, added);
@@ -445,7 +448,13 @@ export function suppressTogether(
       closeExactly();
       changed = newSince(before);
     }
-  }
+  };
+  // The bounds alone to their fixed point first, as they were decided before equalities were
+  // closed, and only then the equalities with them: closed together from the start, they chose
+  // other complements, publishing some cells the bounds alone withhold, which beside those earlier
+  // answers, already public (a report published before), told what each withheld.
+  if (upTo !== 'exactness') closeBounds(false);
+  if (upTo === 'bounds') closeBounds(true);
 
   const published = (cell: number): number | null => (hidden[cell] ? null : values[cell]);
 
