@@ -1115,7 +1115,8 @@ describe('small-cell suppression', () => {
     let added = 0;
     for (let year = 1; year <= 10; year++) {
       let seed = year;
-      const next = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+      const next = (n: number): number =>
+        Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
       const agencies = Array.from({ length: 1 + next(3) }, (_, i) => `a${i}`);
       const month = new Map<string, StatisticsCounts>();
       for (const m of monthsOf('2024')) {

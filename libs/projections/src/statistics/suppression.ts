@@ -282,7 +282,8 @@ export function closeIntervals(
       const again = [...round];
       for (const cell of pinned) {
         const over = pinnedOver.get(cell);
-        if (joined.has(root(cell)) && (over === undefined || over.some((e) => touched.has(e)))) again.push(cell);
+        if (joined.has(root(cell)) && (over === undefined || over.some((e) => touched.has(e))))
+          again.push(cell);
       }
       for (const cell of again) {
         pinned.delete(cell);
@@ -444,7 +445,8 @@ class BlockBounds {
       let constant = 0;
       for (const [cell, k] of this.equations.equation(number)) {
         const i = this.local.get(cell);
-        if (i === undefined) throw new Error(`an equation of block cell ${this.cells[c]} names ${cell}, not in the block`);
+        if (i === undefined)
+          throw new Error(`an equation of block cell ${this.cells[c]} names ${cell}, not in the block`);
         this.termCell.push(i);
         this.termK.push(k);
         constant += k * this.count[i];
@@ -491,7 +493,8 @@ class BlockBounds {
     const { termStart, termCell, hidden } = this;
     const near: number[] = [];
     for (const e of this.equationsOf(c))
-      for (let t = termStart[e]; t < termStart[e + 1]; t++) if (hidden[termCell[t]] === 1) near.push(termCell[t]);
+      for (let t = termStart[e]; t < termStart[e + 1]; t++)
+        if (hidden[termCell[t]] === 1) near.push(termCell[t]);
     return near;
   }
 
@@ -610,7 +613,8 @@ class BlockBounds {
         const lo = k > 0 ? k * low[i] : k * high[i];
         const hi = k > 0 ? k * high[i] : k * low[i];
         // What the other terms leave this one: from − their most ≤ k·x ≤ to − their least.
-        const othersMost = mostOpen - Number(hi === Infinity) > 0 ? Infinity : most - (hi === Infinity ? 0 : hi);
+        const othersMost =
+          mostOpen - Number(hi === Infinity) > 0 ? Infinity : most - (hi === Infinity ? 0 : hi);
         const othersLeast =
           leastOpen - Number(lo === -Infinity) > 0 ? -Infinity : least - (lo === -Infinity ? 0 : lo);
         const below = k > 0 ? from[n] - othersMost : to[n] - othersLeast;
