@@ -744,6 +744,15 @@ describe('412: If-Match', () => {
     );
     expect(ahead.status).toBe(412);
     expect(ahead.body.message).toBe(`If-Match "7" is ahead of case-${caseId}, which is at revision 2`);
+    // The form of a violation's ETag over several review streams: never a case's.
+    const violationsForm = `"s${'A'.repeat(22)}"`;
+    const another = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': violationsForm }),
+    );
+    expect(another.status).toBe(412);
+    expect(another.body.message).toBe(
+      `If-Match ${violationsForm} was never given out for case-${caseId}, whose ETag is its revision (revision 2)`,
+    );
 
     const weak = await t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'W/"2"' });
     expect(weak.status).toBe(201);

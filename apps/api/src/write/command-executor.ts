@@ -219,16 +219,19 @@ export class CommandExecutor {
       });
     }
     if (ifMatch !== undefined && ifMatch !== '*' && (tag === undefined || !ifMatch.includes(tag))) {
-      // An ETag ahead of the stream was never given out for it: not stale, but another stream's or made up.
-      const ahead =
-        tag === revisionTag(revision) &&
-        ifMatch.every((r) => REVISION.test(r) && Number(r) > (revision ?? -1));
+      // An ETag ahead of the stream, or of several streams' form for a record on one, was never given
+      // out for it: not stale, but another record's or made up.
+      const onOneStream = tag === revisionTag(revision);
+      const ahead = onOneStream && ifMatch.every((r) => REVISION.test(r) && Number(r) > (revision ?? -1));
+      const neverGiven = onOneStream && ifMatch.every((r) => !REVISION.test(r));
       const tags = ifMatch.map((r) => `"${r}"`).join(', ');
       throw new PreconditionFailedException({
         code: 'REVISION_MISMATCH',
         message: ahead
           ? `If-Match ${tags} is ahead of ${streamId}, which is at ${at}`
-          : `If-Match ${tags} is stale: ${streamId} has changed since`,
+          : neverGiven
+            ? `If-Match ${tags} was never given out for ${streamId}, whose ETag is its revision (${at})`
+            : `If-Match ${tags} is stale: ${streamId} has changed since`,
       });
     }
   }
