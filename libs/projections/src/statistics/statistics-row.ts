@@ -91,9 +91,17 @@ function rowEquations(requestType: RequestType): Partial<Record<StatisticsField,
 /**
  * The equations a row's bounds are taken over: A, B and C, and their sums and differences that
  * cancel a cell they share (as rowIdentities lists them), which can bound what each alone does not.
+ * `totals`: the places of A, B and C themselves, each a total and the parts it splits into, so the
+ * equations in which two withheld cells made equal tell that all of a total's requests were in one
+ * part (see closeEqualities). Their sums and differences equate cells of no such kind (as many
+ * declined as late), and what they make equal through cells pinned at 0, A, B and C do too.
  */
-function rowBoundEquations(requestType: RequestType): Partial<Record<StatisticsField, number>>[] {
-  const [a, b, c] = rowEquations(requestType);
+function rowBoundEquations(requestType: RequestType): {
+  equations: Partial<Record<StatisticsField, number>>[];
+  totals: number[];
+} {
+  const identities = rowEquations(requestType);
+  const [a, b, c] = identities;
   const combined = (...terms: [Partial<Record<StatisticsField, number>>, number][]) => {
     const sum: Partial<Record<StatisticsField, number>> = {};
     for (const [eq, times] of terms)
@@ -102,19 +110,11 @@ function rowBoundEquations(requestType: RequestType): Partial<Record<StatisticsF
     return Object.fromEntries(Object.entries(sum).filter(([, k]) => k !== 0));
   };
   const aPlusB = combined([a, 1], [b, 1]);
-  return c === undefined
-    ? [a, b, aPlusB]
-    : [a, b, aPlusB, c, combined([a, 1], [c, -1]), combined([aPlusB, 1], [c, -1])];
-}
-
-/**
- * The places of A, B and C among rowBoundEquations': each a total and the parts it splits into, so
- * the equations in which two withheld cells made equal tell that all of a total's requests were in
- * one part (see closeEqualities). Their sums and differences equate cells of no such kind (as many
- * declined as late), and what they make equal through cells pinned at 0, A, B and C do too.
- */
-function rowTotals(requestType: RequestType): readonly number[] {
-  return NOTICE_REQUEST_TYPES.includes(requestType) ? [0, 1, 3] : [0, 1];
+  const equations =
+    c === undefined
+      ? [a, b, aPlusB]
+      : [a, b, aPlusB, c, combined([a, 1], [c, -1]), combined([aPlusB, 1], [c, -1])];
+  return { equations, totals: identities.map((identity) => equations.indexOf(identity)) };
 }
 
 function rowIdentities(requestType: RequestType): readonly (readonly StatisticsField[])[] {
@@ -302,7 +302,10 @@ export function suppressTogether(
   };
   // Equalities are closed over the bounds' equations alone (closeEqualities), so these name no totals.
   const exactOf = REQUEST_TYPES.map((type) => fieldsNamed(rowEquations(type), []));
-  const boundedOf = REQUEST_TYPES.map((type) => fieldsNamed(rowBoundEquations(type), rowTotals(type)));
+  const boundedOf = REQUEST_TYPES.map((type) => {
+    const { equations, totals } = rowBoundEquations(type);
+    return fieldsNamed(equations, totals);
+  });
   /**
    * `ownRows`: the block's equations within each slice's row alone (numbered first), and `totals`
    * whether one is a total and its parts (A, B or C).
