@@ -10,7 +10,7 @@ import {
   type StatisticsField,
   type StatisticsRow,
 } from './statistics-row';
-import { withheldCells } from './suppression';
+import { closeIntervals, withheldCells, type Equations } from './suppression';
 
 const ZERO = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
 /** A period asked of alone, with no parts. */
@@ -1165,6 +1165,35 @@ describe('small-cell suppression', () => {
       if (newlyPublished(periods, agencies, decided, bounded).length > 0) added += 1;
     }
     expect(added).toBeGreaterThan(0);
+  });
+
+  it('looks again over a whole set of withheld cells at a cell that bounds near it take as freed', () => {
+    // a (1) and b (1) are withheld, and a + b = 2 is published: each is pinned at 1. a is also
+    // c − e + z1 (c = 5 and e = 4 published), where z1 ≤ z2 ≤ … ≤ z9 ≤ 0 along a chain of nine
+    // withheld zeros, each with a withheld zero y beside it, whose end is a published 0: so a ≤ 1
+    // once more, but only over the whole chain, more than the few cells next to a that are looked at
+    // once a + b is withheld. The whole set, looked at then, still pins a, so e is withheld too.
+    const [a, b, sum, c, e, zero] = [0, 1, 2, 3, 4, 5];
+    const z = (i: number): number => 5 + i;
+    const y = (i: number): number => 14 + i;
+    const counts = [1, 1, 2, 5, 4, ...new Array<number>(19).fill(0)];
+    const eq = (...terms: [number, number][]): Map<number, number> => new Map(terms);
+    const list = [
+      eq([a, 1], [b, 1], [sum, -1]),
+      eq([a, 1], [z(1), -1], [c, -1], [e, 1]),
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => eq([z(i), 1], [y(i), 1], [z(i + 1), -1])),
+      eq([z(9), 1], [y(9), 1], [zero, -1]),
+    ];
+    const block = counts.map((_, cell) => cell);
+    const equations: Equations = {
+      count: list.length,
+      equation: (n) => list[n],
+      containing: (cell) => list.flatMap((equation, n) => (equation.has(cell) ? [n] : [])),
+    };
+    const hidden = block.map((cell) => cell === a || cell === b || cell > zero);
+    expect(closeIntervals(counts, hidden, block, equations)).toEqual([sum, e]);
+    // Looked at afresh, nothing withheld is pinned.
+    expect(closeIntervals(counts, [...hidden], block, equations)).toEqual([]);
   });
 
   it('publishes everything when threshold is 1', () => {
