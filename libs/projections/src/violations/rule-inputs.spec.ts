@@ -41,6 +41,7 @@ import {
   eligibleForRelease,
   hoursAfter,
   informationDisclosed,
+  judicialWarrant,
   noticeIssued,
   personalDataErased,
   released,
@@ -57,6 +58,7 @@ import {
 import { encounterRecorded } from '../../../domain/testing/encounter-builders';
 import { matterActionRecorded, matterOpened } from '../../../domain/testing/matter-builders';
 import { rulesFor, type StoredEvent } from './rulebook';
+import { PRESENT } from './rule-inputs';
 
 /**
  * The register keeps only the data its rules read (rule-inputs.ts): judging what it keeps must find
@@ -117,13 +119,17 @@ const ordinance: fc.Arbitrary<OrdinanceHistory> = fc
     ...(later === null ? [] : [{ ...defaultOrdinanceVersion(), ...later, version: 2 }]),
   ]);
 
+/** Texts the rules take for absent: empty, or nothing but blanks (of trim()'s, not only spaces). */
+const BLANKS = ['', ' ', '\t\n', '\u00a0\u3000'];
+const blank = fc.constantFrom(...BLANKS);
+
 /** Mostly what would be a judicial warrant, with one thing or another wrong now and then. */
 const document = fc.record(
   {
     kind: fc.oneof({ arbitrary: fc.constant('JUDICIAL_WARRANT' as const), weight: 4 }, pick(DOCUMENT_KINDS)),
     issuerRole: fc.oneof({ arbitrary: fc.constant('FEDERAL_JUDGE' as const), weight: 4 }, pick(ISSUER_ROLES)),
-    court: fc.oneof({ arbitrary: fc.constant('U.S. District Court'), weight: 4 }, fc.constantFrom('', ' ')),
-    judgeName: fc.oneof({ arbitrary: fc.constant('Judge A'), weight: 4 }, fc.constant('')),
+    court: fc.oneof({ arbitrary: fc.constant('U.S. District Court'), weight: 4 }, blank),
+    judgeName: fc.oneof({ arbitrary: fc.constant('Judge A'), weight: 4 }, blank),
     signedAt: time,
     docketNumber: fc.constant('2:24-mj-00117'),
   },
@@ -238,6 +244,13 @@ const caseHistory: fc.Arbitrary<Event[]> = fc
 
 const NOWS = [-1, 24, 72, 200, 24 * 400].map((hours) => hoursAfter(T0, hours));
 
+/** A warrant's court and judge, a matter's citation and approving supervisor, each found nowhere else. */
+const COURT = 'Superior Court of Umatilla County';
+const JUDGE = 'Hon. Philomena Quarrington-Bey';
+const CITATION = 'Or. Rev. Stat. § 181A.820(4)';
+const APPROVER = 'sgt-delacroix-4471';
+const READ_FOR_PRESENCE = [COURT, JUDGE, CITATION, APPROVER];
+
 describe('what the register keeps of a ruled stream', () => {
   it('judges a case as its events recorded would be judged, at any moment, under any ordinance', () => {
     fc.assert(
@@ -313,11 +326,14 @@ describe('what the register keeps of a ruled stream', () => {
             action: pick(MATTER_ACTIONS),
             at: time,
             legalBasis: pick(LEGAL_BASES),
-            citation: fc.constantFrom(null, '', '8 U.S.C. § 1373'),
-            approvedBy: fc.constantFrom(null, ' ', 'supervisor-2'),
+            // Absent (undefined): recorded without it, as JSON keeps no undefined.
+            citation: fc.constantFrom(undefined, null, ...BLANKS, '8 U.S.C. § 1373'),
+            approvedBy: fc.constantFrom(undefined, null, ...BLANKS, 'supervisor-2'),
             noticeForbiddenByOrder: fc.constantFrom(null, true, false),
           })
-          .map(matterActionRecorded),
+          .map(({ citation, approvedBy, ...data }) =>
+            matterActionRecorded({ ...data, citation, approvedBy }),
+          ),
         { maxLength: 5 },
       ),
     );
@@ -332,13 +348,16 @@ describe('what the register keeps of a ruled stream', () => {
     );
   });
 
-  it('keeps none of the free text officers type, nor a docket number or a consent’s language', () => {
+  it('keeps none of the free text officers type, nor a docket number, a consent’s language, a court, a judge, a citation or an approver', () => {
     const caseEvents = [
       caseOpened({
         convictions: [{ offense: 'OFFENSE', category: 'MISDEMEANOR', convictedAt: '2020-01-01' }],
       }),
       requestReceived({
-        documents: [{ kind: 'JUDICIAL_WARRANT', issuerRole: 'FEDERAL_JUDGE', docketNumber: 'DOCKET' }],
+        documents: [
+          judicialWarrant({ court: COURT, judgeName: JUDGE, docketNumber: 'DOCKET' }),
+          judicialWarrant({ kind: 'COURT_ORDER', court: ` ${COURT} `, judgeName: `${JUDGE}\n` }),
+        ],
       }),
       decisionRecorded({ rationale: 'RATIONALE' }),
       decisionAmended({ rationale: 'RATIONALE', reason: 'REASON' }),
@@ -360,7 +379,10 @@ describe('what the register keeps of a ruled stream', () => {
         statusInquiry: { asked: true, justification: 'NONE', explanation: 'EXPLANATION' },
       }),
     ];
-    const matterEvents = [matterOpened({ description: 'DESCRIPTION', program: 'PROGRAM' })];
+    const matterEvents = [
+      matterOpened({ description: 'DESCRIPTION', program: 'PROGRAM' }),
+      matterActionRecorded({ citation: CITATION, approvedBy: APPROVER }),
+    ];
     const keptOf = (streamId: string, events: Event[]) =>
       JSON.stringify(stored(streamId, events).map((e) => rulesFor(streamId)!.kept(e)));
     const kept = [
@@ -373,6 +395,93 @@ describe('what the register keeps of a ruled stream', () => {
     // Nor the person: a case's subject, a certification's victim.
     const person = ['Test Subject', 'Test Victim'];
     expect([...typed, 'EXPLANATION', 'PROGRAM', ...person].filter((text) => kept.includes(text))).toEqual([]);
+    // Read only for being present: whether they are is kept, never what they say.
+    expect(READ_FOR_PRESENCE.filter((text) => kept.includes(text))).toEqual([]);
+    expect(kept.split(PRESENT).length - 1).toBe(6);
+  });
+
+  describe('keeps of a court, a judge, a citation and an approver only whether they are present', () => {
+    const kinds = (texts: readonly (string | null | undefined)[]) =>
+      texts.map((text) => (text == null || text.trim() === '' ? 'absent' : 'present'));
+
+    it('judges warrants naming them, blank or not at all as recorded', () => {
+      const named = [COURT, undefined, ...BLANKS];
+      const judged: { court: string; judge: string; ruleIds: string[] }[] = [];
+      for (const court of named) {
+        for (const judgeName of named) {
+          // One act of each rule a warrant answers: an honored detainer (§ 2), a disclosure (§ 3), an interview (§ 4).
+          const events = [
+            caseOpened(),
+            requestReceived({ documents: [judicialWarrant({ court, judgeName })] }),
+            decisionRecorded({ outcome: 'HONORED', basis: 'JUDICIAL_WARRANT' }),
+            informationDisclosed({ recipientAgency: 'ICE', categories: ['RELEASE_DATE'] }),
+            custodyAccessGranted(),
+          ];
+          const { kept, recorded } = judgedBoth('case-1', events, [defaultOrdinanceVersion()], NOWS);
+          expect(kept).toEqual(recorded);
+          const [courtIs, judgeIs] = kinds([court, judgeName]);
+          const ruleIds = new Set(kept.findings.flatMap((f) => f.violations.map((v) => v.ruleId)));
+          judged.push({
+            court: courtIs,
+            judge: judgeIs,
+            ruleIds: [...ruleIds].filter((id) => /^S[234]_/.test(id)).sort(),
+          });
+        }
+      }
+      // Only a warrant naming both is judicial: the distinction the rules make survives in what is kept.
+      const unwarranted = [
+        'S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT',
+        'S3_SENSITIVE_INFORMATION_DISCLOSED',
+        'S4_CUSTODY_ACCESS_WITHOUT_JUDICIAL_WARRANT',
+      ];
+      for (const { court, judge, ruleIds } of judged) {
+        expect({ court, judge, ruleIds }).toEqual({
+          court,
+          judge,
+          ruleIds: court === 'present' && judge === 'present' ? [] : unwarranted,
+        });
+      }
+    });
+
+    it('judges matters citing a law and naming an approver, blank or not at all as recorded', () => {
+      const named = (text: string) => [text, undefined, null, ...BLANKS];
+      const surveillance = matterOpened({
+        kind: 'SURVEILLANCE',
+        requestingAgency: null,
+        target: { kind: 'POLITICAL_GROUP' },
+      });
+      const collection = matterOpened({ kind: 'STATUS_COLLECTION', requestingAgency: null });
+      for (const approvedBy of named(APPROVER)) {
+        const act = matterActionRecorded({
+          action: 'AUTHORIZED',
+          legalBasis: 'CRIMINAL_PREDICATE',
+          approvedBy,
+        });
+        const { kept, recorded } = judgedBoth(
+          'matter-1',
+          [surveillance, act],
+          [defaultOrdinanceVersion()],
+          NOWS,
+        );
+        expect(kept).toEqual(recorded);
+        expect(kept.findings[0].violations.map((v) => v.ruleId)).toEqual(
+          kinds([approvedBy])[0] === 'present' ? [] : ['S8_SURVEILLANCE_WITHOUT_CRIMINAL_PREDICATE'],
+        );
+      }
+      for (const citation of named(CITATION)) {
+        const act = matterActionRecorded({ action: 'COLLECTED', legalBasis: 'REQUIRED_BY_LAW', citation });
+        const { kept, recorded } = judgedBoth(
+          'matter-1',
+          [collection, act],
+          [defaultOrdinanceVersion()],
+          NOWS,
+        );
+        expect(kept).toEqual(recorded);
+        expect(kept.findings[0].violations.map((v) => v.ruleId)).toEqual(
+          kinds([citation])[0] === 'present' ? [] : ['S7_UNNECESSARY_STATUS_COLLECTION'],
+        );
+      }
+    });
   });
 
   it('keeps a notice’s language only where the rules compare it: on notices recorded before inPreferredLanguage', () => {

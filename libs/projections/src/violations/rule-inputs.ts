@@ -12,15 +12,22 @@ import type { JsonObject, JsonValue } from '@trust-ledger/event-store';
  * agencyOf) and every top-level time its data names (`at`, `…At`: what an adopted version re-judges
  * by, latestTimeOf), a closing's and an erasure's included.
  *
- * `true` keeps a value as recorded; fields listed keep, of an object (or of each object of an
- * array), only those fields. A field absent from the event stays absent.
+ * `true` keeps a value as recorded; PRESENCE keeps of a text only whether it is there (presenceOf);
+ * fields listed keep, of an object (or of each object of an array), only those fields. A field
+ * absent from the event stays absent.
  */
 export interface KeptFields {
-  readonly [field: string]: true | KeptFields;
+  readonly [field: string]: true | typeof PRESENCE | KeptFields;
 }
 
-/** The fields of `T` the register may keep, checked against the domain's event types. */
-type Kept<T> = true | FieldsIn<T>;
+/** A text the rules read only for being present (`trim() !== ''`), never for what it says. */
+const PRESENCE = 'presence';
+/** What the register keeps of such a text when it is present. */
+export const PRESENT = '[present]';
+
+/** The fields of `T` the register may keep, checked against the domain's event types (PRESENCE: of
+ * free text alone, not of a vocabulary's values). */
+type Kept<T> = true | (string extends T ? typeof PRESENCE : never) | FieldsIn<T>;
 /** Fields can be picked of an object, or of the objects an array holds; a text or a number is whole. */
 type FieldsIn<T> = T extends readonly (infer U)[] ? FieldsIn<U> : T extends object ? FieldsOf<T> : never;
 type FieldsOf<T> = { readonly [K in keyof T]?: Kept<NonNullable<T[K]>> };
@@ -32,8 +39,8 @@ export type RuleInputs<E extends { type: string; data: object }> = {
 
 /**
  * Cases (§§ 2–5; judgeCase). Read by the rules: a conviction's category and date, never its
- * offence; a court document's kind, issuer, signing time and, for being present, its court and
- * judge (is it a judicial warrant?), never its docket number; a decision's outcome, basis and
+ * offence; a court document's kind, issuer, signing time and whether it names its court and judge
+ * (is it a judicial warrant?), never which, nor its docket number; a decision's outcome, basis and
  * exception, never its rationale or an amendment's reason; consent's three facts, not its
  * language. A notice's language only where the rules read it (keptOfCaseEvent); the profile of an
  * older opening still holds the preference it is compared with.
@@ -50,7 +57,7 @@ export const CASE_RULE_INPUTS: RuleInputs<CaseEvent> = {
     requestingAgency: true,
     requestType: true,
     receivedAt: true,
-    documents: { kind: true, issuerRole: true, court: true, judgeName: true, signedAt: true },
+    documents: { kind: true, issuerRole: true, court: PRESENCE, judgeName: PRESENCE, signedAt: true },
   },
   NoticeIssued: {
     requestId: true,
@@ -93,7 +100,7 @@ export const ENCOUNTER_RULE_INPUTS: RuleInputs<EncounterEvent> = {
 
 /**
  * Matters (§§ 6–8, 10): never the description nor the program. A citation and the approving
- * supervisor are read for being present (a cited law, an approved predicate), so they are kept.
+ * supervisor are read for being present (a cited law, an approved predicate): that alone is kept.
  */
 export const MATTER_RULE_INPUTS: RuleInputs<MatterEvent> = {
   MatterOpened: {
@@ -108,8 +115,8 @@ export const MATTER_RULE_INPUTS: RuleInputs<MatterEvent> = {
     action: true,
     at: true,
     legalBasis: true,
-    citation: true,
-    approvedBy: true,
+    citation: PRESENCE,
+    approvedBy: PRESENCE,
     noticeForbiddenByOrder: true,
   },
 };
@@ -163,7 +170,19 @@ export function keptData(data: JsonObject, kept: KeptFields): JsonObject {
   return out;
 }
 
-function keptValue(value: JsonValue, kept: true | KeptFields): JsonValue {
+function keptValue(value: JsonValue, kept: true | typeof PRESENCE | KeptFields): JsonValue {
+  if (kept === PRESENCE) return presenceOf(value);
   if (kept === true || value === null || typeof value !== 'object') return value;
   return Array.isArray(value) ? value.map((v) => keptValue(v, kept)) : keptData(value, kept);
+}
+
+/**
+ * A text as the rules read it: PRESENT, or '' where they take it for absent (blank, which they test
+ * by trim() as here); kept '' rather than dropped, and null as null, so that no rule telling a
+ * blank text from a missing one would be misled. What it names (a court, a judge, a supervisor) is
+ * no rule's business.
+ */
+function presenceOf(value: JsonValue): JsonValue {
+  if (typeof value !== 'string') return value;
+  return value.trim() === '' ? '' : PRESENT;
 }

@@ -187,7 +187,7 @@ function text(data: JsonObject, field: string, event: RecordedEvent): string {
 @ProjectionProvider()
 export class ViolationRegisterProjection implements Projection {
   readonly name = VIOLATION_REGISTER;
-  readonly version = 23;
+  readonly version = 24;
   readonly filter: EventFilter = {
     streamPrefixes: [
       ...RULED_STREAM_PREFIXES,
