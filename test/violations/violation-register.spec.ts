@@ -1,20 +1,30 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import { caseStreamId, deadlineStreamId, violationActOf } from '@trust-ledger/domain';
+import {
+  caseStreamId,
+  deadlineStreamId,
+  matterStreamId,
+  violationActOf,
+  type MatterActionRecorded,
+  type MatterOpened,
+} from '@trust-ledger/domain';
 import type { RecordedEvent } from '@trust-ledger/event-store';
 import {
   REGISTER_ACTOR,
+  VIOLATION_TABLES,
   VIOLATIONS_OF_RULE_IN_STREAM_SQL,
   ViolationQueries,
   type RegisteredViolation,
 } from '@trust-ledger/projections/violations';
 import { DeadlineScheduler, deadlinePassedEventId } from '../../apps/api/src/scheduler/deadline-scheduler';
+import { matterActionRecorded, matterOpened } from '../../libs/domain/testing/matter-builders';
 import {
   caseOpened,
   decisionAmended,
   decisionRecorded,
   eligibleForRelease,
+  JUDICIAL_WARRANT,
   noticeIssued,
   ordinanceAdopted,
   requestReceived,
@@ -548,6 +558,81 @@ describe('violation register', () => {
     await h.tickAt('2024-08-30T00:00:00Z');
     await h.tickAt('2024-08-31T00:00:00Z');
     expect(h.violations().map((v) => v.streamId)).toEqual(['report-2024-Q1']);
+  });
+
+  it('keeps whether a warrant names its court and judge and a matter its citation and approver, never what they say', async () => {
+    const COURT = 'Superior Court of Umatilla County';
+    const JUDGE = 'Hon. Philomena Quarrington-Bey';
+    const CITATION = 'Or. Rev. Stat. § 181A.820(4)';
+    const APPROVER = 'sgt-delacroix-4471';
+    // Detainers honored on a warrant naming both, one with a blank judge, one naming no court.
+    const honoredOn = async (streamId: string, warrant: typeof JUDICIAL_WARRANT): Promise<void> => {
+      await h.append(
+        streamId,
+        [
+          caseOpened('agency-1'),
+          requestReceived(R1, '2024-03-01T10:00:00Z', 'DETAINER', 'ICE', [warrant]),
+          noticeIssued(R1, '2024-03-01T10:30:00Z'),
+          decisionRecorded(R1, '2024-03-01T11:00:00Z', 'HONORED', 'JUDICIAL_WARRANT'),
+        ],
+        '2024-03-01T11:00:00Z',
+      );
+    };
+    const { court: _court, ...unnamedCourt } = JUDICIAL_WARRANT;
+    await honoredOn(CASE_A, { ...JUDICIAL_WARRANT, court: COURT, judgeName: JUDGE });
+    await honoredOn(CASE_B, { ...JUDICIAL_WARRANT, court: COURT, judgeName: ' \t' });
+    const CASE_C = caseStreamId('c0000000-0000-4000-8000-00000000000c');
+    await honoredOn(CASE_C, { ...unnamedCourt, judgeName: JUDGE });
+    // Surveillance of a political group on a predicate approved, and on one with a blank approver;
+    // status collected as a cited law requires, and under no citation.
+    const matter = async (
+      n: number,
+      opened: Partial<MatterOpened['data']>,
+      act: Partial<MatterActionRecorded['data']>,
+    ) => {
+      const streamId = matterStreamId(`9c4d5e6f-0000-4000-8000-00000000000${n}`);
+      await h.append(streamId, [matterOpened(opened), matterActionRecorded(act)], '2024-03-02T16:00:00Z');
+      return streamId;
+    };
+    const surveillance = {
+      kind: 'SURVEILLANCE',
+      requestingAgency: null,
+      target: { kind: 'POLITICAL_GROUP' },
+    } as const;
+    const predicate = { action: 'AUTHORIZED', legalBasis: 'CRIMINAL_PREDICATE' } as const;
+    const approved = await matter(1, surveillance, { ...predicate, approvedBy: APPROVER });
+    const unapproved = await matter(2, surveillance, { ...predicate, approvedBy: '' });
+    const collection = { kind: 'STATUS_COLLECTION', requestingAgency: null } as const;
+    const required = { action: 'COLLECTED', legalBasis: 'REQUIRED_BY_LAW' } as const;
+    const cited = await matter(3, collection, { ...required, citation: CITATION });
+    const uncited = await matter(4, collection, { ...required, citation: null });
+    await h.caughtUp();
+
+    const found = () =>
+      Object.fromEntries(
+        [CASE_A, CASE_B, CASE_C, approved, unapproved, cited, uncited].map((id) => [
+          id,
+          h.violations(id).map((v) => v.ruleId),
+        ]),
+      );
+    const expected = {
+      [CASE_A]: [],
+      [CASE_B]: ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT'],
+      [CASE_C]: ['S2_DETAINER_HONORED_WITHOUT_JUDICIAL_WARRANT'],
+      [approved]: [],
+      [unapproved]: ['S8_SURVEILLANCE_WITHOUT_CRIMINAL_PREDICATE'],
+      [cited]: [],
+      [uncited]: ['S7_UNNECESSARY_STATUS_COLLECTION'],
+    };
+    const tables = () =>
+      VIOLATION_TABLES.map((t) => JSON.stringify(h.db.prepare(`SELECT * FROM ${t}`).all())).join('\n');
+    const named = [COURT, JUDGE, CITATION, APPROVER];
+    expect(found()).toEqual(expected);
+    expect(named.filter((text) => tables().includes(text))).toEqual([]);
+    // A rebuild writes the same from the log.
+    await h.runner.rebuild('violation-register');
+    expect(found()).toEqual(expected);
+    expect(named.filter((text) => tables().includes(text))).toEqual([]);
   });
 
   it('arms its timer for the next deadline, so no explicit tick is needed once it is due', async () => {
