@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDb, READ_MODEL_PAGE_SIZE } from '@trust-ledger/projections';
@@ -29,6 +29,22 @@ describe('openReadModelDb', () => {
     db.prepare('INSERT INTO t VALUES (?)').run('after');
     expect(db.pragma('page_size', { simple: true })).toBe(4096);
     expect(db.prepare('SELECT x FROM t ORDER BY rowid').pluck().all()).toEqual(['before', 'after']);
+    db.close();
+  });
+
+  it('leaves nothing of a rewritten or deleted row in the file, its freed overflow pages included', () => {
+    const file = join(dir, 'read-models.db');
+    const db = openReadModelDb(file);
+    const marker = 'Wilhelmina Ravensworth-Adeyemi';
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)');
+    // Larger than a page: it spills onto overflow pages, which the rewrite frees.
+    const row = (text: string): string => Array(2_000).fill(text).join(' ');
+    db.prepare('INSERT INTO t VALUES (1, ?), (2, ?)').run(row(marker), row(marker));
+    db.prepare('UPDATE t SET x = ? WHERE id = 1').run('[erased]');
+    db.prepare('DELETE FROM t WHERE id = 2').run();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(db.pragma('freelist_count', { simple: true })).toBeGreaterThan(0);
+    expect(readFileSync(file).includes(marker)).toBe(false);
     db.close();
   });
 });

@@ -17,8 +17,9 @@ export function readModelsPath(dataDir: string): string {
  */
 export const READ_MODEL_PAGE_SIZE = 16_384;
 
-/** Opens (creating if needed) the read-model database: WAL so queries never block the runner, and
- * synchronous FULL so a committed checkpoint survives power loss together with its rows. */
+/** Opens (creating if needed) the read-model database: WAL so queries never block the runner,
+ * synchronous FULL so a committed checkpoint survives power loss together with its rows, and
+ * secure_delete so that what a row held is gone once it is rewritten (see the runner's WAL too). */
 export function openReadModelDb(file: string): ReadModelDb {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true });
@@ -29,6 +30,9 @@ export function openReadModelDb(file: string): ReadModelDb {
   db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // An erasure rewrites rows that held a person's data in clear (recorded before it was sealed):
+  // their former bytes are zeroed, freed pages included, which FAST would leave as they were.
+  db.pragma('secure_delete = ON');
   // A rebuild lets the WAL grow large; once checkpointed, the file shrinks back to this (64 MB).
   db.pragma('journal_size_limit = 67108864');
   return db;
