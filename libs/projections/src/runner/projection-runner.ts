@@ -97,6 +97,9 @@ export class ProjectionRunner {
   private uncommitted: (BatchCommitted | null)[] | undefined;
   private readonly listeners = new Set<(progress: BatchCommitted | null) => void>();
   private started = false;
+  private replaying = false;
+  /** A committed batch applied an erasure, and no checkpoint has emptied the WAL since. */
+  private walHoldsErased = false;
 
   constructor(
     private readonly store: EventStore,
@@ -229,11 +232,15 @@ export class ProjectionRunner {
     // Without a sync at each commit, power loss can undo the replay's last batches, but never
     // split one from its checkpoint (WAL): the projection replays them again from the log.
     this.db.pragma('synchronous = NORMAL');
+    this.replaying = true;
     try {
       await this.feedAll(workers);
     } finally {
+      this.replaying = false;
       this.db.pragma(`synchronous = ${synchronous}`);
       this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+      // Once, at its end: after each batch, every truncation would copy a replay's large WAL again.
+      if (this.walHoldsErased) this.truncateWal();
     }
   }
 
@@ -316,6 +323,8 @@ export class ProjectionRunner {
       this.uncommitted.push(progress);
       return;
     }
+    if (progress?.erased === true) this.walHoldsErased = true;
+    if (this.walHoldsErased && !this.replaying) this.truncateWal();
     for (const listener of this.listeners) {
       try {
         listener(progress);
@@ -324,6 +333,17 @@ export class ProjectionRunner {
         this.logger.error(`progress listener failed: ${messageOf(error)}`);
       }
     }
+  }
+
+  /**
+   * Copies the WAL into the database and empties the file: a checkpoint alone only writes the WAL
+   * again from its start, leaving older frames past the new end, which hold the pages as they were
+   * before an erasure rewrote them. Busy (another process still reads them): tried after the next
+   * batch.
+   */
+  private truncateWal(): void {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    this.walHoldsErased = result.busy !== 0;
   }
 
   private waitForWorkers(workers: ProjectionWorker[], position: string, timeoutMs: number): Promise<void> {

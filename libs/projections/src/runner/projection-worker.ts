@@ -16,12 +16,15 @@ export interface BatchCommitted {
   applied: number;
   /** The checkpoint after the batch (null when the log's very first event failed). */
   position: string | null;
+  /** It applied a person's erasure: the WAL may still hold the pages as they were before. */
+  erased?: boolean;
 }
 
 type Outcome = 'stopped' | 'failed' | 'resubscribe';
 type Committed = BatchCommitted & { error: ProjectionError | null };
 
 const IDLE = Symbol('idle');
+const ERASURE = 'PersonalDataErased';
 const RESUBSCRIBE_DELAY_MS = 1000;
 
 /** Another process (e.g. `projections rebuild` from the CLI) moved this projection's checkpoint. */
@@ -356,6 +359,7 @@ export class ProjectionWorker {
     let { position } = stored;
     let passed: RecordedEvent | undefined;
     let applied = 0;
+    let erased = false;
     let error: ProjectionError | null = null;
     for (const event of batch) {
       if (passesFilter(projection.filter, event)) {
@@ -372,6 +376,7 @@ export class ProjectionWorker {
           }
         }
         applied += 1;
+        erased ||= event.type === ERASURE;
       }
       position = event.position;
       passed = event;
@@ -382,6 +387,6 @@ export class ProjectionWorker {
         ? (stored.last ?? null)
         : { id: passed.id, streamId: passed.streamId, revision: passed.revision };
     this.checkpoints.save(projection.name, { version: projection.version, position, last, error });
-    return { projection: projection.name, applied, position, error };
+    return { projection: projection.name, applied, position, erased, error };
   }
 }
