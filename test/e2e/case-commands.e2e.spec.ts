@@ -12,6 +12,7 @@ import {
 } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
 import { NO_RATE_LIMITS } from '../security/support';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const AGENCY = 'agency-a';
@@ -744,14 +745,31 @@ describe('412: If-Match', () => {
     );
     expect(ahead.status).toBe(412);
     expect(ahead.body.message).toBe(`If-Match "7" is ahead of case-${caseId}, which is at revision 2`);
-    // The form of a violation's ETag over several review streams: never a case's.
-    const violationsForm = `"s${'A'.repeat(22)}"`;
-    const another = await rejected(() =>
-      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': violationsForm }),
+    // The form of a violation's ETag over several review streams: never a case's, alone or beside
+    // one ahead, nor one of a case with nothing recorded.
+    for (const ifMatch of [SEVERAL_STREAMS_ETAG, `"7", ${SEVERAL_STREAMS_ETAG}`]) {
+      const another = await rejected(() =>
+        t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': ifMatch }),
+      );
+      expect(another.status).toBe(412);
+      expect(another.body.message).toBe(
+        `If-Match ${ifMatch} was never given out for case-${caseId}, whose ETag is its revision (revision 2)`,
+      );
+    }
+    const unopened = randomUUID();
+    const none = await rejected(() =>
+      t.post('/cases', officer, openCaseBody(AGENCY, unopened), { 'If-Match': SEVERAL_STREAMS_ETAG }),
     );
-    expect(another.status).toBe(412);
-    expect(another.body.message).toBe(
-      `If-Match ${violationsForm} was never given out for case-${caseId}, whose ETag is its revision (revision 2)`,
+    expect(none.status).toBe(412);
+    expect(none.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG} was never given out for case-${unopened}, which has nothing recorded`,
+    );
+    // Beside a tag given out before, the list is stale.
+    const staleList = await rejected(() =>
+      t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': `${SEVERAL_STREAMS_ETAG}, "1"` }),
+    );
+    expect(staleList.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG}, "1" is stale: case-${caseId} has changed since`,
     );
 
     const weak = await t.post(`/cases/${caseId}/close`, officer, closeBody, { 'If-Match': 'W/"2"' });

@@ -3,6 +3,7 @@ import { READ_MODEL_DB, type ReadModelDb } from '@trust-ledger/projections';
 import { randomUUID } from 'node:crypto';
 import type { CommandResult } from '../../apps/api/src/write/command-result';
 import { CERTIFICATION_VICTIM as VICTIM, certificationBody } from '../support/certification-bodies';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const requestBody = (overrides: object = {}): object => certificationBody('agency-a', overrides);
@@ -251,6 +252,12 @@ describe('victim visa certifications (§ 9)', () => {
     const before = await logLength();
     const stale = await decide(created.id, certified).set('If-Match', '"0"');
     expect(stale.status).toBe(412);
+    // A violation's ETag over several streams, alone or beside one ahead: never this record's.
+    const another = await decide(created.id, certified).set('If-Match', `${SEVERAL_STREAMS_ETAG}, "9"`);
+    expect(another.status).toBe(412);
+    expect(another.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG}, "9" was never given out for certification-${created.id}, whose ETag is its revision (revision 1)`,
+    );
     expect(await logLength()).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 import { matterStreamId } from '@trust-ledger/domain';
 import { randomUUID } from 'node:crypto';
 import type { CommandResult } from '../../apps/api/src/write/command-result';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const surveillance = (overrides: object = {}): object => ({
@@ -185,6 +186,15 @@ describe('institutional matters (§§ 6, 7, 8, 10)', () => {
     expect(retry.body).toEqual(first.body);
     const stale = await post(`/matters/${created.id}/actions`, authorized).set('If-Match', '"0"');
     expect(stale.status).toBe(412);
+    // A violation's ETag over several streams was never this matter's: 412, and said so.
+    const another = await post(`/matters/${created.id}/actions`, authorized).set(
+      'If-Match',
+      SEVERAL_STREAMS_ETAG,
+    );
+    expect(another.status).toBe(412);
+    expect(another.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG} was never given out for matter-${created.id}, whose ETag is its revision (revision 1)`,
+    );
     expect(await logLength()).toBe(before);
   });
 

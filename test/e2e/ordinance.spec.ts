@@ -10,6 +10,7 @@ import {
   DefaultOrdinanceRecorder,
   ORDINANCE_ACTOR,
 } from '../../apps/api/src/ordinance/default-ordinance';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { IdentityEventCodec } from '../support/identity-event-codec';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -175,6 +176,12 @@ describe('ordinance (§ 14)', () => {
       await adopt(terms()).set('If-Match', '"0"').expect(201);
       const stale = await adopt(terms()).set('If-Match', '"0"');
       expect(stale.status).toBe(412);
+      // A violation's ETag over several streams was never the ordinance's: 412, and said so.
+      const another = await adopt(terms()).set('If-Match', SEVERAL_STREAMS_ETAG);
+      expect(another.status).toBe(412);
+      expect(another.body.message).toBe(
+        `If-Match ${SEVERAL_STREAMS_ETAG} was never given out for ordinance, whose ETag is its revision (revision 1)`,
+      );
       expect(await t.events(ORDINANCE_STREAM_ID)).toHaveLength(2);
     });
 

@@ -4,6 +4,7 @@ import { Checkpoints, openReadModelDb, ProjectionRunner, readModelsPath } from '
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
 const { version: _, ...DEFAULT_TERMS } = defaultOrdinanceVersion();
@@ -101,6 +102,15 @@ describe('§ 11 reports', () => {
     expect(before.body.amendments).toEqual([]);
 
     t.clock.set('2025-03-02T09:00:00Z');
+    // A violation's ETag over several streams was never the report's: 412, and said so.
+    const another = await post('/reports/2024-Q4/amendments', { reason: 'x' }).set(
+      'If-Match',
+      SEVERAL_STREAMS_ETAG,
+    );
+    expect(another.status).toBe(412);
+    expect(another.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG} was never given out for report-2024-Q4, whose ETag is its revision (revision 0)`,
+    );
     const amended = await post('/reports/2024-Q4/amendments', {
       reason: 'A December detainer was recorded late',
     });

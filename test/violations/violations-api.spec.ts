@@ -7,6 +7,7 @@ import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
 import { runCli } from '../support/cli-in-process';
+import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { runnerWaitBegins } from '../support/runner-waits';
 import { withEnv } from '../support/with-env';
 import { API, startTestApp, type TestApp } from '../support/test-app';
@@ -408,6 +409,11 @@ describe('a violation by the id it had before ids left out the case opening (reg
     const refused = await review({ 'If-None-Match': '*' }).expect(412);
     expect(refused.body.code).toBe('REVISION_MISMATCH');
     await review({ 'If-Match': '"0"' }).expect(412);
+    // Of several streams' form, another tag may have been given out before: stale, not never given.
+    const other = await review({ 'If-Match': SEVERAL_STREAMS_ETAG }).expect(412);
+    expect(other.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG} is stale: violation-${violationId} has changed since`,
+    );
     expect(await t.events(`violation-${violationId}`)).toEqual([]);
 
     // The ETag names them all: a review under either stream changes it.
@@ -588,6 +594,27 @@ describe('POST /violations/{id}/review', () => {
     const refused = await review('CONFIRMED', { 'If-None-Match': '"1"' }).expect(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'If-None-Match' })]);
     expect(await t.events(`violation-${v.violationId}`)).toHaveLength(2);
+  });
+
+  it('answers an If-Match never given out for the violation with 412, saying so', async () => {
+    const { caseId } = await openCaseWithRequest(t, officerA, A);
+    const found = await t.get(`/violations?${await caughtUp()}&streamId=case-${caseId}`, counsel).expect(200);
+    const [v] = found.body.items;
+    const review = (headers: Record<string, string>) =>
+      t.post(`/violations/${v.violationId}/review`, counsel, { status: 'CONFIRMED', note: 'n' }, headers);
+    const stream = `violation-${v.violationId}`;
+    // Reviews on its own stream alone: its ETag is that stream's revision, never several streams' form.
+    const unreviewed = await review({ 'If-Match': SEVERAL_STREAMS_ETAG }).expect(412);
+    expect(unreviewed.body).toMatchObject({
+      code: 'REVISION_MISMATCH',
+      message: `If-Match ${SEVERAL_STREAMS_ETAG} was never given out for ${stream}, which has nothing recorded`,
+    });
+    await review({}).expect(201);
+    const reviewed = await review({ 'If-Match': `${SEVERAL_STREAMS_ETAG}, "4"` }).expect(412);
+    expect(reviewed.body.message).toBe(
+      `If-Match ${SEVERAL_STREAMS_ETAG}, "4" was never given out for ${stream}, whose ETag is its revision (revision 0)`,
+    );
+    expect(await t.events(stream)).toHaveLength(1);
   });
 
   it('is counsel’s alone, for known violations, with a valid conclusion and a note', async () => {

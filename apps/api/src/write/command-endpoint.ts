@@ -22,9 +22,9 @@ export function CommandEndpoint(options: { ifMatch?: string } = {}): ClassDecora
           ApiHeader({
             name: 'If-Match',
             required: false,
-            description: `${options.ifMatch}, or several (any will do), or *; stale → 412`,
+            description: `${options.ifMatch}, or several (any will do), or *; stale, or never given out for the record → 412`,
           }),
-          ApiPreconditionFailedResponse({ description: 'Stale If-Match' }),
+          ApiPreconditionFailedResponse({ description: 'If-Match stale, or never given out for the record' }),
         ]),
   );
 }

@@ -219,20 +219,22 @@ export class CommandExecutor {
       });
     }
     if (ifMatch !== undefined && ifMatch !== '*' && (tag === undefined || !ifMatch.includes(tag))) {
-      // An ETag ahead of the stream, or of several streams' form for a record on one, was never given
-      // out for it: not stale, but another record's or made up.
+      // On a record whose ETag is its one stream's revision, a revision ahead of it, or a tag of
+      // several streams' form, was never given out for it: another record's, or made up. Only when
+      // every tag named is such is the If-Match not stale. (On a record kept on several streams, any
+      // tag may have been given out before, under another of its ids.)
       const onOneStream = tag === revisionTag(revision);
-      const ahead = onOneStream && ifMatch.every((r) => REVISION.test(r) && Number(r) > (revision ?? -1));
-      const neverGiven = onOneStream && ifMatch.every((r) => !REVISION.test(r));
+      const neverGiven = (r: string): boolean => !REVISION.test(r) || Number(r) > (revision ?? -1);
       const tags = ifMatch.map((r) => `"${r}"`).join(', ');
-      throw new PreconditionFailedException({
-        code: 'REVISION_MISMATCH',
-        message: ahead
-          ? `If-Match ${tags} is ahead of ${streamId}, which is at ${at}`
-          : neverGiven
-            ? `If-Match ${tags} was never given out for ${streamId}, whose ETag is its revision (${at})`
-            : `If-Match ${tags} is stale: ${streamId} has changed since`,
-      });
+      const message =
+        !onOneStream || !ifMatch.every(neverGiven)
+          ? `If-Match ${tags} is stale: ${streamId} has changed since`
+          : ifMatch.every((r) => REVISION.test(r))
+            ? `If-Match ${tags} is ahead of ${streamId}, which is at ${at}`
+            : tag === undefined
+              ? `If-Match ${tags} was never given out for ${streamId}, which has nothing recorded`
+              : `If-Match ${tags} was never given out for ${streamId}, whose ETag is its revision (${at})`;
+      throw new PreconditionFailedException({ code: 'REVISION_MISMATCH', message });
     }
   }
 
