@@ -433,6 +433,34 @@ describe('a violation by the id it had before ids left out the case opening (reg
     expect(await t.events(`violation-${violationId}`)).toHaveLength(2);
   });
 
+  it('reads each stream its reviews are on once per review, whatever it checks', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const position = await reviewedAsBeforeV22(formerId, 'CONFIRMED');
+    const path = `/violations/${violationId}`;
+    const { headers } = await t.get(`${path}?minPosition=${t.sealed(position)}`, counsel).expect(200);
+    // Counted through the port, on the real store: its answers are its own.
+    const reads = jest.spyOn(t.app.get<EventStore>(EVENT_STORE), 'readStream');
+    const readsPerStream = (): Record<string, number> => {
+      const counted: Record<string, number> = {};
+      for (const [streamId] of reads.mock.calls) {
+        if (streamId.startsWith('violation-')) counted[streamId] = (counted[streamId] ?? 0) + 1;
+      }
+      return counted;
+    };
+    const once = { [`violation-${violationId}`]: 1, [`violation-${formerId}`]: 1 };
+    const key = { 'Idempotency-Key': `review-${violationId}` };
+    for (const [review, conditions] of [
+      [{ status: 'REMEDIED', note: 'n' }, { 'If-Match': headers.etag }],
+      [{ status: 'DISMISSED', note: 'n' }, key],
+      [{ status: 'DISMISSED', note: 'n' }, key],
+    ] as const) {
+      reads.mockClear();
+      await t.post(`${path}/review`, counsel, review, conditions).expect(201);
+      expect(readsPerStream()).toEqual(once);
+    }
+    expect(await t.events(`violation-${violationId}`)).toHaveLength(2);
+  });
+
   it('answers a retry under its other id with the first response, the same review under one Idempotency-Key', async () => {
     const review = { status: 'CONFIRMED', note: 'No notice.' };
     for (const order of ['former first', 'current first']) {

@@ -8,6 +8,7 @@ import {
   REVIEW_STATUSES,
   violationActOf,
   violationReviewDecider,
+  VIOLATION_STREAM_PREFIX,
   violationStreamId,
   type Clock,
   type ReviewStatus,
@@ -23,7 +24,7 @@ import { Text } from '../common/validators';
 import { CommandExecutor } from '../write/command-executor';
 import type { CommandMeta } from '../write/command-meta';
 import type { CommandResult } from '../write/command-result';
-import { ViolationReviews } from './violation-reviews';
+import { ViolationReviews, type ReviewStreamReads } from './violation-reviews';
 import { ViolationsReader } from './violations.reader';
 
 export class ReviewViolationDto {
@@ -40,7 +41,13 @@ export class ReviewViolationDto {
   note!: string;
 }
 
-export class ReviewViolationCommand extends Command<CommandResult> {
+/** A review's response, and the violation's ETag after it, as its GET gives it. */
+export interface ReviewAnswer {
+  result: CommandResult;
+  etag: string | undefined;
+}
+
+export class ReviewViolationCommand extends Command<ReviewAnswer> {
   constructor(
     readonly meta: CommandMeta,
     readonly violationId: string,
@@ -100,18 +107,23 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<CommandResult> {
+  async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<ReviewAnswer> {
     // A former id (register v22) is recorded as the current one: on its stream, which the GET's
     // ETag names, and under the id the register applies it by. The stream is chosen before the
     // register is asked, from what it holds now; the same id then names the same stream on a retry.
     const current = this.violations.queries.get(violationId)?.violationId ?? violationId;
+    const reads = this.reviews.reads();
+    let result: CommandResult;
     try {
-      return await this.review(meta, violationId, current, body);
+      result = await this.review(meta, violationId, current, body, reads);
     } catch (error) {
       // The register, behind when the stream was chosen, has since found the id to be a former one.
       if (!(error instanceof RenamedViolation)) throw error;
-      return this.review(meta, violationId, error.violationId, body);
+      result = await this.review(meta, violationId, error.violationId, body, reads);
     }
+    // So that the next review can name it at once.
+    const reviewed = result.streamId.slice(VIOLATION_STREAM_PREFIX.length);
+    return { result, etag: await this.reviews.tagOf(reviewed, { revision: result.revision }, reads) };
   }
 
   private review(
@@ -119,6 +131,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     requested: string,
     current: string,
     body: ReviewViolationDto,
+    reads: ReviewStreamReads,
   ): Promise<CommandResult> {
     const known = this.violations.queries.get(current);
     const ids = [requested, current, ...(known === undefined ? [] : this.reviews.idsOf(known))];
@@ -132,7 +145,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
       // As posted, and under its other ids: a review recorded before it was fingerprinted under
       // its current id, or before the register knew that id.
       sameRequestAs: [...new Set([meta.requestHash, ...ids.map(at)])],
-      versionTag: (revision) => this.reviews.tagOf(current, { revision }),
+      versionTag: (revision) => this.reviews.tagOf(current, { revision }, reads),
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.
       checkedCommand: async () => {

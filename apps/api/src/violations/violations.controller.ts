@@ -15,7 +15,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { parsePeriod, RULE_IDS, VIOLATION_STREAM_PREFIX, type RuleId } from '@trust-ledger/domain';
+import { parsePeriod, RULE_IDS, type RuleId } from '@trust-ledger/domain';
 import type { FastifyReply } from 'fastify';
 import { REPORT_STREAM_PREFIX } from '@trust-ledger/projections/reports';
 import {
@@ -182,11 +182,8 @@ export class ViolationsController {
     @Body() body: ReviewViolationDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResult> {
-    const result = await this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
-    // The violation's ETag, as the GET gives it, so that the next review can name it at once.
-    const reviewed = result.streamId.slice(VIOLATION_STREAM_PREFIX.length);
-    const tag = await this.reviews.tagOf(reviewed, { revision: result.revision });
-    if (tag !== undefined) setETag(reply, tag);
+    const { result, etag } = await this.commands.execute(new ReviewViolationCommand(meta, violationId, body));
+    if (etag !== undefined) setETag(reply, etag);
     return result;
   }
 }
