@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import canonicalize from 'canonicalize';
+import { createHash, randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { violationActOf, violationReviewDecider } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
 import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/violations';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
+import { CommandExecutor } from '../../apps/api/src/write/command-executor';
+import { ID_NAMESPACE } from '../../apps/api/src/write/command-meta';
+import { IDEMPOTENCY_FILE } from '../../apps/api/src/write/idempotency.store';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
 import { runCli } from '../support/cli-in-process';
@@ -484,6 +490,56 @@ describe('a violation by the id it had before ids left out the case opening (reg
       await t.post(`/violations/${another.formerId}/review`, counsel, review, key).expect(409);
       expect(await t.events(`violation-${another.violationId}`)).toEqual([]);
     }
+  });
+
+  it('answers a retry of a review recorded on its former id’s stream with the first response, api.db lost', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const v = (await t.get(`/violations/${violationId}`, counsel).expect(200)).body;
+    const review = { status: 'CONFIRMED', note: 'No notice to the attorney.' };
+    const key = `review-${formerId}`;
+    // Recorded as the API recorded a review before register v22: on the stream of the id it was
+    // posted under, fingerprinted under that id's path.
+    const commandId = uuidv5(`counsel-1:${key}`, ID_NAMESPACE);
+    const first = await t.app.get(CommandExecutor).execute({
+      actor: 'counsel-1',
+      commandId,
+      idempotencyKey: key,
+      requestHash: createHash('sha256')
+        .update(`POST\n${API}/violations/${formerId}/review\n${canonicalize(review)}`)
+        .digest('hex'),
+      correlationId: commandId,
+      streamId: `violation-${formerId}`,
+      decider: violationReviewDecider,
+      command: {
+        type: 'ReviewViolation',
+        data: { violationId: formerId, ...review, ...violationActOf(v) },
+        actor: 'counsel-1',
+        now: t.clock.now(),
+      },
+    });
+    const applied = await t.get(`/violations/${violationId}?minPosition=${first.position}`, counsel);
+    expect(applied.body.status).toBe('CONFIRMED');
+    // api.db lost: the log alone tells the retry from a second review, under either id.
+    const db = new Database(`${t.dataDir}/${IDEMPOTENCY_FILE}`);
+    db.prepare('DELETE FROM idempotency_keys').run();
+    db.close();
+    for (const id of [violationId, formerId]) {
+      const retried = await t.post(`/violations/${id}/review`, counsel, review, { 'Idempotency-Key': key });
+      expect({ id, status: retried.status, body: retried.body }).toEqual({ id, status: 201, body: first });
+    }
+    expect(await t.events(`violation-${formerId}`)).toHaveLength(1);
+    expect(await t.events(`violation-${violationId}`)).toEqual([]);
+    // The key with another review is still another request.
+    const other = await t
+      .post(
+        `/violations/${violationId}/review`,
+        counsel,
+        { ...review, note: 'Other.' },
+        { 'Idempotency-Key': key },
+      )
+      .expect(409);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await t.events(`violation-${violationId}`)).toEqual([]);
   });
 
   it('takes one first review of the violation, whichever of its ids two counsel post it under at once', async () => {

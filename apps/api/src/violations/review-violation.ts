@@ -81,7 +81,10 @@ export const violationNotFound = (): NotFoundError =>
  *
  * A review under the id a violation had before register v22 left hidden evidence out of ids is
  * recorded as one under its current id: on that id's stream, naming that id, and fingerprinted as
- * posted under it, so that a retry under either id is the same request.
+ * posted under it, so that a retry under either id is the same request. A retry under an
+ * Idempotency-Key that api.db no longer remembers is also found on the streams of its violation's
+ * other ids, where reviews were recorded before (under a former id, before register v22): it then
+ * answers with the first response and records nothing.
  *
  * If-Match and If-None-Match: * are checked against the violation's ETag, which covers every stream
  * its reviews are on (ViolationReviews), once the register has reached the log's head. Within this
@@ -145,6 +148,12 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
       // As posted, and under its other ids: a review recorded before it was fingerprinted under
       // its current id, or before the register knew that id.
       sameRequestAs: [...new Set([meta.requestHash, ...ids.map(at)])],
+      // Its other ids' streams: where the review may have been recorded before its violation was
+      // known by this id, to be found there by its key when api.db no longer remembers it.
+      recordedElsewhere: () =>
+        Promise.all(
+          [...new Set(ids)].filter((id) => id !== current).map((id) => reads.events(violationStreamId(id))),
+        ),
       versionTag: (revision) => this.reviews.tagOf(current, { revision }, reads),
       // Only for a review not recorded yet: a retry of one gets its first response, whatever the
       // register's state.

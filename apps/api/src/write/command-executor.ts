@@ -33,6 +33,10 @@ interface Request<S, C extends CommandContext, E extends DomainEvent> extends Co
   /** Fingerprints (as CommandMeta.requestHash) this same request may have been recorded under before:
    * a review posted under another id of its violation. */
   sameRequestAs?: readonly string[];
+  /** The other streams this same request may have been recorded on (a review, on the stream of
+   * another id of its violation), read only when a retry under an Idempotency-Key is found neither in
+   * the IdempotencyStore nor on `streamId`: as after a lost api.db. */
+  recordedElsewhere?: () => Promise<ReadonlyArray<readonly RecordedEvent[]>>;
   /**
    * What If-Match and If-None-Match: * are checked against, for a record kept on more streams than
    * the one written (a violation's reviews): its ETag's value (undefined: nothing recorded on any)
@@ -71,11 +75,12 @@ const MAX_WAITING = 10_000;
  * Idempotency: event ids are uuidv5(`${commandId}:${requestHash}:${index}`), and commandId derives
  * from the caller's Idempotency-Key, so a retry re-derives the very same events. A retry is
  * recognised (1) by the IdempotencyStore's (sub, key) row, (2) failing that, by events in the stream
- * whose metadata.commandId is this command's, and (3) as a last resort by the store refusing the
- * same event ids elsewhere. The same request answers with the first response and writes nothing; a
- * different request under the same key is 409 IDEMPOTENCY_KEY_REUSED. The request hash is in the
- * ids because the store accepts a re-append of the same ids at the same place as a harmless retry:
- * without it, a different body raced in under the same key would be told it was recorded.
+ * (or, under a key, in the other streams the caller names) whose metadata.commandId is this
+ * command's, and (3) as a last resort by the store refusing the same event ids elsewhere. The same
+ * request answers with the first response and writes nothing; a different request under the same
+ * key is 409 IDEMPOTENCY_KEY_REUSED. The request hash is in the ids because the store accepts a
+ * re-append of the same ids at the same place as a harmless retry: without it, a different body
+ * raced in under the same key would be told it was recorded.
  *
  * Concurrency: within this process, the commands of one stream run one after another, and so do
  * those under one caller's Idempotency-Key (whatever their streams: the second then finds the
@@ -150,7 +155,7 @@ export class CommandExecutor {
       const history = await Promise.all(recorded.map(async (event) => (await this.codec.decode(event)) as E));
       const state = history.reduce(decider.evolve, decider.initialState);
 
-      const replayed = this.replay(request, recorded, formerly);
+      const replayed = await this.replay(request, recorded, formerly);
       if (replayed) return replayed;
       let decided: C;
       if ('checkedCommand' in request) decided = await request.checkedCommand();
@@ -260,11 +265,11 @@ export class CommandExecutor {
   }
 
   /** The first response to this command if it already ran; 409 when its key came with another request. */
-  private replay<S, C extends CommandContext, E extends DomainEvent>(
+  private async replay<S, C extends CommandContext, E extends DomainEvent>(
     request: ExecuteRequest<S, C, E>,
     recorded: RecordedEvent[],
     formerly: readonly string[],
-  ): CommandResult | undefined {
+  ): Promise<CommandResult | undefined> {
     const same = (stored: unknown): boolean =>
       stored === request.requestHash || (typeof stored === 'string' && formerly.includes(stored));
     if (request.idempotencyKey !== undefined) {
@@ -274,7 +279,15 @@ export class CommandExecutor {
         return this.answer(remembered.response);
       }
     }
-    const own = recorded.filter((event) => event.metadata.commandId === request.commandId);
+    const ownOf = (events: readonly RecordedEvent[]): RecordedEvent[] =>
+      events.filter((event) => event.metadata.commandId === request.commandId);
+    let own = ownOf(recorded);
+    let { streamId } = request;
+    // Without a key, the command id is new: nothing elsewhere is this command.
+    if (own.length === 0 && request.idempotencyKey !== undefined && request.recordedElsewhere) {
+      own = (await request.recordedElsewhere()).map(ownOf).find((found) => found.length > 0) ?? [];
+      if (own.length > 0) streamId = own[0].streamId;
+    }
     if (own.length === 0) return undefined;
     // Another caller's command is never this one's answer: before command ids escaped the `sub`,
     // `p:q` with key `r2` and `p` with key `q:r2` shared one.
@@ -284,7 +297,7 @@ export class CommandExecutor {
     const last = own[own.length - 1];
     return this.answer({
       id: request.createdId ?? own[0].id,
-      streamId: request.streamId,
+      streamId,
       revision: last.revision,
       position: last.position,
     });
