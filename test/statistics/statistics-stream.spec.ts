@@ -79,12 +79,12 @@ describe('StatisticsStream while a suppression decision is being made', () => {
     counts[0].resolve(statistics(1));
     // The first count's counts were read before position 2 was reached: its message must not
     // claim it, or a client that saw it would be taken as having seen the batch at 2.
-    expect(await first).toEqual({ id: 'sealed-1', data: JSON.stringify(statistics(1)) });
+    expect(await first).toEqual({ id: 'sealed-1', data: JSON.stringify(statistics(1)), sequence: 1 });
     // Both readers wait for one count, begun only once the first one has ended.
     await counting(2);
     expect(reader.currentQuarter).toHaveBeenCalledTimes(2);
     counts[1].resolve(statistics(2));
-    const latest = { id: 'sealed-2', data: JSON.stringify(statistics(2)) };
+    const latest = { id: 'sealed-2', data: JSON.stringify(statistics(2)), sequence: 2 };
     expect(await second).toEqual(latest);
     expect(await third).toEqual(latest);
     expect(sent).toEqual([latest]);

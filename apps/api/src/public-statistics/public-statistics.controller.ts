@@ -72,6 +72,50 @@ const STREAM_HEADERS = {
 const sse = ({ id, data }: StatisticsMessage): string =>
   `${id === null ? '' : `id: ${id}\n`}data: ${data}\n\n`;
 
+/**
+ * One client's subscription to the stream, taken before the latest message is asked for: a change
+ * counted between the two (counting waits for its suppression decision, so one can end there) is
+ * held until the latest has gone out, not lost. Each message then goes out once, in the order
+ * counted: one the latest already includes is dropped.
+ */
+class Following {
+  private readonly held: StatisticsMessage[] = [];
+  private send: ((message: StatisticsMessage) => void) | undefined;
+  private end: (() => void) | undefined;
+  private ended = false;
+  /** The last message the client has. */
+  private sequence = 0;
+  readonly unsubscribe: () => void;
+
+  constructor(stream: StatisticsStream) {
+    this.unsubscribe = stream.subscribe(
+      (message) => this.receive(message),
+      () => {
+        this.ended = true;
+        this.end?.();
+      },
+    );
+  }
+
+  /** Sends what follows `latest`, which the client has (just sent, or by its Last-Event-ID). */
+  start(latest: StatisticsMessage, send: (message: StatisticsMessage) => void, end: () => void): void {
+    this.sequence = latest.sequence;
+    this.send = send;
+    this.end = end;
+    for (const message of this.held.splice(0)) this.receive(message);
+    // The service shut down while the latest was counted.
+    if (this.ended) end();
+  }
+
+  private receive(message: StatisticsMessage): void {
+    if (this.send === undefined) this.held.push(message);
+    else if (message.sequence > this.sequence) {
+      this.sequence = message.sequence;
+      this.send(message);
+    }
+  }
+}
+
 /** § 11's public statistics: no token, never personal data, small cells withheld. */
 @ApiTags('public')
 @Public()
@@ -157,10 +201,12 @@ export class PublicStatisticsController {
     }
     this.streams.set(client, held + 1);
     this.streamsInAll += 1;
+    const following = new Following(this.stream);
     let latest: StatisticsMessage;
     try {
       latest = await this.stream.latest();
     } catch (error) {
+      following.unsubscribe();
       this.release(client);
       throw error;
     }
@@ -173,14 +219,15 @@ export class PublicStatisticsController {
     };
     send(': statistics of the current quarter\n\n');
     if (this.stream.isBehind(lastEventId, latest)) send(sse(latest));
-    const unsubscribe = this.stream.subscribe(
+    following.start(
+      latest,
       (message) => send(sse(message)),
       () => raw.end(),
     );
     const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     raw.on('close', () => {
-      unsubscribe();
+      following.unsubscribe();
       clearInterval(keepAlive);
       this.release(client);
     });

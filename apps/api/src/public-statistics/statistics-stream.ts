@@ -18,6 +18,9 @@ export interface StatisticsMessage {
    * in clear it told anyone how busy the log is); null: none yet. */
   id: string | null;
   data: string;
+  /** Its place in the order counted (not sent): what orders messages, as the position cannot, a
+   * change only time brings (a notice deadline passed) being counted at the position before it. */
+  sequence: number;
 }
 
 /** The projections the statistics are counted from. */
@@ -89,8 +92,8 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     // A count under way began after the last change: its message is the latest.
     if (this.stale) await this.recount();
     else if (this.counting !== undefined) await this.counting;
-    const { id, data } = this.current!;
-    return { id, data };
+    const { id, data, sequence } = this.current!;
+    return { id, data, sequence };
   }
 
   /**
@@ -176,9 +179,10 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     if (this.current?.counts === counts) return;
     const first = this.current === undefined;
     const id = reached === null ? null : this.positions.seal(reached);
-    this.current = { id, data: JSON.stringify(statistics), counts };
+    const sequence = (this.current?.sequence ?? 0) + 1;
+    this.current = { id, data: JSON.stringify(statistics), counts, sequence };
     if (first) return;
-    const message = { id: this.current.id, data: this.current.data };
+    const message = { id, data: this.current.data, sequence };
     for (const listener of this.subscribers.keys()) listener(message);
   }
 
