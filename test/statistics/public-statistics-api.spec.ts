@@ -6,6 +6,7 @@ import { SuppressionThread } from '@trust-ledger/projections/statistics';
 import { parse } from 'csv-parse/sync';
 import { StatisticsReader } from '../../apps/api/src/public-statistics/statistics.reader';
 import { STREAMS_PER_CLIENT } from '../../apps/api/src/public-statistics/public-statistics.controller';
+import { StatisticsStream } from '../../apps/api/src/public-statistics/statistics-stream';
 import { openCaseBody, requestBody } from '../support/case-bodies';
 import { API, startTestApp, type TestApp } from '../support/test-app';
 
@@ -310,6 +311,46 @@ describe('public statistics over HTTP', () => {
       } finally {
         stream.close();
       }
+    }
+  });
+
+  it('logs a failed count of the stream once, when a client that opened meanwhile waits for it', async () => {
+    const listening = await EventStreamClient.open();
+    await listening.next();
+    const stream = t.app.get(StatisticsStream);
+    const asked = jest.spyOn(stream, 'latest');
+    // Every count fails, once released, as when the suppression worker dies mid-decision.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const counted = jest.spyOn(t.app.get(StatisticsReader), 'currentQuarter').mockImplementation(async () => {
+      await released;
+      throw new Error('the suppression worker stopped (exit code 1)');
+    });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const failures = () =>
+      logged.mock.calls.filter(([m]) => String(m).includes('suppression worker stopped')).length;
+    try {
+      // A batch (last year's, so as to leave the quarter's counts alone): the stream recounts for
+      // its listener, in the background; once those recounts are under way or queued…
+      await recordDetainer('2024-11-01T10:00:00Z');
+      while (counted.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // …a client opens, and waits for one of them.
+      const opening = EventStreamClient.open();
+      while (asked.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
+      const waiting = await opening;
+      waiting.close();
+      expect(waiting.response.statusCode).toBe(500);
+      await Promise.allSettled(counted.mock.results.map(({ value }) => value as Promise<unknown>));
+      await new Promise((resolve) => setImmediate(resolve));
+      // Each failed count is logged once: by the client's 500, or by the background task alone.
+      expect(failures()).toBe(counted.mock.calls.length);
+    } finally {
+      counted.mockRestore();
+      asked.mockRestore();
+      logged.mockRestore();
+      listening.close();
     }
   });
 });

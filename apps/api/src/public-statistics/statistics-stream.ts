@@ -32,6 +32,22 @@ const RECHECK_MS = 15_000;
  * together than this are counted once, together. */
 const RECOUNT_INTERVAL_MS = 250;
 
+/** One count of the statistics, shared by the readers and background tasks that ask meanwhile. */
+class Count {
+  /** A reader waits for it: a failure is that reader's answer (a 500, logged as such), not the
+   * background task's to log again. */
+  awaited = false;
+  readonly done: Promise<void>;
+  /** Settles `done` as the count run for it does. */
+  readonly settle: (counting: Promise<void>) => void;
+
+  constructor() {
+    let settle!: (counting: Promise<void>) => void;
+    this.done = new Promise<void>((resolve) => (settle = resolve));
+    this.settle = settle;
+  }
+}
+
 /**
  * Keeps the current quarter's public statistics and tells subscribers whenever they change
  * (generatedAt aside): after the batches the statistics or the register commit (those within
@@ -52,8 +68,8 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   private countedAt = 0;
   /** The count under way, and the one to follow it: counts run one at a time (each waits for its
    * suppression decision), so that their messages go out in the order counted. */
-  private counting: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private counting: Count | undefined;
+  private queued: Count | undefined;
   private shuttingDown = false;
 
   constructor(
@@ -90,8 +106,11 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
       }
     }
     // A count under way began after the last change: its message is the latest.
-    if (this.stale) await this.recount();
-    else if (this.counting !== undefined) await this.counting;
+    const count = this.stale ? this.recount() : this.counting;
+    if (count !== undefined) {
+      count.awaited = true;
+      await count.done;
+    }
     const { id, data, sequence } = this.current!;
     return { id, data, sequence };
   }
@@ -136,27 +155,33 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Counts after the count under way, if any; counts asked for meanwhile are one count. */
-  private recount(): Promise<void> {
+  private recount(): Count {
     if (this.queued !== undefined) return this.queued;
-    if (this.counting === undefined) {
-      const counting = this.count().finally(() => (this.counting = undefined));
-      this.counting = counting;
-      return counting;
+    const before = this.counting;
+    const count = new Count();
+    if (before === undefined) this.run(count);
+    else {
+      this.queued = count;
+      void before.done
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          this.run(count);
+        });
     }
-    const queued = this.counting
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.recount();
-      });
-    this.queued = queued;
-    return queued;
+    return count;
+  }
+
+  private run(count: Count): void {
+    this.counting = count;
+    count.settle(this.count().finally(() => (this.counting = undefined)));
   }
 
   private recountInBackground(): void {
-    this.recount().catch((error: unknown) => {
+    const count = this.recount();
+    count.done.catch((error: unknown) => {
       // A count cut short by the shutdown (its suppression thread stopped) is no failure.
-      if (!this.shuttingDown) this.logFailure(error);
+      if (!count.awaited && !this.shuttingDown) this.logFailure(error);
     });
   }
 
