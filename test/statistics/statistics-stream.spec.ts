@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { EventStore } from '@trust-ledger/event-store';
 import type { OpaquePositions } from '@trust-ledger/privacy';
 import type { BatchCommitted, ProjectionRunner } from '@trust-ledger/projections';
@@ -11,6 +12,7 @@ import type { StatisticsReader } from '../../apps/api/src/public-statistics/stat
 /** A count whose suppression decision is still being made: it ends when the test says. */
 interface PendingCount {
   resolve: (statistics: PublicStatistics) => void;
+  reject: (error: Error) => void;
 }
 
 const statistics = (received: number): PublicStatistics => ({
@@ -41,7 +43,9 @@ describe('StatisticsStream while a suppression decision is being made', () => {
   let progress: (batch: BatchCommitted) => void;
   const counts: PendingCount[] = [];
   const reader = {
-    currentQuarter: jest.fn(() => new Promise<PublicStatistics>((resolve) => counts.push({ resolve }))),
+    currentQuarter: jest.fn(
+      () => new Promise<PublicStatistics>((resolve, reject) => counts.push({ resolve, reject })),
+    ),
   };
   const runner = {
     onProgress: (listener: (batch: BatchCommitted) => void) => {
@@ -89,5 +93,65 @@ describe('StatisticsStream while a suppression decision is being made', () => {
     expect(await third).toEqual(latest);
     expect(sent).toEqual([latest]);
     expect(reader.currentQuarter).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('StatisticsStream when a count in the background fails', () => {
+  let progress: (batch: BatchCommitted) => void;
+  const counts: PendingCount[] = [];
+  const stream = new StatisticsStream(
+    {
+      currentQuarter: () =>
+        new Promise<PublicStatistics>((resolve, reject) => counts.push({ resolve, reject })),
+    } as unknown as StatisticsReader,
+    {
+      onProgress: (listener: (batch: BatchCommitted) => void) => {
+        progress = listener;
+        return () => undefined;
+      },
+      status: () => Promise.resolve([{ name: STATISTICS, position: '1' }]),
+    } as unknown as ProjectionRunner,
+    { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
+    { seal: (position: string) => `sealed-${position}` } as unknown as OpaquePositions,
+  );
+  beforeAll(() => stream.onApplicationBootstrap());
+  afterAll(() => stream.beforeApplicationShutdown());
+
+  const counting = async (n: number): Promise<void> => {
+    while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('logs a failure nobody waits for, and leaves one a reader waits for to that reader’s answer', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      // A listener: batches are counted in the background, as they commit.
+      stream.subscribe(
+        () => undefined,
+        () => undefined,
+      );
+      const first = stream.latest();
+      await counting(1);
+      counts[0].resolve(statistics(1));
+      await first;
+
+      progress({ projection: STATISTICS, applied: 1, position: '2' });
+      await counting(2);
+      counts[1].reject(new Error('the suppression worker stopped (exit code 1)'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logged.mock.calls).toEqual([
+        ['could not count the statistics: the suppression worker stopped (exit code 1)'],
+      ]);
+
+      progress({ projection: STATISTICS, applied: 1, position: '3' });
+      await counting(3);
+      // A client opens while the count is under way: its answer (a 500) is where the failure shows.
+      const asked = stream.latest();
+      counts[2].reject(new Error('the suppression worker stopped (exit code 1)'));
+      await expect(asked).rejects.toThrow('the suppression worker stopped');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logged).toHaveBeenCalledTimes(1);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
