@@ -282,6 +282,37 @@ describe('public statistics over HTTP', () => {
     }
   });
 
+  it('frees the place of a client that leaves while its first message is counted', async () => {
+    // A batch while nobody listens: the next client's first message is counted afresh…
+    const position = await recordDetainer('2024-10-01T10:00:00Z');
+    await t.http().get(`${API}/public/statistics?period=2024&minPosition=${position}`).expect(200);
+    // …and that count waits (for its suppression decision) until the test says.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const reader = t.app.get(StatisticsReader);
+    const count = reader.currentQuarter.bind(reader);
+    const counted = jest.spyOn(reader, 'currentQuarter').mockImplementation(async () => {
+      await released;
+      return count();
+    });
+    const open: EventStreamClient[] = [];
+    try {
+      const leaving = get(`${await t.app.getUrl()}${API}/public/statistics/stream`);
+      leaving.on('error', () => undefined);
+      while (counted.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      leaving.destroy();
+      // The server hears of it a moment later; then the count ends.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await Promise.all(counted.mock.results.map(({ value }) => value as Promise<unknown>));
+      for (let i = 0; i < STREAMS_PER_CLIENT; i++) open.push(await EventStreamClient.open());
+      expect(open.map((stream) => stream.response.statusCode)).toEqual(Array(STREAMS_PER_CLIENT).fill(200));
+    } finally {
+      counted.mockRestore();
+      for (const stream of open) stream.close();
+    }
+  });
+
   it('answers a HEAD of the stream with its headers at once, holding no place', async () => {
     for (let i = 0; i <= STREAMS_PER_CLIENT; i++) {
       const head = await t.http().head(`${API}/public/statistics/stream`).timeout(2_000).expect(200);

@@ -32,7 +32,7 @@ class StreamReply {
       this.ended = true;
     },
     destroy: (): void => undefined,
-    on: (event: string, listener: () => void): void => {
+    once: (event: string, listener: () => void): void => {
       if (event === 'close') this.closing.push(listener);
     },
   };

@@ -202,16 +202,27 @@ export class PublicStatisticsController {
     this.streams.set(client, held + 1);
     this.streamsInAll += 1;
     const following = new Following(this.stream);
+    const raw = reply.raw;
+    let left = false;
+    const leave = (): void => {
+      if (left) return;
+      left = true;
+      following.unsubscribe();
+      this.release(client);
+    };
+    // Heard from the start: a client that leaves while its first message is counted (seconds, at
+    // times) must free its place too, or enough such visits would leave no stream for anyone.
+    raw.once('close', leave);
     let latest: StatisticsMessage;
     try {
       latest = await this.stream.latest();
     } catch (error) {
-      following.unsubscribe();
-      this.release(client);
+      leave();
       throw error;
     }
     reply.hijack();
-    const raw = reply.raw;
+    // Gone: there is no one to answer.
+    if (left) return;
     raw.writeHead(200, STREAM_HEADERS);
     const send = (text: string): void => {
       if (raw.writableLength > MAX_UNSENT_BYTES) raw.destroy();
@@ -226,11 +237,7 @@ export class PublicStatisticsController {
     );
     const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
-    raw.on('close', () => {
-      following.unsubscribe();
-      clearInterval(keepAlive);
-      this.release(client);
-    });
+    raw.once('close', () => clearInterval(keepAlive));
   }
 
   private release(client: string): void {
