@@ -107,6 +107,19 @@ const FREE_TEXT: { streamId: string; type: string; data: JsonObject; path: (stri
     data: { at: '2025-02-25T10:00:00Z', reason: 'She left the country' },
     path: ['reason'],
   },
+  // Why a reader read the person's data, on the access log of the case or certification read.
+  {
+    streamId: 'access-log-c-1',
+    type: 'PersonalDataAccessed',
+    data: { caseId: 'c-1', view: 'CASE', purpose: 'Checking on Ms Example’s release date' },
+    path: ['purpose'],
+  },
+  {
+    streamId: 'access-log-certification-v-1',
+    type: 'PersonalDataAccessed',
+    data: { certificationId: 'v-1', view: 'CERTIFICATION', purpose: 'Whether Ms Example may testify' },
+    path: ['purpose'],
+  },
   // Not free text, but as telling: a docket number names the person's court case.
   {
     streamId: 'case-c-1',
@@ -131,7 +144,7 @@ const FREE_TEXT: { streamId: string; type: string; data: JsonObject; path: (stri
 const at = (data: JsonObject, path: (string | number)[]): unknown =>
   path.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], data);
 const keyOf = (streamId: string): string =>
-  streamId.startsWith('case-') ? subjectKeyId('c-1') : victimKeyId('v-1');
+  streamId.startsWith('case-') || streamId === 'access-log-c-1' ? subjectKeyId('c-1') : victimKeyId('v-1');
 const label = FREE_TEXT.map((f) => [`${f.type} ${f.path.join('.')}`, f] as const);
 
 describe('free text on a person’s record', () => {

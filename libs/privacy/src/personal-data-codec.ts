@@ -20,6 +20,13 @@ const keyOfStream =
   };
 const subjectOfCaseStream = keyOfStream('case-', (caseId) => subjectKeyId(caseId));
 const victimOfCertificationStream = keyOfStream('certification-', (id) => victimKeyId(id));
+/** Whose data a read served, from the access-log stream it was recorded on (the API's access-log.ts):
+ * `access-log-certification-<certificationId>` a victim's, `access-log-<caseId>` a subject's. Both
+ * ids are UUIDs, so neither can be taken for the other. */
+const personReadOnAccessLog = (streamId: string): string =>
+  streamId.startsWith('access-log-certification-')
+    ? keyOfStream('access-log-certification-', victimKeyId)(streamId)
+    : keyOfStream('access-log-', subjectKeyId)(streamId);
 
 /** The person whose data an erasure recorded on this stream destroys: a case's subject, a
  * certification's victim; undefined for any other stream. */
@@ -45,7 +52,10 @@ const EACH = '[]';
  * the offence of a conviction, what a victim refused…): nothing stops them naming or describing the
  * person there, and no rule or statistic reads it, so it is sealed with the person's data. An
  * erasure's own reason stays in clear: it is the record's account of why the person was forgotten.
- * A warrant's court and judge stay too: the rules read them (is the warrant judicial?).
+ * A warrant's court and judge stay too: the rules read them (is the warrant judicial?). Why a reader
+ * read the person's data (the `X-Purpose` of a read, "checking on her release date") is written
+ * about them alike, and sealed under the key of the person whose data the read served: the access
+ * log keeps who read and when, but not that, past their erasure.
  */
 const FREE_TEXT: Record<string, readonly PersonalField[]> = {
   CaseOpened: [{ path: ['convictions', EACH, 'offense'], keyId: subjectOfCaseStream }],
@@ -59,6 +69,7 @@ const FREE_TEXT: Record<string, readonly PersonalField[]> = {
   AssistanceRefusalRecorded: [{ path: ['description'], keyId: victimOfCertificationStream }],
   CertificationDecided: [{ path: ['explanation'], keyId: victimOfCertificationStream }],
   CertificationWithdrawn: [{ path: ['reason'], keyId: victimOfCertificationStream }],
+  PersonalDataAccessed: [{ path: ['purpose'], keyId: personReadOnAccessLog }],
 };
 
 /**

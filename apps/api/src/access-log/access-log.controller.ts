@@ -17,6 +17,7 @@ import { caseNotFound } from '../cases/case-writer';
 import { certificationNotFound, CertificationParams } from '../certifications/certification-params';
 import { PageQuery } from '../common/page-query';
 import { streamPage } from '../common/stream-page';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 import { READ_VIEWS, accessLogStreamId, type PersonalDataAccessed, type ReadView } from './access-log';
 
 export class AccessLogItem {
@@ -41,14 +42,17 @@ export class AccessLogPage {
 
 /**
  * Who read a case's or a certification's personal data, in the order the reads were served,
- * straight from the log.
+ * straight from the log, each read's purpose revealed ("[erased]" once its person is erased).
  */
 @ApiBearerAuth()
 @ApiUnauthorizedResponse()
 @ApiForbiddenResponse({ description: 'Not counsel or admin' })
 @Controller()
 export class AccessLogController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
+  ) {}
 
   @Get('cases/:caseId/access-log')
   @ApiTags('cases')
@@ -57,7 +61,7 @@ export class AccessLogController {
   @ApiNotFoundResponse({ description: 'Unknown case' })
   async caseAccessLog(@Param() { caseId }: CaseParams, @Query() page: PageQuery): Promise<AccessLogPage> {
     if (!(await this.exists(caseStreamId(caseId)))) throw caseNotFound();
-    return streamPage(this.store, accessLogStreamId({ caseId }), page, itemOf);
+    return streamPage(this.store, accessLogStreamId({ caseId }), page, (event) => this.itemOf(event));
   }
 
   @Get('certifications/:certificationId/access-log')
@@ -70,27 +74,30 @@ export class AccessLogController {
     @Query() page: PageQuery,
   ): Promise<AccessLogPage> {
     if (!(await this.exists(certificationStreamId(certificationId)))) throw certificationNotFound();
-    return streamPage(this.store, accessLogStreamId({ certificationId }), page, itemOf);
+    return streamPage(this.store, accessLogStreamId({ certificationId }), page, (event) =>
+      this.itemOf(event),
+    );
   }
 
   private async exists(streamId: string): Promise<boolean> {
     for await (const _ of this.store.readStream(streamId, { maxCount: 1 })) return true;
     return false;
   }
-}
 
-function itemOf(event: RecordedEvent): AccessLogItem {
-  const data = event.data as unknown as PersonalDataAccessed;
-  return {
-    eventId: event.id,
-    readAt: event.metadata.recordedAt,
-    actor: event.metadata.actor,
-    role: data.role,
-    agencyId: data.agencyId,
-    view: data.view,
-    endpoint: data.endpoint,
-    asOf: data.asOf,
-    purpose: data.purpose,
-    correlationId: event.metadata.correlationId,
-  };
+  /** A recorded read as served; its purpose sealed since it was, in clear in an older event. */
+  private async itemOf(event: RecordedEvent): Promise<AccessLogItem> {
+    const data = (await this.codec.decode(event)).data as unknown as PersonalDataAccessed;
+    return {
+      eventId: event.id,
+      readAt: event.metadata.recordedAt,
+      actor: event.metadata.actor,
+      role: data.role,
+      agencyId: data.agencyId,
+      view: data.view,
+      endpoint: data.endpoint,
+      asOf: data.asOf,
+      purpose: data.purpose,
+      correlationId: event.metadata.correlationId,
+    };
+  }
 }

@@ -3,6 +3,7 @@ import { CLOCK, type Clock } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore, type EventToAppend } from '@trust-ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import type { Principal, Role } from '../auth/principal';
+import { EVENT_CODEC, type EventCodec } from '../write/event-codec';
 
 /**
  * Who read a case's personal data is recorded on the case's own access-log stream, never on the case
@@ -41,7 +42,9 @@ export type PersonalDataAccessed = Accessed & {
   endpoint: string;
   /** The `asOf` of a case read into the past; null otherwise. */
   asOf: string | null;
-  /** The reader's `X-Purpose` header, as given; null without one. */
+  /** The reader's `X-Purpose` header, as given; null without one. Stored sealed under the key of the
+   * person read (the codec's), "[erased]" once they are erased; events recorded before it was sealed
+   * hold it in clear. */
   purpose: string | null;
   role: Role;
   agencyId: string | null;
@@ -78,14 +81,15 @@ export class AccessLog {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_CODEC) private readonly codec: EventCodec,
   ) {}
 
   /** Resolves once the read is recorded for everyone whose data it served; rejects if it could not be. */
   async record(served: readonly Accessed[], read: Read): Promise<void> {
-    const recordedAt = this.clock.now();
     const streams = new Map(served.map((accessed) => [accessLogStreamId(accessed), accessed]));
-    await Promise.all(
-      [...streams].map(([streamId, accessed]) => {
+    // Each person's record seals the purpose under that person's key (one seal per person served).
+    const encoded = await Promise.all(
+      [...streams].map(async ([streamId, accessed]) => {
         const data: PersonalDataAccessed = {
           ...accessed,
           view: read.view,
@@ -95,9 +99,16 @@ export class AccessLog {
           role: read.principal.role,
           agencyId: read.principal.agencyId,
         };
-        return this.enqueue(streamId, {
+        return { streamId, ...(await this.codec.encode(streamId, { type: PERSONAL_DATA_ACCESSED, data })) };
+      }),
+    );
+    // Read once sealed and queued at once, so that each log lists its reads in the order of their time.
+    const recordedAt = this.clock.now();
+    await Promise.all(
+      encoded.map(({ streamId, type, data }) =>
+        this.enqueue(streamId, {
           id: randomUUID(),
-          type: PERSONAL_DATA_ACCESSED,
+          type,
           data,
           metadata: {
             recordedAt,
@@ -105,8 +116,8 @@ export class AccessLog {
             causationId: null,
             actor: read.principal.sub,
           },
-        });
-      }),
+        }),
+      ),
     );
   }
 
