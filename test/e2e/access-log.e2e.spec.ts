@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE } from '@trust-ledger/event-store';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { verifyStream } from '@trust-ledger/integrity';
 import { AccessLog } from '../../apps/api/src/access-log/access-log';
 import { openCaseBody } from '../support/case-bodies';
@@ -320,5 +322,141 @@ describe('a certification’s victim', () => {
     // A case's id is not a certification's: the case's log is not served here.
     const { caseId } = await openCase();
     await read(counsel, `/certifications/${caseId}/access-log`).expect(404);
+  });
+});
+
+describe('the purpose of a read', () => {
+  /** Every file of DATA_DIR (WAL files included) whose raw bytes hold one of `values`, with those. */
+  function filesHolding(values: string[]): Record<string, string[]> {
+    const filesUnder = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? filesUnder(path) : [path];
+      });
+    return Object.fromEntries(
+      filesUnder(t.dataDir).flatMap((file) => {
+        const bytes = readFileSync(file);
+        const found = values.filter((value) => bytes.includes(Buffer.from(value, 'utf8')));
+        return found.length === 0 ? [] : [[file.slice(t.dataDir.length + 1), found]];
+      }),
+    );
+  }
+
+  const erase = async (owner: string): Promise<void> => {
+    await t.post(`${owner}/erase-personal-data`, admin, { reason: 'Court order' }).expect(201);
+  };
+
+  it('is sealed with the data of the person read, and "[erased]" with it, the read itself kept', async () => {
+    const { caseId, position } = await openCase();
+    const { certificationId } = await requestCertification(t, officer, AGENCY, {
+      victim: { fullName: 'R Q' },
+    });
+    // Officers' words about the person, each found nowhere else, so that finding one means a leak.
+    const purposes = {
+      view: 'Checking on Wilhelmina Okonkwo-Hartley’s release date',
+      history: 'Her brother Tadeusz Okonkwo-Hartley called about her',
+      list: 'Looking for Wilhelmina among this week’s bookings',
+      certification: 'Whether Ottoline Vasquez-Abernathy may testify',
+    };
+    const utf8 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+    await read(officer, `/cases/${caseId}?minPosition=${position}`, {
+      'X-Purpose': utf8(purposes.view),
+    }).expect(200);
+    await read(counsel, `/cases/${caseId}/history`, { 'X-Purpose': purposes.history }).expect(200);
+    await read(officer, `/cases?agencyId=${AGENCY}&limit=500`, { 'X-Purpose': utf8(purposes.list) }).expect(
+      200,
+    );
+    await read(officer, `/certifications/${certificationId}`, { 'X-Purpose': purposes.certification }).expect(
+      200,
+    );
+
+    const before = await accessLog(caseId);
+    expect(before.items.map(({ actor, view, purpose }) => ({ actor, view, purpose }))).toEqual([
+      { actor: 'officer-1', view: 'CASE', purpose: purposes.view },
+      { actor: 'counsel-1', view: 'HISTORY', purpose: purposes.history },
+      { actor: 'officer-1', view: 'CASE_LIST', purpose: purposes.list },
+    ]);
+    const certificationBefore = await logOf(`/certifications/${certificationId}`);
+    expect(certificationBefore.items.map((i) => i.purpose)).toEqual([purposes.certification]);
+    // Not in clear in the log, nor anywhere else the service keeps its files.
+    expect(filesHolding(Object.values(purposes))).toEqual({});
+
+    await erase(`/cases/${caseId}`);
+    await erase(`/certifications/${certificationId}`);
+    // Who read, when, which view and why stay the audit of access; the why no longer says it.
+    expect(await accessLog(caseId)).toEqual({
+      items: before.items.map((item) => ({ ...item, purpose: '[erased]' })),
+      nextCursor: null,
+    });
+    expect((await logOf(`/certifications/${certificationId}`)).items).toEqual(
+      certificationBefore.items.map((item) => ({ ...item, purpose: '[erased]' })),
+    );
+
+    // A read after the erasure has no key to seal its purpose under: it keeps it as "[erased]".
+    const afterwards = 'Wilhelmina Okonkwo-Hartley asked for her file';
+    await read(counsel, `/cases/${caseId}`, { 'X-Purpose': afterwards }).expect(200);
+    await read(counsel, `/cases/${caseId}/evidence`).expect(200);
+    const after = await accessLog(caseId);
+    expect(after.items.slice(3).map(({ actor, view, purpose }) => ({ actor, view, purpose }))).toEqual([
+      { actor: 'counsel-1', view: 'CASE', purpose: '[erased]' },
+      { actor: 'counsel-1', view: 'EVIDENCE', purpose: null },
+    ]);
+    expect((await t.events(`access-log-${caseId}`))[3].data.purpose).toBe('[erased]');
+    expect(filesHolding([...Object.values(purposes), afterwards])).toEqual({});
+  });
+
+  it('is served as recorded by a read logged before purposes were sealed, and "[erased]" after an erasure', async () => {
+    const { caseId, position } = await openCase();
+    await read(officer, `/cases/${caseId}?minPosition=${position}`).expect(200);
+    // A read as the service recorded it before it sealed purposes: in clear.
+    const older = {
+      caseId,
+      view: 'CASE',
+      endpoint: 'GET /cases/{caseId}',
+      asOf: null,
+      purpose: 'Checking on María’s bail hearing',
+      role: 'officer',
+      agencyId: AGENCY,
+    };
+    await t.app.get<EventStore>(EVENT_STORE).append(
+      `access-log-${caseId}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'PersonalDataAccessed',
+          data: older,
+          metadata: {
+            recordedAt: t.clock.now(),
+            correlationId: 'legacy',
+            causationId: null,
+            actor: 'officer-1',
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const recorded = (await t.events(`access-log-${caseId}`))[1];
+    const served = {
+      eventId: recorded.id,
+      readAt: recorded.metadata.recordedAt,
+      actor: 'officer-1',
+      role: 'officer',
+      agencyId: AGENCY,
+      view: 'CASE',
+      endpoint: 'GET /cases/{caseId}',
+      asOf: null,
+      purpose: older.purpose,
+      correlationId: 'legacy',
+    };
+    expect((await accessLog(caseId)).items[1]).toEqual(served);
+
+    await erase(`/cases/${caseId}`);
+    expect((await accessLog(caseId)).items[1]).toEqual({ ...served, purpose: '[erased]' });
+    // The log is never rewritten: the older event holds its purpose as it was recorded.
+    expect((await t.events(`access-log-${caseId}`))[1]).toEqual(recorded);
+    await expect(verifyStream(t.app.get(EVENT_STORE), `access-log-${caseId}`)).resolves.toMatchObject({
+      valid: true,
+      checkedEvents: 2,
+    });
   });
 });
