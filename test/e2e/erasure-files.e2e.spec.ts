@@ -33,6 +33,9 @@ const VICTIM = {
 /** Officers' words about the person, sealed with their data and "[erased]" with it. */
 const RATIONALE = 'Honored: Eulalia said her sister Persephone would take her in';
 const OFFENSE = 'Pushed Mr Quillfeather-Amadi down the stairs';
+/** Why readers read the person's data (the reads' X-Purpose), sealed with it too. */
+const PURPOSE = 'Persephone asked whether Eulalia is still held';
+const VICTIM_PURPOSE = 'Ximena wants to know when she may testify';
 const PERSONAL = [
   SUBJECT.fullName,
   'Marrowfield',
@@ -46,6 +49,8 @@ const PERSONAL = [
   VICTIM.dateOfBirth,
   RATIONALE,
   OFFENSE,
+  PURPOSE,
+  VICTIM_PURPOSE,
 ];
 
 let dataDir: string;
@@ -117,12 +122,18 @@ it('leaves nothing of an erased person in clear in any file of DATA_DIR', async 
     .expect(201);
   const { certificationId } = await requestCertification(t!, officer, AGENCY, { victim: VICTIM });
   // Every read model and read path written and taken while the person's data can still be read.
-  const view = await t!.get(`/cases/${caseId}?minPosition=${decided.body.position}`, counsel).expect(200);
+  const view = await t!
+    .get(`/cases/${caseId}?minPosition=${decided.body.position}`, counsel)
+    .set('X-Purpose', PURPOSE)
+    .expect(200);
   expect(view.body.subject).toEqual(SUBJECT);
-  await t!.get(`/cases?agencyId=${AGENCY}`, officer).expect(200);
-  await t!.get(`/cases/${caseId}/history`, counsel).expect(200);
-  await t!.get(`/cases/${caseId}/evidence`, counsel).expect(200);
-  const certification = await t!.get(`/certifications/${certificationId}`, officer).expect(200);
+  await t!.get(`/cases?agencyId=${AGENCY}`, officer).set('X-Purpose', PURPOSE).expect(200);
+  await t!.get(`/cases/${caseId}/history`, counsel).set('X-Purpose', PURPOSE).expect(200);
+  await t!.get(`/cases/${caseId}/evidence`, counsel).set('X-Purpose', PURPOSE).expect(200);
+  const certification = await t!
+    .get(`/certifications/${certificationId}`, officer)
+    .set('X-Purpose', VICTIM_PURPOSE)
+    .expect(200);
   expect(certification.text).toContain(VICTIM.fullName);
 
   await erase(`/cases/${caseId}`);
