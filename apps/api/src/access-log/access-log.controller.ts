@@ -30,7 +30,11 @@ export class AccessLogItem {
   @ApiProperty({ example: 'GET /cases/{caseId}' }) endpoint!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'A read into the past' })
   asOf!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why: the X-Purpose header of the read' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why: the X-Purpose header of the read; "[erased]" once the person read is erased',
+  })
   purpose!: string | null;
   @ApiProperty() correlationId!: string;
 }
