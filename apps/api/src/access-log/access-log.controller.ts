@@ -88,7 +88,8 @@ export class AccessLogController {
     return false;
   }
 
-  /** A recorded read as served; its purpose sealed since it was, in clear in an older event. */
+  /** A recorded read, its purpose revealed: sealed in newer events, in clear in older ones, and
+   * "[erased]" in both once the person read is erased. */
   private async itemOf(event: RecordedEvent): Promise<AccessLogItem> {
     const data = (await this.codec.decode(event)).data as unknown as PersonalDataAccessed;
     return {

@@ -102,7 +102,8 @@ export class AccessLog {
         return { streamId, ...(await this.codec.encode(streamId, { type: PERSONAL_DATA_ACCESSED, data })) };
       }),
     );
-    // Read once sealed and queued at once, so that each log lists its reads in the order of their time.
+    // Timed after the sealing, which takes longer for some reads than others, and queued at once:
+    // each log lists its reads in the order of their time.
     const recordedAt = this.clock.now();
     await Promise.all(
       encoded.map(({ streamId, type, data }) =>
