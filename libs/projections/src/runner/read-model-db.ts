@@ -35,7 +35,37 @@ export function openReadModelDb(file: string): ReadModelDb {
   db.pragma('secure_delete = ON');
   // A rebuild lets the WAL grow large; once checkpointed, the file shrinks back to this (64 MB).
   db.pragma('journal_size_limit = 67108864');
+  if (file !== ':memory:') scrubOnce(db);
   return db;
+}
+
+/** `user_version` of a file whose free space holds nothing freed before secure_delete was on. */
+const SCRUBBED = 1;
+
+/**
+ * A file written before secure_delete was on (user_version 0 with tables in it) keeps, in its free
+ * space and freelist pages, what erasures rewrote then: a VACUUM copies only its live rows, and the
+ * emptied WAL takes nothing of the old pages with it. Once per file; a new file has nothing to
+ * scrub. Tried without waiting: another process reading the file (a backup, `verify`) leaves it
+ * for the next open, rather than holding a start up.
+ */
+function scrubOnce(db: ReadModelDb): void {
+  if (db.pragma('user_version', { simple: true }) === SCRUBBED) return;
+  const written = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    if (written > 0) {
+      db.exec('VACUUM');
+      const [{ busy }] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (busy !== 0) return;
+    }
+    db.pragma(`user_version = ${SCRUBBED}`);
+  } catch (error) {
+    if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
 }
 
 /** Whether the projection owning `name` has set its tables up in this database yet. */
