@@ -10,7 +10,7 @@ import {
   type StatisticsField,
   type StatisticsRow,
 } from './statistics-row';
-import { closeIntervals, withheldCells, type Equations } from './suppression';
+import { closeIntervals, NEAR_CELLS, withheldCells, type Equations } from './suppression';
 
 const ZERO = Object.fromEntries(STATISTICS_FIELDS.map((f) => [f, 0])) as StatisticsCounts;
 /** A period asked of alone, with no parts. */
@@ -1169,26 +1169,27 @@ describe('small-cell suppression', () => {
 
   it('looks again over a whole set of withheld cells at a cell that bounds near it take as freed', () => {
     // a (1) and b (1) are withheld, and a + b = 2 is published: each is pinned at 1. a is also
-    // c − e + z1 (c = 5 and e = 4 published), where z1 ≤ z2 ≤ … ≤ z9 ≤ 0 along a chain of nine
-    // withheld zeros, each with a withheld zero y beside it, whose end is a published 0: so a ≤ 1
-    // once more, but only over the whole chain, more than the few cells next to a that are looked at
+    // c − e + z1 (c = 5 and e = 4 published), where z1 ≤ z2 ≤ … ≤ zn ≤ 0 along a chain of withheld
+    // zeros, each with a withheld zero y beside it, whose end is a published 0: so a ≤ 1 once more,
+    // but only over the whole chain, longer than the NEAR_CELLS cells next to a that are looked at
     // once a + b is withheld. The whole set, looked at then, still pins a, so e is withheld too.
+    const n = NEAR_CELLS + 1;
     const [a, b, sum, c, e, zero] = [0, 1, 2, 3, 4, 5];
-    const z = (i: number): number => 5 + i;
-    const y = (i: number): number => 14 + i;
-    const counts = [1, 1, 2, 5, 4, ...new Array<number>(19).fill(0)];
+    const z = (i: number): number => zero + i;
+    const y = (i: number): number => zero + n + i;
+    const counts = [1, 1, 2, 5, 4, ...new Array<number>(1 + 2 * n).fill(0)];
     const eq = (...terms: [number, number][]): Map<number, number> => new Map(terms);
     const list = [
       eq([a, 1], [b, 1], [sum, -1]),
       eq([a, 1], [z(1), -1], [c, -1], [e, 1]),
-      ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => eq([z(i), 1], [y(i), 1], [z(i + 1), -1])),
-      eq([z(9), 1], [y(9), 1], [zero, -1]),
+      ...Array.from({ length: n - 1 }, (_, k) => eq([z(k + 1), 1], [y(k + 1), 1], [z(k + 2), -1])),
+      eq([z(n), 1], [y(n), 1], [zero, -1]),
     ];
     const block = counts.map((_, cell) => cell);
     const equations: Equations = {
       count: list.length,
-      equation: (n) => list[n],
-      containing: (cell) => list.flatMap((equation, n) => (equation.has(cell) ? [n] : [])),
+      equation: (k) => list[k],
+      containing: (cell) => list.flatMap((equation, k) => (equation.has(cell) ? [k] : [])),
     };
     const hidden = block.map((cell) => cell === a || cell === b || cell > zero);
     expect(closeIntervals(counts, hidden, block, equations)).toEqual([sum, e]);

@@ -383,7 +383,7 @@ const MOVES_PER_CELL = 64;
  * jurisdiction's sum over a hundred agencies costs more than it pins), whose bounds are taken
  * before those of its whole set (see pinnedNear).
  */
-const NEAR_CELLS = 8;
+export const NEAR_CELLS = 8;
 const NEAR_TERMS = 12;
 
 /**
