@@ -8,6 +8,7 @@ import { ProjectionRunner } from '@trust-ledger/projections';
 import { VIOLATION_REGISTER, violationIdOf } from '@trust-ledger/projections/violations';
 import { SchedulerService } from '../../apps/api/src/scheduler/scheduler.service';
 import { CommandExecutor } from '../../apps/api/src/write/command-executor';
+import type { CommandResult } from '../../apps/api/src/write/command-result';
 import { ID_NAMESPACE } from '../../apps/api/src/write/command-meta';
 import { IDEMPOTENCY_FILE } from '../../apps/api/src/write/idempotency.store';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
@@ -492,15 +493,16 @@ describe('a violation by the id it had before ids left out the case opening (reg
     }
   });
 
-  it('answers a retry of a review recorded on its former id’s stream with the first response, api.db lost', async () => {
-    const { violationId, formerId } = await renamedViolation();
+  /** Records `review` under `key` as the API recorded a review before register v22: on the stream of
+   * the (former) id it was posted under, fingerprinted under that id's path, remembered in api.db. */
+  async function reviewedUnderKeyBeforeV22(
+    { violationId, formerId }: { violationId: string; formerId: string },
+    review: { status: string; note: string },
+    key: string,
+  ): Promise<CommandResult> {
     const v = (await t.get(`/violations/${violationId}`, counsel).expect(200)).body;
-    const review = { status: 'CONFIRMED', note: 'No notice to the attorney.' };
-    const key = `review-${formerId}`;
-    // Recorded as the API recorded a review before register v22: on the stream of the id it was
-    // posted under, fingerprinted under that id's path.
     const commandId = uuidv5(`counsel-1:${key}`, ID_NAMESPACE);
-    const first = await t.app.get(CommandExecutor).execute({
+    return t.app.get(CommandExecutor).execute({
       actor: 'counsel-1',
       commandId,
       idempotencyKey: key,
@@ -517,15 +519,25 @@ describe('a violation by the id it had before ids left out the case opening (reg
         now: t.clock.now(),
       },
     });
+  }
+
+  it('answers a retry of a review recorded on its former id’s stream with the first response, api.db lost', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const review = { status: 'CONFIRMED', note: 'No notice to the attorney.' };
+    const key = `review-${formerId}`;
+    const first = await reviewedUnderKeyBeforeV22({ violationId, formerId }, review, key);
     const applied = await t.get(`/violations/${violationId}?minPosition=${first.position}`, counsel);
     expect(applied.body.status).toBe('CONFIRMED');
     // api.db lost: the log alone tells the retry from a second review, under either id.
     const db = new Database(`${t.dataDir}/${IDEMPOTENCY_FILE}`);
     db.prepare('DELETE FROM idempotency_keys').run();
     db.close();
+    // Each answers with the violation's ETag as its GET gives it, not its former stream's revision.
+    const { etag } = (await t.get(`/violations/${violationId}`, counsel).expect(200)).headers;
     for (const id of [violationId, formerId]) {
       const retried = await t.post(`/violations/${id}/review`, counsel, review, { 'Idempotency-Key': key });
       expect({ id, status: retried.status, body: retried.body }).toEqual({ id, status: 201, body: first });
+      expect({ id, etag: retried.headers.etag }).toEqual({ id, etag });
     }
     expect(await t.events(`violation-${formerId}`)).toHaveLength(1);
     expect(await t.events(`violation-${violationId}`)).toEqual([]);
@@ -540,6 +552,50 @@ describe('a violation by the id it had before ids left out the case opening (reg
       .expect(409);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await t.events(`violation-${violationId}`)).toEqual([]);
+    // The retry's ETag conditions the next review.
+    await t
+      .post(
+        `/violations/${violationId}/review`,
+        counsel,
+        { status: 'REMEDIED', note: 'n' },
+        { 'If-Match': etag },
+      )
+      .expect(201);
+  });
+
+  it('answers a retry with the violation’s ETag now, which the next review can name as If-Match', async () => {
+    const { violationId, formerId } = await renamedViolation();
+    const path = `/violations/${violationId}`;
+    const nextReview = (ifMatch: string) =>
+      t.post(`${path}/review`, counsel, { status: 'REMEDIED', note: 'n' }, { 'If-Match': ifMatch });
+    // First recorded on the former id's stream, as before register v22, and remembered in api.db.
+    const review = { status: 'CONFIRMED', note: 'No notice to the attorney.' };
+    const key = { 'Idempotency-Key': `review-${formerId}` };
+    const first = await reviewedUnderKeyBeforeV22({ violationId, formerId }, review, key['Idempotency-Key']);
+    const reviewed = await t.get(`${path}?minPosition=${first.position}`, counsel).expect(200);
+    expect(reviewed.body.status).toBe('CONFIRMED');
+    for (const id of [formerId, violationId]) {
+      const retried = await t.post(`/violations/${id}/review`, counsel, review, key).expect(201);
+      expect(retried.body).toMatchObject({ streamId: `violation-${formerId}`, revision: 0 });
+      expect({ id, etag: retried.headers.etag }).toEqual({ id, etag: reviewed.headers.etag });
+    }
+    const next = await nextReview(reviewed.headers.etag).expect(201);
+
+    // A review remembered under its key, followed by another: its retry answers with the ETag after both.
+    const again = { 'Idempotency-Key': `review-again-${violationId}` };
+    const remembered = await t.post(`${path}/review`, counsel, review, {
+      ...again,
+      'If-Match': next.headers.etag,
+    });
+    expect(remembered.status).toBe(201);
+    const later = await nextReview(remembered.headers.etag).expect(201);
+    const retried = await t.post(`${path}/review`, counsel, review, again).expect(201);
+    expect(retried.body).toEqual(remembered.body);
+    const got = await t.get(`${path}?minPosition=${later.body.position}`, counsel).expect(200);
+    expect(retried.headers.etag).toBe(got.headers.etag);
+    expect(retried.headers.etag).toBe(later.headers.etag);
+    await nextReview(retried.headers.etag).expect(201);
+    expect(await t.events(`violation-${violationId}`)).toHaveLength(4);
   });
 
   it('takes one first review of the violation, whichever of its ids two counsel post it under at once', async () => {

@@ -8,7 +8,6 @@ import {
   REVIEW_STATUSES,
   violationActOf,
   violationReviewDecider,
-  VIOLATION_STREAM_PREFIX,
   violationStreamId,
   type Clock,
   type ReviewStatus,
@@ -41,7 +40,8 @@ export class ReviewViolationDto {
   note!: string;
 }
 
-/** A review's response, and the violation's ETag after it, as its GET gives it. */
+/** A review's response (a retry's: the first), and the violation's ETag once it is answered, as its
+ * GET gives it. */
 export interface ReviewAnswer {
   result: CommandResult;
   etag: string | undefined;
@@ -116,31 +116,27 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     // register is asked, from what it holds now; the same id then names the same stream on a retry.
     const current = this.violations.queries.get(violationId)?.violationId ?? violationId;
     const reads = this.reviews.reads();
-    let result: CommandResult;
     try {
-      result = await this.review(meta, violationId, current, body, reads);
+      return await this.review(meta, violationId, current, body, reads);
     } catch (error) {
       // The register, behind when the stream was chosen, has since found the id to be a former one.
       if (!(error instanceof RenamedViolation)) throw error;
-      result = await this.review(meta, violationId, error.violationId, body, reads);
+      return await this.review(meta, violationId, error.violationId, body, reads);
     }
-    // So that the next review can name it at once.
-    const reviewed = result.streamId.slice(VIOLATION_STREAM_PREFIX.length);
-    return { result, etag: await this.reviews.tagOf(reviewed, { revision: result.revision }, reads) };
   }
 
-  private review(
+  private async review(
     meta: CommandMeta,
     requested: string,
     current: string,
     body: ReviewViolationDto,
     reads: ReviewStreamReads,
-  ): Promise<CommandResult> {
+  ): Promise<ReviewAnswer> {
     const known = this.violations.queries.get(current);
     const ids = [requested, current, ...(known === undefined ? [] : this.reviews.idsOf(known))];
     const at = (id: string): string =>
       meta.requestHashAt?.(`/${API_PREFIX}/violations/${id}/review`) ?? meta.requestHash;
-    return this.executor.execute({
+    const { result, revision } = await this.executor.executeWithRevision({
       ...meta,
       streamId: violationStreamId(current),
       decider: violationReviewDecider,
@@ -171,6 +167,10 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
         };
       },
     });
+    // The violation's ETag now, as its GET gives it, so that the next review can name it at once:
+    // for a retry too, whose first response names the stream and revision it was recorded at then
+    // (perhaps a former id's stream, perhaps followed by other reviews since).
+    return { result, etag: await this.reviews.tagOf(current, { revision }, reads) };
   }
 
   private async registered(violationId: string): Promise<RegisteredViolation> {
