@@ -167,7 +167,17 @@ export class ViolationsController {
     description:
       "*: only if no review is recorded yet (a first review that must not overwrite another counsel's); else 412",
   })
-  @ApiCreatedResponse({ type: CommandResult, description: 'ViolationReviewed recorded; id is its event id' })
+  @ApiCreatedResponse({
+    type: CommandResult,
+    description: 'ViolationReviewed recorded; id is its event id',
+    headers: {
+      ETag: {
+        description:
+          "The violation's ETag as its GET gives it once the review is answered: on a retry too (whose body is the first response), for the next review's If-Match",
+        schema: { type: 'string' },
+      },
+    },
+  })
   @ApiBadRequestResponse({ description: 'Invalid status or missing note' })
   @ApiForbiddenResponse({ description: 'Not counsel' })
   @ApiNotFoundResponse({ description: 'No such violation' })
