@@ -30,6 +30,21 @@ describe('opaque log positions', () => {
     }
   });
 
+  it('tells apart two states read at one position, and still opens the position', () => {
+    const one = positions.sealWithState('42', '{"received":3}');
+    const other = positions.sealWithState('42', '{"received":4}');
+    expect(one).toBe(positions.sealWithState('42', '{"received":3}'));
+    expect(one).not.toBe(other);
+    expect(one.startsWith(`${positions.seal('42')}.`)).toBe(true);
+    expect(positions.sealWithState('43', '{"received":3}')).not.toBe(one);
+    for (const sealed of [one, other, positions.seal('42')]) expect(positions.openWithState(sealed)).toBe('42');
+    // A position with a state is no bare position, and only a digest's one spelling follows it.
+    expect(positions.open(one)).toBeNull();
+    for (const text of [`${one}A`, `${positions.seal('42')}.`, `42.${one.split('.')[1]}`, `${one}.x`]) {
+      expect(positions.openWithState(text)).toBeNull();
+    }
+  });
+
   it('is opened by another instance under the same master key', () => {
     const key = randomBytes(32);
     expect(new OpaquePositions(key).open(new OpaquePositions(key).seal('7'))).toBe('7');

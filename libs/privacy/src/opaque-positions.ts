@@ -3,6 +3,9 @@ import { openToken, sealToken, TOKEN_IV_BYTES } from './sealed-token';
 
 /** Room for the longest position a store gives (EventStoreDB's two 64-bit numbers as text). */
 const PADDED_BYTES = 48;
+/** A state's digest after a position (sealWithState): 9 bytes, as base64url. */
+const STATE_DIGEST_BYTES = 9;
+const WITH_STATE = /^([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]{12}$/;
 
 /**
  * Log positions as API.md gives them: opaque strings. In clear, a position counts every event of
@@ -16,17 +19,36 @@ const PADDED_BYTES = 48;
 export class OpaquePositions {
   private readonly key: Buffer;
   private readonly ivKey: Buffer;
+  private readonly stateKey: Buffer;
 
   constructor(masterKey: Buffer) {
     const derive = (info: string): Buffer =>
       Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
     this.key = derive('trust-ledger/log-position/v1');
     this.ivKey = derive('trust-ledger/log-position-iv/v1');
+    this.stateKey = derive('trust-ledger/log-position-state/v1');
   }
 
   seal(position: string): string {
     const clear = this.padded(position);
     return sealToken(this.key, this.ivOf(clear), clear);
+  }
+
+  /**
+   * The position sealed, then a dot and a keyed digest of `state`, what was read at it: one position
+   * can stand for more than one state when time alone changes what is read there (the public
+   * statistics stream's messages: a notice deadline passing, a new quarter), and the digest tells
+   * those apart. The same position and state always read the same.
+   */
+  sealWithState(position: string, state: string): string {
+    const digest = createHmac('sha256', this.stateKey).update(state, 'utf8').digest();
+    return `${this.seal(position)}.${digest.subarray(0, STATE_DIGEST_BYTES).toString('base64url')}`;
+  }
+
+  /** The position of what `seal` or `sealWithState` made (its digest unchecked: the state is not
+   * known here), or null for anything else. */
+  openWithState(sealed: string): string | null {
+    return this.open(WITH_STATE.exec(sealed)?.[1] ?? sealed);
   }
 
   /** The position, or null for anything this service did not seal. */
