@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@trust-ledger/event-store';
-import type { OpaquePositions } from '@trust-ledger/privacy';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import type { BatchCommitted, ProjectionRunner } from '@trust-ledger/projections';
 import { STATISTICS, type PublicStatistics } from '@trust-ledger/projections/statistics';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -100,8 +101,9 @@ class CountedMessages {
   }
 }
 
+/** Its id is the position's and its counts': a change only time brings has one of its own. */
 const message = (sequence: number, position: number): StatisticsMessage => ({
-  id: `sealed-${position}`,
+  id: `sealed-${position}.counted-${sequence}`,
   data: JSON.stringify({ counted: sequence }),
   sequence,
 });
@@ -129,7 +131,7 @@ describe('the statistics stream, as each client is sent it', () => {
   });
 
   it('sends each message once, in the order counted, resuming from Last-Event-ID or not', async () => {
-    for (const lastEventId of [undefined, 'sealed-1', 'sealed-2']) {
+    for (const lastEventId of [undefined, message(1, 1).id!, message(2, 2).id!]) {
       // Counted while the latest was being asked for: the older one and the latest itself…
       counted.answer = { latest: message(2, 2), thenCounted: [message(1, 1), message(2, 2)] };
       const { reply, opened } = open(controller, lastEventId);
@@ -140,7 +142,9 @@ describe('the statistics stream, as each client is sent it', () => {
         counted.publish(message(4, 3));
         const after = [message(3, 3), message(4, 3)].map(sent);
         // A client that has the latest (by its Last-Event-ID) is sent only what follows it.
-        expect(reply.messages).toEqual(lastEventId === 'sealed-2' ? after : [sent(message(2, 2)), ...after]);
+        expect(reply.messages).toEqual(
+          lastEventId === message(2, 2).id ? after : [sent(message(2, 2)), ...after],
+        );
       } finally {
         reply.close();
       }
@@ -165,7 +169,9 @@ describe('the statistics stream counted as clients come and go', () => {
     reader as unknown as StatisticsReader,
     runner as unknown as ProjectionRunner,
     { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
-    { seal: (position: string) => `sealed-${position}` } as unknown as OpaquePositions,
+    {
+      sealWithState: (position: string, counts: string) => `sealed-${position}.${counts}`,
+    } as unknown as OpaquePositions,
   );
   const controller = new PublicStatisticsController({} as StatisticsReader, stream);
   // The stream's timers (its periodic recount for changes time alone brings) run when the test says.
@@ -190,10 +196,13 @@ describe('the statistics stream counted as clients come and go', () => {
     while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
   };
   /** The message a count of `statistics(violations)` at `position` sends. */
-  const expected = (violations: number, position: number): Sent => ({
-    id: `sealed-${position}`,
-    data: JSON.stringify(statistics(violations)),
-  });
+  const expected = (violations: number, position: number): Sent => {
+    const { generatedAt: _generatedAt, ...counts } = statistics(violations);
+    return {
+      id: `sealed-${position}.${JSON.stringify(counts)}`,
+      data: JSON.stringify(statistics(violations)),
+    };
+  };
 
   it('sends a client that subscribes during a count its message once, then each change', async () => {
     const first = open(controller);
@@ -222,6 +231,70 @@ describe('the statistics stream counted as clients come and go', () => {
     } finally {
       first.reply.close();
       second.reply.close();
+    }
+  });
+});
+
+describe('the statistics stream when time alone changes the counts', () => {
+  const counts: ((statistics: PublicStatistics) => void)[] = [];
+  const stream = new StatisticsStream(
+    {
+      currentQuarter: () => new Promise<PublicStatistics>((resolve) => counts.push(resolve)),
+    } as unknown as StatisticsReader,
+    {
+      onProgress: () => () => undefined,
+      status: () => Promise.resolve([{ name: STATISTICS, position: '7' }]),
+    } as unknown as ProjectionRunner,
+    { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
+    new OpaquePositions(randomBytes(32)),
+  );
+  const controller = new PublicStatisticsController({} as StatisticsReader, stream);
+  beforeAll(() => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    stream.onApplicationBootstrap();
+  });
+  afterAll(() => {
+    stream.beforeApplicationShutdown();
+    jest.useRealTimers();
+  });
+
+  /** The quarter's 4 § 1 violations, withheld under a small-cell threshold above 4. */
+  const statistics = (threshold: number): PublicStatistics => ({
+    period: '2025-Q1',
+    generatedAt: '2025-03-01T12:00:00.000Z',
+    threshold,
+    rows: [],
+    violationsBySection: { '1': threshold > 4 ? null : 4, suppressed: threshold > 4 ? ['1'] : [] },
+  });
+  const counting = async (n: number): Promise<void> => {
+    while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('sends the change under a new id, which a client resuming with the earlier one is sent', async () => {
+    const listening = open(controller);
+    const replies = [listening.reply];
+    try {
+      await counting(1);
+      counts[0](statistics(5));
+      await listening.opened;
+      // A version with a lower threshold takes effect: no event, the log's position unmoved.
+      jest.advanceTimersByTime(15_000);
+      await counting(2);
+      counts[1](statistics(3));
+      await new Promise((resolve) => setImmediate(resolve));
+      const [before, after] = listening.reply.messages;
+      expect([before.data, after.data]).toEqual([statistics(5), statistics(3)].map((s) => JSON.stringify(s)));
+      expect(after.id).not.toBe(before.id);
+
+      // A client that saw the message before the change is sent it; one that saw it, nothing.
+      const behind = open(controller, before.id);
+      const current = open(controller, after.id);
+      replies.push(behind.reply, current.reply);
+      await Promise.all([behind.opened, current.opened]);
+      expect(behind.reply.messages).toEqual([after]);
+      expect(current.reply.messages).toEqual([]);
+    } finally {
+      for (const reply of replies) reply.close();
     }
   });
 });

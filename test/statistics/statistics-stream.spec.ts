@@ -15,6 +15,14 @@ interface PendingCount {
   reject: (error: Error) => void;
 }
 
+/** Seals as OpaquePositions does, readably: the position, then the counts read there. */
+const positions = {
+  sealWithState: (position: string, counts: string) => `sealed-${position}.${counts}`,
+};
+/** The id a count of `statistics` at `position` is sent with: its counts are all but generatedAt. */
+const idOf = (position: number, { generatedAt: _generatedAt, ...counts }: PublicStatistics): string =>
+  `sealed-${position}.${JSON.stringify(counts)}`;
+
 const statistics = (received: number): PublicStatistics => ({
   period: '2025-Q1',
   generatedAt: '2025-03-01T12:00:00.000Z',
@@ -55,7 +63,6 @@ describe('StatisticsStream while a suppression decision is being made', () => {
     status: () => Promise.resolve([{ name: STATISTICS, position: '1' }]),
   };
   const store = { comparePositions: (a: string, b: string) => Number(a) - Number(b) };
-  const positions = { seal: (position: string) => `sealed-${position}` };
   const stream = new StatisticsStream(
     reader as unknown as StatisticsReader,
     runner as unknown as ProjectionRunner,
@@ -83,12 +90,16 @@ describe('StatisticsStream while a suppression decision is being made', () => {
     counts[0].resolve(statistics(1));
     // The first count's counts were read before position 2 was reached: its message must not
     // claim it, or a client that saw it would be taken as having seen the batch at 2.
-    expect(await first).toEqual({ id: 'sealed-1', data: JSON.stringify(statistics(1)), sequence: 1 });
+    expect(await first).toEqual({
+      id: idOf(1, statistics(1)),
+      data: JSON.stringify(statistics(1)),
+      sequence: 1,
+    });
     // Both readers wait for one count, begun only once the first one has ended.
     await counting(2);
     expect(reader.currentQuarter).toHaveBeenCalledTimes(2);
     counts[1].resolve(statistics(2));
-    const latest = { id: 'sealed-2', data: JSON.stringify(statistics(2)), sequence: 2 };
+    const latest = { id: idOf(2, statistics(2)), data: JSON.stringify(statistics(2)), sequence: 2 };
     expect(await second).toEqual(latest);
     expect(await third).toEqual(latest);
     expect(sent).toEqual([latest]);
@@ -112,7 +123,7 @@ describe('StatisticsStream when a count in the background fails', () => {
       status: () => Promise.resolve([{ name: STATISTICS, position: '1' }]),
     } as unknown as ProjectionRunner,
     { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
-    { seal: (position: string) => `sealed-${position}` } as unknown as OpaquePositions,
+    positions as unknown as OpaquePositions,
   );
   beforeAll(() => stream.onApplicationBootstrap());
   afterAll(() => stream.beforeApplicationShutdown());

@@ -15,7 +15,9 @@ import { StatisticsReader } from './statistics.reader';
 /** One message of the stream: the current quarter's statistics and the log position they reflect. */
 export interface StatisticsMessage {
   /** The furthest position the projections it is counted from have reached, sealed (API.md: opaque;
-   * in clear it told anyone how busy the log is); null: none yet. */
+   * in clear it told anyone how busy the log is) with a digest of its counts: a change only time
+   * brings is counted at the same position, and a client resuming with the id of the message
+   * before it must not pass for having it. Null: no position yet. */
   id: string | null;
   data: string;
   /** Its place in the order counted (not sent): what orders messages, as the position cannot, a
@@ -117,9 +119,10 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * Whether a client that last saw `lastEventId` lacks `message`, the latest: unless it saw exactly
-   * that one (a position is always sealed the same). An id ahead of it was never sent from this log
-   * (one restored from a backup, another deployment's), so waiting for the next change would leave
-   * that client without the state; nor can a client know what it saw from an id not of this log.
+   * that one (a position and its counts are always sealed the same), be it of an older position or
+   * of older counts at this one. An id ahead of it was never sent from this log (one restored from a
+   * backup, another deployment's), so waiting for the next change would leave that client without
+   * the state; nor can a client know what it saw from an id not of this log.
    */
   isBehind(lastEventId: string | undefined, message: StatisticsMessage): boolean {
     return lastEventId === undefined || message.id === null || lastEventId !== message.id;
@@ -203,7 +206,7 @@ export class StatisticsStream implements OnApplicationBootstrap, BeforeApplicati
     const counts = JSON.stringify(counted);
     if (this.current?.counts === counts) return;
     const first = this.current === undefined;
-    const id = reached === null ? null : this.positions.seal(reached);
+    const id = reached === null ? null : this.positions.sealWithState(reached, counts);
     const sequence = (this.current?.sequence ?? 0) + 1;
     this.current = { id, data: JSON.stringify(statistics), counts, sequence };
     if (first) return;
