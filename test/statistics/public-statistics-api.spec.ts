@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import { SuppressionThread } from '@trust-ledger/projections/statistics';
 import { parse } from 'csv-parse/sync';
 import { StatisticsReader } from '../../apps/api/src/public-statistics/statistics.reader';
@@ -94,6 +95,13 @@ class EventStreamClient {
       else this.queue.push(message);
     }
   }
+}
+
+/** The log position a stream message's id stands for (its id also digests its counts). */
+function positionOf(id: string | undefined): number {
+  const position = id === undefined ? null : t.app.get(OpaquePositions).openWithState(id);
+  if (position === null) throw new Error(`not an id the stream sent: ${id}`);
+  return Number(position);
 }
 
 const detainers = (m: Message) =>
@@ -208,7 +216,9 @@ describe('public statistics over HTTP', () => {
         const first = await stream.next();
         expect(counted).toHaveBeenCalledTimes(1);
         expect(first.data.rows).toEqual(now.body.rows);
-        expect(Number(t.opened(first.id!))).toBeGreaterThanOrEqual(Number(t.opened(position)));
+        expect(positionOf(first.id)).toBeGreaterThanOrEqual(Number(t.opened(position)));
+        // The id is a position a read can wait for, as a command's is.
+        await t.http().get(`${API}/public/statistics?period=2025-Q1&minPosition=${first.id}`).expect(200);
       } finally {
         stream.close();
       }
@@ -224,14 +234,14 @@ describe('public statistics over HTTP', () => {
       expect(stream.response.headers['content-type']).toMatch(/^text\/event-stream/);
       const initial = await stream.next();
       expect(initial.data.period).toBe('2025-Q1');
-      // The position, sealed: in clear it told anyone how busy the log is.
-      expect(initial.id).toMatch(/^[A-Za-z0-9_-]{102}$/);
+      // The position, sealed (in clear it told anyone how busy the log is), and a digest of the counts.
+      expect(initial.id).toMatch(/^[A-Za-z0-9_-]{102}\.[A-Za-z0-9_-]{12}$/);
 
       // Four more detainers in the quarter: received reaches the threshold and is published.
       for (let i = 0; i < 4; i++) await recordDetainer();
       let latest = initial;
       while (detainers(latest).received !== 5) latest = await stream.next();
-      expect(Number(t.opened(latest.id!))).toBeGreaterThan(Number(t.opened(initial.id!)));
+      expect(positionOf(latest.id)).toBeGreaterThan(positionOf(initial.id));
 
       // A client that saw the latest message hears only of the next change…
       const resumed = await EventStreamClient.open(latest.id);
@@ -242,7 +252,7 @@ describe('public statistics over HTTP', () => {
         expect(caughtUp).toEqual(latest);
         await recordDetainer();
         const change = await resumed.next();
-        expect(Number(t.opened(change.id!))).toBeGreaterThan(Number(t.opened(latest.id!)));
+        expect(positionOf(change.id)).toBeGreaterThan(positionOf(latest.id));
         expect(detainers(change).received).toBe(6);
       } finally {
         resumed.close();
@@ -330,11 +340,13 @@ describe('public statistics over HTTP', () => {
     const fresh = await EventStreamClient.open();
     const current = await fresh.next();
     fresh.close();
-    // Ahead of the log (a log restored from a backup, another deployment's id) or not a position.
+    // Ahead of the log (a log restored from a backup, another deployment's id), not a position, or
+    // the position alone (as ids were before they digested the counts: it says nothing of those).
     for (const lastEventId of [
-      t.sealed(String(Number(t.opened(current.id!)) + 1000)),
-      t.opened(current.id!),
+      t.app.get(OpaquePositions).sealWithState(String(positionOf(current.id) + 1000), 'counts'),
+      String(positionOf(current.id)),
       'not-a-position',
+      t.sealed(String(positionOf(current.id))),
     ]) {
       const stream = await EventStreamClient.open(lastEventId);
       try {

@@ -52,7 +52,8 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       RouteParamtypes.QUERY,
       RouteParamtypes.PARAM,
     ]);
-    const opened = typeof minPosition === 'string' ? this.positions.open(minPosition) : null;
+    // The statistics stream's ids are positions too (API.md), with a digest of what was counted.
+    const opened = typeof minPosition === 'string' ? this.positions.openWithState(minPosition) : null;
     const position = opened !== null && this.isPosition(opened) ? opened : null;
     if (position === null) {
       errors.push({ field: 'minPosition', reason: 'must be a position returned by a command' });

@@ -156,8 +156,9 @@ export class PublicStatisticsController {
 
   /**
    * Server-Sent Events: the current quarter's statistics whenever they change, each with the log
-   * position, sealed, as its id. A client resuming with Last-Event-ID gets the current state at once if it
-   * has missed it, else the next change.
+   * position, sealed, and a digest of its counts as its id (time alone changes them at one position).
+   * A client resuming with Last-Event-ID gets the current state at once if it has missed it, else
+   * the next change.
    */
   @Get('statistics/stream')
   @ApiProduces('text/event-stream')
@@ -165,7 +166,7 @@ export class PublicStatisticsController {
   @ApiOkResponse({
     type: String,
     description:
-      'text/event-stream of the current quarter’s statistics: each message’s data is a PublicStatisticsDto, its id the log position (opaque)',
+      'text/event-stream of the current quarter’s statistics: each message’s data is a PublicStatisticsDto, its id the log position with a digest of the statistics (opaque; also taken as minPosition)',
   })
   @ApiTooManyRequestsResponse({
     description: `Over the rate limit, or this address holds ${STREAMS_PER_CLIENT} streams already`,
