@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, JsonObject, RecordedEvent } from '@trust-ledger/event-store';
+import { isBusy, type EventStore, type JsonObject, type RecordedEvent } from '@trust-ledger/event-store';
 import { Checkpoints, type ProjectionError } from './checkpoints';
+import { ErasedWal } from './erased-wal';
 import type { Projection, ReadModelDb } from './projection';
 import { messageOf, ProjectionWorker, type BatchCommitted } from './projection-worker';
 
@@ -74,6 +75,23 @@ const REPLAY_BATCHES_PER_COMMIT = 4;
  * with 4 KB pages. The WAL can grow to this size during a rebuild. Restored when the replay ends.
  */
 const REPLAY_WAL_AUTOCHECKPOINT_PAGES = 50_000;
+/**
+ * Emptying the WAL after an erasure waits for no other process: on this thread, each wait held the
+ * API's requests. Busy (a backup's or verify's snapshot, a sqlite3 shell reading the file), it is
+ * tried again after this, doubled each time up to the last.
+ */
+const TRUNCATE_RETRY_FIRST_MS = 250;
+const TRUNCATE_RETRY_MAX_MS = 30_000;
+/** Pending longer than this, the WAL's erased pages are logged (and again once it is emptied). */
+const TRUNCATE_PENDING_WARN_MS = 10_000;
+
+/** An emptying of the WAL after an erasure that another process has kept busy so far. */
+interface PendingTruncation {
+  since: number;
+  delayMs: number;
+  timer: NodeJS.Timeout | undefined;
+  warned: boolean;
+}
 
 function numericLag(head: string | null, position: string | null): number | null {
   if (head === null) return 0;
@@ -98,8 +116,8 @@ export class ProjectionRunner {
   private readonly listeners = new Set<(progress: BatchCommitted | null) => void>();
   private started = false;
   private replaying = false;
-  /** A committed batch applied an erasure, and no checkpoint has emptied the WAL since. */
-  private walHoldsErased = false;
+  private readonly erasedWal: ErasedWal;
+  private truncation: PendingTruncation | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -108,6 +126,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.checkpoints = new Checkpoints(db);
+    this.erasedWal = new ErasedWal(db);
     this.batchSize = options.batchSize ?? 500;
     this.replayBatchSize = options.replayBatchSize ?? REPLAY_BATCH_SIZE;
     this.replayBatchesPerCommit = options.replayBatchesPerCommit ?? REPLAY_BATCHES_PER_COMMIT;
@@ -123,6 +142,7 @@ export class ProjectionRunner {
       this.store,
       this.db,
       this.checkpoints,
+      this.erasedWal,
       this.batchSize,
       (progress) => this.emit(progress),
     );
@@ -140,11 +160,15 @@ export class ProjectionRunner {
     for (const worker of idle) worker.initialise();
     for (const worker of idle) worker.start();
     this.started = true;
+    // Another process (a CLI rebuild) may have left an erasure's pages in the WAL.
+    this.emptyErasedWal();
   }
 
   /** Stops every subscription after committing what was already read. */
   async stop(): Promise<void> {
     this.started = false;
+    clearTimeout(this.truncation?.timer);
+    if (this.truncation !== undefined) this.truncation.timer = undefined;
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
   }
 
@@ -240,7 +264,7 @@ export class ProjectionRunner {
       this.db.pragma(`synchronous = ${synchronous}`);
       this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
       // Once, at its end: after each batch, every truncation would copy a replay's large WAL again.
-      if (this.walHoldsErased) this.truncateWal();
+      this.emptyErasedWal();
     }
   }
 
@@ -323,8 +347,7 @@ export class ProjectionRunner {
       this.uncommitted.push(progress);
       return;
     }
-    if (progress?.erased === true) this.walHoldsErased = true;
-    if (this.walHoldsErased && !this.replaying) this.truncateWal();
+    if (!this.replaying) this.emptyErasedWal();
     for (const listener of this.listeners) {
       try {
         listener(progress);
@@ -336,14 +359,78 @@ export class ProjectionRunner {
   }
 
   /**
-   * Copies the WAL into the database and empties the file: a checkpoint alone only writes the WAL
-   * again from its start, leaving older frames past the new end, which hold the pages as they were
-   * before an erasure rewrote them. Busy (another process still reads them): tried after the next
-   * batch.
+   * Empties the WAL now if an erasure's pages may be in it, waiting up to `waitMs` for other
+   * processes to let go of the file (a CLI, where nothing else waits on its thread); false if it
+   * could not, and the mark stays for the next process that can.
    */
-  private truncateWal(): void {
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    this.walHoldsErased = result.busy !== 0;
+  truncateErasedWal(waitMs: number): boolean {
+    return this.truncate(waitMs);
+  }
+
+  /**
+   * Empties the WAL if an erasure's pages may be in it, without waiting. Busy, it is tried again on
+   * a timer while the runner follows the log, not after every batch; meanwhile batches leave it to
+   * the timer.
+   */
+  private emptyErasedWal(): void {
+    const pending = this.truncation;
+    if (pending?.timer !== undefined) return;
+    if (this.truncate(0)) {
+      if (pending?.warned === true) {
+        this.logger.log(`the WAL of the read models is emptied of an erasure's former pages at last`);
+      }
+      this.truncation = undefined;
+      return;
+    }
+    const now = Date.now();
+    const truncation = pending ?? {
+      since: now,
+      delayMs: TRUNCATE_RETRY_FIRST_MS,
+      timer: undefined,
+      warned: false,
+    };
+    this.truncation = truncation;
+    if (!truncation.warned && now - truncation.since >= TRUNCATE_PENDING_WARN_MS) {
+      truncation.warned = true;
+      this.logger.warn(
+        `the WAL of the read models may still hold what an erasure rewrote, busy for ${Math.round((now - truncation.since) / 1000)} s: another process keeps reading read-models.db (a backup, projections verify, a sqlite3 shell?); trying again`,
+      );
+    }
+    // Not following (a CLI's runner): its caller says so instead, and the next process empties it.
+    if (!this.started) return;
+    truncation.timer = setTimeout(() => {
+      truncation.timer = undefined;
+      try {
+        this.emptyErasedWal();
+      } catch (error) {
+        // Not busy but failing (an I/O error): the mark stays, and the next batch tries again.
+        this.logger.error(`could not empty the WAL of the read models: ${messageOf(error)}`);
+      }
+    }, truncation.delayMs).unref();
+    truncation.delayMs = Math.min(truncation.delayMs * 2, TRUNCATE_RETRY_MAX_MS);
+  }
+
+  /**
+   * Copies the WAL into the database and empties the file, if the mark says an erasure's pages may be
+   * in it: a checkpoint alone only writes the WAL again from its start, leaving older frames past the
+   * new end, which hold the pages as they were before the erasure rewrote them. False while another
+   * process reads or writes the file (SQLite answers busy=1, or SQLITE_BUSY).
+   */
+  private truncate(waitMs: number): boolean {
+    const marked = this.erasedWal.marked();
+    if (marked === undefined) return true;
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma(`busy_timeout = ${waitMs}`);
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      // The mark's own deletion then leaves a few frames of this table alone in the WAL.
+      return result.busy === 0 && this.erasedWal.clear(marked);
+    } catch (error) {
+      if (isBusy(error)) return false;
+      throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeout}`);
+    }
   }
 
   private waitForWorkers(workers: ProjectionWorker[], position: string, timeoutMs: number): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type Subscription,
 } from '@trust-ledger/event-store';
 import type { Checkpoints, ProjectionError } from './checkpoints';
+import type { ErasedWal } from './erased-wal';
 import { passesFilter, type Projection, type ReadModelDb } from './projection';
 
 /** What one committed batch did, for progress listeners (waitFor, metrics). */
@@ -16,8 +17,6 @@ export interface BatchCommitted {
   applied: number;
   /** The checkpoint after the batch (null when the log's very first event failed). */
   position: string | null;
-  /** It applied a person's erasure: the WAL may still hold the pages as they were before. */
-  erased?: boolean;
 }
 
 type Outcome = 'stopped' | 'failed' | 'resubscribe';
@@ -62,6 +61,7 @@ export class ProjectionWorker {
     private readonly store: EventStore,
     private readonly db: ReadModelDb,
     private readonly checkpoints: Checkpoints,
+    private readonly erasedWal: ErasedWal,
     private readonly batchSize: number,
     private readonly notify: (progress: BatchCommitted | null) => void,
   ) {
@@ -387,6 +387,8 @@ export class ProjectionWorker {
         ? (stored.last ?? null)
         : { id: passed.id, streamId: passed.streamId, revision: passed.revision };
     this.checkpoints.save(projection.name, { version: projection.version, position, last, error });
-    return { projection: projection.name, applied, position, erased, error };
+    // With the rows it rewrote: the WAL may hold them as they were, until the runner empties it.
+    if (erased) this.erasedWal.mark();
+    return { projection: projection.name, applied, position, error };
   }
 }
