@@ -101,9 +101,16 @@ export function registerProjectionsCommand(program: Command): void {
         for (const status of statuses.filter((s) => name === undefined || s.name === name)) {
           process.stdout.write(`${describe(status)}\n`);
         }
+        // The rebuild itself succeeded: the exit code stays its own.
+        if (!runner.truncateErasedWal(ERASED_WAL_WAIT_MS)) process.stderr.write(ERASED_WAL_LEFT);
       }),
     );
 }
+
+/** How long a rebuild waits at its end for other processes to let it empty the WAL of erased pages. */
+const ERASED_WAL_WAIT_MS = 5_000;
+const ERASED_WAL_LEFT =
+  "WARNING: the rebuild succeeded, but read-models.db's WAL may still hold personal data of an erased person in clear: another process (a backup, projections verify, a sqlite3 shell) kept reading the file. Run `projections rebuild` again once it is done, or leave it to the API, which empties it when it next starts or applies an event.\n";
 
 /** Printed rows are cut here: a case view is kilobytes of (sealed) JSON. */
 const ROW_SHOWN_CHARS = 300;
