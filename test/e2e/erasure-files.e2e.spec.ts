@@ -1,11 +1,13 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
-import { ProjectionRunner } from '@trust-ledger/projections';
+import { ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { requestCertification } from '../support/certification-bodies';
+import { runCli } from '../support/cli-in-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -101,6 +103,44 @@ async function stop(): Promise<void> {
   t = undefined;
 }
 
+/** Opens a case as the service recorded it before it sealed anything, and waits for its views. */
+async function openInClear(): Promise<string> {
+  const caseId = randomUUID();
+  const opening = openCaseBody(AGENCY, caseId);
+  // The subject and the words in clear.
+  const recorded = await t!.app.get<EventStore>(EVENT_STORE).append(
+    `case-${caseId}`,
+    [
+      {
+        id: randomUUID(),
+        type: 'CaseOpened',
+        data: {
+          caseId,
+          agencyId: AGENCY,
+          openedAt: '2025-02-28T08:00:00Z',
+          subject: SUBJECT,
+          subjectProfile: { hasAttorney: true, hasDesignee: true },
+          custody: opening.custody,
+          // Enough to spill the case view's row onto overflow pages, which its rewrite frees.
+          convictions: Array.from({ length: 300 }, (_, i) => ({
+            ...opening.convictions[0],
+            offense: `${OFFENSE} (${i + 1})`,
+          })),
+        },
+        metadata: {
+          recordedAt: t!.clock.now(),
+          correlationId: 'legacy',
+          causationId: null,
+          actor: 'officer-1',
+        },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  );
+  await t!.app.get(ProjectionRunner).waitFor(recorded.position, 5000);
+  return caseId;
+}
+
 it('leaves nothing of an erased person in clear in any file of DATA_DIR', async () => {
   const caseId = randomUUID();
   const requestId = randomUUID();
@@ -148,39 +188,7 @@ it('leaves nothing of an erased person in clear in any file of DATA_DIR', async 
 });
 
 it('keeps what was recorded in clear before it was sealed in the log alone, once the person is erased', async () => {
-  const caseId = randomUUID();
-  const opening = openCaseBody(AGENCY, caseId);
-  // The case as the service recorded it before it sealed anything: the subject and the words in clear.
-  const recorded = await t!.app.get<EventStore>(EVENT_STORE).append(
-    `case-${caseId}`,
-    [
-      {
-        id: randomUUID(),
-        type: 'CaseOpened',
-        data: {
-          caseId,
-          agencyId: AGENCY,
-          openedAt: '2025-02-28T08:00:00Z',
-          subject: SUBJECT,
-          subjectProfile: { hasAttorney: true, hasDesignee: true },
-          custody: opening.custody,
-          // Enough to spill the case view's row onto overflow pages, which its rewrite frees.
-          convictions: Array.from({ length: 300 }, (_, i) => ({
-            ...opening.convictions[0],
-            offense: `${OFFENSE} (${i + 1})`,
-          })),
-        },
-        metadata: {
-          recordedAt: t!.clock.now(),
-          correlationId: 'legacy',
-          causationId: null,
-          actor: 'officer-1',
-        },
-      },
-    ],
-    { expectedRevision: 'no_stream' },
-  );
-  await t!.app.get(ProjectionRunner).waitFor(recorded.position, 5000);
+  const caseId = await openInClear();
   expect((await t!.get(`/cases/${caseId}`, counsel).expect(200)).body.subject).toEqual(SUBJECT);
   const inClear = PERSONAL.filter((value) => JSON.stringify({ SUBJECT, OFFENSE }).includes(value));
   /** Each personal value, with the files of DATA_DIR (but its WAL suffix) holding it. */
@@ -205,4 +213,40 @@ it('keeps what was recorded in clear before it was sealed in the log alone, once
   expect(whereHeld()).toEqual(inTheLogAlone);
   await stop();
   expect(whereHeld()).toEqual(inTheLogAlone);
+});
+
+it('has a CLI rebuild that another process keeps from emptying the WAL say so, and the next rebuild empty it', async () => {
+  const caseId = await openInClear();
+  await erase(`/cases/${caseId}`);
+  await stop();
+  const inTheLogAlone = filesHolding(dataDir);
+  expect(Object.keys(inTheLogAlone)).toEqual(['trust-ledger.db']);
+  // Another process reading read-models.db through the rebuild (a backup's snapshot, a sqlite3 shell).
+  const reader = new Database(readModelsPath(dataDir));
+  const marks = (): number =>
+    reader.prepare<[], number>('SELECT count(*) FROM wal_holds_erased').pluck().get()!;
+  const previousDataDir = process.env.DATA_DIR;
+  process.env.DATA_DIR = dataDir;
+  try {
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM projection_checkpoints').get();
+    // The replay applies the erasure, and read-models.db marks its WAL as maybe holding the opening
+    // in clear (here the two share a batch; test/projections/erased-wal.spec.ts has it reach the WAL).
+    const held = await runCli('projections', 'rebuild');
+    expect(held.code).toBe(0);
+    expect(held.err).toContain(
+      "WARNING: the rebuild succeeded, but read-models.db's WAL may still hold personal data of an erased person in clear",
+    );
+    reader.exec('COMMIT');
+    expect(marks()).toBe(1);
+
+    const free = await runCli('projections', 'rebuild');
+    expect(free.code).toBe(0);
+    expect(free.err).not.toContain('WARNING');
+    expect(marks()).toBe(0);
+    expect(filesHolding(dataDir)).toEqual(inTheLogAlone);
+  } finally {
+    process.env.DATA_DIR = previousDataDir;
+    reader.close();
+  }
 });

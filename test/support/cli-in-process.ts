@@ -3,17 +3,21 @@ import { buildProgram } from '../../apps/cli/src/program';
 
 /**
  * Runs an operator command in-process, as `npm run cli -- <args>` would: what it printed on stdout
- * (its result) and its exit code. Its diagnostics on stderr are held back; a thrown error rejects,
- * as the CLI's main would print it.
+ * (its result), on stderr (its diagnostics, held back from the test's output) and its exit code. A
+ * thrown error rejects, as the CLI's main would print it.
  */
-export async function runCli(...args: string[]): Promise<{ code: number; out: string }> {
+export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const program: Command = buildProgram().exitOverride();
   let out = '';
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  let err = '';
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
@@ -22,5 +26,5 @@ export async function runCli(...args: string[]): Promise<{ code: number; out: st
   }
   const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;
-  return { code, out };
+  return { code, out, err };
 }
