@@ -112,6 +112,19 @@ describe('npm run cli -- projections verify', () => {
     expect(n).toBeGreaterThan(0);
   });
 
+  it("passes read models whose WAL is marked as maybe holding an erasure's former pages", async () => {
+    // Left by a process another reader kept from emptying the WAL: the copy verify compares empties
+    // its own WAL as its runner starts, and the mark with it, as a rebuild holds none.
+    tamper('INSERT INTO wal_holds_erased (id, erasures) VALUES (1, 1)');
+    try {
+      const { code, out } = await cli('verify');
+      expect(out).toMatch(OK);
+      expect(code).toBe(0);
+    } finally {
+      tamper('DELETE FROM wal_holds_erased');
+    }
+  });
+
   it('makes no DATA_DIR, and says which projection cannot be compared rather than pass it', async () => {
     process.env.DATA_DIR = join(dataDir, 'mistyped');
     await expect(cli('verify')).rejects.toThrow('does not exist');

@@ -1,8 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ReadModelDb } from './projection';
 
-/** Says what the WAL file may hold, not what the log derives: `projections verify` leaves it out. */
-export const ERASED_WAL_TABLE = 'wal_holds_erased';
+const ERASED_WAL_TABLE = 'wal_holds_erased';
 
 /**
  * Whether read-models.db's WAL may still hold pages as they were before an erasure rewrote them.

@@ -1,4 +1,3 @@
-import { ERASED_WAL_TABLE } from './erased-wal';
 import type { ReadModelDb } from './projection';
 
 /** How one table differs between two read-model databases. */
@@ -37,9 +36,7 @@ export function readModelDifferences(db: ReadModelDb, otherFile: string, sample 
           .all(),
       );
     const ours = tablesIn('main');
-    // Whether the WAL may hold an erasure's former pages depends on who read the file when.
-    const compared = [...tablesIn('other')].filter((table) => table !== ERASED_WAL_TABLE);
-    return compared.sort().flatMap((table) => {
+    return [...tablesIn('other')].sort().flatMap((table) => {
       const difference = ours.has(table)
         ? compareTable(db, table, sample)
         : {
