@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { requestCertification } from '../support/certification-bodies';
-import { runCli } from '../support/cli-in-process';
+import { runCliWithStderr } from '../support/cli-in-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -232,7 +232,7 @@ it('has a CLI rebuild that another process keeps from emptying the WAL say so, a
     reader.prepare('SELECT count(*) FROM projection_checkpoints').get();
     // The replay applies the erasure, and read-models.db marks its WAL as maybe holding the opening
     // in clear (here the two share a batch; test/projections/erased-wal.spec.ts has it reach the WAL).
-    const held = await runCli('projections', 'rebuild');
+    const held = await runCliWithStderr('projections', 'rebuild');
     expect(held.code).toBe(0);
     expect(held.err).toContain(
       "WARNING: the rebuild succeeded, but read-models.db's WAL may still hold personal data of an erased person in clear",
@@ -240,7 +240,7 @@ it('has a CLI rebuild that another process keeps from emptying the WAL say so, a
     reader.exec('COMMIT');
     expect(marks()).toBe(1);
 
-    const free = await runCli('projections', 'rebuild');
+    const free = await runCliWithStderr('projections', 'rebuild');
     expect(free.code).toBe(0);
     expect(free.err).not.toContain('WARNING');
     expect(marks()).toBe(0);
