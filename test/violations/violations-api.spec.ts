@@ -13,6 +13,7 @@ import { ID_NAMESPACE } from '../../apps/api/src/write/command-meta';
 import { IDEMPOTENCY_FILE } from '../../apps/api/src/write/idempotency.store';
 import { decisionBody, disclosureBody, noticeBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { openCaseWithRequest } from '../support/case-with-request';
+import { NO_RATE_LIMITS } from '../security/support';
 import { runCli } from '../support/cli-in-process';
 import { SEVERAL_STREAMS_ETAG } from '../support/etags';
 import { runnerWaitBegins } from '../support/runner-waits';
@@ -66,7 +67,8 @@ async function honorDetainerOnAdministrativeWarrant(caseId: string): Promise<voi
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Counsel's requests here, at full speed, pass the default 100 a second: the limits have their own tests.
+  t = await startTestApp({ ...NO_RATE_LIMITS });
   officerA = await t.token({ role: 'officer', agencyId: A, sub: 'officer-a' });
   supervisorA = await t.token({ role: 'supervisor', agencyId: A, sub: 'supervisor-a' });
   counsel = await t.token({ role: 'counsel', sub: 'counsel-1' });
