@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner, readModelsPath } from '@trust-ledger/projections';
 import { decisionBody, openCaseBody, requestBody } from '../support/case-bodies';
 import { requestCertification } from '../support/certification-bodies';
-import { runCliWithStderr } from '../support/cli-in-process';
+import { runCli, runCliWithStderr } from '../support/cli-in-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -239,11 +239,14 @@ it('has a CLI rebuild that another process keeps from emptying the WAL say so, a
     );
     reader.exec('COMMIT');
     expect(marks()).toBe(1);
+    const pending = "read-models.db's WAL may still hold personal data of an erased person in clear";
+    expect((await runCli('projections', 'status')).out).toContain(pending);
 
     const free = await runCliWithStderr('projections', 'rebuild');
     expect(free.code).toBe(0);
     expect(free.err).not.toContain('WARNING');
     expect(marks()).toBe(0);
+    expect((await runCli('projections', 'status')).out).not.toContain(pending);
     expect(filesHolding(dataDir)).toEqual(inTheLogAlone);
   } finally {
     process.env.DATA_DIR = previousDataDir;

@@ -72,6 +72,7 @@ export function registerProjectionsCommand(program: Command): void {
             );
           }
         }
+        if (runner.erasedWalPending()) process.stdout.write(ERASED_WAL_PENDING);
         if (statuses.some((s) => s.error !== null)) process.exitCode = 1;
       }),
     );
@@ -111,6 +112,9 @@ export function registerProjectionsCommand(program: Command): void {
 const ERASED_WAL_WAIT_MS = 5_000;
 const ERASED_WAL_LEFT =
   "WARNING: the rebuild succeeded, but read-models.db's WAL may still hold personal data of an erased person in clear: another process (a backup, projections verify, a sqlite3 shell) kept reading the file. Run `projections rebuild` again once it is done, or leave it to the API, which empties it when it next starts or applies an event.\n";
+
+const ERASED_WAL_PENDING =
+  "read-models.db's WAL may still hold personal data of an erased person in clear: another process kept the API or a rebuild from emptying it. The API empties it once nothing else reads the file; `projections rebuild` does too.\n";
 
 /** Printed rows are cut here: a case view is kilobytes of (sealed) JSON. */
 const ROW_SHOWN_CHARS = 300;

@@ -358,6 +358,11 @@ export class ProjectionRunner {
     }
   }
 
+  /** Whether read-models.db's WAL may still hold pages as they were before an erasure rewrote them. */
+  erasedWalPending(): boolean {
+    return this.erasedWal.marked() !== undefined;
+  }
+
   /**
    * Empties the WAL now if an erasure's pages may be in it, waiting up to `waitMs` for other
    * processes to let go of the file (a CLI, where nothing else waits on its thread); false if it
