@@ -565,7 +565,7 @@ describe('a violation by the id it had before ids left out the case opening (reg
       .expect(201);
   });
 
-  it('answers a retry with the violation’s ETag now, which the next review can name as If-Match', async () => {
+  it('answers a retry with the violation’s ETag as it stood at the first response: current until another review follows', async () => {
     const { violationId, formerId } = await renamedViolation();
     const path = `/violations/${violationId}`;
     const nextReview = (ifMatch: string) =>
@@ -583,7 +583,8 @@ describe('a violation by the id it had before ids left out the case opening (reg
     }
     const next = await nextReview(reviewed.headers.etag).expect(201);
 
-    // A review remembered under its key, followed by another: its retry answers with the ETag after both.
+    // A review remembered under its key, then another by someone else: the retry's ETag is the first
+    // response's, which that other review made stale. Its counsel has not seen it: 412, not a lost update.
     const again = { 'Idempotency-Key': `review-again-${violationId}` };
     const remembered = await t.post(`${path}/review`, counsel, review, {
       ...again,
@@ -593,10 +594,12 @@ describe('a violation by the id it had before ids left out the case opening (reg
     const later = await nextReview(remembered.headers.etag).expect(201);
     const retried = await t.post(`${path}/review`, counsel, review, again).expect(201);
     expect(retried.body).toEqual(remembered.body);
+    expect(retried.headers.etag).toBe(remembered.headers.etag);
+    const stale = await nextReview(retried.headers.etag).expect(412);
+    expect(stale.body.message).toContain('is stale');
     const got = await t.get(`${path}?minPosition=${later.body.position}`, counsel).expect(200);
-    expect(retried.headers.etag).toBe(got.headers.etag);
-    expect(retried.headers.etag).toBe(later.headers.etag);
-    await nextReview(retried.headers.etag).expect(201);
+    expect(got.headers.etag).toBe(later.headers.etag);
+    await nextReview(got.headers.etag).expect(201);
     expect(await t.events(`violation-${violationId}`)).toHaveLength(4);
   });
 

@@ -14,6 +14,7 @@ import {
 } from '@trust-ledger/domain';
 import { EVENT_STORE, type EventStore } from '@trust-ledger/event-store';
 import { ProjectionRunner } from '@trust-ledger/projections';
+import { OpaquePositions } from '@trust-ledger/privacy';
 import { VIOLATION_REGISTER, type RegisteredViolation } from '@trust-ledger/projections/violations';
 import { IsIn } from 'class-validator';
 import { API_PREFIX } from '../common/http-tokens';
@@ -108,6 +109,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly positions: OpaquePositions,
   ) {}
 
   async execute({ meta, violationId, body }: ReviewViolationCommand): Promise<ReviewAnswer> {
@@ -136,7 +138,7 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
     const ids = [requested, current, ...(known === undefined ? [] : this.reviews.idsOf(known))];
     const at = (id: string): string =>
       meta.requestHashAt?.(`/${API_PREFIX}/violations/${id}/review`) ?? meta.requestHash;
-    const { result, revision } = await this.executor.executeWithRevision({
+    const result = await this.executor.execute({
       ...meta,
       streamId: violationStreamId(current),
       decider: violationReviewDecider,
@@ -167,10 +169,19 @@ export class ReviewViolationHandler implements ICommandHandler<ReviewViolationCo
         };
       },
     });
-    // The violation's ETag now, as its GET gives it, so that the next review can name it at once:
-    // for a retry too, whose first response names the stream and revision it was recorded at then
-    // (perhaps a former id's stream, perhaps followed by other reviews since).
-    return { result, etag: await this.reviews.tagOf(current, { revision }, reads) };
+    // The violation's ETag, as its GET gave it once the review was recorded, so that the next review
+    // can name it at once. A retry's too, as it stood at the first response, over the violation's
+    // streams as its GET names them now (the first may be on a former id's stream): another review
+    // since then makes it stale, as it should, for this counsel has not seen that one.
+    const mine = result.streamId === violationStreamId(current);
+    const answeredAt = this.positions.open(result.position) ?? undefined;
+    const etag = await this.reviews.tagOf(
+      current,
+      mine ? { revision: result.revision } : undefined,
+      reads,
+      answeredAt,
+    );
+    return { result, etag };
   }
 
   private async registered(violationId: string): Promise<RegisteredViolation> {

@@ -51,16 +51,22 @@ export class ViolationReviews {
    * The ETag value of the violation's reviews (undefined before the first): violation-<id>'s revision
    * while they are all there, as it has always been given out, else a streamsTag over every stream
    * they are on. `own`: violation-<id>'s revision, when the caller has read it; `reads`: the
-   * review's, when a review asks (else each stream's last event is read).
+   * review's, when a review asks (else each stream's last event is read); `asOf`: a log position,
+   * for the ETag as it stood there (only with `reads`).
    */
   async tagOf(
     violationId: string,
     own?: { revision: number | undefined },
     reads?: ReviewStreamReads,
+    asOf?: string,
   ): Promise<string | undefined> {
     const [mine, ...others] = this.violations.queries.reviewStreamsOf(violationId);
+    const standing = (events: readonly RecordedEvent[]): RecordedEvent | undefined =>
+      asOf === undefined
+        ? events.at(-1)
+        : events.findLast((event) => this.store.comparePositions(event.position, asOf) <= 0);
     const revisionOf = async (streamId: string): Promise<number | undefined> =>
-      reads === undefined ? this.lastRevisionOf(streamId) : (await reads.events(streamId)).at(-1)?.revision;
+      reads === undefined ? this.lastRevisionOf(streamId) : standing(await reads.events(streamId))?.revision;
     const revision = own === undefined ? await revisionOf(mine) : own.revision;
     if (others.length === 0) return revision === undefined ? undefined : String(revision);
     const revisions = await Promise.all(

@@ -173,7 +173,7 @@ export class ViolationsController {
     headers: {
       ETag: {
         description:
-          "The violation's ETag as its GET gives it once the review is answered: on a retry too (whose body is the first response), for the next review's If-Match",
+          "The violation's ETag as its GET gave it once the review was recorded (a retry's: as it stood at the first response, which a later review makes stale), for the next review's If-Match",
         schema: { type: 'string' },
       },
     },

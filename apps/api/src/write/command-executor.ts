@@ -62,12 +62,6 @@ export type ExecuteRequest<S, C extends CommandContext, E extends DomainEvent> =
       }
   );
 
-/** A command's response, and the written stream's revision as it was answered (executeWithRevision). */
-export interface Executed {
-  result: CommandResult;
-  revision: number | undefined;
-}
-
 /** Enough for any realistic contention; past it the caller gets a 409 to retry, not a hang. */
 const MAX_ATTEMPTS = 5;
 /** Commands waiting for one stream (or one Idempotency-Key) at once; past it, a 409 to retry. */
@@ -112,18 +106,6 @@ export class CommandExecutor {
   async execute<S, C extends CommandContext, E extends DomainEvent>(
     command: ExecuteRequest<S, C, E>,
   ): Promise<CommandResult> {
-    return (await this.executeWithRevision(command)).result;
-  }
-
-  /**
-   * As execute, also giving the written stream's revision as the command is answered: the one its
-   * events were just appended at, or, for a retry answered with its first response (whose revision is
-   * the one it was recorded at, perhaps on another stream), the stream's now. For a record kept on
-   * several streams, whose answer carries the record's ETag now (a violation's reviews).
-   */
-  async executeWithRevision<S, C extends CommandContext, E extends DomainEvent>(
-    command: ExecuteRequest<S, C, E>,
-  ): Promise<Executed> {
     // The key's turn first, then the stream's: always in that order, so no two commands wait on
     // each other.
     const turns = [
@@ -147,7 +129,7 @@ export class CommandExecutor {
 
   private async executeInTurn<S, C extends CommandContext, E extends DomainEvent>(
     command: ExecuteRequest<S, C, E>,
-  ): Promise<Executed> {
+  ): Promise<CommandResult> {
     // Only the keyed fingerprint is ever stored (event ids, metadata, api.db): see RequestHasher.
     // Looked up without minting the person's key: a request refused or replayed leaves none behind.
     const { personKey } = command;
@@ -173,9 +155,8 @@ export class CommandExecutor {
       const history = await Promise.all(recorded.map(async (event) => (await this.codec.decode(event)) as E));
       const state = history.reduce(decider.evolve, decider.initialState);
 
-      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       const replayed = await this.replay(request, recorded, formerly);
-      if (replayed) return { result: replayed, revision };
+      if (replayed) return replayed;
       let decided: C;
       if ('checkedCommand' in request) decided = await request.checkedCommand();
       else {
@@ -183,6 +164,7 @@ export class CommandExecutor {
         decided = request.command;
       }
 
+      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined;
       const tag = request.versionTag ? await request.versionTag(revision) : revisionTag(revision);
       this.checkConditions(request, revision, tag);
 
@@ -214,7 +196,7 @@ export class CommandExecutor {
           this.clock.now(),
         );
       }
-      return { result: this.answer(result), revision: result.revision };
+      return this.answer(result);
     }
   }
 
