@@ -152,29 +152,28 @@ describe('the statistics stream, as each client is sent it', () => {
   });
 });
 
-describe('the statistics stream counted as clients come and go', () => {
-  let progress: (batch: BatchCommitted) => void;
+/**
+ * A real StatisticsStream and controller over a reader whose counts wait for the test to answer
+ * them (`counts`, in the order asked) and a runner at `position`; its timers (the periodic recount
+ * for changes time alone brings) run when the test says, within the calling describe.
+ */
+function countedStream(position: string, positions: OpaquePositions) {
   const counts: ((statistics: PublicStatistics) => void)[] = [];
-  const reader = {
-    currentQuarter: () => new Promise<PublicStatistics>((resolve) => counts.push(resolve)),
-  };
-  const runner = {
-    onProgress: (listener: (batch: BatchCommitted) => void) => {
-      progress = listener;
-      return () => undefined;
-    },
-    status: () => Promise.resolve([{ name: STATISTICS, position: '1' }]),
-  };
+  let progress: (batch: BatchCommitted) => void = () => undefined;
   const stream = new StatisticsStream(
-    reader as unknown as StatisticsReader,
-    runner as unknown as ProjectionRunner,
-    { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
     {
-      sealWithState: (position: string, counts: string) => `sealed-${position}.${counts}`,
-    } as unknown as OpaquePositions,
+      currentQuarter: () => new Promise<PublicStatistics>((resolve) => counts.push(resolve)),
+    } as unknown as StatisticsReader,
+    {
+      onProgress: (listener: (batch: BatchCommitted) => void) => {
+        progress = listener;
+        return () => undefined;
+      },
+      status: () => Promise.resolve([{ name: STATISTICS, position }]),
+    } as unknown as ProjectionRunner,
+    { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
+    positions,
   );
-  const controller = new PublicStatisticsController({} as StatisticsReader, stream);
-  // The stream's timers (its periodic recount for changes time alone brings) run when the test says.
   beforeAll(() => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     stream.onApplicationBootstrap();
@@ -183,6 +182,23 @@ describe('the statistics stream counted as clients come and go', () => {
     stream.beforeApplicationShutdown();
     jest.useRealTimers();
   });
+  return {
+    stream,
+    controller: new PublicStatisticsController({} as StatisticsReader, stream),
+    counts,
+    /** A batch committed, as the runner tells the stream. */
+    progress: (batch: BatchCommitted) => progress(batch),
+    /** Resolves once `n` counts have been asked for. */
+    counting: async (n: number): Promise<void> => {
+      while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+describe('the statistics stream counted as clients come and go', () => {
+  const { stream, controller, counts, progress, counting } = countedStream('1', {
+    sealWithState: (position: string, counted: string) => `sealed-${position}.${counted}`,
+  } as unknown as OpaquePositions);
 
   /** Counts that differ by their § 1 violations alone. */
   const statistics = (violations: number): PublicStatistics => ({
@@ -192,9 +208,6 @@ describe('the statistics stream counted as clients come and go', () => {
     rows: [],
     violationsBySection: { '1': violations, suppressed: [] },
   });
-  const counting = async (n: number): Promise<void> => {
-    while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
-  };
   /** The message a count of `statistics(violations)` at `position` sends. */
   const expected = (violations: number, position: number): Sent => {
     const { generatedAt: _generatedAt, ...counts } = statistics(violations);
@@ -236,27 +249,7 @@ describe('the statistics stream counted as clients come and go', () => {
 });
 
 describe('the statistics stream when time alone changes the counts', () => {
-  const counts: ((statistics: PublicStatistics) => void)[] = [];
-  const stream = new StatisticsStream(
-    {
-      currentQuarter: () => new Promise<PublicStatistics>((resolve) => counts.push(resolve)),
-    } as unknown as StatisticsReader,
-    {
-      onProgress: () => () => undefined,
-      status: () => Promise.resolve([{ name: STATISTICS, position: '7' }]),
-    } as unknown as ProjectionRunner,
-    { comparePositions: (a: string, b: string) => Number(a) - Number(b) } as unknown as EventStore,
-    new OpaquePositions(randomBytes(32)),
-  );
-  const controller = new PublicStatisticsController({} as StatisticsReader, stream);
-  beforeAll(() => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-    stream.onApplicationBootstrap();
-  });
-  afterAll(() => {
-    stream.beforeApplicationShutdown();
-    jest.useRealTimers();
-  });
+  const { controller, counts, counting } = countedStream('7', new OpaquePositions(randomBytes(32)));
 
   /** The quarter's 4 § 1 violations, withheld under a small-cell threshold above 4. */
   const statistics = (threshold: number): PublicStatistics => ({
@@ -266,9 +259,6 @@ describe('the statistics stream when time alone changes the counts', () => {
     rows: [],
     violationsBySection: { '1': threshold > 4 ? null : 4, suppressed: threshold > 4 ? ['1'] : [] },
   });
-  const counting = async (n: number): Promise<void> => {
-    while (counts.length < n) await new Promise((resolve) => setImmediate(resolve));
-  };
 
   it('sends the change under a new id, which a client resuming with the earlier one is sent', async () => {
     const listening = open(controller);
