@@ -364,15 +364,6 @@ export class ProjectionRunner {
   }
 
   /**
-   * Empties the WAL now if an erasure's pages may be in it, waiting up to `waitMs` for other
-   * processes to let go of the file (a CLI, where nothing else waits on its thread); false if it
-   * could not, and the mark stays for the next process that can.
-   */
-  truncateErasedWal(waitMs: number): boolean {
-    return this.truncate(waitMs);
-  }
-
-  /**
    * Empties the WAL if an erasure's pages may be in it, without waiting. Busy, it is tried again on
    * a timer while the runner follows the log, not after every batch; meanwhile batches leave it to
    * the timer.
@@ -380,7 +371,7 @@ export class ProjectionRunner {
   private emptyErasedWal(): void {
     const pending = this.truncation;
     if (pending?.timer !== undefined) return;
-    if (this.truncate(0)) {
+    if (this.truncateErasedWal(0)) {
       if (pending?.warned === true) {
         this.logger.log(`the WAL of the read models is emptied of an erasure's former pages at last`);
       }
@@ -418,10 +409,12 @@ export class ProjectionRunner {
   /**
    * Copies the WAL into the database and empties the file, if the mark says an erasure's pages may be
    * in it: a checkpoint alone only writes the WAL again from its start, leaving older frames past the
-   * new end, which hold the pages as they were before the erasure rewrote them. False while another
-   * process reads or writes the file (SQLite answers busy=1, or SQLITE_BUSY).
+   * new end, which hold the pages as they were before the erasure rewrote them. Waits up to `waitMs`
+   * for other processes to let go of the file (a CLI, where nothing else waits on its thread, may
+   * wait; the API does not). False while another process still reads or writes it (SQLite answers
+   * busy=1, or SQLITE_BUSY): the mark stays for the next process that can.
    */
-  private truncate(waitMs: number): boolean {
+  truncateErasedWal(waitMs: number): boolean {
     const marked = this.erasedWal.marked();
     if (marked === undefined) return true;
     const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
